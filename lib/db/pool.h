@@ -1,0 +1,66 @@
+#ifndef DP_LIB_DB_POOL_H_
+#define DP_LIB_DB_POOL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+namespace dp::db {
+
+// PgPool hands out PostgreSQL connections, at most `size` at once. A lease
+// returns its connection when it goes out of scope; a connection found
+// broken is replaced on the next lease.
+//
+//   PgPool pool("postgresql://127.0.0.1:5432/dp", 8);
+//   auto conn = pool.Acquire();
+//   pqxx::work tx(*conn);
+class PgPool {
+ public:
+  class Lease {
+   public:
+    Lease(PgPool* pool, std::unique_ptr<pqxx::connection> conn)
+        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (conn_ != nullptr) pool_->Release(std::move(conn_));
+    }
+    pqxx::connection& operator*() { return *conn_; }
+    pqxx::connection* operator->() { return conn_.get(); }
+
+   private:
+    PgPool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  PgPool(std::string url, int size);
+
+  // Acquire waits for a free connection; it throws pqxx::broken_connection
+  // when the database cannot be reached.
+  Lease Acquire();
+
+  const std::string& url() const { return url_; }
+
+ private:
+  void Release(std::unique_ptr<pqxx::connection> conn);
+
+  const std::string url_;
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int outstanding_ = 0;  // leased or being opened
+  const int size_;
+};
+
+// ConnectWithRetry opens a connection, retrying while the database starts.
+std::unique_ptr<pqxx::connection> ConnectWithRetry(const std::string& url,
+                                                   std::chrono::milliseconds timeout);
+
+}  // namespace dp::db
+
+#endif  // DP_LIB_DB_POOL_H_

@@ -1,0 +1,51 @@
+#include "db/sql.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+
+namespace dp::db {
+
+std::string IntArrayLiteral(const std::vector<int64_t>& values) {
+  return fmt::format("{{{}}}", fmt::join(values, ","));
+}
+
+std::string TextArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::vector<int64_t> ParseIntArray(std::string_view text) {
+  std::vector<int64_t> out;
+  if (text.size() < 2) return out;
+  text = text.substr(1, text.size() - 2);
+  if (text.empty()) return out;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  while (p < end) {
+    int64_t v = 0;
+    auto [next, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc()) break;
+    out.push_back(v);
+    p = next + 1;  // skip the comma
+  }
+  return out;
+}
+
+std::string MicrosOf(std::string_view expression) {
+  return dp::StrCat("(extract(epoch from ", expression, ") * 1000000)::bigint");
+}
+
+}  // namespace dp::db

@@ -1,0 +1,58 @@
+#ifndef DP_LIB_LEDGER_STORE_H_
+#define DP_LIB_LEDGER_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "ledger/types.h"
+
+// Named read queries over the ledger schema. Writes go through LedgerWriter.
+namespace dp::ledger {
+
+std::string_view AccountTypeName(AccountType type);
+std::optional<AccountType> ParseAccountType(std::string_view name);
+std::string_view PendingStateName(PendingState state);
+
+absl::StatusOr<Account> GetAccount(pqxx::transaction_base& tx, int64_t id);
+absl::StatusOr<Account> GetAccountByCode(pqxx::transaction_base& tx, std::string_view code);
+
+struct AccountQuery {
+  std::string owner_type;  // empty: any
+  std::string owner_id;    // empty: any
+  int page_size = 0;
+  std::string page_token;
+};
+struct AccountPage {
+  std::vector<Account> accounts;
+  std::string next_page_token;
+};
+absl::StatusOr<AccountPage> ListAccounts(pqxx::transaction_base& tx, const AccountQuery& query);
+
+absl::StatusOr<Transaction> GetTransaction(pqxx::transaction_base& tx, int64_t id);
+absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, int64_t id);
+
+// GetBalance returns the account's balance now, or as it stood at `as_of_us`
+// (microseconds since the epoch), recomputed from postings and holds.
+absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_id,
+                                   std::optional<int64_t> as_of_us);
+
+struct StatementQuery {
+  int64_t account_id = 0;
+  std::optional<int64_t> from_us;  // inclusive
+  std::optional<int64_t> to_us;    // exclusive
+  int page_size = 0;
+  std::string page_token;
+};
+// GetStatement lists an account's postings in order, with the running
+// balance after each, one page at a time.
+absl::StatusOr<Statement> GetStatement(pqxx::transaction_base& tx, const StatementQuery& query);
+
+}  // namespace dp::ledger
+
+#endif  // DP_LIB_LEDGER_STORE_H_

@@ -1,0 +1,636 @@
+#include "ledger/writer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+#include <set>
+#include <string>
+
+#include "base/strings.h"
+#include "db/sql.h"
+#include "ledger/rules.h"
+#include "ledger/store.h"
+
+namespace dp::ledger {
+namespace {
+
+using db::IntArrayLiteral;
+using db::MicrosOf;
+
+const Idempotency& IdemOf(const WriteOp& op) {
+  return std::visit([](const auto& o) -> const Idempotency& { return o.idem; }, op);
+}
+
+absl::Status Validate(const WriteOp& op) {
+  struct Visitor {
+    absl::Status operator()(const NewTransaction& o) { return ValidateNewTransaction(o); }
+    absl::Status operator()(const ReverseTransaction& o) { return ValidateReverse(o); }
+    absl::Status operator()(const NewPending& o) { return ValidateNewPending(o); }
+    absl::Status operator()(const PostPending& o) { return ValidatePostPending(o); }
+    absl::Status operator()(const VoidPending& o) { return ValidateVoidPending(o); }
+  };
+  return std::visit(Visitor{}, op);
+}
+
+absl::Status ReusedRequestId(std::string_view request_id, std::string_view first_operation) {
+  return absl::AlreadyExistsError(dp::StrCat(
+      "request_id \"", request_id, "\" was already used for a different ", first_operation,
+      " request; a retry must resend the same request, a new request needs a new request_id"));
+}
+
+struct AccountState {
+  Account account;
+  BalanceTotals totals;
+};
+
+// A transaction row planned for insertion.
+struct PlannedTxn {
+  Transaction txn;
+  int64_t reverses_id = 0;
+};
+
+struct PlannedPendingUpdate {
+  int64_t id = 0;
+  PendingState state = PendingState::kVoided;
+  std::string reason;
+  int64_t posted_amount_pence = 0;
+  int64_t posting_transaction_id = 0;
+};
+
+struct PlannedRequest {
+  std::string request_id;
+  std::string operation;
+  std::string digest;
+  int64_t resource_id = 0;
+};
+
+struct OriginalTxn {
+  int64_t id = 0;
+  int64_t reversed_by = 0;
+  std::vector<Posting> postings;
+};
+
+// BatchPlan applies ops to in-memory copies of the locked rows, then writes
+// everything it accepted in one round trip.
+class BatchPlan {
+ public:
+  BatchPlan(pqxx::work& tx, const std::vector<WriteOp>& ops) : tx_(tx), ops_(ops) {}
+
+  std::vector<absl::StatusOr<WriteResult>> Run();
+
+ private:
+  void LoadClock(int txn_ids, int pending_ids);
+  void LoadRequests();
+  void LoadOriginals();
+  void LoadAndLockPending();
+  void LoadAndLockAccounts();
+  absl::StatusOr<WriteResult> ApplyOne(const WriteOp& op);
+  absl::StatusOr<WriteResult> Apply(const NewTransaction& op);
+  absl::StatusOr<WriteResult> Apply(const ReverseTransaction& op);
+  absl::StatusOr<WriteResult> Apply(const NewPending& op);
+  absl::StatusOr<WriteResult> Apply(const PostPending& op);
+  absl::StatusOr<WriteResult> Apply(const VoidPending& op);
+  absl::StatusOr<WriteResult> PlanTransaction(const Idempotency& idem, std::string kind,
+                                              std::string description, std::string created_by,
+                                              std::vector<Posting> postings, int64_t reverses_id,
+                                              int64_t pending_id);
+  absl::StatusOr<AccountState*> FindAccount(std::string_view field, int64_t id,
+                                            std::string_view currency);
+  absl::StatusOr<PendingTransfer*> FindOpenPending(int64_t id);
+  void Write();
+
+  pqxx::work& tx_;
+  const std::vector<WriteOp>& ops_;
+  int64_t now_us_ = 0;
+  std::vector<int64_t> free_txn_ids_;
+  std::vector<int64_t> free_pending_ids_;
+  std::map<std::string, PlannedRequest> known_requests_;  // stored or planned
+  std::set<std::string> planned_request_ids_;
+  std::map<int64_t, OriginalTxn> originals_;
+  std::map<int64_t, PendingTransfer> pending_;
+  std::map<int64_t, AccountState> accounts_;
+  std::vector<PlannedTxn> txns_;
+  std::vector<PendingTransfer> new_pending_;
+  std::vector<PlannedPendingUpdate> pending_updates_;
+};
+
+std::vector<absl::StatusOr<WriteResult>> BatchPlan::Run() {
+  int txn_ids = 0;
+  int pending_ids = 0;
+  for (const WriteOp& op : ops_) {
+    if (std::holds_alternative<NewPending>(op)) {
+      ++pending_ids;
+    } else if (!std::holds_alternative<VoidPending>(op)) {
+      ++txn_ids;
+    }
+  }
+  LoadClock(txn_ids, pending_ids);
+  LoadRequests();
+  LoadOriginals();
+  LoadAndLockPending();
+  LoadAndLockAccounts();
+  std::vector<absl::StatusOr<WriteResult>> results;
+  results.reserve(ops_.size());
+  for (const WriteOp& op : ops_) results.push_back(ApplyOne(op));
+  Write();
+  return results;
+}
+
+void BatchPlan::LoadClock(int txn_ids, int pending_ids) {
+  const pqxx::row r = tx_.exec_params1(
+      dp::StrCat("SELECT ", MicrosOf("now()"),
+                   ", (SELECT array_agg(nextval('ledger.transaction_id_seq'))"
+                   "     FROM generate_series(1, $1)),"
+                   " (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
+                   "     FROM generate_series(1, $2))"),
+      txn_ids, pending_ids);
+  now_us_ = r[0].as<int64_t>();
+  if (!r[1].is_null()) free_txn_ids_ = db::ParseIntArray(r[1].c_str());
+  if (!r[2].is_null()) free_pending_ids_ = db::ParseIntArray(r[2].c_str());
+  // Hand ids out in ascending order.
+  std::reverse(free_txn_ids_.begin(), free_txn_ids_.end());
+  std::reverse(free_pending_ids_.begin(), free_pending_ids_.end());
+}
+
+void BatchPlan::LoadRequests() {
+  std::vector<std::string> ids;
+  for (const WriteOp& op : ops_) ids.push_back(IdemOf(op).request_id);
+  const pqxx::result r = tx_.exec_params(
+      "SELECT request_id, operation, request_digest, resource_id FROM ledger.requests"
+      " WHERE request_id = ANY($1::text[])",
+      db::TextArrayLiteral(ids));
+  for (const auto& row : r) {
+    PlannedRequest req{row[0].as<std::string>(), row[1].as<std::string>(),
+                       row[2].as<std::string>(), row[3].as<int64_t>()};
+    known_requests_[req.request_id] = req;
+  }
+}
+
+void BatchPlan::LoadOriginals() {
+  std::vector<int64_t> ids;
+  for (const WriteOp& op : ops_) {
+    if (const auto* r = std::get_if<ReverseTransaction>(&op)) ids.push_back(r->transaction_id);
+  }
+  if (ids.empty()) return;
+  const pqxx::result r = tx_.exec_params(
+      "SELECT t.id, coalesce((SELECT r.id FROM ledger.transactions r"
+      "                        WHERE r.reverses_transaction_id = t.id), 0),"
+      " p.account_id, p.currency, p.amount_pence"
+      " FROM ledger.transactions t JOIN ledger.postings p ON p.transaction_id = t.id"
+      " WHERE t.id = ANY($1::bigint[]) ORDER BY t.id, p.id",
+      IntArrayLiteral(ids));
+  for (const auto& row : r) {
+    OriginalTxn& original = originals_[row[0].as<int64_t>()];
+    original.id = row[0].as<int64_t>();
+    original.reversed_by = row[1].as<int64_t>();
+    const int64_t signed_pence = row[4].as<int64_t>();
+    original.postings.push_back({row[2].as<int64_t>(),
+                                 signed_pence > 0 ? Side::kDebit : Side::kCredit,
+                                 Money{std::abs(signed_pence), row[3].as<std::string>()}});
+  }
+}
+
+void BatchPlan::LoadAndLockPending() {
+  std::vector<int64_t> ids;
+  for (const WriteOp& op : ops_) {
+    if (const auto* p = std::get_if<PostPending>(&op)) ids.push_back(p->pending_id);
+    if (const auto* v = std::get_if<VoidPending>(&op)) ids.push_back(v->pending_id);
+  }
+  if (ids.empty()) return;
+  const pqxx::result r = tx_.exec_params(
+      dp::StrCat("SELECT id, debit_account_id, credit_account_id, currency, amount_pence,"
+                   " state, description, ", MicrosOf("expires_at"),
+                   " FROM ledger.pending_transfers WHERE id = ANY($1::bigint[])"
+                   " ORDER BY id FOR UPDATE"),
+      IntArrayLiteral(ids));
+  for (const auto& row : r) {
+    PendingTransfer p;
+    p.id = row[0].as<int64_t>();
+    p.debit_account_id = row[1].as<int64_t>();
+    p.credit_account_id = row[2].as<int64_t>();
+    p.amount = Money{row[4].as<int64_t>(), row[3].as<std::string>()};
+    const std::string state = row[5].as<std::string>();
+    p.state = state == "pending"  ? PendingState::kPending
+              : state == "posted" ? PendingState::kPosted
+              : state == "voided" ? PendingState::kVoided
+                                  : PendingState::kExpired;
+    p.description = row[6].as<std::string>();
+    p.expires_at_us = row[7].as<int64_t>();
+    pending_[p.id] = p;
+  }
+}
+
+void BatchPlan::LoadAndLockAccounts() {
+  std::set<int64_t> ids;
+  for (const WriteOp& op : ops_) {
+    if (const auto* t = std::get_if<NewTransaction>(&op)) {
+      for (const auto& p : t->postings) ids.insert(p.account_id);
+    } else if (const auto* n = std::get_if<NewPending>(&op)) {
+      ids.insert(n->debit_account_id);
+      ids.insert(n->credit_account_id);
+    }
+  }
+  for (const auto& [id, original] : originals_) {
+    for (const auto& p : original.postings) ids.insert(p.account_id);
+  }
+  for (const auto& [id, p] : pending_) {
+    ids.insert(p.debit_account_id);
+    ids.insert(p.credit_account_id);
+  }
+  if (ids.empty()) return;
+  const pqxx::result r = tx_.exec_params(
+      dp::StrCat("SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
+                   " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
+                   " b.debits_pending, b.credits_pending"
+                   " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
+                   " WHERE b.account_id = ANY($1::bigint[]) ORDER BY b.account_id FOR UPDATE OF b"),
+      IntArrayLiteral(std::vector<int64_t>(ids.begin(), ids.end())));
+  for (const auto& row : r) {
+    AccountState state;
+    state.account.id = row[0].as<int64_t>();
+    state.account.code = row[1].as<std::string>();
+    state.account.type = ParseAccountType(row[2].as<std::string>()).value_or(AccountType::kAsset);
+    state.account.currency = row[3].as<std::string>();
+    state.account.flags = {row[4].as<bool>(), row[5].as<bool>()};
+    state.totals = {row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
+                    row[9].as<int64_t>()};
+    accounts_[state.account.id] = state;
+  }
+}
+
+absl::StatusOr<WriteResult> BatchPlan::ApplyOne(const WriteOp& op) {
+  if (absl::Status s = Validate(op); !s.ok()) return s;
+  const Idempotency& idem = IdemOf(op);
+  const std::string_view operation = OperationName(op);
+  if (auto it = known_requests_.find(idem.request_id); it != known_requests_.end()) {
+    const PlannedRequest& first = it->second;
+    if (first.operation != operation || first.digest != idem.request_digest) {
+      return ReusedRequestId(idem.request_id, first.operation);
+    }
+    return WriteResult{first.resource_id, /*replayed=*/true, std::nullopt};
+  }
+  auto result = std::visit([&](const auto& o) { return Apply(o); }, op);
+  if (result.ok()) {
+    known_requests_[idem.request_id] = {idem.request_id, std::string(operation),
+                                        idem.request_digest, result->id};
+    planned_request_ids_.insert(idem.request_id);
+  }
+  return result;
+}
+
+absl::StatusOr<AccountState*> BatchPlan::FindAccount(std::string_view field, int64_t id,
+                                                     std::string_view currency) {
+  auto it = accounts_.find(id);
+  if (it == accounts_.end()) {
+    return absl::NotFoundError(dp::StrCat(field, ": account ", id, " does not exist"));
+  }
+  if (it->second.account.currency != currency) {
+    return absl::InvalidArgumentError(
+        dp::StrCat(field, ": account ", id, " (", it->second.account.code, ") holds ",
+                     it->second.account.currency, ", not ", currency));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<PendingTransfer*> BatchPlan::FindOpenPending(int64_t id) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) {
+    return absl::NotFoundError(dp::StrCat("pending transfer ", id, " does not exist"));
+  }
+  PendingTransfer& p = it->second;
+  if (p.state != PendingState::kPending) {
+    return absl::FailedPreconditionError(dp::StrCat("pending transfer ", id, " is already ",
+                                                      PendingStateName(p.state)));
+  }
+  if (p.expires_at_us <= now_us_) {
+    return absl::FailedPreconditionError(
+        dp::StrCat("pending transfer ", id, " has expired; its hold is released"));
+  }
+  return &p;
+}
+
+// Applies postings to copies of the balances; commits the copies only if
+// every touched account still satisfies its flags.
+absl::StatusOr<WriteResult> BatchPlan::PlanTransaction(
+    const Idempotency& idem, std::string kind, std::string description, std::string created_by,
+    std::vector<Posting> postings, int64_t reverses_id, int64_t pending_id) {
+  std::map<int64_t, BalanceTotals> trial;
+  for (size_t i = 0; i < postings.size(); ++i) {
+    const Posting& p = postings[i];
+    auto state = FindAccount(dp::StrCat("postings[", i, "].account_id"), p.account_id,
+                             p.amount.currency);
+    if (!state.ok()) return state.status();
+    auto [it, inserted] = trial.try_emplace(p.account_id, (*state)->totals);
+    (p.side == Side::kDebit ? it->second.debits_posted : it->second.credits_posted) +=
+        p.amount.amount_pence;
+  }
+  for (const auto& [account_id, totals] : trial) {
+    const AccountState& state = accounts_.at(account_id);
+    if (!SatisfiesFlags(totals, state.account.flags)) {
+      return absl::FailedPreconditionError(dp::StrCat(
+          "insufficient funds in account ", account_id, " (", state.account.code,
+          "): it may not go below zero and has ",
+          FormatPence(AvailableBalance(state.account.type, state.totals)), " ",
+          state.account.currency, " available"));
+    }
+  }
+  for (const auto& [account_id, totals] : trial) accounts_.at(account_id).totals = totals;
+  assert(!free_txn_ids_.empty());
+  PlannedTxn planned;
+  planned.txn.id = free_txn_ids_.back();
+  free_txn_ids_.pop_back();
+  planned.txn.request_id = idem.request_id;
+  planned.txn.kind = std::move(kind);
+  planned.txn.description = std::move(description);
+  planned.txn.created_by = std::move(created_by);
+  planned.txn.postings = std::move(postings);
+  planned.txn.posted_at_us = now_us_;
+  planned.txn.reverses_transaction_id = reverses_id;
+  planned.txn.pending_transfer_id = pending_id;
+  planned.reverses_id = reverses_id;
+  txns_.push_back(planned);
+  return WriteResult{planned.txn.id, false, planned.txn};
+}
+
+absl::StatusOr<WriteResult> BatchPlan::Apply(const NewTransaction& op) {
+  std::vector<Posting> postings;
+  for (const auto& p : op.postings) postings.push_back({p.account_id, p.side, p.amount});
+  return PlanTransaction(op.idem, op.kind, op.description, op.created_by, std::move(postings),
+                         0, 0);
+}
+
+absl::StatusOr<WriteResult> BatchPlan::Apply(const ReverseTransaction& op) {
+  auto it = originals_.find(op.transaction_id);
+  if (it == originals_.end()) {
+    return absl::NotFoundError(
+        dp::StrCat("transaction ", op.transaction_id, " does not exist"));
+  }
+  OriginalTxn& original = it->second;
+  if (original.reversed_by != 0) {
+    return absl::FailedPreconditionError(dp::StrCat("transaction ", op.transaction_id,
+                                                      " was already reversed by transaction ",
+                                                      original.reversed_by));
+  }
+  std::vector<Posting> mirrored = original.postings;
+  for (Posting& p : mirrored) p.side = p.side == Side::kDebit ? Side::kCredit : Side::kDebit;
+  auto result = PlanTransaction(
+      op.idem, "reversal",
+      dp::StrCat("Reversal of transaction ", op.transaction_id, ": ", op.reason),
+      op.created_by, std::move(mirrored), op.transaction_id, 0);
+  if (result.ok()) original.reversed_by = result->id;
+  return result;
+}
+
+absl::StatusOr<WriteResult> BatchPlan::Apply(const NewPending& op) {
+  auto debit = FindAccount("debit_account_id", op.debit_account_id, op.amount.currency);
+  if (!debit.ok()) return debit.status();
+  auto credit = FindAccount("credit_account_id", op.credit_account_id, op.amount.currency);
+  if (!credit.ok()) return credit.status();
+  BalanceTotals debit_totals = (*debit)->totals;
+  BalanceTotals credit_totals = (*credit)->totals;
+  if (auto s = ApplyToTotals(debit_totals, (*debit)->account.flags, BalanceChange::kHold,
+                             Side::kDebit, op.amount.amount_pence);
+      !s.ok()) {
+    return absl::FailedPreconditionError(dp::StrCat("debit account ", op.debit_account_id,
+                                                      " (", (*debit)->account.code, "): ",
+                                                      std::string(s.message())));
+  }
+  if (auto s = ApplyToTotals(credit_totals, (*credit)->account.flags, BalanceChange::kHold,
+                             Side::kCredit, op.amount.amount_pence);
+      !s.ok()) {
+    return absl::FailedPreconditionError(dp::StrCat("credit account ", op.credit_account_id,
+                                                      " (", (*credit)->account.code, "): ",
+                                                      std::string(s.message())));
+  }
+  (*debit)->totals = debit_totals;
+  (*credit)->totals = credit_totals;
+  assert(!free_pending_ids_.empty());
+  PendingTransfer p;
+  p.id = free_pending_ids_.back();
+  free_pending_ids_.pop_back();
+  p.request_id = op.idem.request_id;
+  p.debit_account_id = op.debit_account_id;
+  p.credit_account_id = op.credit_account_id;
+  p.amount = op.amount;
+  p.description = op.description;
+  p.created_at_us = now_us_;
+  p.expires_at_us = now_us_ + int64_t{op.timeout_seconds} * 1'000'000;
+  // Not added to pending_: its id reaches the client only after commit, so
+  // no op of this batch can legitimately post or void it.
+  new_pending_.push_back(p);
+  return WriteResult{p.id, false, std::nullopt};
+}
+
+absl::StatusOr<WriteResult> BatchPlan::Apply(const PostPending& op) {
+  auto found = FindOpenPending(op.pending_id);
+  if (!found.ok()) return found.status();
+  PendingTransfer& p = **found;
+  int64_t amount = p.amount.amount_pence;
+  if (op.amount.has_value()) {
+    if (op.amount->currency != p.amount.currency) {
+      return absl::InvalidArgumentError(dp::StrCat("amount.currency must be ",
+                                                     p.amount.currency, ", as held"));
+    }
+    if (op.amount->amount_pence > amount) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          "amount ", FormatPence(op.amount->amount_pence), " is more than the ",
+          FormatPence(amount), " held; post at most the held amount"));
+    }
+    amount = op.amount->amount_pence;
+  }
+  AccountState& debit = accounts_.at(p.debit_account_id);
+  AccountState& credit = accounts_.at(p.credit_account_id);
+  const BalanceTotals debit_before = debit.totals;
+  const BalanceTotals credit_before = credit.totals;
+  // Release the hold first: posting within it then always fits the flags.
+  (void)ApplyToTotals(debit.totals, debit.account.flags, BalanceChange::kRelease, Side::kDebit,
+                      p.amount.amount_pence);
+  (void)ApplyToTotals(credit.totals, credit.account.flags, BalanceChange::kRelease,
+                      Side::kCredit, p.amount.amount_pence);
+  auto result = PlanTransaction(op.idem, "pending_post", p.description, op.created_by,
+                                {{p.debit_account_id, Side::kDebit, {amount, p.amount.currency}},
+                                 {p.credit_account_id, Side::kCredit, {amount, p.amount.currency}}},
+                                0, p.id);
+  if (!result.ok()) {
+    debit.totals = debit_before;
+    credit.totals = credit_before;
+    return result.status();
+  }
+  p.state = PendingState::kPosted;
+  pending_updates_.push_back({p.id, PendingState::kPosted, "", amount, result->id});
+  return WriteResult{p.id, false, std::nullopt};
+}
+
+absl::StatusOr<WriteResult> BatchPlan::Apply(const VoidPending& op) {
+  auto found = FindOpenPending(op.pending_id);
+  if (!found.ok()) return found.status();
+  PendingTransfer& p = **found;
+  AccountState& debit = accounts_.at(p.debit_account_id);
+  AccountState& credit = accounts_.at(p.credit_account_id);
+  (void)ApplyToTotals(debit.totals, debit.account.flags, BalanceChange::kRelease, Side::kDebit,
+                      p.amount.amount_pence);
+  (void)ApplyToTotals(credit.totals, credit.account.flags, BalanceChange::kRelease,
+                      Side::kCredit, p.amount.amount_pence);
+  p.state = PendingState::kVoided;
+  pending_updates_.push_back({p.id, PendingState::kVoided, op.reason, 0, 0});
+  return WriteResult{p.id, false, std::nullopt};
+}
+
+// One round trip for everything accepted. Releases are written before new
+// postings and holds, so that no intermediate state is tighter than the
+// final one that the plan checked.
+void BatchPlan::Write() {
+  std::string sql;
+  if (!pending_updates_.empty()) {
+    dp::StrAppend(&sql,
+                    "UPDATE ledger.pending_transfers p SET state = v.state, resolved_at = now(),"
+                    " resolve_reason = nullif(v.reason, ''),"
+                    " posted_amount_pence = nullif(v.posted, 0),"
+                    " posting_transaction_id = nullif(v.txn, 0)"
+                    " FROM (VALUES ");
+    for (size_t i = 0; i < pending_updates_.size(); ++i) {
+      const auto& u = pending_updates_[i];
+      dp::StrAppend(&sql, i ? "," : "", "(", u.id, "::bigint,",
+                      tx_.quote(std::string(PendingStateName(u.state))), ",",
+                      tx_.quote(u.reason), ",", u.posted_amount_pence, "::bigint,",
+                      u.posting_transaction_id, "::bigint)");
+    }
+    dp::StrAppend(&sql, ") v(id, state, reason, posted, txn) WHERE p.id = v.id;\n");
+  }
+  if (!txns_.empty()) {
+    dp::StrAppend(&sql,
+                    "INSERT INTO ledger.transactions (id, request_id, kind, description,"
+                    " created_by, reverses_transaction_id, pending_transfer_id) VALUES ");
+    for (size_t i = 0; i < txns_.size(); ++i) {
+      const Transaction& t = txns_[i].txn;
+      dp::StrAppend(&sql, i ? "," : "", "(", t.id, ",", tx_.quote(t.request_id), ",",
+                      tx_.quote(t.kind), ",", tx_.quote(t.description), ",",
+                      tx_.quote(t.created_by), ",nullif(", t.reverses_transaction_id,
+                      "::bigint, 0),nullif(", t.pending_transfer_id, "::bigint, 0))");
+    }
+    dp::StrAppend(&sql, ";\nINSERT INTO ledger.postings (transaction_id, account_id,"
+                          " currency, amount_pence) VALUES ");
+    bool first = true;
+    for (const PlannedTxn& planned : txns_) {
+      for (const Posting& p : planned.txn.postings) {
+        dp::StrAppend(&sql, first ? "" : ",", "(", planned.txn.id, ",", p.account_id, ",",
+                        tx_.quote(p.amount.currency), ",",
+                        SignedPence(p.side, p.amount.amount_pence), ")");
+        first = false;
+      }
+    }
+    dp::StrAppend(&sql, ";\n");
+  }
+  if (!new_pending_.empty()) {
+    dp::StrAppend(&sql,
+                    "INSERT INTO ledger.pending_transfers (id, request_id, debit_account_id,"
+                    " credit_account_id, currency, amount_pence, description, expires_at)"
+                    " VALUES ");
+    for (size_t i = 0; i < new_pending_.size(); ++i) {
+      const PendingTransfer& p = new_pending_[i];
+      dp::StrAppend(&sql, i ? "," : "", "(", p.id, ",", tx_.quote(p.request_id), ",",
+                      p.debit_account_id, ",", p.credit_account_id, ",",
+                      tx_.quote(p.amount.currency), ",", p.amount.amount_pence, ",",
+                      tx_.quote(p.description), ", now() + interval '1 microsecond' * ",
+                      p.expires_at_us - now_us_, ")");
+    }
+    dp::StrAppend(&sql, ";\n");
+  }
+  if (!planned_request_ids_.empty()) {
+    dp::StrAppend(&sql, "INSERT INTO ledger.requests (request_id, operation, request_digest,"
+                          " resource_id) VALUES ");
+    bool first = true;
+    for (const std::string& id : planned_request_ids_) {
+      const PlannedRequest& r = known_requests_.at(id);
+      dp::StrAppend(&sql, first ? "" : ",", "(", tx_.quote(r.request_id), ",",
+                      tx_.quote(r.operation), ",", tx_.quote(r.digest), ",", r.resource_id, ")");
+      first = false;
+    }
+    dp::StrAppend(&sql, ";\n");
+  }
+  if (!sql.empty()) tx_.exec(sql);
+}
+
+}  // namespace
+
+std::string_view OperationName(const WriteOp& op) {
+  struct Visitor {
+    std::string_view operator()(const NewTransaction&) { return "CreateTransaction"; }
+    std::string_view operator()(const ReverseTransaction&) { return "ReverseTransaction"; }
+    std::string_view operator()(const NewPending&) { return "CreatePendingTransfer"; }
+    std::string_view operator()(const PostPending&) { return "PostPendingTransfer"; }
+    std::string_view operator()(const VoidPending&) { return "VoidPendingTransfer"; }
+  };
+  return std::visit(Visitor{}, op);
+}
+
+std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
+                                                     const std::vector<WriteOp>& ops) {
+  if (ops.empty()) return {};
+  BatchPlan plan(tx, ops);
+  return plan.Run();
+}
+
+absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
+  if (absl::Status s = ValidateNewAccount(a); !s.ok()) return s;
+  const pqxx::result existing = tx.exec_params(
+      "SELECT operation, request_digest, resource_id FROM ledger.requests WHERE request_id = $1",
+      a.idem.request_id);
+  if (!existing.empty()) {
+    if (existing[0][0].as<std::string>() != "CreateAccount" ||
+        existing[0][1].as<std::string>() != a.idem.request_digest) {
+      return ReusedRequestId(a.idem.request_id, existing[0][0].as<std::string>());
+    }
+    return GetAccount(tx, existing[0][2].as<int64_t>());
+  }
+  const pqxx::result inserted = tx.exec_params(
+      "INSERT INTO ledger.accounts (code, name, type, currency, owner_type, owner_id,"
+      " debits_must_not_exceed_credits, credits_must_not_exceed_debits)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING id",
+      a.code, a.name, std::string(AccountTypeName(a.type)), a.currency, a.owner_type,
+      a.owner_id, a.flags.debits_must_not_exceed_credits, a.flags.credits_must_not_exceed_debits);
+  if (inserted.empty()) {
+    // A concurrent twin of this request may have just committed the account.
+    const pqxx::result twin = tx.exec_params(
+        "SELECT resource_id FROM ledger.requests WHERE request_id = $1"
+        " AND operation = 'CreateAccount' AND request_digest = $2",
+        a.idem.request_id, a.idem.request_digest);
+    if (!twin.empty()) return GetAccount(tx, twin[0][0].as<int64_t>());
+    return absl::AlreadyExistsError(
+        dp::StrCat("an account with the code \"", a.code, "\" already exists"));
+  }
+  const int64_t id = inserted[0][0].as<int64_t>();
+  tx.exec_params0(
+      "INSERT INTO ledger.requests (request_id, operation, request_digest, resource_id)"
+      " VALUES ($1, 'CreateAccount', $2, $3)",
+      a.idem.request_id, a.idem.request_digest, id);
+  return GetAccount(tx, id);
+}
+
+int ExpireDuePending(pqxx::work& tx, int limit) {
+  // Lock order as in ApplyWrites: pending rows, then balances by account id.
+  const pqxx::result due = tx.exec_params(
+      "SELECT id, debit_account_id, credit_account_id FROM ledger.pending_transfers"
+      " WHERE state = 'pending' AND expires_at <= now()"
+      " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+      limit);
+  if (due.empty()) return 0;
+  std::vector<int64_t> pending_ids;
+  std::set<int64_t> account_ids;
+  for (const auto& row : due) {
+    pending_ids.push_back(row[0].as<int64_t>());
+    account_ids.insert(row[1].as<int64_t>());
+    account_ids.insert(row[2].as<int64_t>());
+  }
+  tx.exec_params(
+      "SELECT 1 FROM ledger.balances WHERE account_id = ANY($1::bigint[])"
+      " ORDER BY account_id FOR UPDATE",
+      IntArrayLiteral(std::vector<int64_t>(account_ids.begin(), account_ids.end())));
+  tx.exec_params(
+      "UPDATE ledger.pending_transfers SET state = 'expired', resolved_at = now(),"
+      " resolve_reason = 'expired' WHERE id = ANY($1::bigint[])",
+      IntArrayLiteral(pending_ids));
+  return static_cast<int>(pending_ids.size());
+}
+
+}  // namespace dp::ledger

@@ -1,0 +1,55 @@
+#ifndef DP_LIB_LEDGER_WRITER_H_
+#define DP_LIB_LEDGER_WRITER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "ledger/types.h"
+
+namespace dp::ledger {
+
+// WriteResult is what one applied WriteOp produced: the id of the
+// transaction (NewTransaction, ReverseTransaction) or of the pending
+// transfer (the pending operations). `replayed` is true when the request_id
+// had been applied before and nothing new was written.
+struct WriteResult {
+  int64_t id = 0;
+  bool replayed = false;
+  std::optional<Transaction> transaction;  // set when freshly written
+};
+
+// OperationName is the RPC-level name of an operation, stored beside its
+// request_id: "CreateTransaction", "PostPendingTransfer", ...
+std::string_view OperationName(const WriteOp& op);
+
+// ApplyWrites applies `ops`, in order, inside the caller's database
+// transaction `tx`: a service posts its own rows and its ledger postings in
+// one commit. Each op succeeds or fails on its own; a failed op writes
+// nothing and later ops see the balances as if it had not been tried.
+//
+// Locking: pending transfers, then balance rows, each in ascending id order,
+// so that concurrent writers never deadlock. Database errors propagate as
+// pqxx exceptions; the caller then rolls back the whole transaction.
+//
+//   pqxx::work tx(conn);
+//   auto results = ApplyWrites(tx, {NewTransaction{...}});
+//   tx.commit();
+std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
+                                                     const std::vector<WriteOp>& ops);
+
+// CreateAccount creates an account and its balance row, or returns the
+// account a previous request with the same request_id created.
+absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& account);
+
+// ExpireDuePending marks at most `limit` pending transfers whose expiry has
+// passed as expired, releasing their holds. Returns how many it expired.
+int ExpireDuePending(pqxx::work& tx, int limit);
+
+}  // namespace dp::ledger
+
+#endif  // DP_LIB_LEDGER_WRITER_H_

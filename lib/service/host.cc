@@ -1,0 +1,187 @@
+#include "service/host.h"
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include "base/strings.h"
+#include "absl/time/clock.h"
+#include "db/migrate.h"
+#include "service/log.h"
+
+#ifndef DP_VERSION
+#define DP_VERSION "dev"
+#endif
+
+namespace dp::service {
+namespace {
+
+// RequestLogger writes one line per RPC: method, status code, latency.
+class RequestLogger : public grpc::experimental::Interceptor {
+ public:
+  RequestLogger(std::string service, grpc::experimental::ServerRpcInfo* info)
+      : service_(std::move(service)), info_(info), started_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      nlohmann::json line = {
+          {"service", service_},
+          {"method", info_->method()},
+          {"code", status.error_code()},
+          {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - started_)},
+      };
+      if (!status.ok()) line["error"] = status.error_message();
+      // Health probes would drown the log.
+      if (std::string_view(info_->method()).find("grpc.health") == std::string_view::npos) {
+        LogEvent(status.ok() ? "info" : "warn", std::move(line));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string service_;
+  grpc::experimental::ServerRpcInfo* info_;
+  const absl::Time started_;
+};
+
+class RequestLoggerFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RequestLoggerFactory(std::string service) : service_(std::move(service)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new RequestLogger(service_, info);
+  }
+
+ private:
+  const std::string service_;
+};
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
+void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
+  c.database_url = EnvOr("DP_DATABASE_URL", c.database_url);
+  c.listen = EnvOr("DP_LISTEN", c.listen);
+  c.migrations_dir = EnvOr("DP_MIGRATIONS_DIR", c.migrations_dir);
+  c.pool_size = std::stoi(EnvOr("DP_POOL_SIZE", std::to_string(c.pool_size)));
+  app.add_option("--listen", c.listen, "address to listen on, host:port (env DP_LISTEN)")
+      ->capture_default_str();
+  app.add_option("--database-url", c.database_url,
+                 "PostgreSQL connection URL (env DP_DATABASE_URL)");
+  app.add_option("--pool-size", c.pool_size, "database connections (env DP_POOL_SIZE)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--migrations-dir", c.migrations_dir,
+                 "folder of NNNN_name.sql migrations (env DP_MIGRATIONS_DIR)")
+      ->capture_default_str();
+  app.add_flag("--migrate,!--no-migrate", c.migrate, "apply migrations at start-up");
+  app.add_option("--shutdown-grace-ms", c.shutdown_grace_ms,
+                 "how long in-flight calls may finish after SIGTERM")
+      ->capture_default_str();
+  app.add_option("--port-file", c.port_file, "write the port actually bound to this file");
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+ServiceHost::ServiceHost(ServiceConfig config) : config_(std::move(config)) {}
+
+absl::Status ServiceHost::Prepare() {
+  if (config_.database_url.empty()) {
+    return absl::InvalidArgumentError(
+        "no database: pass --database-url or set DP_DATABASE_URL");
+  }
+  try {
+    auto conn = db::ConnectWithRetry(config_.database_url, std::chrono::seconds(30));
+    if (config_.migrate) {
+      auto applied = db::ApplyMigrations(*conn, config_.migrations_dir);
+      if (!applied.ok()) return applied.status();
+      LogEvent("info", {{"service", config_.name}, {"msg", "migrations applied"},
+                        {"count", *applied}});
+    }
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(dp::StrCat("cannot reach PostgreSQL: ", e.what()));
+  }
+  pool_ = std::make_unique<db::PgPool>(config_.database_url, config_.pool_size);
+  return absl::OkStatus();
+}
+
+int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  for (grpc::Service* s : services) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<RequestLoggerFactory>(config_.name));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    LogEvent("error", {{"service", config_.name}, {"msg", "cannot listen"},
+                       {"address", config_.listen}});
+    return 2;
+  }
+  auto* health = server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  if (!config_.port_file.empty()) {
+    std::ofstream(config_.port_file + ".tmp") << port << "\n";
+    std::rename((config_.port_file + ".tmp").c_str(), config_.port_file.c_str());
+  }
+  const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
+  LogEvent("info", {{"service", config_.name}, {"msg", "serving"},
+                    {"address", dp::StrCat(host, ":", port)}});
+
+  std::thread waiter([&] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int signal = 0;
+    sigwait(&set, &signal);
+    LogEvent("info", {{"service", config_.name}, {"msg", "draining"}, {"signal", signal}});
+    health->SetServingStatus(false);
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(config_.shutdown_grace_ms));
+  });
+  server->Wait();
+  waiter.join();
+  LogEvent("info", {{"service", config_.name}, {"msg", "stopped"}});
+  return 0;
+}
+
+grpc::Status DescribeService(const ServiceConfig& config, db::PgPool& pool,
+                             dp::v1::ServiceInfo* info) {
+  info->set_service(config.name);
+  info->set_version(DP_VERSION);
+  try {
+    auto conn = pool.Acquire();
+    pqxx::read_transaction tx(*conn);
+    const pqxx::row row = tx.exec1(
+        "SELECT coalesce(max(version), 0), coalesce(max(name), '')"
+        " FROM public.schema_migrations");
+    info->set_schema_version(row[0].as<int>());
+    info->set_database_ok(true);
+  } catch (const std::exception&) {
+    info->set_database_ok(false);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace dp::service

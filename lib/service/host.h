@@ -1,0 +1,72 @@
+#ifndef DP_LIB_SERVICE_HOST_H_
+#define DP_LIB_SERVICE_HOST_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "db/pool.h"
+#include "dp/v1/common.pb.h"
+
+namespace dp::service {
+
+// ServiceConfig is what every service needs to start. Each field has a
+// flag and an environment variable (flags win).
+struct ServiceConfig {
+  std::string name;                     // "ledger", "agreements", ...
+  std::string listen;                   // --listen, DP_LISTEN
+  std::string database_url;             // --database-url, DP_DATABASE_URL
+  int pool_size = 8;                    // --pool-size, DP_POOL_SIZE
+  std::string migrations_dir;           // --migrations-dir, DP_MIGRATIONS_DIR
+  bool migrate = true;                  // --migrate / --no-migrate
+  int shutdown_grace_ms = 10000;        // --shutdown-grace-ms
+  std::string port_file;                // --port-file: write the bound port here
+};
+
+// AddServiceFlags registers the ServiceConfig flags on a CLI11 app.
+void AddServiceFlags(CLI::App& app, ServiceConfig& config);
+
+// BlockShutdownSignals blocks SIGINT and SIGTERM in the calling thread and
+// every thread it later starts, so that ServiceHost::Run can wait for them.
+// Call it first thing in main().
+void BlockShutdownSignals();
+
+// ServiceHost runs one gRPC service process: database pool, migrations,
+// health checking, reflection, a log line per request, and a graceful
+// shutdown on SIGTERM or SIGINT that drains in-flight calls.
+//
+//   ServiceHost host(config);
+//   if (!host.Prepare().ok()) return 1;
+//   LedgerServiceImpl ledger(host.pool());
+//   return host.Run({&ledger});
+class ServiceHost {
+ public:
+  explicit ServiceHost(ServiceConfig config);
+
+  // Prepare connects to PostgreSQL (waiting up to 30 s for it) and applies
+  // pending migrations.
+  absl::Status Prepare();
+
+  db::PgPool& pool() { return *pool_; }
+  const ServiceConfig& config() const { return config_; }
+
+  // Run serves until a shutdown signal; returns the process exit code.
+  int Run(const std::vector<grpc::Service*>& services);
+
+ private:
+  ServiceConfig config_;
+  std::unique_ptr<db::PgPool> pool_;
+};
+
+// DescribeService answers GetServiceInfo, the one RPC every service has:
+// name, build version, the latest applied migration and database health.
+grpc::Status DescribeService(const ServiceConfig& config, db::PgPool& pool,
+                             dp::v1::ServiceInfo* info);
+
+}  // namespace dp::service
+
+#endif  // DP_LIB_SERVICE_HOST_H_

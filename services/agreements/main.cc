@@ -1,0 +1,9 @@
+// dp-agreements serves AgreementService. Its domain RPCs arrive with the issue that
+// builds the service; until then it runs the shared skeleton.
+#include "dp/v1/agreements.grpc.pb.h"
+#include "service/skeleton.h"
+
+int main(int argc, char** argv) {
+  return dp::service::RunSkeleton<dp::v1::AgreementService::Service>("agreements", "127.0.0.1:50052",
+                                                                 argc, argv);
+}

@@ -1,0 +1,61 @@
+#ifndef DP_SERVICES_LEDGER_LEDGER_SERVICE_H_
+#define DP_SERVICES_LEDGER_LEDGER_SERVICE_H_
+
+#include "db/pool.h"
+#include "dp/v1/ledger.grpc.pb.h"
+#include "ledger/batcher.h"
+#include "service/host.h"
+
+namespace dp::ledger_service {
+
+// LedgerServiceImpl is the gRPC face of the ledger library: it converts
+// messages, sends writes through the group-commit batcher and reads through
+// the pool. All rules live in lib/ledger and in the database.
+class LedgerServiceImpl final : public v1::LedgerService::Service {
+ public:
+  LedgerServiceImpl(service::ServiceHost& host, ledger::WriteBatcher& batcher)
+      : host_(host), batcher_(batcher) {}
+
+  grpc::Status GetServiceInfo(grpc::ServerContext*, const v1::GetServiceInfoRequest*,
+                              v1::ServiceInfo* out) override;
+  grpc::Status CreateAccount(grpc::ServerContext*, const v1::CreateAccountRequest* req,
+                             v1::Account* out) override;
+  grpc::Status GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
+                          v1::Account* out) override;
+  grpc::Status ListAccounts(grpc::ServerContext*, const v1::ListAccountsRequest* req,
+                            v1::ListAccountsResponse* out) override;
+  grpc::Status CreateTransaction(grpc::ServerContext*, const v1::CreateTransactionRequest* req,
+                                 v1::Transaction* out) override;
+  grpc::Status GetTransaction(grpc::ServerContext*, const v1::GetTransactionRequest* req,
+                              v1::Transaction* out) override;
+  grpc::Status ReverseTransaction(grpc::ServerContext*, const v1::ReverseTransactionRequest* req,
+                                  v1::Transaction* out) override;
+  grpc::Status CreatePendingTransfer(grpc::ServerContext*,
+                                     const v1::CreatePendingTransferRequest* req,
+                                     v1::PendingTransfer* out) override;
+  grpc::Status PostPendingTransfer(grpc::ServerContext*,
+                                   const v1::PostPendingTransferRequest* req,
+                                   v1::PendingTransfer* out) override;
+  grpc::Status VoidPendingTransfer(grpc::ServerContext*,
+                                   const v1::VoidPendingTransferRequest* req,
+                                   v1::PendingTransfer* out) override;
+  grpc::Status GetPendingTransfer(grpc::ServerContext*, const v1::GetPendingTransferRequest* req,
+                                  v1::PendingTransfer* out) override;
+  grpc::Status GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest* req,
+                          v1::Balance* out) override;
+  grpc::Status ListStatement(grpc::ServerContext*, const v1::ListStatementRequest* req,
+                             v1::ListStatementResponse* out) override;
+
+ private:
+  // Write sends one op through the batcher and answers with the resulting
+  // transaction or pending transfer.
+  grpc::Status WriteTransaction(ledger::WriteOp op, v1::Transaction* out);
+  grpc::Status WritePending(ledger::WriteOp op, v1::PendingTransfer* out);
+
+  service::ServiceHost& host_;
+  ledger::WriteBatcher& batcher_;
+};
+
+}  // namespace dp::ledger_service
+
+#endif  // DP_SERVICES_LEDGER_LEDGER_SERVICE_H_

@@ -1,0 +1,48 @@
+#ifndef DP_TOOLS_DPCTL_OUTPUT_H_
+#define DP_TOOLS_DPCTL_OUTPUT_H_
+
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+#include <grpcpp/support/status.h>
+
+namespace dpctl {
+
+enum class Format { kTable, kJson };
+
+// Output renders results as an aligned table for people or as JSON (the
+// protobuf JSON mapping, field names as in the .proto) for scripts.
+class Output {
+ public:
+  explicit Output(Format format) : format_(format) {}
+  bool json() const { return format_ == Format::kJson; }
+
+  // Table prints rows under headers, columns padded to their widest cell.
+  void Table(const std::vector<std::string>& headers,
+             const std::vector<std::vector<std::string>>& rows) const;
+  // KeyValues prints "key: value" lines, keys aligned.
+  void KeyValues(const std::vector<std::pair<std::string, std::string>>& pairs) const;
+  // Json prints one message in the protobuf JSON mapping.
+  void Json(const google::protobuf::Message& message) const;
+
+ private:
+  Format format_;
+};
+
+// ExitCodeFor maps a gRPC status to dpctl's exit code: 0 for OK, otherwise
+// 10 + the gRPC code (13 NOT_FOUND, 13+... see README), so scripts can branch.
+int ExitCodeFor(const grpc::Status& status);
+
+// ReportError prints a failed call to stderr with a hint on what to do.
+int ReportError(const std::string& what, const grpc::Status& status);
+
+// Pounds renders pence with a currency: 123456, "GBP" -> "1234.56 GBP".
+std::string Pounds(int64_t pence, const std::string& currency);
+
+// Rfc3339 renders seconds since the epoch as UTC: "2026-11-23T20:01:51Z".
+std::string Rfc3339(int64_t seconds);
+
+}  // namespace dpctl
+
+#endif  // DP_TOOLS_DPCTL_OUTPUT_H_

@@ -1,0 +1,98 @@
+# Shared by tools/start, tools/test and tools/bench-ledger. Source it.
+set -euo pipefail
+
+DP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DP_BUILD="${DP_BUILD:-$DP_ROOT/build}"
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+
+DP_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
+  libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libpqxx-dev libpq-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev
+  postgresql postgresql-contrib openssl iproute2)
+
+dp_log() { printf '\033[1m[dp]\033[0m %s\n' "$*" >&2; }
+
+# dp_install_packages installs whichever Debian packages are missing.
+dp_install_packages() {
+  local missing=()
+  for p in "${DP_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  dp_log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# dp_build configures (once) and builds everything with two jobs.
+dp_build() {
+  if [ ! -f "$DP_BUILD/build.ninja" ]; then
+    cmake -S "$DP_ROOT" -B "$DP_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  dp_log "building (cmake --build, -j2)"
+  cmake --build "$DP_BUILD" -j2
+}
+
+# dp_free_port prints a loopback TCP port nobody listens on.
+dp_free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    if ! ss -ltn "sport = :$port" | grep -q LISTEN; then echo "$port"; return 0; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+# _as_postgres runs a command as the postgres user when we are root
+# (PostgreSQL refuses to run as root), as ourselves otherwise.
+_as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# dp_pg_start DIR PORT [durable|fast]: initialise (once) and start a cluster
+# in DIR listening on 127.0.0.1:PORT only. "fast" turns fsync off: for
+# throwaway test clusters only, never for benchmarks or real data.
+dp_pg_start() {
+  local dir="$1" port="$2" mode="${3:-durable}"
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir" && chmod 700 "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    _as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
+  fi
+  local opts="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir"
+  opts="$opts -c max_connections=200 -c shared_buffers=512MB"
+  if [ "$mode" = fast ]; then
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  else
+    opts="$opts -c fsync=on -c synchronous_commit=on"
+  fi
+  _as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$opts" start >/dev/null
+  _as_postgres "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -Atqc \
+    "SELECT 1 FROM pg_database WHERE datname = 'dp'" | grep -q 1 ||
+    _as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres dp
+}
+
+# dp_pg_stop DIR: fast shutdown, quiet if it is not running.
+dp_pg_stop() {
+  local dir="$1"
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  _as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# dp_pg_dir_for NAME: a directory the postgres user can reach. The repo's
+# own .local/ is used when postgres can traverse into it (not so in a
+# mktemp'd clone), otherwise a folder under /var/tmp linked from .local/.
+dp_pg_dir_for() {
+  local name="$1" want="$DP_ROOT/.local/$name"
+  mkdir -p "$DP_ROOT/.local"
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$DP_ROOT/.local"; then
+    echo "$want"; return 0
+  fi
+  local alt="/var/tmp/dp-$(echo "$DP_ROOT" | sha256sum | cut -c1-12)-$name"
+  mkdir -p "$alt"
+  [ -L "$want" ] || { rm -rf "$want"; ln -s "$alt" "$want"; }
+  echo "$alt"
+}
