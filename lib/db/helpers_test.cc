@@ -1,0 +1,42 @@
+#include "db/page_token.h"
+#include "db/sql.h"
+#include "gtest/gtest.h"
+
+namespace dp::db {
+namespace {
+
+TEST(PageToken, RoundTripsWithinTheSameQuery) {
+  const std::string token = EncodePageToken("accounts|authority|A1", 42);
+  EXPECT_EQ(*DecodePageToken(token, "accounts|authority|A1"), 42);
+  EXPECT_EQ(*DecodePageToken("", "anything"), 0);
+}
+
+TEST(PageToken, RefusesTokensOfOtherQueriesAndGarbage) {
+  const std::string token = EncodePageToken("accounts|authority|A1", 42);
+  EXPECT_EQ(DecodePageToken(token, "accounts|authority|A2").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodePageToken("not-base64!!", "q").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodePageToken(EncodePageToken("q", 0), "q").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(DecodePageToken(token, "x").status().message()).find("page_token"),
+            std::string::npos);
+}
+
+TEST(ClampPageSize, AppliesDefaultsAndCeiling) {
+  EXPECT_EQ(*ClampPageSize(0, 50, 500), 50);
+  EXPECT_EQ(*ClampPageSize(10, 50, 500), 10);
+  EXPECT_EQ(*ClampPageSize(9999, 50, 500), 500);
+  EXPECT_FALSE(ClampPageSize(-1, 50, 500).ok());
+}
+
+TEST(ArrayLiterals, QuoteAndParse) {
+  EXPECT_EQ(IntArrayLiteral({1, 2, 3}), "{1,2,3}");
+  EXPECT_EQ(IntArrayLiteral({}), "{}");
+  EXPECT_EQ(TextArrayLiteral({"a", "b\"c", "d\\e"}), "{\"a\",\"b\\\"c\",\"d\\\\e\"}");
+  EXPECT_EQ(ParseIntArray("{5,-6,7}"), (std::vector<int64_t>{5, -6, 7}));
+  EXPECT_TRUE(ParseIntArray("{}").empty());
+}
+
+}  // namespace
+}  // namespace dp::db

@@ -1,0 +1,50 @@
+#include "test_db.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+
+#include "db/migrate.h"
+#include "gtest/gtest.h"
+
+namespace dp::testing {
+
+std::string DatabaseUrl() {
+  const char* url = std::getenv("DP_TEST_DATABASE_URL");
+  if (url == nullptr || *url == '\0') {
+    ADD_FAILURE() << "DP_TEST_DATABASE_URL is not set: run the tests with tools/test, "
+                     "which starts a throwaway PostgreSQL";
+    std::abort();
+  }
+  return url;
+}
+
+std::unique_ptr<pqxx::connection> MigratedConnection() {
+  auto conn = std::make_unique<pqxx::connection>(DatabaseUrl());
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    auto applied = db::ApplyMigrations(*conn, DP_MIGRATIONS_DIR);
+    if (!applied.ok()) {
+      ADD_FAILURE() << applied.status();
+      std::abort();
+    }
+  });
+  return conn;
+}
+
+std::string UniqueName(const std::string& stem) {
+  static const std::string prefix = [] {
+    std::random_device rd;
+    return "T" + std::to_string(rd() % 1000000000);
+  }();
+  static std::atomic<int> counter{0};
+  return prefix + "-" + std::to_string(counter++) + ":" + stem;
+}
+
+int64_t ScalarInt(pqxx::connection& conn, const std::string& sql) {
+  pqxx::nontransaction tx(conn);
+  return tx.exec1(sql)[0].as<int64_t>();
+}
+
+}  // namespace dp::testing
