@@ -33,13 +33,6 @@ Account AccountFromRow(const pqxx::row& r) {
   return a;
 }
 
-PendingState ParsePendingState(std::string_view name) {
-  if (name == "posted") return PendingState::kPosted;
-  if (name == "voided") return PendingState::kVoided;
-  if (name == "expired") return PendingState::kExpired;
-  return PendingState::kPending;
-}
-
 // Micros as a SQL timestamptz expression, exact to the microsecond.
 std::string TimestampFromMicros(int64_t micros) {
   return dp::StrCat("('epoch'::timestamptz + ", micros, " * interval '1 microsecond')");
@@ -64,6 +57,13 @@ std::optional<AccountType> ParseAccountType(std::string_view name) {
     if (AccountTypeName(t) == name) return t;
   }
   return std::nullopt;
+}
+
+PendingState ParsePendingState(std::string_view name) {
+  if (name == "posted") return PendingState::kPosted;
+  if (name == "voided") return PendingState::kVoided;
+  if (name == "expired") return PendingState::kExpired;
+  return PendingState::kPending;
 }
 
 std::string_view PendingStateName(PendingState state) {

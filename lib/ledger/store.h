@@ -18,6 +18,7 @@ namespace dp::ledger {
 std::string_view AccountTypeName(AccountType type);
 std::optional<AccountType> ParseAccountType(std::string_view name);
 std::string_view PendingStateName(PendingState state);
+PendingState ParsePendingState(std::string_view name);
 
 absl::StatusOr<Account> GetAccount(pqxx::transaction_base& tx, int64_t id);
 absl::StatusOr<Account> GetAccountByCode(pqxx::transaction_base& tx, std::string_view code);

@@ -1,6 +1,7 @@
 #include "ledger/writer.h"
 
 #include <algorithm>
+#include <optional>
 #include <cassert>
 #include <map>
 #include <set>
@@ -79,11 +80,12 @@ class BatchPlan {
   std::vector<absl::StatusOr<WriteResult>> Run();
 
  private:
-  void LoadClock(int txn_ids, int pending_ids);
-  void LoadRequests();
-  void LoadOriginals();
-  void LoadAndLockPending();
-  void LoadAndLockAccounts();
+  void LoadAndLock();
+  void ReadClock(const pqxx::result& r);
+  void ReadRequests(const pqxx::result& r);
+  void ReadOriginals(const pqxx::result& r);
+  void ReadPending(const pqxx::result& r);
+  void ReadAccounts(const pqxx::result& r);
   absl::StatusOr<WriteResult> ApplyOne(const WriteOp& op);
   absl::StatusOr<WriteResult> Apply(const NewTransaction& op);
   absl::StatusOr<WriteResult> Apply(const ReverseTransaction& op);
@@ -115,20 +117,7 @@ class BatchPlan {
 };
 
 std::vector<absl::StatusOr<WriteResult>> BatchPlan::Run() {
-  int txn_ids = 0;
-  int pending_ids = 0;
-  for (const WriteOp& op : ops_) {
-    if (std::holds_alternative<NewPending>(op)) {
-      ++pending_ids;
-    } else if (!std::holds_alternative<VoidPending>(op)) {
-      ++txn_ids;
-    }
-  }
-  LoadClock(txn_ids, pending_ids);
-  LoadRequests();
-  LoadOriginals();
-  LoadAndLockPending();
-  LoadAndLockAccounts();
+  LoadAndLock();
   std::vector<absl::StatusOr<WriteResult>> results;
   results.reserve(ops_.size());
   for (const WriteOp& op : ops_) results.push_back(ApplyOne(op));
@@ -136,29 +125,94 @@ std::vector<absl::StatusOr<WriteResult>> BatchPlan::Run() {
   return results;
 }
 
-void BatchPlan::LoadClock(int txn_ids, int pending_ids) {
-  const pqxx::row r = tx_.exec_params1(
-      dp::StrCat("SELECT ", MicrosOf("now()"),
-                   ", (SELECT array_agg(nextval('ledger.transaction_id_seq'))"
-                   "     FROM generate_series(1, $1)),"
-                   " (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
-                   "     FROM generate_series(1, $2))"),
-      txn_ids, pending_ids);
-  now_us_ = r[0].as<int64_t>();
-  if (!r[1].is_null()) free_txn_ids_ = db::ParseIntArray(r[1].c_str());
-  if (!r[2].is_null()) free_pending_ids_ = db::ParseIntArray(r[2].c_str());
+// All reads of a batch travel in one pipelined round trip: on a busy
+// machine each round trip costs far more than the queries themselves. The
+// server runs them in order, so pending transfers are locked before balance
+// rows, both in ascending id order.
+void BatchPlan::LoadAndLock() {
+  int txn_ids = 0;
+  int new_pending = 0;
+  std::vector<std::string> request_ids;
+  std::vector<int64_t> reverse_ids, pending_ids, account_ids;
+  for (const WriteOp& op : ops_) {
+    request_ids.push_back(IdemOf(op).request_id);
+    if (const auto* t = std::get_if<NewTransaction>(&op)) {
+      ++txn_ids;
+      for (const auto& p : t->postings) account_ids.push_back(p.account_id);
+    } else if (const auto* r = std::get_if<ReverseTransaction>(&op)) {
+      ++txn_ids;
+      reverse_ids.push_back(r->transaction_id);
+    } else if (const auto* n = std::get_if<NewPending>(&op)) {
+      ++new_pending;
+      account_ids.push_back(n->debit_account_id);
+      account_ids.push_back(n->credit_account_id);
+    } else if (const auto* p = std::get_if<PostPending>(&op)) {
+      ++txn_ids;
+      pending_ids.push_back(p->pending_id);
+    } else if (const auto* v = std::get_if<VoidPending>(&op)) {
+      pending_ids.push_back(v->pending_id);
+    }
+  }
+  const std::string reverse_array = tx_.quote(IntArrayLiteral(reverse_ids));
+  const std::string pending_array = tx_.quote(IntArrayLiteral(pending_ids));
+  pqxx::pipeline pipe(tx_);
+  const auto clock_q = pipe.insert(dp::StrCat(
+      "SELECT ", MicrosOf("now()"),
+      ", (SELECT array_agg(nextval('ledger.transaction_id_seq')) FROM generate_series(1, ",
+      txn_ids, ")), (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
+      " FROM generate_series(1, ", new_pending, "))"));
+  const auto requests_q = pipe.insert(dp::StrCat(
+      "SELECT request_id, operation, request_digest, resource_id FROM ledger.requests"
+      " WHERE request_id = ANY(", tx_.quote(db::TextArrayLiteral(request_ids)), "::text[])"));
+  std::optional<pqxx::pipeline::query_id> originals_q, pending_q;
+  if (!reverse_ids.empty()) {
+    originals_q = pipe.insert(dp::StrCat(
+        "SELECT t.id, coalesce((SELECT r.id FROM ledger.transactions r"
+        "                        WHERE r.reverses_transaction_id = t.id), 0),"
+        " p.account_id, p.currency, p.amount_pence"
+        " FROM ledger.transactions t JOIN ledger.postings p ON p.transaction_id = t.id"
+        " WHERE t.id = ANY(", reverse_array, "::bigint[]) ORDER BY t.id, p.id"));
+  }
+  if (!pending_ids.empty()) {
+    pending_q = pipe.insert(dp::StrCat(
+        "SELECT id, debit_account_id, credit_account_id, currency, amount_pence, state,"
+        " description, ", MicrosOf("expires_at"),
+        " FROM ledger.pending_transfers WHERE id = ANY(", pending_array, "::bigint[])"
+        " ORDER BY id FOR UPDATE"));
+  }
+  const auto accounts_q = pipe.insert(dp::StrCat(
+      "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
+      " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
+      " b.debits_pending, b.credits_pending"
+      " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
+      // One array, computed first, keeps this an index scan on balances.
+      " WHERE b.account_id = ANY(ARRAY("
+      "   SELECT unnest(", tx_.quote(IntArrayLiteral(account_ids)), "::bigint[])"
+      "   UNION SELECT account_id FROM ledger.postings"
+      "    WHERE transaction_id = ANY(", reverse_array, "::bigint[])"
+      "   UNION SELECT debit_account_id FROM ledger.pending_transfers"
+      "    WHERE id = ANY(", pending_array, "::bigint[])"
+      "   UNION SELECT credit_account_id FROM ledger.pending_transfers"
+      "    WHERE id = ANY(", pending_array, "::bigint[])))"
+      " ORDER BY b.account_id FOR UPDATE OF b"));
+  ReadClock(pipe.retrieve(clock_q));
+  ReadRequests(pipe.retrieve(requests_q));
+  if (originals_q) ReadOriginals(pipe.retrieve(*originals_q));
+  if (pending_q) ReadPending(pipe.retrieve(*pending_q));
+  ReadAccounts(pipe.retrieve(accounts_q));
+  pipe.complete();
+}
+
+void BatchPlan::ReadClock(const pqxx::result& r) {
+  now_us_ = r[0][0].as<int64_t>();
+  if (!r[0][1].is_null()) free_txn_ids_ = db::ParseIntArray(r[0][1].c_str());
+  if (!r[0][2].is_null()) free_pending_ids_ = db::ParseIntArray(r[0][2].c_str());
   // Hand ids out in ascending order.
   std::reverse(free_txn_ids_.begin(), free_txn_ids_.end());
   std::reverse(free_pending_ids_.begin(), free_pending_ids_.end());
 }
 
-void BatchPlan::LoadRequests() {
-  std::vector<std::string> ids;
-  for (const WriteOp& op : ops_) ids.push_back(IdemOf(op).request_id);
-  const pqxx::result r = tx_.exec_params(
-      "SELECT request_id, operation, request_digest, resource_id FROM ledger.requests"
-      " WHERE request_id = ANY($1::text[])",
-      db::TextArrayLiteral(ids));
+void BatchPlan::ReadRequests(const pqxx::result& r) {
   for (const auto& row : r) {
     PlannedRequest req{row[0].as<std::string>(), row[1].as<std::string>(),
                        row[2].as<std::string>(), row[3].as<int64_t>()};
@@ -166,19 +220,7 @@ void BatchPlan::LoadRequests() {
   }
 }
 
-void BatchPlan::LoadOriginals() {
-  std::vector<int64_t> ids;
-  for (const WriteOp& op : ops_) {
-    if (const auto* r = std::get_if<ReverseTransaction>(&op)) ids.push_back(r->transaction_id);
-  }
-  if (ids.empty()) return;
-  const pqxx::result r = tx_.exec_params(
-      "SELECT t.id, coalesce((SELECT r.id FROM ledger.transactions r"
-      "                        WHERE r.reverses_transaction_id = t.id), 0),"
-      " p.account_id, p.currency, p.amount_pence"
-      " FROM ledger.transactions t JOIN ledger.postings p ON p.transaction_id = t.id"
-      " WHERE t.id = ANY($1::bigint[]) ORDER BY t.id, p.id",
-      IntArrayLiteral(ids));
+void BatchPlan::ReadOriginals(const pqxx::result& r) {
   for (const auto& row : r) {
     OriginalTxn& original = originals_[row[0].as<int64_t>()];
     original.id = row[0].as<int64_t>();
@@ -190,61 +232,21 @@ void BatchPlan::LoadOriginals() {
   }
 }
 
-void BatchPlan::LoadAndLockPending() {
-  std::vector<int64_t> ids;
-  for (const WriteOp& op : ops_) {
-    if (const auto* p = std::get_if<PostPending>(&op)) ids.push_back(p->pending_id);
-    if (const auto* v = std::get_if<VoidPending>(&op)) ids.push_back(v->pending_id);
-  }
-  if (ids.empty()) return;
-  const pqxx::result r = tx_.exec_params(
-      dp::StrCat("SELECT id, debit_account_id, credit_account_id, currency, amount_pence,"
-                   " state, description, ", MicrosOf("expires_at"),
-                   " FROM ledger.pending_transfers WHERE id = ANY($1::bigint[])"
-                   " ORDER BY id FOR UPDATE"),
-      IntArrayLiteral(ids));
+void BatchPlan::ReadPending(const pqxx::result& r) {
   for (const auto& row : r) {
     PendingTransfer p;
     p.id = row[0].as<int64_t>();
     p.debit_account_id = row[1].as<int64_t>();
     p.credit_account_id = row[2].as<int64_t>();
     p.amount = Money{row[4].as<int64_t>(), row[3].as<std::string>()};
-    const std::string state = row[5].as<std::string>();
-    p.state = state == "pending"  ? PendingState::kPending
-              : state == "posted" ? PendingState::kPosted
-              : state == "voided" ? PendingState::kVoided
-                                  : PendingState::kExpired;
+    p.state = ParsePendingState(row[5].as<std::string>());
     p.description = row[6].as<std::string>();
     p.expires_at_us = row[7].as<int64_t>();
     pending_[p.id] = p;
   }
 }
 
-void BatchPlan::LoadAndLockAccounts() {
-  std::set<int64_t> ids;
-  for (const WriteOp& op : ops_) {
-    if (const auto* t = std::get_if<NewTransaction>(&op)) {
-      for (const auto& p : t->postings) ids.insert(p.account_id);
-    } else if (const auto* n = std::get_if<NewPending>(&op)) {
-      ids.insert(n->debit_account_id);
-      ids.insert(n->credit_account_id);
-    }
-  }
-  for (const auto& [id, original] : originals_) {
-    for (const auto& p : original.postings) ids.insert(p.account_id);
-  }
-  for (const auto& [id, p] : pending_) {
-    ids.insert(p.debit_account_id);
-    ids.insert(p.credit_account_id);
-  }
-  if (ids.empty()) return;
-  const pqxx::result r = tx_.exec_params(
-      dp::StrCat("SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
-                   " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
-                   " b.debits_pending, b.credits_pending"
-                   " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
-                   " WHERE b.account_id = ANY($1::bigint[]) ORDER BY b.account_id FOR UPDATE OF b"),
-      IntArrayLiteral(std::vector<int64_t>(ids.begin(), ids.end())));
+void BatchPlan::ReadAccounts(const pqxx::result& r) {
   for (const auto& row : r) {
     AccountState state;
     state.account.id = row[0].as<int64_t>();

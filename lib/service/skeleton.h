@@ -27,7 +27,7 @@ class SkeletonService final : public GeneratedService {
 
 // RunSkeleton is the whole main() of a skeleton service:
 //   int main(int argc, char** argv) {
-//     return RunSkeleton<v1::CardService::Service>("cards", "127.0.0.1:50054", argc, argv);
+//     return RunSkeleton<v1::CardService::Service>("cards", "127.0.0.1:7054", argc, argv);
 //   }
 template <typename GeneratedService>
 int RunSkeleton(const std::string& name, const std::string& default_listen, int argc,

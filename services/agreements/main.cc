@@ -4,6 +4,6 @@
 #include "service/skeleton.h"
 
 int main(int argc, char** argv) {
-  return dp::service::RunSkeleton<dp::v1::AgreementService::Service>("agreements", "127.0.0.1:50052",
+  return dp::service::RunSkeleton<dp::v1::AgreementService::Service>("agreements", "127.0.0.1:7052",
                                                                  argc, argv);
 }

@@ -4,6 +4,6 @@
 #include "service/skeleton.h"
 
 int main(int argc, char** argv) {
-  return dp::service::RunSkeleton<dp::v1::CardService::Service>("cards", "127.0.0.1:50054",
+  return dp::service::RunSkeleton<dp::v1::CardService::Service>("cards", "127.0.0.1:7054",
                                                                  argc, argv);
 }

@@ -57,7 +57,7 @@ class PendingExpirer {
 
 int main(int argc, char** argv) {
   dp::service::BlockShutdownSignals();
-  dp::service::ServiceConfig config{.name = "ledger", .listen = "127.0.0.1:50051",
+  dp::service::ServiceConfig config{.name = "ledger", .listen = "127.0.0.1:7051",
                                     .migrations_dir = DP_MIGRATIONS_DIR};
   dp::ledger::WriteBatcher::Options batching;
   CLI::App app{"dp-ledger: the Direct Payments double-entry ledger service"};

@@ -4,6 +4,6 @@
 #include "service/skeleton.h"
 
 int main(int argc, char** argv) {
-  return dp::service::RunSkeleton<dp::v1::MonitoringService::Service>("monitoring", "127.0.0.1:50055",
+  return dp::service::RunSkeleton<dp::v1::MonitoringService::Service>("monitoring", "127.0.0.1:7055",
                                                                  argc, argv);
 }

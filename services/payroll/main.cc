@@ -4,6 +4,6 @@
 #include "service/skeleton.h"
 
 int main(int argc, char** argv) {
-  return dp::service::RunSkeleton<dp::v1::PayrollService::Service>("payroll", "127.0.0.1:50053",
+  return dp::service::RunSkeleton<dp::v1::PayrollService::Service>("payroll", "127.0.0.1:7053",
                                                                  argc, argv);
 }

@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
   CLI::App app{"dpctl: Direct Payments administration (ledger, and each service as it lands)"};
   app.require_subcommand(1);
   const char* env_ledger = std::getenv("DP_LEDGER_ADDR");
-  g.ledger_addr = env_ledger != nullptr ? env_ledger : "127.0.0.1:50051";
+  g.ledger_addr = env_ledger != nullptr ? env_ledger : "127.0.0.1:7051";
   app.add_option("--ledger", g.ledger_addr, "LedgerService address (env DP_LEDGER_ADDR)")
       ->capture_default_str();
   app.add_option("-o,--output", g.format, "table or json")

@@ -67,11 +67,11 @@ grpc::Status Info(const std::shared_ptr<grpc::Channel>& channel, int timeout_ms,
 }
 
 int Check(int timeout_ms) {
-  std::vector<Endpoint> endpoints = {{"ledger", "DP_LEDGER_ADDR", "127.0.0.1:50051"},
-                                     {"agreements", "DP_AGREEMENTS_ADDR", "127.0.0.1:50052"},
-                                     {"payroll", "DP_PAYROLL_ADDR", "127.0.0.1:50053"},
-                                     {"cards", "DP_CARDS_ADDR", "127.0.0.1:50054"},
-                                     {"monitoring", "DP_MONITORING_ADDR", "127.0.0.1:50055"}};
+  std::vector<Endpoint> endpoints = {{"ledger", "DP_LEDGER_ADDR", "127.0.0.1:7051"},
+                                     {"agreements", "DP_AGREEMENTS_ADDR", "127.0.0.1:7052"},
+                                     {"payroll", "DP_PAYROLL_ADDR", "127.0.0.1:7053"},
+                                     {"cards", "DP_CARDS_ADDR", "127.0.0.1:7054"},
+                                     {"monitoring", "DP_MONITORING_ADDR", "127.0.0.1:7055"}};
   std::vector<std::vector<std::string>> rows;
   int unhealthy = 0;
   for (auto& e : endpoints) {

@@ -86,7 +86,8 @@ dp_pg_stop() {
 # own .local/ is used when postgres can traverse into it (not so in a
 # mktemp'd clone), otherwise a folder under /var/tmp linked from .local/.
 dp_pg_dir_for() {
-  local name="$1" want="$DP_ROOT/.local/$name"
+  local name="$1"
+  local want="$DP_ROOT/.local/$name"
   mkdir -p "$DP_ROOT/.local"
   if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$DP_ROOT/.local"; then
     echo "$want"; return 0
