@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -10,6 +11,7 @@
 
 #include "base/strings.h"
 #include "absl/time/clock.h"
+#include "base/strings.h"
 #include "db/migrate.h"
 #include "service/log.h"
 
@@ -90,6 +92,59 @@ void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
                  "how long in-flight calls may finish after SIGTERM")
       ->capture_default_str();
   app.add_option("--port-file", c.port_file, "write the port actually bound to this file");
+  c.tls_cert = EnvOr("DP_TLS_CERT", c.tls_cert);
+  c.tls_key = EnvOr("DP_TLS_KEY", c.tls_key);
+  c.tls_ca = EnvOr("DP_TLS_CA", c.tls_ca);
+  app.add_option("--tls-cert", c.tls_cert, "this service's certificate, PEM (env DP_TLS_CERT)");
+  app.add_option("--tls-key", c.tls_key, "this service's private key, PEM (env DP_TLS_KEY)");
+  app.add_option("--tls-ca", c.tls_ca, "CA that issues client certificates (env DP_TLS_CA)");
+  app.add_flag("--insecure-dev", c.insecure_dev,
+               "serve plaintext with no authentication: local development only");
+  app.add_flag("--migrate-only", c.migrate_only, "apply pending migrations, then exit");
+}
+
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& flag) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(dp::StrCat(flag, ": cannot read ", path));
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credentials() {
+  if (config_.insecure_dev) {
+    LogEvent("warn", {{"service", config_.name},
+                      {"msg", "plaintext development mode: no authentication, every caller is "
+                              "treated as an internal service"}});
+    return grpc::InsecureServerCredentials();
+  }
+  if (config_.tls_cert.empty() || config_.tls_key.empty() || config_.tls_ca.empty()) {
+    return absl::InvalidArgumentError(
+        "mutual TLS needs --tls-cert, --tls-key and --tls-ca (or DP_TLS_*); "
+        "--insecure-dev serves plaintext for local development");
+  }
+  auto cert = ReadFile(config_.tls_cert, "--tls-cert");
+  auto key = ReadFile(config_.tls_key, "--tls-key");
+  auto ca = ReadFile(config_.tls_ca, "--tls-ca");
+  for (const auto* f : {&cert, &key, &ca}) {
+    if (!f->ok()) return f->status();
+  }
+  auto verifier = iam::CertificateVerifier::FromPem(*ca);
+  if (!verifier.ok()) return verifier.status();
+  // The handshake asks for a client certificate but AuthProcessor judges
+  // it, so that a missing or foreign certificate is UNAUTHENTICATED (with a
+  // reason) rather than a failed handshake.
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  options.pem_root_certs = *ca;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  auto creds = grpc::SslServerCredentials(options);
+  directory_ = std::make_unique<iam::PrincipalDirectory>(*pool_);
+  creds->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(*verifier, *directory_));
+  return creds;
 }
 
 void BlockShutdownSignals() {
@@ -123,6 +178,7 @@ absl::Status ServiceHost::Prepare() {
 }
 
 int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
+  if (config_.migrate_only) return 0;
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -130,7 +186,12 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   // would silently share the port instead of failing to start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
-  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  auto credentials = Credentials();
+  if (!credentials.ok()) {
+    LogEvent("error", {{"service", config_.name}, {"msg", std::string(credentials.status().message())}});
+    return 2;
+  }
+  builder.AddListeningPort(config_.listen, *credentials, &port);
   for (grpc::Service* s : services) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(std::make_unique<RequestLoggerFactory>(config_.name));

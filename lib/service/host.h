@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "db/pool.h"
 #include "dp/v1/common.pb.h"
+#include "service/auth.h"
 
 namespace dp::service {
 
@@ -25,6 +26,14 @@ struct ServiceConfig {
   bool migrate = true;                  // --migrate / --no-migrate
   int shutdown_grace_ms = 10000;        // --shutdown-grace-ms
   std::string port_file;                // --port-file: write the bound port here
+  // Mutual TLS (the default): this service's certificate and key, and the
+  // CA that issues client certificates. --insecure-dev serves plaintext and
+  // treats every caller as an internal service: local development only.
+  std::string tls_cert;                 // --tls-cert, DP_TLS_CERT
+  std::string tls_key;                  // --tls-key, DP_TLS_KEY
+  std::string tls_ca;                   // --tls-ca, DP_TLS_CA
+  bool insecure_dev = false;            // --insecure-dev
+  bool migrate_only = false;            // --migrate-only: apply migrations and exit
 };
 
 // AddServiceFlags registers the ServiceConfig flags on a CLI11 app.
@@ -54,12 +63,20 @@ class ServiceHost {
   db::PgPool& pool() { return *pool_; }
   const ServiceConfig& config() const { return config_; }
 
+  // Caller is the authenticated principal of a call (see auth.h).
+  absl::StatusOr<iam::Principal> Caller(const grpc::ServerContext& context) {
+    return CallerOf(context, directory_.get());
+  }
+
   // Run serves until a shutdown signal; returns the process exit code.
   int Run(const std::vector<grpc::Service*>& services);
 
  private:
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials();
+
   ServiceConfig config_;
   std::unique_ptr<db::PgPool> pool_;
+  std::unique_ptr<iam::PrincipalDirectory> directory_;  // null in development mode
 };
 
 // DescribeService answers GetServiceInfo, the one RPC every service has:

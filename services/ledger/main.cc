@@ -1,9 +1,11 @@
-// dp-ledger serves LedgerService: the double-entry ledger over PostgreSQL.
+// dp-ledger serves LedgerService, the double-entry ledger over PostgreSQL,
+// and AdminService (organisations, principals, grants).
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "admin_service.h"
 #include "ledger/batcher.h"
 #include "ledger/writer.h"
 #include "ledger_service.h"
@@ -78,5 +80,6 @@ int main(int argc, char** argv) {
   dp::ledger::WriteBatcher batcher(config.database_url, batching);
   PendingExpirer expirer(host.pool());
   dp::ledger_service::LedgerServiceImpl ledger(host, batcher);
-  return host.Run({&ledger});
+  dp::admin_service::AdminServiceImpl admin(host);
+  return host.Run({&ledger, &admin});
 }

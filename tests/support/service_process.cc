@@ -45,6 +45,9 @@ bool ServiceProcess::Start() {
   if (std::find(extra_args_.begin(), extra_args_.end(), "--database-url") == extra_args_.end()) {
     args.insert(args.end(), {"--database-url", DatabaseUrl()});
   }
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") == extra_args_.end()) {
+    args.push_back("--insecure-dev");
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_ = ::fork();
   if (pid_ == 0) {

@@ -18,6 +18,8 @@ namespace dp::testing {
 class ServiceProcess {
  public:
   // `name` is the service folder: the binary is DP_BIN_DIR/<name>/dp-<name>.
+  // Without --tls-cert among `extra_args` it runs in plaintext development
+  // mode (--insecure-dev); the security tests pass TLS flags instead.
   explicit ServiceProcess(std::string name, std::vector<std::string> extra_args = {});
   ~ServiceProcess();
 

@@ -14,10 +14,10 @@
 
 #include "absl/time/time.h"
 #include "dp/v1/ledger.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "money/money.h"
 #include "output.h"
+#include "admin_commands.h"
+#include "channel.h"
 #include "services.h"
 
 namespace dpctl {
@@ -29,30 +29,14 @@ namespace v1 = dp::v1;
 struct Options {
   std::string ledger_addr;
   std::string format = "table";
-  int timeout_ms = 10000;
 } g;
 
 Output Out() { return Output(g.format == "json" ? Format::kJson : Format::kTable); }
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(g.timeout_ms));
-  return ctx;
-}
-
 std::unique_ptr<v1::LedgerService::Stub> Ledger() {
-  return v1::LedgerService::NewStub(
-      grpc::CreateChannel(g.ledger_addr, grpc::InsecureChannelCredentials()));
+  return v1::LedgerService::NewStub(MakeChannel(g.ledger_addr));
 }
 
-std::string NewRequestId() {
-  std::random_device rd;
-  std::mt19937_64 gen((uint64_t{rd()} << 32) ^ rd());
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "dpctl-%016llx%08x", static_cast<unsigned long long>(gen()),
-                static_cast<unsigned>(gen()));
-  return buf;
-}
 
 std::string TypeName(v1::AccountType t) {
   std::string name = v1::AccountType_Name(t);
@@ -297,6 +281,18 @@ int Journal(const std::vector<std::string>& debits, const std::vector<std::strin
 }
 
 }  // namespace
+
+std::string NewRequestId() {
+  std::random_device rd;
+  std::mt19937_64 gen((uint64_t{rd()} << 32) ^ rd());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "dpctl-%016llx%08x", static_cast<unsigned long long>(gen()),
+                static_cast<unsigned>(gen()));
+  return buf;
+}
+
+const std::string& LedgerAddress() { return g.ledger_addr; }
+
 }  // namespace dpctl
 
 int main(int argc, char** argv) {
@@ -310,10 +306,11 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", g.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  app.add_option("--timeout-ms", g.timeout_ms, "deadline of each call")->capture_default_str();
+  AddConnectionFlags(app);
   int exit_code = 0;
 
-  AddServiceCommands(app, exit_code, g.timeout_ms);
+  AddServiceCommands(app, exit_code);
+  AddAdminCommands(app, exit_code, [] { return Out(); });
 
   CLI::App* ledger = app.add_subcommand("ledger", "accounts, balances, statements, journals");
   ledger->require_subcommand(1);

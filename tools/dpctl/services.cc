@@ -12,6 +12,7 @@
 #include "dp/v1/payroll.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "channel.h"
 #include "output.h"
 
 namespace dpctl {
@@ -23,25 +24,19 @@ struct Endpoint {
   std::string address;
 };
 
-std::chrono::system_clock::time_point Deadline(int timeout_ms) {
-  return std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms);
-}
-
-std::string Health(const std::shared_ptr<grpc::Channel>& channel, int timeout_ms) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(Deadline(timeout_ms));
+std::string Health(const std::shared_ptr<grpc::Channel>& channel) {
+  auto ctx = Context();
   grpc::health::v1::HealthCheckRequest req;
   grpc::health::v1::HealthCheckResponse resp;
-  auto s = grpc::health::v1::Health::NewStub(channel)->Check(&ctx, req, &resp);
+  auto s = grpc::health::v1::Health::NewStub(channel)->Check(ctx.get(), req, &resp);
   if (!s.ok()) return "DOWN (" + s.error_message() + ")";
   return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
 }
 
-std::string ReflectedServices(const std::shared_ptr<grpc::Channel>& channel, int timeout_ms) {
+std::string ReflectedServices(const std::shared_ptr<grpc::Channel>& channel) {
   namespace refl = grpc::reflection::v1alpha;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(Deadline(timeout_ms));
-  auto stream = refl::ServerReflection::NewStub(channel)->ServerReflectionInfo(&ctx);
+  auto ctx = Context();
+  auto stream = refl::ServerReflection::NewStub(channel)->ServerReflectionInfo(ctx.get());
   refl::ServerReflectionRequest req;
   req.set_list_services("");
   stream->Write(req);
@@ -59,14 +54,12 @@ std::string ReflectedServices(const std::shared_ptr<grpc::Channel>& channel, int
 }
 
 template <typename Service>
-grpc::Status Info(const std::shared_ptr<grpc::Channel>& channel, int timeout_ms,
-                  dp::v1::ServiceInfo* out) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(Deadline(timeout_ms));
-  return Service::NewStub(channel)->GetServiceInfo(&ctx, dp::v1::GetServiceInfoRequest(), out);
+grpc::Status Info(const std::shared_ptr<grpc::Channel>& channel, dp::v1::ServiceInfo* out) {
+  return Service::NewStub(channel)->GetServiceInfo(Context().get(),
+                                                   dp::v1::GetServiceInfoRequest(), out);
 }
 
-int Check(int timeout_ms) {
+int Check() {
   std::vector<Endpoint> endpoints = {{"ledger", "DP_LEDGER_ADDR", "127.0.0.1:7051"},
                                      {"agreements", "DP_AGREEMENTS_ADDR", "127.0.0.1:7052"},
                                      {"payroll", "DP_PAYROLL_ADDR", "127.0.0.1:7053"},
@@ -76,17 +69,17 @@ int Check(int timeout_ms) {
   int unhealthy = 0;
   for (auto& e : endpoints) {
     if (const char* v = std::getenv(e.env.c_str()); v != nullptr && *v) e.address = v;
-    auto channel = grpc::CreateChannel(e.address, grpc::InsecureChannelCredentials());
-    const std::string health = Health(channel, timeout_ms);
+    auto channel = MakeChannel(e.address);
+    const std::string health = Health(channel);
     dp::v1::ServiceInfo info;
     grpc::Status s;
-    if (e.name == "ledger") s = Info<dp::v1::LedgerService>(channel, timeout_ms, &info);
-    if (e.name == "agreements") s = Info<dp::v1::AgreementService>(channel, timeout_ms, &info);
-    if (e.name == "payroll") s = Info<dp::v1::PayrollService>(channel, timeout_ms, &info);
-    if (e.name == "cards") s = Info<dp::v1::CardService>(channel, timeout_ms, &info);
-    if (e.name == "monitoring") s = Info<dp::v1::MonitoringService>(channel, timeout_ms, &info);
+    if (e.name == "ledger") s = Info<dp::v1::LedgerService>(channel, &info);
+    if (e.name == "agreements") s = Info<dp::v1::AgreementService>(channel, &info);
+    if (e.name == "payroll") s = Info<dp::v1::PayrollService>(channel, &info);
+    if (e.name == "cards") s = Info<dp::v1::CardService>(channel, &info);
+    if (e.name == "monitoring") s = Info<dp::v1::MonitoringService>(channel, &info);
     if (health != "SERVING" || !s.ok() || !info.database_ok()) ++unhealthy;
-    rows.push_back({e.name, e.address, health, ReflectedServices(channel, timeout_ms),
+    rows.push_back({e.name, e.address, health, ReflectedServices(channel),
                     s.ok() ? info.version() : "-",
                     s.ok() ? std::to_string(info.schema_version()) : "-",
                     s.ok() ? (info.database_ok() ? "ok" : "DOWN") : "-"});
@@ -100,10 +93,10 @@ int Check(int timeout_ms) {
 
 }  // namespace
 
-void AddServiceCommands(CLI::App& app, int& exit_code, const int& timeout_ms) {
+void AddServiceCommands(CLI::App& app, int& exit_code) {
   CLI::App* check = app.add_subcommand(
       "check", "health, reflection and version of every service (env DP_<SERVICE>_ADDR)");
-  check->callback([&] { exit_code = Check(timeout_ms); });
+  check->callback([&] { exit_code = Check(); });
 }
 
 }  // namespace dpctl

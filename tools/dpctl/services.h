@@ -7,7 +7,7 @@ namespace dpctl {
 
 // AddServiceCommands adds `dpctl check`: for each of the five services, the
 // gRPC health status, the services listed by reflection, and GetServiceInfo.
-void AddServiceCommands(CLI::App& app, int& exit_code, const int& timeout_ms);
+void AddServiceCommands(CLI::App& app, int& exit_code);
 
 }  // namespace dpctl
 

@@ -1,0 +1,36 @@
+#include "db/idempotency.h"
+
+#include "base/strings.h"
+
+namespace dp::db {
+
+absl::StatusOr<std::optional<std::string>> RequestLog::Find(pqxx::transaction_base& tx,
+                                                            const std::string& request_id,
+                                                            const std::string& operation,
+                                                            const std::string& digest) const {
+  if (request_id.empty() || request_id.size() > 128) {
+    return absl::InvalidArgumentError("request_id is required (1 to 128 characters)");
+  }
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat("SELECT operation, request_digest, resource_key FROM ", table_,
+                 " WHERE request_id = $1"),
+      request_id);
+  if (r.empty()) return std::optional<std::string>();
+  if (r[0][0].as<std::string>() != operation || r[0][1].as<std::string>() != digest) {
+    return absl::AlreadyExistsError(dp::StrCat(
+        "request_id \"", request_id, "\" was already used for a different ",
+        r[0][0].as<std::string>(), " request; a new request needs a new request_id"));
+  }
+  return std::optional<std::string>(r[0][2].as<std::string>());
+}
+
+void RequestLog::Record(pqxx::transaction_base& tx, const std::string& request_id,
+                        const std::string& operation, const std::string& digest,
+                        const std::string& resource_key) const {
+  tx.exec_params(dp::StrCat("INSERT INTO ", table_,
+                            " (request_id, operation, request_digest, resource_key)"
+                            " VALUES ($1, $2, $3, $4)"),
+                 request_id, operation, digest, resource_key);
+}
+
+}  // namespace dp::db

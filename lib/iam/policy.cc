@@ -1,0 +1,64 @@
+#include "iam/policy.h"
+
+
+namespace dp::iam {
+namespace {
+
+constexpr uint32_t kOfficer = RoleBit(Role::kFinanceOfficer);
+constexpr uint32_t kIso = RoleBit(Role::kIso);
+constexpr uint32_t kAuditor = RoleBit(Role::kAuditor);
+constexpr uint32_t kService = RoleBit(Role::kService);
+constexpr uint32_t kAdmin = RoleBit(Role::kAdmin);
+constexpr uint32_t kAnyone = kOfficer | kIso | kAuditor | kService | kAdmin;
+
+// The one table of who may call what. Keep it in method order per service.
+const MethodPolicy kPolicies[] = {
+    {"/grpc.health.v1.Health/Check", 0, false, true},
+    {"/grpc.health.v1.Health/Watch", 0, false, true},
+    {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+     kAnyone},
+
+    {"/dp.v1.LedgerService/GetServiceInfo", kAnyone},
+    {"/dp.v1.LedgerService/CreateAccount", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/GetAccount", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.LedgerService/ListAccounts", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.LedgerService/CreateTransaction", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/GetTransaction", kOfficer | kAuditor | kService},
+    {"/dp.v1.LedgerService/ReverseTransaction", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/CreatePendingTransfer", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/PostPendingTransfer", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/VoidPendingTransfer", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/GetPendingTransfer", kOfficer | kAuditor | kService},
+    {"/dp.v1.LedgerService/GetBalance", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.LedgerService/ListStatement", kOfficer | kIso | kAuditor | kService},
+
+    {"/dp.v1.AgreementService/GetServiceInfo", kAnyone},
+    {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},
+    {"/dp.v1.CardService/GetServiceInfo", kAnyone},
+    {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
+
+    {"/dp.v1.AdminService/WhoAmI", kAnyone},
+    {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true},
+    {"/dp.v1.AdminService/CreatePrincipal", kAdmin, true},
+    {"/dp.v1.AdminService/SetPrincipalDisabled", kAdmin, true},
+    {"/dp.v1.AdminService/ListPrincipals", kAdmin | kAuditor},
+    {"/dp.v1.AdminService/Grant", kAdmin, true},
+    {"/dp.v1.AdminService/Revoke", kAdmin, true},
+    {"/dp.v1.AdminService/ListGrants", kAdmin | kAuditor},
+    {"/dp.v1.AdminService/RotateKeys", kAdmin, true},
+    {"/dp.v1.AuditService/ListAuditEvents", kAuditor | kAdmin},
+    {"/dp.v1.AuditService/VerifyAuditChain", kAuditor | kAdmin},
+};
+
+}  // namespace
+
+const MethodPolicy* FindPolicy(std::string_view method) {
+  for (const MethodPolicy& p : kPolicies) {
+    if (p.method == method) return &p;
+  }
+  return nullptr;
+}
+
+bool Allows(const MethodPolicy& policy, Role role) { return (policy.roles & RoleBit(role)) != 0; }
+
+}  // namespace dp::iam

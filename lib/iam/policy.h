@@ -1,0 +1,32 @@
+#ifndef DP_LIB_IAM_POLICY_H_
+#define DP_LIB_IAM_POLICY_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "iam/principal.h"
+
+namespace dp::iam {
+
+// MethodPolicy declares who may call one RPC and whether it changes state
+// (state-changing calls are written to the audit trail).
+// RoleBit makes a role set: RoleBit(Role::kAuditor) | RoleBit(Role::kAdmin).
+constexpr uint32_t RoleBit(Role role) { return 1u << static_cast<int>(role); }
+
+struct MethodPolicy {
+  std::string_view method;  // "/dp.v1.LedgerService/CreateTransaction"
+  uint32_t roles = 0;       // RoleBit(...) | ...
+  bool writes = false;
+  bool needs_no_principal = false;  // health checks only
+};
+
+// FindPolicy returns the policy of a full method name, or nullptr: an RPC
+// with no declared policy is refused (deny by default).
+const MethodPolicy* FindPolicy(std::string_view method);
+
+// Allows reports whether `role` may call under `policy`.
+bool Allows(const MethodPolicy& policy, Role role);
+
+}  // namespace dp::iam
+
+#endif  // DP_LIB_IAM_POLICY_H_

@@ -1,0 +1,42 @@
+#ifndef DP_LIB_IAM_PRINCIPAL_H_
+#define DP_LIB_IAM_PRINCIPAL_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dp::iam {
+
+enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin };
+
+std::string_view RoleName(Role role);
+bool ParseRole(std::string_view name, Role* role);
+
+// Principal is an authenticated caller with what it may reach.
+//
+//   Principal p = ...;          // from the directory, by certificate name
+//   if (p.CanReachAuthority("FIFE")) ...
+struct Principal {
+  std::string name;             // the certificate's common name
+  std::string organisation_id;
+  std::string organisation_kind;  // authority, iso, audit, internal
+  Role role = Role::kFinanceOfficer;
+  std::string approver_level;   // none, worker, manager, panel
+  bool all_authorities = false;  // internal services and development mode
+  std::vector<std::string> authorities;  // reachable authorities
+  std::vector<std::pair<std::string, std::string>> owners;  // ISO: (type, id)
+
+  bool CanReachAuthority(std::string_view authority_id) const;
+  // CanReachOwner: an ISO reaches the agreements and employers it was
+  // linked to; others reach owners through their authority.
+  bool CanReachOwner(std::string_view owner_type, std::string_view owner_id) const;
+};
+
+// DevelopmentPrincipal is the caller assumed when a service runs in
+// explicitly configured plaintext development mode: an internal service.
+Principal DevelopmentPrincipal();
+
+}  // namespace dp::iam
+
+#endif  // DP_LIB_IAM_PRINCIPAL_H_

@@ -1,0 +1,55 @@
+#include "service/auth.h"
+
+#include "base/strings.h"
+#include "iam/policy.h"
+#include "service/status.h"
+
+namespace dp::service {
+
+grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthContext* context,
+                                    OutputMetadata*, OutputMetadata*) {
+  std::string method;
+  if (auto it = metadata.find(":path"); it != metadata.end()) {
+    method.assign(it->second.data(), it->second.size());
+  }
+  const iam::MethodPolicy* policy = iam::FindPolicy(method);
+  if (policy == nullptr) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        dp::StrCat(method, " has no declared permission; refused by default"));
+  }
+  if (policy->needs_no_principal) return grpc::Status::OK;
+  const auto pems = context->FindPropertyValues("x509_pem_cert");
+  if (pems.empty()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "a client certificate is required; pass --cert and --key to dpctl");
+  }
+  auto name = verifier_.CommonNameOf(std::string_view(pems[0].data(), pems[0].size()));
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  absl::StatusOr<iam::Principal> principal;
+  try {
+    principal = directory_.Find(*name);
+  } catch (const std::exception& e) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "cannot check the caller's identity right now; retry");
+  }
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (!iam::Allows(*policy, principal->role)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        dp::StrCat("role ", iam::RoleName(principal->role), " may not call ",
+                                   method));
+  }
+  context->AddProperty(kPrincipalProperty, *name);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContext& context,
+                                        iam::PrincipalDirectory* directory) {
+  if (directory == nullptr) return iam::DevelopmentPrincipal();
+  const auto auth = context.auth_context();
+  const auto names = auth ? auth->FindPropertyValues(kPrincipalProperty)
+                          : std::vector<grpc::string_ref>{};
+  if (names.empty()) return absl::UnauthenticatedError("the call carries no principal");
+  return directory->Find(std::string(names[0].data(), names[0].size()));
+}
+
+}  // namespace dp::service

@@ -1,0 +1,45 @@
+#ifndef DP_LIB_SERVICE_AUTH_H_
+#define DP_LIB_SERVICE_AUTH_H_
+
+#include <grpcpp/security/auth_metadata_processor.h>
+#include <grpcpp/server_context.h>
+
+#include "absl/status/statusor.h"
+#include "iam/certificate.h"
+#include "iam/directory.h"
+
+namespace dp::service {
+
+// AuthProcessor authenticates and authorises every call before any handler
+// runs, deny by default:
+//   - a method with no declared policy (lib/iam/policy.cc): PERMISSION_DENIED;
+//   - no client certificate, one our CA did not issue, or an unknown or
+//     disabled principal: UNAUTHENTICATED;
+//   - a role the method's policy does not list: PERMISSION_DENIED.
+// It records the principal's name on the call's AuthContext for handlers.
+class AuthProcessor : public grpc::AuthMetadataProcessor {
+ public:
+  AuthProcessor(iam::CertificateVerifier verifier, iam::PrincipalDirectory& directory)
+      : verifier_(std::move(verifier)), directory_(directory) {}
+
+  bool IsBlocking() const override { return true; }  // may query the directory
+  grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context,
+                       OutputMetadata* consumed, OutputMetadata* response) override;
+
+ private:
+  iam::CertificateVerifier verifier_;
+  iam::PrincipalDirectory& directory_;
+};
+
+// kPrincipalProperty names the AuthContext property holding the caller's name.
+inline constexpr char kPrincipalProperty[] = "dp_principal";
+
+// CallerOf returns the principal of a call that AuthProcessor admitted, or
+// the development principal when the server runs in plaintext development
+// mode (`directory` is null then).
+absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContext& context,
+                                        iam::PrincipalDirectory* directory);
+
+}  // namespace dp::service
+
+#endif  // DP_LIB_SERVICE_AUTH_H_

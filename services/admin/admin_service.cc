@@ -1,0 +1,202 @@
+#include "admin_service.h"
+
+#include "db/errors.h"
+#include "iam/admin_store.h"
+#include "service/digest.h"
+#include "service/status.h"
+
+namespace dp::admin_service {
+namespace {
+
+using service::ToGrpcStatus;
+
+void ToProto(const iam::PrincipalRecord& p, v1::PrincipalInfo* out) {
+  out->set_name(p.name);
+  out->set_organisation_id(p.organisation_id);
+  out->set_role(p.role);
+  out->set_approver_level(p.approver_level);
+  out->set_disabled(p.disabled);
+}
+
+void ToProto(const iam::ScopeGrant& g, v1::ScopeGrant* out) {
+  out->set_organisation_id(g.organisation_id);
+  out->set_scope_type(g.scope_type);
+  out->set_scope_id(g.scope_id);
+}
+
+iam::ScopeGrant FromProto(const v1::ScopeGrant& g) {
+  return {g.organisation_id(), g.scope_type(), g.scope_id()};
+}
+
+// Grant keys are "organisation|type|id".
+std::string GrantKey(const iam::ScopeGrant& g) {
+  return g.organisation_id + "|" + g.scope_type + "|" + g.scope_id;
+}
+
+iam::ScopeGrant GrantFromKey(const std::string& key) {
+  const auto a = key.find('|');
+  const auto b = key.find('|', a + 1);
+  return {key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)};
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::Write(const google::protobuf::Message& request,
+                                     const std::string& request_id, const std::string& operation,
+                                     WriteFn write, ReloadFn reload) {
+  const std::string digest = service::RequestDigest(request, operation);
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::work tx(*conn);
+    auto seen = requests_.Find(tx, request_id, operation, digest);
+    if (!seen.ok()) return ToGrpcStatus(seen.status());
+    if (seen->has_value()) return ToGrpcStatus(reload(tx, **seen));
+    auto key = write(tx);
+    if (!key.ok()) return ToGrpcStatus(key.status());
+    requests_.Record(tx, request_id, operation, digest, *key);
+    tx.commit();
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    return ToGrpcStatus(db::StatusFromException(e));
+  }
+}
+
+grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest*,
+                                      v1::PrincipalInfo* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  out->set_name(caller->name);
+  out->set_organisation_id(caller->organisation_id);
+  out->set_role(std::string(iam::RoleName(caller->role)));
+  out->set_approver_level(caller->approver_level);
+  if (caller->all_authorities) out->add_authorities("*");
+  for (const auto& a : caller->authorities) out->add_authorities(a);
+  for (const auto& [type, id] : caller->owners) out->add_authorities(type + ":" + id);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext*,
+                                                  const v1::CreateOrganisationRequest* req,
+                                                  v1::Organisation* out) {
+  auto fill = [out](const iam::Organisation& o) {
+    out->set_id(o.id);
+    out->set_kind(o.kind);
+    out->set_name(o.name);
+  };
+  return Write(
+      *req, req->request_id(), "CreateOrganisation",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto org = iam::CreateOrganisation(tx, {req->id(), req->kind(), req->name()});
+        if (!org.ok()) return org.status();
+        fill(*org);
+        return org->id;
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto org = iam::GetOrganisation(tx, key);
+        if (org.ok()) fill(*org);
+        return org.status();
+      });
+}
+
+grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext*,
+                                               const v1::CreatePrincipalRequest* req,
+                                               v1::PrincipalInfo* out) {
+  return Write(
+      *req, req->request_id(), "CreatePrincipal",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto p = iam::CreatePrincipal(tx, {req->name(), req->organisation_id(), req->role(),
+                                           req->approver_level(), false});
+        if (!p.ok()) return p.status();
+        ToProto(*p, out);
+        return p->name;
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto p = iam::GetPrincipal(tx, key);
+        if (p.ok()) ToProto(*p, out);
+        return p.status();
+      });
+}
+
+grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext*,
+                                                    const v1::SetPrincipalDisabledRequest* req,
+                                                    v1::PrincipalInfo* out) {
+  if (req->reason().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("reason is required"));
+  }
+  return Write(
+      *req, req->request_id(), "SetPrincipalDisabled",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto p = iam::SetPrincipalDisabled(tx, req->name(), req->disabled());
+        if (!p.ok()) return p.status();
+        ToProto(*p, out);
+        return p->name;
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto p = iam::GetPrincipal(tx, key);
+        if (p.ok()) ToProto(*p, out);
+        return p.status();
+      });
+}
+
+grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext*,
+                                              const v1::ListPrincipalsRequest* req,
+                                              v1::ListPrincipalsResponse* out) {
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::read_transaction tx(*conn);
+    for (const auto& p : iam::ListPrincipals(tx, req->organisation_id())) {
+      ToProto(p, out->add_principals());
+    }
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    return ToGrpcStatus(db::StatusFromException(e));
+  }
+}
+
+grpc::Status AdminServiceImpl::Grant(grpc::ServerContext*, const v1::GrantRequest* req,
+                                     v1::ScopeGrant* out) {
+  return Write(
+      *req, req->request_id(), "Grant",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto g = iam::Grant(tx, FromProto(req->grant()));
+        if (!g.ok()) return g.status();
+        ToProto(*g, out);
+        return GrantKey(*g);
+      },
+      [&](pqxx::work&, const std::string& key) -> absl::Status {
+        ToProto(GrantFromKey(key), out);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AdminServiceImpl::Revoke(grpc::ServerContext*, const v1::RevokeRequest* req,
+                                      v1::ScopeGrant* out) {
+  return Write(
+      *req, req->request_id(), "Revoke",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto g = iam::Revoke(tx, FromProto(req->grant()));
+        if (!g.ok()) return g.status();
+        ToProto(*g, out);
+        return GrantKey(*g);
+      },
+      [&](pqxx::work&, const std::string& key) -> absl::Status {
+        ToProto(GrantFromKey(key), out);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AdminServiceImpl::ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
+                                          v1::ListGrantsResponse* out) {
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::read_transaction tx(*conn);
+    for (const auto& g : iam::ListGrants(tx, req->organisation_id())) {
+      ToProto(g, out->add_grants());
+    }
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    return ToGrpcStatus(db::StatusFromException(e));
+  }
+}
+
+}  // namespace dp::admin_service

@@ -1,0 +1,50 @@
+#ifndef DP_SERVICES_ADMIN_ADMIN_SERVICE_H_
+#define DP_SERVICES_ADMIN_ADMIN_SERVICE_H_
+
+#include <functional>
+
+#include "db/idempotency.h"
+#include "dp/v1/admin.grpc.pb.h"
+#include "service/host.h"
+
+namespace dp::admin_service {
+
+// AdminServiceImpl manages organisations, principals and grants. It runs
+// inside dp-ledger; every write is idempotent by request_id.
+class AdminServiceImpl final : public v1::AdminService::Service {
+ public:
+  explicit AdminServiceImpl(service::ServiceHost& host) : host_(host) {}
+
+  grpc::Status WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest*,
+                      v1::PrincipalInfo* out) override;
+  grpc::Status CreateOrganisation(grpc::ServerContext*, const v1::CreateOrganisationRequest* req,
+                                  v1::Organisation* out) override;
+  grpc::Status CreatePrincipal(grpc::ServerContext*, const v1::CreatePrincipalRequest* req,
+                               v1::PrincipalInfo* out) override;
+  grpc::Status SetPrincipalDisabled(grpc::ServerContext*,
+                                    const v1::SetPrincipalDisabledRequest* req,
+                                    v1::PrincipalInfo* out) override;
+  grpc::Status ListPrincipals(grpc::ServerContext*, const v1::ListPrincipalsRequest* req,
+                              v1::ListPrincipalsResponse* out) override;
+  grpc::Status Grant(grpc::ServerContext*, const v1::GrantRequest* req,
+                     v1::ScopeGrant* out) override;
+  grpc::Status Revoke(grpc::ServerContext*, const v1::RevokeRequest* req,
+                      v1::ScopeGrant* out) override;
+  grpc::Status ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
+                          v1::ListGrantsResponse* out) override;
+
+ private:
+  using WriteFn = std::function<absl::StatusOr<std::string>(pqxx::work&)>;
+  using ReloadFn = std::function<absl::Status(pqxx::work&, const std::string& key)>;
+  // Write runs `write` once per request_id; a retry runs `reload` with the
+  // key the first write produced.
+  grpc::Status Write(const google::protobuf::Message& request, const std::string& request_id,
+                     const std::string& operation, WriteFn write, ReloadFn reload);
+
+  service::ServiceHost& host_;
+  const db::RequestLog requests_{"iam.requests"};
+};
+
+}  // namespace dp::admin_service
+
+#endif  // DP_SERVICES_ADMIN_ADMIN_SERVICE_H_

@@ -1,0 +1,198 @@
+#include "admin_commands.h"
+
+#include <iostream>
+
+#include "channel.h"
+#include "dp/v1/admin.grpc.pb.h"
+
+namespace dpctl {
+namespace {
+
+namespace v1 = dp::v1;
+
+std::unique_ptr<v1::AdminService::Stub> Admin() {
+  return v1::AdminService::NewStub(MakeChannel(LedgerAddress()));
+}
+
+void PrintPrincipals(const Output& out, const std::vector<v1::PrincipalInfo>& principals) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : principals) {
+    std::string reach;
+    for (const auto& a : p.authorities()) reach += (reach.empty() ? "" : ",") + a;
+    rows.push_back({p.name(), p.organisation_id(), p.role(), p.approver_level(),
+                    p.disabled() ? "disabled" : "active", reach});
+  }
+  out.Table({"NAME", "ORGANISATION", "ROLE", "APPROVER", "STATE", "REACHES"}, rows);
+}
+
+// Run calls one RPC, printing the result or the error; returns the exit code.
+template <typename Response, typename Call>
+int Run(const std::string& what, Call call, std::function<void(const Response&)> print) {
+  Response resp;
+  grpc::Status s = call(&resp);
+  if (!s.ok()) return ReportError(what, s);
+  print(resp);
+  return 0;
+}
+
+}  // namespace
+
+void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> make_output) {
+  // Callbacks run after this function returns: keep the factory alive.
+  static std::function<Output()> out;
+  out = std::move(make_output);
+  CLI::App* admin = app.add_subcommand("admin", "organisations, principals and grants");
+  admin->require_subcommand(1);
+  static std::string request_id, id, kind, name, org, role, level, reason, type;
+
+  auto rid = [] { return request_id.empty() ? NewRequestId() : request_id; };
+  auto json_or = [](auto print_table) {
+    return [print_table](const auto& resp) {
+      if (out().json()) {
+        out().Json(resp);
+      } else {
+        print_table(resp);
+      }
+    };
+  };
+
+  admin->add_subcommand("whoami", "how the system sees your certificate")->callback([&, json_or] {
+    exit_code = Run<v1::PrincipalInfo>(
+        "whoami",
+        [](v1::PrincipalInfo* r) { return Admin()->WhoAmI(Context().get(), {}, r); },
+        json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
+  });
+
+  CLI::App* orgs = admin->add_subcommand("orgs", "create an organisation");
+  orgs->require_subcommand(1);
+  CLI::App* org_create = orgs->add_subcommand("create", "create an organisation");
+  org_create->add_option("--id", id, "e.g. FIFE, ISO-PENDERELS, AUDIT-SCOTLAND")->required();
+  org_create->add_option("--kind", kind, "authority, iso, audit or internal")->required();
+  org_create->add_option("--name", name, "full name")->required();
+  org_create->add_option("--request-id", request_id, "idempotency key (default: random)");
+  org_create->callback([&, json_or, rid] {
+    v1::CreateOrganisationRequest req;
+    req.set_request_id(rid());
+    req.set_id(id);
+    req.set_kind(kind);
+    req.set_name(name);
+    exit_code = Run<v1::Organisation>(
+        "creating the organisation",
+        [&](v1::Organisation* r) { return Admin()->CreateOrganisation(Context().get(), req, r); },
+        json_or([](const v1::Organisation& o) {
+          out().Table({"ID", "KIND", "NAME"}, {{o.id(), o.kind(), o.name()}});
+        }));
+  });
+
+  CLI::App* principals = admin->add_subcommand("principals", "certificate holders and roles");
+  principals->require_subcommand(1);
+  CLI::App* p_create = principals->add_subcommand("create", "register a certificate holder");
+  p_create->add_option("--name", name, "the certificate's common name")->required();
+  p_create->add_option("--org", org, "organisation id")->required();
+  p_create->add_option("--role", role, "finance_officer, iso, auditor, service or admin")
+      ->required();
+  p_create->add_option("--approver-level", level, "worker, manager or panel (officers)");
+  p_create->add_option("--request-id", request_id, "idempotency key (default: random)");
+  p_create->callback([&, json_or, rid] {
+    v1::CreatePrincipalRequest req;
+    req.set_request_id(rid());
+    req.set_name(name);
+    req.set_organisation_id(org);
+    req.set_role(role);
+    req.set_approver_level(level);
+    exit_code = Run<v1::PrincipalInfo>(
+        "registering the principal",
+        [&](v1::PrincipalInfo* r) { return Admin()->CreatePrincipal(Context().get(), req, r); },
+        json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
+  });
+  CLI::App* p_list = principals->add_subcommand("list", "list principals");
+  p_list->add_option("--org", org, "only this organisation");
+  p_list->callback([&, json_or] {
+    v1::ListPrincipalsRequest req;
+    req.set_organisation_id(org);
+    exit_code = Run<v1::ListPrincipalsResponse>(
+        "listing principals",
+        [&](v1::ListPrincipalsResponse* r) {
+          return Admin()->ListPrincipals(Context().get(), req, r);
+        },
+        json_or([](const v1::ListPrincipalsResponse& r) {
+          PrintPrincipals(out(), {r.principals().begin(), r.principals().end()});
+        }));
+  });
+  for (bool disable : {true, false}) {
+    CLI::App* cmd = principals->add_subcommand(disable ? "disable" : "enable",
+                                               disable ? "revoke a principal's access"
+                                                       : "restore a principal's access");
+    cmd->add_option("name", name, "principal name")->required();
+    cmd->add_option("--reason", reason, "why")->required();
+    cmd->add_option("--request-id", request_id, "idempotency key (default: random)");
+    cmd->callback([&, json_or, rid, disable] {
+      v1::SetPrincipalDisabledRequest req;
+      req.set_request_id(rid());
+      req.set_name(name);
+      req.set_disabled(disable);
+      req.set_reason(reason);
+      exit_code = Run<v1::PrincipalInfo>(
+          disable ? "disabling" : "enabling",
+          [&](v1::PrincipalInfo* r) {
+            return Admin()->SetPrincipalDisabled(Context().get(), req, r);
+          },
+          json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
+    });
+  }
+
+  CLI::App* grants = admin->add_subcommand("grants", "link ISOs and auditors to what they serve");
+  grants->require_subcommand(1);
+  for (const char* verb : {"add", "revoke"}) {
+    CLI::App* cmd = grants->add_subcommand(verb, std::string(verb) + " a grant");
+    cmd->add_option("--org", org, "the ISO or audit organisation")->required();
+    cmd->add_option("--type", type, "agreement, employer (ISO) or authority (auditor)")
+        ->required();
+    cmd->add_option("--id", id, "the agreement, employer or authority id")->required();
+    cmd->add_option("--request-id", request_id, "idempotency key (default: random)");
+    const bool add = std::string(verb) == "add";
+    cmd->callback([&, json_or, rid, add] {
+      v1::ScopeGrant grant;
+      grant.set_organisation_id(org);
+      grant.set_scope_type(type);
+      grant.set_scope_id(id);
+      auto print = json_or([](const v1::ScopeGrant& g) {
+        out().Table({"ORGANISATION", "TYPE", "ID"},
+                    {{g.organisation_id(), g.scope_type(), g.scope_id()}});
+      });
+      if (add) {
+        v1::GrantRequest req;
+        req.set_request_id(rid());
+        *req.mutable_grant() = grant;
+        exit_code = Run<v1::ScopeGrant>(
+            "granting",
+            [&](v1::ScopeGrant* r) { return Admin()->Grant(Context().get(), req, r); }, print);
+      } else {
+        v1::RevokeRequest req;
+        req.set_request_id(rid());
+        *req.mutable_grant() = grant;
+        exit_code = Run<v1::ScopeGrant>(
+            "revoking",
+            [&](v1::ScopeGrant* r) { return Admin()->Revoke(Context().get(), req, r); }, print);
+      }
+    });
+  }
+  CLI::App* g_list = grants->add_subcommand("list", "list grants");
+  g_list->add_option("--org", org, "only this organisation");
+  g_list->callback([&, json_or] {
+    v1::ListGrantsRequest req;
+    req.set_organisation_id(org);
+    exit_code = Run<v1::ListGrantsResponse>(
+        "listing grants",
+        [&](v1::ListGrantsResponse* r) { return Admin()->ListGrants(Context().get(), req, r); },
+        json_or([](const v1::ListGrantsResponse& r) {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& g : r.grants()) {
+            rows.push_back({g.organisation_id(), g.scope_type(), g.scope_id()});
+          }
+          out().Table({"ORGANISATION", "TYPE", "ID"}, rows);
+        }));
+  });
+}
+
+}  // namespace dpctl
