@@ -39,6 +39,19 @@ bool Principal::CanReachOwner(std::string_view owner_type, std::string_view owne
   });
 }
 
+bool Principal::CanRead(std::string_view authority_id, std::string_view owner_type,
+                        std::string_view owner_id) const {
+  if (all_authorities) return true;
+  if (!authority_id.empty() && CanReachAuthority(authority_id)) return true;
+  return role == Role::kIso && CanReachOwner(owner_type, owner_id);
+}
+
+bool Principal::CanWrite(std::string_view authority_id) const {
+  if (all_authorities) return true;
+  return role == Role::kFinanceOfficer && !authority_id.empty() &&
+         CanReachAuthority(authority_id);
+}
+
 Principal DevelopmentPrincipal() {
   Principal p;
   p.name = "development";

@@ -31,6 +31,13 @@ struct Principal {
   // CanReachOwner: an ISO reaches the agreements and employers it was
   // linked to; others reach owners through their authority.
   bool CanReachOwner(std::string_view owner_type, std::string_view owner_id) const;
+
+  // CanRead: a resource of `authority_id` owned by (owner_type, owner_id) is
+  // visible through the authority or, for an ISO, through a grant on its owner.
+  bool CanRead(std::string_view authority_id, std::string_view owner_type,
+               std::string_view owner_id) const;
+  // CanWrite: only through the authority (finance officers) or as a service.
+  bool CanWrite(std::string_view authority_id) const;
 };
 
 // DevelopmentPrincipal is the caller assumed when a service runs in

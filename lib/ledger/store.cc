@@ -14,7 +14,7 @@ const std::string& AccountColumns() {
   static const std::string columns = dp::StrCat(
       "id, code, name, type, currency, owner_type, owner_id, "
       "debits_must_not_exceed_credits, credits_must_not_exceed_debits, ",
-      MicrosOf("created_at"));
+      MicrosOf("created_at"), ", authority_id");
   return columns;
 }
 
@@ -30,6 +30,7 @@ Account AccountFromRow(const pqxx::row& r) {
   a.flags.debits_must_not_exceed_credits = r[7].as<bool>();
   a.flags.credits_must_not_exceed_debits = r[8].as<bool>();
   a.created_at_us = r[9].as<int64_t>();
+  a.authority_id = r[10].as<std::string>();
   return a;
 }
 
@@ -96,15 +97,20 @@ absl::StatusOr<Account> GetAccountByCode(pqxx::transaction_base& tx, std::string
 absl::StatusOr<AccountPage> ListAccounts(pqxx::transaction_base& tx, const AccountQuery& q) {
   auto page_size = db::ClampPageSize(q.page_size, 50, 500);
   if (!page_size.ok()) return page_size.status();
-  const std::string fingerprint = dp::StrCat("accounts|", q.owner_type, "|", q.owner_id);
+  const std::string authorities = db::TextArrayLiteral(q.authorities);
+  const std::string owners = db::TextArrayLiteral(q.owners);
+  const std::string fingerprint = dp::StrCat("accounts|", q.owner_type, "|", q.owner_id, "|",
+                                             q.scoped, authorities, owners);
   auto after_id = db::DecodePageToken(q.page_token, fingerprint);
   if (!after_id.ok()) return after_id.status();
   const pqxx::result r = tx.exec_params(
       dp::StrCat("SELECT ", AccountColumns(),
                    " FROM ledger.accounts WHERE id > $1"
                    " AND ($2 = '' OR owner_type = $2) AND ($3 = '' OR owner_id = $3)"
+                   " AND (NOT $5 OR authority_id = ANY($6::text[])"
+                   "      OR owner_type || ':' || owner_id = ANY($7::text[]))"
                    " ORDER BY id LIMIT $4"),
-      *after_id, q.owner_type, q.owner_id, *page_size + 1);
+      *after_id, q.owner_type, q.owner_id, *page_size + 1, q.scoped, authorities, owners);
   AccountPage page;
   for (const auto& row : r) {
     if (static_cast<int>(page.accounts.size()) == *page_size) {

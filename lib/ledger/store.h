@@ -26,6 +26,11 @@ absl::StatusOr<Account> GetAccountByCode(pqxx::transaction_base& tx, std::string
 struct AccountQuery {
   std::string owner_type;  // empty: any
   std::string owner_id;    // empty: any
+  // Visibility: when `scoped`, only accounts of these authorities or these
+  // "owner_type:owner_id" owners.
+  bool scoped = false;
+  std::vector<std::string> authorities;
+  std::vector<std::string> owners;
   int page_size = 0;
   std::string page_token;
 };

@@ -43,6 +43,7 @@ struct NewAccount {
   std::string owner_type;
   std::string owner_id;
   AccountFlags flags;
+  std::string authority_id;  // empty: a platform account
 };
 
 struct Account {
@@ -55,6 +56,7 @@ struct Account {
   std::string owner_id;
   AccountFlags flags;
   int64_t created_at_us = 0;  // microseconds since the Unix epoch
+  std::string authority_id;
 };
 
 struct PostingSpec {

@@ -587,10 +587,11 @@ absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
   }
   const pqxx::result inserted = tx.exec_params(
       "INSERT INTO ledger.accounts (code, name, type, currency, owner_type, owner_id,"
-      " debits_must_not_exceed_credits, credits_must_not_exceed_debits)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING id",
+      " debits_must_not_exceed_credits, credits_must_not_exceed_debits, authority_id)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING RETURNING id",
       a.code, a.name, std::string(AccountTypeName(a.type)), a.currency, a.owner_type,
-      a.owner_id, a.flags.debits_must_not_exceed_credits, a.flags.credits_must_not_exceed_debits);
+      a.owner_id, a.flags.debits_must_not_exceed_credits, a.flags.credits_must_not_exceed_debits,
+      a.authority_id);
   if (inserted.empty()) {
     // A concurrent twin of this request may have just committed the account.
     const pqxx::result twin = tx.exec_params(

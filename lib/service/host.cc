@@ -101,6 +101,10 @@ void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
   app.add_flag("--insecure-dev", c.insecure_dev,
                "serve plaintext with no authentication: local development only");
   app.add_flag("--migrate-only", c.migrate_only, "apply pending migrations, then exit");
+  app.add_option("--principal-cache-ms", c.principal_cache_ms,
+                 "how long a principal's role and grants are cached")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
 }
 
 namespace {
@@ -142,7 +146,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
   options.pem_root_certs = *ca;
   options.pem_key_cert_pairs.push_back({*key, *cert});
   auto creds = grpc::SslServerCredentials(options);
-  directory_ = std::make_unique<iam::PrincipalDirectory>(*pool_);
+  directory_ = std::make_unique<iam::PrincipalDirectory>(
+      *pool_, std::chrono::milliseconds(config_.principal_cache_ms));
   creds->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(*verifier, *directory_));
   return creds;
 }

@@ -34,6 +34,8 @@ struct ServiceConfig {
   std::string tls_ca;                   // --tls-ca, DP_TLS_CA
   bool insecure_dev = false;            // --insecure-dev
   bool migrate_only = false;            // --migrate-only: apply migrations and exit
+  int principal_cache_ms = 5000;        // --principal-cache-ms: how soon a disabled
+                                        // principal is refused
 };
 
 // AddServiceFlags registers the ServiceConfig flags on a CLI11 app.

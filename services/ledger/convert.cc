@@ -36,6 +36,7 @@ int64_t FromTimestamp(const google::protobuf::Timestamp& ts) {
 absl::StatusOr<ledger::NewAccount> FromProto(const v1::CreateAccountRequest& r) {
   ledger::NewAccount a;
   a.idem = IdemOf(r, r.request_id(), "CreateAccount");
+  a.authority_id = r.authority_id();
   a.code = r.code();
   a.name = r.name();
   switch (r.type()) {
@@ -96,6 +97,7 @@ ledger::VoidPending FromProto(const v1::VoidPendingTransferRequest& r) {
 
 void ToProto(const ledger::Account& a, v1::Account* out) {
   out->set_id(a.id);
+  out->set_authority_id(a.authority_id);
   out->set_code(a.code);
   out->set_name(a.name);
   out->set_type(static_cast<v1::AccountType>(static_cast<int>(a.type) + 1));

@@ -4,6 +4,7 @@
 #include "db/errors.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "base/strings.h"
 #include "service/status.h"
 
 namespace dp::ledger_service {
@@ -24,6 +25,10 @@ grpc::Status ReadOnly(db::PgPool& pool, Fn read) {
   }
 }
 
+absl::Status ToAbsl(const grpc::Status& s) {
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
 }  // namespace
 
 grpc::Status LedgerServiceImpl::GetServiceInfo(grpc::ServerContext*,
@@ -32,11 +37,65 @@ grpc::Status LedgerServiceImpl::GetServiceInfo(grpc::ServerContext*,
   return service::DescribeService(host_.config(), host_.pool(), out);
 }
 
-grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext*,
+absl::Status LedgerServiceImpl::Authorize(const grpc::ServerContext& ctx,
+                                          const std::vector<int64_t>& account_ids,
+                                          Access access) {
+  auto caller = host_.Caller(ctx);
+  if (!caller.ok()) return caller.status();
+  if (caller->all_authorities) return absl::OkStatus();
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::read_transaction tx(*conn);
+    for (int64_t id : account_ids) {
+      auto account = ledger::GetAccount(tx, id);
+      if (!account.ok()) continue;  // the operation reports NOT_FOUND itself
+      const bool allowed =
+          access == Access::kWrite
+              ? caller->CanWrite(account->authority_id)
+              : caller->CanRead(account->authority_id, account->owner_type, account->owner_id);
+      if (!allowed) {
+        return absl::PermissionDeniedError(dp::StrCat(
+            "account ", id, " is outside what ", caller->name, " may ",
+            access == Access::kWrite ? "change" : "read"));
+      }
+    }
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return db::StatusFromException(e);
+  }
+}
+
+absl::Status LedgerServiceImpl::ReadTransaction(int64_t id, v1::Transaction* out) {
+  return ToAbsl(ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    auto txn = ledger::GetTransaction(tx, id);
+    if (txn.ok()) ToProto(*txn, out);
+    return txn.status();
+  }));
+}
+
+absl::Status LedgerServiceImpl::ReadPending(int64_t id, v1::PendingTransfer* out) {
+  return ToAbsl(ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    auto pending = ledger::GetPendingTransfer(tx, id);
+    if (pending.ok()) ToProto(*pending, out);
+    return pending.status();
+  }));
+}
+
+grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext* ctx,
                                               const v1::CreateAccountRequest* req,
                                               v1::Account* out) {
   auto account = FromProto(*req);
   if (!account.ok()) return ToGrpcStatus(account.status());
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (account->authority_id.empty() && caller->authorities.size() == 1 &&
+      caller->role == iam::Role::kFinanceOfficer) {
+    account->authority_id = caller->authorities.front();
+  }
+  if (!caller->CanWrite(account->authority_id)) {
+    return ToGrpcStatus(absl::PermissionDeniedError(dp::StrCat(
+        caller->name, " may not create accounts for authority \"", account->authority_id, "\"")));
+  }
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
@@ -55,26 +114,35 @@ grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext*,
   return ToGrpcStatus(last);
 }
 
-grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
-                                           v1::Account* out) {
+grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
+                                           const v1::GetAccountRequest* req, v1::Account* out) {
   if (req->key_case() == v1::GetAccountRequest::KEY_NOT_SET) {
     return ToGrpcStatus(absl::InvalidArgumentError("id or code is required"));
   }
-  return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  auto status = ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto account = req->key_case() == v1::GetAccountRequest::kId
                        ? ledger::GetAccount(tx, req->id())
                        : ledger::GetAccountByCode(tx, req->code());
     if (account.ok()) ToProto(*account, out);
     return account.status();
   });
+  if (!status.ok()) return status;
+  return ToGrpcStatus(Authorize(*ctx, {out->id()}, Access::kRead));
 }
 
-grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
                                              const v1::ListAccountsRequest* req,
                                              v1::ListAccountsResponse* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  ledger::AccountQuery query{req->owner_type(), req->owner_id()};
+  query.page_size = req->page_size();
+  query.page_token = req->page_token();
+  query.scoped = !caller->all_authorities;
+  query.authorities = caller->authorities;
+  for (const auto& [type, id] : caller->owners) query.owners.push_back(type + ":" + id);
   return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto page = ledger::ListAccounts(
-        tx, {req->owner_type(), req->owner_id(), req->page_size(), req->page_token()});
+    auto page = ledger::ListAccounts(tx, query);
     if (!page.ok()) return page.status();
     for (const auto& a : page->accounts) ToProto(a, out->add_accounts());
     out->set_next_page_token(page->next_page_token);
@@ -89,73 +157,102 @@ grpc::Status LedgerServiceImpl::WriteTransaction(ledger::WriteOp op, v1::Transac
     ToProto(*result->transaction, out);
     return grpc::Status::OK;
   }
-  v1::GetTransactionRequest get;
-  get.set_id(result->id);
-  return GetTransaction(nullptr, &get, out);
+  return ToGrpcStatus(ReadTransaction(result->id, out));
 }
 
 grpc::Status LedgerServiceImpl::WritePending(ledger::WriteOp op, v1::PendingTransfer* out) {
   auto result = batcher_.Submit(std::move(op));
   if (!result.ok()) return ToGrpcStatus(result.status());
-  v1::GetPendingTransferRequest get;
-  get.set_id(result->id);
-  return GetPendingTransfer(nullptr, &get, out);
+  return ToGrpcStatus(ReadPending(result->id, out));
 }
 
-grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
                                                   const v1::CreateTransactionRequest* req,
                                                   v1::Transaction* out) {
   auto txn = FromProto(*req);
   if (!txn.ok()) return ToGrpcStatus(txn.status());
+  std::vector<int64_t> accounts;
+  for (const auto& p : req->postings()) accounts.push_back(p.account_id());
+  if (auto s = Authorize(*ctx, accounts, Access::kWrite); !s.ok()) return ToGrpcStatus(s);
   return WriteTransaction(std::move(*txn), out);
 }
 
-grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext*,
-                                               const v1::GetTransactionRequest* req,
-                                               v1::Transaction* out) {
-  return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto txn = ledger::GetTransaction(tx, req->id());
-    if (txn.ok()) ToProto(*txn, out);
-    return txn.status();
-  });
+namespace {
+
+std::vector<int64_t> AccountsOf(const v1::Transaction& t) {
+  std::vector<int64_t> ids;
+  for (const auto& p : t.postings()) ids.push_back(p.account_id());
+  return ids;
 }
 
-grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext*,
+std::vector<int64_t> AccountsOf(const v1::PendingTransfer& p) {
+  return {p.debit_account_id(), p.credit_account_id()};
+}
+
+}  // namespace
+
+grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* ctx,
+                                               const v1::GetTransactionRequest* req,
+                                               v1::Transaction* out) {
+  if (auto s = ReadTransaction(req->id(), out); !s.ok()) return ToGrpcStatus(s);
+  return ToGrpcStatus(Authorize(*ctx, AccountsOf(*out), Access::kRead));
+}
+
+grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
                                                    const v1::ReverseTransactionRequest* req,
                                                    v1::Transaction* out) {
+  v1::Transaction original;
+  if (ReadTransaction(req->transaction_id(), &original).ok()) {
+    if (auto s = Authorize(*ctx, AccountsOf(original), Access::kWrite); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
   return WriteTransaction(FromProto(*req), out);
 }
 
-grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
                                                       const v1::CreatePendingTransferRequest* req,
                                                       v1::PendingTransfer* out) {
+  if (auto s = Authorize(*ctx, {req->debit_account_id(), req->credit_account_id()},
+                         Access::kWrite);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   return WritePending(FromProto(*req), out);
 }
 
-grpc::Status LedgerServiceImpl::PostPendingTransfer(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContext& ctx, int64_t id) {
+  v1::PendingTransfer pending;
+  if (!ReadPending(id, &pending).ok()) return grpc::Status::OK;  // the write says NOT_FOUND
+  return ToGrpcStatus(Authorize(ctx, AccountsOf(pending), Access::kWrite));
+}
+
+grpc::Status LedgerServiceImpl::PostPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::PostPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
+  if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
   return WritePending(FromProto(*req), out);
 }
 
-grpc::Status LedgerServiceImpl::VoidPendingTransfer(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::VoidPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::VoidPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
+  if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
   return WritePending(FromProto(*req), out);
 }
 
-grpc::Status LedgerServiceImpl::GetPendingTransfer(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetPendingTransfer(grpc::ServerContext* ctx,
                                                    const v1::GetPendingTransferRequest* req,
                                                    v1::PendingTransfer* out) {
-  return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto pending = ledger::GetPendingTransfer(tx, req->id());
-    if (pending.ok()) ToProto(*pending, out);
-    return pending.status();
-  });
+  if (auto s = ReadPending(req->id(), out); !s.ok()) return ToGrpcStatus(s);
+  return ToGrpcStatus(Authorize(*ctx, AccountsOf(*out), Access::kRead));
 }
 
-grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest* req,
-                                           v1::Balance* out) {
+grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext* ctx,
+                                           const v1::GetBalanceRequest* req, v1::Balance* out) {
+  if (auto s = Authorize(*ctx, {req->account_id()}, Access::kRead); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   std::optional<int64_t> as_of;
   if (req->has_as_of()) as_of = FromTimestamp(req->as_of());
   return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -165,9 +262,12 @@ grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext*, const v1::GetBa
   });
 }
 
-grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext* ctx,
                                               const v1::ListStatementRequest* req,
                                               v1::ListStatementResponse* out) {
+  if (auto s = Authorize(*ctx, {req->account_id()}, Access::kRead); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   ledger::StatementQuery query;
   query.account_id = req->account_id();
   if (req->has_from()) query.from_us = FromTimestamp(req->from());

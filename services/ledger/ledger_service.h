@@ -18,39 +18,50 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
 
   grpc::Status GetServiceInfo(grpc::ServerContext*, const v1::GetServiceInfoRequest*,
                               v1::ServiceInfo* out) override;
-  grpc::Status CreateAccount(grpc::ServerContext*, const v1::CreateAccountRequest* req,
+  grpc::Status CreateAccount(grpc::ServerContext* ctx, const v1::CreateAccountRequest* req,
                              v1::Account* out) override;
-  grpc::Status GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
+  grpc::Status GetAccount(grpc::ServerContext* ctx, const v1::GetAccountRequest* req,
                           v1::Account* out) override;
-  grpc::Status ListAccounts(grpc::ServerContext*, const v1::ListAccountsRequest* req,
+  grpc::Status ListAccounts(grpc::ServerContext* ctx, const v1::ListAccountsRequest* req,
                             v1::ListAccountsResponse* out) override;
-  grpc::Status CreateTransaction(grpc::ServerContext*, const v1::CreateTransactionRequest* req,
+  grpc::Status CreateTransaction(grpc::ServerContext* ctx, const v1::CreateTransactionRequest* req,
                                  v1::Transaction* out) override;
-  grpc::Status GetTransaction(grpc::ServerContext*, const v1::GetTransactionRequest* req,
+  grpc::Status GetTransaction(grpc::ServerContext* ctx, const v1::GetTransactionRequest* req,
                               v1::Transaction* out) override;
-  grpc::Status ReverseTransaction(grpc::ServerContext*, const v1::ReverseTransactionRequest* req,
+  grpc::Status ReverseTransaction(grpc::ServerContext* ctx, const v1::ReverseTransactionRequest* req,
                                   v1::Transaction* out) override;
-  grpc::Status CreatePendingTransfer(grpc::ServerContext*,
+  grpc::Status CreatePendingTransfer(grpc::ServerContext* ctx,
                                      const v1::CreatePendingTransferRequest* req,
                                      v1::PendingTransfer* out) override;
-  grpc::Status PostPendingTransfer(grpc::ServerContext*,
+  grpc::Status PostPendingTransfer(grpc::ServerContext* ctx,
                                    const v1::PostPendingTransferRequest* req,
                                    v1::PendingTransfer* out) override;
-  grpc::Status VoidPendingTransfer(grpc::ServerContext*,
+  grpc::Status VoidPendingTransfer(grpc::ServerContext* ctx,
                                    const v1::VoidPendingTransferRequest* req,
                                    v1::PendingTransfer* out) override;
-  grpc::Status GetPendingTransfer(grpc::ServerContext*, const v1::GetPendingTransferRequest* req,
+  grpc::Status GetPendingTransfer(grpc::ServerContext* ctx, const v1::GetPendingTransferRequest* req,
                                   v1::PendingTransfer* out) override;
-  grpc::Status GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest* req,
+  grpc::Status GetBalance(grpc::ServerContext* ctx, const v1::GetBalanceRequest* req,
                           v1::Balance* out) override;
-  grpc::Status ListStatement(grpc::ServerContext*, const v1::ListStatementRequest* req,
+  grpc::Status ListStatement(grpc::ServerContext* ctx, const v1::ListStatementRequest* req,
                              v1::ListStatementResponse* out) override;
 
  private:
+  enum class Access { kRead, kWrite };
+  // Authorize checks that the caller may read or change every account in
+  // `account_ids` (see iam::Principal::CanRead/CanWrite). Accounts that do
+  // not exist are left for the operation itself to report as NOT_FOUND.
+  absl::Status Authorize(const grpc::ServerContext& ctx, const std::vector<int64_t>& account_ids,
+                         Access access);
   // Write sends one op through the batcher and answers with the resulting
   // transaction or pending transfer.
   grpc::Status WriteTransaction(ledger::WriteOp op, v1::Transaction* out);
   grpc::Status WritePending(ledger::WriteOp op, v1::PendingTransfer* out);
+  // AuthorizePending checks write access to a pending transfer's accounts.
+  grpc::Status AuthorizePending(const grpc::ServerContext& ctx, int64_t pending_id);
+  // Unchecked reads, for answering after a write and for Authorize.
+  absl::Status ReadTransaction(int64_t id, v1::Transaction* out);
+  absl::Status ReadPending(int64_t id, v1::PendingTransfer* out);
 
   service::ServiceHost& host_;
   ledger::WriteBatcher& batcher_;

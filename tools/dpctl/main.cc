@@ -78,12 +78,13 @@ void PrintAccounts(const std::vector<v1::Account>& accounts) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : accounts) {
     rows.push_back({std::to_string(a.id()), a.code(), a.name(), TypeName(a.type()), a.currency(),
+                    a.authority_id(),
                     a.owner_type().empty() ? "" : a.owner_type() + ":" + a.owner_id(),
                     a.debits_must_not_exceed_credits() || a.credits_must_not_exceed_debits()
                         ? "no-negative"
                         : ""});
   }
-  Out().Table({"ID", "CODE", "NAME", "TYPE", "CUR", "OWNER", "FLAGS"}, rows);
+  Out().Table({"ID", "CODE", "NAME", "TYPE", "CUR", "AUTHORITY", "OWNER", "FLAGS"}, rows);
 }
 
 void PrintTransaction(const v1::Transaction& t) {
@@ -346,13 +347,14 @@ int main(int argc, char** argv) {
   static std::string type_name, create_request_id;
   static bool no_negative = false;
   CLI::App* create = accounts->add_subcommand("create", "create an account");
-  static std::string code, name, currency = "GBP";
+  static std::string code, name, currency = "GBP", authority;
   create->add_option("--code", code, "unique code, e.g. AUTH-FIFE:FUNDING")->required();
   create->add_option("--name", name, "descriptive name")->required();
   create->add_option("--type", type_name, "asset, liability, income, expense or equity")
       ->required()
       ->check(CLI::IsMember({"asset", "liability", "income", "expense", "equity"}));
   create->add_option("--currency", currency, "ISO 4217 code")->capture_default_str();
+  create->add_option("--authority", authority, "owning authority (default: your own)");
   create->add_option("--owner-type", owner_type, "authority, agreement, employer, card, ...");
   create->add_option("--owner-id", owner_id, "the owner's id");
   create->add_flag("--no-negative", no_negative, "the balance may never go below zero");
@@ -362,6 +364,7 @@ int main(int argc, char** argv) {
     req.set_request_id(create_request_id.empty() ? NewRequestId() : create_request_id);
     req.set_code(code);
     req.set_name(name);
+    req.set_authority_id(authority);
     std::string upper = "ACCOUNT_TYPE_" + type_name;
     for (char& c : upper) c = static_cast<char>(std::toupper(c));
     v1::AccountType type;

@@ -1,0 +1,384 @@
+// Access control end to end: real certificates from tools/pki, mutual TLS,
+// real service processes, and each role's allowed and refused calls.
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include "dp/v1/admin.grpc.pb.h"
+#include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/cards.grpc.pb.h"
+#include "dp/v1/ledger.grpc.pb.h"
+#include "dp/v1/monitoring.grpc.pb.h"
+#include "dp/v1/payroll.grpc.pb.h"
+#include "grpc_helpers.h"
+#include "service_process.h"
+#include "test_db.h"
+#include "gtest/gtest.h"
+
+namespace dp::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// World is one authority's small universe: principals of every role, an
+// ISO linked to one agreement, an auditor granted the authority, and a
+// second authority that nobody here may touch.
+struct World {
+  std::string tag;  // unique per process, lower case
+  std::string pki;
+  std::string authority, other_authority, iso_org, audit_org, platform;
+  std::string officer, other_officer, iso, auditor, admin, service, stranger;
+  std::unique_ptr<ServiceProcess> ledger;
+};
+
+World* world = nullptr;
+
+void Shell(const std::string& command) {
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+std::shared_ptr<grpc::Channel> ChannelAs(const std::string& who, const std::string& address,
+                                         const std::string& pki) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadFile(world->pki + "/ca.crt");
+  if (!who.empty()) {
+    options.pem_cert_chain = ReadFile(pki + "/" + who + ".crt");
+    options.pem_private_key = ReadFile(pki + "/" + who + ".key");
+  }
+  return grpc::CreateChannel(address, grpc::SslCredentials(options));
+}
+
+std::shared_ptr<grpc::Channel> As(const std::string& who) {
+  return ChannelAs(who, world->ledger->address(), world->pki);
+}
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto conn = MigratedConnection();
+    world = new World;
+    World& w = *world;
+    w.tag = "s" + std::to_string(std::random_device{}() % 100000000);
+    w.pki = ::testing::TempDir() + "/pki-" + w.tag;
+    w.authority = w.tag + "-FIFE";
+    w.other_authority = w.tag + "-ANGUS";
+    w.iso_org = w.tag + "-ISO";
+    w.audit_org = w.tag + "-AUDIT";
+    w.platform = w.tag + "-PLATFORM";
+    w.officer = "officer@" + w.tag;
+    w.other_officer = "angus-officer@" + w.tag;
+    w.iso = "payroll@" + w.tag;
+    w.auditor = "auditor@" + w.tag;
+    w.admin = "admin@" + w.tag;
+    w.service = "service@" + w.tag;
+    w.stranger = "stranger@" + w.tag;  // has a certificate, never registered
+    Shell(std::string(DP_SOURCE_DIR) + "/tools/pki init " + w.pki + " >/dev/null");
+    for (const auto& who : {w.officer, w.other_officer, w.iso, w.auditor, w.admin, w.service,
+                            w.stranger}) {
+      Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + w.pki + " " + who + " >/dev/null");
+    }
+    // The break-glass bootstrap: one admin, straight into the tables.
+    {
+      pqxx::work tx(*conn);
+      tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'internal', 'p')",
+                     w.platform);
+      tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'admin')",
+                     w.admin, w.platform);
+      tx.commit();
+    }
+    w.ledger = std::make_unique<ServiceProcess>(
+        "ledger", std::vector<std::string>{"--tls-cert", w.pki + "/services.crt", "--tls-key",
+                                           w.pki + "/services.key", "--tls-ca", w.pki + "/ca.crt",
+                                           "--principal-cache-ms", "0"});
+    ASSERT_TRUE(w.ledger->Start()) << w.ledger->Log();
+    // Everything else through AdminService, as the admin.
+    auto admin = v1::AdminService::NewStub(As(w.admin));
+    int n = 0;
+    auto org = [&](const std::string& id, const std::string& kind) {
+      v1::CreateOrganisationRequest req;
+      req.set_request_id(w.tag + "-org-" + std::to_string(n++));
+      req.set_id(id);
+      req.set_kind(kind);
+      req.set_name(id);
+      v1::Organisation out;
+      auto s = admin->CreateOrganisation(Ctx().get(), req, &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    };
+    auto principal = [&](const std::string& name, const std::string& org_id,
+                         const std::string& role) {
+      v1::CreatePrincipalRequest req;
+      req.set_request_id(w.tag + "-p-" + std::to_string(n++));
+      req.set_name(name);
+      req.set_organisation_id(org_id);
+      req.set_role(role);
+      v1::PrincipalInfo out;
+      auto s = admin->CreatePrincipal(Ctx().get(), req, &out);
+      ASSERT_TRUE(s.ok()) << name << ": " << s.error_message();
+    };
+    auto grant = [&](const std::string& org_id, const std::string& type, const std::string& id) {
+      v1::GrantRequest req;
+      req.set_request_id(w.tag + "-g-" + std::to_string(n++));
+      req.mutable_grant()->set_organisation_id(org_id);
+      req.mutable_grant()->set_scope_type(type);
+      req.mutable_grant()->set_scope_id(id);
+      v1::ScopeGrant out;
+      auto s = admin->Grant(Ctx().get(), req, &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    };
+    org(w.authority, "authority");
+    org(w.other_authority, "authority");
+    org(w.iso_org, "iso");
+    org(w.audit_org, "audit");
+    principal(w.officer, w.authority, "finance_officer");
+    principal(w.other_officer, w.other_authority, "finance_officer");
+    principal(w.iso, w.iso_org, "iso");
+    principal(w.auditor, w.audit_org, "auditor");
+    principal(w.service, w.platform, "service");
+    grant(w.iso_org, "agreement", w.tag + "-AGR-1");
+    grant(w.audit_org, "authority", w.authority);
+  }
+
+  static void TearDownTestSuite() {
+    delete world;
+    world = nullptr;
+  }
+
+  // NewAccount creates an account as `who` (a finance officer of its own
+  // authority, or the service principal for any authority).
+  static v1::Account NewAccount(const std::string& who, const std::string& authority,
+                                const std::string& owner_id) {
+    v1::CreateAccountRequest req;
+    req.set_request_id(world->tag + "-acct-" + owner_id + "-" + who);
+    std::string code = world->tag + ":" + owner_id + ":" + who;
+    std::replace(code.begin(), code.end(), '@', '.');
+    req.set_code(code);
+    req.set_name("account");
+    req.set_type(v1::ACCOUNT_TYPE_ASSET);
+    req.set_currency("GBP");
+    req.set_authority_id(authority);
+    req.set_owner_type("agreement");
+    req.set_owner_id(owner_id);
+    v1::Account out;
+    auto s = v1::LedgerService::NewStub(As(who))->CreateAccount(Ctx().get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  static grpc::Status Balance(const std::string& who, int64_t account_id) {
+    v1::GetBalanceRequest req;
+    req.set_account_id(account_id);
+    v1::Balance out;
+    return v1::LedgerService::NewStub(As(who))->GetBalance(Ctx().get(), req, &out);
+  }
+
+  static grpc::Status Journal(const std::string& who, int64_t debit, int64_t credit) {
+    v1::CreateTransactionRequest req;
+    static int n = 0;
+    req.set_request_id(world->tag + "-j-" + who + std::to_string(n++));
+    req.set_kind("manual_journal");
+    req.set_description("security test");
+    for (auto [id, side] : {std::pair{debit, v1::SIDE_DEBIT}, std::pair{credit, v1::SIDE_CREDIT}}) {
+      auto* p = req.add_postings();
+      p->set_account_id(id);
+      p->set_side(side);
+      p->mutable_amount()->set_amount_pence(100);
+      p->mutable_amount()->set_currency("GBP");
+    }
+    v1::Transaction out;
+    return v1::LedgerService::NewStub(As(who))->CreateTransaction(Ctx().get(), req, &out);
+  }
+};
+
+TEST_F(SecurityTest, CallsWithoutAGoodCertificateAreUnauthenticated) {
+  v1::WhoAmIRequest req;
+  v1::PrincipalInfo out;
+  // No client certificate at all.
+  auto s = v1::AdminService::NewStub(As(""))->WhoAmI(Ctx().get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  // A certificate from another CA.
+  const std::string foreign = ::testing::TempDir() + "/foreign-" + world->tag;
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki init " + foreign + " >/dev/null");
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + foreign + " " + world->officer +
+      " >/dev/null");
+  s = v1::AdminService::NewStub(ChannelAs(world->officer, world->ledger->address(), foreign))
+          ->WhoAmI(Ctx().get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_NE(s.error_message().find("refused"), std::string::npos) << s.error_message();
+  // Our CA's certificate, but a name nobody registered.
+  s = v1::AdminService::NewStub(As(world->stranger))->WhoAmI(Ctx().get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  // Health checks need no certificate.
+  EXPECT_EQ(HealthStatus(As("")), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(SecurityTest, AMethodWithNoDeclaredPermissionIsRefused) {
+  grpc::GenericStub stub(As(world->service));
+  grpc::ClientContext ctx;
+  grpc::Slice empty(std::string{});
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::Status result;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  stub.UnaryCall(&ctx, "/dp.v1.LedgerService/DropAllTables", {}, &request, &response,
+                 [&](grpc::Status s) {
+                   std::lock_guard lock(mu);
+                   result = s;
+                   done = true;
+                   cv.notify_one();
+                 });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done; });
+  EXPECT_EQ(result.error_code(), grpc::StatusCode::PERMISSION_DENIED) << result.error_message();
+}
+
+TEST_F(SecurityTest, FinanceOfficerWorksWithinTheirAuthorityOnly) {
+  const auto a = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
+  const auto b = NewAccount(world->officer, world->authority, world->tag + "-AGR-2");
+  const auto other = NewAccount(world->other_officer, world->other_authority, "AGR-X");
+  EXPECT_EQ(a.authority_id(), world->authority);
+  EXPECT_TRUE(Journal(world->officer, a.id(), b.id()).ok());
+  EXPECT_TRUE(Balance(world->officer, a.id()).ok());
+  EXPECT_EQ(Balance(world->officer, other.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Journal(world->officer, other.id(), a.id()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Creating an account for another authority is refused.
+  v1::CreateAccountRequest req;
+  req.set_request_id(world->tag + "-steal");
+  req.set_code(world->tag + ":steal");
+  req.set_name("x");
+  req.set_type(v1::ACCOUNT_TYPE_ASSET);
+  req.set_currency("GBP");
+  req.set_authority_id(world->other_authority);
+  v1::Account out;
+  EXPECT_EQ(v1::LedgerService::NewStub(As(world->officer))->CreateAccount(Ctx().get(), req, &out)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Officers do not manage identities.
+  v1::CreatePrincipalRequest p;
+  p.set_request_id(world->tag + "-escalate");
+  p.set_name("me-too@" + world->tag);
+  p.set_organisation_id(world->platform);
+  p.set_role("admin");
+  v1::PrincipalInfo info;
+  EXPECT_EQ(v1::AdminService::NewStub(As(world->officer))->CreatePrincipal(Ctx().get(), p, &info)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SecurityTest, IsoReadsLinkedAgreementsOnlyEvenWhenGuessingIds) {
+  const auto linked = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
+  const auto unlinked = NewAccount(world->officer, world->authority, world->tag + "-AGR-2");
+  EXPECT_TRUE(Balance(world->iso, linked.id()).ok());
+  EXPECT_EQ(Balance(world->iso, unlinked.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  for (int64_t guess = unlinked.id() - 3; guess <= unlinked.id() + 3; ++guess) {
+    if (guess == linked.id()) continue;
+    const auto code = Balance(world->iso, guess).error_code();
+    EXPECT_TRUE(code == grpc::StatusCode::PERMISSION_DENIED || code == grpc::StatusCode::NOT_FOUND)
+        << "guessed id " << guess << " gave " << code;
+  }
+  EXPECT_EQ(Journal(world->iso, linked.id(), unlinked.id()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListAccountsRequest list;
+  list.set_page_size(500);
+  v1::ListAccountsResponse accounts;
+  ASSERT_TRUE(v1::LedgerService::NewStub(As(world->iso))->ListAccounts(Ctx().get(), list, &accounts).ok());
+  ASSERT_GE(accounts.accounts_size(), 1);
+  for (const auto& acc : accounts.accounts()) {
+    EXPECT_EQ(acc.owner_id(), world->tag + "-AGR-1") << acc.code();
+  }
+}
+
+TEST_F(SecurityTest, AuditorReadsGrantedAuthoritiesAndCannotWrite) {
+  const auto a = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
+  const auto b = NewAccount(world->officer, world->authority, world->tag + "-AGR-3");
+  const auto other = NewAccount(world->other_officer, world->other_authority, "AGR-Y");
+  EXPECT_TRUE(Balance(world->auditor, a.id()).ok());
+  EXPECT_EQ(Balance(world->auditor, other.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Journal(world->auditor, a.id(), b.id()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ReverseTransactionRequest rev;
+  rev.set_request_id(world->tag + "-auditor-rev");
+  rev.set_transaction_id(1);
+  rev.set_reason("x");
+  v1::Transaction t;
+  EXPECT_EQ(v1::LedgerService::NewStub(As(world->auditor))->ReverseTransaction(Ctx().get(), rev, &t)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SecurityTest, ServiceAndAdminEachStayInTheirLane) {
+  const auto a = NewAccount(world->service, world->other_authority, "AGR-S1");
+  const auto b = NewAccount(world->service, world->authority, "AGR-S2");
+  EXPECT_TRUE(Journal(world->service, a.id(), b.id()).ok());
+  v1::CreatePrincipalRequest p;
+  p.set_request_id(world->tag + "-svc-escalate");
+  p.set_name("svc-admin@" + world->tag);
+  p.set_organisation_id(world->platform);
+  p.set_role("admin");
+  v1::PrincipalInfo info;
+  EXPECT_EQ(v1::AdminService::NewStub(As(world->service))->CreatePrincipal(Ctx().get(), p, &info)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // The admin manages identities but moves no money and reads no balances.
+  EXPECT_EQ(Balance(world->admin, a.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Journal(world->admin, a.id(), b.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListPrincipalsRequest list;
+  v1::ListPrincipalsResponse principals;
+  EXPECT_TRUE(
+      v1::AdminService::NewStub(As(world->admin))->ListPrincipals(Ctx().get(), list, &principals).ok());
+}
+
+TEST_F(SecurityTest, ADisabledPrincipalIsLockedOut) {
+  const auto a = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
+  ASSERT_TRUE(Balance(world->other_officer, a.id()).error_code() ==
+              grpc::StatusCode::PERMISSION_DENIED);
+  v1::SetPrincipalDisabledRequest req;
+  req.set_request_id(world->tag + "-disable");
+  req.set_name(world->other_officer);
+  req.set_disabled(true);
+  req.set_reason("left the council");
+  v1::PrincipalInfo out;
+  ASSERT_TRUE(v1::AdminService::NewStub(As(world->admin))->SetPrincipalDisabled(Ctx().get(), req, &out).ok());
+  v1::PrincipalInfo me;
+  EXPECT_EQ(v1::AdminService::NewStub(As(world->other_officer))->WhoAmI(Ctx().get(), {}, &me)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+template <typename Service>
+void ExpectTlsSkeleton(const std::string& folder) {
+  ServiceProcess server(folder, {"--tls-cert", world->pki + "/services.crt", "--tls-key",
+                                 world->pki + "/services.key", "--tls-ca", world->pki + "/ca.crt"});
+  ASSERT_TRUE(server.Start()) << server.Log();
+  v1::ServiceInfo info;
+  for (const auto& who : {world->officer, world->iso, world->auditor, world->service,
+                          world->admin}) {
+    auto stub = Service::NewStub(ChannelAs(who, server.address(), world->pki));
+    EXPECT_TRUE(stub->GetServiceInfo(Ctx().get(), {}, &info).ok()) << folder << " " << who;
+  }
+  auto anonymous = Service::NewStub(ChannelAs("", server.address(), world->pki));
+  EXPECT_EQ(anonymous->GetServiceInfo(Ctx().get(), {}, &info).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SecurityTest, EveryServiceRequiresACertificateAndAdmitsEachRole) {
+  ExpectTlsSkeleton<v1::AgreementService>("agreements");
+  ExpectTlsSkeleton<v1::PayrollService>("payroll");
+  ExpectTlsSkeleton<v1::CardService>("cards");
+  ExpectTlsSkeleton<v1::MonitoringService>("monitoring");
+}
+
+}  // namespace
+}  // namespace dp::testing
