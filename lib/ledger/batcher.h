@@ -1,15 +1,13 @@
 #ifndef DP_LIB_LEDGER_BATCHER_H_
 #define DP_LIB_LEDGER_BATCHER_H_
 
-#include <condition_variable>
-#include <deque>
-#include <future>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
-#include <vector>
+
+#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
+#include "db/group_commit.h"
 #include "ledger/types.h"
 #include "ledger/writer.h"
 
@@ -26,37 +24,21 @@ namespace dp::ledger {
 //   absl::StatusOr<WriteResult> r = batcher.Submit(NewTransaction{...});
 class WriteBatcher {
  public:
-  struct Options {
-    int workers = 2;
-    int max_batch = 64;
-  };
+  using Options = db::GroupCommit<WriteOp, absl::StatusOr<WriteResult>>::Options;
 
   WriteBatcher(std::string database_url, Options options);
-  ~WriteBatcher();  // finishes queued writes, then stops the workers
-
-  WriteBatcher(const WriteBatcher&) = delete;
-  WriteBatcher& operator=(const WriteBatcher&) = delete;
 
   // Submit blocks until `op` is committed or refused.
   absl::StatusOr<WriteResult> Submit(WriteOp op);
 
  private:
-  struct Item {
-    WriteOp op;
-    std::promise<absl::StatusOr<WriteResult>> done;
-  };
-
-  void WorkerLoop();
-  void RunBatch(std::vector<Item*>& batch, std::unique_ptr<pqxx::connection>& conn);
-  absl::StatusOr<WriteResult> RunAlone(Item& item, std::unique_ptr<pqxx::connection>& conn);
+  // Each worker thread keeps its own connection.
+  pqxx::connection& Connection();
+  std::vector<absl::StatusOr<WriteResult>> RunBatch(std::vector<WriteOp>& ops);
+  absl::StatusOr<WriteResult> RunAlone(const WriteOp& op);
 
   const std::string database_url_;
-  const Options options_;
-  std::mutex mu_;
-  std::condition_variable work_ready_;
-  std::deque<Item*> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
+  db::GroupCommit<WriteOp, absl::StatusOr<WriteResult>> commits_;
 };
 
 }  // namespace dp::ledger

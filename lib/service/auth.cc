@@ -12,6 +12,14 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
   if (auto it = metadata.find(":path"); it != metadata.end()) {
     method.assign(it->second.data(), it->second.size());
   }
+  std::string principal;
+  grpc::Status status = Decide(method, context, &principal);
+  if (!status.ok() && on_refused_) on_refused_(method, principal, status);
+  return status;
+}
+
+grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext* context,
+                                   std::string* principal_name) {
   const iam::MethodPolicy* policy = iam::FindPolicy(method);
   if (policy == nullptr) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
@@ -25,6 +33,7 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
   }
   auto name = verifier_.CommonNameOf(std::string_view(pems[0].data(), pems[0].size()));
   if (!name.ok()) return ToGrpcStatus(name.status());
+  *principal_name = *name;
   absl::StatusOr<iam::Principal> principal;
   try {
     principal = directory_.Find(*name);
@@ -42,7 +51,7 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
   return grpc::Status::OK;
 }
 
-absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContext& context,
+absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContextBase& context,
                                         iam::PrincipalDirectory* directory) {
   if (directory == nullptr) return iam::DevelopmentPrincipal();
   const auto auth = context.auth_context();

@@ -13,6 +13,8 @@
 #include "absl/time/clock.h"
 #include "base/strings.h"
 #include "db/migrate.h"
+#include "iam/policy.h"
+#include "service/digest.h"
 #include "service/log.h"
 
 #ifndef DP_VERSION
@@ -22,47 +24,93 @@
 namespace dp::service {
 namespace {
 
-// RequestLogger writes one line per RPC: method, status code, latency.
-class RequestLogger : public grpc::experimental::Interceptor {
+// CallObserver sees every call that reached a handler: it writes one log
+// line (method, status code, latency) and, for state-changing methods, an
+// audit event (who, what, which resource, a digest of the request, the
+// outcome) before the status goes back to the client.
+class CallObserver : public grpc::experimental::Interceptor {
  public:
-  RequestLogger(std::string service, grpc::experimental::ServerRpcInfo* info)
-      : service_(std::move(service)), info_(info), started_(absl::Now()) {}
+  CallObserver(ServiceHost* host, grpc::experimental::ServerRpcInfo* info)
+      : host_(host), info_(info), started_(absl::Now()) {
+    const iam::MethodPolicy* policy = iam::FindPolicy(info->method());
+    audited_ = policy != nullptr && policy->writes;
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
+    if (audited_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      if (auto* request = static_cast<google::protobuf::Message*>(methods->GetRecvMessage())) {
+        digest_ = RequestDigest(*request, info_->method());
+      }
+    }
+    if (audited_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+      if (const auto* response =
+              static_cast<const google::protobuf::Message*>(methods->GetSendMessage())) {
+        resource_ = ResourceOf(*response);
+      }
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      nlohmann::json line = {
-          {"service", service_},
-          {"method", info_->method()},
-          {"code", status.error_code()},
-          {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - started_)},
-      };
-      if (!status.ok()) line["error"] = status.error_message();
-      // Health probes would drown the log.
-      if (std::string_view(info_->method()).find("grpc.health") == std::string_view::npos) {
-        LogEvent(status.ok() ? "info" : "warn", std::move(line));
+      if (audited_) {
+        auto caller = host_->Caller(*info_->server_context());
+        host_->Audit(info_->method(), caller.ok() ? caller->name : "",
+                     caller.ok() ? std::optional(*caller) : std::nullopt, resource_, digest_,
+                     status.error_code());
       }
+      Log(status);
     }
     methods->Proceed();
   }
 
  private:
-  const std::string service_;
+  // ResourceOf names what a response is about: its id, name or code field.
+  static std::string ResourceOf(const google::protobuf::Message& m) {
+    const auto* d = m.GetDescriptor();
+    const auto* r = m.GetReflection();
+    for (const char* name : {"id", "name", "code", "organisation_id"}) {
+      const auto* f = d->FindFieldByName(name);
+      if (f == nullptr || f->is_repeated()) continue;
+      if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_INT64) {
+        return dp::StrCat(d->name(), ":", r->GetInt64(m, f));
+      }
+      if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+        return dp::StrCat(d->name(), ":", r->GetString(m, f));
+      }
+    }
+    return d->name();
+  }
+
+  void Log(const grpc::Status& status) {
+    // Health probes would drown the log.
+    if (std::string_view(info_->method()).find("grpc.health") != std::string_view::npos) return;
+    nlohmann::json line = {
+        {"service", host_->config().name},
+        {"method", info_->method()},
+        {"code", status.error_code()},
+        {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - started_)},
+    };
+    if (!status.ok()) line["error"] = status.error_message();
+    LogEvent(status.ok() ? "info" : "warn", std::move(line));
+  }
+
+  ServiceHost* host_;
   grpc::experimental::ServerRpcInfo* info_;
   const absl::Time started_;
+  bool audited_ = false;
+  std::string digest_;
+  std::string resource_;
 };
 
-class RequestLoggerFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+class CallObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit RequestLoggerFactory(std::string service) : service_(std::move(service)) {}
+  explicit CallObserverFactory(ServiceHost* host) : host_(host) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new RequestLogger(service_, info);
+    return new CallObserver(host_, info);
   }
 
  private:
-  const std::string service_;
+  ServiceHost* host_;
 };
 
 std::string EnvOr(const char* name, std::string fallback) {
@@ -101,6 +149,9 @@ void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
   app.add_flag("--insecure-dev", c.insecure_dev,
                "serve plaintext with no authentication: local development only");
   app.add_flag("--migrate-only", c.migrate_only, "apply pending migrations, then exit");
+  c.keys_file = EnvOr("DP_KEYS_FILE", c.keys_file);
+  app.add_option("--keys-file", c.keys_file,
+                 "keyring of data, lookup and audit keys (env DP_KEYS_FILE; tools/keys new FILE)");
   app.add_option("--principal-cache-ms", c.principal_cache_ms,
                  "how long a principal's role and grants are cached")
       ->check(CLI::Range(0, 600000))
@@ -148,7 +199,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
   auto creds = grpc::SslServerCredentials(options);
   directory_ = std::make_unique<iam::PrincipalDirectory>(
       *pool_, std::chrono::milliseconds(config_.principal_cache_ms));
-  creds->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(*verifier, *directory_));
+  creds->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(
+      *verifier, *directory_,
+      [this](const std::string& method, const std::string& principal, const grpc::Status& s) {
+        const iam::MethodPolicy* policy = iam::FindPolicy(method);
+        if (policy == nullptr || policy->writes) {
+          Audit(method, principal.empty() ? "unauthenticated" : principal, std::nullopt, "", "",
+                s.error_code());
+        }
+      }));
   return creds;
 }
 
@@ -179,6 +238,15 @@ absl::Status ServiceHost::Prepare() {
     return absl::UnavailableError(dp::StrCat("cannot reach PostgreSQL: ", e.what()));
   }
   pool_ = std::make_unique<db::PgPool>(config_.database_url, config_.pool_size);
+  if (config_.migrate_only) return absl::OkStatus();
+  if (config_.keys_file.empty()) {
+    return absl::InvalidArgumentError(
+        "no keyring: pass --keys-file or set DP_KEYS_FILE (tools/keys new FILE makes one)");
+  }
+  auto keyring = crypto::Keyring::FromFile(config_.keys_file);
+  if (!keyring.ok()) return keyring.status();
+  keyring_ = std::make_unique<crypto::Keyring>(*keyring);
+  audit_ = std::make_unique<audit::AuditLog>(config_.database_url, keyring_->audit_key());
   return absl::OkStatus();
 }
 
@@ -199,7 +267,7 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   builder.AddListeningPort(config_.listen, *credentials, &port);
   for (grpc::Service* s : services) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(std::make_unique<RequestLoggerFactory>(config_.name));
+  creators.push_back(std::make_unique<CallObserverFactory>(this));
   builder.experimental().SetInterceptorCreators(std::move(creators));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -233,6 +301,28 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   waiter.join();
   LogEvent("info", {{"service", config_.name}, {"msg", "stopped"}});
   return 0;
+}
+
+void ServiceHost::Audit(const std::string& method, const std::string& principal_name,
+                        const std::optional<iam::Principal>& principal,
+                        const std::string& resource, const std::string& request_digest,
+                        int code) {
+  audit::Event event;
+  event.principal = principal_name;
+  if (principal.has_value()) {
+    event.role = std::string(iam::RoleName(principal->role));
+    event.organisation_id = principal->organisation_id;
+    if (principal->organisation_kind == "authority") event.authority_id = principal->organisation_id;
+  }
+  event.service = config_.name;
+  event.method = method;
+  event.resource = resource;
+  event.request_digest = request_digest;
+  event.code = code;
+  if (absl::Status s = audit_->Append(std::move(event)); !s.ok()) {
+    LogEvent("error", {{"service", config_.name}, {"msg", "audit append failed"},
+                       {"method", method}, {"error", std::string(s.message())}});
+  }
 }
 
 grpc::Status DescribeService(const ServiceConfig& config, db::PgPool& pool,

@@ -2,6 +2,7 @@
 #define DP_LIB_SERVICE_HOST_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "absl/status/status.h"
 #include "db/pool.h"
 #include "dp/v1/common.pb.h"
+#include "audit/log.h"
+#include "crypto/keyring.h"
 #include "service/auth.h"
 
 namespace dp::service {
@@ -36,6 +39,7 @@ struct ServiceConfig {
   bool migrate_only = false;            // --migrate-only: apply migrations and exit
   int principal_cache_ms = 5000;        // --principal-cache-ms: how soon a disabled
                                         // principal is refused
+  std::string keys_file;                // --keys-file, DP_KEYS_FILE (see crypto/keyring.h)
 };
 
 // AddServiceFlags registers the ServiceConfig flags on a CLI11 app.
@@ -66,9 +70,16 @@ class ServiceHost {
   const ServiceConfig& config() const { return config_; }
 
   // Caller is the authenticated principal of a call (see auth.h).
-  absl::StatusOr<iam::Principal> Caller(const grpc::ServerContext& context) {
+  absl::StatusOr<iam::Principal> Caller(const grpc::ServerContextBase& context) {
     return CallerOf(context, directory_.get());
   }
+  const crypto::Keyring& keyring() const { return *keyring_; }
+  audit::AuditLog& audit_log() { return *audit_; }
+
+  // Audit appends the event of one call to the audit trail.
+  void Audit(const std::string& method, const std::string& principal_name,
+             const std::optional<iam::Principal>& principal, const std::string& resource,
+             const std::string& request_digest, int code);
 
   // Run serves until a shutdown signal; returns the process exit code.
   int Run(const std::vector<grpc::Service*>& services);
@@ -79,6 +90,8 @@ class ServiceHost {
   ServiceConfig config_;
   std::unique_ptr<db::PgPool> pool_;
   std::unique_ptr<iam::PrincipalDirectory> directory_;  // null in development mode
+  std::unique_ptr<crypto::Keyring> keyring_;
+  std::unique_ptr<audit::AuditLog> audit_;
 };
 
 // DescribeService answers GetServiceInfo, the one RPC every service has:

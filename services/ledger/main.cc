@@ -1,11 +1,12 @@
 // dp-ledger serves LedgerService, the double-entry ledger over PostgreSQL,
-// and AdminService (organisations, principals, grants).
+// AdminService (organisations, principals, grants) and AuditService.
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "admin_service.h"
+#include "audit_service.h"
 #include "ledger/batcher.h"
 #include "ledger/writer.h"
 #include "ledger_service.h"
@@ -81,5 +82,6 @@ int main(int argc, char** argv) {
   PendingExpirer expirer(host.pool());
   dp::ledger_service::LedgerServiceImpl ledger(host, batcher);
   dp::admin_service::AdminServiceImpl admin(host);
-  return host.Run({&ledger, &admin});
+  dp::admin_service::AuditServiceImpl audit(host);
+  return host.Run({&ledger, &admin, &audit});
 }

@@ -357,6 +357,40 @@ TEST_F(SecurityTest, ADisabledPrincipalIsLockedOut) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(SecurityTest, AuditorsReadTheTrailRefusedWritesAreInItOfficersCannotRead) {
+  const auto a = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
+  // Refused before any handler runs, by role: still audited.
+  ASSERT_EQ(Journal(world->auditor, a.id(), a.id()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListAuditEventsRequest req;
+  req.set_page_size(1000);
+  bool found_refusal = false;
+  auto admin = v1::AuditService::NewStub(As(world->admin));
+  for (int page = 0; page < 1000 && !found_refusal; ++page) {
+    v1::ListAuditEventsResponse events;
+    ASSERT_TRUE(admin->ListAuditEvents(Ctx().get(), req, &events).ok());
+    for (const auto& e : events.events()) {
+      found_refusal |= e.principal() == world->auditor &&
+                       e.method() == "/dp.v1.LedgerService/CreateTransaction" &&
+                       e.code() == static_cast<int>(grpc::StatusCode::PERMISSION_DENIED);
+    }
+    if (events.next_page_token().empty()) break;
+    req.set_page_token(events.next_page_token());
+  }
+  EXPECT_TRUE(found_refusal);
+  // The auditor sees the events of its authority's officers only.
+  v1::ListAuditEventsResponse mine;
+  v1::ListAuditEventsRequest first;
+  first.set_page_size(1000);
+  ASSERT_TRUE(v1::AuditService::NewStub(As(world->auditor))->ListAuditEvents(Ctx().get(), first, &mine).ok());
+  ASSERT_GT(mine.events_size(), 0);
+  for (const auto& e : mine.events()) EXPECT_EQ(e.organisation_id(), world->authority);
+  v1::ListAuditEventsResponse none;
+  EXPECT_EQ(v1::AuditService::NewStub(As(world->officer))->ListAuditEvents(Ctx().get(), first, &none)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 template <typename Service>
 void ExpectTlsSkeleton(const std::string& folder) {
   ServiceProcess server(folder, {"--tls-cert", world->pki + "/services.crt", "--tls-key",

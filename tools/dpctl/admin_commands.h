@@ -13,6 +13,9 @@ namespace dpctl {
 // principals, grants) against AdminService on the ledger's address.
 void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> out);
 
+// AddAuditCommands adds `dpctl audit list|verify` against AuditService.
+void AddAuditCommands(CLI::App& app, int& exit_code);
+
 // NewRequestId returns a fresh random idempotency key.
 std::string NewRequestId();
 

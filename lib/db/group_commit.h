@@ -1,0 +1,104 @@
+#ifndef DP_LIB_DB_GROUP_COMMIT_H_
+#define DP_LIB_DB_GROUP_COMMIT_H_
+
+#include <cassert>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace dp::db {
+
+// GroupCommit queues work from many threads and hands it to worker threads
+// in batches, so that one database transaction (one fsync, one lock per
+// row) serves many callers. `run` gets a batch and returns one result per
+// item, in order. Submit blocks until its item's result is known.
+//
+//   GroupCommit<Op, absl::StatusOr<int64_t>> commits(
+//       {.workers = 2, .max_batch = 64},
+//       [&](std::vector<Op>& batch) { return ApplyInOneTransaction(batch); });
+//   absl::StatusOr<int64_t> id = commits.Submit(op);
+template <typename Item, typename Result>
+class GroupCommit {
+ public:
+  struct Options {
+    int workers = 1;
+    int max_batch = 64;
+  };
+  using RunFn = std::function<std::vector<Result>(std::vector<Item>& batch)>;
+
+  GroupCommit(Options options, RunFn run) : options_(options), run_(std::move(run)) {
+    assert(options_.workers > 0 && options_.max_batch > 0);
+    for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Loop(); });
+  }
+
+  // The destructor finishes queued work, then stops the workers.
+  ~GroupCommit() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Submit returns `refused` if the queue is shutting down.
+  Result Submit(Item item, Result refused) {
+    Pending pending{std::move(item), {}};
+    auto done = pending.done.get_future();
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return refused;
+      queue_.push_back(&pending);
+    }
+    ready_.notify_one();
+    return done.get();
+  }
+
+ private:
+  struct Pending {
+    Item item;
+    std::promise<Result> done;
+  };
+
+  void Loop() {
+    while (true) {
+      std::vector<Pending*> batch;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, nothing left
+        while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      std::vector<Item> items;
+      items.reserve(batch.size());
+      for (Pending* p : batch) items.push_back(std::move(p->item));
+      std::vector<Result> results = run_(items);
+      assert(results.size() == batch.size());
+      for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+    }
+  }
+
+  const Options options_;
+  const RunFn run_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<Pending*> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace dp::db
+
+#endif  // DP_LIB_DB_GROUP_COMMIT_H_

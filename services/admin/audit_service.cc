@@ -1,0 +1,65 @@
+#include "audit_service.h"
+
+#include "audit/log.h"
+#include "db/errors.h"
+#include "service/status.h"
+
+namespace dp::admin_service {
+
+using service::ToGrpcStatus;
+
+grpc::Status AuditServiceImpl::ListAuditEvents(grpc::ServerContext* ctx,
+                                               const v1::ListAuditEventsRequest* req,
+                                               v1::ListAuditEventsResponse* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // Admins see the whole trail; auditors the events of their authorities.
+  const bool scoped = caller->role == iam::Role::kAuditor && !caller->all_authorities;
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::read_transaction tx(*conn);
+    auto page = audit::ListEvents(tx, scoped, caller->authorities, req->page_size(),
+                                  req->page_token());
+    if (!page.ok()) return ToGrpcStatus(page.status());
+    for (const audit::Event& e : page->events) {
+      v1::AuditEvent* event = out->add_events();
+      event->set_seq(e.seq);
+      event->mutable_at()->set_seconds(e.at_us / 1'000'000);
+      event->mutable_at()->set_nanos(static_cast<int32_t>(e.at_us % 1'000'000) * 1000);
+      event->set_principal(e.principal);
+      event->set_role(e.role);
+      event->set_organisation_id(e.organisation_id);
+      event->set_service(e.service);
+      event->set_method(e.method);
+      event->set_resource(e.resource);
+      event->set_request_digest(e.request_digest);
+      event->set_code(e.code);
+      event->set_hash(e.hash);
+    }
+    out->set_next_page_token(page->next_page_token);
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    return ToGrpcStatus(db::StatusFromException(e));
+  }
+}
+
+grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext*,
+                                                const v1::VerifyAuditChainRequest*,
+                                                v1::VerifyAuditChainResponse* out) {
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::read_transaction tx(*conn);  // one snapshot: appends in flight do not interfere
+    const audit::ChainReport report = audit::VerifyChain(tx, host_.keyring().audit_key());
+    out->set_intact(report.verdict.intact);
+    out->set_events_checked(report.verdict.events_checked);
+    out->set_first_bad_seq(report.verdict.first_bad_seq);
+    out->set_problem(report.verdict.problem);
+    out->set_head_seq(report.head_seq);
+    out->set_head_hash(report.head_hash);
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    return ToGrpcStatus(db::StatusFromException(e));
+  }
+}
+
+}  // namespace dp::admin_service
