@@ -5,9 +5,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
-#include <random>
 
-#include "db/migrate.h"
 #include "dp/v1/admin.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "grpc_helpers.h"
@@ -21,17 +19,8 @@ namespace {
 class AuditE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string base = DatabaseUrl();
-    const std::string name = "dp_audit_" + std::to_string(std::random_device{}() % 100000000);
-    const std::string server = base.substr(0, base.rfind('/'));
-    {
-      pqxx::connection admin(server + "/postgres");
-      pqxx::nontransaction tx(admin);
-      tx.exec("CREATE DATABASE " + name);
-    }
-    url_ = server + "/" + name;
+    url_ = FreshDatabase("audit");
     conn_ = std::make_unique<pqxx::connection>(url_);
-    ASSERT_TRUE(db::ApplyMigrations(*conn_, DP_MIGRATIONS_DIR).ok());
     ledger_ = std::make_unique<ServiceProcess>(
         "ledger", std::vector<std::string>{"--database-url", url_});
     ASSERT_TRUE(ledger_->Start()) << ledger_->Log();

@@ -33,6 +33,21 @@ std::unique_ptr<pqxx::connection> MigratedConnection() {
   return conn;
 }
 
+std::string FreshDatabase(const std::string& stem) {
+  const std::string base = DatabaseUrl();
+  const std::string server = base.substr(0, base.rfind('/'));
+  const std::string name = "dp_" + stem + "_" + std::to_string(std::random_device{}() % 100000000);
+  {
+    pqxx::connection admin(server + "/postgres");
+    pqxx::nontransaction tx(admin);
+    tx.exec("CREATE DATABASE " + name);
+  }
+  pqxx::connection conn(server + "/" + name);
+  auto applied = db::ApplyMigrations(conn, DP_MIGRATIONS_DIR);
+  if (!applied.ok()) ADD_FAILURE() << applied.status();
+  return server + "/" + name;
+}
+
 std::string UniqueName(const std::string& stem) {
   static const std::string prefix = [] {
     std::random_device rd;

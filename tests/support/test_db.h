@@ -16,6 +16,11 @@ std::string DatabaseUrl();
 // MigratedConnection connects and applies the migrations (once per process).
 std::unique_ptr<pqxx::connection> MigratedConnection();
 
+// FreshDatabase creates a new, migrated database on the test server and
+// returns its URL: for tests that change data other tests rely on (key
+// rotation, tampering with the audit trail).
+std::string FreshDatabase(const std::string& stem);
+
 // UniqueName returns `stem` with a per-process random prefix, so that test
 // binaries running in parallel on one database never share account codes.
 std::string UniqueName(const std::string& stem);
