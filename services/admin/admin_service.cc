@@ -1,7 +1,10 @@
 #include "admin_service.h"
 
 #include "db/errors.h"
+#include "crypto/field_cipher.h"
 #include "iam/admin_store.h"
+#include "people/person_store.h"
+#include "service/log.h"
 #include "service/digest.h"
 #include "service/status.h"
 
@@ -193,6 +196,28 @@ grpc::Status AdminServiceImpl::ListGrants(grpc::ServerContext*, const v1::ListGr
     for (const auto& g : iam::ListGrants(tx, req->organisation_id())) {
       ToProto(g, out->add_grants());
     }
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    return ToGrpcStatus(db::StatusFromException(e));
+  }
+}
+
+grpc::Status AdminServiceImpl::RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest* req,
+                                          v1::RotateKeysResponse* out) {
+  // Idempotent by nature: a second run finds nothing under an old key.
+  if (req->request_id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("request_id is required"));
+  }
+  const crypto::FieldCipher cipher(host_.keyring());
+  try {
+    auto conn = host_.pool().Acquire();
+    auto count = people::ReencryptAll(*conn, cipher, 500, [&](int64_t done) {
+      service::LogEvent("info", {{"service", host_.config().name}, {"msg", "re-encrypting"},
+                                 {"rows", done}});
+    });
+    if (!count.ok()) return ToGrpcStatus(count.status());
+    out->set_active_key_id(cipher.active_key_id());
+    out->set_rows_reencrypted(*count);
     return grpc::Status::OK;
   } catch (const std::exception& e) {
     return ToGrpcStatus(db::StatusFromException(e));

@@ -32,6 +32,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                       v1::ScopeGrant* out) override;
   grpc::Status ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
                           v1::ListGrantsResponse* out) override;
+  grpc::Status RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest* req,
+                          v1::RotateKeysResponse* out) override;
 
  private:
   using WriteFn = std::function<absl::StatusOr<std::string>(pqxx::work&)>;

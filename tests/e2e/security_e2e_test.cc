@@ -334,6 +334,12 @@ TEST_F(SecurityTest, ServiceAndAdminEachStayInTheirLane) {
   // The admin manages identities but moves no money and reads no balances.
   EXPECT_EQ(Balance(world->admin, a.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Journal(world->admin, a.id(), b.id()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::RotateKeysRequest rotate;
+  rotate.set_request_id(world->tag + "-rotate");
+  v1::RotateKeysResponse rotated;
+  EXPECT_EQ(v1::AdminService::NewStub(As(world->service))->RotateKeys(Ctx().get(), rotate, &rotated)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   v1::ListPrincipalsRequest list;
   v1::ListPrincipalsResponse principals;
   EXPECT_TRUE(

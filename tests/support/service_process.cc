@@ -40,11 +40,15 @@ bool ServiceProcess::Start() {
                                    "--listen", address_.empty() ? "127.0.0.1:0" : address_,
                                    "--port-file", port_file_,
                                    "--migrations-dir", DP_MIGRATIONS_DIR,
-                                   "--shutdown-grace-ms", "5000",
-                                   "--keys-file", std::string(DP_SOURCE_DIR) + "/tests/support/test.keys"};
-  // A test may pass its own --database-url (even an empty one).
-  if (std::find(extra_args_.begin(), extra_args_.end(), "--database-url") == extra_args_.end()) {
-    args.insert(args.end(), {"--database-url", DatabaseUrl()});
+                                   "--shutdown-grace-ms", "5000"};
+  // A test may pass its own --database-url (even an empty one) or keyring.
+  auto has = [&](const char* flag) {
+    return std::find(extra_args_.begin(), extra_args_.end(), flag) != extra_args_.end();
+  };
+  if (!has("--database-url")) args.insert(args.end(), {"--database-url", DatabaseUrl()});
+  if (!has("--keys-file")) {
+    args.insert(args.end(),
+                {"--keys-file", std::string(DP_SOURCE_DIR) + "/tests/support/test.keys"});
   }
   if (std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") == extra_args_.end()) {
     args.push_back("--insecure-dev");

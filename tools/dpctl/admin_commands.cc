@@ -242,6 +242,25 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   }
   AddAuditCommands(app, exit_code);
 
+  admin->add_subcommand("rotate-keys",
+                        "re-encrypt personal data under the active key (after tools/keys rotate "
+                        "and a restart)")
+      ->callback([&, json_or] {
+        v1::RotateKeysRequest req;
+        req.set_request_id(NewRequestId());
+        exit_code = Run<v1::RotateKeysResponse>(
+            "rotating keys",
+            [&](v1::RotateKeysResponse* r) {
+              auto ctx = Context();
+              ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+              return Admin()->RotateKeys(ctx.get(), req, r);
+            },
+            json_or([](const v1::RotateKeysResponse& r) {
+              std::cout << r.rows_reencrypted() << " row(s) re-encrypted; every field is now under key "
+                        << r.active_key_id() << "\n";
+            }));
+      });
+
   CLI::App* g_list = grants->add_subcommand("list", "list grants");
   g_list->add_option("--org", org, "only this organisation");
   g_list->callback([&, json_or] {
