@@ -222,8 +222,10 @@ TEST_F(SecurityTest, CallsWithoutAGoodCertificateAreUnauthenticated) {
   EXPECT_EQ(HealthStatus(As("")), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
-TEST_F(SecurityTest, AMethodWithNoDeclaredPermissionIsRefused) {
-  grpc::GenericStub stub(As(world->service));
+// CallUndeclared calls a method that no policy declares, as `channel`'s owner.
+grpc::Status CallUndeclared(const std::shared_ptr<grpc::Channel>& channel,
+                            const std::string& method) {
+  grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   grpc::Slice empty(std::string{});
   grpc::ByteBuffer request(&empty, 1), response;
@@ -231,15 +233,19 @@ TEST_F(SecurityTest, AMethodWithNoDeclaredPermissionIsRefused) {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
-  stub.UnaryCall(&ctx, "/dp.v1.LedgerService/DropAllTables", {}, &request, &response,
-                 [&](grpc::Status s) {
-                   std::lock_guard lock(mu);
-                   result = s;
-                   done = true;
-                   cv.notify_one();
-                 });
+  stub.UnaryCall(&ctx, method, {}, &request, &response, [&](grpc::Status s) {
+    std::lock_guard lock(mu);
+    result = s;
+    done = true;
+    cv.notify_one();
+  });
   std::unique_lock lock(mu);
   cv.wait(lock, [&] { return done; });
+  return result;
+}
+
+TEST_F(SecurityTest, AMethodWithNoDeclaredPermissionIsRefused) {
+  const auto result = CallUndeclared(As(world->service), "/dp.v1.LedgerService/DropAllTables");
   EXPECT_EQ(result.error_code(), grpc::StatusCode::PERMISSION_DENIED) << result.error_message();
 }
 
@@ -405,8 +411,15 @@ void ExpectTlsSkeleton(const std::string& folder) {
   v1::ServiceInfo info;
   for (const auto& who : {world->officer, world->iso, world->auditor, world->service,
                           world->admin}) {
-    auto stub = Service::NewStub(ChannelAs(who, server.address(), world->pki));
-    EXPECT_TRUE(stub->GetServiceInfo(Ctx().get(), {}, &info).ok()) << folder << " " << who;
+    auto channel = ChannelAs(who, server.address(), world->pki);
+    EXPECT_TRUE(Service::NewStub(channel)->GetServiceInfo(Ctx().get(), {}, &info).ok())
+        << folder << " " << who;
+    // Allowed one call, refused another: nothing undeclared gets through.
+    EXPECT_EQ(CallUndeclared(channel, "/dp.v1." + std::string(Service::service_full_name())
+                                          .substr(6) + "/Undeclared")
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << folder << " " << who;
   }
   auto anonymous = Service::NewStub(ChannelAs("", server.address(), world->pki));
   EXPECT_EQ(anonymous->GetServiceInfo(Ctx().get(), {}, &info).error_code(),
