@@ -34,6 +34,7 @@ const MethodPolicy kPolicies[] = {
 
     {"/dp.v1.AgreementService/GetServiceInfo", kAnyone},
     {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},
+    {"/dp.v1.PayrollService/Calculate", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.CardService/GetServiceInfo", kAnyone},
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
 

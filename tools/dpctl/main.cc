@@ -18,6 +18,7 @@
 #include "output.h"
 #include "admin_commands.h"
 #include "channel.h"
+#include "payroll_commands.h"
 #include "services.h"
 
 namespace dpctl {
@@ -312,6 +313,7 @@ int main(int argc, char** argv) {
 
   AddServiceCommands(app, exit_code);
   AddAdminCommands(app, exit_code, [] { return Out(); });
+  AddPayrollCommands(app, exit_code, [] { return Out(); });
 
   CLI::App* ledger = app.add_subcommand("ledger", "accounts, balances, statements, journals");
   ledger->require_subcommand(1);
