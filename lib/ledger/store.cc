@@ -150,19 +150,16 @@ absl::StatusOr<Transaction> GetTransaction(pqxx::transaction_base& tx, int64_t i
   return t;
 }
 
-absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, int64_t id) {
-  const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT id, request_id, debit_account_id, credit_account_id, currency,"
-                   " amount_pence, state, description, ",
-                   MicrosOf("created_at"), ", ", MicrosOf("expires_at"), ", coalesce(",
-                   MicrosOf("resolved_at"),
-                   ", 0), coalesce(posted_amount_pence, 0), coalesce(posting_transaction_id, 0)"
-                   " FROM ledger.pending_transfers WHERE id = $1"),
-      id);
-  if (r.empty()) {
-    return absl::NotFoundError(dp::StrCat("pending transfer ", id, " does not exist"));
-  }
-  const pqxx::row row = r[0];
+const std::string& PendingTransferColumns() {
+  static const std::string columns = dp::StrCat(
+      "id, request_id, debit_account_id, credit_account_id, currency, amount_pence, state,"
+      " description, ", MicrosOf("created_at"), ", ", MicrosOf("expires_at"), ", coalesce(",
+      MicrosOf("resolved_at"),
+      ", 0), coalesce(posted_amount_pence, 0), coalesce(posting_transaction_id, 0)");
+  return columns;
+}
+
+PendingTransfer PendingTransferFromRow(const pqxx::row& row) {
   PendingTransfer p;
   p.id = row[0].as<int64_t>();
   p.request_id = row[1].as<std::string>();
@@ -177,6 +174,16 @@ absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, i
   p.posted_amount_pence = row[11].as<int64_t>();
   p.posting_transaction_id = row[12].as<int64_t>();
   return p;
+}
+
+absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, int64_t id) {
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat("SELECT ", PendingTransferColumns(), " FROM ledger.pending_transfers WHERE id = $1"),
+      id);
+  if (r.empty()) {
+    return absl::NotFoundError(dp::StrCat("pending transfer ", id, " does not exist"));
+  }
+  return PendingTransferFromRow(r[0]);
 }
 
 absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_id,

@@ -42,6 +42,10 @@ absl::StatusOr<AccountPage> ListAccounts(pqxx::transaction_base& tx, const Accou
 
 absl::StatusOr<Transaction> GetTransaction(pqxx::transaction_base& tx, int64_t id);
 absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, int64_t id);
+// The columns GetPendingTransfer selects, and the row parser: shared with
+// the writer, which selects the same rows FOR UPDATE.
+const std::string& PendingTransferColumns();
+PendingTransfer PendingTransferFromRow(const pqxx::row& row);
 
 // GetBalance returns the account's balance now, or as it stood at `as_of_us`
 // (microseconds since the epoch), recomputed from postings and holds.

@@ -175,10 +175,8 @@ void BatchPlan::LoadAndLock() {
   }
   if (!pending_ids.empty()) {
     pending_q = pipe.insert(dp::StrCat(
-        "SELECT id, debit_account_id, credit_account_id, currency, amount_pence, state,"
-        " description, ", MicrosOf("expires_at"),
-        " FROM ledger.pending_transfers WHERE id = ANY(", pending_array, "::bigint[])"
-        " ORDER BY id FOR UPDATE"));
+        "SELECT ", PendingTransferColumns(), " FROM ledger.pending_transfers WHERE id = ANY(",
+        pending_array, "::bigint[]) ORDER BY id FOR UPDATE"));
   }
   const auto accounts_q = pipe.insert(dp::StrCat(
       "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
@@ -234,14 +232,7 @@ void BatchPlan::ReadOriginals(const pqxx::result& r) {
 
 void BatchPlan::ReadPending(const pqxx::result& r) {
   for (const auto& row : r) {
-    PendingTransfer p;
-    p.id = row[0].as<int64_t>();
-    p.debit_account_id = row[1].as<int64_t>();
-    p.credit_account_id = row[2].as<int64_t>();
-    p.amount = Money{row[4].as<int64_t>(), row[3].as<std::string>()};
-    p.state = ParsePendingState(row[5].as<std::string>());
-    p.description = row[6].as<std::string>();
-    p.expires_at_us = row[7].as<int64_t>();
+    PendingTransfer p = PendingTransferFromRow(row);
     pending_[p.id] = p;
   }
 }
@@ -388,24 +379,25 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewPending& op) {
   if (!debit.ok()) return debit.status();
   auto credit = FindAccount("credit_account_id", op.credit_account_id, op.amount.currency);
   if (!credit.ok()) return credit.status();
-  BalanceTotals debit_totals = (*debit)->totals;
-  BalanceTotals credit_totals = (*credit)->totals;
-  if (auto s = ApplyToTotals(debit_totals, (*debit)->account.flags, BalanceChange::kHold,
-                             Side::kDebit, op.amount.amount_pence);
-      !s.ok()) {
-    return absl::FailedPreconditionError(dp::StrCat("debit account ", op.debit_account_id,
-                                                      " (", (*debit)->account.code, "): ",
+  // Hold on both sides, committing to neither until both fit.
+  struct Leg {
+    AccountState* state;
+    Side side;
+    const char* name;
+    BalanceTotals totals;
+  };
+  Leg legs[] = {{*debit, Side::kDebit, "debit", (*debit)->totals},
+                {*credit, Side::kCredit, "credit", (*credit)->totals}};
+  for (Leg& leg : legs) {
+    if (auto s = ApplyToTotals(leg.totals, leg.state->account.flags, BalanceChange::kHold,
+                               leg.side, op.amount.amount_pence);
+        !s.ok()) {
+      return absl::FailedPreconditionError(dp::StrCat(leg.name, " account ", leg.state->account.id,
+                                                      " (", leg.state->account.code, "): ",
                                                       std::string(s.message())));
+    }
   }
-  if (auto s = ApplyToTotals(credit_totals, (*credit)->account.flags, BalanceChange::kHold,
-                             Side::kCredit, op.amount.amount_pence);
-      !s.ok()) {
-    return absl::FailedPreconditionError(dp::StrCat("credit account ", op.credit_account_id,
-                                                      " (", (*credit)->account.code, "): ",
-                                                      std::string(s.message())));
-  }
-  (*debit)->totals = debit_totals;
-  (*credit)->totals = credit_totals;
+  for (Leg& leg : legs) leg.state->totals = leg.totals;
   assert(!free_pending_ids_.empty());
   PendingTransfer p;
   p.id = free_pending_ids_.back();

@@ -158,26 +158,23 @@ grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext*,
 
 grpc::Status AdminServiceImpl::Grant(grpc::ServerContext*, const v1::GrantRequest* req,
                                      v1::ScopeGrant* out) {
-  return Write(
-      *req, req->request_id(), "Grant",
-      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        auto g = iam::Grant(tx, FromProto(req->grant()));
-        if (!g.ok()) return g.status();
-        ToProto(*g, out);
-        return GrantKey(*g);
-      },
-      [&](pqxx::work&, const std::string& key) -> absl::Status {
-        ToProto(GrantFromKey(key), out);
-        return absl::OkStatus();
-      });
+  return WriteGrant(*req, req->request_id(), "Grant", req->grant(), iam::Grant, out);
 }
 
 grpc::Status AdminServiceImpl::Revoke(grpc::ServerContext*, const v1::RevokeRequest* req,
                                       v1::ScopeGrant* out) {
+  return WriteGrant(*req, req->request_id(), "Revoke", req->grant(), iam::Revoke, out);
+}
+
+grpc::Status AdminServiceImpl::WriteGrant(const google::protobuf::Message& request,
+                                          const std::string& request_id,
+                                          const std::string& operation,
+                                          const v1::ScopeGrant& grant, GrantFn change,
+                                          v1::ScopeGrant* out) {
   return Write(
-      *req, req->request_id(), "Revoke",
+      request, request_id, operation,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        auto g = iam::Revoke(tx, FromProto(req->grant()));
+        auto g = change(tx, FromProto(grant));
         if (!g.ok()) return g.status();
         ToProto(*g, out);
         return GrantKey(*g);

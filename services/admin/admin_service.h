@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "db/idempotency.h"
+#include "iam/admin_store.h"
 #include "dp/v1/admin.grpc.pb.h"
 #include "service/host.h"
 
@@ -42,6 +43,12 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   // key the first write produced.
   grpc::Status Write(const google::protobuf::Message& request, const std::string& request_id,
                      const std::string& operation, WriteFn write, ReloadFn reload);
+
+  // WriteGrant adds or removes a grant, idempotently.
+  using GrantFn = absl::StatusOr<iam::ScopeGrant> (*)(pqxx::work&, const iam::ScopeGrant&);
+  grpc::Status WriteGrant(const google::protobuf::Message& request, const std::string& request_id,
+                          const std::string& operation, const v1::ScopeGrant& grant,
+                          GrantFn change, v1::ScopeGrant* out);
 
   service::ServiceHost& host_;
   const db::RequestLog requests_{"iam.requests"};
