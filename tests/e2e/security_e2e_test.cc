@@ -403,6 +403,26 @@ TEST_F(SecurityTest, AuditorsReadTheTrailRefusedWritesAreInItOfficersCannotRead)
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(SecurityTest, AnAdminIssuesACertificateForANewIsoWithDpctl) {
+  const std::string name = "newiso@" + world->tag;
+  Shell(std::string(DP_BIN_DIR) + "/../tools/dpctl/dpctl admin issue-cert --ca-dir " + world->pki +
+        " --name " + name + " >/dev/null");
+  // Issued but not registered: refused.
+  v1::PrincipalInfo me;
+  EXPECT_EQ(v1::AdminService::NewStub(As(name))->WhoAmI(Ctx().get(), {}, &me).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::CreatePrincipalRequest req;
+  req.set_request_id(world->tag + "-newiso");
+  req.set_name(name);
+  req.set_organisation_id(world->iso_org);
+  req.set_role("iso");
+  v1::PrincipalInfo created;
+  ASSERT_TRUE(v1::AdminService::NewStub(As(world->admin))->CreatePrincipal(Ctx().get(), req, &created).ok());
+  auto s = v1::AdminService::NewStub(As(name))->WhoAmI(Ctx().get(), {}, &me);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(me.role(), "iso");
+}
+
 template <typename Service>
 void ExpectTlsSkeleton(const std::string& folder) {
   ServiceProcess server(folder, {"--tls-cert", world->pki + "/services.crt", "--tls-key",

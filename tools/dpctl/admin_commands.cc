@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "certificates.h"
 #include "channel.h"
 #include "dp/v1/admin.grpc.pb.h"
 
@@ -241,6 +242,23 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     });
   }
   AddAuditCommands(app, exit_code);
+
+  static std::string ca_dir;
+  static int days = 825;
+  CLI::App* issue = admin->add_subcommand(
+      "issue-cert", "issue a client certificate from the local CA (needs ca.key; offline)");
+  issue->add_option("--ca-dir", ca_dir, "folder with ca.crt and ca.key")->required();
+  issue->add_option("--name", name, "the principal's name, e.g. payroll@newbureau")->required();
+  issue->add_option("--days", days, "validity")->capture_default_str();
+  issue->callback([&] {
+    if (absl::Status s = IssueClientCertificate(ca_dir, name, days); !s.ok()) {
+      std::cerr << "dpctl: " << s.message() << "\n";
+      exit_code = 2;
+      return;
+    }
+    std::cout << "wrote " << ca_dir << "/" << name << ".crt and .key; now register it:\n"
+              << "  dpctl admin principals create --name " << name << " --org ... --role ...\n";
+  });
 
   admin->add_subcommand("rotate-keys",
                         "re-encrypt personal data under the active key (after tools/keys rotate "

@@ -1,6 +1,7 @@
 #include "payroll_commands.h"
 
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include "channel.h"
@@ -12,7 +13,7 @@ namespace dpctl {
 void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> make_output) {
   static std::function<Output()> out;
   out = std::move(make_output);
-  static std::string address, tax_year = "2025-26", frequency = "monthly", code, gross,
+  static std::string address, tax_year, frequency = "monthly", code, gross,
                               taxable_to_date = "0", paid_to_date = "0", category = "A";
   static int period = 1;
   static bool week1 = false;
@@ -24,7 +25,7 @@ void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> m
   payroll->add_option("--payroll", address, "PayrollService address (env DP_PAYROLL_ADDR)");
   CLI::App* calc = payroll->add_subcommand(
       "calculate", "one period's PAYE and NI, as in HMRC's test data; saves nothing");
-  calc->add_option("--tax-year", tax_year, "e.g. 2025-26")->capture_default_str();
+  calc->add_option("--tax-year", tax_year, "e.g. 2025-26 (default: the year of today's date)");
   calc->add_option("--frequency", frequency, "weekly, fortnightly, four-weekly or monthly")
       ->check(CLI::IsMember({"weekly", "fortnightly", "four-weekly", "monthly"}))
       ->capture_default_str();
@@ -38,7 +39,16 @@ void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> m
   calc->add_option("--ni", category, "NI category letter")->capture_default_str();
   calc->callback([&] {
     dp::v1::CalculateRequest req;
-    req.set_tax_year(tax_year);
+    if (!tax_year.empty()) {
+      req.set_tax_year(tax_year);
+    } else {
+      const std::time_t now = std::time(nullptr);
+      std::tm today{};
+      gmtime_r(&now, &today);
+      req.mutable_payment_date()->set_year(today.tm_year + 1900);
+      req.mutable_payment_date()->set_month(today.tm_mon + 1);
+      req.mutable_payment_date()->set_day(today.tm_mday);
+    }
     const dp::v1::PayFrequency frequencies[] = {
         dp::v1::PAY_FREQUENCY_WEEKLY, dp::v1::PAY_FREQUENCY_FORTNIGHTLY,
         dp::v1::PAY_FREQUENCY_FOUR_WEEKLY, dp::v1::PAY_FREQUENCY_MONTHLY};
