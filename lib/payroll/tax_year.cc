@@ -61,6 +61,24 @@ absl::StatusOr<TaxYear> ParseTaxYear(const std::string& text) {
     y.national_living_wage_pence_per_hour = floors.at("national_living_wage").get<int64_t>();
     y.scottish_care_minimum_pence_per_hour =
         floors.at("scottish_adult_social_care_minimum").get<int64_t>();
+    const json& ae = j.at("auto_enrolment");
+    y.state_pension_age = ae.at("state_pension_age").get<int>();
+    y.pension_employee_bp = ae.at("employee_contribution_bp").get<int32_t>();
+    y.pension_employer_bp = ae.at("employer_contribution_bp").get<int32_t>();
+    for (const auto& [name, freq] : frequencies) {
+      const json& t = ae.at("thresholds_pence").at(name);
+      y.auto_enrolment[freq] = {t.at("trigger").get<int64_t>(),
+                                t.at("qualifying_lower").get<int64_t>(),
+                                t.at("qualifying_upper").get<int64_t>()};
+    }
+    const json& ssp = j.at("statutory_sick_pay");
+    y.ssp.weekly_rate_pence = ssp.at("weekly_rate_pence").get<int64_t>();
+    y.ssp.waiting_days = ssp.at("waiting_days").get<int>();
+    y.ssp.lower_earnings_limit_test = ssp.at("lower_earnings_limit_test").get<bool>();
+    if (ssp.contains("percent_of_average_weekly_earnings_bp")) {
+      y.ssp.percent_of_awe_bp = ssp.at("percent_of_average_weekly_earnings_bp").get<int32_t>();
+    }
+    y.holiday_accrual_bp = j.at("holiday").at("irregular_hours_accrual_bp").get<int32_t>();
     if (y.rest_of_uk.empty() || y.scotland.empty() || y.rest_of_uk.back().upper_pounds ||
         y.scotland.back().upper_pounds) {
       return absl::InvalidArgumentError("tax bands must end with an open top band");

@@ -35,6 +35,19 @@ struct NiCategory {
   bool employer_relief_to_uel = false;  // H, M, Z: employer pays 0% up to UEL
 };
 
+struct AutoEnrolmentThresholds {
+  int64_t trigger_pence = 0;           // earnings above this: eligible (by age)
+  int64_t qualifying_lower_pence = 0;  // qualifying earnings band
+  int64_t qualifying_upper_pence = 0;
+};
+
+struct StatutorySickPay {
+  int64_t weekly_rate_pence = 0;
+  int waiting_days = 0;
+  bool lower_earnings_limit_test = true;
+  std::optional<int32_t> percent_of_awe_bp;  // 2026-27: 80% of average weekly earnings if lower
+};
+
 struct TaxYear {
   std::string name;  // "2025-26"
   std::string starts;  // "2025-04-06", inclusive
@@ -48,6 +61,12 @@ struct TaxYear {
   int64_t employment_allowance_pence = 0;
   int64_t national_living_wage_pence_per_hour = 0;
   int64_t scottish_care_minimum_pence_per_hour = 0;
+  int state_pension_age = 66;
+  int32_t pension_employee_bp = 0;
+  int32_t pension_employer_bp = 0;
+  std::map<PayFrequency, AutoEnrolmentThresholds> auto_enrolment;
+  StatutorySickPay ssp;
+  int32_t holiday_accrual_bp = 0;  // 12.07% for irregular-hours workers
 };
 
 // ParseTaxYear reads one year's JSON, naming what is missing or wrong.
