@@ -333,7 +333,7 @@ grpc::Status DescribeService(const ServiceConfig& config, db::PgPool& pool,
     auto conn = pool.Acquire();
     pqxx::read_transaction tx(*conn);
     const pqxx::row row = tx.exec1(
-        "SELECT coalesce(max(version), 0), coalesce(max(name), '')"
+        "SELECT coalesce(max(version), 0)"
         " FROM public.schema_migrations");
     info->set_schema_version(row[0].as<int>());
     info->set_database_ok(true);
