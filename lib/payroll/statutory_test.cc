@@ -104,8 +104,12 @@ TEST(EmploymentAllowance, IsUsedUpAcrossAnEmployersRuns) {
     const AllowanceUse use = ApplyEmploymentAllowance(remaining, 90000);
     remaining = use.remaining_pence;
     payable_total += use.employer_ni_payable_pence;
-    if (run <= 11) EXPECT_EQ(use.employer_ni_payable_pence, 0) << run;
-    if (run == 12) EXPECT_EQ(use.claimed_pence, 1050000 - 11 * 90000) << run;
+    if (run <= 11) {
+      EXPECT_EQ(use.employer_ni_payable_pence, 0) << run;
+    }
+    if (run == 12) {
+      EXPECT_EQ(use.claimed_pence, 1050000 - 11 * 90000) << run;
+    }
   }
   EXPECT_EQ(remaining, 0);
   EXPECT_EQ(payable_total, 13 * 90000 - 1050000);

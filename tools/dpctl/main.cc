@@ -1,7 +1,7 @@
 // dpctl: the command-line client for finance officers and auditors.
 //
 //   dpctl ledger accounts list
-//   dpctl ledger journal --debit AUTH-FIFE:FUNDING=1200.00 \
+//   dpctl ledger journal --debit AUTH-FIFE:FUNDING=1200.00
 //       --credit AUTH-FIFE:EQUITY=1200.00 --reason "Opening budget"
 //   dpctl --output json ledger balance AUTH-FIFE:FUNDING
 //   dpctl check
@@ -369,7 +369,7 @@ int main(int argc, char** argv) {
     req.set_authority_id(authority);
     std::string upper = "ACCOUNT_TYPE_" + type_name;
     for (char& c : upper) c = static_cast<char>(std::toupper(c));
-    v1::AccountType type;
+    v1::AccountType type = v1::ACCOUNT_TYPE_UNSPECIFIED;
     v1::AccountType_Parse(upper, &type);
     req.set_type(type);
     req.set_currency(currency);
