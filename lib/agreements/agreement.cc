@@ -1,0 +1,151 @@
+#include "agreements/agreement.h"
+
+#include <algorithm>
+
+#include "base/strings.h"
+#include "money/money.h"
+
+namespace dp::agreements {
+namespace {
+
+// Uses a direct payment may never buy (Social Care (Self-directed Support)
+// (Scotland) Act 2013 regulations): long-term residential accommodation.
+constexpr std::string_view kExcludedUses[] = {"long_term_residential_care"};
+
+constexpr std::string_view kPermittedUses[] = {
+    "pa_employment", "agency_care", "short_breaks", "equipment", "activities", "transport",
+    "day_services", "respite"};
+
+int64_t DaysInclusive(absl::CivilDay a, absl::CivilDay b) { return (b - a) + 1; }
+
+absl::CivilDay FirstOfMonth(absl::CivilDay d) { return absl::CivilDay(d.year(), d.month(), 1); }
+
+absl::CivilDay LastOfMonth(absl::CivilDay d) {
+  return absl::CivilDay(absl::CivilMonth(d) + 1) - 1;
+}
+
+}  // namespace
+
+std::string_view StatusName(Status status) {
+  switch (status) {
+    case Status::kDraft: return "draft";
+    case Status::kAwaitingApproval: return "awaiting_approval";
+    case Status::kApproved: return "approved";
+    case Status::kActive: return "active";
+    case Status::kSuspended: return "suspended";
+    case Status::kTerminated: return "terminated";
+  }
+  return "draft";
+}
+
+absl::Status CheckTransition(Status from, Status to) {
+  bool allowed = false;
+  switch (to) {
+    case Status::kAwaitingApproval: allowed = from == Status::kDraft; break;
+    case Status::kDraft: allowed = from == Status::kAwaitingApproval; break;
+    case Status::kApproved: allowed = from == Status::kAwaitingApproval; break;
+    case Status::kActive: allowed = from == Status::kApproved || from == Status::kSuspended; break;
+    case Status::kSuspended: allowed = from == Status::kActive; break;
+    case Status::kTerminated: allowed = from != Status::kTerminated; break;
+  }
+  if (allowed) return absl::OkStatus();
+  return absl::FailedPreconditionError(dp::StrCat("an agreement that is ", StatusName(from),
+                                                  " cannot become ", StatusName(to)));
+}
+
+std::string_view ApprovalLevelName(ApprovalLevel level) {
+  switch (level) {
+    case ApprovalLevel::kWorker: return "worker";
+    case ApprovalLevel::kManager: return "manager";
+    case ApprovalLevel::kPanel: return "panel";
+  }
+  return "panel";
+}
+
+ApprovalLevel RequiredApprovalLevel(int64_t annual_cost_pence, const ApprovalLimits& limits) {
+  if (annual_cost_pence <= limits.worker_max_pence) return ApprovalLevel::kWorker;
+  if (annual_cost_pence <= limits.manager_max_pence) return ApprovalLevel::kManager;
+  return ApprovalLevel::kPanel;
+}
+
+absl::Status CheckApprover(ApprovalLevel approver, int64_t annual_cost_pence,
+                           const ApprovalLimits& limits) {
+  const ApprovalLevel required = RequiredApprovalLevel(annual_cost_pence, limits);
+  if (static_cast<int>(approver) >= static_cast<int>(required)) return absl::OkStatus();
+  return absl::PermissionDeniedError(dp::StrCat(
+      "an annual cost of ", FormatPence(annual_cost_pence), " needs ", ApprovalLevelName(required),
+      " approval; a ", ApprovalLevelName(approver), " may approve up to the authority's limit"));
+}
+
+int PeriodsPerYear(Frequency f) { return f == Frequency::kFourWeekly ? 13 : 12; }
+
+absl::Status ValidateTerms(const Terms& t) {
+  if (t.end && *t.end < t.start) {
+    return absl::InvalidArgumentError("end_date must not be before start_date");
+  }
+  if (t.gross_budget_per_period_pence <= 0) {
+    return absl::InvalidArgumentError("gross_budget must be positive");
+  }
+  if (t.contribution_per_period_pence < 0) {
+    return absl::InvalidArgumentError("assessed_contribution must not be negative");
+  }
+  if (t.contribution_per_period_pence > t.gross_budget_per_period_pence) {
+    return absl::InvalidArgumentError("assessed_contribution must not exceed the gross budget");
+  }
+  if (t.permitted_uses.empty()) {
+    return absl::InvalidArgumentError("permitted_uses must list at least one use");
+  }
+  for (const std::string& use : t.permitted_uses) {
+    if (std::find(std::begin(kExcludedUses), std::end(kExcludedUses), use) !=
+        std::end(kExcludedUses)) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          "permitted_uses: ", use, " can never be bought with a direct payment"));
+    }
+    if (std::find(std::begin(kPermittedUses), std::end(kPermittedUses), use) ==
+        std::end(kPermittedUses)) {
+      return absl::InvalidArgumentError(dp::StrCat("permitted_uses: unknown use \"", use, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int64_t NetPerPeriod(const Terms& t) {
+  return t.pay_gross ? t.gross_budget_per_period_pence
+                     : t.gross_budget_per_period_pence - t.contribution_per_period_pence;
+}
+
+absl::StatusOr<std::vector<Payment>> Schedule(const Terms& t, absl::CivilDay cycle_anchor,
+                                              absl::CivilDay horizon) {
+  if (auto s = ValidateTerms(t); !s.ok()) return s;
+  const int64_t net = NetPerPeriod(t);
+  std::vector<Payment> payments;
+  // The period containing the start date.
+  absl::CivilDay period_start;
+  if (t.frequency == Frequency::kMonthly) {
+    period_start = FirstOfMonth(t.start);
+  } else {
+    const int64_t offset = ((t.start - cycle_anchor) % 28 + 28) % 28;
+    period_start = t.start - offset;
+  }
+  for (int guard = 0; guard < 10000 && period_start <= horizon; ++guard) {  // bounded
+    const absl::CivilDay period_end = t.frequency == Frequency::kMonthly
+                                          ? LastOfMonth(period_start)
+                                          : period_start + 27;
+    if (t.end && period_start > *t.end) break;
+    const absl::CivilDay covered_start = std::max(period_start, t.start);
+    const absl::CivilDay covered_end = t.end ? std::min(period_end, *t.end) : period_end;
+    const int64_t full_days = DaysInclusive(period_start, period_end);
+    const int64_t covered = DaysInclusive(covered_start, covered_end);
+    Payment p;
+    p.period_start = covered_start;
+    p.period_end = covered_end;
+    p.due = covered_start;
+    p.pro_rated = covered < full_days;
+    p.amount_pence = p.pro_rated ? net * covered / full_days : net;
+    if (covered_start <= horizon) payments.push_back(p);
+    period_start = period_end + 1;
+  }
+  return payments;
+}
+
+}  // namespace dp::agreements

@@ -1,0 +1,86 @@
+#ifndef DP_LIB_AGREEMENTS_AGREEMENT_H_
+#define DP_LIB_AGREEMENTS_AGREEMENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+
+// The rules of an Option 1 direct payment agreement that need no database:
+// its status lifecycle, who may approve it (SDS standard 8.2, 8.9), the
+// validity of its terms, and the payments it generates.
+namespace dp::agreements {
+
+enum class Status { kDraft, kAwaitingApproval, kApproved, kActive, kSuspended, kTerminated };
+std::string_view StatusName(Status status);
+
+// CheckTransition refuses a move the lifecycle does not allow, with
+// FAILED_PRECONDITION naming both states:
+//   draft -> awaiting_approval -> approved -> active <-> suspended
+//   awaiting_approval -> draft (returned for changes)
+//   any state but terminated -> terminated
+absl::Status CheckTransition(Status from, Status to);
+
+enum class ApprovalLevel { kWorker, kManager, kPanel };
+std::string_view ApprovalLevelName(ApprovalLevel level);
+
+// ApprovalLimits are an authority's delegated limits on annual cost, as
+// effective-dated data: workers up to `worker_max`, managers up to
+// `manager_max`, a panel above (the national threshold).
+struct ApprovalLimits {
+  int64_t worker_max_pence = 0;
+  int64_t manager_max_pence = 0;
+};
+
+ApprovalLevel RequiredApprovalLevel(int64_t annual_cost_pence, const ApprovalLimits& limits);
+
+// CheckApprover refuses (PERMISSION_DENIED) an approver whose level is
+// below what the annual cost requires.
+absl::Status CheckApprover(ApprovalLevel approver, int64_t annual_cost_pence,
+                           const ApprovalLimits& limits);
+
+enum class Frequency { kFourWeekly, kMonthly };
+int PeriodsPerYear(Frequency f);
+
+// Terms are what the money side of an agreement says.
+struct Terms {
+  absl::CivilDay start;
+  std::optional<absl::CivilDay> end;  // inclusive; empty: open-ended
+  Frequency frequency = Frequency::kFourWeekly;
+  int64_t gross_budget_per_period_pence = 0;
+  int64_t contribution_per_period_pence = 0;  // the person's assessed contribution
+  bool pay_gross = false;                     // the person asked to be paid gross
+  std::vector<std::string> permitted_uses;
+};
+
+// ValidateTerms names the bad field: end before start, a negative budget,
+// a contribution above the budget, a use no direct payment may buy.
+absl::Status ValidateTerms(const Terms& terms);
+
+// NetPerPeriod is what the authority pays each full period.
+int64_t NetPerPeriod(const Terms& terms);
+
+// Payment is one scheduled payment, in advance, for one period.
+struct Payment {
+  absl::CivilDay period_start;
+  absl::CivilDay period_end;  // inclusive
+  absl::CivilDay due;         // the period's first day: paid in advance
+  int64_t amount_pence = 0;
+  bool pro_rated = false;
+};
+
+// Schedule lists the payments whose periods start on or before `horizon`.
+// Four-weekly periods run in 28-day steps from `cycle_anchor` (the
+// authority's payment cycle); monthly periods are calendar months. A first
+// or last period only partly inside the agreement is paid pro rata by
+// days, rounded down to the penny.
+absl::StatusOr<std::vector<Payment>> Schedule(const Terms& terms, absl::CivilDay cycle_anchor,
+                                              absl::CivilDay horizon);
+
+}  // namespace dp::agreements
+
+#endif  // DP_LIB_AGREEMENTS_AGREEMENT_H_
