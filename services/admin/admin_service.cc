@@ -6,6 +6,7 @@
 #include "people/person_store.h"
 #include "service/log.h"
 #include "service/digest.h"
+#include "service/read_only.h"
 #include "service/status.h"
 
 namespace dp::admin_service {
@@ -144,16 +145,12 @@ grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext*,
 grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext*,
                                               const v1::ListPrincipalsRequest* req,
                                               v1::ListPrincipalsResponse* out) {
-  try {
-    auto conn = host_.pool().Acquire();
-    pqxx::read_transaction tx(*conn);
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
     for (const auto& p : iam::ListPrincipals(tx, req->organisation_id())) {
       ToProto(p, out->add_principals());
     }
-    return grpc::Status::OK;
-  } catch (const std::exception& e) {
-    return ToGrpcStatus(db::StatusFromException(e));
-  }
+    return absl::OkStatus();
+  }));
 }
 
 grpc::Status AdminServiceImpl::Grant(grpc::ServerContext*, const v1::GrantRequest* req,
@@ -187,16 +184,12 @@ grpc::Status AdminServiceImpl::WriteGrant(const google::protobuf::Message& reque
 
 grpc::Status AdminServiceImpl::ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
                                           v1::ListGrantsResponse* out) {
-  try {
-    auto conn = host_.pool().Acquire();
-    pqxx::read_transaction tx(*conn);
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
     for (const auto& g : iam::ListGrants(tx, req->organisation_id())) {
       ToProto(g, out->add_grants());
     }
-    return grpc::Status::OK;
-  } catch (const std::exception& e) {
-    return ToGrpcStatus(db::StatusFromException(e));
-  }
+    return absl::OkStatus();
+  }));
 }
 
 grpc::Status AdminServiceImpl::RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest* req,

@@ -1,7 +1,7 @@
 #include "audit_service.h"
 
 #include "audit/log.h"
-#include "db/errors.h"
+#include "service/read_only.h"
 #include "service/status.h"
 
 namespace dp::admin_service {
@@ -15,12 +15,10 @@ grpc::Status AuditServiceImpl::ListAuditEvents(grpc::ServerContext* ctx,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   // Admins see the whole trail; auditors the events of their authorities.
   const bool scoped = caller->role == iam::Role::kAuditor && !caller->all_authorities;
-  try {
-    auto conn = host_.pool().Acquire();
-    pqxx::read_transaction tx(*conn);
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
     auto page = audit::ListEvents(tx, scoped, caller->authorities, req->page_size(),
                                   req->page_token());
-    if (!page.ok()) return ToGrpcStatus(page.status());
+    if (!page.ok()) return page.status();
     for (const audit::Event& e : page->events) {
       v1::AuditEvent* event = out->add_events();
       event->set_seq(e.seq);
@@ -37,18 +35,15 @@ grpc::Status AuditServiceImpl::ListAuditEvents(grpc::ServerContext* ctx,
       event->set_hash(e.hash);
     }
     out->set_next_page_token(page->next_page_token);
-    return grpc::Status::OK;
-  } catch (const std::exception& e) {
-    return ToGrpcStatus(db::StatusFromException(e));
-  }
+    return absl::OkStatus();
+  }));
 }
 
 grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext*,
                                                 const v1::VerifyAuditChainRequest*,
                                                 v1::VerifyAuditChainResponse* out) {
-  try {
-    auto conn = host_.pool().Acquire();
-    pqxx::read_transaction tx(*conn);  // one snapshot: appends in flight do not interfere
+  // One read-only snapshot: appends in flight do not interfere.
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
     const audit::ChainReport report = audit::VerifyChain(tx, host_.keyring().audit_key());
     out->set_intact(report.verdict.intact);
     out->set_events_checked(report.verdict.events_checked);
@@ -56,10 +51,8 @@ grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext*,
     out->set_problem(report.verdict.problem);
     out->set_head_seq(report.head_seq);
     out->set_head_hash(report.head_hash);
-    return grpc::Status::OK;
-  } catch (const std::exception& e) {
-    return ToGrpcStatus(db::StatusFromException(e));
-  }
+    return absl::OkStatus();
+  }));
 }
 
 }  // namespace dp::admin_service

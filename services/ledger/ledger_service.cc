@@ -5,29 +5,14 @@
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "base/strings.h"
+#include "service/read_only.h"
 #include "service/status.h"
 
 namespace dp::ledger_service {
 namespace {
 
+using service::RunReadOnly;
 using service::ToGrpcStatus;
-
-// ReadOnly runs `read` in a read-only database transaction, mapping both
-// its status and any database failure to a gRPC status.
-template <typename Fn>
-grpc::Status ReadOnly(db::PgPool& pool, Fn read) {
-  try {
-    auto conn = pool.Acquire();
-    pqxx::read_transaction tx(*conn);
-    return ToGrpcStatus(read(tx));
-  } catch (const std::exception& e) {
-    return ToGrpcStatus(db::StatusFromException(e));
-  }
-}
-
-absl::Status ToAbsl(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-}
 
 }  // namespace
 
@@ -43,9 +28,7 @@ absl::Status LedgerServiceImpl::Authorize(const grpc::ServerContext& ctx,
   auto caller = host_.Caller(ctx);
   if (!caller.ok()) return caller.status();
   if (caller->all_authorities) return absl::OkStatus();
-  try {
-    auto conn = host_.pool().Acquire();
-    pqxx::read_transaction tx(*conn);
+  return RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     for (int64_t id : account_ids) {
       auto account = ledger::GetAccount(tx, id);
       if (!account.ok()) continue;  // the operation reports NOT_FOUND itself
@@ -60,25 +43,23 @@ absl::Status LedgerServiceImpl::Authorize(const grpc::ServerContext& ctx,
       }
     }
     return absl::OkStatus();
-  } catch (const std::exception& e) {
-    return db::StatusFromException(e);
-  }
+  });
 }
 
 absl::Status LedgerServiceImpl::ReadTransaction(int64_t id, v1::Transaction* out) {
-  return ToAbsl(ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  return RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto txn = ledger::GetTransaction(tx, id);
     if (txn.ok()) ToProto(*txn, out);
     return txn.status();
-  }));
+  });
 }
 
 absl::Status LedgerServiceImpl::ReadPending(int64_t id, v1::PendingTransfer* out) {
-  return ToAbsl(ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  return RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto pending = ledger::GetPendingTransfer(tx, id);
     if (pending.ok()) ToProto(*pending, out);
     return pending.status();
-  }));
+  });
 }
 
 grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext* ctx,
@@ -119,14 +100,14 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
   if (req->key_case() == v1::GetAccountRequest::KEY_NOT_SET) {
     return ToGrpcStatus(absl::InvalidArgumentError("id or code is required"));
   }
-  auto status = ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  auto status = RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto account = req->key_case() == v1::GetAccountRequest::kId
                        ? ledger::GetAccount(tx, req->id())
                        : ledger::GetAccountByCode(tx, req->code());
     if (account.ok()) ToProto(*account, out);
     return account.status();
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) return ToGrpcStatus(status);
   return ToGrpcStatus(Authorize(*ctx, {out->id()}, Access::kRead));
 }
 
@@ -141,13 +122,13 @@ grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
   query.scoped = !caller->all_authorities;
   query.authorities = caller->authorities;
   for (const auto& [type, id] : caller->owners) query.owners.push_back(type + ":" + id);
-  return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  return ToGrpcStatus(RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto page = ledger::ListAccounts(tx, query);
     if (!page.ok()) return page.status();
     for (const auto& a : page->accounts) ToProto(a, out->add_accounts());
     out->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
-  });
+  }));
 }
 
 grpc::Status LedgerServiceImpl::WriteTransaction(ledger::WriteOp op, v1::Transaction* out) {
@@ -255,11 +236,11 @@ grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext* ctx,
   }
   std::optional<int64_t> as_of;
   if (req->has_as_of()) as_of = FromTimestamp(req->as_of());
-  return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  return ToGrpcStatus(RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto balance = ledger::GetBalance(tx, req->account_id(), as_of);
     if (balance.ok()) ToProto(*balance, out);
     return balance.status();
-  });
+  }));
 }
 
 grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext* ctx,
@@ -274,11 +255,11 @@ grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext* ctx,
   if (req->has_to()) query.to_us = FromTimestamp(req->to());
   query.page_size = req->page_size();
   query.page_token = req->page_token();
-  return ReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  return ToGrpcStatus(RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto statement = ledger::GetStatement(tx, query);
     if (statement.ok()) ToProto(*statement, out);
     return statement.status();
-  });
+  }));
 }
 
 }  // namespace dp::ledger_service
