@@ -8,6 +8,7 @@
 #include "service/digest.h"
 #include "service/read_only.h"
 #include "service/status.h"
+#include "service/write.h"
 
 namespace dp::admin_service {
 namespace {
@@ -47,22 +48,9 @@ iam::ScopeGrant GrantFromKey(const std::string& key) {
 
 grpc::Status AdminServiceImpl::Write(const google::protobuf::Message& request,
                                      const std::string& request_id, const std::string& operation,
-                                     WriteFn write, ReloadFn reload) {
-  const std::string digest = service::RequestDigest(request, operation);
-  try {
-    auto conn = host_.pool().Acquire();
-    pqxx::work tx(*conn);
-    auto seen = requests_.Find(tx, request_id, operation, digest);
-    if (!seen.ok()) return ToGrpcStatus(seen.status());
-    if (seen->has_value()) return ToGrpcStatus(reload(tx, **seen));
-    auto key = write(tx);
-    if (!key.ok()) return ToGrpcStatus(key.status());
-    requests_.Record(tx, request_id, operation, digest, *key);
-    tx.commit();
-    return grpc::Status::OK;
-  } catch (const std::exception& e) {
-    return ToGrpcStatus(db::StatusFromException(e));
-  }
+                                     service::WriteFn write, service::ReloadFn reload) {
+  return service::IdempotentWrite(host_.pool(), requests_, request, request_id, operation, write,
+                                  reload);
 }
 
 grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest*,

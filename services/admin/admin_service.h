@@ -7,6 +7,7 @@
 #include "iam/admin_store.h"
 #include "dp/v1/admin.grpc.pb.h"
 #include "service/host.h"
+#include "service/write.h"
 
 namespace dp::admin_service {
 
@@ -37,12 +38,10 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                           v1::RotateKeysResponse* out) override;
 
  private:
-  using WriteFn = std::function<absl::StatusOr<std::string>(pqxx::work&)>;
-  using ReloadFn = std::function<absl::Status(pqxx::work&, const std::string& key)>;
-  // Write runs `write` once per request_id; a retry runs `reload` with the
-  // key the first write produced.
+  // Write runs `write` once per request_id (see service/write.h).
   grpc::Status Write(const google::protobuf::Message& request, const std::string& request_id,
-                     const std::string& operation, WriteFn write, ReloadFn reload);
+                     const std::string& operation, service::WriteFn write,
+                     service::ReloadFn reload);
 
   // WriteGrant adds or removes a grant, idempotently.
   using GrantFn = absl::StatusOr<iam::ScopeGrant> (*)(pqxx::work&, const iam::ScopeGrant&);

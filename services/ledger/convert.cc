@@ -24,15 +24,6 @@ v1::Side ToProto(ledger::Side side) {
 
 }  // namespace
 
-void ToTimestamp(int64_t micros, google::protobuf::Timestamp* out) {
-  out->set_seconds(micros / 1'000'000);
-  out->set_nanos(static_cast<int32_t>(micros % 1'000'000) * 1000);
-}
-
-int64_t FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1'000'000 + ts.nanos() / 1000;
-}
-
 absl::StatusOr<ledger::NewAccount> FromProto(const v1::CreateAccountRequest& r) {
   ledger::NewAccount a;
   a.idem = IdemOf(r, r.request_id(), "CreateAccount");

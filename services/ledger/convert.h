@@ -6,14 +6,15 @@
 #include "absl/status/statusor.h"
 #include "dp/v1/ledger.pb.h"
 #include "ledger/types.h"
+#include "service/proto_convert.h"
 
 // Conversions between the LedgerService protobuf messages and the ledger's
 // plain domain types. Request conversions fail with INVALID_ARGUMENT naming
 // the field when an enum is left unspecified.
 namespace dp::ledger_service {
 
-void ToTimestamp(int64_t micros, google::protobuf::Timestamp* out);
-int64_t FromTimestamp(const google::protobuf::Timestamp& ts);
+using service::FromTimestamp;
+using service::ToTimestamp;
 
 absl::StatusOr<ledger::NewAccount> FromProto(const v1::CreateAccountRequest& r);
 absl::StatusOr<ledger::NewTransaction> FromProto(const v1::CreateTransactionRequest& r);

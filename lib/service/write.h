@@ -1,0 +1,37 @@
+#ifndef DP_LIB_SERVICE_WRITE_H_
+#define DP_LIB_SERVICE_WRITE_H_
+
+#include <functional>
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <grpcpp/support/status.h>
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "db/idempotency.h"
+#include "db/pool.h"
+
+namespace dp::service {
+
+// WriteFn does a write and returns the key of what it wrote; ReloadFn
+// answers a retry from that key.
+using WriteFn = std::function<absl::StatusOr<std::string>(pqxx::work&)>;
+using ReloadFn = std::function<absl::Status(pqxx::work&, const std::string& key)>;
+
+// IdempotentWrite runs `write` once per request_id, in one database
+// transaction with the record of the request: a retry with the same content
+// runs `reload` with the first write's key; the same id with other content
+// is ALREADY_EXISTS. A failed write commits nothing.
+//
+//   return IdempotentWrite(pool, requests, *req, req->request_id(), "CreateAgreement",
+//       [&](pqxx::work& tx) -> absl::StatusOr<std::string> { ...; return key; },
+//       [&](pqxx::work& tx, const std::string& key) { return Reload(tx, key); });
+grpc::Status IdempotentWrite(db::PgPool& pool, const db::RequestLog& requests,
+                             const google::protobuf::Message& request,
+                             const std::string& request_id, const std::string& operation,
+                             const WriteFn& write, const ReloadFn& reload);
+
+}  // namespace dp::service
+
+#endif  // DP_LIB_SERVICE_WRITE_H_
