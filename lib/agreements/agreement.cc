@@ -79,6 +79,16 @@ absl::Status CheckApprover(ApprovalLevel approver, int64_t annual_cost_pence,
 
 int PeriodsPerYear(Frequency f) { return f == Frequency::kFourWeekly ? 13 : 12; }
 
+std::string_view FrequencyName(Frequency f) {
+  return f == Frequency::kFourWeekly ? "four_weekly" : "monthly";
+}
+
+std::optional<Frequency> ParseFrequency(std::string_view name) {
+  if (name == "four_weekly") return Frequency::kFourWeekly;
+  if (name == "monthly") return Frequency::kMonthly;
+  return std::nullopt;
+}
+
 absl::Status ValidateTerms(const Terms& t) {
   if (t.end && *t.end < t.start) {
     return absl::InvalidArgumentError("end_date must not be before start_date");
@@ -114,6 +124,39 @@ int64_t NetPerPeriod(const Terms& t) {
                      : t.gross_budget_per_period_pence - t.contribution_per_period_pence;
 }
 
+int64_t AnnualCost(const Terms& t) {
+  return t.gross_budget_per_period_pence * PeriodsPerYear(t.frequency);
+}
+
+int64_t Recoverable(const Position& p) {
+  const int64_t owed = p.wages_owed_pence + p.hmrc_owed_pence + p.pension_owed_pence +
+                       p.other_owed_pence + p.notice_pay_owed_pence + p.holiday_pay_owed_pence;
+  return std::max<int64_t>(0, p.balance_held_pence - owed);
+}
+
+absl::StatusOr<std::vector<Payment>> PaymentsDue(const std::vector<Version>& versions,
+                                                 absl::CivilDay cycle_anchor,
+                                                 absl::CivilDay payable_from,
+                                                 absl::CivilDay horizon) {
+  if (versions.empty()) return absl::InvalidArgumentError("an agreement needs a version");
+  const Terms& latest = versions.back().terms;
+  auto layout = Schedule(latest, cycle_anchor, horizon);
+  if (!layout.ok()) return layout.status();
+  std::vector<Payment> due;
+  for (Payment p : *layout) {
+    if (p.due < payable_from) continue;
+    const Version* in_force = &versions.front();
+    for (const Version& v : versions) {
+      if (v.effective_from <= p.due) in_force = &v;
+    }
+    const int64_t rate = NetPerPeriod(in_force->terms);
+    p.amount_pence = p.pro_rated ? rate * p.covered_days / p.period_days : rate;
+    p.version = in_force->version;
+    if (p.amount_pence > 0) due.push_back(p);
+  }
+  return due;
+}
+
 absl::StatusOr<std::vector<Payment>> Schedule(const Terms& t, absl::CivilDay cycle_anchor,
                                               absl::CivilDay horizon) {
   if (auto s = ValidateTerms(t); !s.ok()) return s;
@@ -141,6 +184,8 @@ absl::StatusOr<std::vector<Payment>> Schedule(const Terms& t, absl::CivilDay cyc
     p.period_end = covered_end;
     p.due = covered_start;
     p.pro_rated = covered < full_days;
+    p.covered_days = covered;
+    p.period_days = full_days;
     p.amount_pence = p.pro_rated ? net * covered / full_days : net;
     if (covered_start <= horizon) payments.push_back(p);
     period_start = period_end + 1;

@@ -45,6 +45,8 @@ absl::Status CheckApprover(ApprovalLevel approver, int64_t annual_cost_pence,
 
 enum class Frequency { kFourWeekly, kMonthly };
 int PeriodsPerYear(Frequency f);
+std::string_view FrequencyName(Frequency f);  // "four_weekly", "monthly"
+std::optional<Frequency> ParseFrequency(std::string_view name);
 
 // Terms are what the money side of an agreement says.
 struct Terms {
@@ -64,6 +66,10 @@ absl::Status ValidateTerms(const Terms& terms);
 // NetPerPeriod is what the authority pays each full period.
 int64_t NetPerPeriod(const Terms& terms);
 
+// AnnualCost is the gross budget over a year of periods: what decides who
+// may approve the agreement.
+int64_t AnnualCost(const Terms& terms);
+
 // Payment is one scheduled payment, in advance, for one period.
 struct Payment {
   absl::CivilDay period_start;
@@ -71,6 +77,9 @@ struct Payment {
   absl::CivilDay due;         // the period's first day: paid in advance
   int64_t amount_pence = 0;
   bool pro_rated = false;
+  int64_t covered_days = 0;  // of the period, inside the agreement
+  int64_t period_days = 0;   // of the whole period
+  int version = 0;           // set by PaymentsDue
 };
 
 // Schedule lists the payments whose periods start on or before `horizon`.
@@ -80,6 +89,43 @@ struct Payment {
 // days, rounded down to the penny.
 absl::StatusOr<std::vector<Payment>> Schedule(const Terms& terms, absl::CivilDay cycle_anchor,
                                               absl::CivilDay horizon);
+
+// Version is one effective-dated version of an agreement's terms.
+struct Version {
+  int version = 0;
+  absl::CivilDay effective_from;
+  Terms terms;
+};
+
+// PaymentsDue lists the payments of periods due between `payable_from` and
+// `horizon` (inclusive). The latest version lays out the periods (its start
+// and end decide the pro-rating); each period is paid at the rate of the
+// version in force on its due date, so an amendment changes future periods
+// only. `versions` must be in ascending version order, and all versions
+// share one start date and frequency (AmendAgreement keeps them).
+//
+//   PaymentsDue({{1, start, terms}}, anchor, start, today)
+absl::StatusOr<std::vector<Payment>> PaymentsDue(const std::vector<Version>& versions,
+                                                 absl::CivilDay cycle_anchor,
+                                                 absl::CivilDay payable_from,
+                                                 absl::CivilDay horizon);
+
+// Position is an ended agreement's money: what its account holds and what
+// is still owed from it.
+struct Position {
+  int64_t balance_held_pence = 0;
+  int64_t wages_owed_pence = 0;
+  int64_t hmrc_owed_pence = 0;
+  int64_t pension_owed_pence = 0;
+  int64_t other_owed_pence = 0;
+  int64_t notice_pay_owed_pence = 0;
+  int64_t holiday_pay_owed_pence = 0;
+};
+
+// Recoverable is what the authority may recover: the balance held less
+// everything still owed, never below zero (a shortfall is not recovered
+// from the person).
+int64_t Recoverable(const Position& position);
 
 }  // namespace dp::agreements
 

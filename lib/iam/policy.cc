@@ -33,6 +33,22 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.LedgerService/ListStatement", kOfficer | kIso | kAuditor | kService},
 
     {"/dp.v1.AgreementService/GetServiceInfo", kAnyone},
+    {"/dp.v1.AgreementService/SetAuthoritySettings", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/GetAuthoritySettings", kOfficer | kAuditor | kService},
+    {"/dp.v1.AgreementService/CreatePerson", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/GetPerson", kOfficer | kAuditor | kService},
+    {"/dp.v1.AgreementService/CreateAgreement", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/AmendAgreement", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/GetAgreement", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.AgreementService/ListAgreements", kOfficer | kIso | kAuditor | kService},
+    // Approval needs a delegated level, which only finance officers have.
+    {"/dp.v1.AgreementService/Decide", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/Terminate", kOfficer | kService, true},
+    // Money goes back to the authority only on an officer's word.
+    {"/dp.v1.AgreementService/ConfirmRecovery", kOfficer, true},
+    {"/dp.v1.AgreementService/RunPaymentSchedule", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/ListPayments", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.AgreementService/GetRecord", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},
     {"/dp.v1.PayrollService/Calculate", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.CardService/GetServiceInfo", kAnyone},

@@ -1,0 +1,472 @@
+#include "agreement_service.h"
+
+#include "absl/time/clock.h"
+#include "agreements/record.h"
+#include "base/strings.h"
+#include "convert.h"
+#include "crypto/field_cipher.h"
+#include "people/person_store.h"
+#include "service/proto_convert.h"
+#include "service/read_only.h"
+#include "service/status.h"
+
+namespace dp::agreements_service {
+namespace {
+
+using service::ToGrpcStatus;
+
+agreements::Actor ActorOf(const iam::Principal& p) { return {p.name, p.approver_level}; }
+
+absl::Status Refused(const iam::Principal& p, const std::string& what) {
+  return absl::PermissionDeniedError(dp::StrCat(p.name, " may not ", what));
+}
+
+// FillAgreement reads an agreement as it stands today.
+absl::Status FillAgreement(pqxx::transaction_base& tx, int64_t id, v1::Agreement* out,
+                           std::optional<absl::CivilDay> as_of = std::nullopt) {
+  auto header = agreements::GetHeader(tx, id);
+  if (!header.ok()) return header.status();
+  out->Clear();
+  ToProto(*header, agreements::Versions(tx, id),
+                      as_of.value_or(service::TodayInLondon()), out);
+  return absl::OkStatus();
+}
+
+absl::Status FillPosition(pqxx::transaction_base& tx, int64_t id, v1::FinalPosition* out) {
+  auto header = agreements::GetHeader(tx, id);
+  if (!header.ok()) return header.status();
+  auto termination = agreements::GetTermination(tx, id);
+  if (!termination.ok()) return termination.status();
+  auto position = agreements::PositionOf(tx, *header);
+  if (!position.ok()) return position.status();
+  out->Clear();
+  ToProto(*position, *termination, out);
+  return absl::OkStatus();
+}
+
+// MaskNi shows enough of an NI number to recognise it: "AB •••• 56 C".
+std::string MaskNi(const std::string& ni) {
+  if (ni.size() != 9) return "";
+  return dp::StrCat(ni.substr(0, 2), " •••• ", ni.substr(6, 2), " ", ni.substr(8));
+}
+
+void FillPerson(const people::Person& p, v1::PersonSummary* out) {
+  out->set_person_id(p.id);
+  out->set_authority_id(p.authority_id);
+  out->set_display_name(p.display_name);
+  out->set_ni_number_masked(MaskNi(p.ni_number));
+  out->set_has_date_of_birth(!p.date_of_birth.empty());
+}
+
+}  // namespace
+
+grpc::Status AgreementServiceImpl::GetServiceInfo(grpc::ServerContext*,
+                                                  const v1::GetServiceInfoRequest*,
+                                                  v1::ServiceInfo* out) {
+  return service::DescribeService(host_.config(), host_.pool(), out);
+}
+
+grpc::Status AgreementServiceImpl::Write(const google::protobuf::Message& request,
+                                         const std::string& request_id,
+                                         const std::string& operation,
+                                         const service::WriteFn& write,
+                                         const service::ReloadFn& reload) {
+  return service::IdempotentWrite(host_.pool(), requests_, request, request_id, operation, write,
+                                  reload);
+}
+
+grpc::Status AgreementServiceImpl::AgreementWrite(
+    grpc::ServerContext* ctx, const google::protobuf::Message& request,
+    const std::string& request_id, const std::string& operation, int64_t agreement_id,
+    const std::function<absl::Status(pqxx::work&, const agreements::Actor&)>& change,
+    v1::Agreement* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Write(
+      request, request_id, operation,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto header = agreements::GetHeader(tx, agreement_id);
+        if (!header.ok()) return header.status();
+        if (!caller->CanWrite(header->authority_id)) {
+          return Refused(*caller, dp::StrCat("change agreement ", agreement_id));
+        }
+        if (auto s = change(tx, ActorOf(*caller)); !s.ok()) return s;
+        if (auto s = FillAgreement(tx, agreement_id, out); !s.ok()) return s;
+        return std::to_string(agreement_id);
+      },
+      [&](pqxx::work& tx, const std::string& key) {
+        return FillAgreement(tx, std::stoll(key), out);
+      });
+}
+
+grpc::Status AgreementServiceImpl::FinalPositionWrite(
+    grpc::ServerContext* ctx, const google::protobuf::Message& request,
+    const std::string& request_id, const std::string& operation, int64_t agreement_id,
+    const std::function<absl::Status(pqxx::work&, const agreements::Actor&)>& change,
+    v1::FinalPosition* out) {
+  v1::Agreement unused;
+  grpc::Status status = AgreementWrite(
+      ctx, request, request_id, operation, agreement_id,
+      [&](pqxx::work& tx, const agreements::Actor& actor) {
+        if (auto s = change(tx, actor); !s.ok()) return s;
+        return FillPosition(tx, agreement_id, out);
+      },
+      &unused);
+  if (!status.ok() || out->agreement_id() != 0) return status;
+  // A retry: read the position as it stands.
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    return FillPosition(tx, agreement_id, out);
+  }));
+}
+
+grpc::Status AgreementServiceImpl::ReadAgreement(
+    grpc::ServerContext* ctx, int64_t agreement_id,
+    const std::function<absl::Status(pqxx::transaction_base&, const agreements::Header&)>& read) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto header = agreements::GetHeader(tx, agreement_id);
+    if (!header.ok()) return header.status();
+    if (!caller->CanRead(header->authority_id, "agreement", std::to_string(agreement_id))) {
+      return Refused(*caller, dp::StrCat("see agreement ", agreement_id));
+    }
+    return read(tx, *header);
+  }));
+}
+
+grpc::Status AgreementServiceImpl::SetAuthoritySettings(grpc::ServerContext* ctx,
+                                                        const v1::SetAuthoritySettingsRequest* req,
+                                                        v1::AuthoritySettings* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto settings = SettingsFromProto(req->settings());
+  if (!settings.ok()) return ToGrpcStatus(settings.status());
+  if (!caller->CanWrite(settings->authority_id)) {
+    return ToGrpcStatus(Refused(*caller, dp::StrCat("set ", settings->authority_id, "'s settings")));
+  }
+  return Write(
+      *req, req->request_id(), "SetAuthoritySettings",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto saved = agreements::SetSettings(tx, *settings, ActorOf(*caller));
+        if (!saved.ok()) return saved.status();
+        ToProto(*saved, out);
+        return agreements::DayText(saved->effective_from);
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto saved = agreements::SettingsInForce(tx, settings->authority_id,
+                                                 *agreements::ParseDay(key));
+        if (saved.ok()) ToProto(*saved, out);
+        return saved.status();
+      });
+}
+
+grpc::Status AgreementServiceImpl::GetAuthoritySettings(grpc::ServerContext* ctx,
+                                                        const v1::GetAuthoritySettingsRequest* req,
+                                                        v1::AuthoritySettings* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto as_of = service::OptionalDay(req->as_of(), "as_of");
+  if (!as_of.ok()) return ToGrpcStatus(as_of.status());
+  if (!caller->CanRead(req->authority_id(), "", "")) {
+    return ToGrpcStatus(Refused(*caller, dp::StrCat("see ", req->authority_id(), "'s settings")));
+  }
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto s = agreements::SettingsInForce(tx, req->authority_id(),
+                                         as_of->value_or(service::TodayInLondon()));
+    if (s.ok()) ToProto(*s, out);
+    return s.status();
+  }));
+}
+
+grpc::Status AgreementServiceImpl::CreatePerson(grpc::ServerContext* ctx,
+                                                const v1::CreatePersonRequest* req,
+                                                v1::PersonSummary* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!caller->CanWrite(req->authority_id())) {
+    return ToGrpcStatus(Refused(*caller, dp::StrCat("record people for ", req->authority_id())));
+  }
+  people::Person person;
+  person.authority_id = req->authority_id();
+  person.display_name = req->display_name();
+  person.date_of_birth = req->date_of_birth();
+  if (!req->ni_number().empty()) {
+    auto ni = people::NormaliseNiNumber(req->ni_number());
+    if (!ni.ok()) return ToGrpcStatus(ni.status());
+    person.ni_number = *ni;
+  }
+  const crypto::FieldCipher cipher(host_.keyring());
+  auto reload = [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+    auto p = people::GetPerson(tx, cipher, std::stoll(key));
+    if (p.ok()) FillPerson(*p, out);
+    return p.status();
+  };
+  return Write(
+      *req, req->request_id(), "CreatePerson",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        const pqxx::result org = tx.exec_params(
+            "SELECT 1 FROM iam.organisations WHERE id = $1 AND kind = 'authority'",
+            person.authority_id);
+        if (org.empty()) {
+          return absl::NotFoundError(dp::StrCat("authority_id: \"", person.authority_id,
+                                                "\" is not a registered authority"));
+        }
+        auto id = people::CreatePerson(tx, cipher, person);
+        if (!id.ok()) return id.status();
+        const std::string key = std::to_string(*id);
+        if (auto s = reload(tx, key); !s.ok()) return s;
+        return key;
+      },
+      reload);
+}
+
+grpc::Status AgreementServiceImpl::GetPerson(grpc::ServerContext* ctx,
+                                             const v1::GetPersonRequest* req,
+                                             v1::PersonSummary* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const crypto::FieldCipher cipher(host_.keyring());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto p = people::GetPerson(tx, cipher, req->person_id());
+    if (!p.ok()) return p.status();
+    if (!caller->CanRead(p->authority_id, "person", std::to_string(p->id))) {
+      return Refused(*caller, dp::StrCat("see person ", req->person_id()));
+    }
+    FillPerson(*p, out);
+    return absl::OkStatus();
+  }));
+}
+
+grpc::Status AgreementServiceImpl::CreateAgreement(grpc::ServerContext* ctx,
+                                                   const v1::CreateAgreementRequest* req,
+                                                   v1::Agreement* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->authority_id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("authority_id is required"));
+  }
+  if (!caller->CanWrite(req->authority_id())) {
+    return ToGrpcStatus(Refused(*caller, dp::StrCat("make agreements for ", req->authority_id())));
+  }
+  auto start = TermsStart(req->terms());
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  auto manager = ManagerFromProto(req->manager());
+  if (!manager.ok()) return ToGrpcStatus(manager.status());
+  return Write(
+      *req, req->request_id(), "CreateAgreement",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        const pqxx::result org = tx.exec_params(
+            "SELECT 1 FROM iam.organisations WHERE id = $1 AND kind = 'authority'",
+            req->authority_id());
+        if (org.empty()) {
+          return absl::NotFoundError(dp::StrCat("authority_id: \"", req->authority_id(),
+                                                "\" is not a registered authority"));
+        }
+        auto settings = agreements::SettingsInForce(tx, req->authority_id(), *start);
+        if (!settings.ok()) return settings.status();
+        auto version = VersionFromProto(req->terms(), *settings);
+        if (!version.ok()) return version.status();
+        version->reason = req->reason();
+        auto id = agreements::CreateAgreement(
+            tx, {req->authority_id(), req->person_id(), *manager, *version}, ActorOf(*caller));
+        if (!id.ok()) return id.status();
+        if (auto s = FillAgreement(tx, *id, out); !s.ok()) return s;
+        return std::to_string(*id);
+      },
+      [&](pqxx::work& tx, const std::string& key) {
+        return FillAgreement(tx, std::stoll(key), out);
+      });
+}
+
+grpc::Status AgreementServiceImpl::AmendAgreement(grpc::ServerContext* ctx,
+                                                  const v1::AmendAgreementRequest* req,
+                                                  v1::Agreement* out) {
+  auto from = service::DayFromProto(req->effective_from(), "effective_from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  return AgreementWrite(
+      ctx, *req, req->request_id(), "AmendAgreement", req->agreement_id(),
+      [&](pqxx::work& tx, const agreements::Actor& actor) -> absl::Status {
+        auto header = agreements::GetHeader(tx, req->agreement_id());
+        if (!header.ok()) return header.status();
+        auto settings = agreements::SettingsInForce(tx, header->authority_id, *from);
+        if (!settings.ok()) return settings.status();
+        auto version = VersionFromProto(req->terms(), *settings);
+        if (!version.ok()) return version.status();
+        version->version.effective_from = *from;
+        version->reason = req->reason();
+        return agreements::Amend(tx, req->agreement_id(), *version, actor);
+      },
+      out);
+}
+
+grpc::Status AgreementServiceImpl::GetAgreement(grpc::ServerContext* ctx,
+                                                const v1::GetAgreementRequest* req,
+                                                v1::Agreement* out) {
+  auto as_of = service::OptionalDay(req->as_of(), "as_of");
+  if (!as_of.ok()) return ToGrpcStatus(as_of.status());
+  return ReadAgreement(ctx, req->agreement_id(),
+                       [&](pqxx::transaction_base& tx, const agreements::Header&) {
+                         return FillAgreement(tx, req->agreement_id(), out, *as_of);
+                       });
+}
+
+grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
+                                                  const v1::ListAgreementsRequest* req,
+                                                  v1::ListAgreementsResponse* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  agreements::HeaderQuery query;
+  query.authority_id = req->authority_id();
+  if (req->status() != v1::AGREEMENT_STATUS_UNSPECIFIED) {
+    query.status = static_cast<agreements::Status>(static_cast<int>(req->status()) - 1);
+  }
+  query.page_size = req->page_size() > 0 ? std::min(req->page_size(), 500) : 50;
+  if (!req->page_token().empty()) {
+    try {
+      query.after_id = std::stoll(req->page_token());
+    } catch (const std::exception&) {
+      return ToGrpcStatus(absl::InvalidArgumentError("page_token is not one this service gave"));
+    }
+  }
+  if (!caller->all_authorities) {
+    query.scoped = true;
+    if (caller->role != iam::Role::kIso) query.authorities = caller->authorities;
+    for (const auto& [type, id] : caller->owners) {
+      if (type != "agreement") continue;
+      try {
+        query.agreement_ids.push_back(std::stoll(id));
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  const absl::CivilDay today = service::TodayInLondon();
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    const auto headers = agreements::ListHeaders(tx, query);
+    for (const auto& h : headers) {
+      ToProto(h, agreements::Versions(tx, h.id), today, out->add_agreements());
+    }
+    if (static_cast<int>(headers.size()) == query.page_size) {
+      out->set_next_page_token(std::to_string(headers.back().id));
+    }
+    return absl::OkStatus();
+  }));
+}
+
+grpc::Status AgreementServiceImpl::Decide(grpc::ServerContext* ctx, const v1::DecideRequest* req,
+                                          v1::Agreement* out) {
+  auto action = ActionFromProto(req->action());
+  if (!action.ok()) return ToGrpcStatus(action.status());
+  return AgreementWrite(
+      ctx, *req, req->request_id(), "Decide", req->agreement_id(),
+      [&](pqxx::work& tx, const agreements::Actor& actor) {
+        return agreements::Decide(tx, req->agreement_id(), *action, req->reason(), actor,
+                                  absl::ToUnixMicros(absl::Now()), service::TodayInLondon());
+      },
+      out);
+}
+
+grpc::Status AgreementServiceImpl::Terminate(grpc::ServerContext* ctx,
+                                             const v1::TerminateRequest* req,
+                                             v1::FinalPosition* out) {
+  auto end = service::DayFromProto(req->end_date(), "end_date");
+  if (!end.ok()) return ToGrpcStatus(end.status());
+  auto notice = service::PenceFromProto(req->notice_pay_owed(), "notice_pay_owed");
+  if (!notice.ok()) return ToGrpcStatus(notice.status());
+  auto holiday = service::PenceFromProto(req->holiday_pay_owed(), "holiday_pay_owed");
+  if (!holiday.ok()) return ToGrpcStatus(holiday.status());
+  return FinalPositionWrite(
+      ctx, *req, req->request_id(), "Terminate", req->agreement_id(),
+      [&](pqxx::work& tx, const agreements::Actor& actor) {
+        return agreements::Terminate(tx, req->agreement_id(), *end, *notice, *holiday,
+                                     req->reason(), actor)
+            .status();
+      },
+      out);
+}
+
+grpc::Status AgreementServiceImpl::ConfirmRecovery(grpc::ServerContext* ctx,
+                                                   const v1::ConfirmRecoveryRequest* req,
+                                                   v1::FinalPosition* out) {
+  auto amount = service::PenceFromProto(req->amount(), "amount");
+  if (!amount.ok()) return ToGrpcStatus(amount.status());
+  return FinalPositionWrite(
+      ctx, *req, req->request_id(), "ConfirmRecovery", req->agreement_id(),
+      [&](pqxx::work& tx, const agreements::Actor& actor) {
+        return agreements::ConfirmRecovery(tx, req->agreement_id(), *amount, req->reason(),
+                                           actor);
+      },
+      out);
+}
+
+grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,
+                                                      const v1::RunPaymentScheduleRequest* req,
+                                                      v1::PaymentRun* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto run_date = service::DayFromProto(req->run_date(), "run_date");
+  if (!run_date.ok()) return ToGrpcStatus(run_date.status());
+  if (!caller->CanWrite(req->authority_id())) {
+    return ToGrpcStatus(Refused(*caller, dp::StrCat("pay ", req->authority_id(), "'s agreements")));
+  }
+  auto fill = [out](const agreements::RunRecord& run,
+                    const std::vector<agreements::PaidPeriod>& payments) {
+    out->set_run_id(run.id);
+    out->set_authority_id(run.authority_id);
+    service::DayToProto(run.run_date, out->mutable_run_date());
+    out->set_agreements_considered(run.agreements_considered);
+    int64_t total = 0;
+    for (const auto& p : payments) {
+      ToProto(p, out->add_payments());
+      total += p.payment.amount_pence;
+    }
+    service::PenceToProto(total, out->mutable_total());
+  };
+  return Write(
+      *req, req->request_id(), "RunPaymentSchedule",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto result = agreements::RunPaymentSchedule(tx, req->authority_id(), *run_date,
+                                                     ActorOf(*caller));
+        if (!result.ok()) return result.status();
+        fill(result->run, result->payments);
+        return std::to_string(result->run.id);
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto run = agreements::GetRun(tx, std::stoll(key));
+        if (!run.ok()) return run.status();
+        fill(*run, agreements::PaymentsOfRun(tx, run->id));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AgreementServiceImpl::ListPayments(grpc::ServerContext* ctx,
+                                                const v1::ListPaymentsRequest* req,
+                                                v1::ListPaymentsResponse* out) {
+  return ReadAgreement(ctx, req->agreement_id(),
+                       [&](pqxx::transaction_base& tx, const agreements::Header&) {
+                         for (const auto& p : agreements::PaymentsOfAgreement(tx, req->agreement_id())) {
+                           ToProto(p, out->add_payments());
+                         }
+                         return absl::OkStatus();
+                       });
+}
+
+grpc::Status AgreementServiceImpl::GetRecord(grpc::ServerContext* ctx,
+                                             const v1::GetRecordRequest* req,
+                                             v1::PersonRecord* out) {
+  const crypto::FieldCipher cipher(host_.keyring());
+  return ReadAgreement(
+      ctx, req->agreement_id(),
+      [&](pqxx::transaction_base& tx, const agreements::Header& header) -> absl::Status {
+        auto person = people::GetPerson(tx, cipher, header.person_id);
+        if (!person.ok()) return person.status();
+        const auto versions = agreements::Versions(tx, header.id);
+        const auto decisions = agreements::Decisions(tx, header.id);
+        ToProto(header, versions, service::TodayInLondon(), out->mutable_agreement());
+        out->set_person_name(person->display_name);
+        for (const auto& d : decisions) ToProto(d, out->add_decisions());
+        out->set_document(agreements::RenderRecord(person->display_name, header, versions, decisions));
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace dp::agreements_service

@@ -1,0 +1,459 @@
+// Agreements end to end: a real dp-agreements over mutual TLS, principals
+// with each delegated approval level, the payment schedule posting into the
+// real ledger, termination and recovery, and the person's record.
+#include <random>
+
+#include "dp/v1/agreements.grpc.pb.h"
+#include "grpc_helpers.h"
+#include "ledger/store.h"
+#include "service_process.h"
+#include "test_db.h"
+#include "tls_helpers.h"
+#include "gtest/gtest.h"
+
+namespace dp::testing {
+namespace {
+
+struct World {
+  std::string tag, authority, iso_org;
+  std::string worker, manager, panel, clerk, iso, platform, internal;
+  std::unique_ptr<TestPki> pki;
+  std::unique_ptr<ServiceProcess> service;
+  int64_t person_id = 0;
+  int n = 0;
+};
+World* w = nullptr;
+
+v1::Date D(int y, int m, int d) {
+  v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+v1::Money Gbp(int64_t pence) {
+  v1::Money m;
+  m.set_amount_pence(pence);
+  m.set_currency("GBP");
+  return m;
+}
+
+std::string NextId() { return w->tag + "-r" + std::to_string(w->n++); }
+
+std::unique_ptr<v1::AgreementService::Stub> As(const std::string& who) {
+  return v1::AgreementService::NewStub(w->pki->ChannelAs(who, w->service->address()));
+}
+
+// LedgerIsBalanced: every committed posting in the database sums to zero.
+int64_t LedgerImbalance() {
+  auto conn = MigratedConnection();
+  pqxx::read_transaction tx(*conn);
+  return tx.exec1("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings")[0].as<int64_t>();
+}
+
+int64_t HeldIn(int64_t account_id) {
+  auto conn = MigratedConnection();
+  pqxx::read_transaction tx(*conn);
+  auto balance = ledger::GetBalance(tx, account_id, std::nullopt);
+  EXPECT_TRUE(balance.ok()) << balance.status();
+  return balance.ok() ? balance->posted_balance_pence : -1;
+}
+
+class AgreementsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto conn = MigratedConnection();
+    w = new World;
+    w->tag = "a" + std::to_string(std::random_device{}() % 100000000);
+    w->authority = w->tag + "-FIFE";
+    w->iso_org = w->tag + "-ISO";
+    w->worker = "worker@" + w->tag;
+    w->manager = "manager@" + w->tag;
+    w->panel = "panel@" + w->tag;
+    w->clerk = "clerk@" + w->tag;  // a finance officer with no approval authority
+    w->iso = "iso@" + w->tag;
+    w->platform = w->tag + "-PLATFORM";
+    w->internal = "service@" + w->tag;  // an internal service: reaches every authority
+    w->pki = std::make_unique<TestPki>(::testing::TempDir() + "/pki-" + w->tag);
+    for (const auto& who : {w->worker, w->manager, w->panel, w->clerk, w->iso, w->internal}) {
+      ASSERT_TRUE(w->pki->Issue(who));
+    }
+    {
+      pqxx::work tx(*conn);
+      tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'authority', 'a'),"
+                     " ($2, 'iso', 'i'), ($3, 'internal', 'p')", w->authority, w->iso_org, w->platform);
+      tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'service')",
+                     w->internal, w->platform);
+      for (const auto& [who, level] : {std::pair{w->worker, "worker"}, {w->manager, "manager"},
+                                       {w->panel, "panel"}, {w->clerk, "none"}}) {
+        tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, approver_level)"
+                       " VALUES ($1, $2, 'finance_officer', $3)", who, w->authority, level);
+      }
+      tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'iso')",
+                     w->iso, w->iso_org);
+      tx.commit();
+    }
+    w->service = std::make_unique<ServiceProcess>("agreements", w->pki->ServerArgs());
+    ASSERT_TRUE(w->service->Start()) << w->service->Log();
+
+    v1::SetAuthoritySettingsRequest settings;
+    settings.set_request_id(NextId());
+    auto* s = settings.mutable_settings();
+    s->set_authority_id(w->authority);
+    *s->mutable_effective_from() = D(2026, 4, 1);
+    *s->mutable_worker_limit() = Gbp(20'000'00);
+    *s->mutable_manager_limit() = Gbp(50'000'00);
+    s->set_panel_max_wait_days(28);
+    s->set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
+    *s->mutable_cycle_anchor() = D(2026, 4, 6);
+    s->set_contingency_weeks(4);
+    s->set_surplus_threshold_weeks(8);
+    s->add_blocked_card_categories("7995");
+    v1::AuthoritySettings saved;
+    auto st = As(w->worker)->SetAuthoritySettings(Ctx().get(), settings, &saved);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_GT(saved.funding_account_id(), 0);
+
+    v1::CreatePersonRequest person;
+    person.set_request_id(NextId());
+    person.set_authority_id(w->authority);
+    person.set_display_name("Morag Brown");
+    person.set_ni_number("AB 12 34 56 C");
+    v1::PersonSummary summary;
+    st = As(w->worker)->CreatePerson(Ctx().get(), person, &summary);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(summary.ni_number_masked(), "AB •••• 56 C");
+    w->person_id = summary.person_id();
+  }
+
+  static void TearDownTestSuite() {
+    delete w;
+    w = nullptr;
+  }
+
+  // Terms of a 4-weekly agreement: `gross` per period, `contribution` off it.
+  static v1::Terms Terms(int64_t gross, int64_t contribution, v1::Date start) {
+    v1::Terms t;
+    t.set_model_version("FIFE-2026-1");
+    t.add_personal_outcomes("Live at home with support I choose");
+    t.add_permitted_uses("pa_employment");
+    t.add_permitted_uses("short_breaks");
+    *t.mutable_gross_budget() = Gbp(gross);
+    *t.mutable_assessed_contribution() = Gbp(contribution);
+    *t.mutable_start_date() = start;
+    return t;
+  }
+
+  static grpc::Status Create(const v1::Terms& terms, v1::Agreement* out) {
+    v1::CreateAgreementRequest req;
+    req.set_request_id(NextId());
+    req.set_authority_id(w->authority);
+    req.set_person_id(w->person_id);
+    *req.mutable_terms() = terms;
+    req.set_reason("Assessment of 1 April agreed with Morag");
+    return As(w->worker)->CreateAgreement(Ctx().get(), req, out);
+  }
+
+  static grpc::Status Decide(const std::string& who, int64_t id, v1::DecisionAction action,
+                             v1::Agreement* out = nullptr,
+                             const std::string& reason = "Agreed at review meeting") {
+    v1::DecideRequest req;
+    req.set_request_id(NextId());
+    req.set_agreement_id(id);
+    req.set_action(action);
+    req.set_reason(reason);
+    v1::Agreement unused;
+    return As(who)->Decide(Ctx().get(), req, out ? out : &unused);
+  }
+
+  static v1::PaymentRun Run(v1::Date run_date, const std::string& request_id = "") {
+    v1::RunPaymentScheduleRequest req;
+    req.set_request_id(request_id.empty() ? NextId() : request_id);
+    req.set_authority_id(w->authority);
+    *req.mutable_run_date() = run_date;
+    v1::PaymentRun out;
+    auto s = As(w->worker)->RunPaymentSchedule(Ctx().get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  // PaymentsTo keeps the run's payments for one agreement (other tests'
+  // agreements of the same authority may be paid by the same run).
+  static std::vector<v1::Payment> PaymentsTo(const v1::PaymentRun& run, int64_t id) {
+    std::vector<v1::Payment> out;
+    for (const auto& p : run.payments()) {
+      if (p.agreement_id() == id) out.push_back(p);
+    }
+    return out;
+  }
+};
+
+TEST_F(AgreementsTest, InvalidTermsAreRefusedByNameAndNothingIsWritten) {
+  auto count = [] {
+    auto conn = MigratedConnection();
+    pqxx::read_transaction tx(*conn);
+    return tx.exec_params1("SELECT count(*) FROM agreements.agreements WHERE authority_id = $1",
+                           w->authority)[0].as<int>();
+  };
+  const int before = count();
+  struct Case {
+    std::string name;
+    v1::Terms terms;
+    std::string authority;
+    grpc::StatusCode code;
+    std::string message_part;
+  };
+  std::vector<Case> cases;
+  {
+    v1::Terms t = Terms(100000, 0, D(2026, 5, 1));
+    *t.mutable_end_date() = D(2026, 4, 1);
+    cases.push_back({"end before start", t, "", grpc::INVALID_ARGUMENT, "end_date"});
+  }
+  cases.push_back({"negative budget", Terms(-5, 0, D(2026, 5, 1)), "", grpc::INVALID_ARGUMENT,
+                   "gross_budget"});
+  cases.push_back({"contribution above budget", Terms(1000, 2000, D(2026, 5, 1)), "",
+                   grpc::INVALID_ARGUMENT, "assessed_contribution"});
+  cases.push_back({"unknown authority", Terms(1000, 0, D(2026, 5, 1)), "", grpc::NOT_FOUND,
+                   "authority_id"});
+  cases.back().authority = w->tag + "-NOWHERE";
+  {
+    v1::Terms t = Terms(100000, 0, D(2026, 5, 1));
+    t.add_permitted_uses("long_term_residential_care");
+    cases.push_back({"residential care", t, "", grpc::INVALID_ARGUMENT,
+                     "long_term_residential_care"});
+  }
+  {
+    v1::Terms t = Terms(100000, 0, D(2026, 5, 1));
+    t.mutable_start_date()->set_day(31);
+    t.mutable_start_date()->set_month(4);
+    cases.push_back({"no such date", t, "", grpc::INVALID_ARGUMENT, "terms.start_date"});
+  }
+  for (const Case& c : cases) {
+    v1::Agreement out;
+    v1::CreateAgreementRequest req;
+    req.set_request_id(NextId());
+    req.set_authority_id(c.authority.empty() ? w->authority : c.authority);
+    req.set_person_id(w->person_id);
+    *req.mutable_terms() = c.terms;
+    // An internal service reaches every authority, so it learns that an
+    // unknown one does not exist; an officer is refused before the lookup.
+    auto s = As(c.authority.empty() ? w->worker : w->internal)->CreateAgreement(Ctx().get(), req, &out);
+    if (!c.authority.empty()) {
+      EXPECT_EQ(As(w->worker)->CreateAgreement(Ctx().get(), req, &out).error_code(),
+                grpc::PERMISSION_DENIED);
+    }
+    EXPECT_EQ(s.error_code(), c.code) << c.name << ": " << s.error_message();
+    EXPECT_NE(s.error_message().find(c.message_part), std::string::npos)
+        << c.name << ": " << s.error_message();
+  }
+  EXPECT_EQ(count(), before);
+}
+
+TEST_F(AgreementsTest, EachDelegatedLevelApprovesUpToItsLimit) {
+  // 13 four-weekly periods a year: £1,000 -> £13,000 (worker), £3,000 ->
+  // £39,000 (manager), £5,000 -> £65,000 (panel).
+  struct Case {
+    int64_t gross;
+    std::string refused, approves, level;
+  };
+  for (const Case& c : {Case{1000'00, w->clerk, w->worker, "worker"},
+                        Case{3000'00, w->worker, w->manager, "manager"},
+                        Case{5000'00, w->manager, w->panel, "panel"}}) {
+    v1::Agreement a;
+    ASSERT_TRUE(Create(Terms(c.gross, 0, D(2026, 6, 1)), &a).ok());
+    ASSERT_TRUE(Decide(w->clerk, a.agreement_id(), v1::DECISION_ACTION_SUBMIT, &a).ok());
+    EXPECT_EQ(a.required_approval_level(), c.level);
+    auto refused = Decide(c.refused, a.agreement_id(), v1::DECISION_ACTION_APPROVE);
+    EXPECT_EQ(refused.error_code(), grpc::PERMISSION_DENIED) << c.level;
+    auto approved = Decide(c.approves, a.agreement_id(), v1::DECISION_ACTION_APPROVE, &a);
+    ASSERT_TRUE(approved.ok()) << approved.error_message();
+    EXPECT_EQ(a.status(), v1::AGREEMENT_STATUS_APPROVED);
+    EXPECT_EQ(a.approved_level(), c.level);
+    EXPECT_FALSE(a.panel_wait_exceeded());
+  }
+}
+
+TEST_F(AgreementsTest, APanelDecisionPastTheMaximumWaitIsFlagged) {
+  v1::Agreement a;
+  ASSERT_TRUE(Create(Terms(6000'00, 0, D(2026, 6, 1)), &a).ok());
+  ASSERT_TRUE(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_SUBMIT).ok());
+  {  // Forty days pass: the authority allows the panel 28.
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("UPDATE agreements.agreements SET submitted_at = now() - interval '40 days'"
+                   " WHERE id = $1", a.agreement_id());
+    tx.commit();
+  }
+  ASSERT_TRUE(Decide(w->panel, a.agreement_id(), v1::DECISION_ACTION_APPROVE, &a).ok());
+  EXPECT_TRUE(a.panel_wait_exceeded());
+  v1::GetRecordRequest req;
+  req.set_agreement_id(a.agreement_id());
+  v1::PersonRecord record;
+  ASSERT_TRUE(As(w->panel)->GetRecord(Ctx().get(), req, &record).ok());
+  ASSERT_EQ(record.decisions_size(), 3);
+  EXPECT_TRUE(record.decisions(2).panel_wait_exceeded());
+  EXPECT_NE(record.document().find("the panel took longer"), std::string::npos);
+}
+
+TEST_F(AgreementsTest, IllegalMovesAndMissingReasonsAreRefused) {
+  v1::Agreement a;
+  ASSERT_TRUE(Create(Terms(1000'00, 0, D(2026, 6, 1)), &a).ok());
+  EXPECT_EQ(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_ACTIVATE).error_code(),
+            grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_APPROVE).error_code(),
+            grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_SUBMIT, nullptr, "")
+                .error_code(),
+            grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(Decide(w->worker, 987654321, v1::DECISION_ACTION_SUBMIT).error_code(),
+            grpc::NOT_FOUND);
+  // The ISO may not decide anything (its role has no such right at all).
+  EXPECT_EQ(Decide(w->iso, a.agreement_id(), v1::DECISION_ACTION_SUBMIT).error_code(),
+            grpc::PERMISSION_DENIED);
+  // The same request id with other content is refused.
+  v1::DecideRequest req;
+  req.set_request_id(NextId());
+  req.set_agreement_id(a.agreement_id());
+  req.set_action(v1::DECISION_ACTION_SUBMIT);
+  req.set_reason("ready");
+  v1::Agreement out;
+  ASSERT_TRUE(As(w->worker)->Decide(Ctx().get(), req, &out).ok());
+  EXPECT_EQ(out.status(), v1::AGREEMENT_STATUS_AWAITING_APPROVAL);
+  ASSERT_TRUE(As(w->worker)->Decide(Ctx().get(), req, &out).ok());  // a retry
+  EXPECT_EQ(out.status(), v1::AGREEMENT_STATUS_AWAITING_APPROVAL);
+  req.set_reason("other words");
+  EXPECT_EQ(As(w->worker)->Decide(Ctx().get(), req, &out).error_code(), grpc::ALREADY_EXISTS);
+}
+
+TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation) {
+  // £1,400 gross, £100 contribution: £1,300 each 4 weeks. The cycle runs
+  // from 6 April; starting 20 April covers 14 of the first 28 days.
+  v1::Agreement a;
+  ASSERT_TRUE(Create(Terms(1400'00, 100'00, D(2026, 4, 20)), &a).ok());
+  const int64_t id = a.agreement_id();
+  EXPECT_EQ(a.current().net_per_period().amount_pence(), 1300'00);
+  ASSERT_TRUE(Decide(w->worker, id, v1::DECISION_ACTION_SUBMIT).ok());
+  ASSERT_TRUE(Decide(w->worker, id, v1::DECISION_ACTION_APPROVE).ok());
+  EXPECT_EQ(Run(D(2026, 5, 10)).payments_size() == 0 ||
+                PaymentsTo(Run(D(2026, 5, 10)), id).empty(),
+            true) << "an approved but inactive agreement is not paid";
+  ASSERT_TRUE(Decide(w->worker, id, v1::DECISION_ACTION_ACTIVATE, &a).ok());
+  const int64_t account = a.holding_account_id();
+  ASSERT_GT(account, 0);
+
+  const std::string first_run = NextId();
+  auto paid = PaymentsTo(Run(D(2026, 5, 10), first_run), id);
+  ASSERT_EQ(paid.size(), 2u);
+  EXPECT_EQ(paid[0].amount().amount_pence(), 650'00);
+  EXPECT_TRUE(paid[0].pro_rated());
+  EXPECT_EQ(paid[0].period_start().day(), 20);
+  EXPECT_EQ(paid[1].amount().amount_pence(), 1300'00);
+  EXPECT_FALSE(paid[1].pro_rated());
+  EXPECT_EQ(HeldIn(account), 1950'00);
+  EXPECT_EQ(LedgerImbalance(), 0);
+
+  // A retry answers the first result; a new run pays nothing twice.
+  EXPECT_EQ(PaymentsTo(Run(D(2026, 5, 10), first_run), id).size(), 2u);
+  EXPECT_TRUE(PaymentsTo(Run(D(2026, 5, 10)), id).empty());
+  EXPECT_EQ(HeldIn(account), 1950'00);
+
+  // An amendment from 20 May (mid-period) raises the budget to £1,600 (a
+  // manager's decision: £20,800 a year): the period already paid stays;
+  // the next period pays £1,500.
+  v1::AmendAgreementRequest amend;
+  amend.set_request_id(NextId());
+  amend.set_agreement_id(id);
+  *amend.mutable_effective_from() = D(2026, 5, 20);
+  *amend.mutable_terms() = Terms(1600'00, 100'00, D(2026, 4, 20));
+  amend.set_reason("More support after the hospital discharge");
+  auto st = As(w->manager)->AmendAgreement(Ctx().get(), amend, &a);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(a.latest_version(), 2);
+  paid = PaymentsTo(Run(D(2026, 6, 10)), id);
+  ASSERT_EQ(paid.size(), 1u);
+  EXPECT_EQ(paid[0].amount().amount_pence(), 1500'00);
+  EXPECT_EQ(paid[0].version(), 2);
+  EXPECT_EQ(HeldIn(account), 3450'00);
+  EXPECT_EQ(LedgerImbalance(), 0);
+  // "What was the agreement on 10 May?" Version 1; on 1 June, version 2.
+  v1::GetAgreementRequest get;
+  get.set_agreement_id(id);
+  *get.mutable_as_of() = D(2026, 5, 10);
+  ASSERT_TRUE(As(w->worker)->GetAgreement(Ctx().get(), get, &a).ok());
+  EXPECT_EQ(a.current().version(), 1);
+  EXPECT_EQ(a.current().terms().gross_budget().amount_pence(), 1400'00);
+  *get.mutable_as_of() = D(2026, 6, 1);
+  ASSERT_TRUE(As(w->worker)->GetAgreement(Ctx().get(), get, &a).ok());
+  EXPECT_EQ(a.current().version(), 2);
+  // An amendment above the amender's delegated limit is refused.
+  amend.set_request_id(NextId());
+  *amend.mutable_terms() = Terms(2000'00, 0, D(2026, 4, 20));  // £26,000 a year
+  EXPECT_EQ(As(w->worker)->AmendAgreement(Ctx().get(), amend, &a).error_code(),
+            grpc::PERMISSION_DENIED);
+
+  // Suspended: nothing is paid, and periods that began while suspended are
+  // not paid later.
+  ASSERT_TRUE(Decide(w->worker, id, v1::DECISION_ACTION_SUSPEND).ok());
+  EXPECT_TRUE(PaymentsTo(Run(D(2026, 7, 10)), id).empty());
+  ASSERT_TRUE(Decide(w->worker, id, v1::DECISION_ACTION_RESUME).ok());
+  EXPECT_TRUE(PaymentsTo(Run(D(2026, 7, 10)), id).empty());
+  EXPECT_EQ(HeldIn(account), 3450'00);
+
+  // Terminated with £200 notice pay and £100 holiday pay still owed.
+  v1::TerminateRequest end;
+  end.set_request_id(NextId());
+  end.set_agreement_id(id);
+  *end.mutable_end_date() = D(2026, 7, 15);
+  end.set_reason("Morag has moved to another council area");
+  *end.mutable_notice_pay_owed() = Gbp(200'00);
+  *end.mutable_holiday_pay_owed() = Gbp(100'00);
+  v1::FinalPosition position;
+  st = As(w->worker)->Terminate(Ctx().get(), end, &position);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(position.balance_held().amount_pence(), 3450'00);
+  EXPECT_EQ(position.recoverable().amount_pence(), 3150'00);
+  EXPECT_FALSE(position.recovery_confirmed());
+  EXPECT_EQ(HeldIn(account), 3450'00) << "nothing is recovered before an officer confirms";
+  EXPECT_TRUE(PaymentsTo(Run(D(2026, 8, 10)), id).empty());
+
+  v1::ConfirmRecoveryRequest confirm;
+  confirm.set_request_id(NextId());
+  confirm.set_agreement_id(id);
+  *confirm.mutable_amount() = Gbp(3150'01);
+  confirm.set_reason("Unspent budget returned, as agreed with Morag");
+  EXPECT_EQ(As(w->worker)->ConfirmRecovery(Ctx().get(), confirm, &position).error_code(),
+            grpc::FAILED_PRECONDITION);
+  confirm.set_request_id(NextId());
+  *confirm.mutable_amount() = Gbp(3150'00);
+  st = As(w->worker)->ConfirmRecovery(Ctx().get(), confirm, &position);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(position.recovery_confirmed());
+  EXPECT_GT(position.recovery_transaction_id(), 0);
+  EXPECT_EQ(HeldIn(account), 300'00);
+  EXPECT_EQ(LedgerImbalance(), 0);
+  ASSERT_TRUE(As(w->worker)->ConfirmRecovery(Ctx().get(), confirm, &position).ok());  // retry
+  EXPECT_EQ(HeldIn(account), 300'00);
+  confirm.set_request_id(NextId());
+  EXPECT_EQ(As(w->worker)->ConfirmRecovery(Ctx().get(), confirm, &position).error_code(),
+            grpc::FAILED_PRECONDITION);
+
+  // The person's record has every decision, in order, with its reason.
+  v1::GetRecordRequest record_req;
+  record_req.set_agreement_id(id);
+  v1::PersonRecord record;
+  ASSERT_TRUE(As(w->clerk)->GetRecord(Ctx().get(), record_req, &record).ok());
+  std::vector<std::string> kinds;
+  for (const auto& d : record.decisions()) kinds.push_back(d.kind());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"created", "submitted", "approved", "activated",
+                                             "amended", "suspended", "resumed", "terminated",
+                                             "recovery_confirmed"}));
+  EXPECT_EQ(record.person_name(), "Morag Brown");
+  EXPECT_NE(record.document().find("More support after the hospital discharge"),
+            std::string::npos);
+  EXPECT_NE(record.document().find("£3150.00 recovered"), std::string::npos) << record.document();
+  EXPECT_EQ(record.document().find("AB123456C"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dp::testing
