@@ -115,5 +115,50 @@ TEST(Schedule, NothingBeforeTheStartAndNothingAfterTheEnd) {
   EXPECT_EQ((*payments)[0].amount_pence, (200000 - 15385) / 28);
 }
 
+TEST(PaymentsDue, AnAmendmentChangesOnlyPeriodsDueFromItsDate) {
+  Terms first = FourWeekly();  // from 6 April 2026, £2,000 less £153.85
+  first.start = absl::CivilDay(2026, 4, 20);
+  Terms second = first;
+  second.gross_budget_per_period_pence = 300000;
+  second.end = absl::CivilDay(2026, 6, 14);  // ends mid-period
+  const std::vector<Version> versions = {{1, first.start, first},
+                                         {2, absl::CivilDay(2026, 5, 20), second}};
+  auto due = PaymentsDue(versions, absl::CivilDay(2026, 4, 6), first.start,
+                         absl::CivilDay(2026, 12, 31));
+  ASSERT_TRUE(due.ok()) << due.status();
+  ASSERT_EQ(due->size(), 3u);
+  // 20 April - 3 May: half of the first period at version 1's rate.
+  EXPECT_EQ((*due)[0].version, 1);
+  EXPECT_EQ((*due)[0].amount_pence, (200000 - 15385) * 14 / 28);
+  // 4 May - 31 May: due 4 May, before the amendment: version 1 in full.
+  EXPECT_EQ((*due)[1].version, 1);
+  EXPECT_EQ((*due)[1].amount_pence, 200000 - 15385);
+  // 1 June - 14 June: version 2, pro rata for 14 days.
+  EXPECT_EQ((*due)[2].version, 2);
+  EXPECT_EQ((*due)[2].amount_pence, (300000 - 15385) * 14 / 28);
+}
+
+TEST(PaymentsDue, NothingDueBeforePayableFrom) {
+  Terms t = FourWeekly();
+  auto due = PaymentsDue({{1, t.start, t}}, t.start, absl::CivilDay(2026, 5, 10),
+                         absl::CivilDay(2026, 6, 28));
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);  // 6 April and 4 May are before 10 May
+  EXPECT_EQ((*due)[0].due, absl::CivilDay(2026, 6, 1));
+}
+
+TEST(Recoverable, HeldLessEverythingOwedNeverBelowZero) {
+  Position p;
+  p.balance_held_pence = 500000;
+  p.wages_owed_pence = 120000;
+  p.hmrc_owed_pence = 30000;
+  p.pension_owed_pence = 5000;
+  p.notice_pay_owed_pence = 20000;
+  p.holiday_pay_owed_pence = 10000;
+  EXPECT_EQ(Recoverable(p), 315000);
+  p.other_owed_pence = 400000;
+  EXPECT_EQ(Recoverable(p), 0);
+}
+
 }  // namespace
 }  // namespace dp::agreements
