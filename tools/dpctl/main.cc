@@ -19,6 +19,7 @@
 #include "admin_commands.h"
 #include "channel.h"
 #include "payroll_commands.h"
+#include "agreements_commands.h"
 #include "services.h"
 
 namespace dpctl {
@@ -314,6 +315,7 @@ int main(int argc, char** argv) {
   AddServiceCommands(app, exit_code);
   AddAdminCommands(app, exit_code, [] { return Out(); });
   AddPayrollCommands(app, exit_code, [] { return Out(); });
+  AddAgreementsCommands(app, exit_code, [] { return Out(); });
 
   CLI::App* ledger = app.add_subcommand("ledger", "accounts, balances, statements, journals");
   ledger->require_subcommand(1);
