@@ -1,0 +1,168 @@
+#include "payroll/payslip.h"
+
+#include <cstdio>
+#include <map>
+
+#include "base/strings.h"
+#include "money/money.h"
+#include "payroll/ni.h"
+#include "payroll/paye.h"
+
+namespace dp::payroll {
+namespace {
+
+std::string DayText(absl::CivilDay d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), d.month(), d.day());
+  return buf;
+}
+
+absl::CivilDay YearStart(const TaxYear& year) {
+  int y = 0, m = 0, d = 0;
+  std::sscanf(year.starts.c_str(), "%d-%d-%d", &y, &m, &d);
+  return absl::CivilDay(y, m, d);
+}
+
+}  // namespace
+
+std::string_view RateTypeName(RateType type) {
+  switch (type) {
+    case RateType::kStandard: return "standard";
+    case RateType::kNight: return "night";
+    case RateType::kSleepover: return "sleepover";
+    case RateType::kHoliday: return "holiday";
+  }
+  return "standard";
+}
+
+std::optional<RateType> ParseRateType(std::string_view name) {
+  for (RateType t : {RateType::kStandard, RateType::kNight, RateType::kSleepover,
+                     RateType::kHoliday}) {
+    if (RateTypeName(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
+int64_t Rates::For(RateType type) const {
+  switch (type) {
+    case RateType::kStandard: return standard_pence;
+    case RateType::kNight: return night_pence;
+    case RateType::kSleepover: return sleepover_pence;
+    case RateType::kHoliday: return holiday_pence;
+  }
+  return 0;
+}
+
+absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const Rates& rates,
+                               bool scottish_care_minimum) {
+  if (t.period_end < t.period_start) {
+    return absl::InvalidArgumentError("period_end must not be before period_start");
+  }
+  if (t.entries.empty()) return absl::InvalidArgumentError("entries: a timesheet needs hours");
+  std::map<absl::CivilDay, int64_t> hours_by_day;
+  for (size_t i = 0; i < t.entries.size(); ++i) {
+    const TimesheetEntry& e = t.entries[i];
+    const std::string where = dp::StrCat("entries[", i, "] (", DayText(e.date), ")");
+    if (e.date < t.period_start || e.date > t.period_end) {
+      return absl::InvalidArgumentError(dp::StrCat(where, " is outside the pay period ",
+                                                   DayText(t.period_start), " to ",
+                                                   DayText(t.period_end)));
+    }
+    if (e.hours_centi <= 0) {
+      return absl::InvalidArgumentError(dp::StrCat(where, ": hours must be positive"));
+    }
+    hours_by_day[e.date] += e.hours_centi;
+    if (hours_by_day[e.date] > 2400) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          "entries for ", DayText(e.date), " add up to ", FormatPence(hours_by_day[e.date]),
+          " hours; a day has at most 24"));
+    }
+    const int64_t rate = rates.For(e.type);
+    if (rate <= 0) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          where, ": the employee has no ", RateTypeName(e.type), " rate; set one first"));
+    }
+    if (e.type == RateType::kSleepover) continue;
+    auto year = years.ForDate(DayText(e.date));
+    if (!year.ok()) return year.status();
+    int64_t floor = (*year)->national_living_wage_pence_per_hour;
+    std::string floor_name = "National Living Wage";
+    if (scottish_care_minimum && (*year)->scottish_care_minimum_pence_per_hour > floor) {
+      floor = (*year)->scottish_care_minimum_pence_per_hour;
+      floor_name = "Scottish adult social care minimum";
+    }
+    if (rate < floor) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          where, ": the ", RateTypeName(e.type), " rate of £", FormatPence(rate),
+          " an hour is below the ", floor_name, " of £", FormatPence(floor), " in force on ",
+          DayText(e.date), "; raise the employee's rate"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int PeriodNumber(const TaxYear& year, PayFrequency frequency, absl::CivilDay payment_date) {
+  const absl::CivilDay start = YearStart(year);
+  const int64_t days = payment_date - start;
+  switch (frequency) {
+    case PayFrequency::kWeekly: return static_cast<int>(days / 7) + 1;
+    case PayFrequency::kFortnightly: return static_cast<int>(days / 14) + 1;
+    case PayFrequency::kFourWeekly: return static_cast<int>(days / 28) + 1;
+    case PayFrequency::kMonthly: {
+      int months = (payment_date.year() - start.year()) * 12 + payment_date.month() - start.month();
+      if (payment_date.day() < start.day()) --months;
+      return months + 1;
+    }
+  }
+  return 1;
+}
+
+absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& in) {
+  Payslip s;
+  s.tax_year = year.name;
+  s.period = PeriodNumber(year, in.frequency, in.payment_date);
+  int64_t pay_centi_pence = 0;  // hours_centi x pence: hundredths of a penny
+  for (const TimesheetEntry& e : in.timesheet.entries) {
+    const int i = static_cast<int>(e.type);
+    s.hours_centi[i] += e.hours_centi;
+    pay_centi_pence += e.hours_centi * in.rates.For(e.type);
+  }
+  for (int i = 0; i < 4; ++i) {
+    s.pay_pence[i] = (s.hours_centi[i] * in.rates.For(static_cast<RateType>(i)) + 50) / 100;
+  }
+  s.gross_pence = (pay_centi_pence + 50) / 100;
+
+  auto paye = CalculatePaye(year, {in.frequency, s.period, in.tax_code, in.week1_month1,
+                                   s.gross_pence, in.taxable_pay_to_date_pence,
+                                   in.tax_paid_to_date_pence});
+  if (!paye.ok()) return paye.status();
+  s.tax_pence = paye->tax_pence;
+  s.taxable_pay_to_date_pence = paye->taxable_pay_to_date_pence;
+  s.tax_paid_to_date_pence = paye->tax_paid_to_date_pence;
+  s.tax_held_back_pence = paye->held_back_by_limit_pence;
+
+  auto ni = CalculateNi(year, in.ni_category, in.frequency, s.gross_pence);
+  if (!ni.ok()) return ni.status();
+  s.employee_ni_pence = ni->employee_pence;
+  const AllowanceUse allowance =
+      ApplyEmploymentAllowance(in.employment_allowance_remaining_pence, ni->employer_pence);
+  s.employment_allowance_pence = allowance.claimed_pence;
+  s.employer_ni_pence = allowance.employer_ni_payable_pence;
+
+  const AutoEnrolment ae =
+      AssessAutoEnrolment(year, in.frequency, s.gross_pence, in.age_years, in.pension_member);
+  s.pension_category = ae.category;
+  s.employee_pension_pence = ae.employee_contribution_pence;
+  s.employer_pension_pence = ae.employer_contribution_pence;
+  if (in.holiday_accrual) {
+    int64_t worked = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (static_cast<RateType>(i) != RateType::kHoliday) worked += s.hours_centi[i];
+    }
+    s.holiday_accrued_centi_hours = HolidayAccrualCentiHours(year, worked);
+  }
+  s.net_pence = s.gross_pence - s.tax_pence - s.employee_ni_pence - s.employee_pension_pence;
+  return s;
+}
+
+}  // namespace dp::payroll

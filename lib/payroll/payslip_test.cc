@@ -1,0 +1,89 @@
+#include "payroll/payslip.h"
+
+#include "gtest/gtest.h"
+
+namespace dp::payroll {
+namespace {
+
+const TaxYears& Years() {
+  static const TaxYears years = *TaxYears::LoadDirectory(DP_SOURCE_DIR "/data/tax-years");
+  return years;
+}
+
+Timesheet Week(int64_t hours_centi_per_day) {
+  Timesheet t{absl::CivilDay(2026, 5, 4), absl::CivilDay(2026, 5, 31), {}};
+  for (int d = 0; d < 5; ++d) {
+    t.entries.push_back({absl::CivilDay(2026, 5, 4) + d, RateType::kStandard, hours_centi_per_day});
+  }
+  return t;
+}
+
+TEST(Timesheet, RefusesDatesOutsideThePeriodLongDaysAndLowRates) {
+  const Rates rates{1350, 1400, 900, 1350};
+  EXPECT_TRUE(ValidateTimesheet(Years(), Week(800), rates, true).ok());
+
+  Timesheet outside = Week(800);
+  outside.entries[2].date = absl::CivilDay(2026, 6, 1);
+  auto s = ValidateTimesheet(Years(), outside, rates, false);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("entries[2] (2026-06-01) is outside the pay period"),
+            std::string::npos) << s;
+
+  Timesheet long_day = Week(800);
+  long_day.entries.push_back({absl::CivilDay(2026, 5, 5), RateType::kNight, 1700});
+  s = ValidateTimesheet(Years(), long_day, rates, false);
+  EXPECT_NE(s.message().find("entries for 2026-05-05 add up to 25.00 hours"), std::string::npos)
+      << s;
+
+  // 2026-27: National Living Wage 12.71, Scottish care minimum 13.45.
+  const Rates low{1300, 1400, 900, 1350};
+  EXPECT_TRUE(ValidateTimesheet(Years(), Week(800), low, false).ok());
+  s = ValidateTimesheet(Years(), Week(800), low, true);
+  EXPECT_NE(s.message().find("below the Scottish adult social care minimum of £13.45"),
+            std::string::npos) << s;
+  const Rates below_nlw{1200, 1400, 900, 1350};
+  s = ValidateTimesheet(Years(), Week(800), below_nlw, false);
+  EXPECT_NE(s.message().find("below the National Living Wage of £12.71"), std::string::npos) << s;
+  // Sleepover hours are not held to the hourly floor.
+  Timesheet sleep = Week(800);
+  sleep.entries.push_back({absl::CivilDay(2026, 5, 6), RateType::kSleepover, 900});
+  EXPECT_TRUE(ValidateTimesheet(Years(), sleep, rates, true).ok());
+}
+
+TEST(PeriodNumber, CountsFromTheSixthOfApril) {
+  const TaxYear& y = **Years().ByName("2026-27");
+  EXPECT_EQ(PeriodNumber(y, PayFrequency::kFourWeekly, absl::CivilDay(2026, 4, 6)), 1);
+  EXPECT_EQ(PeriodNumber(y, PayFrequency::kFourWeekly, absl::CivilDay(2026, 5, 4)), 2);
+  EXPECT_EQ(PeriodNumber(y, PayFrequency::kMonthly, absl::CivilDay(2026, 5, 5)), 1);
+  EXPECT_EQ(PeriodNumber(y, PayFrequency::kMonthly, absl::CivilDay(2026, 5, 6)), 2);
+  EXPECT_EQ(PeriodNumber(y, PayFrequency::kWeekly, absl::CivilDay(2027, 4, 5)), 53);
+}
+
+TEST(Payslip, GrossFromHoursThenTaxNiPensionAndNet) {
+  const TaxYear& y = **Years().ByName("2026-27");
+  PayslipInput in;
+  in.frequency = PayFrequency::kFourWeekly;
+  in.payment_date = absl::CivilDay(2026, 5, 29);  // period 2
+  in.tax_code = "S1257L";
+  in.age_years = 40;
+  in.pension_member = true;
+  in.rates = {1350, 1400, 900, 1350};
+  in.timesheet = Week(1500);  // 75 hours at 13.50
+  in.timesheet.entries.push_back({absl::CivilDay(2026, 5, 9), RateType::kNight, 1050});
+  in.employment_allowance_remaining_pence = 1'050'000;
+  auto s = ComputePayslip(y, in);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->period, 2);
+  EXPECT_EQ(s->gross_pence, 75 * 1350 + 1050 * 1400 / 100);  // 1012.50 + 147.00
+  EXPECT_EQ(s->net_pence,
+            s->gross_pence - s->tax_pence - s->employee_ni_pence - s->employee_pension_pence);
+  EXPECT_GT(s->employee_ni_pence, 0);
+  EXPECT_EQ(s->employer_ni_pence, 0) << "the allowance covers it";
+  EXPECT_GT(s->employment_allowance_pence, 0);
+  EXPECT_EQ(s->pension_category, WorkerCategory::kEligibleJobholder);
+  EXPECT_GT(s->employer_pension_pence, 0);
+  EXPECT_EQ(s->EmployerCost(), s->gross_pence + s->employer_pension_pence);
+}
+
+}  // namespace
+}  // namespace dp::payroll
