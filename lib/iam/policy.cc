@@ -51,6 +51,13 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.AgreementService/GetRecord", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},
     {"/dp.v1.PayrollService/Calculate", kOfficer | kIso | kAuditor | kService},
+    // Payroll bureaus (ISOs) run payroll for the agreements linked to them.
+    {"/dp.v1.PayrollService/CreateEmployer", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/CreateEmployee", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/SubmitTimesheet", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/RunPayroll", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/GetPayRun", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.PayrollService/PayLiability", kOfficer | kIso | kService, true},
     {"/dp.v1.CardService/GetServiceInfo", kAnyone},
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
 

@@ -2,8 +2,14 @@
 
 #include <cstdio>
 
+#include "base/strings.h"
+#include "crypto/field_cipher.h"
+#include "payroll/book.h"
 #include "payroll/ni.h"
 #include "payroll/paye.h"
+#include "people/person_store.h"
+#include "service/proto_convert.h"
+#include "service/read_only.h"
 #include "service/status.h"
 
 namespace dp::payroll_service {
@@ -23,7 +29,361 @@ absl::StatusOr<payroll::PayFrequency> FrequencyOf(v1::PayFrequency f) {
   }
 }
 
+v1::PayFrequency ToProto(payroll::PayFrequency f) {
+  switch (f) {
+    case payroll::PayFrequency::kWeekly: return v1::PAY_FREQUENCY_WEEKLY;
+    case payroll::PayFrequency::kFortnightly: return v1::PAY_FREQUENCY_FORTNIGHTLY;
+    case payroll::PayFrequency::kFourWeekly: return v1::PAY_FREQUENCY_FOUR_WEEKLY;
+    case payroll::PayFrequency::kMonthly: return v1::PAY_FREQUENCY_MONTHLY;
+  }
+  return v1::PAY_FREQUENCY_UNSPECIFIED;
+}
+
+// MayOperate: an officer of the authority, an internal service, or an ISO
+// linked to the agreement runs an employer's payroll.
+bool MayOperate(const iam::Principal& p, const std::string& authority_id, int64_t agreement_id) {
+  if (p.CanWrite(authority_id)) return true;
+  return p.role == iam::Role::kIso && p.CanReachOwner("agreement", std::to_string(agreement_id));
+}
+
+void ToProto(const payroll::Employer& e, v1::Employer* out) {
+  out->set_employer_id(e.id);
+  out->set_agreement_id(e.agreement_id);
+  out->set_authority_id(e.authority_id);
+  out->set_name(e.name);
+  out->set_paye_reference(e.paye_reference);
+  out->set_accounts_office_reference(e.accounts_office_reference);
+  out->set_pay_frequency(ToProto(e.frequency));
+  out->set_claims_employment_allowance(e.claims_employment_allowance);
+  out->set_scottish_care_minimum(e.scottish_care_minimum);
+  out->set_cost_account_id(e.cost_account_id);
+  out->set_wages_payable_account_id(e.wages_account_id);
+  out->set_hmrc_payable_account_id(e.hmrc_account_id);
+  out->set_pension_payable_account_id(e.pension_account_id);
+}
+
+void ToProto(const payroll::PayRun& run, v1::PayRun* out) {
+  out->Clear();
+  out->set_run_id(run.id);
+  out->set_employer_id(run.employer_id);
+  out->set_tax_year(run.tax_year);
+  out->set_period(run.period);
+  service::DayToProto(run.period_start, out->mutable_period_start());
+  service::DayToProto(run.period_end, out->mutable_period_end());
+  service::DayToProto(run.payment_date, out->mutable_payment_date());
+  out->set_status(run.status);
+  out->set_transaction_id(run.transaction_id);
+  out->set_replaces_run_id(run.replaces_run_id);
+  static const char* kCategories[] = {"eligible_jobholder", "non_eligible_jobholder",
+                                      "entitled_worker", "out_of_scope"};
+  for (const auto& p : run.payslips) {
+    const payroll::Payslip& s = p.payslip;
+    v1::Payslip* slip = out->add_payslips();
+    slip->set_employee_id(p.employee_id);
+    slip->set_employee_name(p.employee_name);
+    slip->set_tax_code(p.tax_code);
+    slip->set_standard_hours_centi(static_cast<int32_t>(s.hours_centi[0]));
+    slip->set_night_hours_centi(static_cast<int32_t>(s.hours_centi[1]));
+    slip->set_sleepover_hours_centi(static_cast<int32_t>(s.hours_centi[2]));
+    slip->set_holiday_hours_centi(static_cast<int32_t>(s.hours_centi[3]));
+    slip->set_gross_pence(s.gross_pence);
+    slip->set_tax_pence(s.tax_pence);
+    slip->set_employee_ni_pence(s.employee_ni_pence);
+    slip->set_employee_pension_pence(s.employee_pension_pence);
+    slip->set_net_pence(s.net_pence);
+    slip->set_employer_ni_pence(s.employer_ni_pence);
+    slip->set_employment_allowance_pence(s.employment_allowance_pence);
+    slip->set_employer_pension_pence(s.employer_pension_pence);
+    slip->set_pension_category(kCategories[static_cast<int>(s.pension_category)]);
+    slip->set_holiday_accrued_centi_hours(static_cast<int32_t>(s.holiday_accrued_centi_hours));
+    slip->set_taxable_pay_to_date_pence(s.taxable_pay_to_date_pence);
+    slip->set_tax_paid_to_date_pence(s.tax_paid_to_date_pence);
+    out->set_total_cost_pence(out->total_cost_pence() + s.EmployerCost());
+    out->set_net_wages_pence(out->net_wages_pence() + s.net_pence);
+    out->set_hmrc_pence(out->hmrc_pence() + s.tax_pence + s.employee_ni_pence +
+                        s.employer_ni_pence);
+    out->set_pension_pence(out->pension_pence() + s.employee_pension_pence +
+                           s.employer_pension_pence);
+  }
+}
+
+absl::Status Refused(const iam::Principal& p, const std::string& what) {
+  return absl::PermissionDeniedError(dp::StrCat(p.name, " may not ", what));
+}
+
 }  // namespace
+
+grpc::Status PayrollServiceImpl::EmployerWrite(grpc::ServerContext* ctx,
+                                               const google::protobuf::Message& request,
+                                               const std::string& request_id,
+                                               const std::string& operation, int64_t employer_id,
+                                               const service::WriteFn& write,
+                                               const service::ReloadFn& reload) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return service::IdempotentWrite(
+      host_.pool(), requests_, request, request_id, operation,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto employer = payroll::GetEmployer(tx, employer_id);
+        if (!employer.ok()) return employer.status();
+        if (!MayOperate(*caller, employer->authority_id, employer->agreement_id)) {
+          return Refused(*caller, dp::StrCat("run employer ", employer_id, "'s payroll"));
+        }
+        return write(tx);
+      },
+      reload);
+}
+
+grpc::Status PayrollServiceImpl::CreateEmployer(grpc::ServerContext* ctx,
+                                                const v1::CreateEmployerRequest* req,
+                                                v1::Employer* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto frequency = FrequencyOf(req->pay_frequency());
+  if (!frequency.ok()) return ToGrpcStatus(frequency.status());
+  payroll::Employer employer;
+  employer.agreement_id = req->agreement_id();
+  employer.name = req->name();
+  employer.paye_reference = req->paye_reference();
+  employer.accounts_office_reference = req->accounts_office_reference();
+  employer.frequency = *frequency;
+  employer.claims_employment_allowance = req->claims_employment_allowance();
+  employer.scottish_care_minimum = req->scottish_care_minimum();
+  return service::IdempotentWrite(
+      host_.pool(), requests_, *req, req->request_id(), "CreateEmployer",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        const pqxx::result a = tx.exec_params(
+            "SELECT authority_id FROM agreements.agreements WHERE id = $1", req->agreement_id());
+        if (!a.empty() && !MayOperate(*caller, a[0][0].as<std::string>(), req->agreement_id())) {
+          return Refused(*caller, dp::StrCat("add an employer to agreement ", req->agreement_id()));
+        }
+        auto created = payroll::CreateEmployer(tx, employer, caller->name);
+        if (!created.ok()) return created.status();
+        ToProto(*created, out);
+        return std::to_string(created->id);
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto e = payroll::GetEmployer(tx, std::stoll(key));
+        if (e.ok()) ToProto(*e, out);
+        return e.status();
+      });
+}
+
+grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
+                                                const v1::CreateEmployeeRequest* req,
+                                                v1::Employee* out) {
+  auto start = service::DayFromProto(req->start_date(), "start_date");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  auto dob = service::DayFromProto(req->date_of_birth(), "date_of_birth");
+  if (!dob.ok()) return ToGrpcStatus(dob.status());
+  auto ni = people::NormaliseNiNumber(req->ni_number());
+  if (!ni.ok()) return ToGrpcStatus(ni.status());
+  payroll::Employee e;
+  e.employer_id = req->employer_id();
+  e.start_date = *start;
+  e.tax_code = req->tax_code();
+  e.week1_month1 = req->week1_month1();
+  e.ni_category = req->ni_category().empty() ? "A" : req->ni_category();
+  e.rates = {req->standard_rate_pence(), req->night_rate_pence(), req->sleepover_rate_pence(),
+             req->holiday_rate_pence()};
+  e.holiday_accrual = req->holiday_method() == v1::HOLIDAY_METHOD_ACCRUAL_12_07;
+  e.pension_member = req->pension_member();
+  e.previous_pay_pence = req->previous_pay_pence();
+  e.previous_tax_pence = req->previous_tax_pence();
+  // The tax code and NI category are checked by the engine before saving.
+  auto year = years_.ForDate(service::TodayInLondon() < *start
+                                 ? absl::FormatCivilTime(*start)
+                                 : absl::FormatCivilTime(service::TodayInLondon()));
+  if (year.ok()) {
+    auto paye = payroll::CalculatePaye(**year, {payroll::PayFrequency::kMonthly, 1, e.tax_code,
+                                                false, 0, 0, 0});
+    if (!paye.ok()) return ToGrpcStatus(absl::InvalidArgumentError(
+        dp::StrCat("tax_code: ", std::string(paye.status().message()))));
+    auto nic = payroll::CalculateNi(**year, e.ni_category, payroll::PayFrequency::kMonthly, 0);
+    if (!nic.ok()) return ToGrpcStatus(absl::InvalidArgumentError(
+        dp::StrCat("ni_category: ", std::string(nic.status().message()))));
+  }
+  if (e.rates.standard_pence <= 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError("standard_rate_pence must be positive"));
+  }
+  const crypto::FieldCipher cipher(host_.keyring());
+  auto fill = [&](pqxx::transaction_base& tx, int64_t id) -> absl::Status {
+    auto employee = payroll::GetEmployee(tx, id);
+    if (!employee.ok()) return employee.status();
+    auto person = people::GetPerson(tx, cipher, employee->person_id);
+    if (!person.ok()) return person.status();
+    out->set_employee_id(id);
+    out->set_employer_id(employee->employer_id);
+    out->set_person_id(employee->person_id);
+    out->set_name(person->display_name);
+    out->set_ni_number_masked(dp::StrCat(person->ni_number.substr(0, 2), " •••• ",
+                                         person->ni_number.substr(6)));
+    service::DayToProto(employee->start_date, out->mutable_start_date());
+    out->set_tax_code(employee->tax_code);
+    out->set_week1_month1(employee->week1_month1);
+    out->set_ni_category(employee->ni_category);
+    return absl::OkStatus();
+  };
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "CreateEmployee", req->employer_id(),
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto employer = payroll::GetEmployer(tx, req->employer_id());
+        if (!employer.ok()) return employer.status();
+        people::Person person;
+        person.authority_id = employer->authority_id;
+        person.display_name = req->name();
+        person.ni_number = *ni;
+        person.date_of_birth = absl::FormatCivilTime(*dob);
+        auto person_id = people::CreatePerson(tx, cipher, person);
+        if (!person_id.ok()) return person_id.status();
+        e.person_id = *person_id;
+        auto id = payroll::CreateEmployee(tx, e);
+        if (!id.ok()) return id.status();
+        if (auto s = fill(tx, *id); !s.ok()) return s;
+        return std::to_string(*id);
+      },
+      [&](pqxx::work& tx, const std::string& key) { return fill(tx, std::stoll(key)); });
+}
+
+grpc::Status PayrollServiceImpl::SubmitTimesheet(grpc::ServerContext* ctx,
+                                                 const v1::SubmitTimesheetRequest* req,
+                                                 v1::TimesheetReceipt* out) {
+  payroll::Timesheet t;
+  auto from = service::DayFromProto(req->period_start(), "period_start");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  auto to = service::DayFromProto(req->period_end(), "period_end");
+  if (!to.ok()) return ToGrpcStatus(to.status());
+  t.period_start = *from;
+  t.period_end = *to;
+  int32_t total = 0;
+  for (int i = 0; i < req->entries_size(); ++i) {
+    const auto& e = req->entries(i);
+    auto day = service::DayFromProto(e.date(), dp::StrCat("entries[", i, "].date"));
+    if (!day.ok()) return ToGrpcStatus(day.status());
+    auto type = payroll::ParseRateType(e.rate_type().empty() ? "standard" : e.rate_type());
+    if (!type) {
+      return ToGrpcStatus(absl::InvalidArgumentError(dp::StrCat(
+          "entries[", i, "].rate_type must be standard, night, sleepover or holiday")));
+    }
+    t.entries.push_back({*day, *type, e.hours_centi()});
+    total += e.hours_centi();
+  }
+  // An unknown employee: NOT_FOUND before anything else, and nothing written.
+  int64_t employer_id = 0;
+  auto found = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto employee = payroll::GetEmployee(tx, req->employee_id());
+    if (employee.ok()) employer_id = employee->employer_id;
+    return employee.status();
+  });
+  if (!found.ok()) return ToGrpcStatus(found);
+  auto caller = host_.Caller(*ctx);
+  const std::string actor = caller.ok() ? caller->name : "";
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "SubmitTimesheet", employer_id,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto id = payroll::SubmitTimesheet(tx, years_, req->employee_id(), t, actor);
+        if (!id.ok()) return id.status();
+        out->set_timesheet_id(*id);
+        out->set_employee_id(req->employee_id());
+        out->set_total_hours_centi(total);
+        return std::to_string(*id);
+      },
+      [&](pqxx::work&, const std::string& key) {
+        out->set_timesheet_id(std::stoll(key));
+        out->set_employee_id(req->employee_id());
+        out->set_total_hours_centi(total);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status PayrollServiceImpl::RunPayroll(grpc::ServerContext* ctx,
+                                            const v1::RunPayrollRequest* req, v1::PayRun* out) {
+  payroll::RunRequest run;
+  run.employer_id = req->employer_id();
+  for (auto [date, field, target] :
+       {std::tuple{&req->period_start(), "period_start", &run.period_start},
+        std::tuple{&req->period_end(), "period_end", &run.period_end},
+        std::tuple{&req->payment_date(), "payment_date", &run.payment_date}}) {
+    auto day = service::DayFromProto(*date, field);
+    if (!day.ok()) return ToGrpcStatus(day.status());
+    *target = *day;
+  }
+  run.correction = req->correction();
+  run.reason = req->reason();
+  auto caller = host_.Caller(*ctx);
+  const std::string actor = caller.ok() ? caller->name : "";
+  const crypto::FieldCipher cipher(host_.keyring());
+  auto fill = [&](pqxx::transaction_base& tx, int64_t id) -> absl::Status {
+    auto stored = payroll::GetPayRun(tx, cipher, id);
+    if (stored.ok()) ToProto(*stored, out);
+    return stored.status();
+  };
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "RunPayroll", req->employer_id(),
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto id = payroll::RunPayroll(tx, years_, cipher, run, actor);
+        if (!id.ok()) return id.status();
+        if (auto s = fill(tx, *id); !s.ok()) return s;
+        return std::to_string(*id);
+      },
+      [&](pqxx::work& tx, const std::string& key) { return fill(tx, std::stoll(key)); });
+}
+
+grpc::Status PayrollServiceImpl::GetPayRun(grpc::ServerContext* ctx,
+                                           const v1::GetPayRunRequest* req, v1::PayRun* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const crypto::FieldCipher cipher(host_.keyring());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto run = payroll::GetPayRun(tx, cipher, req->run_id());
+    if (!run.ok()) return run.status();
+    auto employer = payroll::GetEmployer(tx, run->employer_id);
+    if (!employer.ok()) return employer.status();
+    if (!caller->CanRead(employer->authority_id, "agreement",
+                         std::to_string(employer->agreement_id))) {
+      return Refused(*caller, dp::StrCat("see pay run ", req->run_id()));
+    }
+    ToProto(*run, out);
+    return absl::OkStatus();
+  }));
+}
+
+grpc::Status PayrollServiceImpl::PayLiability(grpc::ServerContext* ctx,
+                                              const v1::PayLiabilityRequest* req,
+                                              v1::LiabilityPayment* out) {
+  payroll::Liability liability;
+  switch (req->liability()) {
+    case v1::LIABILITY_WAGES: liability = payroll::Liability::kWages; break;
+    case v1::LIABILITY_HMRC: liability = payroll::Liability::kHmrc; break;
+    case v1::LIABILITY_PENSION: liability = payroll::Liability::kPension; break;
+    default:
+      return ToGrpcStatus(absl::InvalidArgumentError("liability must be WAGES, HMRC or PENSION"));
+  }
+  auto caller = host_.Caller(*ctx);
+  const std::string actor = caller.ok() ? caller->name : "";
+  auto fill = [&](pqxx::work& tx, int64_t txn) -> absl::Status {
+    auto employer = payroll::GetEmployer(tx, req->employer_id());
+    if (!employer.ok()) return employer.status();
+    const int64_t account = liability == payroll::Liability::kWages  ? employer->wages_account_id
+                            : liability == payroll::Liability::kHmrc ? employer->hmrc_account_id
+                                                                     : employer->pension_account_id;
+    auto owed = payroll::Owed(tx, account);
+    if (!owed.ok()) return owed.status();
+    out->set_transaction_id(txn);
+    out->set_remaining_pence(*owed);
+    return absl::OkStatus();
+  };
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "PayLiability", req->employer_id(),
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto txn = payroll::PayLiability(tx, req->employer_id(), liability, req->amount_pence(),
+                                         req->reference(), req->request_id(), actor);
+        if (!txn.ok()) return txn.status();
+        if (auto s = fill(tx, *txn); !s.ok()) return s;
+        return std::to_string(*txn);
+      },
+      [&](pqxx::work& tx, const std::string& key) { return fill(tx, std::stoll(key)); });
+}
 
 grpc::Status PayrollServiceImpl::GetServiceInfo(grpc::ServerContext*,
                                                 const v1::GetServiceInfoRequest*,

@@ -4,6 +4,8 @@
 #include "dp/v1/payroll.grpc.pb.h"
 #include "payroll/tax_year.h"
 #include "service/host.h"
+#include "service/write.h"
+#include "db/idempotency.h"
 
 namespace dp::payroll_service {
 
@@ -17,10 +19,31 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                               v1::ServiceInfo* out) override;
   grpc::Status Calculate(grpc::ServerContext*, const v1::CalculateRequest* req,
                          v1::CalculateResponse* out) override;
+  grpc::Status CreateEmployer(grpc::ServerContext* ctx, const v1::CreateEmployerRequest* req,
+                              v1::Employer* out) override;
+  grpc::Status CreateEmployee(grpc::ServerContext* ctx, const v1::CreateEmployeeRequest* req,
+                              v1::Employee* out) override;
+  grpc::Status SubmitTimesheet(grpc::ServerContext* ctx, const v1::SubmitTimesheetRequest* req,
+                               v1::TimesheetReceipt* out) override;
+  grpc::Status RunPayroll(grpc::ServerContext* ctx, const v1::RunPayrollRequest* req,
+                          v1::PayRun* out) override;
+  grpc::Status GetPayRun(grpc::ServerContext* ctx, const v1::GetPayRunRequest* req,
+                         v1::PayRun* out) override;
+  grpc::Status PayLiability(grpc::ServerContext* ctx, const v1::PayLiabilityRequest* req,
+                            v1::LiabilityPayment* out) override;
 
  private:
+  // EmployerWrite runs an idempotent write on one employer's books, if the
+  // caller may operate them: an officer of its authority, an internal
+  // service, or an ISO linked to its agreement.
+  grpc::Status EmployerWrite(grpc::ServerContext* ctx, const google::protobuf::Message& request,
+                             const std::string& request_id, const std::string& operation,
+                             int64_t employer_id, const service::WriteFn& write,
+                             const service::ReloadFn& reload);
+
   service::ServiceHost& host_;
   const payroll::TaxYears years_;
+  const db::RequestLog requests_{"payroll.requests"};
 };
 
 }  // namespace dp::payroll_service

@@ -1,0 +1,125 @@
+#ifndef DP_LIB_PAYROLL_BOOK_H_
+#define DP_LIB_PAYROLL_BOOK_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "crypto/field_cipher.h"
+#include "payroll/payslip.h"
+#include "payroll/tax_year.h"
+
+// The payroll books over the database (schema `payroll`, 0006): employers,
+// employees, timesheets, and pay runs posted to the ledger in the caller's
+// transaction. Calculation is payslip.h's; this file stores and posts.
+namespace dp::payroll {
+
+std::string_view FrequencyName(PayFrequency f);  // "four_weekly", ...
+std::optional<PayFrequency> ParseFrequency(std::string_view name);
+
+struct Employer {
+  int64_t id = 0;
+  int64_t agreement_id = 0;
+  std::string authority_id;
+  std::string name;
+  std::string paye_reference;
+  std::string accounts_office_reference;
+  PayFrequency frequency = PayFrequency::kFourWeekly;
+  bool claims_employment_allowance = false;
+  bool scottish_care_minimum = false;
+  int64_t cost_account_id = 0;
+  int64_t wages_account_id = 0;
+  int64_t hmrc_account_id = 0;
+  int64_t pension_account_id = 0;
+};
+
+// CreateEmployer checks the agreement (it must exist and not have ended)
+// and opens the employer's four ledger accounts, owned by the agreement.
+absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer employer,
+                                        const std::string& actor);
+absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id);
+
+struct Employee {
+  int64_t id = 0;
+  int64_t employer_id = 0;
+  int64_t person_id = 0;  // name, NI number, date of birth: people.persons
+  absl::CivilDay start_date;
+  std::optional<absl::CivilDay> leave_date;
+  std::string tax_code;
+  bool week1_month1 = false;
+  std::string ni_category = "A";
+  Rates rates;
+  bool holiday_accrual = false;
+  bool pension_member = false;
+  int64_t previous_pay_pence = 0;
+  int64_t previous_tax_pence = 0;
+};
+
+absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& employee);
+absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id);
+
+// SubmitTimesheet validates and stores a period's hours for an employee,
+// superseding an earlier timesheet of the same period.
+absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
+                                        int64_t employee_id, const Timesheet& timesheet,
+                                        const std::string& actor);
+
+// StoredPayslip is a payslip with who it is for.
+struct StoredPayslip {
+  int64_t employee_id = 0;
+  std::string employee_name;
+  std::string tax_code;
+  Payslip payslip;
+};
+
+struct PayRun {
+  int64_t id = 0;
+  int64_t employer_id = 0;
+  std::string tax_year;
+  int period = 0;
+  absl::CivilDay period_start, period_end, payment_date;
+  std::string status;
+  int64_t transaction_id = 0;
+  int64_t replaces_run_id = 0;
+  std::vector<StoredPayslip> payslips;
+};
+
+struct RunRequest {
+  int64_t employer_id = 0;
+  absl::CivilDay period_start, period_end, payment_date;
+  bool correction = false;
+  std::string reason;
+};
+
+// RunPayroll computes the payslips of every employee with a timesheet for
+// the period and posts one balanced transaction: the employer's cost
+// (gross + employer NI + employer pension) against net wages, HMRC (PAYE +
+// both NI) and pension payable. A period already posted is returned as it
+// is, unless `correction`: then its transaction is reversed and a new run
+// replaces it.
+absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
+                                   const crypto::FieldCipher& cipher, const RunRequest& request,
+                                   const std::string& actor);
+absl::StatusOr<PayRun> GetPayRun(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
+                                 int64_t run_id);
+
+enum class Liability { kWages, kHmrc, kPension };
+
+// PayLiability posts a payment of `amount_pence` out of the agreement's
+// account against one liability, which must owe at least that much.
+// Returns the ledger transaction id; `request_id` names the posting.
+absl::StatusOr<int64_t> PayLiability(pqxx::work& tx, int64_t employer_id, Liability liability,
+                                     int64_t amount_pence, const std::string& reference,
+                                     const std::string& request_id, const std::string& actor);
+
+// Owed is what a liability account still owes.
+absl::StatusOr<int64_t> Owed(pqxx::transaction_base& tx, int64_t account_id);
+
+}  // namespace dp::payroll
+
+#endif  // DP_LIB_PAYROLL_BOOK_H_

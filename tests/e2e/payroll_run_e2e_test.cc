@@ -1,0 +1,299 @@
+// Payroll end to end: an agreement funded by the payment schedule, a PA
+// employer run by an ISO payroll bureau over mutual TLS, timesheets refused
+// and accepted, a pay run posted as one balanced ledger transaction, a
+// re-run, a correction that reverses and replaces, and the liabilities
+// cleared when paid.
+#include <random>
+
+#include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/payroll.grpc.pb.h"
+#include "grpc_helpers.h"
+#include "ledger/store.h"
+#include "service_process.h"
+#include "test_db.h"
+#include "tls_helpers.h"
+#include "gtest/gtest.h"
+
+namespace dp::testing {
+namespace {
+
+v1::Date D(int y, int m, int d) {
+  v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+int64_t Balance(int64_t account_id) {
+  auto conn = MigratedConnection();
+  pqxx::read_transaction tx(*conn);
+  auto b = ledger::GetBalance(tx, account_id, std::nullopt);
+  EXPECT_TRUE(b.ok()) << b.status();
+  return b.ok() ? b->posted_balance_pence : -1;
+}
+
+int64_t Count(const std::string& sql, int64_t id) {
+  auto conn = MigratedConnection();
+  pqxx::read_transaction tx(*conn);
+  return tx.exec_params1(sql, id)[0].as<int64_t>();
+}
+
+class PayrollRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tag_ = "p" + std::to_string(std::random_device{}() % 100000000);
+    const std::string authority = tag_ + "-FIFE", iso_org = tag_ + "-ISO";
+    officer_ = "officer@" + tag_;
+    iso_ = "bureau@" + tag_;
+    pki_ = std::make_unique<TestPki>(::testing::TempDir() + "/pki-" + tag_);
+    ASSERT_TRUE(pki_->Issue(officer_) && pki_->Issue(iso_));
+    auto conn = MigratedConnection();
+    {
+      pqxx::work tx(*conn);
+      tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'authority', 'a'),"
+                     " ($2, 'iso', 'i')", authority, iso_org);
+      tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, approver_level)"
+                     " VALUES ($1, $2, 'finance_officer', 'manager'), ($3, $4, 'iso', 'none')",
+                     officer_, authority, iso_, iso_org);
+      tx.commit();
+    }
+    agreements_ = std::make_unique<ServiceProcess>("agreements", pki_->ServerArgs());
+    payroll_ = std::make_unique<ServiceProcess>("payroll", pki_->ServerArgs());
+    ASSERT_TRUE(agreements_->Start()) << agreements_->Log();
+    ASSERT_TRUE(payroll_->Start()) << payroll_->Log();
+
+    // An active agreement, funded by the payment schedule.
+    auto a = v1::AgreementService::NewStub(pki_->ChannelAs(officer_, agreements_->address()));
+    v1::SetAuthoritySettingsRequest settings;
+    settings.set_request_id(tag_ + "-s");
+    auto* s = settings.mutable_settings();
+    s->set_authority_id(authority);
+    *s->mutable_effective_from() = D(2026, 4, 1);
+    s->mutable_worker_limit()->set_amount_pence(20'000'00);
+    s->mutable_manager_limit()->set_amount_pence(50'000'00);
+    s->set_panel_max_wait_days(28);
+    s->set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
+    *s->mutable_cycle_anchor() = D(2026, 4, 6);
+    s->set_surplus_threshold_weeks(8);
+    v1::AuthoritySettings saved;
+    ASSERT_TRUE(a->SetAuthoritySettings(Ctx().get(), settings, &saved).ok());
+    v1::CreatePersonRequest person;
+    person.set_request_id(tag_ + "-person");
+    person.set_authority_id(authority);
+    person.set_display_name("Morag Brown");
+    v1::PersonSummary summary;
+    ASSERT_TRUE(a->CreatePerson(Ctx().get(), person, &summary).ok());
+    v1::CreateAgreementRequest create;
+    create.set_request_id(tag_ + "-agr");
+    create.set_authority_id(authority);
+    create.set_person_id(summary.person_id());
+    auto* t = create.mutable_terms();
+    t->set_model_version("FIFE-2026-1");
+    t->add_permitted_uses("pa_employment");
+    t->mutable_gross_budget()->set_amount_pence(2500'00);
+    *t->mutable_start_date() = D(2026, 4, 6);
+    v1::Agreement agreement;
+    ASSERT_TRUE(a->CreateAgreement(Ctx().get(), create, &agreement).ok());
+    agreement_id_ = agreement.agreement_id();
+    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
+                        v1::DECISION_ACTION_ACTIVATE}) {
+      v1::DecideRequest d;
+      d.set_request_id(tag_ + "-d" + std::to_string(action));
+      d.set_agreement_id(agreement_id_);
+      d.set_action(action);
+      d.set_reason("as assessed");
+      ASSERT_TRUE(a->Decide(Ctx().get(), d, &agreement).ok());
+    }
+    holding_ = agreement.holding_account_id();
+    v1::RunPaymentScheduleRequest run;
+    run.set_request_id(tag_ + "-pay");
+    run.set_authority_id(authority);
+    *run.mutable_run_date() = D(2026, 5, 10);
+    v1::PaymentRun paid;
+    ASSERT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    ASSERT_EQ(Balance(holding_), 5000'00);  // two 4-weekly periods
+    {  // The authority links its payroll bureau to this agreement.
+      pqxx::work tx(*conn);
+      tx.exec_params("INSERT INTO iam.grants (organisation_id, scope_type, scope_id)"
+                     " VALUES ($1, 'agreement', $2)", iso_org, std::to_string(agreement_id_));
+      tx.commit();
+    }
+    bureau_ = v1::PayrollService::NewStub(pki_->ChannelAs(iso_, payroll_->address()));
+  }
+
+  std::string Id() { return tag_ + "-r" + std::to_string(n_++); }
+
+  v1::Employee NewEmployee(int64_t employer_id, int64_t rate_pence) {
+    v1::CreateEmployeeRequest req;
+    req.set_request_id(Id());
+    req.set_employer_id(employer_id);
+    req.set_name("Jamie Fraser");
+    req.set_ni_number("AB 12 34 56 C");
+    *req.mutable_date_of_birth() = D(1985, 7, 1);
+    *req.mutable_start_date() = D(2026, 4, 6);
+    req.set_tax_code("S1257L");
+    req.set_standard_rate_pence(rate_pence);
+    req.set_night_rate_pence(rate_pence + 100);
+    req.set_pension_member(true);
+    v1::Employee out;
+    auto s = bureau_->CreateEmployee(Ctx().get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  grpc::Status Timesheet(int64_t employee_id, int hours_per_day, int days,
+                         v1::TimesheetReceipt* out, int64_t extra_night_centi = 0) {
+    v1::SubmitTimesheetRequest req;
+    req.set_request_id(Id());
+    req.set_employee_id(employee_id);
+    *req.mutable_period_start() = D(2026, 5, 4);
+    *req.mutable_period_end() = D(2026, 5, 31);
+    for (int d = 0; d < days; ++d) {
+      auto* e = req.add_entries();
+      *e->mutable_date() = D(2026, 5, 4 + d);
+      e->set_rate_type("standard");
+      e->set_hours_centi(hours_per_day * 100);
+    }
+    if (extra_night_centi > 0) {
+      auto* e = req.add_entries();
+      *e->mutable_date() = D(2026, 5, 4);
+      e->set_rate_type("night");
+      e->set_hours_centi(static_cast<int32_t>(extra_night_centi));
+    }
+    return bureau_->SubmitTimesheet(Ctx().get(), req, out);
+  }
+
+  grpc::Status Run(int64_t employer_id, v1::PayRun* out, bool correction = false) {
+    v1::RunPayrollRequest req;
+    req.set_request_id(Id());
+    req.set_employer_id(employer_id);
+    *req.mutable_period_start() = D(2026, 5, 4);
+    *req.mutable_period_end() = D(2026, 5, 31);
+    *req.mutable_payment_date() = D(2026, 5, 29);
+    req.set_correction(correction);
+    if (correction) req.set_reason("Overtime on 4 May was left off");
+    return bureau_->RunPayroll(Ctx().get(), req, out);
+  }
+
+  std::string tag_, officer_, iso_;
+  std::unique_ptr<TestPki> pki_;
+  std::unique_ptr<ServiceProcess> agreements_, payroll_;
+  std::unique_ptr<v1::PayrollService::Stub> bureau_;
+  int64_t agreement_id_ = 0, holding_ = 0;
+  int n_ = 0;
+};
+
+TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClearWhenPaid) {
+  v1::CreateEmployerRequest er;
+  er.set_request_id(Id());
+  er.set_agreement_id(agreement_id_);
+  er.set_name("Morag Brown (PA employer)");
+  er.set_paye_reference("123/AB456");
+  er.set_accounts_office_reference("123PA00045678");
+  er.set_pay_frequency(v1::PAY_FREQUENCY_FOUR_WEEKLY);
+  er.set_claims_employment_allowance(true);
+  er.set_scottish_care_minimum(true);
+  v1::Employer employer;
+  auto st = bureau_->CreateEmployer(Ctx().get(), er, &employer);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const int64_t employer_id = employer.employer_id();
+
+  // Refused, and nothing written: a rate below the Scottish care minimum
+  // (13.45 in 2026-27), a 25-hour day, an unknown employee.
+  const v1::Employee low = NewEmployee(employer_id, 1300);
+  v1::TimesheetReceipt receipt;
+  st = Timesheet(low.employee_id(), 8, 5, &receipt);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("below the Scottish adult social care minimum"),
+            std::string::npos) << st.error_message();
+  const v1::Employee pa = NewEmployee(employer_id, 1400);
+  st = Timesheet(pa.employee_id(), 8, 5, &receipt, /*extra_night_centi=*/1700);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("add up to 25.00 hours"), std::string::npos)
+      << st.error_message();
+  st = Timesheet(987654321, 8, 5, &receipt);
+  EXPECT_EQ(st.error_code(), grpc::NOT_FOUND) << st.error_message();
+  EXPECT_EQ(Count("SELECT count(*) FROM payroll.timesheets t JOIN payroll.employees e ON"
+                  " e.id = t.employee_id WHERE e.employer_id = $1", employer_id), 0);
+  v1::PayRun run;
+  EXPECT_EQ(Run(employer_id, &run).error_code(), grpc::FAILED_PRECONDITION)
+      << "no timesheets: nothing to run";
+  EXPECT_EQ(Balance(employer.wages_payable_account_id()), 0);
+
+  // 20 days x 8 hours at 14.00: 2,240.00 gross for the period.
+  ASSERT_TRUE(Timesheet(pa.employee_id(), 8, 20, &receipt).ok());
+  st = Run(employer_id, &run);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(run.payslips_size(), 1);
+  const v1::Payslip& slip = run.payslips(0);
+  EXPECT_EQ(run.period(), 2);
+  EXPECT_EQ(slip.gross_pence(), 2240'00);
+  EXPECT_EQ(slip.net_pence(), slip.gross_pence() - slip.tax_pence() - slip.employee_ni_pence() -
+                                  slip.employee_pension_pence());
+  EXPECT_GT(slip.tax_pence(), 0);
+  EXPECT_GT(slip.employee_ni_pence(), 0);
+  EXPECT_EQ(slip.employer_ni_pence(), 0) << "Employment Allowance covers it";
+  EXPECT_GT(slip.employment_allowance_pence(), 0);
+  EXPECT_EQ(slip.pension_category(), "eligible_jobholder");
+  EXPECT_EQ(Count("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+                  " WHERE transaction_id = $1", run.transaction_id()), 0) << "balanced";
+  EXPECT_EQ(Balance(employer.wages_payable_account_id()), slip.net_pence());
+  EXPECT_EQ(Balance(employer.hmrc_payable_account_id()), run.hmrc_pence());
+  EXPECT_EQ(Balance(employer.pension_payable_account_id()), run.pension_pence());
+  EXPECT_EQ(Balance(employer.cost_account_id()), run.total_cost_pence());
+  EXPECT_EQ(run.total_cost_pence(), run.net_wages_pence() + run.hmrc_pence() + run.pension_pence());
+
+  // Running the period again returns the posted run and posts nothing.
+  v1::PayRun again;
+  ASSERT_TRUE(Run(employer_id, &again).ok());
+  EXPECT_EQ(again.run_id(), run.run_id());
+  EXPECT_EQ(Balance(employer.cost_account_id()), run.total_cost_pence());
+
+  // A correction: 3 more night hours, the old run reversed and replaced.
+  ASSERT_TRUE(Timesheet(pa.employee_id(), 8, 20, &receipt, 300).ok());
+  v1::PayRun corrected;
+  st = Run(employer_id, &corrected, /*correction=*/true);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_NE(corrected.run_id(), run.run_id());
+  EXPECT_EQ(corrected.replaces_run_id(), run.run_id());
+  EXPECT_EQ(corrected.payslips(0).gross_pence(), 2240'00 + 3 * 1500);
+  EXPECT_EQ(Balance(employer.cost_account_id()), corrected.total_cost_pence());
+  EXPECT_EQ(Balance(employer.wages_payable_account_id()), corrected.net_wages_pence());
+  EXPECT_EQ(Balance(employer.hmrc_payable_account_id()), corrected.hmrc_pence());
+  v1::GetPayRunRequest get;
+  get.set_run_id(run.run_id());
+  v1::PayRun old;
+  ASSERT_TRUE(bureau_->GetPayRun(Ctx().get(), get, &old).ok());
+  EXPECT_EQ(old.status(), "replaced");
+
+  // Paying them out clears each liability; overpaying is refused.
+  const int64_t before = Balance(holding_);
+  for (auto [liability, amount] :
+       {std::pair{v1::LIABILITY_WAGES, corrected.net_wages_pence()},
+        std::pair{v1::LIABILITY_HMRC, corrected.hmrc_pence()},
+        std::pair{v1::LIABILITY_PENSION, corrected.pension_pence()}}) {
+    v1::PayLiabilityRequest pay;
+    pay.set_request_id(Id());
+    pay.set_employer_id(employer_id);
+    pay.set_liability(liability);
+    pay.set_amount_pence(amount + 1);
+    pay.set_reference("BACS 2026-05-29");
+    v1::LiabilityPayment paid;
+    EXPECT_EQ(bureau_->PayLiability(Ctx().get(), pay, &paid).error_code(),
+              grpc::FAILED_PRECONDITION);
+    pay.set_amount_pence(amount);
+    st = bureau_->PayLiability(Ctx().get(), pay, &paid);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(paid.remaining_pence(), 0);
+  }
+  EXPECT_EQ(Balance(employer.wages_payable_account_id()), 0);
+  EXPECT_EQ(Balance(employer.hmrc_payable_account_id()), 0);
+  EXPECT_EQ(Balance(employer.pension_payable_account_id()), 0);
+  EXPECT_EQ(Balance(holding_), before - corrected.total_cost_pence());
+  EXPECT_EQ(Count("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+                  " WHERE $1 = $1", 0), 0) << "the whole ledger balances";
+}
+
+}  // namespace
+}  // namespace dp::testing
