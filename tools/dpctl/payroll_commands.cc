@@ -10,8 +10,251 @@
 
 namespace dpctl {
 
+std::string NewRequestId();  // main.cc
+
+namespace {
+
+namespace v1 = dp::v1;
+
+struct RunFlags {
+  std::string request_id, from, to, pay_date, reason, liability = "wages", amount, reference;
+  std::string name, paye_ref, ao_ref, frequency = "four-weekly", ni, dob, start, code, rate;
+  std::string night_rate = "0", sleepover_rate = "0", holiday_rate = "0", category = "A";
+  std::vector<std::string> entries;
+  int64_t employer = 0, employee = 0, agreement = 0, run = 0;
+  bool correction = false, allowance = false, scottish_minimum = false, pension = false;
+  bool accrual = false;
+} r;
+
+std::function<Output()> out;
+
+bool ToDate(const std::string& text, v1::Date* out) {
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+  out->set_year(y);
+  out->set_month(m);
+  out->set_day(d);
+  return true;
+}
+
+v1::PayFrequency FrequencyFlag(const std::string& name) {
+  if (name == "weekly") return v1::PAY_FREQUENCY_WEEKLY;
+  if (name == "fortnightly") return v1::PAY_FREQUENCY_FORTNIGHTLY;
+  if (name == "monthly") return v1::PAY_FREQUENCY_MONTHLY;
+  return v1::PAY_FREQUENCY_FOUR_WEEKLY;
+}
+
+void PrintRun(const v1::PayRun& run, const Output& out) {
+  if (out.json()) return out.Json(run);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : run.payslips()) {
+    rows.push_back({std::to_string(p.employee_id()), p.employee_name(), p.tax_code(),
+                    Pounds(p.gross_pence(), "GBP"), Pounds(p.tax_pence(), "GBP"),
+                    Pounds(p.employee_ni_pence(), "GBP"), Pounds(p.employee_pension_pence(), "GBP"),
+                    Pounds(p.net_pence(), "GBP"), Pounds(p.employer_ni_pence(), "GBP"),
+                    Pounds(p.employer_pension_pence(), "GBP")});
+  }
+  out.Table({"PA", "NAME", "CODE", "GROSS", "TAX", "NI", "PENSION", "NET", "ER NI", "ER PENSION"},
+            rows);
+  std::cout << "\nrun " << run.run_id() << " (" << run.status() << "), " << run.tax_year()
+            << " period " << run.period() << ": cost " << Pounds(run.total_cost_pence(), "GBP")
+            << " = net wages " << Pounds(run.net_wages_pence(), "GBP") << " + HMRC "
+            << Pounds(run.hmrc_pence(), "GBP") << " + pension "
+            << Pounds(run.pension_pence(), "GBP") << "; ledger transaction "
+            << run.transaction_id() << "\n";
+}
+
+int64_t PenceOr(const std::string& text, int& exit_code, const std::string& flag) {
+  auto pence = dp::ParsePence(text);
+  if (!pence.ok()) {
+    std::cerr << "dpctl: " << flag << ": " << pence.status().message() << "\n";
+    exit_code = 2;
+    return -1;
+  }
+  return *pence;
+}
+
+void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& address) {
+  CLI::App* employer = payroll->add_subcommand("employer", "register a PA employer");
+  employer->add_option("--agreement", r.agreement, "agreement id")->required();
+  employer->add_option("--name", r.name, "employer's name")->required();
+  employer->add_option("--paye-ref", r.paye_ref, "e.g. 123/AB456")->required();
+  employer->add_option("--accounts-office-ref", r.ao_ref, "e.g. 123PA00045678")->required();
+  employer->add_option("--frequency", r.frequency, "weekly, fortnightly, four-weekly, monthly")
+      ->capture_default_str();
+  employer->add_flag("--employment-allowance", r.allowance, "claims Employment Allowance");
+  employer->add_flag("--scottish-care-minimum", r.scottish_minimum, "hold rates to it");
+  employer->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  employer->callback([&exit_code, &address] {
+    v1::CreateEmployerRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_agreement_id(r.agreement);
+    req.set_name(r.name);
+    req.set_paye_reference(r.paye_ref);
+    req.set_accounts_office_reference(r.ao_ref);
+    req.set_pay_frequency(FrequencyFlag(r.frequency));
+    req.set_claims_employment_allowance(r.allowance);
+    req.set_scottish_care_minimum(r.scottish_minimum);
+    v1::Employer e;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->CreateEmployer(Context().get(), req, &e);
+    if (!s.ok()) { exit_code = ReportError("registering the employer", s); return; }
+    if (out().json()) return out().Json(e);
+    out().KeyValues({{"employer", std::to_string(e.employer_id())}, {"agreement", std::to_string(e.agreement_id())},
+                     {"wages payable account", std::to_string(e.wages_payable_account_id())},
+                     {"HMRC payable account", std::to_string(e.hmrc_payable_account_id())},
+                     {"pension payable account", std::to_string(e.pension_payable_account_id())}});
+  });
+
+  CLI::App* employee = payroll->add_subcommand("employee", "register a PA");
+  employee->add_option("--employer", r.employer, "employer id")->required();
+  employee->add_option("--name", r.name, "PA's name")->required();
+  employee->add_option("--ni", r.ni, "NI number")->required();
+  employee->add_option("--dob", r.dob, "date of birth, YYYY-MM-DD")->required();
+  employee->add_option("--start", r.start, "start date")->required();
+  employee->add_option("--code", r.code, "tax code")->required();
+  employee->add_option("--category", r.category, "NI category")->capture_default_str();
+  employee->add_option("--rate", r.rate, "standard hourly rate, e.g. 13.50")->required();
+  employee->add_option("--night-rate", r.night_rate)->capture_default_str();
+  employee->add_option("--sleepover-rate", r.sleepover_rate)->capture_default_str();
+  employee->add_option("--holiday-rate", r.holiday_rate)->capture_default_str();
+  employee->add_flag("--pension", r.pension, "a member of the pension scheme");
+  employee->add_flag("--holiday-accrual", r.accrual, "12.07% accrual (irregular hours)");
+  employee->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  employee->callback([&exit_code, &address] {
+    v1::CreateEmployeeRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employer_id(r.employer);
+    req.set_name(r.name);
+    req.set_ni_number(r.ni);
+    if (!ToDate(r.dob, req.mutable_date_of_birth()) || !ToDate(r.start, req.mutable_start_date())) {
+      std::cerr << "dpctl: --dob and --start must be dates such as 2026-04-06\n";
+      exit_code = 2;
+      return;
+    }
+    req.set_tax_code(r.code);
+    req.set_ni_category(r.category);
+    const int64_t rates[] = {PenceOr(r.rate, exit_code, "--rate"),
+                             PenceOr(r.night_rate, exit_code, "--night-rate"),
+                             PenceOr(r.sleepover_rate, exit_code, "--sleepover-rate"),
+                             PenceOr(r.holiday_rate, exit_code, "--holiday-rate")};
+    if (exit_code != 0) return;
+    req.set_standard_rate_pence(rates[0]);
+    req.set_night_rate_pence(rates[1]);
+    req.set_sleepover_rate_pence(rates[2]);
+    req.set_holiday_rate_pence(rates[3]);
+    req.set_pension_member(r.pension);
+    req.set_holiday_method(r.accrual ? v1::HOLIDAY_METHOD_ACCRUAL_12_07 : v1::HOLIDAY_METHOD_WEEKS_5_6);
+    v1::Employee e;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->CreateEmployee(Context().get(), req, &e);
+    if (!s.ok()) { exit_code = ReportError("registering the PA", s); return; }
+    if (out().json()) return out().Json(e);
+    out().KeyValues({{"employee", std::to_string(e.employee_id())}, {"name", e.name()},
+                     {"NI number", e.ni_number_masked()}, {"tax code", e.tax_code()}});
+  });
+
+  CLI::App* timesheet = payroll->add_subcommand("timesheet", "submit a period's hours");
+  timesheet->add_option("--employee", r.employee, "employee id")->required();
+  timesheet->add_option("--from", r.from, "period start")->required();
+  timesheet->add_option("--to", r.to, "period end")->required();
+  timesheet->add_option("--entry", r.entries, "DATE:TYPE:HOURS, e.g. 2026-05-04:standard:7.50 (repeat)")
+      ->required();
+  timesheet->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  timesheet->callback([&exit_code, &address] {
+    v1::SubmitTimesheetRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employee_id(r.employee);
+    bool ok = ToDate(r.from, req.mutable_period_start()) && ToDate(r.to, req.mutable_period_end());
+    for (const std::string& entry : r.entries) {
+      const auto a = entry.find(':'), b = entry.rfind(':');
+      auto* e = req.add_entries();
+      ok = ok && a != std::string::npos && b != a && ToDate(entry.substr(0, a), e->mutable_date());
+      if (!ok) break;
+      e->set_rate_type(entry.substr(a + 1, b - a - 1));
+      auto hours = dp::ParsePence(entry.substr(b + 1));  // hours with two decimals
+      ok = hours.ok();
+      if (ok) e->set_hours_centi(static_cast<int32_t>(*hours));
+    }
+    if (!ok) {
+      std::cerr << "dpctl: dates are YYYY-MM-DD and entries DATE:TYPE:HOURS\n";
+      exit_code = 2;
+      return;
+    }
+    v1::TimesheetReceipt t;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->SubmitTimesheet(Context().get(), req, &t);
+    if (!s.ok()) { exit_code = ReportError("submitting the timesheet", s); return; }
+    if (out().json()) return out().Json(t);
+    out().KeyValues({{"timesheet", std::to_string(t.timesheet_id())},
+                     {"hours", dp::FormatPence(t.total_hours_centi())}});
+  });
+
+  CLI::App* run = payroll->add_subcommand("run", "compute and post an employer's pay run");
+  run->add_option("--employer", r.employer, "employer id")->required();
+  run->add_option("--from", r.from, "period start")->required();
+  run->add_option("--to", r.to, "period end")->required();
+  run->add_option("--pay-date", r.pay_date, "payment date")->required();
+  run->add_flag("--correction", r.correction, "reverse the posted run of this period and replace it");
+  run->add_option("--reason", r.reason, "why (required for a correction)");
+  run->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  run->callback([&exit_code, &address] {
+    v1::RunPayrollRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employer_id(r.employer);
+    if (!ToDate(r.from, req.mutable_period_start()) || !ToDate(r.to, req.mutable_period_end()) ||
+        !ToDate(r.pay_date, req.mutable_payment_date())) {
+      std::cerr << "dpctl: --from, --to and --pay-date must be dates such as 2026-05-29\n";
+      exit_code = 2;
+      return;
+    }
+    req.set_correction(r.correction);
+    req.set_reason(r.reason);
+    v1::PayRun result;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->RunPayroll(Context().get(), req, &result);
+    if (!s.ok()) { exit_code = ReportError("running payroll", s); return; }
+    PrintRun(result, out());
+  });
+
+  CLI::App* show = payroll->add_subcommand("payslips", "a pay run's payslips");
+  show->add_option("run", r.run, "pay run id")->required();
+  show->callback([&exit_code, &address] {
+    v1::GetPayRunRequest req;
+    req.set_run_id(r.run);
+    v1::PayRun result;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->GetPayRun(Context().get(), req, &result);
+    if (!s.ok()) { exit_code = ReportError("reading the pay run", s); return; }
+    PrintRun(result, out());
+  });
+
+  CLI::App* pay = payroll->add_subcommand("pay", "record paying a liability out of the agreement's account");
+  pay->add_option("--employer", r.employer, "employer id")->required();
+  pay->add_option("--liability", r.liability, "wages, hmrc or pension")
+      ->check(CLI::IsMember({"wages", "hmrc", "pension"}))->capture_default_str();
+  pay->add_option("--amount", r.amount, "amount paid")->required();
+  pay->add_option("--reference", r.reference, "BACS or HMRC payment reference");
+  pay->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  pay->callback([&exit_code, &address] {
+    v1::PayLiabilityRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employer_id(r.employer);
+    req.set_liability(r.liability == "hmrc"      ? v1::LIABILITY_HMRC
+                      : r.liability == "pension" ? v1::LIABILITY_PENSION
+                                                 : v1::LIABILITY_WAGES);
+    const int64_t amount = PenceOr(r.amount, exit_code, "--amount");
+    if (amount < 0) return;
+    req.set_amount_pence(amount);
+    req.set_reference(r.reference);
+    v1::LiabilityPayment p;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->PayLiability(Context().get(), req, &p);
+    if (!s.ok()) { exit_code = ReportError("recording the payment", s); return; }
+    if (out().json()) return out().Json(p);
+    out().KeyValues({{"transaction", std::to_string(p.transaction_id())},
+                     {"still owed", Pounds(p.remaining_pence(), "GBP")}});
+  });
+}
+
+}  // namespace
+
 void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> make_output) {
-  static std::function<Output()> out;
   out = std::move(make_output);
   static std::string address, tax_year, frequency = "monthly", code, gross,
                               taxable_to_date = "0", paid_to_date = "0", category = "A";
@@ -23,6 +266,7 @@ void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> m
   CLI::App* payroll = app.add_subcommand("payroll", "PA payroll");
   payroll->require_subcommand(1);
   payroll->add_option("--payroll", address, "PayrollService address (env DP_PAYROLL_ADDR)");
+  AddPayRunCommands(payroll, exit_code, address);
   CLI::App* calc = payroll->add_subcommand(
       "calculate", "one period's PAYE and NI, as in HMRC's test data; saves nothing");
   calc->add_option("--tax-year", tax_year, "e.g. 2025-26 (default: the year of today's date)");
