@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "base/sha256.h"
 #include "base/strings.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
@@ -22,12 +21,6 @@ absl::Status NeedReason(const std::string& reason) {
         "reason is required (1 to 2000 characters, in plain language: the person reads it)");
   }
   return absl::OkStatus();
-}
-
-// LedgerIdempotency names a posting the agreements service makes, so that
-// the ledger itself refuses to make it twice.
-ledger::Idempotency LedgerIdempotency(const std::string& request_id, const std::string& content) {
-  return {request_id, Sha256Hex(dp::StrCat(request_id, "|", content))};
 }
 
 std::optional<ApprovalLevel> ParseLevel(std::string_view name) {
@@ -109,7 +102,7 @@ absl::StatusOr<int64_t> FundingAccount(pqxx::work& tx, const std::string& author
   const std::string code = dp::StrCat(authority_id, ":DP-FUNDING");
   if (auto existing = ledger::GetAccountByCode(tx, code); existing.ok()) return existing->id;
   ledger::NewAccount a;
-  a.idem = LedgerIdempotency(dp::StrCat("agreements:funding:", authority_id), code);
+  a.idem = ledger::ServiceIdempotency(dp::StrCat("agreements:funding:", authority_id), code);
   a.code = code;
   a.name = dp::StrCat(authority_id, " direct payment funding");
   a.type = ledger::AccountType::kAsset;
@@ -126,7 +119,7 @@ absl::StatusOr<int64_t> OpenHoldingAccount(pqxx::work& tx, const Header& h,
                                            const std::string& method) {
   ledger::NewAccount a;
   a.code = dp::StrCat("AGR-", h.id, method == "card" ? ":CARD" : ":BANK");
-  a.idem = LedgerIdempotency(dp::StrCat("agreements:holding:", h.id), a.code);
+  a.idem = ledger::ServiceIdempotency(dp::StrCat("agreements:holding:", h.id), a.code);
   a.name = dp::StrCat("Agreement ", h.id, method == "card" ? " prepaid card" : " bank account");
   a.type = ledger::AccountType::kAsset;
   a.currency = kCurrency;
@@ -137,12 +130,6 @@ absl::StatusOr<int64_t> OpenHoldingAccount(pqxx::work& tx, const Header& h,
   auto account = ledger::CreateAccount(tx, a);
   if (!account.ok()) return account.status();
   return account->id;
-}
-
-absl::StatusOr<int64_t> PostOne(pqxx::work& tx, ledger::NewTransaction txn) {
-  auto results = ledger::ApplyWrites(tx, {ledger::WriteOp(std::move(txn))});
-  if (!results[0].ok()) return results[0].status();
-  return results[0]->id;
 }
 
 ledger::NewTransaction Transfer(ledger::Idempotency idem, std::string kind,
@@ -411,7 +398,7 @@ absl::StatusOr<PaymentRunResult> RunPaymentSchedule(pqxx::work& tx,
       }
       const std::string request_id = dp::StrCat("agreements:pay:", id, ":", DayText(p.period_start));
       ops.push_back(Transfer(
-          LedgerIdempotency(request_id, dp::StrCat(p.amount_pence)), "schedule_payment",
+          ledger::ServiceIdempotency(request_id, dp::StrCat(p.amount_pence)), "schedule_payment",
           dp::StrCat("Direct payment for ", DayText(p.period_start), " to ", DayText(p.period_end),
                      p.pro_rated ? " (part period)" : ""),
           actor, settings->funding_account_id, header->holding_account_id, p.amount_pence));
@@ -520,7 +507,7 @@ absl::Status ConfirmRecovery(pqxx::work& tx, int64_t agreement_id, int64_t amoun
   auto settings = SettingsInForce(tx, header->authority_id, termination->end_date);
   if (!settings.ok()) return settings.status();
   const std::string request_id = dp::StrCat("agreements:recover:", agreement_id);
-  auto txn = PostOne(tx, Transfer(LedgerIdempotency(request_id, dp::StrCat(amount_pence)),
+  auto txn = ledger::ApplyOne(tx, Transfer(ledger::ServiceIdempotency(request_id, dp::StrCat(amount_pence)),
                                   "recovery", dp::StrCat("Recovery on termination: ", reason),
                                   actor, header->holding_account_id, settings->funding_account_id,
                                   amount_pence));

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "base/sha256.h"
 #include "base/strings.h"
 #include "db/sql.h"
 #include "ledger/rules.h"
@@ -626,6 +627,18 @@ int ExpireDuePending(pqxx::work& tx, int limit) {
       " resolve_reason = 'expired' WHERE id = ANY($1::bigint[])",
       IntArrayLiteral(pending_ids));
   return static_cast<int>(pending_ids.size());
+}
+
+absl::StatusOr<int64_t> ApplyOne(pqxx::work& tx, WriteOp op) {
+  std::vector<WriteOp> ops;
+  ops.push_back(std::move(op));
+  auto results = ApplyWrites(tx, ops);
+  if (!results[0].ok()) return results[0].status();
+  return results[0]->id;
+}
+
+Idempotency ServiceIdempotency(const std::string& request_id, const std::string& content) {
+  return {request_id, Sha256Hex(dp::StrCat(request_id, "|", content))};
 }
 
 }  // namespace dp::ledger

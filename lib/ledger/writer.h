@@ -42,6 +42,19 @@ std::string_view OperationName(const WriteOp& op);
 std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
                                                      const std::vector<WriteOp>& ops);
 
+// ApplyOne applies a single op inside `tx` and returns the id it produced
+// (see ApplyWrites): for a service posting its own rows and one posting in
+// one commit.
+absl::StatusOr<int64_t> ApplyOne(pqxx::work& tx, WriteOp op);
+
+// ServiceIdempotency names a posting a service makes on its own account
+// (a schedule payment, a pay run): `request_id` is deterministic, so the
+// ledger itself refuses to make the posting twice, and `content` is what
+// must not differ on a retry.
+//
+//   ServiceIdempotency("agreements:pay:12:2026-05-04", "130000")
+Idempotency ServiceIdempotency(const std::string& request_id, const std::string& content);
+
 // CreateAccount creates an account and its balance row, or returns the
 // account a previous request with the same request_id created.
 absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& account);

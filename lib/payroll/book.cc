@@ -3,7 +3,6 @@
 #include <cassert>
 #include <cstdio>
 
-#include "base/sha256.h"
 #include "base/strings.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
@@ -28,16 +27,12 @@ absl::CivilDay DayOf(const pqxx::field& f) {
   return absl::CivilDay(y, m, d);
 }
 
-ledger::Idempotency LedgerIdempotency(const std::string& request_id, const std::string& content) {
-  return {request_id, Sha256Hex(dp::StrCat(request_id, "|", content))};
-}
-
 absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const Employer& e, int64_t employer_id,
                                     std::string_view suffix, ledger::AccountType type,
                                     std::string name) {
   ledger::NewAccount a;
   a.code = dp::StrCat("AGR-", e.agreement_id, ":EMP-", employer_id, ":", suffix);
-  a.idem = LedgerIdempotency(dp::StrCat("payroll:account:", a.code), a.code);
+  a.idem = ledger::ServiceIdempotency(dp::StrCat("payroll:account:", a.code), a.code);
   a.name = dp::StrCat(e.name, ": ", name);
   a.type = type;
   a.currency = kCurrency;
@@ -67,12 +62,6 @@ int AgeOn(const std::string& date_of_birth, absl::CivilDay day) {
   int age = static_cast<int>(day.year()) - y;
   if (day.month() < m || (day.month() == m && day.day() < d)) --age;
   return age;
-}
-
-absl::StatusOr<int64_t> PostOne(pqxx::work& tx, ledger::WriteOp op) {
-  auto results = ledger::ApplyWrites(tx, {std::move(op)});
-  if (!results[0].ok()) return results[0].status();
-  return results[0]->id;
 }
 
 // YearToDate sums an employee's posted payslips of a tax year before `period`.
@@ -292,11 +281,11 @@ absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
     if (req.reason.empty()) return absl::InvalidArgumentError("reason is required for a correction");
     replaces = posted[0][0].as<int64_t>();
     ledger::ReverseTransaction reverse;
-    reverse.idem = LedgerIdempotency(dp::StrCat("payroll:reverse:", replaces), "reverse");
+    reverse.idem = ledger::ServiceIdempotency(dp::StrCat("payroll:reverse:", replaces), "reverse");
     reverse.transaction_id = posted[0][1].as<int64_t>();
     reverse.reason = dp::StrCat("Payroll correction: ", req.reason);
     reverse.created_by = actor;
-    auto reversal = PostOne(tx, reverse);
+    auto reversal = ledger::ApplyOne(tx, reverse);
     if (!reversal.ok()) return reversal.status();
     tx.exec_params("UPDATE payroll.pay_runs SET status = 'replaced', reversal_transaction_id = $2"
                    " WHERE id = $1", replaces, *reversal);
@@ -365,7 +354,7 @@ absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
   const int runs_before = tx.exec_params1(
       "SELECT count(*) FROM payroll.pay_runs WHERE employer_id = $1 AND tax_year = $2"
       " AND period = $3", employer->id, (*year)->name, period)[0].as<int>();
-  txn.idem = LedgerIdempotency(
+  txn.idem = ledger::ServiceIdempotency(
       dp::StrCat("payroll:run:", employer->id, ":", (*year)->name, ":", period, ":", runs_before),
       dp::StrCat(cost, "/", net, "/", hmrc, "/", pension));
   txn.kind = "pay_run";
@@ -376,7 +365,7 @@ absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
   Leg(txn.postings, employer->wages_account_id, ledger::Side::kCredit, net);
   Leg(txn.postings, employer->hmrc_account_id, ledger::Side::kCredit, hmrc);
   Leg(txn.postings, employer->pension_account_id, ledger::Side::kCredit, pension);
-  auto posting = PostOne(tx, txn);
+  auto posting = ledger::ApplyOne(tx, txn);
   if (!posting.ok()) return posting.status();
 
   const int64_t run_id =
@@ -490,14 +479,14 @@ absl::StatusOr<int64_t> PayLiability(pqxx::work& tx, int64_t employer_id, Liabil
         "agreement ", employer->agreement_id, " has no account to pay from; activate it first"));
   }
   ledger::NewTransaction txn;
-  txn.idem = LedgerIdempotency(dp::StrCat("payroll:pay:", request_id),
+  txn.idem = ledger::ServiceIdempotency(dp::StrCat("payroll:pay:", request_id),
                                dp::StrCat(account, "/", amount_pence));
   txn.kind = "payroll_payment";
   txn.description = dp::StrCat(employer->name, ": payment ", reference);
   txn.created_by = actor;
   Leg(txn.postings, account, ledger::Side::kDebit, amount_pence);
   Leg(txn.postings, holding[0][0].as<int64_t>(), ledger::Side::kCredit, amount_pence);
-  return PostOne(tx, txn);
+  return ledger::ApplyOne(tx, txn);
 }
 
 }  // namespace dp::payroll
