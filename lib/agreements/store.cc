@@ -89,12 +89,7 @@ constexpr const char* kPaymentColumns =
 
 }  // namespace
 
-std::string DayText(absl::CivilDay day) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(day.year()), day.month(),
-                day.day());
-  return text;
-}
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
 absl::StatusOr<absl::CivilDay> ParseDay(std::string_view text) {
   int y = 0, m = 0, d = 0;

@@ -1,7 +1,6 @@
 #include "payroll/book.h"
 
 #include <cassert>
-#include <cstdio>
 
 #include "base/strings.h"
 #include "ledger/store.h"
@@ -15,16 +14,13 @@ namespace {
 constexpr const char* kCurrency = "GBP";
 constexpr int kMaxEmployeesPerEmployer = 1000;  // bounds one run
 
-std::string DayText(absl::CivilDay d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), d.month(), d.day());
-  return buf;
-}
-
+// DayOf reads a `date` column (PostgreSQL prints it as YYYY-MM-DD).
 absl::CivilDay DayOf(const pqxx::field& f) {
-  int y = 0, m = 0, d = 0;
-  std::sscanf(f.c_str(), "%d-%d-%d", &y, &m, &d);
-  return absl::CivilDay(y, m, d);
+  absl::CivilDay day;
+  const bool parsed = absl::ParseCivilTime(f.c_str(), &day);
+  assert(parsed);
+  (void)parsed;
+  return day;
 }
 
 absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const Employer& e, int64_t employer_id,
@@ -57,10 +53,10 @@ void Leg(std::vector<ledger::PostingSpec>& legs, int64_t account_id, ledger::Sid
 }
 
 int AgeOn(const std::string& date_of_birth, absl::CivilDay day) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(date_of_birth.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return 30;
-  int age = static_cast<int>(day.year()) - y;
-  if (day.month() < m || (day.month() == m && day.day() < d)) --age;
+  absl::CivilDay born;
+  if (!absl::ParseCivilTime(date_of_birth, &born)) return 30;
+  int age = static_cast<int>(day.year() - born.year());
+  if (day.month() < born.month() || (day.month() == born.month() && day.day() < born.day())) --age;
   return age;
 }
 
@@ -194,7 +190,7 @@ absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& e) {
           " sleepover_rate_pence, holiday_rate_pence, holiday_method, pension_member,"
           " previous_pay_pence, previous_tax_pence) VALUES ($1, $2, $3::date, $4, $5, $6, $7,"
           " $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-          e.employer_id, e.person_id, DayText(e.start_date), e.tax_code, e.week1_month1,
+          e.employer_id, e.person_id, absl::FormatCivilTime(e.start_date), e.tax_code, e.week1_month1,
           e.ni_category, e.rates.standard_pence, e.rates.night_pence, e.rates.sleepover_pence,
           e.rates.holiday_pence, e.holiday_accrual ? "accrual_12_07" : "weeks_5_6",
           e.pension_member, e.previous_pay_pence, e.previous_tax_pence)[0]
@@ -241,22 +237,22 @@ absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
   for (const TimesheetEntry& e : t.entries) {
     if (e.date < employee->start_date || (employee->leave_date && e.date > *employee->leave_date)) {
       return absl::InvalidArgumentError(dp::StrCat(
-          "entries: ", DayText(e.date), " is outside employee ", employee_id, "'s employment"));
+          "entries: ", absl::FormatCivilTime(e.date), " is outside employee ", employee_id, "'s employment"));
     }
   }
   tx.exec_params("UPDATE payroll.timesheets SET superseded = true WHERE employee_id = $1"
                  " AND period_start = $2::date AND NOT superseded",
-                 employee_id, DayText(t.period_start));
+                 employee_id, absl::FormatCivilTime(t.period_start));
   const int64_t id =
       tx.exec_params1("INSERT INTO payroll.timesheets (employee_id, period_start, period_end,"
                       " submitted_by) VALUES ($1, $2::date, $3::date, $4) RETURNING id",
-                      employee_id, DayText(t.period_start), DayText(t.period_end), actor)[0]
+                      employee_id, absl::FormatCivilTime(t.period_start), absl::FormatCivilTime(t.period_end), actor)[0]
           .as<int64_t>();
   for (size_t i = 0; i < t.entries.size(); ++i) {
     const TimesheetEntry& e = t.entries[i];
     tx.exec_params("INSERT INTO payroll.timesheet_entries (timesheet_id, line, work_date,"
                    " rate_type, hours_centi) VALUES ($1, $2, $3::date, $4, $5)",
-                   id, static_cast<int>(i), DayText(e.date), std::string(RateTypeName(e.type)),
+                   id, static_cast<int>(i), absl::FormatCivilTime(e.date), std::string(RateTypeName(e.type)),
                    e.hours_centi);
   }
   return id;
@@ -268,7 +264,7 @@ absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
   auto employer = GetEmployer(tx, req.employer_id);
   if (!employer.ok()) return employer.status();
   tx.exec_params("SELECT 1 FROM payroll.employers WHERE id = $1 FOR UPDATE", employer->id);
-  auto year = years.ForDate(DayText(req.payment_date));
+  auto year = years.ForDate(absl::FormatCivilTime(req.payment_date));
   if (!year.ok()) return year.status();
   const int period = PeriodNumber(**year, employer->frequency, req.payment_date);
   const pqxx::result posted = tx.exec_params(
@@ -297,11 +293,11 @@ absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
       "SELECT t.id, t.employee_id FROM payroll.timesheets t JOIN payroll.employees e"
       " ON e.id = t.employee_id WHERE e.employer_id = $1 AND t.period_start = $2::date"
       " AND NOT t.superseded ORDER BY t.employee_id LIMIT $3",
-      employer->id, DayText(req.period_start), kMaxEmployeesPerEmployer);
+      employer->id, absl::FormatCivilTime(req.period_start), kMaxEmployeesPerEmployer);
   if (sheets.empty()) {
     return absl::FailedPreconditionError(dp::StrCat(
         "no timesheets for employer ", employer->id, " for the period starting ",
-        DayText(req.period_start), "; submit them first"));
+        absl::FormatCivilTime(req.period_start), "; submit them first"));
   }
   int64_t allowance_left = 0;
   if (employer->claims_employment_allowance) {
@@ -374,8 +370,8 @@ absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
             " period_end, payment_date, status, transaction_id, replaces_run_id, reason,"
             " created_by) VALUES ($1, $2, $3, $4::date, $5::date, $6::date, 'posted', $7,"
             " nullif($8, 0), $9, $10) RETURNING id",
-            employer->id, (*year)->name, period, DayText(req.period_start),
-            DayText(req.period_end), DayText(req.payment_date), *posting, replaces,
+            employer->id, (*year)->name, period, absl::FormatCivilTime(req.period_start),
+            absl::FormatCivilTime(req.period_end), absl::FormatCivilTime(req.payment_date), *posting, replaces,
             req.reason.empty() ? std::string("scheduled run") : req.reason, actor)[0]
           .as<int64_t>();
   for (const auto& [employee_id, s] : slips) {

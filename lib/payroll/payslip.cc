@@ -1,6 +1,6 @@
 #include "payroll/payslip.h"
 
-#include <cstdio>
+#include <cassert>
 #include <map>
 
 #include "base/strings.h"
@@ -11,16 +11,12 @@
 namespace dp::payroll {
 namespace {
 
-std::string DayText(absl::CivilDay d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), d.month(), d.day());
-  return buf;
-}
-
 absl::CivilDay YearStart(const TaxYear& year) {
-  int y = 0, m = 0, d = 0;
-  std::sscanf(year.starts.c_str(), "%d-%d-%d", &y, &m, &d);
-  return absl::CivilDay(y, m, d);
+  absl::CivilDay start;
+  const bool parsed = absl::ParseCivilTime(year.starts, &start);
+  assert(parsed);  // checked when the tax year was loaded
+  (void)parsed;
+  return start;
 }
 
 }  // namespace
@@ -62,11 +58,11 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
   std::map<absl::CivilDay, int64_t> hours_by_day;
   for (size_t i = 0; i < t.entries.size(); ++i) {
     const TimesheetEntry& e = t.entries[i];
-    const std::string where = dp::StrCat("entries[", i, "] (", DayText(e.date), ")");
+    const std::string where = dp::StrCat("entries[", i, "] (", absl::FormatCivilTime(e.date), ")");
     if (e.date < t.period_start || e.date > t.period_end) {
       return absl::InvalidArgumentError(dp::StrCat(where, " is outside the pay period ",
-                                                   DayText(t.period_start), " to ",
-                                                   DayText(t.period_end)));
+                                                   absl::FormatCivilTime(t.period_start), " to ",
+                                                   absl::FormatCivilTime(t.period_end)));
     }
     if (e.hours_centi <= 0) {
       return absl::InvalidArgumentError(dp::StrCat(where, ": hours must be positive"));
@@ -74,7 +70,7 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
     hours_by_day[e.date] += e.hours_centi;
     if (hours_by_day[e.date] > 2400) {
       return absl::InvalidArgumentError(dp::StrCat(
-          "entries for ", DayText(e.date), " add up to ", FormatPence(hours_by_day[e.date]),
+          "entries for ", absl::FormatCivilTime(e.date), " add up to ", FormatPence(hours_by_day[e.date]),
           " hours; a day has at most 24"));
     }
     const int64_t rate = rates.For(e.type);
@@ -83,7 +79,7 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
           where, ": the employee has no ", RateTypeName(e.type), " rate; set one first"));
     }
     if (e.type == RateType::kSleepover) continue;
-    auto year = years.ForDate(DayText(e.date));
+    auto year = years.ForDate(absl::FormatCivilTime(e.date));
     if (!year.ok()) return year.status();
     int64_t floor = (*year)->national_living_wage_pence_per_hour;
     std::string floor_name = "National Living Wage";
@@ -95,7 +91,7 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
       return absl::InvalidArgumentError(dp::StrCat(
           where, ": the ", RateTypeName(e.type), " rate of £", FormatPence(rate),
           " an hour is below the ", floor_name, " of £", FormatPence(floor), " in force on ",
-          DayText(e.date), "; raise the employee's rate"));
+          absl::FormatCivilTime(e.date), "; raise the employee's rate"));
     }
   }
   return absl::OkStatus();

@@ -1,6 +1,5 @@
 #include "agreements_commands.h"
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -49,16 +48,11 @@ struct UsageError {
   std::string message;
 };
 
-v1::Date ParseDate(const std::string& text, const std::string& flag) {
+v1::Date DateFlag(const std::string& text, const std::string& flag) {
   v1::Date d;
-  int y = 0, m = 0, day = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3) {
+  if (!ParseDate(text, &d)) {
     throw UsageError{flag + " must be a date such as 2026-04-06, not \"" + text + "\""};
   }
-  d.set_year(y);
-  d.set_month(m);
-  d.set_day(day);
   return d;
 }
 
@@ -72,13 +66,6 @@ v1::Money ParseMoney(const std::string& text, const std::string& flag) {
 }
 
 std::string Gbp(const v1::Money& m) { return Pounds(m.amount_pence(), "GBP"); }
-
-std::string DateText(const v1::Date& d) {
-  if (d.year() == 0) return "-";
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year(), d.month(), d.day());
-  return buf;
-}
 
 std::string Lower(std::string name, const std::string& prefix) {
   name = name.substr(prefix.size());
@@ -169,9 +156,9 @@ v1::Terms TermsFromFlags() {
   *t.mutable_gross_budget() = ParseMoney(f.gross, "--gross");
   *t.mutable_assessed_contribution() = ParseMoney(f.contribution, "--contribution");
   t.set_pay_gross(f.pay_gross);
-  *t.mutable_start_date() = ParseDate(f.start, "--start");
-  if (!f.review.empty()) *t.mutable_review_date() = ParseDate(f.review, "--review");
-  if (!f.end.empty()) *t.mutable_end_date() = ParseDate(f.end, "--end");
+  *t.mutable_start_date() = DateFlag(f.start, "--start");
+  if (!f.review.empty()) *t.mutable_review_date() = DateFlag(f.review, "--review");
+  if (!f.end.empty()) *t.mutable_end_date() = DateFlag(f.end, "--end");
   if (f.frequency == "four-weekly") t.set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
   if (f.frequency == "monthly") t.set_payment_frequency(v1::PAYMENT_FREQUENCY_MONTHLY);
   t.set_payment_method(f.method == "card" ? v1::PAYMENT_METHOD_CARD : v1::PAYMENT_METHOD_BANK);
@@ -241,13 +228,13 @@ void AddSettingsCommands(CLI::App* agreements) {
       req.set_request_id(RequestId());
       auto* s = req.mutable_settings();
       s->set_authority_id(f.authority);
-      *s->mutable_effective_from() = ParseDate(f.from, "--from");
+      *s->mutable_effective_from() = DateFlag(f.from, "--from");
       *s->mutable_worker_limit() = ParseMoney(f.worker_limit, "--worker-limit");
       *s->mutable_manager_limit() = ParseMoney(f.manager_limit, "--manager-limit");
       s->set_panel_max_wait_days(f.panel_days);
       s->set_payment_frequency(f.frequency == "monthly" ? v1::PAYMENT_FREQUENCY_MONTHLY
                                                         : v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
-      *s->mutable_cycle_anchor() = ParseDate(f.cycle_anchor, "--cycle-anchor");
+      *s->mutable_cycle_anchor() = DateFlag(f.cycle_anchor, "--cycle-anchor");
       s->set_contingency_weeks(f.contingency_weeks);
       s->set_surplus_threshold_weeks(f.surplus_weeks);
       for (const auto& b : f.blocked) s->add_blocked_card_categories(b);
@@ -264,7 +251,7 @@ void AddSettingsCommands(CLI::App* agreements) {
     Run("reading the settings", [] {
       v1::GetAuthoritySettingsRequest req;
       req.set_authority_id(f.authority);
-      if (!f.as_of.empty()) *req.mutable_as_of() = ParseDate(f.as_of, "--as-of");
+      if (!f.as_of.empty()) *req.mutable_as_of() = DateFlag(f.as_of, "--as-of");
       v1::AuthoritySettings s;
       auto st = Stub()->GetAuthoritySettings(Context().get(), req, &s);
       if (st.ok()) PrintSettings(s);
@@ -353,7 +340,7 @@ void AddAgreementCommands(CLI::App* agreements) {
       v1::AmendAgreementRequest req;
       req.set_request_id(RequestId());
       req.set_agreement_id(f.id);
-      *req.mutable_effective_from() = ParseDate(f.from, "--from");
+      *req.mutable_effective_from() = DateFlag(f.from, "--from");
       req.set_reason(f.reason);
       *req.mutable_terms() = TermsFromFlags();
       v1::Agreement a;
@@ -370,7 +357,7 @@ void AddAgreementCommands(CLI::App* agreements) {
     Run("reading the agreement", [] {
       v1::GetAgreementRequest req;
       req.set_agreement_id(f.id);
-      if (!f.as_of.empty()) *req.mutable_as_of() = ParseDate(f.as_of, "--as-of");
+      if (!f.as_of.empty()) *req.mutable_as_of() = DateFlag(f.as_of, "--as-of");
       v1::Agreement a;
       auto st = Stub()->GetAgreement(Context().get(), req, &a);
       if (st.ok()) PrintAgreement(a);
@@ -462,7 +449,7 @@ void AddDecisionCommands(CLI::App* agreements) {
       v1::TerminateRequest req;
       req.set_request_id(RequestId());
       req.set_agreement_id(f.id);
-      *req.mutable_end_date() = ParseDate(f.end, "--end");
+      *req.mutable_end_date() = DateFlag(f.end, "--end");
       req.set_reason(f.reason);
       *req.mutable_notice_pay_owed() = ParseMoney(f.notice_pay, "--notice-pay");
       *req.mutable_holiday_pay_owed() = ParseMoney(f.holiday_pay, "--holiday-pay");
@@ -504,7 +491,7 @@ void AddScheduleCommands(CLI::App* agreements) {
       v1::RunPaymentScheduleRequest req;
       req.set_request_id(RequestId());
       req.set_authority_id(f.authority);
-      *req.mutable_run_date() = ParseDate(f.run_date, "--date");
+      *req.mutable_run_date() = DateFlag(f.run_date, "--date");
       v1::PaymentRun run;
       auto st = Stub()->RunPaymentSchedule(Context().get(), req, &run);
       if (!st.ok()) return st;

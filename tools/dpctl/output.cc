@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 
@@ -89,6 +90,34 @@ std::string Rfc3339(int64_t seconds) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+bool ParseDate(const std::string& text, dp::v1::Date* out) {
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+  out->set_year(y);
+  out->set_month(m);
+  out->set_day(d);
+  return true;
+}
+
+std::string DateText(const dp::v1::Date& d) {
+  if (d.year() == 0) return "-";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year(), d.month(), d.day());
+  return buf;
+}
+
+dp::v1::Date TodayUtc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm today{};
+  gmtime_r(&now, &today);
+  dp::v1::Date d;
+  d.set_year(today.tm_year + 1900);
+  d.set_month(today.tm_mon + 1);
+  d.set_day(today.tm_mday);
+  return d;
 }
 
 }  // namespace dpctl

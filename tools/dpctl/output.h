@@ -7,6 +7,8 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/support/status.h>
 
+#include "dp/v1/common.pb.h"
+
 namespace dpctl {
 
 enum class Format { kTable, kJson };
@@ -39,6 +41,14 @@ int ReportError(const std::string& what, const grpc::Status& status);
 
 // Pounds renders pence with a currency: 123456, "GBP" -> "1234.56 GBP".
 std::string Pounds(int64_t pence, const std::string& currency);
+
+// ParseDate reads a YYYY-MM-DD flag into a Date; false if it is not one
+// (the service checks that the date exists).
+bool ParseDate(const std::string& text, dp::v1::Date* out);
+// DateText renders a Date as YYYY-MM-DD, or "-" when unset.
+std::string DateText(const dp::v1::Date& date);
+// TodayUtc is today's date in UTC.
+dp::v1::Date TodayUtc();
 
 // Rfc3339 renders seconds since the epoch as UTC: "2026-11-23T20:01:51Z".
 std::string Rfc3339(int64_t seconds);

@@ -1,7 +1,6 @@
 #include "payroll_commands.h"
 
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 
 #include "channel.h"
@@ -27,16 +26,6 @@ struct RunFlags {
 } r;
 
 std::function<Output()> out;
-
-bool ToDate(const std::string& text, v1::Date* out) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
-  out->set_year(y);
-  out->set_month(m);
-  out->set_day(d);
-  return true;
-}
 
 v1::PayFrequency FrequencyFlag(const std::string& name) {
   if (name == "weekly") return v1::PAY_FREQUENCY_WEEKLY;
@@ -127,7 +116,7 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_employer_id(r.employer);
     req.set_name(r.name);
     req.set_ni_number(r.ni);
-    if (!ToDate(r.dob, req.mutable_date_of_birth()) || !ToDate(r.start, req.mutable_start_date())) {
+    if (!ParseDate(r.dob, req.mutable_date_of_birth()) || !ParseDate(r.start, req.mutable_start_date())) {
       std::cerr << "dpctl: --dob and --start must be dates such as 2026-04-06\n";
       exit_code = 2;
       return;
@@ -164,11 +153,11 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     v1::SubmitTimesheetRequest req;
     req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
     req.set_employee_id(r.employee);
-    bool ok = ToDate(r.from, req.mutable_period_start()) && ToDate(r.to, req.mutable_period_end());
+    bool ok = ParseDate(r.from, req.mutable_period_start()) && ParseDate(r.to, req.mutable_period_end());
     for (const std::string& entry : r.entries) {
       const auto a = entry.find(':'), b = entry.rfind(':');
       auto* e = req.add_entries();
-      ok = ok && a != std::string::npos && b != a && ToDate(entry.substr(0, a), e->mutable_date());
+      ok = ok && a != std::string::npos && b != a && ParseDate(entry.substr(0, a), e->mutable_date());
       if (!ok) break;
       e->set_rate_type(entry.substr(a + 1, b - a - 1));
       auto hours = dp::ParsePence(entry.substr(b + 1));  // hours with two decimals
@@ -200,8 +189,8 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     v1::RunPayrollRequest req;
     req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
     req.set_employer_id(r.employer);
-    if (!ToDate(r.from, req.mutable_period_start()) || !ToDate(r.to, req.mutable_period_end()) ||
-        !ToDate(r.pay_date, req.mutable_payment_date())) {
+    if (!ParseDate(r.from, req.mutable_period_start()) || !ParseDate(r.to, req.mutable_period_end()) ||
+        !ParseDate(r.pay_date, req.mutable_payment_date())) {
       std::cerr << "dpctl: --from, --to and --pay-date must be dates such as 2026-05-29\n";
       exit_code = 2;
       return;
@@ -286,12 +275,7 @@ void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> m
     if (!tax_year.empty()) {
       req.set_tax_year(tax_year);
     } else {
-      const std::time_t now = std::time(nullptr);
-      std::tm today{};
-      gmtime_r(&now, &today);
-      req.mutable_payment_date()->set_year(today.tm_year + 1900);
-      req.mutable_payment_date()->set_month(today.tm_mon + 1);
-      req.mutable_payment_date()->set_day(today.tm_mday);
+      *req.mutable_payment_date() = TodayUtc();
     }
     const dp::v1::PayFrequency frequencies[] = {
         dp::v1::PAY_FREQUENCY_WEEKLY, dp::v1::PAY_FREQUENCY_FORTNIGHTLY,
