@@ -78,8 +78,7 @@ grpc::Status AgreementServiceImpl::Write(const google::protobuf::Message& reques
 grpc::Status AgreementServiceImpl::AgreementWrite(
     grpc::ServerContext* ctx, const google::protobuf::Message& request,
     const std::string& request_id, const std::string& operation, int64_t agreement_id,
-    const std::function<absl::Status(pqxx::work&, const agreements::Actor&)>& change,
-    v1::Agreement* out) {
+    const ChangeFn& change, const FillFn& fill) {
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Write(
@@ -90,33 +89,11 @@ grpc::Status AgreementServiceImpl::AgreementWrite(
         if (!caller->CanWrite(header->authority_id)) {
           return Refused(*caller, dp::StrCat("change agreement ", agreement_id));
         }
-        if (auto s = change(tx, ActorOf(*caller)); !s.ok()) return s;
-        if (auto s = FillAgreement(tx, agreement_id, out); !s.ok()) return s;
+        if (auto s = change(tx, *header, ActorOf(*caller)); !s.ok()) return s;
+        if (auto s = fill(tx); !s.ok()) return s;
         return std::to_string(agreement_id);
       },
-      [&](pqxx::work& tx, const std::string& key) {
-        return FillAgreement(tx, std::stoll(key), out);
-      });
-}
-
-grpc::Status AgreementServiceImpl::FinalPositionWrite(
-    grpc::ServerContext* ctx, const google::protobuf::Message& request,
-    const std::string& request_id, const std::string& operation, int64_t agreement_id,
-    const std::function<absl::Status(pqxx::work&, const agreements::Actor&)>& change,
-    v1::FinalPosition* out) {
-  v1::Agreement unused;
-  grpc::Status status = AgreementWrite(
-      ctx, request, request_id, operation, agreement_id,
-      [&](pqxx::work& tx, const agreements::Actor& actor) {
-        if (auto s = change(tx, actor); !s.ok()) return s;
-        return FillPosition(tx, agreement_id, out);
-      },
-      &unused);
-  if (!status.ok() || out->agreement_id() != 0) return status;
-  // A retry: read the position as it stands.
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    return FillPosition(tx, agreement_id, out);
-  }));
+      [&](pqxx::work& tx, const std::string&) { return fill(tx); });
 }
 
 grpc::Status AgreementServiceImpl::ReadAgreement(
@@ -285,10 +262,9 @@ grpc::Status AgreementServiceImpl::AmendAgreement(grpc::ServerContext* ctx,
   if (!from.ok()) return ToGrpcStatus(from.status());
   return AgreementWrite(
       ctx, *req, req->request_id(), "AmendAgreement", req->agreement_id(),
-      [&](pqxx::work& tx, const agreements::Actor& actor) -> absl::Status {
-        auto header = agreements::GetHeader(tx, req->agreement_id());
-        if (!header.ok()) return header.status();
-        auto settings = agreements::SettingsInForce(tx, header->authority_id, *from);
+      [&](pqxx::work& tx, const agreements::Header& header,
+          const agreements::Actor& actor) -> absl::Status {
+        auto settings = agreements::SettingsInForce(tx, header.authority_id, *from);
         if (!settings.ok()) return settings.status();
         auto version = VersionFromProto(req->terms(), *settings);
         if (!version.ok()) return version.status();
@@ -296,7 +272,7 @@ grpc::Status AgreementServiceImpl::AmendAgreement(grpc::ServerContext* ctx,
         version->reason = req->reason();
         return agreements::Amend(tx, req->agreement_id(), *version, actor);
       },
-      out);
+      [&](pqxx::transaction_base& tx) { return FillAgreement(tx, req->agreement_id(), out); });
 }
 
 grpc::Status AgreementServiceImpl::GetAgreement(grpc::ServerContext* ctx,
@@ -358,11 +334,11 @@ grpc::Status AgreementServiceImpl::Decide(grpc::ServerContext* ctx, const v1::De
   if (!action.ok()) return ToGrpcStatus(action.status());
   return AgreementWrite(
       ctx, *req, req->request_id(), "Decide", req->agreement_id(),
-      [&](pqxx::work& tx, const agreements::Actor& actor) {
+      [&](pqxx::work& tx, const agreements::Header&, const agreements::Actor& actor) {
         return agreements::Decide(tx, req->agreement_id(), *action, req->reason(), actor,
                                   absl::ToUnixMicros(absl::Now()), service::TodayInLondon());
       },
-      out);
+      [&](pqxx::transaction_base& tx) { return FillAgreement(tx, req->agreement_id(), out); });
 }
 
 grpc::Status AgreementServiceImpl::Terminate(grpc::ServerContext* ctx,
@@ -374,14 +350,14 @@ grpc::Status AgreementServiceImpl::Terminate(grpc::ServerContext* ctx,
   if (!notice.ok()) return ToGrpcStatus(notice.status());
   auto holiday = service::PenceFromProto(req->holiday_pay_owed(), "holiday_pay_owed");
   if (!holiday.ok()) return ToGrpcStatus(holiday.status());
-  return FinalPositionWrite(
+  return AgreementWrite(
       ctx, *req, req->request_id(), "Terminate", req->agreement_id(),
-      [&](pqxx::work& tx, const agreements::Actor& actor) {
+      [&](pqxx::work& tx, const agreements::Header&, const agreements::Actor& actor) {
         return agreements::Terminate(tx, req->agreement_id(), *end, *notice, *holiday,
                                      req->reason(), actor)
             .status();
       },
-      out);
+      [&](pqxx::transaction_base& tx) { return FillPosition(tx, req->agreement_id(), out); });
 }
 
 grpc::Status AgreementServiceImpl::ConfirmRecovery(grpc::ServerContext* ctx,
@@ -389,13 +365,13 @@ grpc::Status AgreementServiceImpl::ConfirmRecovery(grpc::ServerContext* ctx,
                                                    v1::FinalPosition* out) {
   auto amount = service::PenceFromProto(req->amount(), "amount");
   if (!amount.ok()) return ToGrpcStatus(amount.status());
-  return FinalPositionWrite(
+  return AgreementWrite(
       ctx, *req, req->request_id(), "ConfirmRecovery", req->agreement_id(),
-      [&](pqxx::work& tx, const agreements::Actor& actor) {
+      [&](pqxx::work& tx, const agreements::Header&, const agreements::Actor& actor) {
         return agreements::ConfirmRecovery(tx, req->agreement_id(), *amount, req->reason(),
                                            actor);
       },
-      out);
+      [&](pqxx::transaction_base& tx) { return FillPosition(tx, req->agreement_id(), out); });
 }
 
 grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,

@@ -57,20 +57,14 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
                      const std::string& operation, const service::WriteFn& write,
                      const service::ReloadFn& reload);
   // AgreementWrite is a write to one existing agreement: the caller must be
-  // able to write for its authority; `out` is filled from the agreement
-  // after the write and on a retry.
+  // able to write for its authority. `change` writes; `fill` fills the
+  // answer, after the write and on a retry alike.
+  using ChangeFn = std::function<absl::Status(pqxx::work&, const agreements::Header&,
+                                              const agreements::Actor&)>;
+  using FillFn = std::function<absl::Status(pqxx::transaction_base&)>;
   grpc::Status AgreementWrite(grpc::ServerContext* ctx, const google::protobuf::Message& request,
                               const std::string& request_id, const std::string& operation,
-                              int64_t agreement_id,
-                              const std::function<absl::Status(pqxx::work&,
-                                                               const agreements::Actor&)>& change,
-                              v1::Agreement* out);
-  // FinalPositionWrite is AgreementWrite for Terminate and ConfirmRecovery.
-  grpc::Status FinalPositionWrite(
-      grpc::ServerContext* ctx, const google::protobuf::Message& request,
-      const std::string& request_id, const std::string& operation, int64_t agreement_id,
-      const std::function<absl::Status(pqxx::work&, const agreements::Actor&)>& change,
-      v1::FinalPosition* out);
+                              int64_t agreement_id, const ChangeFn& change, const FillFn& fill);
   // ReadAgreement runs `read` if the caller may see the agreement.
   grpc::Status ReadAgreement(
       grpc::ServerContext* ctx, int64_t agreement_id,
