@@ -66,16 +66,6 @@ absl::Status CheckManager(pqxx::transaction_base& tx, const Manager& m,
   return CheckPerson(tx, m.person_id, authority_id, "manager.person_id");
 }
 
-absl::Status CheckAuthority(pqxx::transaction_base& tx, const std::string& authority_id) {
-  const pqxx::result r = tx.exec_params(
-      "SELECT kind FROM iam.organisations WHERE id = $1", authority_id);
-  if (r.empty() || r[0][0].as<std::string>() != "authority") {
-    return absl::NotFoundError(dp::StrCat("authority_id: \"", authority_id,
-                                          "\" is not a registered authority"));
-  }
-  return absl::OkStatus();
-}
-
 std::string TermsSummary(const Terms& t) {
   std::string s = dp::StrCat("Budget ", Pounds(t.gross_budget_per_period_pence), " per ",
                              t.frequency == Frequency::kMonthly ? "month" : "4 weeks");
@@ -179,6 +169,16 @@ absl::Status CheckAmendment(const Header& h, const VersionRecord& latest,
 }
 
 }  // namespace
+
+absl::Status CheckAuthority(pqxx::transaction_base& tx, const std::string& authority_id) {
+  const pqxx::result r = tx.exec_params(
+      "SELECT kind FROM iam.organisations WHERE id = $1", authority_id);
+  if (r.empty() || r[0][0].as<std::string>() != "authority") {
+    return absl::NotFoundError(dp::StrCat("authority_id: \"", authority_id,
+                                          "\" is not a registered authority"));
+  }
+  return absl::OkStatus();
+}
 
 const VersionRecord& VersionInForce(const std::vector<VersionRecord>& versions,
                                     absl::CivilDay day) {

@@ -26,6 +26,10 @@ struct Actor {
   std::string approver_level = "none";
 };
 
+// CheckAuthority: NOT_FOUND naming authority_id unless it is a registered
+// authority.
+absl::Status CheckAuthority(pqxx::transaction_base& tx, const std::string& authority_id);
+
 // SetSettings records an authority's settings from `settings.effective_from`
 // and creates its funding account in the ledger the first time.
 absl::StatusOr<Settings> SetSettings(pqxx::work& tx, Settings settings, const Actor& actor);

@@ -85,6 +85,11 @@ absl::Status ValidatePerson(const Person& p) {
   return absl::OkStatus();
 }
 
+std::string MaskNiNumber(const std::string& ni) {
+  if (ni.size() != 9) return "";
+  return dp::StrCat(ni.substr(0, 2), " •••• ", ni.substr(6, 2), " ", ni.substr(8));
+}
+
 absl::StatusOr<int64_t> CreatePerson(pqxx::work& tx, const crypto::FieldCipher& cipher,
                                      Person p) {
   if (auto s = ValidatePerson(p); !s.ok()) return s;

@@ -29,6 +29,11 @@ struct Person {
 //   NormaliseNiNumber("ab 12 34 56 c") -> "AB123456C"
 absl::StatusOr<std::string> NormaliseNiNumber(std::string_view text);
 
+// MaskNiNumber shows enough of a normalised NI number to recognise it, for
+// any screen or answer that is not the payroll's own submission to HMRC:
+//   MaskNiNumber("AB123456C") -> "AB •••• 56 C"; "" for anything else.
+std::string MaskNiNumber(const std::string& ni_number);
+
 // ValidatePerson checks every field, naming the bad one.
 absl::Status ValidatePerson(const Person& person);
 

@@ -44,17 +44,11 @@ absl::Status FillPosition(pqxx::transaction_base& tx, int64_t id, v1::FinalPosit
   return absl::OkStatus();
 }
 
-// MaskNi shows enough of an NI number to recognise it: "AB •••• 56 C".
-std::string MaskNi(const std::string& ni) {
-  if (ni.size() != 9) return "";
-  return dp::StrCat(ni.substr(0, 2), " •••• ", ni.substr(6, 2), " ", ni.substr(8));
-}
-
 void FillPerson(const people::Person& p, v1::PersonSummary* out) {
   out->set_person_id(p.id);
   out->set_authority_id(p.authority_id);
   out->set_display_name(p.display_name);
-  out->set_ni_number_masked(MaskNi(p.ni_number));
+  out->set_ni_number_masked(people::MaskNiNumber(p.ni_number));
   out->set_has_date_of_birth(!p.date_of_birth.empty());
 }
 
@@ -181,13 +175,7 @@ grpc::Status AgreementServiceImpl::CreatePerson(grpc::ServerContext* ctx,
   return Write(
       *req, req->request_id(), "CreatePerson",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        const pqxx::result org = tx.exec_params(
-            "SELECT 1 FROM iam.organisations WHERE id = $1 AND kind = 'authority'",
-            person.authority_id);
-        if (org.empty()) {
-          return absl::NotFoundError(dp::StrCat("authority_id: \"", person.authority_id,
-                                                "\" is not a registered authority"));
-        }
+        if (auto s = agreements::CheckAuthority(tx, person.authority_id); !s.ok()) return s;
         auto id = people::CreatePerson(tx, cipher, person);
         if (!id.ok()) return id.status();
         const std::string key = std::to_string(*id);
@@ -232,13 +220,7 @@ grpc::Status AgreementServiceImpl::CreateAgreement(grpc::ServerContext* ctx,
   return Write(
       *req, req->request_id(), "CreateAgreement",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        const pqxx::result org = tx.exec_params(
-            "SELECT 1 FROM iam.organisations WHERE id = $1 AND kind = 'authority'",
-            req->authority_id());
-        if (org.empty()) {
-          return absl::NotFoundError(dp::StrCat("authority_id: \"", req->authority_id(),
-                                                "\" is not a registered authority"));
-        }
+        if (auto s = agreements::CheckAuthority(tx, req->authority_id()); !s.ok()) return s;
         auto settings = agreements::SettingsInForce(tx, req->authority_id(), *start);
         if (!settings.ok()) return settings.status();
         auto version = VersionFromProto(req->terms(), *settings);

@@ -216,8 +216,7 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
     out->set_employer_id(employee->employer_id);
     out->set_person_id(employee->person_id);
     out->set_name(person->display_name);
-    out->set_ni_number_masked(dp::StrCat(person->ni_number.substr(0, 2), " •••• ",
-                                         person->ni_number.substr(6)));
+    out->set_ni_number_masked(people::MaskNiNumber(person->ni_number));
     service::DayToProto(employee->start_date, out->mutable_start_date());
     out->set_tax_code(employee->tax_code);
     out->set_week1_month1(employee->week1_month1);
