@@ -87,6 +87,19 @@ constexpr const char* kPaymentColumns =
     "agreement_id, period_start, period_end, due_date, amount_pence, pro_rated, version,"
     " run_id, transaction_id";
 
+// SelectPayments reads payment rows by one id: `where` is the condition
+// on $1 and the order.
+std::vector<PaidPeriod> SelectPayments(pqxx::transaction_base& tx, std::string_view where,
+                                       int64_t id) {
+  std::vector<PaidPeriod> out;
+  for (const auto& row : tx.exec_params(
+           dp::StrCat("SELECT ", kPaymentColumns, " FROM agreements.payments WHERE ", where),
+           id)) {
+    out.push_back(PaidFromRow(row));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
@@ -334,25 +347,11 @@ void InsertPayment(pqxx::work& tx, const PaidPeriod& p) {
 }
 
 std::vector<PaidPeriod> PaymentsOfAgreement(pqxx::transaction_base& tx, int64_t agreement_id) {
-  std::vector<PaidPeriod> out;
-  for (const auto& row : tx.exec_params(dp::StrCat("SELECT ", kPaymentColumns,
-                                                   " FROM agreements.payments WHERE agreement_id"
-                                                   " = $1 ORDER BY period_start"),
-                                        agreement_id)) {
-    out.push_back(PaidFromRow(row));
-  }
-  return out;
+  return SelectPayments(tx, "agreement_id = $1 ORDER BY period_start", agreement_id);
 }
 
 std::vector<PaidPeriod> PaymentsOfRun(pqxx::transaction_base& tx, int64_t run_id) {
-  std::vector<PaidPeriod> out;
-  for (const auto& row : tx.exec_params(dp::StrCat("SELECT ", kPaymentColumns,
-                                                   " FROM agreements.payments WHERE run_id = $1"
-                                                   " ORDER BY agreement_id, period_start"),
-                                        run_id)) {
-    out.push_back(PaidFromRow(row));
-  }
-  return out;
+  return SelectPayments(tx, "run_id = $1 ORDER BY agreement_id, period_start", run_id);
 }
 
 void InsertTermination(pqxx::work& tx, const TerminationRecord& t) {

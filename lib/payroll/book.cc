@@ -60,9 +60,9 @@ int AgeOn(const std::string& date_of_birth, absl::CivilDay day) {
   return age;
 }
 
-// YearToDate sums an employee's posted payslips of a tax year before `period`.
+// ToDate sums an employee's posted payslips of a tax year before `period`.
 struct ToDate {
-  int64_t gross = 0, tax = 0, allowance = 0;
+  int64_t gross = 0, tax = 0;
 };
 ToDate EmployeeToDate(pqxx::transaction_base& tx, int64_t employee_id, const std::string& year,
                       int period) {
@@ -71,7 +71,7 @@ ToDate EmployeeToDate(pqxx::transaction_base& tx, int64_t employee_id, const std
       " FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
       " WHERE s.employee_id = $1 AND r.tax_year = $2 AND r.period < $3 AND r.status = 'posted'",
       employee_id, year, period);
-  return {r[0].as<int64_t>(), r[1].as<int64_t>(), 0};
+  return {r[0].as<int64_t>(), r[1].as<int64_t>()};
 }
 
 int64_t AllowanceUsed(pqxx::transaction_base& tx, int64_t employer_id, const std::string& year,
@@ -114,7 +114,7 @@ std::optional<PayFrequency> ParseFrequency(std::string_view name) {
   return std::nullopt;
 }
 
-absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer e, const std::string& actor) {
+absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer e) {
   const pqxx::result agreement = tx.exec_params(
       "SELECT authority_id, status FROM agreements.agreements WHERE id = $1", e.agreement_id);
   if (agreement.empty()) {
@@ -153,16 +153,15 @@ absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer e, const std::s
       e.scottish_care_minimum, e.cost_account_id, e.wages_account_id, e.hmrc_account_id,
       e.pension_account_id);
   e.id = id;
-  (void)actor;
   return e;
 }
 
-absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id) {
+absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   const pqxx::result r = tx.exec_params(
       "SELECT agreement_id, authority_id, name, paye_reference, accounts_office_reference,"
       " pay_frequency, claims_employment_allowance, scottish_care_minimum, cost_account_id,"
       " wages_account_id, hmrc_account_id, pension_account_id FROM payroll.employers"
-      " WHERE id = $1",
+      " WHERE id = $1" + std::string(for_update ? " FOR UPDATE" : ""),
       id);
   if (r.empty()) return absl::NotFoundError(dp::StrCat("employer ", id, " does not exist"));
   Employer e;
@@ -261,9 +260,9 @@ absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
 absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
                                    const crypto::FieldCipher& cipher, const RunRequest& req,
                                    const std::string& actor) {
-  auto employer = GetEmployer(tx, req.employer_id);
+  // Locked: two runs of one employer at once must not both post.
+  auto employer = GetEmployer(tx, req.employer_id, /*for_update=*/true);
   if (!employer.ok()) return employer.status();
-  tx.exec_params("SELECT 1 FROM payroll.employers WHERE id = $1 FOR UPDATE", employer->id);
   auto year = years.ForDate(absl::FormatCivilTime(req.payment_date));
   if (!year.ok()) return year.status();
   const int period = PeriodNumber(**year, employer->frequency, req.payment_date);

@@ -40,9 +40,10 @@ struct Employer {
 
 // CreateEmployer checks the agreement (it must exist and not have ended)
 // and opens the employer's four ledger accounts, owned by the agreement.
-absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer employer,
-                                        const std::string& actor);
-absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id);
+absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer employer);
+// GetEmployer reads an employer; `for_update` locks it for a pay run.
+absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id,
+                                     bool for_update = false);
 
 struct Employee {
   int64_t id = 0;

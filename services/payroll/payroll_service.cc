@@ -1,5 +1,6 @@
 #include "payroll_service.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/strings.h"
@@ -157,7 +158,7 @@ grpc::Status PayrollServiceImpl::CreateEmployer(grpc::ServerContext* ctx,
         if (!a.empty() && !MayOperate(*caller, a[0][0].as<std::string>(), req->agreement_id())) {
           return Refused(*caller, dp::StrCat("add an employer to agreement ", req->agreement_id()));
         }
-        auto created = payroll::CreateEmployer(tx, employer, caller->name);
+        auto created = payroll::CreateEmployer(tx, employer);
         if (!created.ok()) return created.status();
         ToProto(*created, out);
         return std::to_string(created->id);
@@ -191,9 +192,7 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
   e.previous_pay_pence = req->previous_pay_pence();
   e.previous_tax_pence = req->previous_tax_pence();
   // The tax code and NI category are checked by the engine before saving.
-  auto year = years_.ForDate(service::TodayInLondon() < *start
-                                 ? absl::FormatCivilTime(*start)
-                                 : absl::FormatCivilTime(service::TodayInLondon()));
+  auto year = years_.ForDate(absl::FormatCivilTime(std::max(*start, service::TodayInLondon())));
   if (year.ok()) {
     auto paye = payroll::CalculatePaye(**year, {payroll::PayFrequency::kMonthly, 1, e.tax_code,
                                                 false, 0, 0, 0});

@@ -5,7 +5,7 @@
 
 #include "dp/v1/agreements.grpc.pb.h"
 #include "grpc_helpers.h"
-#include "ledger/store.h"
+#include "ledger_checks.h"
 #include "service_process.h"
 #include "test_db.h"
 #include "tls_helpers.h"
@@ -24,40 +24,10 @@ struct World {
 };
 World* w = nullptr;
 
-v1::Date D(int y, int m, int d) {
-  v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
-
-v1::Money Gbp(int64_t pence) {
-  v1::Money m;
-  m.set_amount_pence(pence);
-  m.set_currency("GBP");
-  return m;
-}
-
 std::string NextId() { return w->tag + "-r" + std::to_string(w->n++); }
 
 std::unique_ptr<v1::AgreementService::Stub> As(const std::string& who) {
   return v1::AgreementService::NewStub(w->pki->ChannelAs(who, w->service->address()));
-}
-
-// LedgerIsBalanced: every committed posting in the database sums to zero.
-int64_t LedgerImbalance() {
-  auto conn = MigratedConnection();
-  pqxx::read_transaction tx(*conn);
-  return tx.exec1("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings")[0].as<int64_t>();
-}
-
-int64_t HeldIn(int64_t account_id) {
-  auto conn = MigratedConnection();
-  pqxx::read_transaction tx(*conn);
-  auto balance = ledger::GetBalance(tx, account_id, std::nullopt);
-  EXPECT_TRUE(balance.ok()) << balance.status();
-  return balance.ok() ? balance->posted_balance_pence : -1;
 }
 
 class AgreementsTest : public ::testing::Test {
@@ -350,13 +320,13 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   EXPECT_EQ(paid[0].period_start().day(), 20);
   EXPECT_EQ(paid[1].amount().amount_pence(), 1300'00);
   EXPECT_FALSE(paid[1].pro_rated());
-  EXPECT_EQ(HeldIn(account), 1950'00);
+  EXPECT_EQ(PostedBalance(account), 1950'00);
   EXPECT_EQ(LedgerImbalance(), 0);
 
   // A retry answers the first result; a new run pays nothing twice.
   EXPECT_EQ(PaymentsTo(Run(D(2026, 5, 10), first_run), id).size(), 2u);
   EXPECT_TRUE(PaymentsTo(Run(D(2026, 5, 10)), id).empty());
-  EXPECT_EQ(HeldIn(account), 1950'00);
+  EXPECT_EQ(PostedBalance(account), 1950'00);
 
   // An amendment from 20 May (mid-period) raises the budget to £1,600 (a
   // manager's decision: £20,800 a year): the period already paid stays;
@@ -374,7 +344,7 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   ASSERT_EQ(paid.size(), 1u);
   EXPECT_EQ(paid[0].amount().amount_pence(), 1500'00);
   EXPECT_EQ(paid[0].version(), 2);
-  EXPECT_EQ(HeldIn(account), 3450'00);
+  EXPECT_EQ(PostedBalance(account), 3450'00);
   EXPECT_EQ(LedgerImbalance(), 0);
   // "What was the agreement on 10 May?" Version 1; on 1 June, version 2.
   v1::GetAgreementRequest get;
@@ -398,7 +368,7 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   EXPECT_TRUE(PaymentsTo(Run(D(2026, 7, 10)), id).empty());
   ASSERT_TRUE(Decide(w->worker, id, v1::DECISION_ACTION_RESUME).ok());
   EXPECT_TRUE(PaymentsTo(Run(D(2026, 7, 10)), id).empty());
-  EXPECT_EQ(HeldIn(account), 3450'00);
+  EXPECT_EQ(PostedBalance(account), 3450'00);
 
   // Terminated with £200 notice pay and £100 holiday pay still owed.
   v1::TerminateRequest end;
@@ -414,7 +384,7 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   EXPECT_EQ(position.balance_held().amount_pence(), 3450'00);
   EXPECT_EQ(position.recoverable().amount_pence(), 3150'00);
   EXPECT_FALSE(position.recovery_confirmed());
-  EXPECT_EQ(HeldIn(account), 3450'00) << "nothing is recovered before an officer confirms";
+  EXPECT_EQ(PostedBalance(account), 3450'00) << "nothing is recovered before an officer confirms";
   EXPECT_TRUE(PaymentsTo(Run(D(2026, 8, 10)), id).empty());
 
   v1::ConfirmRecoveryRequest confirm;
@@ -430,10 +400,10 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_TRUE(position.recovery_confirmed());
   EXPECT_GT(position.recovery_transaction_id(), 0);
-  EXPECT_EQ(HeldIn(account), 300'00);
+  EXPECT_EQ(PostedBalance(account), 300'00);
   EXPECT_EQ(LedgerImbalance(), 0);
   ASSERT_TRUE(As(w->worker)->ConfirmRecovery(Ctx().get(), confirm, &position).ok());  // retry
-  EXPECT_EQ(HeldIn(account), 300'00);
+  EXPECT_EQ(PostedBalance(account), 300'00);
   confirm.set_request_id(NextId());
   EXPECT_EQ(As(w->worker)->ConfirmRecovery(Ctx().get(), confirm, &position).error_code(),
             grpc::FAILED_PRECONDITION);

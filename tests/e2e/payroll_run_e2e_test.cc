@@ -8,7 +8,7 @@
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/payroll.grpc.pb.h"
 #include "grpc_helpers.h"
-#include "ledger/store.h"
+#include "ledger_checks.h"
 #include "service_process.h"
 #include "test_db.h"
 #include "tls_helpers.h"
@@ -16,22 +16,6 @@
 
 namespace dp::testing {
 namespace {
-
-v1::Date D(int y, int m, int d) {
-  v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
-
-int64_t Balance(int64_t account_id) {
-  auto conn = MigratedConnection();
-  pqxx::read_transaction tx(*conn);
-  auto b = ledger::GetBalance(tx, account_id, std::nullopt);
-  EXPECT_TRUE(b.ok()) << b.status();
-  return b.ok() ? b->posted_balance_pence : -1;
-}
 
 int64_t Count(const std::string& sql, int64_t id) {
   auto conn = MigratedConnection();
@@ -112,7 +96,7 @@ class PayrollRunTest : public ::testing::Test {
     *run.mutable_run_date() = D(2026, 5, 10);
     v1::PaymentRun paid;
     ASSERT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
-    ASSERT_EQ(Balance(holding_), 5000'00);  // two 4-weekly periods
+    ASSERT_EQ(PostedBalance(holding_), 5000'00);  // two 4-weekly periods
     {  // The authority links its payroll bureau to this agreement.
       pqxx::work tx(*conn);
       tx.exec_params("INSERT INTO iam.grants (organisation_id, scope_type, scope_id)"
@@ -219,7 +203,7 @@ TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClea
   v1::PayRun run;
   EXPECT_EQ(Run(employer_id, &run).error_code(), grpc::FAILED_PRECONDITION)
       << "no timesheets: nothing to run";
-  EXPECT_EQ(Balance(employer.wages_payable_account_id()), 0);
+  EXPECT_EQ(PostedBalance(employer.wages_payable_account_id()), 0);
 
   // 20 days x 8 hours at 14.00: 2,240.00 gross for the period.
   ASSERT_TRUE(Timesheet(pa.employee_id(), 8, 20, &receipt).ok());
@@ -238,17 +222,17 @@ TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClea
   EXPECT_EQ(slip.pension_category(), "eligible_jobholder");
   EXPECT_EQ(Count("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
                   " WHERE transaction_id = $1", run.transaction_id()), 0) << "balanced";
-  EXPECT_EQ(Balance(employer.wages_payable_account_id()), slip.net_pence());
-  EXPECT_EQ(Balance(employer.hmrc_payable_account_id()), run.hmrc_pence());
-  EXPECT_EQ(Balance(employer.pension_payable_account_id()), run.pension_pence());
-  EXPECT_EQ(Balance(employer.cost_account_id()), run.total_cost_pence());
+  EXPECT_EQ(PostedBalance(employer.wages_payable_account_id()), slip.net_pence());
+  EXPECT_EQ(PostedBalance(employer.hmrc_payable_account_id()), run.hmrc_pence());
+  EXPECT_EQ(PostedBalance(employer.pension_payable_account_id()), run.pension_pence());
+  EXPECT_EQ(PostedBalance(employer.cost_account_id()), run.total_cost_pence());
   EXPECT_EQ(run.total_cost_pence(), run.net_wages_pence() + run.hmrc_pence() + run.pension_pence());
 
   // Running the period again returns the posted run and posts nothing.
   v1::PayRun again;
   ASSERT_TRUE(Run(employer_id, &again).ok());
   EXPECT_EQ(again.run_id(), run.run_id());
-  EXPECT_EQ(Balance(employer.cost_account_id()), run.total_cost_pence());
+  EXPECT_EQ(PostedBalance(employer.cost_account_id()), run.total_cost_pence());
 
   // A correction: 3 more night hours, the old run reversed and replaced.
   ASSERT_TRUE(Timesheet(pa.employee_id(), 8, 20, &receipt, 300).ok());
@@ -258,9 +242,9 @@ TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClea
   EXPECT_NE(corrected.run_id(), run.run_id());
   EXPECT_EQ(corrected.replaces_run_id(), run.run_id());
   EXPECT_EQ(corrected.payslips(0).gross_pence(), 2240'00 + 3 * 1500);
-  EXPECT_EQ(Balance(employer.cost_account_id()), corrected.total_cost_pence());
-  EXPECT_EQ(Balance(employer.wages_payable_account_id()), corrected.net_wages_pence());
-  EXPECT_EQ(Balance(employer.hmrc_payable_account_id()), corrected.hmrc_pence());
+  EXPECT_EQ(PostedBalance(employer.cost_account_id()), corrected.total_cost_pence());
+  EXPECT_EQ(PostedBalance(employer.wages_payable_account_id()), corrected.net_wages_pence());
+  EXPECT_EQ(PostedBalance(employer.hmrc_payable_account_id()), corrected.hmrc_pence());
   v1::GetPayRunRequest get;
   get.set_run_id(run.run_id());
   v1::PayRun old;
@@ -268,7 +252,7 @@ TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClea
   EXPECT_EQ(old.status(), "replaced");
 
   // Paying them out clears each liability; overpaying is refused.
-  const int64_t before = Balance(holding_);
+  const int64_t before = PostedBalance(holding_);
   for (auto [liability, amount] :
        {std::pair{v1::LIABILITY_WAGES, corrected.net_wages_pence()},
         std::pair{v1::LIABILITY_HMRC, corrected.hmrc_pence()},
@@ -287,12 +271,11 @@ TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClea
     ASSERT_TRUE(st.ok()) << st.error_message();
     EXPECT_EQ(paid.remaining_pence(), 0);
   }
-  EXPECT_EQ(Balance(employer.wages_payable_account_id()), 0);
-  EXPECT_EQ(Balance(employer.hmrc_payable_account_id()), 0);
-  EXPECT_EQ(Balance(employer.pension_payable_account_id()), 0);
-  EXPECT_EQ(Balance(holding_), before - corrected.total_cost_pence());
-  EXPECT_EQ(Count("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
-                  " WHERE $1 = $1", 0), 0) << "the whole ledger balances";
+  EXPECT_EQ(PostedBalance(employer.wages_payable_account_id()), 0);
+  EXPECT_EQ(PostedBalance(employer.hmrc_payable_account_id()), 0);
+  EXPECT_EQ(PostedBalance(employer.pension_payable_account_id()), 0);
+  EXPECT_EQ(PostedBalance(holding_), before - corrected.total_cost_pence());
+  EXPECT_EQ(LedgerImbalance(), 0) << "the whole ledger balances";
 }
 
 }  // namespace
