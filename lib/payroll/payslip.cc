@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <map>
+#include <set>
 
 #include "base/strings.h"
 #include "money/money.h"
@@ -54,7 +55,20 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
   if (t.period_end < t.period_start) {
     return absl::InvalidArgumentError("period_end must not be before period_start");
   }
-  if (t.entries.empty()) return absl::InvalidArgumentError("entries: a timesheet needs hours");
+  if (t.entries.empty() && t.sick_days.empty()) {
+    return absl::InvalidArgumentError("entries: a timesheet needs hours or sick days");
+  }
+  std::set<absl::CivilDay> sick(t.sick_days.begin(), t.sick_days.end());
+  if (sick.size() != t.sick_days.size()) {
+    return absl::InvalidArgumentError("sick_days: a day is listed twice");
+  }
+  for (absl::CivilDay d : sick) {
+    if (d < t.period_start || d > t.period_end) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          "sick_days: ", absl::FormatCivilTime(d), " is outside the pay period ",
+          absl::FormatCivilTime(t.period_start), " to ", absl::FormatCivilTime(t.period_end)));
+    }
+  }
   std::map<absl::CivilDay, int64_t> hours_by_day;
   for (size_t i = 0; i < t.entries.size(); ++i) {
     const TimesheetEntry& e = t.entries[i];
@@ -63,6 +77,10 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
       return absl::InvalidArgumentError(dp::StrCat(where, " is outside the pay period ",
                                                    absl::FormatCivilTime(t.period_start), " to ",
                                                    absl::FormatCivilTime(t.period_end)));
+    }
+    if (sick.count(e.date)) {
+      return absl::InvalidArgumentError(dp::StrCat(
+          where, ": the day is also given as a sick day; a PA off sick did not work that day"));
     }
     if (e.hours_centi <= 0) {
       return absl::InvalidArgumentError(dp::StrCat(where, ": hours must be positive"));
@@ -126,7 +144,19 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
   for (int i = 0; i < 4; ++i) {
     s.pay_pence[i] = (s.hours_centi[i] * in.rates.For(static_cast<RateType>(i)) + 50) / 100;
   }
-  s.gross_pence = (pay_centi_pence + 50) / 100;
+  if (!in.timesheet.sick_days.empty()) {
+    std::vector<absl::CivilDay> sick_days = in.earlier_sick_days;
+    sick_days.insert(sick_days.end(), in.timesheet.sick_days.begin(), in.timesheet.sick_days.end());
+    auto sick = SickPayForPeriod(year, {in.timesheet.period_start, in.timesheet.period_end,
+                                        std::move(sick_days), in.qualifying_days_per_week,
+                                        in.earlier_pay});
+    if (!sick.ok()) return sick.status();
+    s.ssp_pence = sick->amount_pence;
+    s.ssp_payable_days = sick->payable_days;
+    s.ssp_waiting_days = sick->waiting_days_served;
+    s.sick_days = sick->sick_days_this_period;
+  }
+  s.gross_pence = (pay_centi_pence + 50) / 100 + s.ssp_pence;
 
   auto paye = CalculatePaye(year, {in.frequency, s.period, in.tax_code, in.week1_month1,
                                    s.gross_pence, in.taxable_pay_to_date_pence,

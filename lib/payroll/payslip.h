@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "payroll/sickness.h"
 #include "payroll/statutory.h"
 #include "payroll/tax_year.h"
 
@@ -38,9 +39,11 @@ struct Timesheet {
   absl::CivilDay period_start;
   absl::CivilDay period_end;  // inclusive
   std::vector<TimesheetEntry> entries;
+  std::vector<absl::CivilDay> sick_days;  // off sick: no hours that day
 };
 
 // ValidateTimesheet refuses, naming the entry: a date outside the period,
+// a sick day with hours worked,
 // more than 24 hours in one day, or an hourly rate used below the wage floor
 // in force on the day worked (the National Living Wage and, when
 // `scottish_care_minimum`, the Scottish adult social care minimum).
@@ -68,6 +71,12 @@ struct PayslipInput {
   int64_t taxable_pay_to_date_pence = 0;
   int64_t tax_paid_to_date_pence = 0;
   int64_t employment_allowance_remaining_pence = 0;  // 0: not claimed
+  // Sickness, for SSP (see sickness.h): besides the timesheet's sick days,
+  // those of the months before (a linked PIW), the working pattern, and
+  // earlier pay for average weekly earnings.
+  std::vector<absl::CivilDay> earlier_sick_days;
+  int qualifying_days_per_week = 5;
+  std::vector<PaidOn> earlier_pay;
 };
 
 struct Payslip {
@@ -75,7 +84,11 @@ struct Payslip {
   int period = 0;
   int64_t hours_centi[4] = {0, 0, 0, 0};  // by RateType
   int64_t pay_pence[4] = {0, 0, 0, 0};
-  int64_t gross_pence = 0;
+  int64_t ssp_pence = 0;
+  int ssp_payable_days = 0;
+  int ssp_waiting_days = 0;
+  int sick_days = 0;
+  int64_t gross_pence = 0;  // hours' pay plus SSP
   int64_t tax_pence = 0;
   int64_t employee_ni_pence = 0;
   int64_t employer_ni_pence = 0;           // after Employment Allowance

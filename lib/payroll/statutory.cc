@@ -52,13 +52,11 @@ absl::StatusOr<SspResult> CalculateSsp(const TaxYear& year, const SspInput& in) 
     return absl::InvalidArgumentError("day counts must not be negative");
   }
   SspResult r;
-  r.entitled = !year.ssp.lower_earnings_limit_test ||
-               in.average_weekly_earnings_pence >= in.lower_earnings_limit_weekly_pence;
+  const std::optional<int64_t> rate = WeeklySspRate(year, in.average_weekly_earnings_pence,
+                                                    in.lower_earnings_limit_weekly_pence);
+  r.entitled = rate.has_value();
   if (!r.entitled) return r;
-  int64_t weekly = year.ssp.weekly_rate_pence;
-  if (year.ssp.percent_of_awe_bp) {
-    weekly = std::min(weekly, in.average_weekly_earnings_pence * *year.ssp.percent_of_awe_bp / 10000);
-  }
+  const int64_t weekly = *rate;
   const int waiting_left = std::max(0, year.ssp.waiting_days - in.qualifying_days_already_in_piw);
   r.waiting_days_served = std::min(waiting_left, in.sick_qualifying_days_this_period);
   r.payable_days = in.sick_qualifying_days_this_period - r.waiting_days_served;
@@ -66,6 +64,18 @@ absl::StatusOr<SspResult> CalculateSsp(const TaxYear& year, const SspInput& in) 
   const int64_t numerator = weekly * r.payable_days;
   r.amount_pence = (numerator + in.qualifying_days_per_week - 1) / in.qualifying_days_per_week;
   return r;
+}
+
+std::optional<int64_t> WeeklySspRate(const TaxYear& year, int64_t awe_pence,
+                                     int64_t lower_earnings_limit_weekly_pence) {
+  if (year.ssp.lower_earnings_limit_test && awe_pence < lower_earnings_limit_weekly_pence) {
+    return std::nullopt;
+  }
+  int64_t weekly = year.ssp.weekly_rate_pence;
+  if (year.ssp.percent_of_awe_bp) {
+    weekly = std::min(weekly, awe_pence * *year.ssp.percent_of_awe_bp / 10000);
+  }
+  return weekly;
 }
 
 AllowanceUse ApplyEmploymentAllowance(int64_t remaining_pence, int64_t employer_ni_pence) {

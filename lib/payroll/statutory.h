@@ -2,6 +2,7 @@
 #define DP_LIB_PAYROLL_STATUTORY_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "payroll/tax_year.h"
@@ -56,6 +57,11 @@ struct SspResult {
 };
 
 absl::StatusOr<SspResult> CalculateSsp(const TaxYear& year, const SspInput& input);
+
+// WeeklySspRate is the week's SSP for these average weekly earnings, or
+// nothing when they fall below the LEL under a year that tests it.
+std::optional<int64_t> WeeklySspRate(const TaxYear& year, int64_t average_weekly_earnings_pence,
+                                     int64_t lower_earnings_limit_weekly_pence);
 
 // ---- Employment Allowance: an employer's NI is reduced until the year's
 // allowance is used up (the care and support worker exception lets a
