@@ -58,6 +58,10 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.PayrollService/RunPayroll", kOfficer | kIso | kService, true},
     {"/dp.v1.PayrollService/GetPayRun", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.PayrollService/PayLiability", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/LeaveEmployee", kOfficer | kIso | kService, true},
+    // Documents carry full NI numbers and bank details: those who run the
+    // payroll, not auditors.
+    {"/dp.v1.PayrollService/GetDocument", kOfficer | kIso | kService},
     {"/dp.v1.CardService/GetServiceInfo", kAnyone},
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
 

@@ -14,9 +14,9 @@
 #include "payroll/payslip.h"
 #include "payroll/tax_year.h"
 
-// The payroll books over the database (schema `payroll`, 0006): employers,
-// employees, timesheets, and pay runs posted to the ledger in the caller's
-// transaction. Calculation is payslip.h's; this file stores and posts.
+// The payroll books over the database (schema `payroll`, 0006 and 0007):
+// employers, employees, timesheets, and paying out liabilities, in the
+// caller's transaction. Pay runs are pay_run.h's; calculation payslip.h's.
 namespace dp::payroll {
 
 std::string_view FrequencyName(PayFrequency f);  // "four_weekly", ...
@@ -59,55 +59,23 @@ struct Employee {
   bool pension_member = false;
   int64_t previous_pay_pence = 0;
   int64_t previous_tax_pence = 0;
+  int qualifying_days_per_week = 5;  // SSP working pattern, from Monday
+  std::string gender;                // "M", "F" or "" (RTI needs it)
 };
 
 absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& employee);
 absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id);
 
-// SubmitTimesheet validates and stores a period's hours for an employee,
-// superseding an earlier timesheet of the same period.
+// LeaveEmployee records the last day of employment. Timesheets after it are
+// refused; the P45 is available from then on. A leave date already set is
+// only replaced with the same date (a retry).
+absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay leave_date);
+
+// SubmitTimesheet validates and stores a period's hours and sick days for
+// an employee, superseding an earlier timesheet of the same period.
 absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
                                         int64_t employee_id, const Timesheet& timesheet,
                                         const std::string& actor);
-
-// StoredPayslip is a payslip with who it is for.
-struct StoredPayslip {
-  int64_t employee_id = 0;
-  std::string employee_name;
-  std::string tax_code;
-  Payslip payslip;
-};
-
-struct PayRun {
-  int64_t id = 0;
-  int64_t employer_id = 0;
-  std::string tax_year;
-  int period = 0;
-  absl::CivilDay period_start, period_end, payment_date;
-  std::string status;
-  int64_t transaction_id = 0;
-  int64_t replaces_run_id = 0;
-  std::vector<StoredPayslip> payslips;
-};
-
-struct RunRequest {
-  int64_t employer_id = 0;
-  absl::CivilDay period_start, period_end, payment_date;
-  bool correction = false;
-  std::string reason;
-};
-
-// RunPayroll computes the payslips of every employee with a timesheet for
-// the period and posts one balanced transaction: the employer's cost
-// (gross + employer NI + employer pension) against net wages, HMRC (PAYE +
-// both NI) and pension payable. A period already posted is returned as it
-// is, unless `correction`: then its transaction is reversed and a new run
-// replaces it.
-absl::StatusOr<int64_t> RunPayroll(pqxx::work& tx, const TaxYears& years,
-                                   const crypto::FieldCipher& cipher, const RunRequest& request,
-                                   const std::string& actor);
-absl::StatusOr<PayRun> GetPayRun(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
-                                 int64_t run_id);
 
 enum class Liability { kWages, kHmrc, kPension };
 

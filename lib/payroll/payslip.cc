@@ -131,6 +131,11 @@ int PeriodNumber(const TaxYear& year, PayFrequency frequency, absl::CivilDay pay
   return 1;
 }
 
+bool InTaxYear(const TaxYear& year, absl::CivilDay day) {
+  const absl::CivilDay start = YearStart(year);
+  return day >= start && day < absl::CivilDay(start.year() + 1, start.month(), start.day());
+}
+
 absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& in) {
   Payslip s;
   s.tax_year = year.name;

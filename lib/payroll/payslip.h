@@ -56,6 +56,9 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& timesheet
 // 6 April; month 1 runs 6 April to 5 May.
 int PeriodNumber(const TaxYear& year, PayFrequency frequency, absl::CivilDay payment_date);
 
+// InTaxYear: whether `day` falls within `year` (6 April to 5 April).
+bool InTaxYear(const TaxYear& year, absl::CivilDay day);
+
 struct PayslipInput {
   PayFrequency frequency = PayFrequency::kFourWeekly;
   absl::CivilDay payment_date;

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "base/strings.h"
+#include "db/sql.h"
 
 namespace dp::people {
 namespace {
@@ -108,23 +109,35 @@ absl::StatusOr<int64_t> CreatePerson(pqxx::work& tx, const crypto::FieldCipher& 
 
 absl::StatusOr<Person> GetPerson(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
                                  int64_t id) {
+  auto people = GetPersons(tx, cipher, {id});
+  if (!people.ok()) return people.status();
+  if (people->empty()) return absl::NotFoundError(dp::StrCat("person ", id, " does not exist"));
+  return std::move(people->begin()->second);
+}
+
+absl::StatusOr<std::map<int64_t, Person>> GetPersons(pqxx::transaction_base& tx,
+                                                     const crypto::FieldCipher& cipher,
+                                                     const std::vector<int64_t>& ids) {
+  std::map<int64_t, Person> people;
   const pqxx::result r = tx.exec_params(
       "SELECT id, authority_id, display_name, ni_number, date_of_birth, bank_sort_code,"
-      " bank_account_number FROM people.persons WHERE id = $1",
-      id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("person ", id, " does not exist"));
-  Person p;
-  p.id = r[0][0].as<int64_t>();
-  p.authority_id = r[0][1].as<std::string>();
-  p.display_name = r[0][2].as<std::string>();
-  for (size_t i = 0; i < std::size(kEncrypted); ++i) {
-    const pqxx::field f = r[0][static_cast<int>(3 + i)];
-    if (f.is_null()) continue;
-    auto plain = cipher.Decrypt(f.as<std::string>(), Context(kEncrypted[i].name));
-    if (!plain.ok()) return plain.status();
-    p.*(kEncrypted[i].field) = *plain;
+      " bank_account_number FROM people.persons WHERE id = ANY($1::bigint[])",
+      db::IntArrayLiteral(ids));
+  for (const auto& row : r) {
+    Person p;
+    p.id = row[0].as<int64_t>();
+    p.authority_id = row[1].as<std::string>();
+    p.display_name = row[2].as<std::string>();
+    for (size_t i = 0; i < std::size(kEncrypted); ++i) {
+      const pqxx::field f = row[static_cast<int>(3 + i)];
+      if (f.is_null()) continue;
+      auto plain = cipher.Decrypt(f.as<std::string>(), Context(kEncrypted[i].name));
+      if (!plain.ok()) return plain.status();
+      p.*(kEncrypted[i].field) = *plain;
+    }
+    people.emplace(p.id, std::move(p));
   }
-  return p;
+  return people;
 }
 
 absl::StatusOr<std::vector<int64_t>> FindByNiNumber(pqxx::transaction_base& tx,

@@ -2,6 +2,7 @@
 #define DP_LIB_PEOPLE_PERSON_STORE_H_
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ absl::StatusOr<int64_t> CreatePerson(pqxx::work& tx, const crypto::FieldCipher& 
                                      Person person);
 absl::StatusOr<Person> GetPerson(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
                                  int64_t id);
+// GetPersons reads many people in one query, by id; ids not found are
+// absent from the map.
+absl::StatusOr<std::map<int64_t, Person>> GetPersons(pqxx::transaction_base& tx,
+                                                     const crypto::FieldCipher& cipher,
+                                                     const std::vector<int64_t>& ids);
 // FindByNiNumber finds people by exact NI number, through the keyed hash.
 absl::StatusOr<std::vector<int64_t>> FindByNiNumber(pqxx::transaction_base& tx,
                                                     const crypto::FieldCipher& cipher,

@@ -6,6 +6,8 @@
 #include "base/strings.h"
 #include "crypto/field_cipher.h"
 #include "payroll/book.h"
+#include "payroll/documents.h"
+#include "payroll/pay_run.h"
 #include "payroll/ni.h"
 #include "payroll/paye.h"
 #include "people/person_store.h"
@@ -83,6 +85,10 @@ void ToProto(const payroll::PayRun& run, v1::PayRun* out) {
     slip->set_employee_id(p.employee_id);
     slip->set_employee_name(p.employee_name);
     slip->set_tax_code(p.tax_code);
+    slip->set_ni_category(p.ni_category);
+    slip->set_ssp_pence(s.ssp_pence);
+    slip->set_sick_days(s.sick_days);
+    slip->set_ssp_waiting_days(s.ssp_waiting_days);
     slip->set_standard_hours_centi(static_cast<int32_t>(s.hours_centi[0]));
     slip->set_night_hours_centi(static_cast<int32_t>(s.hours_centi[1]));
     slip->set_sleepover_hours_centi(static_cast<int32_t>(s.hours_centi[2]));
@@ -191,6 +197,15 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
   e.pension_member = req->pension_member();
   e.previous_pay_pence = req->previous_pay_pence();
   e.previous_tax_pence = req->previous_tax_pence();
+  e.qualifying_days_per_week =
+      req->qualifying_days_per_week() == 0 ? 5 : req->qualifying_days_per_week();
+  if (e.qualifying_days_per_week < 1 || e.qualifying_days_per_week > 7) {
+    return ToGrpcStatus(absl::InvalidArgumentError("qualifying_days_per_week must be 1 to 7"));
+  }
+  e.gender = req->gender();
+  if (!e.gender.empty() && e.gender != "M" && e.gender != "F") {
+    return ToGrpcStatus(absl::InvalidArgumentError("gender must be M or F, as RTI records it"));
+  }
   // The tax code and NI category are checked by the engine before saving.
   auto year = years_.ForDate(absl::FormatCivilTime(std::max(*start, service::TodayInLondon())));
   if (year.ok()) {
@@ -206,22 +221,7 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
     return ToGrpcStatus(absl::InvalidArgumentError("standard_rate_pence must be positive"));
   }
   const crypto::FieldCipher cipher(host_.keyring());
-  auto fill = [&](pqxx::transaction_base& tx, int64_t id) -> absl::Status {
-    auto employee = payroll::GetEmployee(tx, id);
-    if (!employee.ok()) return employee.status();
-    auto person = people::GetPerson(tx, cipher, employee->person_id);
-    if (!person.ok()) return person.status();
-    out->set_employee_id(id);
-    out->set_employer_id(employee->employer_id);
-    out->set_person_id(employee->person_id);
-    out->set_name(person->display_name);
-    out->set_ni_number_masked(people::MaskNiNumber(person->ni_number));
-    service::DayToProto(employee->start_date, out->mutable_start_date());
-    out->set_tax_code(employee->tax_code);
-    out->set_week1_month1(employee->week1_month1);
-    out->set_ni_category(employee->ni_category);
-    return absl::OkStatus();
-  };
+  auto fill = [&](pqxx::transaction_base& tx, int64_t id) { return FillEmployee(tx, id, out); };
   return EmployerWrite(
       ctx, *req, req->request_id(), "CreateEmployee", req->employer_id(),
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
@@ -232,6 +232,8 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
         person.display_name = req->name();
         person.ni_number = *ni;
         person.date_of_birth = absl::FormatCivilTime(*dob);
+        person.bank_sort_code = req->bank_sort_code();
+        person.bank_account_number = req->bank_account_number();
         auto person_id = people::CreatePerson(tx, cipher, person);
         if (!person_id.ok()) return person_id.status();
         e.person_id = *person_id;
@@ -266,30 +268,31 @@ grpc::Status PayrollServiceImpl::SubmitTimesheet(grpc::ServerContext* ctx,
     t.entries.push_back({*day, *type, e.hours_centi()});
     total += e.hours_centi();
   }
-  // An unknown employee: NOT_FOUND before anything else, and nothing written.
-  int64_t employer_id = 0;
-  auto found = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    auto employee = payroll::GetEmployee(tx, req->employee_id());
-    if (employee.ok()) employer_id = employee->employer_id;
-    return employee.status();
-  });
-  if (!found.ok()) return ToGrpcStatus(found);
+  for (int i = 0; i < req->sick_days_size(); ++i) {
+    auto day = service::DayFromProto(req->sick_days(i), dp::StrCat("sick_days[", i, "]"));
+    if (!day.ok()) return ToGrpcStatus(day.status());
+    t.sick_days.push_back(*day);
+  }
+  auto employer_id = EmployerOfEmployee(req->employee_id());
+  if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
   auto caller = host_.Caller(*ctx);
   const std::string actor = caller.ok() ? caller->name : "";
   return EmployerWrite(
-      ctx, *req, req->request_id(), "SubmitTimesheet", employer_id,
+      ctx, *req, req->request_id(), "SubmitTimesheet", *employer_id,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto id = payroll::SubmitTimesheet(tx, years_, req->employee_id(), t, actor);
         if (!id.ok()) return id.status();
         out->set_timesheet_id(*id);
         out->set_employee_id(req->employee_id());
         out->set_total_hours_centi(total);
+        out->set_sick_days(req->sick_days_size());
         return std::to_string(*id);
       },
       [&](pqxx::work&, const std::string& key) {
         out->set_timesheet_id(std::stoll(key));
         out->set_employee_id(req->employee_id());
         out->set_total_hours_centi(total);
+        out->set_sick_days(req->sick_days_size());
         return absl::OkStatus();
       });
 }
@@ -381,6 +384,140 @@ grpc::Status PayrollServiceImpl::PayLiability(grpc::ServerContext* ctx,
         return std::to_string(*txn);
       },
       [&](pqxx::work& tx, const std::string& key) { return fill(tx, std::stoll(key)); });
+}
+
+absl::Status PayrollServiceImpl::FillEmployee(pqxx::transaction_base& tx, int64_t id,
+                                              v1::Employee* out) {
+  const crypto::FieldCipher cipher(host_.keyring());
+  auto employee = payroll::GetEmployee(tx, id);
+  if (!employee.ok()) return employee.status();
+  auto person = people::GetPerson(tx, cipher, employee->person_id);
+  if (!person.ok()) return person.status();
+  out->Clear();
+  out->set_employee_id(id);
+  out->set_employer_id(employee->employer_id);
+  out->set_person_id(employee->person_id);
+  out->set_name(person->display_name);
+  out->set_ni_number_masked(people::MaskNiNumber(person->ni_number));
+  service::DayToProto(employee->start_date, out->mutable_start_date());
+  if (employee->leave_date) service::DayToProto(*employee->leave_date, out->mutable_leave_date());
+  out->set_tax_code(employee->tax_code);
+  out->set_week1_month1(employee->week1_month1);
+  out->set_ni_category(employee->ni_category);
+  out->set_qualifying_days_per_week(employee->qualifying_days_per_week);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> PayrollServiceImpl::EmployerOfEmployee(int64_t employee_id) {
+  // An unknown employee: NOT_FOUND before anything else, and nothing written.
+  int64_t employer_id = 0;
+  auto found = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto employee = payroll::GetEmployee(tx, employee_id);
+    if (employee.ok()) employer_id = employee->employer_id;
+    return employee.status();
+  });
+  if (!found.ok()) return found;
+  return employer_id;
+}
+
+grpc::Status PayrollServiceImpl::LeaveEmployee(grpc::ServerContext* ctx,
+                                               const v1::LeaveEmployeeRequest* req,
+                                               v1::Employee* out) {
+  auto leave = service::DayFromProto(req->leave_date(), "leave_date");
+  if (!leave.ok()) return ToGrpcStatus(leave.status());
+  auto employer_id = EmployerOfEmployee(req->employee_id());
+  if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "LeaveEmployee", *employer_id,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        if (auto s = payroll::LeaveEmployee(tx, req->employee_id(), *leave); !s.ok()) return s;
+        if (auto s = FillEmployee(tx, req->employee_id(), out); !s.ok()) return s;
+        return std::to_string(req->employee_id());
+      },
+      [&](pqxx::work& tx, const std::string&) {
+        return FillEmployee(tx, req->employee_id(), out);
+      });
+}
+
+grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
+                                             const v1::GetDocumentRequest* req,
+                                             v1::Document* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const crypto::FieldCipher cipher(host_.keyring());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx)
+                                                              -> absl::Status {
+    // Whose books the document comes from: every id given is checked, so
+    // that a run of one employer cannot vouch for another's employee.
+    std::vector<int64_t> employers;
+    if (req->employer_id() != 0) employers.push_back(req->employer_id());
+    if (req->run_id() != 0) {
+      const pqxx::result r = tx.exec_params(
+          "SELECT employer_id FROM payroll.pay_runs WHERE id = $1", req->run_id());
+      if (r.empty()) {
+        return absl::NotFoundError(dp::StrCat("pay run ", req->run_id(), " does not exist"));
+      }
+      employers.push_back(r[0][0].as<int64_t>());
+    }
+    if (req->employee_id() != 0) {
+      auto employee = payroll::GetEmployee(tx, req->employee_id());
+      if (!employee.ok()) return employee.status();
+      employers.push_back(employee->employer_id);
+    }
+    if (employers.empty()) {
+      return absl::InvalidArgumentError("run_id, employee_id or employer_id is required");
+    }
+    for (int64_t id : employers) {
+      auto employer = payroll::GetEmployer(tx, id);
+      if (!employer.ok()) return employer.status();
+      if (!MayOperate(*caller, employer->authority_id, employer->agreement_id)) {
+        return Refused(*caller, dp::StrCat("see employer ", id, "'s payroll documents"));
+      }
+    }
+    absl::StatusOr<payroll::RenderedDocument> doc =
+        absl::InvalidArgumentError("kind must be PAYSLIPS_PDF, BACS, FPS, EPS, P45 or P60");
+    auto need = [&](bool present, const char* field) {
+      if (!present) doc = absl::InvalidArgumentError(dp::StrCat(field, " is required for this kind"));
+      return present;
+    };
+    switch (req->kind()) {
+      case v1::DOCUMENT_KIND_PAYSLIPS_PDF:
+        if (need(req->run_id() != 0, "run_id")) {
+          doc = payroll::PayslipsPdf(tx, cipher, req->run_id(), req->employee_id());
+        }
+        break;
+      case v1::DOCUMENT_KIND_BACS:
+        if (need(req->run_id() != 0, "run_id")) doc = payroll::BacsFile(tx, cipher, req->run_id());
+        break;
+      case v1::DOCUMENT_KIND_FPS:
+        if (need(req->run_id() != 0, "run_id")) {
+          doc = payroll::FpsFile(tx, years_, cipher, req->run_id());
+        }
+        break;
+      case v1::DOCUMENT_KIND_EPS:
+        if (need(req->employer_id() != 0, "employer_id") && need(!req->tax_year().empty(), "tax_year")) {
+          doc = payroll::EpsFile(tx, years_, req->employer_id(), req->tax_year(), req->tax_month());
+        }
+        break;
+      case v1::DOCUMENT_KIND_P45:
+        if (need(req->employee_id() != 0, "employee_id")) {
+          doc = payroll::P45Pdf(tx, years_, cipher, req->employee_id());
+        }
+        break;
+      case v1::DOCUMENT_KIND_P60:
+        if (need(req->employee_id() != 0, "employee_id") && need(!req->tax_year().empty(), "tax_year")) {
+          doc = payroll::P60Pdf(tx, years_, cipher, req->employee_id(), req->tax_year());
+        }
+        break;
+      default:
+        break;
+    }
+    if (!doc.ok()) return doc.status();
+    out->set_file_name(doc->file_name);
+    out->set_content_type(doc->content_type);
+    out->set_content(std::move(doc->content));
+    return absl::OkStatus();
+  }));
 }
 
 grpc::Status PayrollServiceImpl::GetServiceInfo(grpc::ServerContext*,

@@ -31,6 +31,10 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                          v1::PayRun* out) override;
   grpc::Status PayLiability(grpc::ServerContext* ctx, const v1::PayLiabilityRequest* req,
                             v1::LiabilityPayment* out) override;
+  grpc::Status LeaveEmployee(grpc::ServerContext* ctx, const v1::LeaveEmployeeRequest* req,
+                             v1::Employee* out) override;
+  grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
+                           v1::Document* out) override;
 
  private:
   // EmployerWrite runs an idempotent write on one employer's books, if the
@@ -40,6 +44,11 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                              const std::string& request_id, const std::string& operation,
                              int64_t employer_id, const service::WriteFn& write,
                              const service::ReloadFn& reload);
+
+  // FillEmployee answers with an employee as stored.
+  absl::Status FillEmployee(pqxx::transaction_base& tx, int64_t employee_id, v1::Employee* out);
+  // EmployerOfEmployee finds an employee's employer, NOT_FOUND first.
+  absl::StatusOr<int64_t> EmployerOfEmployee(int64_t employee_id);
 
   service::ServiceHost& host_;
   const payroll::TaxYears years_;

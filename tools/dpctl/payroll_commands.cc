@@ -1,10 +1,12 @@
 #include "payroll_commands.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "channel.h"
 #include "dp/v1/payroll.grpc.pb.h"
+#include "base/strings.h"
 #include "money/money.h"
 
 namespace dpctl {
@@ -19,8 +21,10 @@ struct RunFlags {
   std::string request_id, from, to, pay_date, reason, liability = "wages", amount, reference;
   std::string name, paye_ref, ao_ref, frequency = "four-weekly", ni, dob, start, code, rate;
   std::string night_rate = "0", sleepover_rate = "0", holiday_rate = "0", category = "A";
-  std::vector<std::string> entries;
+  std::string gender, sort_code, account, kind, tax_year, to_file;
+  std::vector<std::string> entries, sick;
   int64_t employer = 0, employee = 0, agreement = 0, run = 0;
+  int qualifying_days = 5, month = 0;
   bool correction = false, allowance = false, scottish_minimum = false, pension = false;
   bool accrual = false;
 } r;
@@ -109,6 +113,13 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
   employee->add_option("--holiday-rate", r.holiday_rate)->capture_default_str();
   employee->add_flag("--pension", r.pension, "a member of the pension scheme");
   employee->add_flag("--holiday-accrual", r.accrual, "12.07% accrual (irregular hours)");
+  employee->add_option("--gender", r.gender, "M or F, as RTI records it")
+      ->check(CLI::IsMember({"M", "F"}));
+  employee->add_option("--qualifying-days", r.qualifying_days,
+                       "working days a week from Monday, for sick pay")
+      ->capture_default_str();
+  employee->add_option("--sort-code", r.sort_code, "PA's bank sort code, for the BACS file");
+  employee->add_option("--account", r.account, "PA's bank account number");
   employee->add_option("--request-id", r.request_id, "idempotency key (default: random)");
   employee->callback([&exit_code, &address] {
     v1::CreateEmployeeRequest req;
@@ -134,6 +145,10 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_holiday_rate_pence(rates[3]);
     req.set_pension_member(r.pension);
     req.set_holiday_method(r.accrual ? v1::HOLIDAY_METHOD_ACCRUAL_12_07 : v1::HOLIDAY_METHOD_WEEKS_5_6);
+    req.set_gender(r.gender);
+    req.set_qualifying_days_per_week(r.qualifying_days);
+    req.set_bank_sort_code(r.sort_code);
+    req.set_bank_account_number(r.account);
     v1::Employee e;
     auto s = v1::PayrollService::NewStub(MakeChannel(address))->CreateEmployee(Context().get(), req, &e);
     if (!s.ok()) { exit_code = ReportError("registering the PA", s); return; }
@@ -146,8 +161,8 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
   timesheet->add_option("--employee", r.employee, "employee id")->required();
   timesheet->add_option("--from", r.from, "period start")->required();
   timesheet->add_option("--to", r.to, "period end")->required();
-  timesheet->add_option("--entry", r.entries, "DATE:TYPE:HOURS, e.g. 2026-05-04:standard:7.50 (repeat)")
-      ->required();
+  timesheet->add_option("--entry", r.entries, "DATE:TYPE:HOURS, e.g. 2026-05-04:standard:7.50 (repeat)");
+  timesheet->add_option("--sick", r.sick, "a day off sick, YYYY-MM-DD (repeat)");
   timesheet->add_option("--request-id", r.request_id, "idempotency key (default: random)");
   timesheet->callback([&exit_code, &address] {
     v1::SubmitTimesheetRequest req;
@@ -164,6 +179,7 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
       ok = hours.ok();
       if (ok) e->set_hours_centi(static_cast<int32_t>(*hours));
     }
+    for (const std::string& day : r.sick) ok = ok && ParseDate(day, req.add_sick_days());
     if (!ok) {
       std::cerr << "dpctl: dates are YYYY-MM-DD and entries DATE:TYPE:HOURS\n";
       exit_code = 2;
@@ -174,7 +190,75 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     if (!s.ok()) { exit_code = ReportError("submitting the timesheet", s); return; }
     if (out().json()) return out().Json(t);
     out().KeyValues({{"timesheet", std::to_string(t.timesheet_id())},
-                     {"hours", dp::FormatPence(t.total_hours_centi())}});
+                     {"hours", dp::FormatPence(t.total_hours_centi())},
+                     {"sick days", std::to_string(t.sick_days())}});
+  });
+
+  CLI::App* leave = payroll->add_subcommand("leave", "record a PA's last day; the P45 follows");
+  leave->add_option("--employee", r.employee, "employee id")->required();
+  leave->add_option("--date", r.to, "last day of employment")->required();
+  leave->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  leave->callback([&exit_code, &address] {
+    v1::LeaveEmployeeRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employee_id(r.employee);
+    if (!ParseDate(r.to, req.mutable_leave_date())) {
+      std::cerr << "dpctl: --date must be a date such as 2026-05-29\n";
+      exit_code = 2;
+      return;
+    }
+    v1::Employee e;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->LeaveEmployee(Context().get(), req, &e);
+    if (!s.ok()) { exit_code = ReportError("recording the leave date", s); return; }
+    if (out().json()) return out().Json(e);
+    out().KeyValues({{"employee", std::to_string(e.employee_id())}, {"name", e.name()},
+                     {"left", DateText(e.leave_date())},
+                     {"next", dp::StrCat("dpctl payroll document p45 --employee ", e.employee_id(),
+                                         " --to p45.pdf")}});
+  });
+
+  CLI::App* document = payroll->add_subcommand(
+      "document", "write a payslip PDF, BACS file, RTI FPS/EPS, P45 or P60 to a file");
+  document->add_option("kind", r.kind, "payslips, bacs, fps, eps, p45 or p60")
+      ->check(CLI::IsMember({"payslips", "bacs", "fps", "eps", "p45", "p60"}))->required();
+  document->add_option("--run", r.run, "pay run id (payslips, bacs, fps)");
+  document->add_option("--employee", r.employee, "employee id (p45, p60; one payslip)");
+  document->add_option("--employer", r.employer, "employer id (eps)");
+  document->add_option("--tax-year", r.tax_year, "e.g. 2026-27 (eps, p60)");
+  document->add_option("--month", r.month, "tax month 1-12 (eps)");
+  document->add_option("--to", r.to_file, "file to write (default: the document's own name)");
+  document->callback([&exit_code, &address] {
+    v1::GetDocumentRequest req;
+    const std::pair<const char*, v1::DocumentKind> kinds[] = {
+        {"payslips", v1::DOCUMENT_KIND_PAYSLIPS_PDF}, {"bacs", v1::DOCUMENT_KIND_BACS},
+        {"fps", v1::DOCUMENT_KIND_FPS}, {"eps", v1::DOCUMENT_KIND_EPS},
+        {"p45", v1::DOCUMENT_KIND_P45}, {"p60", v1::DOCUMENT_KIND_P60}};
+    for (const auto& [name, kind] : kinds) {
+      if (r.kind == name) req.set_kind(kind);
+    }
+    req.set_run_id(r.run);
+    req.set_employee_id(r.employee);
+    req.set_employer_id(r.employer);
+    req.set_tax_year(r.tax_year);
+    req.set_tax_month(r.month);
+    v1::Document d;
+    auto s = v1::PayrollService::NewStub(MakeChannel(address))->GetDocument(Context().get(), req, &d);
+    if (!s.ok()) { exit_code = ReportError(dp::StrCat("rendering the ", r.kind, " document"), s); return; }
+    const std::string path = r.to_file.empty() ? d.file_name() : r.to_file;
+    std::ofstream file(path, std::ios::binary);
+    file << d.content();
+    if (!file.flush()) {
+      std::cerr << "dpctl: could not write " << path << "\n";
+      exit_code = 1;
+      return;
+    }
+    if (out().json()) {
+      std::cout << "{\"file\":\"" << path << "\",\"content_type\":\"" << d.content_type()
+                << "\",\"bytes\":" << d.content().size() << "}\n";
+      return;
+    }
+    out().KeyValues({{"wrote", path}, {"type", d.content_type()},
+                     {"bytes", std::to_string(d.content().size())}});
   });
 
   CLI::App* run = payroll->add_subcommand("run", "compute and post an employer's pay run");
