@@ -54,8 +54,9 @@ std::string Record(const BacsAccount& to, const char* code, const BacsAccount& f
 
 std::string BacsText(std::string_view text, size_t width) {
   std::string out;
-  for (char c : text) {
-    if (out.size() == width) break;
+  for (size_t i = 0; i < text.size() && out.size() < width; ++i) {
+    const char c = text[i];
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // inside one UTF-8 character
     const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const bool allowed = std::isalnum(static_cast<unsigned char>(u)) || u == '.' || u == '&' ||
                          u == '/' || u == '-' || u == ' ';

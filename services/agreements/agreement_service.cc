@@ -161,6 +161,8 @@ grpc::Status AgreementServiceImpl::CreatePerson(grpc::ServerContext* ctx,
   person.authority_id = req->authority_id();
   person.display_name = req->display_name();
   person.date_of_birth = req->date_of_birth();
+  person.bank_sort_code = req->bank_sort_code();
+  person.bank_account_number = req->bank_account_number();
   if (!req->ni_number().empty()) {
     auto ni = people::NormaliseNiNumber(req->ni_number());
     if (!ni.ok()) return ToGrpcStatus(ni.status());

@@ -5,6 +5,8 @@
 // cleared when paid.
 #include <random>
 
+#include "absl/time/civil_time.h"
+
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/payroll.grpc.pb.h"
 #include "grpc_helpers.h"
@@ -66,6 +68,8 @@ class PayrollRunTest : public ::testing::Test {
     person.set_request_id(tag_ + "-person");
     person.set_authority_id(authority);
     person.set_display_name("Morag Brown");
+    person.set_bank_sort_code("401234");  // the direct payment account
+    person.set_bank_account_number("12345678");
     v1::PersonSummary summary;
     ASSERT_TRUE(a->CreatePerson(Ctx().get(), person, &summary).ok());
     v1::CreateAgreementRequest create;
@@ -107,6 +111,22 @@ class PayrollRunTest : public ::testing::Test {
   }
 
   std::string Id() { return tag_ + "-r" + std::to_string(n_++); }
+
+  v1::Employer NewEmployer() {
+    v1::CreateEmployerRequest er;
+    er.set_request_id(Id());
+    er.set_agreement_id(agreement_id_);
+    er.set_name("Morag Brown (PA employer)");
+    er.set_paye_reference("123/AB456");
+    er.set_accounts_office_reference("123PA00045678");
+    er.set_pay_frequency(v1::PAY_FREQUENCY_FOUR_WEEKLY);
+    er.set_claims_employment_allowance(true);
+    er.set_scottish_care_minimum(true);
+    v1::Employer employer;
+    auto st = bureau_->CreateEmployer(Ctx().get(), er, &employer);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return employer;
+  }
 
   v1::Employee NewEmployee(int64_t employer_id, int64_t rate_pence) {
     v1::CreateEmployeeRequest req;
@@ -169,19 +189,10 @@ class PayrollRunTest : public ::testing::Test {
 };
 
 TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClearWhenPaid) {
-  v1::CreateEmployerRequest er;
-  er.set_request_id(Id());
-  er.set_agreement_id(agreement_id_);
-  er.set_name("Morag Brown (PA employer)");
-  er.set_paye_reference("123/AB456");
-  er.set_accounts_office_reference("123PA00045678");
-  er.set_pay_frequency(v1::PAY_FREQUENCY_FOUR_WEEKLY);
-  er.set_claims_employment_allowance(true);
-  er.set_scottish_care_minimum(true);
-  v1::Employer employer;
-  auto st = bureau_->CreateEmployer(Ctx().get(), er, &employer);
-  ASSERT_TRUE(st.ok()) << st.error_message();
+  const v1::Employer employer = NewEmployer();
   const int64_t employer_id = employer.employer_id();
+  ASSERT_NE(employer_id, 0);
+  grpc::Status st;
 
   // Refused, and nothing written: a rate below the Scottish care minimum
   // (13.45 in 2026-27), a 25-hour day, an unknown employee.
@@ -276,6 +287,186 @@ TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClea
   EXPECT_EQ(PostedBalance(employer.pension_payable_account_id()), 0);
   EXPECT_EQ(PostedBalance(holding_), before - corrected.total_cost_pence());
   EXPECT_EQ(LedgerImbalance(), 0) << "the whole ledger balances";
+}
+
+// Days lists `count` days from `first` (a date in 2026), skipping weekends.
+std::vector<v1::Date> Weekdays(int month, int first_day, int count) {
+  std::vector<v1::Date> days;
+  for (absl::CivilDay d(2026, month, first_day); static_cast<int>(days.size()) < count; ++d) {
+    const absl::Weekday w = absl::GetWeekday(d);
+    if (w == absl::Weekday::saturday || w == absl::Weekday::sunday) continue;
+    days.push_back(D(static_cast<int>(d.year()), d.month(), d.day()));
+  }
+  return days;
+}
+
+TEST_F(PayrollRunTest, SickPayLeaversAndTheDocumentsForThePaPeopleTheBankAndHmrc) {
+  const v1::Employer employer = NewEmployer();
+  const int64_t employer_id = employer.employer_id();
+  auto employee = [&](const std::string& name, const std::string& ni, bool details) {
+    v1::CreateEmployeeRequest req;
+    req.set_request_id(Id());
+    req.set_employer_id(employer_id);
+    req.set_name(name);
+    req.set_ni_number(ni);
+    *req.mutable_date_of_birth() = D(1985, 7, 1);
+    *req.mutable_start_date() = D(2026, 4, 6);
+    req.set_tax_code("S1257L");
+    req.set_standard_rate_pence(1400);
+    if (details) {
+      req.set_gender("F");
+      req.set_bank_sort_code("209876");
+      req.set_bank_account_number("87654321");
+    }
+    v1::Employee out;
+    auto s = bureau_->CreateEmployee(Ctx().get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.employee_id();
+  };
+  const int64_t ann = employee("Ann O'Neil", "AB123456C", true);
+  const int64_t bob = employee("Bob Roy", "JK123456A", false);
+  auto timesheet = [&](int64_t id, v1::Date from, v1::Date to, const std::vector<v1::Date>& days,
+                       const std::vector<v1::Date>& sick) {
+    v1::SubmitTimesheetRequest req;
+    req.set_request_id(Id());
+    req.set_employee_id(id);
+    *req.mutable_period_start() = from;
+    *req.mutable_period_end() = to;
+    for (const v1::Date& d : days) {
+      auto* e = req.add_entries();
+      *e->mutable_date() = d;
+      e->set_rate_type("standard");
+      e->set_hours_centi(750);
+    }
+    for (const v1::Date& d : sick) *req.add_sick_days() = d;
+    v1::TimesheetReceipt receipt;
+    return bureau_->SubmitTimesheet(Ctx().get(), req, &receipt);
+  };
+  auto run = [&](v1::Date from, v1::Date to, v1::Date pay_day, v1::PayRun* out) {
+    v1::RunPayrollRequest req;
+    req.set_request_id(Id());
+    req.set_employer_id(employer_id);
+    *req.mutable_period_start() = from;
+    *req.mutable_period_end() = to;
+    *req.mutable_payment_date() = pay_day;
+    return bureau_->RunPayroll(Ctx().get(), req, out);
+  };
+  auto document = [&](v1::DocumentKind kind, int64_t run_id, int64_t employee_id,
+                      v1::Document* out, const std::string& tax_year = "", int month = 0) {
+    v1::GetDocumentRequest req;
+    req.set_kind(kind);
+    req.set_run_id(run_id);
+    req.set_employee_id(employee_id);
+    req.set_employer_id(run_id == 0 && employee_id == 0 ? employer_id : 0);
+    req.set_tax_year(tax_year);
+    req.set_tax_month(month);
+    return bureau_->GetDocument(Ctx().get(), req, out);
+  };
+
+  // May: both work; 150 hours at 14.00 is Ann's 2,100.00.
+  ASSERT_TRUE(timesheet(ann, D(2026, 5, 4), D(2026, 5, 31), Weekdays(5, 4, 20), {}).ok());
+  ASSERT_TRUE(timesheet(bob, D(2026, 5, 4), D(2026, 5, 31), Weekdays(5, 4, 10), {}).ok());
+  v1::PayRun may;
+  auto st = run(D(2026, 5, 4), D(2026, 5, 31), D(2026, 5, 29), &may);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(may.payslips_size(), 2);
+  v1::Document doc;
+  ASSERT_TRUE(document(v1::DOCUMENT_KIND_PAYSLIPS_PDF, may.run_id(), 0, &doc).ok());
+  EXPECT_EQ(doc.content_type(), "application/pdf");
+  EXPECT_EQ(doc.content().rfind("%PDF-", 0), 0u);
+  st = document(v1::DOCUMENT_KIND_BACS, may.run_id(), 0, &doc);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION) << "Bob has no bank details";
+  EXPECT_NE(st.error_message().find("Bob Roy"), std::string::npos) << st.error_message();
+  st = document(v1::DOCUMENT_KIND_FPS, may.run_id(), 0, &doc);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION) << "Bob has no gender for RTI";
+
+  // June: Ann is off sick Monday 1 to Sunday 7, then works three weeks.
+  // From 2026-27 SSP is due from the first day: 5 qualifying days at the
+  // flat rate (80% of her 262.50 a week is more): 123.25.
+  const std::vector<v1::Date> sick = {D(2026, 6, 1), D(2026, 6, 2), D(2026, 6, 3), D(2026, 6, 4),
+                                      D(2026, 6, 5), D(2026, 6, 6), D(2026, 6, 7)};
+  st = timesheet(ann, D(2026, 6, 1), D(2026, 6, 28), {D(2026, 6, 1)}, sick);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT) << "hours on a sick day";
+  ASSERT_TRUE(timesheet(ann, D(2026, 6, 1), D(2026, 6, 28), Weekdays(6, 8, 15), sick).ok());
+  v1::PayRun june;
+  st = run(D(2026, 6, 1), D(2026, 6, 28), D(2026, 6, 26), &june);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(june.payslips_size(), 1);
+  const v1::Payslip& slip = june.payslips(0);
+  EXPECT_EQ(slip.sick_days(), 7);
+  EXPECT_EQ(slip.ssp_waiting_days(), 0);
+  EXPECT_EQ(slip.ssp_pence(), 123'25);
+  EXPECT_EQ(slip.gross_pence(), 15 * 750 * 14 + 123'25);
+  EXPECT_EQ(Count("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+                  " WHERE transaction_id = $1", june.transaction_id()), 0) << "balanced";
+
+  // The bank file pays Ann's net pay from the direct payment account.
+  st = document(v1::DOCUMENT_KIND_BACS, june.run_id(), 0, &doc);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(doc.content().size(), 2u * 102) << doc.content();
+  EXPECT_EQ(doc.content().substr(0, 14), "20987687654321");
+  EXPECT_EQ(doc.content().substr(17, 14), "40123412345678");
+  EXPECT_EQ(std::stoll(doc.content().substr(35, 11)), slip.net_pence());
+  EXPECT_EQ(doc.content().substr(102 + 15, 2), "17") << "the contra";
+
+  // Ann leaves on 28 June: hours after it are refused; the P45 follows.
+  v1::LeaveEmployeeRequest leave;
+  leave.set_request_id(Id());
+  leave.set_employee_id(ann);
+  *leave.mutable_leave_date() = D(2026, 6, 28);
+  v1::Employee left;
+  st = bureau_->LeaveEmployee(Ctx().get(), leave, &left);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(left.leave_date().day(), 28);
+  ASSERT_TRUE(bureau_->LeaveEmployee(Ctx().get(), leave, &left).ok()) << "a retry";
+  leave.set_request_id(Id());
+  *leave.mutable_leave_date() = D(2026, 6, 30);
+  EXPECT_EQ(bureau_->LeaveEmployee(Ctx().get(), leave, &left).error_code(),
+            grpc::FAILED_PRECONDITION) << "she has already left";
+  st = timesheet(ann, D(2026, 6, 29), D(2026, 7, 26), {D(2026, 6, 30)}, {});
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_EQ(document(v1::DOCUMENT_KIND_P45, 0, bob, &doc).error_code(), grpc::FAILED_PRECONDITION);
+  st = document(v1::DOCUMENT_KIND_P45, 0, ann, &doc);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(doc.content().rfind("%PDF-", 0), 0u);
+
+  // The FPS of June reports her pay, pay to date and leaving date.
+  st = document(v1::DOCUMENT_KIND_FPS, june.run_id(), 0, &doc);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  for (const char* expected :
+       {"<NINO>AB123456C</NINO>", "<PayFreq>W4</PayFreq>", "<LeavingDate>2026-06-28</LeavingDate>",
+        "<RelatedTaxYear>26-27</RelatedTaxYear>", "<TaxablePay>3798.25</TaxablePay>",
+        "<TaxablePay>1698.25</TaxablePay>", "TaxRegime=\"S\">1257L</TaxCode>"}) {
+    EXPECT_NE(doc.content().find(expected), std::string::npos) << expected << "\n" << doc.content();
+  }
+  ASSERT_TRUE(document(v1::DOCUMENT_KIND_P60, 0, ann, &doc, "2026-27").ok());
+  EXPECT_EQ(document(v1::DOCUMENT_KIND_P60, 0, ann, &doc, "2025-26").error_code(),
+            grpc::FAILED_PRECONDITION) << "not paid that year";
+  ASSERT_TRUE(document(v1::DOCUMENT_KIND_EPS, 0, 0, &doc, "2026-27", 3).ok());
+  EXPECT_NE(doc.content().find("<EmpAllceInd>yes</EmpAllceInd>"), std::string::npos);
+  EXPECT_EQ(doc.content().find("NoPaymentDates"), std::string::npos) << "paid on 26 June";
+  ASSERT_TRUE(document(v1::DOCUMENT_KIND_EPS, 0, 0, &doc, "2026-27", 5).ok());
+  EXPECT_NE(doc.content().find("<NoPaymentDates>"), std::string::npos);
+  EXPECT_EQ(document(v1::DOCUMENT_KIND_EPS, 0, 0, &doc, "2026-27", 13).error_code(),
+            grpc::INVALID_ARGUMENT);
+
+  // Another bureau, not linked to this agreement, sees none of it.
+  const std::string stranger = "stranger@" + tag_;
+  ASSERT_TRUE(pki_->Issue(stranger));
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'iso', 's')",
+                   tag_ + "-ISO2");
+    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, approver_level)"
+                   " VALUES ($1, $2, 'iso', 'none')", stranger, tag_ + "-ISO2");
+    tx.commit();
+  }
+  auto other = v1::PayrollService::NewStub(pki_->ChannelAs(stranger, payroll_->address()));
+  v1::GetDocumentRequest req;
+  req.set_kind(v1::DOCUMENT_KIND_P45);
+  req.set_employee_id(ann);
+  EXPECT_EQ(other->GetDocument(Ctx().get(), req, &doc).error_code(), grpc::PERMISSION_DENIED);
 }
 
 }  // namespace
