@@ -24,7 +24,7 @@ struct Flags {
   int panel_days = 28, contingency_weeks = 4, surplus_weeks = 8;
   std::vector<std::string> blocked;
   // person
-  std::string name, ni, dob;
+  std::string name, ni, dob, sort_code, account;
   // terms
   int64_t person = 0;
   std::string manager = "self", model, gross, contribution = "0", start, review, end, method = "bank";
@@ -269,6 +269,8 @@ void AddPersonCommands(CLI::App* agreements) {
   add->add_option("--name", f.name, "name as the person uses it")->required();
   add->add_option("--ni", f.ni, "National Insurance number");
   add->add_option("--dob", f.dob, "date of birth, YYYY-MM-DD");
+  add->add_option("--sort-code", f.sort_code, "the direct payment account's sort code");
+  add->add_option("--account", f.account, "the direct payment account's number");
   add->callback([] {
     Run("recording the person", [] {
       v1::CreatePersonRequest req;
@@ -277,6 +279,8 @@ void AddPersonCommands(CLI::App* agreements) {
       req.set_display_name(f.name);
       req.set_ni_number(f.ni);
       req.set_date_of_birth(f.dob);
+      req.set_bank_sort_code(f.sort_code);
+      req.set_bank_account_number(f.account);
       v1::PersonSummary p;
       auto st = Stub()->CreatePerson(Context().get(), req, &p);
       if (st.ok() && out().json()) out().Json(p);
