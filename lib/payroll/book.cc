@@ -39,7 +39,8 @@ const char* const kEmployeeColumns =
     "e.id, e.employer_id, e.person_id, e.start_date, e.leave_date, e.tax_code, e.week1_month1,"
     " e.ni_category, e.standard_rate_pence, e.night_rate_pence, e.sleepover_rate_pence,"
     " e.holiday_rate_pence, e.holiday_method, e.pension_member, e.previous_pay_pence,"
-    " e.previous_tax_pence, e.qualifying_days_per_week, coalesce(e.gender, '')";
+    " e.previous_tax_pence, e.qualifying_days_per_week, coalesce(e.gender, ''),"
+    " e.pension_postponed_until, e.pension_opted_out";
 
 Employee EmployeeFrom(const pqxx::row& row, int first) {
   auto at = [&](int i) { return row[first + i]; };
@@ -60,6 +61,8 @@ Employee EmployeeFrom(const pqxx::row& row, int first) {
   e.previous_tax_pence = at(15).as<int64_t>();
   e.qualifying_days_per_week = at(16).as<int>();
   e.gender = at(17).as<std::string>();
+  if (!at(18).is_null()) e.pension_postponed_until = DayOf(at(18));
+  e.pension_opted_out = at(19).as<bool>();
   return e;
 }
 
@@ -186,14 +189,17 @@ absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& e) {
           "INSERT INTO payroll.employees (employer_id, person_id, start_date, tax_code,"
           " week1_month1, ni_category, standard_rate_pence, night_rate_pence,"
           " sleepover_rate_pence, holiday_rate_pence, holiday_method, pension_member,"
-          " previous_pay_pence, previous_tax_pence, qualifying_days_per_week, gender)"
-          " VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-          " nullif($16, '')) RETURNING id",
+          " previous_pay_pence, previous_tax_pence, qualifying_days_per_week, gender,"
+          " pension_postponed_until, pension_opted_out) VALUES ($1, $2, $3::date, $4, $5, $6,"
+          " $7, $8, $9, $10, $11, $12, $13, $14, $15, nullif($16, ''), nullif($17, '')::date,"
+          " $18) RETURNING id",
           e.employer_id, e.person_id, absl::FormatCivilTime(e.start_date), e.tax_code, e.week1_month1,
           e.ni_category, e.rates.standard_pence, e.rates.night_pence, e.rates.sleepover_pence,
           e.rates.holiday_pence, e.holiday_accrual ? "accrual_12_07" : "weeks_5_6",
           e.pension_member, e.previous_pay_pence, e.previous_tax_pence,
-          e.qualifying_days_per_week, e.gender)[0]
+          e.qualifying_days_per_week, e.gender,
+          e.pension_postponed_until ? absl::FormatCivilTime(*e.pension_postponed_until) : "",
+          e.pension_opted_out)[0]
       .as<int64_t>();
 }
 

@@ -61,6 +61,8 @@ struct Employee {
   int64_t previous_tax_pence = 0;
   int qualifying_days_per_week = 5;  // SSP working pattern, from Monday
   std::string gender;                // "M", "F" or "" (RTI needs it)
+  std::optional<absl::CivilDay> pension_postponed_until;  // at most 3 months from the start
+  bool pension_opted_out = false;
 };
 
 absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& employee);

@@ -81,7 +81,8 @@ DocPage PayslipPage(const PayslipForm& f) {
   Heading(page, "Deductions");
   Line(page, "Income tax (PAYE)", Pounds(s.tax_pence));
   Line(page, "National Insurance", Pounds(s.employee_ni_pence));
-  Line(page, "Pension contribution", Pounds(s.employee_pension_pence));
+  Line(page, "Pension contribution",
+       s.pension_postponed ? "enrolment postponed" : Pounds(s.employee_pension_pence));
   Heading(page, "Net pay");
   Line(page, "Net pay", Pounds(s.net_pence));
   Heading(page, "This tax year to date");

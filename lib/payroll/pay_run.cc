@@ -74,7 +74,8 @@ std::string DetailJson(const Payslip& s) {
       {"tax_held_back_pence", s.tax_held_back_pence},
       {"sick_days", s.sick_days},
       {"ssp_payable_days", s.ssp_payable_days},
-      {"ssp_waiting_days", s.ssp_waiting_days}};
+      {"ssp_waiting_days", s.ssp_waiting_days},
+      {"pension_postponed", s.pension_postponed}};
   return j.dump();
 }
 
@@ -90,6 +91,7 @@ void ReadDetail(const std::string& json, Payslip& s) {
   s.sick_days = j.value("sick_days", 0);
   s.ssp_payable_days = j.value("ssp_payable_days", 0);
   s.ssp_waiting_days = j.value("ssp_waiting_days", 0);
+  s.pension_postponed = j.value("pension_postponed", false);
 }
 
 // Plan validates the requests and picks each one's tax year.
@@ -336,6 +338,8 @@ PayslipInput InputFor(const Job& job, const Sheet& sheet, const History& history
   in.ni_category = e.ni_category;
   in.age_years = person ? AgeOn(person->date_of_birth, r.payment_date) : 30;
   in.pension_member = e.pension_member;
+  in.pension_opted_out = e.pension_opted_out;
+  in.pension_postponed_until = e.pension_postponed_until;
   in.holiday_accrual = e.holiday_accrual;
   in.rates = e.rates;
   in.timesheet = sheet.timesheet;

@@ -180,8 +180,16 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
   s.employment_allowance_pence = allowance.claimed_pence;
   s.employer_ni_pence = allowance.employer_ni_payable_pence;
 
+  const bool postponed =
+      in.pension_postponed_until && in.payment_date < *in.pension_postponed_until;
+  const WorkerCategory category =
+      AssessAutoEnrolment(year, in.frequency, s.gross_pence, in.age_years, false).category;
+  const bool enrolled = in.pension_member || (category == WorkerCategory::kEligibleJobholder &&
+                                              !postponed && !in.pension_opted_out);
   const AutoEnrolment ae =
-      AssessAutoEnrolment(year, in.frequency, s.gross_pence, in.age_years, in.pension_member);
+      AssessAutoEnrolment(year, in.frequency, s.gross_pence, in.age_years, enrolled);
+  s.pension_postponed = postponed && category == WorkerCategory::kEligibleJobholder &&
+                        !in.pension_member;
   s.pension_category = ae.category;
   s.employee_pension_pence = ae.employee_contribution_pence;
   s.employer_pension_pence = ae.employer_contribution_pence;

@@ -2,6 +2,7 @@
 #define DP_LIB_PAYROLL_PAYSLIP_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,7 +67,12 @@ struct PayslipInput {
   bool week1_month1 = false;
   std::string ni_category = "A";
   int age_years = 30;
+  // Auto-enrolment: an eligible jobholder is enrolled (and contributes)
+  // unless enrolment is postponed past the payment date or they opted out;
+  // a member who joined of their own choice always contributes.
   bool pension_member = false;
+  bool pension_opted_out = false;
+  std::optional<absl::CivilDay> pension_postponed_until;
   bool holiday_accrual = false;  // 12.07% accrual (irregular hours)
   Rates rates;
   Timesheet timesheet;
@@ -99,6 +105,7 @@ struct Payslip {
   int64_t employee_pension_pence = 0;
   int64_t employer_pension_pence = 0;
   WorkerCategory pension_category = WorkerCategory::kOutOfScope;
+  bool pension_postponed = false;  // eligible, but enrolment is postponed
   int64_t holiday_accrued_centi_hours = 0;
   int64_t net_pence = 0;
   int64_t taxable_pay_to_date_pence = 0;  // after this period

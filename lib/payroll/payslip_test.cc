@@ -85,5 +85,39 @@ TEST(Payslip, GrossFromHoursThenTaxNiPensionAndNet) {
   EXPECT_EQ(s->EmployerCost(), s->gross_pence + s->employer_pension_pence);
 }
 
+TEST(Payslip, EligibleJobholdersAreEnrolledUnlessPostponedOrOptedOut) {
+  const TaxYear& y = **Years().ByName("2026-27");
+  PayslipInput in;
+  in.frequency = PayFrequency::kFourWeekly;
+  in.payment_date = absl::CivilDay(2026, 5, 29);
+  in.tax_code = "S1257L";
+  in.age_years = 30;
+  in.rates = {1400, 0, 0, 0};
+  in.timesheet = Week(1500);  // 1,050.00: above the 4-weekly trigger of 768.00
+  auto enrolled = ComputePayslip(y, in);
+  ASSERT_TRUE(enrolled.ok());
+  EXPECT_EQ(enrolled->pension_category, WorkerCategory::kEligibleJobholder);
+  EXPECT_FALSE(enrolled->pension_postponed);
+  // 5% and 3% of qualifying earnings, 1,050.00 less the 4-weekly 480.00.
+  EXPECT_EQ(enrolled->employee_pension_pence, 2850);
+  EXPECT_EQ(enrolled->employer_pension_pence, 1710);
+
+  in.pension_postponed_until = absl::CivilDay(2026, 7, 1);
+  auto postponed = ComputePayslip(y, in);
+  EXPECT_TRUE(postponed->pension_postponed);
+  EXPECT_EQ(postponed->employee_pension_pence, 0);
+  EXPECT_EQ(postponed->employer_pension_pence, 0);
+  in.payment_date = absl::CivilDay(2026, 7, 24);  // postponement over: enrolled
+  auto after = ComputePayslip(y, in);
+  EXPECT_FALSE(after->pension_postponed);
+  EXPECT_EQ(after->employee_pension_pence, 2850);
+
+  in.pension_opted_out = true;
+  EXPECT_EQ(ComputePayslip(y, in)->employee_pension_pence, 0);
+  in.timesheet = Week(500);  // 350.00: entitled; not enrolled unless they join
+  in.pension_opted_out = false;
+  EXPECT_EQ(ComputePayslip(y, in)->employee_pension_pence, 0);
+}
+
 }  // namespace
 }  // namespace dp::payroll

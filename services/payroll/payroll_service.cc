@@ -89,6 +89,7 @@ void ToProto(const payroll::PayRun& run, v1::PayRun* out) {
     slip->set_ssp_pence(s.ssp_pence);
     slip->set_sick_days(s.sick_days);
     slip->set_ssp_waiting_days(s.ssp_waiting_days);
+    slip->set_pension_postponed(s.pension_postponed);
     slip->set_standard_hours_centi(static_cast<int32_t>(s.hours_centi[0]));
     slip->set_night_hours_centi(static_cast<int32_t>(s.hours_centi[1]));
     slip->set_sleepover_hours_centi(static_cast<int32_t>(s.hours_centi[2]));
@@ -203,6 +204,20 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
     return ToGrpcStatus(absl::InvalidArgumentError("qualifying_days_per_week must be 1 to 7"));
   }
   e.gender = req->gender();
+  e.pension_opted_out = req->pension_opted_out();
+  if (req->has_pension_postponed_until()) {
+    auto until = service::DayFromProto(req->pension_postponed_until(), "pension_postponed_until");
+    if (!until.ok()) return ToGrpcStatus(until.status());
+    // As PostgreSQL adds 3 months: 30 November runs to 28 (or 29) February.
+    const absl::CivilMonth month = absl::CivilMonth(*start) + 3;
+    const absl::CivilDay limit = std::min(absl::CivilDay(month.year(), month.month(), start->day()),
+                                          absl::CivilDay(month + 1) - 1);
+    if (*until < *start || *until > limit) {
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          "pension_postponed_until must be within 3 months of the start date"));
+    }
+    e.pension_postponed_until = *until;
+  }
   if (!e.gender.empty() && e.gender != "M" && e.gender != "F") {
     return ToGrpcStatus(absl::InvalidArgumentError("gender must be M or F, as RTI records it"));
   }

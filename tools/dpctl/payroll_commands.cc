@@ -21,12 +21,12 @@ struct RunFlags {
   std::string request_id, from, to, pay_date, reason, liability = "wages", amount, reference;
   std::string name, paye_ref, ao_ref, frequency = "four-weekly", ni, dob, start, code, rate;
   std::string night_rate = "0", sleepover_rate = "0", holiday_rate = "0", category = "A";
-  std::string gender, sort_code, account, kind, tax_year, to_file;
+  std::string gender, sort_code, account, kind, tax_year, to_file, postpone;
   std::vector<std::string> entries, sick;
   int64_t employer = 0, employee = 0, agreement = 0, run = 0;
   int qualifying_days = 5, month = 0;
   bool correction = false, allowance = false, scottish_minimum = false, pension = false;
-  bool accrual = false;
+  bool accrual = false, opted_out = false;
 } r;
 
 std::function<Output()> out;
@@ -120,6 +120,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
       ->capture_default_str();
   employee->add_option("--sort-code", r.sort_code, "PA's bank sort code, for the BACS file");
   employee->add_option("--account", r.account, "PA's bank account number");
+  employee->add_option("--postpone-pension-until", r.postpone,
+                       "postpone auto-enrolment (at most 3 months from the start)");
+  employee->add_flag("--opted-out", r.opted_out, "opted out of the pension scheme");
   employee->add_option("--request-id", r.request_id, "idempotency key (default: random)");
   employee->callback([&exit_code, &address] {
     v1::CreateEmployeeRequest req;
@@ -149,6 +152,12 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_qualifying_days_per_week(r.qualifying_days);
     req.set_bank_sort_code(r.sort_code);
     req.set_bank_account_number(r.account);
+    req.set_pension_opted_out(r.opted_out);
+    if (!r.postpone.empty() && !ParseDate(r.postpone, req.mutable_pension_postponed_until())) {
+      std::cerr << "dpctl: --postpone-pension-until must be a date such as 2026-07-01\n";
+      exit_code = 2;
+      return;
+    }
     v1::Employee e;
     auto s = v1::PayrollService::NewStub(MakeChannel(address))->CreateEmployee(Context().get(), req, &e);
     if (!s.ok()) { exit_code = ReportError("registering the PA", s); return; }
