@@ -3,6 +3,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "gtest/gtest.h"
+#include "payroll/test_years.h"
 #include "payroll/bacs.h"
 #include "payroll/document.h"
 #include "payroll/forms.h"
@@ -11,11 +12,9 @@
 namespace dp::payroll {
 namespace {
 
-const TaxYears& Years() {
-  static const TaxYears years =
-      *TaxYears::LoadDirectory(std::string(DP_SOURCE_DIR) + "/data/tax-years");
-  return years;
-}
+using testing::Years;
+using testing::Y2025;
+using testing::Y2026;
 
 std::vector<std::string> Lines(const std::string& file) {
   std::vector<std::string> lines;

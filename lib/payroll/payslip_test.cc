@@ -1,14 +1,14 @@
 #include "payroll/payslip.h"
 
 #include "gtest/gtest.h"
+#include "payroll/test_years.h"
 
 namespace dp::payroll {
 namespace {
 
-const TaxYears& Years() {
-  static const TaxYears years = *TaxYears::LoadDirectory(DP_SOURCE_DIR "/data/tax-years");
-  return years;
-}
+using testing::Years;
+using testing::Y2025;
+using testing::Y2026;
 
 Timesheet Week(int64_t hours_centi_per_day) {
   Timesheet t{absl::CivilDay(2026, 5, 4), absl::CivilDay(2026, 5, 31), {}};

@@ -1,18 +1,15 @@
 #include "payroll/statutory.h"
 
 #include "gtest/gtest.h"
+#include "payroll/test_years.h"
 #include "payroll/ni.h"
 
 namespace dp::payroll {
 namespace {
 
-const TaxYears& Years() {
-  static const TaxYears years =
-      *TaxYears::LoadDirectory(std::string(DP_SOURCE_DIR) + "/data/tax-years");
-  return years;
-}
-const TaxYear& Y2025() { return **Years().ByName("2025-26"); }
-const TaxYear& Y2026() { return **Years().ByName("2026-27"); }
+using testing::Years;
+using testing::Y2025;
+using testing::Y2026;
 
 TEST(AutoEnrolment, ThresholdsPerPayFrequencyDecideTheCategory) {
   struct Case {
