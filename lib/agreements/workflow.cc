@@ -205,7 +205,7 @@ absl::StatusOr<Settings> SetSettings(pqxx::work& tx, Settings s, const Actor& ac
     return absl::InvalidArgumentError("surplus_threshold_weeks must be 1 to 52");
   }
   for (const std::string& mcc : s.blocked_card_categories) {
-    if (mcc.size() != 4 || !std::all_of(mcc.begin(), mcc.end(), ::isdigit)) {
+    if (!dp::IsDigits(mcc, 4)) {
       return absl::InvalidArgumentError(dp::StrCat(
           "blocked_card_categories: \"", mcc, "\" is not a 4-digit merchant category code"));
     }

@@ -1,7 +1,9 @@
 #ifndef DP_LIB_BASE_STRINGS_H_
 #define DP_LIB_BASE_STRINGS_H_
 
+#include <cctype>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -9,6 +11,16 @@
 // std::string_view, so absl::StrCat refuses std::string_view arguments.
 // These two helpers do the same job over fmt and accept any formattable type.
 namespace dp {
+
+// IsDigits: `text` is exactly `length` ASCII digits.
+//   IsDigits("401234", 6) -> true; IsDigits("4012-4", 6) -> false
+inline bool IsDigits(std::string_view text, size_t length) {
+  if (text.size() != length) return false;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
 
 // StrAppend appends each argument's text to `out`:
 //   StrAppend(&sql, "LIMIT ", 50);

@@ -32,8 +32,7 @@ absl::StatusOr<std::vector<MigrationFile>> ReadMigrations(const std::string& dir
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".sql") continue;
-    if (name.size() < 6 || name[4] != '_' ||
-        !std::all_of(name.begin(), name.begin() + 4, ::isdigit)) {
+    if (name.size() < 6 || name[4] != '_' || !dp::IsDigits(std::string_view(name).substr(0, 4), 4)) {
       return absl::InvalidArgumentError(
           dp::StrCat("migration file ", name, " is not named NNNN_name.sql"));
     }

@@ -13,20 +13,12 @@ constexpr size_t kRecordChars = 100;
 constexpr size_t kMaxCredits = 100000;
 constexpr int64_t kMaxAmountPence = 99'999'999'999;  // 11 digits
 
-bool AllDigits(const std::string& s, size_t n) {
-  if (s.size() != n) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 absl::Status CheckAccount(const BacsAccount& a, const std::string& who) {
-  if (!AllDigits(a.sort_code, 6)) {
+  if (!dp::IsDigits(a.sort_code, 6)) {
     return absl::FailedPreconditionError(
         dp::StrCat(who, ": the sort code must be six digits; record the bank details first"));
   }
-  if (!AllDigits(a.account_number, 8)) {
+  if (!dp::IsDigits(a.account_number, 8)) {
     return absl::FailedPreconditionError(
         dp::StrCat(who, ": the account number must be eight digits"));
   }

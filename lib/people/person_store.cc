@@ -22,14 +22,6 @@ const Column kEncrypted[] = {
 
 std::string Context(const char* column) { return dp::StrCat("people.persons.", column); }
 
-bool AllDigits(const std::string& s, size_t n) {
-  if (s.size() != n) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 bool IsDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   const int y = std::atoi(s.substr(0, 4).c_str());
@@ -51,7 +43,7 @@ absl::StatusOr<std::string> NormaliseNiNumber(std::string_view text) {
   const auto bad = absl::InvalidArgumentError(
       "ni_number must look like AB 12 34 56 C: two letters, six digits, a suffix A to D");
   if (ni.size() != 9 || !std::isalpha(static_cast<unsigned char>(ni[0])) ||
-      !std::isalpha(static_cast<unsigned char>(ni[1])) || !AllDigits(ni.substr(2, 6), 6) ||
+      !std::isalpha(static_cast<unsigned char>(ni[1])) || !dp::IsDigits(ni.substr(2, 6), 6) ||
       ni[8] < 'A' || ni[8] > 'D') {
     return bad;
   }
@@ -77,10 +69,10 @@ absl::Status ValidatePerson(const Person& p) {
   if (!p.date_of_birth.empty() && !IsDate(p.date_of_birth)) {
     return absl::InvalidArgumentError("date_of_birth must be a real date, YYYY-MM-DD");
   }
-  if (!p.bank_sort_code.empty() && !AllDigits(p.bank_sort_code, 6)) {
+  if (!p.bank_sort_code.empty() && !dp::IsDigits(p.bank_sort_code, 6)) {
     return absl::InvalidArgumentError("bank_sort_code must be six digits");
   }
-  if (!p.bank_account_number.empty() && !AllDigits(p.bank_account_number, 8)) {
+  if (!p.bank_account_number.empty() && !dp::IsDigits(p.bank_account_number, 8)) {
     return absl::InvalidArgumentError("bank_account_number must be eight digits");
   }
   return absl::OkStatus();
