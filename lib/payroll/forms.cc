@@ -16,18 +16,6 @@ std::string PeriodName(PayFrequency f) {
   return f == PayFrequency::kMonthly ? "Month" : "Week";
 }
 
-// WeekOrMonth is the tax period as a P45 counts it: a 4-weekly period n
-// ends in week 4n.
-int WeekOrMonth(PayFrequency f, int period) {
-  switch (f) {
-    case PayFrequency::kWeekly: return period;
-    case PayFrequency::kFortnightly: return period * 2;
-    case PayFrequency::kFourWeekly: return period * 4;
-    case PayFrequency::kMonthly: return period;
-  }
-  return period;
-}
-
 void Heading(DocPage& page, std::string text) { page.lines.push_back({std::move(text), "", true}); }
 void Line(DocPage& page, std::string label, std::string value) {
   page.lines.push_back({std::move(label), std::move(value), false});
@@ -109,7 +97,7 @@ DocPage P45Page(const P45Form& f) {
   Line(page, "Tax code at leaving date", f.tax_code);
   Line(page, "Week 1/Month 1 basis", f.week1_month1 ? "Yes" : "No");
   Line(page, dp::StrCat("Last entries made in ", PeriodName(f.frequency), " number"),
-       std::to_string(WeekOrMonth(f.frequency, f.last_period)));
+       std::to_string(TaxWeekOrMonth(f.frequency, f.last_period)));
   // On a Week 1/Month 1 basis the totals to date are left blank (HMRC's
   // P45 guidance): the new employer starts the code afresh.
   Line(page, "Total pay to date", f.week1_month1 ? "" : Pounds(f.figures.total_pay_to_date_pence));

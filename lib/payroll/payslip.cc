@@ -131,6 +131,16 @@ int PeriodNumber(const TaxYear& year, PayFrequency frequency, absl::CivilDay pay
   return 1;
 }
 
+int TaxWeekOrMonth(PayFrequency frequency, int period) {
+  switch (frequency) {
+    case PayFrequency::kWeekly: return period;
+    case PayFrequency::kFortnightly: return period * 2;
+    case PayFrequency::kFourWeekly: return period * 4;
+    case PayFrequency::kMonthly: return period;
+  }
+  return period;
+}
+
 bool InTaxYear(const TaxYear& year, absl::CivilDay day) {
   const absl::CivilDay start = YearStart(year);
   return day >= start && day < absl::CivilDay(start.year() + 1, start.month(), start.day());

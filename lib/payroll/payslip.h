@@ -57,6 +57,11 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& timesheet
 // 6 April; month 1 runs 6 April to 5 May.
 int PeriodNumber(const TaxYear& year, PayFrequency frequency, absl::CivilDay payment_date);
 
+// TaxWeekOrMonth is the week (or, for monthly pay, month) number a pay
+// period ends in, as the P45 and RTI count it: 4-weekly period 8 ends in
+// week 32, fortnightly period 3 in week 6, month 5 is month 5.
+int TaxWeekOrMonth(PayFrequency frequency, int period);
+
 // InTaxYear: whether `day` falls within `year` (6 April to 5 April).
 bool InTaxYear(const TaxYear& year, absl::CivilDay day);
 

@@ -146,12 +146,8 @@ void Employee(Writer& w, PayFrequency frequency, absl::CivilDay payment_date,
   w.Open("Payment");
   w.Element("PayFreq", PayFreqCode(frequency));
   w.Element("PmtDate", absl::FormatCivilTime(payment_date));
-  if (frequency == PayFrequency::kMonthly) {
-    w.Element("MonthNo", std::to_string(s.period));
-  } else {
-    const int weeks = frequency == PayFrequency::kWeekly ? 1 : frequency == PayFrequency::kFortnightly ? 2 : 4;
-    w.Element("WeekNo", std::to_string(s.period * weeks));
-  }
+  w.Element(frequency == PayFrequency::kMonthly ? "MonthNo" : "WeekNo",
+            std::to_string(TaxWeekOrMonth(frequency, s.period)));
   w.Element("PeriodsCovered", "1");
   w.Element("HoursWorked", std::string(1, HoursBand(e.average_weekly_hours_centi)));
   // The regime prefix is an attribute in RTI, not part of the code.
