@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "base/strings.h"
+#include "db/sql.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "money/money.h"
@@ -204,11 +205,22 @@ absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& e) {
 }
 
 absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id) {
-  const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", rows::kEmployeeColumns, " FROM payroll.employees e WHERE e.id = $1"),
-      id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("employee ", id, " does not exist"));
-  return rows::EmployeeFrom(r[0], 0);
+  auto found = GetEmployees(tx, {id});
+  if (found.empty()) return absl::NotFoundError(dp::StrCat("employee ", id, " does not exist"));
+  return std::move(found.begin()->second);
+}
+
+std::map<int64_t, Employee> GetEmployees(pqxx::transaction_base& tx,
+                                         const std::vector<int64_t>& ids) {
+  std::map<int64_t, Employee> employees;
+  for (const auto& row : tx.exec_params(
+           dp::StrCat("SELECT ", rows::kEmployeeColumns,
+                      " FROM payroll.employees e WHERE e.id = ANY($1::bigint[])"),
+           db::IntArrayLiteral(ids))) {
+    Employee e = rows::EmployeeFrom(row, 0);
+    employees.emplace(e.id, std::move(e));
+  }
+  return employees;
 }
 
 absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay leave_date) {

@@ -2,6 +2,7 @@
 #define DP_LIB_PAYROLL_BOOK_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,9 @@ struct Employee {
 
 absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& employee);
 absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id);
+// GetEmployees reads many employees in one query; ids not found are absent.
+std::map<int64_t, Employee> GetEmployees(pqxx::transaction_base& tx,
+                                         const std::vector<int64_t>& ids);
 
 // LeaveEmployee records the last day of employment. Timesheets after it are
 // refused; the P45 is available from then on. A leave date already set is

@@ -84,15 +84,44 @@ std::pair<int64_t, int64_t> Previous(const TaxYear& year, const Employee& e) {
   return {e.previous_pay_pence, e.previous_tax_pence};
 }
 
-absl::StatusOr<PayRun> PostedRun(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
-                                 int64_t run_id) {
+// RunBooks is a pay run with its employer, and the employees it paid with
+// their personal details: what every run document is made from, read in
+// a handful of queries whatever the number of PAs.
+struct RunBooks {
+  PayRun run;
+  Employer employer;
+  std::map<int64_t, Employee> employees;     // by employee id
+  std::map<int64_t, people::Person> people;  // by person id
+
+  const Employee& EmployeeOf(const StoredPayslip& p) const { return employees.at(p.employee_id); }
+  const people::Person& PersonOf(const StoredPayslip& p) const {
+    return people.at(EmployeeOf(p).person_id);
+  }
+};
+
+// ReadRun reads a run's books; `posted_only` refuses a replaced run, which
+// must not be paid or reported again.
+absl::StatusOr<RunBooks> ReadRun(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
+                                 int64_t run_id, bool posted_only) {
+  RunBooks books;
   auto run = GetPayRun(tx, cipher, run_id);
   if (!run.ok()) return run.status();
-  if (run->status != "posted") {
+  if (posted_only && run->status != "posted") {
     return absl::FailedPreconditionError(dp::StrCat(
         "pay run ", run_id, " was replaced by a correction; use the run that replaced it"));
   }
-  return run;
+  books.run = *std::move(run);
+  auto employer = GetEmployer(tx, books.run.employer_id);
+  if (!employer.ok()) return employer.status();
+  books.employer = *std::move(employer);
+  std::vector<int64_t> employee_ids, person_ids;
+  for (const StoredPayslip& p : books.run.payslips) employee_ids.push_back(p.employee_id);
+  books.employees = GetEmployees(tx, employee_ids);
+  for (const auto& [id, e] : books.employees) person_ids.push_back(e.person_id);
+  auto people = people::GetPersons(tx, cipher, person_ids);
+  if (!people.ok()) return people.status();
+  books.people = *std::move(people);
+  return books;
 }
 
 std::pair<std::string, std::string> SplitName(const std::string& name) {
@@ -106,21 +135,17 @@ std::pair<std::string, std::string> SplitName(const std::string& name) {
 absl::StatusOr<RenderedDocument> PayslipsPdf(pqxx::transaction_base& tx,
                                              const crypto::FieldCipher& cipher, int64_t run_id,
                                              int64_t employee_id) {
-  auto run = GetPayRun(tx, cipher, run_id);
-  if (!run.ok()) return run.status();
-  auto employer = GetEmployer(tx, run->employer_id);
-  if (!employer.ok()) return employer.status();
+  auto books = ReadRun(tx, cipher, run_id, /*posted_only=*/false);
+  if (!books.ok()) return books.status();
+  const PayRun& run = books->run;
   std::vector<DocPage> pages;
-  for (const StoredPayslip& p : run->payslips) {
+  for (const StoredPayslip& p : run.payslips) {
     if (employee_id != 0 && p.employee_id != employee_id) continue;
-    auto employee = GetEmployee(tx, p.employee_id);
-    if (!employee.ok()) return employee.status();
-    auto person = people::GetPerson(tx, cipher, employee->person_id);
-    if (!person.ok()) return person.status();
-    PayslipForm form{FormOf(*employer),
-                     {p.employee_id, p.employee_name, people::MaskNiNumber(person->ni_number)},
-                     p.tax_code, p.ni_category, run->period_start, run->period_end,
-                     run->payment_date, {}, p.payslip};
+    PayslipForm form{FormOf(books->employer),
+                     {p.employee_id, p.employee_name,
+                      people::MaskNiNumber(books->PersonOf(p).ni_number)},
+                     p.tax_code, p.ni_category, run.period_start, run.period_end,
+                     run.payment_date, {}, p.payslip};
     // The rates as paid, from the stored pay: a rate changed since must
     // not rewrite an old payslip.
     int64_t* rate[] = {&form.rates.standard_pence, &form.rates.night_pence,
@@ -144,26 +169,22 @@ absl::StatusOr<RenderedDocument> PayslipsPdf(pqxx::transaction_base& tx,
 
 absl::StatusOr<RenderedDocument> BacsFile(pqxx::transaction_base& tx,
                                           const crypto::FieldCipher& cipher, int64_t run_id) {
-  auto run = PostedRun(tx, cipher, run_id);
-  if (!run.ok()) return run.status();
-  auto employer = GetEmployer(tx, run->employer_id);
-  if (!employer.ok()) return employer.status();
+  auto books = ReadRun(tx, cipher, run_id, /*posted_only=*/true);
+  if (!books.ok()) return books.status();
+  const PayRun& run = books->run;
+  const Employer& employer = books->employer;
   const pqxx::row a = tx.exec_params1(
       "SELECT coalesce(manager_person_id, person_id) FROM agreements.agreements WHERE id = $1",
-      employer->agreement_id);
+      employer.agreement_id);
   auto payer = people::GetPerson(tx, cipher, a[0].as<int64_t>());
   if (!payer.ok()) return payer.status();
-  const BacsAccount from{payer->bank_sort_code, payer->bank_account_number, employer->name};
+  const BacsAccount from{payer->bank_sort_code, payer->bank_account_number, employer.name};
   std::vector<BacsCredit> credits;
-  for (const StoredPayslip& p : run->payslips) {
+  for (const StoredPayslip& p : run.payslips) {
     if (p.payslip.net_pence <= 0) continue;  // nothing to send
-    auto employee = GetEmployee(tx, p.employee_id);
-    if (!employee.ok()) return employee.status();
-    auto person = people::GetPerson(tx, cipher, employee->person_id);
-    if (!person.ok()) return person.status();
-    credits.push_back({{person->bank_sort_code, person->bank_account_number, p.employee_name},
-                       p.payslip.net_pence,
-                       dp::StrCat("PAY ", run->tax_year, " P", run->period)});
+    const people::Person& person = books->PersonOf(p);
+    credits.push_back({{person.bank_sort_code, person.bank_account_number, p.employee_name},
+                       p.payslip.net_pence, dp::StrCat("PAY ", run.tax_year, " P", run.period)});
   }
   auto file = BacsStandard18(from, credits);
   if (!file.ok()) {
@@ -175,38 +196,36 @@ absl::StatusOr<RenderedDocument> BacsFile(pqxx::transaction_base& tx,
 
 absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYears& years,
                                          const crypto::FieldCipher& cipher, int64_t run_id) {
-  auto run = PostedRun(tx, cipher, run_id);
-  if (!run.ok()) return run.status();
-  auto employer = GetEmployer(tx, run->employer_id);
-  if (!employer.ok()) return employer.status();
-  auto year = years.ByName(run->tax_year);
+  auto books = ReadRun(tx, cipher, run_id, /*posted_only=*/true);
+  if (!books.ok()) return books.status();
+  const PayRun& run = books->run;
+  const Employer& employer = books->employer;
+  auto year = years.ByName(run.tax_year);
   if (!year.ok()) return year.status();
-  const int64_t days = run->period_end - run->period_start + 1;
+  const int64_t days = run.period_end - run.period_start + 1;
   std::vector<FpsEmployee> employees;
-  for (const StoredPayslip& p : run->payslips) {
-    auto employee = GetEmployee(tx, p.employee_id);
-    if (!employee.ok()) return employee.status();
-    auto person = people::GetPerson(tx, cipher, employee->person_id);
-    if (!person.ok()) return person.status();
-    const std::vector<PostedSlip> slips = PostedSlips(tx, p.employee_id, run->tax_year);
-    const auto [previous_pay, previous_tax] = Previous(**year, *employee);
+  for (const StoredPayslip& p : run.payslips) {
+    const Employee& employee = books->EmployeeOf(p);
+    const people::Person& person = books->PersonOf(p);
+    const std::vector<PostedSlip> slips = PostedSlips(tx, p.employee_id, run.tax_year);
+    const auto [previous_pay, previous_tax] = Previous(**year, employee);
     FpsEmployee e;
     e.payroll_id = p.employee_id;
-    e.ni_number = person->ni_number;
-    std::tie(e.forename, e.surname) = SplitName(person->display_name);
-    e.birth_date = person->date_of_birth;
-    e.gender = employee->gender;
-    e.start_date = employee->start_date;
+    e.ni_number = person.ni_number;
+    std::tie(e.forename, e.surname) = SplitName(person.display_name);
+    e.birth_date = person.date_of_birth;
+    e.gender = employee.gender;
+    e.start_date = employee.start_date;
     e.starter = tx.exec_params1("SELECT count(*) FROM payroll.payslips s JOIN payroll.pay_runs r"
                                 " ON r.id = s.run_id WHERE s.employee_id = $1 AND r.status ="
                                 " 'posted' AND r.payment_date < $2::date",
-                                p.employee_id, absl::FormatCivilTime(run->payment_date))[0]
+                                p.employee_id, absl::FormatCivilTime(run.payment_date))[0]
                     .as<int64_t>() == 0;
-    if (employee->leave_date && *employee->leave_date <= run->period_end) {
-      e.leaving_date = employee->leave_date;
+    if (employee.leave_date && *employee.leave_date <= run.period_end) {
+      e.leaving_date = employee.leave_date;
     }
     e.tax_code = p.tax_code;
-    e.week1_month1 = employee->week1_month1;
+    e.week1_month1 = employee.week1_month1;
     e.ni_category = p.ni_category;
     int64_t hours = 0;
     for (int64_t h : p.payslip.hours_centi) hours += h;
@@ -215,13 +234,13 @@ absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYe
     // RTI's figures to date are this employment's alone.
     e.taxable_pay_to_date_pence = p.payslip.taxable_pay_to_date_pence - previous_pay;
     e.tax_to_date_pence = p.payslip.tax_paid_to_date_pence - previous_tax;
-    auto ni = NiByLetter(**year, employer->frequency, slips, run->period);
+    auto ni = NiByLetter(**year, employer.frequency, slips, run.period);
     e.ni = ni[p.ni_category];
     e.ni.letter = p.ni_category;
     employees.push_back(std::move(e));
   }
-  auto xml = FpsXml(**year, {employer->paye_reference, employer->accounts_office_reference},
-                    employer->frequency, run->payment_date, employees);
+  auto xml = FpsXml(**year, {employer.paye_reference, employer.accounts_office_reference},
+                    employer.frequency, run.payment_date, employees);
   if (!xml.ok()) return xml.status();
   return RenderedDocument{dp::StrCat("fps-run-", run_id, ".xml"), "application/xml", *xml};
 }
