@@ -44,6 +44,16 @@ iam::ScopeGrant GrantFromKey(const std::string& key) {
   return {key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)};
 }
 
+// ReloadPrincipal answers a retried principal write with the principal as
+// it is now.
+service::ReloadFn ReloadPrincipal(v1::PrincipalInfo* out) {
+  return [out](pqxx::work& tx, const std::string& name) -> absl::Status {
+    auto p = iam::GetPrincipal(tx, name);
+    if (p.ok()) ToProto(*p, out);
+    return p.status();
+  };
+}
+
 }  // namespace
 
 grpc::Status AdminServiceImpl::Write(const google::protobuf::Message& request,
@@ -102,11 +112,7 @@ grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext*,
         ToProto(*p, out);
         return p->name;
       },
-      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
-        auto p = iam::GetPrincipal(tx, key);
-        if (p.ok()) ToProto(*p, out);
-        return p.status();
-      });
+      ReloadPrincipal(out));
 }
 
 grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext*,
@@ -123,11 +129,7 @@ grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext*,
         ToProto(*p, out);
         return p->name;
       },
-      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
-        auto p = iam::GetPrincipal(tx, key);
-        if (p.ok()) ToProto(*p, out);
-        return p.status();
-      });
+      ReloadPrincipal(out));
 }
 
 grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext*,
