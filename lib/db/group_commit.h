@@ -1,7 +1,7 @@
 #ifndef DP_LIB_DB_GROUP_COMMIT_H_
 #define DP_LIB_DB_GROUP_COMMIT_H_
 
-#include <cassert>
+#include "base/check.h"
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -33,7 +33,7 @@ class GroupCommit {
   using RunFn = std::function<std::vector<Result>(std::vector<Item>& batch)>;
 
   GroupCommit(Options options, RunFn run) : options_(options), run_(std::move(run)) {
-    assert(options_.workers > 0 && options_.max_batch > 0);
+    DP_CHECK(options_.workers > 0 && options_.max_batch > 0);
     for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Loop(); });
   }
 
@@ -85,7 +85,7 @@ class GroupCommit {
       items.reserve(batch.size());
       for (Pending* p : batch) items.push_back(std::move(p->item));
       std::vector<Result> results = run_(items);
-      assert(results.size() == batch.size());
+      DP_CHECK(results.size() == batch.size());
       for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
     }
   }

@@ -1,12 +1,12 @@
 #include "db/pool.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <thread>
 
 namespace dp::db {
 
 PgPool::PgPool(std::string url, int size) : url_(std::move(url)), size_(size) {
-  assert(size > 0);
+  DP_CHECK(size > 0);
 }
 
 PgPool::Lease PgPool::Acquire() {
@@ -36,7 +36,7 @@ PgPool::Lease PgPool::Acquire() {
 void PgPool::Release(std::unique_ptr<pqxx::connection> conn) {
   std::lock_guard lock(mu_);
   --outstanding_;
-  assert(outstanding_ >= 0);
+  DP_CHECK(outstanding_ >= 0);
   if (conn->is_open()) idle_.push_back(std::move(conn));
   freed_.notify_one();
 }

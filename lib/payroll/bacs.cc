@@ -1,6 +1,6 @@
 #include "payroll/bacs.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <cctype>
 #include <cstdio>
 
@@ -38,7 +38,7 @@ std::string Record(const BacsAccount& to, const char* code, const BacsAccount& f
                              from.account_number, "    ", Amount(pence),
                              BacsText(narrative, 18), BacsText(reference, 18),
                              BacsText(name, 18));
-  assert(r.size() == kRecordChars);
+  DP_CHECK(r.size() == kRecordChars);
   return r + "\r\n";
 }
 

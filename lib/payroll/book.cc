@@ -1,6 +1,6 @@
 #include "payroll/book.h"
 
-#include <cassert>
+#include "base/check.h"
 
 #include "base/strings.h"
 #include "db/sql.h"
@@ -21,7 +21,7 @@ namespace rows {
 absl::CivilDay DayOf(const pqxx::field& f) {
   absl::CivilDay day;
   const bool parsed = absl::ParseCivilTime(f.c_str(), &day);
-  assert(parsed);
+  DP_CHECK(parsed);
   (void)parsed;
   return day;
 }

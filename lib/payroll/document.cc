@@ -2,7 +2,7 @@
 
 #include <hpdf.h>
 
-#include <cassert>
+#include "base/check.h"
 #include <memory>
 
 #include "base/strings.h"
@@ -121,7 +121,7 @@ absl::StatusOr<std::string> RenderPdf(const std::vector<DocPage>& input) {
   HPDF_UINT32 size = static_cast<HPDF_UINT32>(bytes.size());
   HPDF_ReadFromStream(pdf.get(), reinterpret_cast<HPDF_BYTE*>(bytes.data()), &size);
   bytes.resize(size);
-  assert(bytes.rfind("%PDF-", 0) == 0);
+  DP_CHECK(bytes.rfind("%PDF-", 0) == 0);
   return bytes;
 }
 

@@ -1,7 +1,7 @@
 #include "payroll/pay_run.h"
 
 #include <algorithm>
-#include <cassert>
+#include "base/check.h"
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -385,6 +385,12 @@ void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
                                          std::string(slip.status().message()))));
       continue;
     }
+    // Both sides of the posting: what the employer pays is what the PA,
+    // HMRC and the pension scheme receive.
+    DP_CHECK_EQ(slip->EmployerCost(),
+                slip->net_pence + slip->tax_pence + slip->employee_ni_pence +
+                    slip->employer_ni_pence + slip->employee_pension_pence +
+                    slip->employer_pension_pence);
     job.allowance_left_pence -= slip->employment_allowance_pence;
     job.cost += slip->EmployerCost();
     job.net += slip->net_pence;
@@ -396,7 +402,7 @@ void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
     const bool last_of_job = i + 1 == sheets.size() || sheets[i + 1].job != sheet.job;
     if (last_of_job && progress) progress(++done, jobs.size());
   }
-  assert(std::all_of(jobs.begin(), jobs.end(), [](const Job& j) {
+  DP_CHECK(std::all_of(jobs.begin(), jobs.end(), [](const Job& j) {
     return !j.Active() || j.cost == j.net + j.hmrc + j.pension;
   }));
 }
@@ -534,7 +540,7 @@ std::vector<absl::StatusOr<int64_t>> RunPayrolls(
     if (!job.status.ok()) {
       out.push_back(job.status);
     } else {
-      assert(job.existing_run != 0 || job.run_id != 0);
+      DP_CHECK(job.existing_run != 0 || job.run_id != 0);
       out.push_back(job.existing_run ? job.existing_run : job.run_id);
     }
   }

@@ -1,6 +1,6 @@
 #include "payroll/payslip.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <map>
 #include <set>
 
@@ -15,7 +15,7 @@ namespace {
 absl::CivilDay YearStart(const TaxYear& year) {
   absl::CivilDay start;
   const bool parsed = absl::ParseCivilTime(year.starts, &start);
-  assert(parsed);  // checked when the tax year was loaded
+  DP_CHECK(parsed);  // checked when the tax year was loaded
   (void)parsed;
   return start;
 }

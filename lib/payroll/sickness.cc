@@ -1,7 +1,7 @@
 #include "payroll/sickness.h"
 
 #include <algorithm>
-#include <cassert>
+#include "base/check.h"
 
 namespace dp::payroll {
 namespace {
@@ -104,7 +104,7 @@ absl::StatusOr<SickPay> SickPayForPeriod(const TaxYear& year, const SickPayInput
   // Rounded up to the penny, as HMRC's daily rate tables.
   out.amount_pence = (payable_pence_times_days + in.qualifying_days_per_week - 1) /
                      in.qualifying_days_per_week;
-  assert(out.amount_pence >= 0);
+  DP_CHECK(out.amount_pence >= 0);
   return out;
 }
 
