@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "base/refusal.h"
 #include "base/strings.h"
 
 namespace dp::db {
@@ -43,8 +44,9 @@ absl::Status StatusFromException(const std::exception& e) {
                                            CleanMessage(e.what()), "); retry"));
   }
   if (state.rfind("23", 0) == 0) {
-    return absl::FailedPreconditionError(
-        dp::StrCat("refused by the database: ", CleanMessage(e.what())));
+    return WithReason(absl::FailedPreconditionError(
+                          dp::StrCat("refused by the database: ", CleanMessage(e.what()))),
+                      reason::kDatabaseRule, {{"sqlstate", state}});
   }
   if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
     return absl::UnavailableError("the database is unreachable; retry shortly");

@@ -1,5 +1,6 @@
 #include "db/idempotency.h"
 
+#include "base/refusal.h"
 #include "base/strings.h"
 
 namespace dp::db {
@@ -9,7 +10,7 @@ absl::StatusOr<std::optional<std::string>> RequestLog::Find(pqxx::transaction_ba
                                                             const std::string& operation,
                                                             const std::string& digest) const {
   if (request_id.empty() || request_id.size() > 128) {
-    return absl::InvalidArgumentError("request_id is required (1 to 128 characters)");
+    return FieldError("request_id", "is required (1 to 128 characters)");
   }
   const pqxx::result r = tx.exec_params(
       dp::StrCat("SELECT operation, request_digest, resource_key FROM ", table_,
@@ -17,9 +18,12 @@ absl::StatusOr<std::optional<std::string>> RequestLog::Find(pqxx::transaction_ba
       request_id);
   if (r.empty()) return std::optional<std::string>();
   if (r[0][0].as<std::string>() != operation || r[0][1].as<std::string>() != digest) {
-    return absl::AlreadyExistsError(dp::StrCat(
-        "request_id \"", request_id, "\" was already used for a different ",
-        r[0][0].as<std::string>(), " request; a new request needs a new request_id"));
+    return Refusal(absl::StatusCode::kAlreadyExists, reason::kRequestIdReused,
+                   dp::StrCat("request_id \"", request_id,
+                              "\" was already used for a different ", r[0][0].as<std::string>(),
+                              " request; a retry must resend the same request, a new request "
+                              "needs a new request_id"),
+                   {{"operation", r[0][0].as<std::string>()}});
   }
   return std::optional<std::string>(r[0][2].as<std::string>());
 }

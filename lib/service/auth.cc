@@ -1,5 +1,6 @@
 #include "service/auth.h"
 
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "iam/policy.h"
 #include "service/status.h"
@@ -22,14 +23,14 @@ grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext*
                                    std::string* principal_name) {
   const iam::MethodPolicy* policy = iam::FindPolicy(method);
   if (policy == nullptr) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        dp::StrCat(method, " has no declared permission; refused by default"));
+    return RefusalStatus(grpc::StatusCode::PERMISSION_DENIED, reason::kRoleNotAllowed,
+                         dp::StrCat(method, " has no declared permission; refused by default"));
   }
   if (policy->needs_no_principal) return grpc::Status::OK;
   const auto pems = context->FindPropertyValues("x509_pem_cert");
   if (pems.empty()) {
-    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                        "a client certificate is required; pass --cert and --key to dpctl");
+    return RefusalStatus(grpc::StatusCode::UNAUTHENTICATED, reason::kUnauthenticated,
+                         "a client certificate is required; pass --cert and --key to dpctl");
   }
   auto name = verifier_.CommonNameOf(std::string_view(pems[0].data(), pems[0].size()));
   if (!name.ok()) return ToGrpcStatus(name.status());
@@ -38,14 +39,14 @@ grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext*
   try {
     principal = directory_.Find(*name);
   } catch (const std::exception& e) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        "cannot check the caller's identity right now; retry");
+    return RefusalStatus(grpc::StatusCode::UNAVAILABLE, reason::kUnavailable,
+                         "cannot check the caller's identity right now; retry");
   }
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!iam::Allows(*policy, principal->role)) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        dp::StrCat("role ", iam::RoleName(principal->role), " may not call ",
-                                   method));
+    return RefusalStatus(grpc::StatusCode::PERMISSION_DENIED, reason::kRoleNotAllowed,
+                         dp::StrCat("role ", iam::RoleName(principal->role), " may not call ",
+                                    method));
   }
   context->AddProperty(kPrincipalProperty, *name);
   return grpc::Status::OK;

@@ -8,10 +8,17 @@
 namespace dp::service {
 
 // ToGrpcStatus carries an absl::Status to the client with the same code and
-// message (the two code spaces are numerically identical by design).
+// message, and the standard details in the binary google.rpc.Status: an
+// ErrorInfo with the refusal's reason (base/refusal.h; the generic reason
+// of its code when it has none), domain "dp.v1" and its metadata, and for
+// INVALID_ARGUMENT a BadRequest naming the field.
 //
-//   return ToGrpcStatus(absl::InvalidArgumentError("amount must be positive"));
+//   return ToGrpcStatus(FieldError("amount.amount_pence", "must be positive"));
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// RefusalStatus is ToGrpcStatus of Refusal(code, reason, message).
+grpc::Status RefusalStatus(grpc::StatusCode code, std::string_view reason,
+                           std::string_view message);
 
 }  // namespace dp::service
 
