@@ -15,6 +15,7 @@ void Field(std::string* out, std::string_view value) {
 std::string EventHash(std::string_view key, const Event& e) {
   std::string data;
   Field(&data, e.prev_hash);
+  if (e.lane != 0) Field(&data, dp::StrCat("lane ", e.lane));
   Field(&data, std::to_string(e.seq));
   Field(&data, std::to_string(e.at_us));
   for (const std::string* f : {&e.principal, &e.role, &e.organisation_id, &e.authority_id,
@@ -27,6 +28,7 @@ std::string EventHash(std::string_view key, const Event& e) {
 
 bool ChainChecker::Fail(int64_t seq, std::string problem) {
   verdict_.intact = false;
+  verdict_.first_bad_lane = lane_;
   verdict_.first_bad_seq = seq;
   verdict_.problem = std::move(problem);
   return false;
@@ -35,6 +37,7 @@ bool ChainChecker::Fail(int64_t seq, std::string problem) {
 bool ChainChecker::Next(const Event& e) {
   if (!verdict_.intact) return false;
   ++verdict_.events_checked;
+  if (e.lane != lane_) return Fail(e.seq, dp::StrCat("it belongs to lane ", e.lane, ", not ", lane_));
   if (e.seq != last_seq_ + 1) {
     if (e.seq > last_seq_ + 1) {
       return Fail(last_seq_ + 1, dp::StrCat("events ", last_seq_ + 1, " to ", e.seq - 1,

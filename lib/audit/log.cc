@@ -1,7 +1,11 @@
 #include "audit/log.h"
 
 #include <chrono>
+#include <functional>
+#include <map>
+#include <thread>
 
+#include "base/check.h"
 #include "base/strings.h"
 #include "db/errors.h"
 #include "db/page_token.h"
@@ -11,24 +15,25 @@ namespace dp::audit {
 namespace {
 
 constexpr char kEventColumns[] =
-    "seq, (extract(epoch from at) * 1000000)::bigint, principal, role, organisation_id,"
-    " authority_id, service, method, resource, request_digest, code, prev_hash, hash";
+    "lane, seq, (extract(epoch from at) * 1000000)::bigint, principal, role, organisation_id,"
+    " authority_id, service, method, resource, request_digest, code, prev_hash, hash, id";
 
 Event EventFromRow(const pqxx::row& r) {
   Event e;
-  e.seq = r[0].as<int64_t>();
-  e.at_us = r[1].as<int64_t>();
-  e.principal = r[2].as<std::string>();
-  e.role = r[3].as<std::string>();
-  e.organisation_id = r[4].as<std::string>();
-  e.authority_id = r[5].as<std::string>();
-  e.service = r[6].as<std::string>();
-  e.method = r[7].as<std::string>();
-  e.resource = r[8].as<std::string>();
-  e.request_digest = r[9].as<std::string>();
-  e.code = r[10].as<int>();
-  e.prev_hash = r[11].as<std::string>();
-  e.hash = r[12].as<std::string>();
+  e.lane = r[0].as<int>();
+  e.seq = r[1].as<int64_t>();
+  e.at_us = r[2].as<int64_t>();
+  e.principal = r[3].as<std::string>();
+  e.role = r[4].as<std::string>();
+  e.organisation_id = r[5].as<std::string>();
+  e.authority_id = r[6].as<std::string>();
+  e.service = r[7].as<std::string>();
+  e.method = r[8].as<std::string>();
+  e.resource = r[9].as<std::string>();
+  e.request_digest = r[10].as<std::string>();
+  e.code = r[11].as<int>();
+  e.prev_hash = r[12].as<std::string>();
+  e.hash = r[13].as<std::string>();
   return e;
 }
 
@@ -38,7 +43,55 @@ int64_t NowMicros() {
       .count();
 }
 
+// PreferredLane spreads threads over the lanes, so that a thread usually
+// finds its own lane free.
+int PreferredLane() {
+  thread_local const int lane =
+      1 + static_cast<int>(std::hash<std::thread::id>{}(std::this_thread::get_id()) % kLanes);
+  return lane;
+}
+
 }  // namespace
+
+void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events) {
+  if (events.empty()) return;
+  const int preferred = PreferredLane();
+  pqxx::result head = tx.exec_params(
+      "SELECT lane, seq, hash FROM audit.lanes WHERE lane BETWEEN 1 AND $2"
+      " ORDER BY lane = $1 DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED",
+      preferred, kLanes);
+  if (head.empty()) {  // every lane busy: wait for ours
+    head = tx.exec_params("SELECT lane, seq, hash FROM audit.lanes WHERE lane = $1 FOR UPDATE",
+                          preferred);
+  }
+  DP_CHECK(head.size() == 1);
+  const int lane = head[0][0].as<int>();
+  int64_t seq = head[0][1].as<int64_t>();
+  std::string prev = head[0][2].as<std::string>();
+  const int64_t now_us = NowMicros();
+  std::string sql =
+      "INSERT INTO audit.events (lane, seq, at, principal, role, organisation_id, authority_id,"
+      " service, method, resource, request_digest, code, prev_hash, hash) VALUES ";
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event& e = events[i];
+    e.lane = lane;
+    e.seq = ++seq;
+    e.at_us = now_us;
+    e.prev_hash = prev;
+    e.hash = EventHash(key, e);
+    prev = e.hash;
+    dp::StrAppend(&sql, i ? "," : "", "(", e.lane, ",", e.seq, ", 'epoch'::timestamptz + ",
+                  e.at_us, " * interval '1 microsecond'");
+    for (const std::string* f : {&e.principal, &e.role, &e.organisation_id, &e.authority_id,
+                                 &e.service, &e.method, &e.resource, &e.request_digest}) {
+      dp::StrAppend(&sql, ",", tx.quote(*f));
+    }
+    dp::StrAppend(&sql, ",", e.code, ",", tx.quote(e.prev_hash), ",", tx.quote(e.hash), ")");
+  }
+  dp::StrAppend(&sql, ";\nUPDATE audit.lanes SET seq = ", seq, ", hash = ", tx.quote(prev),
+                " WHERE lane = ", lane);
+  tx.exec(sql);
+}
 
 AuditLog::AuditLog(std::string database_url, std::string key)
     : database_url_(std::move(database_url)),
@@ -58,31 +111,7 @@ std::vector<absl::Status> AuditLog::AppendBatch(std::vector<Event>& events) {
         conn_ = std::make_unique<pqxx::connection>(database_url_);
       }
       pqxx::work tx(*conn_);
-      const pqxx::row head = tx.exec1("SELECT seq, hash FROM audit.head WHERE id = 1 FOR UPDATE");
-      int64_t seq = head[0].as<int64_t>();
-      std::string prev = head[1].as<std::string>();
-      const int64_t now_us = NowMicros();
-      std::string sql =
-          "INSERT INTO audit.events (seq, at, principal, role, organisation_id, authority_id,"
-          " service, method, resource, request_digest, code, prev_hash, hash) VALUES ";
-      for (size_t i = 0; i < events.size(); ++i) {
-        Event& e = events[i];
-        e.seq = ++seq;
-        e.at_us = now_us;
-        e.prev_hash = prev;
-        e.hash = EventHash(key_, e);
-        prev = e.hash;
-        dp::StrAppend(&sql, i ? "," : "", "(", e.seq, ", 'epoch'::timestamptz + ", e.at_us,
-                      " * interval '1 microsecond'");
-        for (const std::string* f : {&e.principal, &e.role, &e.organisation_id, &e.authority_id,
-                                     &e.service, &e.method, &e.resource, &e.request_digest}) {
-          dp::StrAppend(&sql, ",", tx.quote(*f));
-        }
-        dp::StrAppend(&sql, ",", e.code, ",", tx.quote(e.prev_hash), ",", tx.quote(e.hash), ")");
-      }
-      dp::StrAppend(&sql, ";\nUPDATE audit.head SET seq = ", seq, ", hash = ", tx.quote(prev),
-                    " WHERE id = 1");
-      tx.exec(sql);
+      AppendInTransaction(tx, key_, events);
       tx.commit();
       return std::vector<absl::Status>(events.size(), absl::OkStatus());
     } catch (const std::exception& e) {
@@ -104,42 +133,94 @@ absl::StatusOr<EventPage> ListEvents(pqxx::transaction_base& tx, bool scoped,
   auto after = db::DecodePageToken(page_token, fingerprint);
   if (!after.ok()) return after.status();
   const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", kEventColumns, " FROM audit.events WHERE seq > $1"
-                 " AND (NOT $2 OR authority_id = ANY($3::text[])) ORDER BY seq LIMIT $4"),
+      dp::StrCat("SELECT ", kEventColumns, " FROM audit.events WHERE id > $1"
+                 " AND (NOT $2 OR authority_id = ANY($3::text[])) ORDER BY id LIMIT $4"),
       *after, scoped, scope, *size + 1);
   EventPage page;
+  int64_t last_id = 0;
   for (const auto& row : r) {
     if (static_cast<int>(page.events.size()) == *size) {
-      page.next_page_token = db::EncodePageToken(fingerprint, page.events.back().seq);
+      page.next_page_token = db::EncodePageToken(fingerprint, last_id);
       break;
     }
     page.events.push_back(EventFromRow(row));
+    last_id = row[14].as<int64_t>();
   }
   return page;
 }
 
-ChainReport VerifyChain(pqxx::transaction_base& tx, const std::string& key) {
-  ChainReport report;
-  const pqxx::row head = tx.exec1("SELECT seq, hash FROM audit.head WHERE id = 1");
-  report.head_seq = head[0].as<int64_t>();
-  report.head_hash = head[1].as<std::string>();
-  ChainChecker checker(key);
-  // In chunks, so that a long trail is not held in memory at once.
-  constexpr int kChunk = 5000;
-  int64_t after = 0;
-  bool ok = true;
-  for (int64_t chunk = 0; ok && chunk < 100'000'000 / kChunk; ++chunk) {  // bounded
-    const pqxx::result r = tx.exec_params(
-        dp::StrCat("SELECT ", kEventColumns, " FROM audit.events WHERE seq > $1 ORDER BY seq LIMIT $2"),
-        after, kChunk);
-    for (const auto& row : r) {
-      const Event e = EventFromRow(row);
-      after = e.seq;
-      if (!(ok = checker.Next(e))) break;
-    }
-    if (r.size() < static_cast<size_t>(kChunk)) break;
+std::vector<LaneHead> ReadHeads(pqxx::transaction_base& tx) {
+  std::vector<LaneHead> heads;
+  for (const auto& row : tx.exec("SELECT lane, seq, hash FROM audit.lanes ORDER BY lane")) {
+    heads.push_back({row[0].as<int>(), row[1].as<int64_t>(), row[2].as<std::string>()});
   }
-  report.verdict = checker.Finish(report.head_seq, report.head_hash);
+  return heads;
+}
+
+ChainReport VerifyChain(pqxx::transaction_base& tx, const std::string& key,
+                        const RecordedHead* expected) {
+  ChainReport report;
+  report.heads = ReadHeads(tx);
+  report.head = FormatHead(report.heads);
+  std::map<int, int64_t> want_seq;  // lane -> the recorded head's seq
+  if (expected != nullptr) {
+    for (const LaneHead& h : expected->lanes) want_seq[h.lane] = h.seq;
+  }
+  std::vector<LaneHead> reached;  // the hashes at the recorded positions
+  int64_t checked = 0;
+  for (const LaneHead& lane : report.heads) {
+    ChainChecker checker(key, lane.lane);
+    const auto want = want_seq.find(lane.lane);
+    std::string hash_at_want;
+    // In chunks, so that a long trail is not held in memory at once.
+    constexpr int kChunk = 5000;
+    int64_t after = 0;
+    bool ok = true;
+    for (int64_t chunk = 0; ok && chunk < 100'000'000 / kChunk; ++chunk) {  // bounded
+      const pqxx::result r = tx.exec_params(
+          dp::StrCat("SELECT ", kEventColumns,
+                     " FROM audit.events WHERE lane = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+          lane.lane, after, kChunk);
+      for (const auto& row : r) {
+        const Event e = EventFromRow(row);
+        after = e.seq;
+        if (!(ok = checker.Next(e))) break;
+        if (want != want_seq.end() && e.seq == want->second) hash_at_want = e.hash;
+      }
+      if (r.size() < static_cast<size_t>(kChunk)) break;
+    }
+    Verdict v = checker.Finish(lane.seq, lane.hash);
+    checked += v.events_checked;
+    if (!v.intact) {
+      v.events_checked = checked;
+      report.verdict = v;
+      return report;
+    }
+    if (want != want_seq.end()) {
+      if (hash_at_want.empty()) {
+        report.verdict = {false, checked, lane.lane, lane.seq + 1,
+                          dp::StrCat("the trail no longer reaches the recorded head: lane ",
+                                     lane.lane, " ends at event ", lane.seq,
+                                     ", the recorded head has ", want->second,
+                                     ": events were cut from its end")};
+        return report;
+      }
+      reached.push_back({lane.lane, want->second, hash_at_want});
+      want_seq.erase(want);
+    }
+  }
+  report.verdict.events_checked = checked;
+  if (expected != nullptr) {
+    if (!want_seq.empty()) {
+      report.verdict = {false, checked, want_seq.begin()->first, 1,
+                        dp::StrCat("the recorded head names lane ", want_seq.begin()->first,
+                                   ", which this trail does not have")};
+    } else if (HeadDigest(reached) != expected->digest) {
+      report.verdict = {false, checked, 0, 0,
+                        "the events at the recorded head are not the ones recorded: the trail "
+                        "was rewritten up to the head (or the head belongs to another trail)"};
+    }
+  }
   return report;
 }
 

@@ -3,20 +3,35 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "audit/chain.h"
+#include "audit/head.h"
 #include "db/group_commit.h"
 
 namespace dp::audit {
 
-// AuditLog appends events to the hash chain in audit.events. Appends from
-// concurrent calls are grouped into one database transaction under the
-// chain's head lock; Append returns once its event is durable, so a call is
-// only answered after its audit event is written.
+// AppendInTransaction chains `events` onto one lane inside the caller's
+// database transaction `tx`, so that they commit with the write they
+// describe or not at all. It takes the first lane head no one else holds
+// (FOR UPDATE SKIP LOCKED), so concurrent writers spread over the lanes and
+// never queue on one row; only when every lane is busy does it wait. The
+// lane stays locked until `tx` ends: call it as late as possible, just
+// before the commit. Fills each event's lane, seq, at_us, prev_hash, hash.
+//
+//   pqxx::work tx(conn);
+//   ... the write ...
+//   AppendInTransaction(tx, keyring.audit_key(), events);
+//   tx.commit();
+void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events);
+
+// AuditLog appends events that have no write of their own to commit with
+// (refusals, door refusals) in their own transactions, grouping concurrent
+// ones into one. Append returns once its event is durable.
 //
 //   AuditLog log(database_url, keyring.audit_key());
 //   log.Append({.principal = "officer@fife", .method = "...", ...});
@@ -25,6 +40,7 @@ class AuditLog {
   AuditLog(std::string database_url, std::string key);
 
   absl::Status Append(Event event);
+  const std::string& key() const { return key_; }
 
  private:
   std::vector<absl::Status> AppendBatch(std::vector<Event>& events);
@@ -40,21 +56,28 @@ struct EventPage {
   std::string next_page_token;
 };
 
-// ListEvents pages through the trail, newest last; when `scoped`, only
-// events of callers from these authorities.
+// ListEvents pages through the trail in the order events were written;
+// when `scoped`, only events of callers from these authorities.
 absl::StatusOr<EventPage> ListEvents(pqxx::transaction_base& tx, bool scoped,
                                      const std::vector<std::string>& authorities, int page_size,
                                      const std::string& page_token);
 
+// ReadHeads returns every lane's head, in lane order.
+std::vector<LaneHead> ReadHeads(pqxx::transaction_base& tx);
+
 struct ChainReport {
   Verdict verdict;
-  int64_t head_seq = 0;
-  std::string head_hash;
+  std::vector<LaneHead> heads;
+  std::string head;  // FormatHead(heads): record it to check later
 };
 
-// VerifyChain recomputes the whole chain and reports the first event that
-// was altered, inserted or deleted.
-ChainReport VerifyChain(pqxx::transaction_base& tx, const std::string& key);
+// VerifyChain recomputes every lane's chain and reports the first event
+// that was altered, inserted or deleted, and a lane whose head row does not
+// match its last event. With `expected` (a head recorded earlier), it also
+// fails if the trail no longer reaches it: events cut from the end of a
+// lane, however its head row was moved back.
+ChainReport VerifyChain(pqxx::transaction_base& tx, const std::string& key,
+                        const RecordedHead* expected = nullptr);
 
 }  // namespace dp::audit
 

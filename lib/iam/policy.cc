@@ -1,5 +1,7 @@
 #include "iam/policy.h"
 
+#include <iterator>
+
 
 namespace dp::iam {
 namespace {
@@ -19,46 +21,46 @@ const MethodPolicy kPolicies[] = {
      kAnyone},
 
     {"/dp.v1.LedgerService/GetServiceInfo", kAnyone},
-    {"/dp.v1.LedgerService/CreateAccount", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/CreateAccount", kOfficer | kService, true, false, "ledger/accounts/{}"},
     {"/dp.v1.LedgerService/GetAccount", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.LedgerService/ListAccounts", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.LedgerService/CreateTransaction", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/CreateTransaction", kOfficer | kService, true, false, "ledger/transactions/{}"},
     {"/dp.v1.LedgerService/GetTransaction", kOfficer | kAuditor | kService},
-    {"/dp.v1.LedgerService/ReverseTransaction", kOfficer | kService, true},
-    {"/dp.v1.LedgerService/CreatePendingTransfer", kOfficer | kService, true},
-    {"/dp.v1.LedgerService/PostPendingTransfer", kOfficer | kService, true},
-    {"/dp.v1.LedgerService/VoidPendingTransfer", kOfficer | kService, true},
+    {"/dp.v1.LedgerService/ReverseTransaction", kOfficer | kService, true, false, "ledger/transactions/{}"},
+    {"/dp.v1.LedgerService/CreatePendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
+    {"/dp.v1.LedgerService/PostPendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
+    {"/dp.v1.LedgerService/VoidPendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
     {"/dp.v1.LedgerService/GetPendingTransfer", kOfficer | kAuditor | kService},
     {"/dp.v1.LedgerService/GetBalance", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.LedgerService/ListStatement", kOfficer | kIso | kAuditor | kService},
 
     {"/dp.v1.AgreementService/GetServiceInfo", kAnyone},
-    {"/dp.v1.AgreementService/SetAuthoritySettings", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/SetAuthoritySettings", kOfficer | kService, true, false, "agreements/settings/{}"},
     {"/dp.v1.AgreementService/GetAuthoritySettings", kOfficer | kAuditor | kService},
-    {"/dp.v1.AgreementService/CreatePerson", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/CreatePerson", kOfficer | kService, true, false, "people/{}"},
     {"/dp.v1.AgreementService/GetPerson", kOfficer | kAuditor | kService},
-    {"/dp.v1.AgreementService/CreateAgreement", kOfficer | kService, true},
-    {"/dp.v1.AgreementService/AmendAgreement", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/CreateAgreement", kOfficer | kService, true, false, "agreements/{}"},
+    {"/dp.v1.AgreementService/AmendAgreement", kOfficer | kService, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/GetAgreement", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.AgreementService/ListAgreements", kOfficer | kIso | kAuditor | kService},
     // Approval needs a delegated level, which only finance officers have.
-    {"/dp.v1.AgreementService/Decide", kOfficer | kService, true},
-    {"/dp.v1.AgreementService/Terminate", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/Decide", kOfficer | kService, true, false, "agreements/{}"},
+    {"/dp.v1.AgreementService/Terminate", kOfficer | kService, true, false, "agreements/{}"},
     // Money goes back to the authority only on an officer's word.
-    {"/dp.v1.AgreementService/ConfirmRecovery", kOfficer, true},
-    {"/dp.v1.AgreementService/RunPaymentSchedule", kOfficer | kService, true},
+    {"/dp.v1.AgreementService/ConfirmRecovery", kOfficer, true, false, "agreements/{}"},
+    {"/dp.v1.AgreementService/RunPaymentSchedule", kOfficer | kService, true, false, "agreements/payment-runs/{}"},
     {"/dp.v1.AgreementService/ListPayments", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.AgreementService/GetRecord", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},
     {"/dp.v1.PayrollService/Calculate", kOfficer | kIso | kAuditor | kService},
     // Payroll bureaus (ISOs) run payroll for the agreements linked to them.
-    {"/dp.v1.PayrollService/CreateEmployer", kOfficer | kIso | kService, true},
-    {"/dp.v1.PayrollService/CreateEmployee", kOfficer | kIso | kService, true},
-    {"/dp.v1.PayrollService/SubmitTimesheet", kOfficer | kIso | kService, true},
-    {"/dp.v1.PayrollService/RunPayroll", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/CreateEmployer", kOfficer | kIso | kService, true, false, "payroll/employers/{}"},
+    {"/dp.v1.PayrollService/CreateEmployee", kOfficer | kIso | kService, true, false, "payroll/employees/{}"},
+    {"/dp.v1.PayrollService/SubmitTimesheet", kOfficer | kIso | kService, true, false, "payroll/timesheets/{}"},
+    {"/dp.v1.PayrollService/RunPayroll", kOfficer | kIso | kService, true, false, "payroll/runs/{}"},
     {"/dp.v1.PayrollService/GetPayRun", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.PayrollService/PayLiability", kOfficer | kIso | kService, true},
-    {"/dp.v1.PayrollService/LeaveEmployee", kOfficer | kIso | kService, true},
+    {"/dp.v1.PayrollService/PayLiability", kOfficer | kIso | kService, true, false, "ledger/transactions/{}"},
+    {"/dp.v1.PayrollService/LeaveEmployee", kOfficer | kIso | kService, true, false, "payroll/employees/{}"},
     // Documents carry full NI numbers and bank details: those who run the
     // payroll, not auditors.
     {"/dp.v1.PayrollService/GetDocument", kOfficer | kIso | kService},
@@ -66,19 +68,35 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
 
     {"/dp.v1.AdminService/WhoAmI", kAnyone},
-    {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true},
-    {"/dp.v1.AdminService/CreatePrincipal", kAdmin, true},
-    {"/dp.v1.AdminService/SetPrincipalDisabled", kAdmin, true},
+    {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true, false, "iam/organisations/{}"},
+    {"/dp.v1.AdminService/CreatePrincipal", kAdmin, true, false, "iam/principals/{}"},
+    {"/dp.v1.AdminService/SetPrincipalDisabled", kAdmin, true, false, "iam/principals/{}"},
     {"/dp.v1.AdminService/ListPrincipals", kAdmin | kAuditor},
-    {"/dp.v1.AdminService/Grant", kAdmin, true},
-    {"/dp.v1.AdminService/Revoke", kAdmin, true},
+    {"/dp.v1.AdminService/Grant", kAdmin, true, false, "iam/grants/{}"},
+    {"/dp.v1.AdminService/Revoke", kAdmin, true, false, "iam/grants/{}"},
     {"/dp.v1.AdminService/ListGrants", kAdmin | kAuditor},
-    {"/dp.v1.AdminService/RotateKeys", kAdmin, true},
+    {"/dp.v1.AdminService/RotateKeys", kAdmin, true, false, "keys/{}"},
     {"/dp.v1.AuditService/ListAuditEvents", kAuditor | kAdmin},
     {"/dp.v1.AuditService/VerifyAuditChain", kAuditor | kAdmin},
+    {"/dp.v1.AuditService/GetAuditHead", kAuditor | kAdmin},
 };
 
 }  // namespace
+
+const MethodPolicy* AllPolicies(size_t* count) {
+  *count = std::size(kPolicies);
+  return kPolicies;
+}
+
+std::string ResourceName(std::string_view pattern, std::string_view id) {
+  const size_t hole = pattern.find("{}");
+  if (hole == std::string_view::npos) return std::string(pattern);
+  if (id.empty()) return std::string(pattern.substr(0, hole > 0 ? hole - 1 : 0));
+  std::string out(pattern.substr(0, hole));
+  out.append(id);
+  out.append(pattern.substr(hole + 2));
+  return out;
+}
 
 const MethodPolicy* FindPolicy(std::string_view method) {
   for (const MethodPolicy& p : kPolicies) {

@@ -2,6 +2,7 @@
 #define DP_LIB_IAM_POLICY_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "iam/principal.h"
@@ -18,7 +19,19 @@ struct MethodPolicy {
   uint32_t roles = 0;       // RoleBit(...) | ...
   bool writes = false;
   bool needs_no_principal = false;  // health checks only
+  // What a write's audit event names, with {} for the id it wrote:
+  // "ledger/transactions/{}" -> "ledger/transactions/99". Ids, never names.
+  std::string_view resource = {};
 };
+
+// ResourceName fills a policy's resource pattern with `id`; without an id
+// (a call refused before it made anything), the collection it aimed at.
+//   ResourceName("payroll/runs/{}", "7") -> "payroll/runs/7"
+//   ResourceName("payroll/runs/{}", "")  -> "payroll/runs"
+std::string ResourceName(std::string_view pattern, std::string_view id);
+
+// AllPolicies is the whole table, for tests and documentation.
+const MethodPolicy* AllPolicies(size_t* count);
 
 // FindPolicy returns the policy of a full method name, or nullptr: an RPC
 // with no declared policy is refused (deny by default).

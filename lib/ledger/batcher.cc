@@ -1,7 +1,8 @@
 #include "ledger/batcher.h"
 
-#include <cassert>
-
+#include "audit/log.h"
+#include "base/check.h"
+#include "base/strings.h"
 #include "db/errors.h"
 
 namespace dp::ledger {
@@ -11,13 +12,14 @@ constexpr int kMaxAttemptsAlone = 3;
 
 }  // namespace
 
-WriteBatcher::WriteBatcher(std::string database_url, Options options)
+WriteBatcher::WriteBatcher(std::string database_url, std::string audit_key, Options options)
     : database_url_(std::move(database_url)),
-      commits_(options, [this](std::vector<WriteOp>& ops) { return RunBatch(ops); }) {}
+      audit_key_(std::move(audit_key)),
+      commits_(options, [this](std::vector<BatchItem>& items) { return RunBatch(items); }) {}
 
-absl::StatusOr<WriteResult> WriteBatcher::Submit(WriteOp op) {
-  return commits_.Submit(std::move(op),
-                         absl::UnavailableError("the ledger is shutting down; retry"));
+BatchOutcome WriteBatcher::Submit(BatchItem item) {
+  return commits_.Submit(std::move(item),
+                         {absl::UnavailableError("the ledger is shutting down; retry"), false});
 }
 
 pqxx::connection& WriteBatcher::Connection() {
@@ -26,13 +28,39 @@ pqxx::connection& WriteBatcher::Connection() {
   return *conn;
 }
 
-std::vector<absl::StatusOr<WriteResult>> WriteBatcher::RunBatch(std::vector<WriteOp>& ops) {
-  if (ops.size() > 1) {
+void WriteBatcher::Audit(pqxx::work& tx, const std::vector<const BatchItem*>& items,
+                         std::vector<BatchOutcome>& results) {
+  DP_CHECK(items.size() == results.size());
+  std::vector<audit::Event> events;
+  std::vector<size_t> audited;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i]->event.has_value()) continue;
+    audit::Event e = *items[i]->event;
+    e.code = static_cast<int>(results[i].result.status().code());
+    if (results[i].result.ok()) dp::StrAppend(&e.resource, "/", results[i].result->id);
+    events.push_back(std::move(e));
+    audited.push_back(i);
+  }
+  audit::AppendInTransaction(tx, audit_key_, events);
+  for (size_t i : audited) results[i].audited = true;
+}
+
+std::vector<BatchOutcome> WriteBatcher::RunBatch(std::vector<BatchItem>& items) {
+  if (items.size() > 1) {
     try {
       pqxx::work tx(Connection());
-      auto results = ApplyWrites(tx, ops);
+      std::vector<WriteOp> ops;
+      std::vector<const BatchItem*> refs;
+      ops.reserve(items.size());
+      for (const BatchItem& item : items) {
+        ops.push_back(item.op);
+        refs.push_back(&item);
+      }
+      std::vector<BatchOutcome> results;
+      for (auto& r : ApplyWrites(tx, ops)) results.push_back({std::move(r), false});
+      DP_CHECK(results.size() == items.size());
+      Audit(tx, refs, results);
       tx.commit();
-      assert(results.size() == ops.size());
       return results;
     } catch (const std::exception&) {
       // One op may have tripped a database rule, or the commit's outcome is
@@ -40,25 +68,27 @@ std::vector<absl::StatusOr<WriteResult>> WriteBatcher::RunBatch(std::vector<Writ
       // whatever did commit.
     }
   }
-  std::vector<absl::StatusOr<WriteResult>> results;
-  for (const WriteOp& op : ops) results.push_back(RunAlone(op));
+  std::vector<BatchOutcome> results;
+  for (const BatchItem& item : items) results.push_back(RunAlone(item));
   return results;
 }
 
-absl::StatusOr<WriteResult> WriteBatcher::RunAlone(const WriteOp& op) {
+BatchOutcome WriteBatcher::RunAlone(const BatchItem& item) {
   absl::Status last = absl::UnavailableError("not attempted");
   for (int attempt = 0; attempt < kMaxAttemptsAlone; ++attempt) {
     try {
       pqxx::work tx(Connection());
-      auto result = std::move(ApplyWrites(tx, {op}).front());
+      std::vector<BatchOutcome> results;
+      results.push_back({std::move(ApplyWrites(tx, {item.op}).front()), false});
+      Audit(tx, {&item}, results);
       tx.commit();
-      return result;
+      return std::move(results.front());
     } catch (const std::exception& e) {
       last = db::StatusFromException(e);
-      if (!db::IsRetryable(e)) return last;
+      if (!db::IsRetryable(e)) return {last, false};
     }
   }
-  return last;
+  return {last, false};
 }
 
 }  // namespace dp::ledger

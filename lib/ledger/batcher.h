@@ -2,43 +2,65 @@
 #define DP_LIB_LEDGER_BATCHER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
+#include "audit/chain.h"
 #include "db/group_commit.h"
 #include "ledger/types.h"
 #include "ledger/writer.h"
 
 namespace dp::ledger {
 
+// BatchItem is one write and, for a call that is audited, its audit event:
+// the batch writes the event in the same database transaction as the
+// write, with the outcome's code and `event.resource` + "/" + the id made.
+struct BatchItem {
+  WriteOp op;
+  std::optional<audit::Event> event;
+};
+
+// BatchOutcome is an item's result, and whether its event was committed
+// with it (false: the caller must still record the outcome).
+struct BatchOutcome {
+  absl::StatusOr<WriteResult> result;
+  bool audited = false;
+};
+
 // WriteBatcher groups writes that arrive together into one database
 // transaction each (group commit): one fsync then serves many requests,
 // and each balance row is locked once per batch rather than once per write.
-// Each op still succeeds or fails on its own. If the database refuses a
-// batch as a whole, its ops are retried one by one so that one bad op
-// cannot fail its neighbours.
+// The batch's audit events go in the same transaction, on one lane of the
+// trail. Each op still succeeds or fails on its own. If the database
+// refuses a batch as a whole, its ops are retried one by one so that one
+// bad op cannot fail its neighbours.
 //
-//   WriteBatcher batcher(database_url, {.workers = 2, .max_batch = 64});
-//   absl::StatusOr<WriteResult> r = batcher.Submit(NewTransaction{...});
+//   WriteBatcher batcher(database_url, audit_key, {.workers = 2, .max_batch = 64});
+//   BatchOutcome r = batcher.Submit({NewTransaction{...}, event});
 class WriteBatcher {
  public:
-  using Options = db::GroupCommit<WriteOp, absl::StatusOr<WriteResult>>::Options;
+  using Options = db::GroupCommit<BatchItem, BatchOutcome>::Options;
 
-  WriteBatcher(std::string database_url, Options options);
+  WriteBatcher(std::string database_url, std::string audit_key, Options options);
 
-  // Submit blocks until `op` is committed or refused.
-  absl::StatusOr<WriteResult> Submit(WriteOp op);
+  // Submit blocks until the item is committed or refused.
+  BatchOutcome Submit(BatchItem item);
 
  private:
   // Each worker thread keeps its own connection.
   pqxx::connection& Connection();
-  std::vector<absl::StatusOr<WriteResult>> RunBatch(std::vector<WriteOp>& ops);
-  absl::StatusOr<WriteResult> RunAlone(const WriteOp& op);
+  std::vector<BatchOutcome> RunBatch(std::vector<BatchItem>& items);
+  BatchOutcome RunAlone(const BatchItem& item);
+  // Audit writes the events of `items` with the outcomes in `results`.
+  void Audit(pqxx::work& tx, const std::vector<const BatchItem*>& items,
+             std::vector<BatchOutcome>& results);
 
   const std::string database_url_;
-  db::GroupCommit<WriteOp, absl::StatusOr<WriteResult>> commits_;
+  const std::string audit_key_;
+  db::GroupCommit<BatchItem, BatchOutcome> commits_;
 };
 
 }  // namespace dp::ledger

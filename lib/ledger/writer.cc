@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <optional>
-#include <cassert>
+#include "base/check.h"
 #include <map>
 #include <set>
 #include <string>
 
 #include "base/sha256.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "db/sql.h"
 #include "ledger/rules.h"
@@ -35,9 +36,12 @@ absl::Status Validate(const WriteOp& op) {
 }
 
 absl::Status ReusedRequestId(std::string_view request_id, std::string_view first_operation) {
-  return absl::AlreadyExistsError(dp::StrCat(
-      "request_id \"", request_id, "\" was already used for a different ", first_operation,
-      " request; a retry must resend the same request, a new request needs a new request_id"));
+  return Refusal(absl::StatusCode::kAlreadyExists, reason::kRequestIdReused,
+                 dp::StrCat("request_id \"", request_id.substr(0, 128),
+                            "\" was already used for a different ", first_operation,
+                            " request; a retry must resend the same request, a new request "
+                            "needs a new request_id"),
+                 {{"operation", std::string(first_operation)}});
 }
 
 struct AccountState {
@@ -276,12 +280,17 @@ absl::StatusOr<AccountState*> BatchPlan::FindAccount(std::string_view field, int
                                                      std::string_view currency) {
   auto it = accounts_.find(id);
   if (it == accounts_.end()) {
-    return absl::NotFoundError(dp::StrCat(field, ": account ", id, " does not exist"));
+    return Refusal(absl::StatusCode::kNotFound, reason::kAccountNotFound,
+                   dp::StrCat(field, ": account ", id, " does not exist"),
+                   {{"account_id", std::to_string(id)}, {"field", std::string(field)}});
   }
   if (it->second.account.currency != currency) {
-    return absl::InvalidArgumentError(
-        dp::StrCat(field, ": account ", id, " (", it->second.account.code, ") holds ",
-                     it->second.account.currency, ", not ", currency));
+    return WithReason(FieldError(field, dp::StrCat(": account ", id, " (", it->second.account.code,
+                                                   ") holds ", it->second.account.currency,
+                                                   ", not ", currency)),
+                      reason::kCurrencyMismatch,
+                      {{"account_id", std::to_string(id)},
+                       {"currency", it->second.account.currency}});
   }
   return &it->second;
 }
@@ -289,16 +298,22 @@ absl::StatusOr<AccountState*> BatchPlan::FindAccount(std::string_view field, int
 absl::StatusOr<PendingTransfer*> BatchPlan::FindOpenPending(int64_t id) {
   auto it = pending_.find(id);
   if (it == pending_.end()) {
-    return absl::NotFoundError(dp::StrCat("pending transfer ", id, " does not exist"));
+    return Refusal(absl::StatusCode::kNotFound, reason::kHoldNotFound,
+                   dp::StrCat("pending transfer ", id, " does not exist"),
+                   {{"hold_id", std::to_string(id)}});
   }
   PendingTransfer& p = it->second;
   if (p.state != PendingState::kPending) {
-    return absl::FailedPreconditionError(dp::StrCat("pending transfer ", id, " is already ",
-                                                      PendingStateName(p.state)));
+    return Refusal(absl::StatusCode::kFailedPrecondition,
+                   p.state == PendingState::kExpired ? reason::kHoldExpired : reason::kHoldResolved,
+                   dp::StrCat("pending transfer ", id, " is already ", PendingStateName(p.state)),
+                   {{"hold_id", std::to_string(id)},
+                    {"state", std::string(PendingStateName(p.state))}});
   }
   if (p.expires_at_us <= now_us_) {
-    return absl::FailedPreconditionError(
-        dp::StrCat("pending transfer ", id, " has expired; its hold is released"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, reason::kHoldExpired,
+                   dp::StrCat("pending transfer ", id, " has expired; its hold is released"),
+                   {{"hold_id", std::to_string(id)}});
   }
   return &p;
 }
@@ -321,15 +336,20 @@ absl::StatusOr<WriteResult> BatchPlan::PlanTransaction(
   for (const auto& [account_id, totals] : trial) {
     const AccountState& state = accounts_.at(account_id);
     if (!SatisfiesFlags(totals, state.account.flags)) {
-      return absl::FailedPreconditionError(dp::StrCat(
-          "insufficient funds in account ", account_id, " (", state.account.code,
-          "): it may not go below zero and has ",
-          FormatPence(AvailableBalance(state.account.type, state.totals)), " ",
-          state.account.currency, " available"));
+      const int64_t available = AvailableBalance(state.account.type, state.totals);
+      return Refusal(absl::StatusCode::kFailedPrecondition, reason::kInsufficientFunds,
+                     dp::StrCat("insufficient funds in account ", account_id, " (",
+                                state.account.code, "): it may not go below zero and has ",
+                                FormatPence(available), " ", state.account.currency,
+                                " available"),
+                     {{"account_id", std::to_string(account_id)},
+                      {"account_code", state.account.code},
+                      {"available_pence", std::to_string(available)},
+                      {"currency", state.account.currency}});
     }
   }
   for (const auto& [account_id, totals] : trial) accounts_.at(account_id).totals = totals;
-  assert(!free_txn_ids_.empty());
+  DP_CHECK(!free_txn_ids_.empty());
   PlannedTxn planned;
   planned.txn.id = free_txn_ids_.back();
   free_txn_ids_.pop_back();
@@ -356,14 +376,17 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewTransaction& op) {
 absl::StatusOr<WriteResult> BatchPlan::Apply(const ReverseTransaction& op) {
   auto it = originals_.find(op.transaction_id);
   if (it == originals_.end()) {
-    return absl::NotFoundError(
-        dp::StrCat("transaction ", op.transaction_id, " does not exist"));
+    return Refusal(absl::StatusCode::kNotFound, reason::kTransactionNotFound,
+                   dp::StrCat("transaction ", op.transaction_id, " does not exist"),
+                   {{"transaction_id", std::to_string(op.transaction_id)}});
   }
   OriginalTxn& original = it->second;
   if (original.reversed_by != 0) {
-    return absl::FailedPreconditionError(dp::StrCat("transaction ", op.transaction_id,
-                                                      " was already reversed by transaction ",
-                                                      original.reversed_by));
+    return Refusal(absl::StatusCode::kFailedPrecondition, reason::kAlreadyReversed,
+                   dp::StrCat("transaction ", op.transaction_id,
+                              " was already reversed by transaction ", original.reversed_by),
+                   {{"transaction_id", std::to_string(op.transaction_id)},
+                    {"reversed_by", std::to_string(original.reversed_by)}});
   }
   std::vector<Posting> mirrored = original.postings;
   for (Posting& p : mirrored) p.side = p.side == Side::kDebit ? Side::kCredit : Side::kDebit;
@@ -393,13 +416,18 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewPending& op) {
     if (auto s = ApplyToTotals(leg.totals, leg.state->account.flags, BalanceChange::kHold,
                                leg.side, op.amount.amount_pence);
         !s.ok()) {
-      return absl::FailedPreconditionError(dp::StrCat(leg.name, " account ", leg.state->account.id,
-                                                      " (", leg.state->account.code, "): ",
-                                                      std::string(s.message())));
+      const int64_t available = AvailableBalance(leg.state->account.type, leg.state->totals);
+      return Refusal(absl::StatusCode::kFailedPrecondition, reason::kInsufficientFunds,
+                     dp::StrCat(leg.name, " account ", leg.state->account.id, " (",
+                                leg.state->account.code, "): ", std::string(s.message())),
+                     {{"account_id", std::to_string(leg.state->account.id)},
+                      {"account_code", leg.state->account.code},
+                      {"available_pence", std::to_string(available)},
+                      {"currency", leg.state->account.currency}});
     }
   }
   for (Leg& leg : legs) leg.state->totals = leg.totals;
-  assert(!free_pending_ids_.empty());
+  DP_CHECK(!free_pending_ids_.empty());
   PendingTransfer p;
   p.id = free_pending_ids_.back();
   free_pending_ids_.pop_back();
@@ -423,13 +451,16 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const PostPending& op) {
   int64_t amount = p.amount.amount_pence;
   if (op.amount.has_value()) {
     if (op.amount->currency != p.amount.currency) {
-      return absl::InvalidArgumentError(dp::StrCat("amount.currency must be ",
-                                                     p.amount.currency, ", as held"));
+      return WithReason(FieldError("amount.currency", dp::StrCat("must be ", p.amount.currency,
+                                                                 ", as held")),
+                        reason::kCurrencyMismatch, {{"currency", p.amount.currency}});
     }
     if (op.amount->amount_pence > amount) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "amount ", FormatPence(op.amount->amount_pence), " is more than the ",
-          FormatPence(amount), " held; post at most the held amount"));
+      return WithReason(
+          FieldError("amount.amount_pence",
+                     dp::StrCat(FormatPence(op.amount->amount_pence), " is more than the ",
+                                FormatPence(amount), " held; post at most the held amount")),
+          reason::kOverLimit, {{"limit_pence", std::to_string(amount)}});
     }
     amount = op.amount->amount_pence;
   }
@@ -475,6 +506,15 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const VoidPending& op) {
 // postings and holds, so that no intermediate state is tighter than the
 // final one that the plan checked.
 void BatchPlan::Write() {
+  // The invariant on the way out, whatever the checks on the way in said:
+  // every transaction written sums to zero in each currency.
+  for (const PlannedTxn& planned : txns_) {
+    std::map<std::string, int64_t> sum_pence;
+    for (const Posting& p : planned.txn.postings) {
+      sum_pence[p.amount.currency] += SignedPence(p.side, p.amount.amount_pence);
+    }
+    for (const auto& [currency, pence] : sum_pence) DP_CHECK_EQ(pence, 0);
+  }
   std::string sql;
   if (!pending_updates_.empty()) {
     dp::StrAppend(&sql,
@@ -592,8 +632,9 @@ absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
         " AND operation = 'CreateAccount' AND request_digest = $2",
         a.idem.request_id, a.idem.request_digest);
     if (!twin.empty()) return GetAccount(tx, twin[0][0].as<int64_t>());
-    return absl::AlreadyExistsError(
-        dp::StrCat("an account with the code \"", a.code, "\" already exists"));
+    return Refusal(absl::StatusCode::kAlreadyExists, reason::kAccountCodeTaken,
+                   dp::StrCat("an account with the code \"", a.code, "\" already exists"),
+                   {{"code", a.code}});
   }
   const int64_t id = inserted[0][0].as<int64_t>();
   tx.exec_params0(

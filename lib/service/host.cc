@@ -9,13 +9,14 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
 
-#include "base/strings.h"
 #include "absl/time/clock.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "db/migrate.h"
 #include "iam/policy.h"
 #include "service/digest.h"
 #include "service/log.h"
+#include "service/status.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "dev"
@@ -25,9 +26,12 @@ namespace dp::service {
 namespace {
 
 // CallObserver sees every call that reached a handler: it writes one log
-// line (method, status code, latency) and, for state-changing methods, an
-// audit event (who, what, which resource, a digest of the request, the
-// outcome) before the status goes back to the client.
+// line (method, status code, latency) and, for state-changing methods,
+// makes the call's audit event before the handler runs (who, what, a digest
+// of the request) and makes sure it is written before the status goes back
+// to the client. The handler writes it in its own transaction; a call that
+// wrote nothing (a refusal) gets it here, and if even that cannot be
+// written the client is told UNAVAILABLE rather than a silent success.
 class CallObserver : public grpc::experimental::Interceptor {
  public:
   CallObserver(ServiceHost* host, grpc::experimental::ServerRpcInfo* info)
@@ -40,22 +44,21 @@ class CallObserver : public grpc::experimental::Interceptor {
     using grpc::experimental::InterceptionHookPoints;
     if (audited_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
       if (auto* request = static_cast<google::protobuf::Message*>(methods->GetRecvMessage())) {
-        digest_ = RequestDigest(*request, info_->method());
-      }
-    }
-    if (audited_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
-      if (const auto* response =
-              static_cast<const google::protobuf::Message*>(methods->GetSendMessage())) {
-        resource_ = ResourceOf(*response);
+        host_->BeginAudit(*info_->server_context(), info_->method(),
+                          RequestDigest(*request, info_->method()));
+        begun_ = true;
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const grpc::Status status = methods->GetSendStatus();
-      if (audited_) {
-        auto caller = host_->Caller(*info_->server_context());
-        host_->Audit(info_->method(), caller.ok() ? caller->name : "",
-                     caller.ok() ? std::optional(*caller) : std::nullopt, resource_, digest_,
-                     status.error_code());
+      grpc::Status status = methods->GetSendStatus();
+      if (begun_) {
+        if (absl::Status s = host_->EndAudit(*info_->server_context(), status.error_code());
+            !s.ok()) {
+          status = RefusalStatus(grpc::StatusCode::UNAVAILABLE, reason::kAuditUnavailable,
+                                 "the audit trail could not be written; retry with the same "
+                                 "request_id");
+          methods->ModifySendStatus(status);
+        }
       }
       Log(status);
     }
@@ -63,23 +66,6 @@ class CallObserver : public grpc::experimental::Interceptor {
   }
 
  private:
-  // ResourceOf names what a response is about: its id, name or code field.
-  static std::string ResourceOf(const google::protobuf::Message& m) {
-    const auto* d = m.GetDescriptor();
-    const auto* r = m.GetReflection();
-    for (const char* name : {"id", "name", "code", "organisation_id"}) {
-      const auto* f = d->FindFieldByName(name);
-      if (f == nullptr || f->is_repeated()) continue;
-      if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_INT64) {
-        return dp::StrCat(d->name(), ":", r->GetInt64(m, f));
-      }
-      if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
-        return dp::StrCat(d->name(), ":", r->GetString(m, f));
-      }
-    }
-    return d->name();
-  }
-
   void Log(const grpc::Status& status) {
     // Health probes would drown the log.
     if (std::string_view(info_->method()).find("grpc.health") != std::string_view::npos) return;
@@ -97,8 +83,7 @@ class CallObserver : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* info_;
   const absl::Time started_;
   bool audited_ = false;
-  std::string digest_;
-  std::string resource_;
+  bool begun_ = false;
 };
 
 class CallObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
@@ -204,8 +189,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
       [this](const std::string& method, const std::string& principal, const grpc::Status& s) {
         const iam::MethodPolicy* policy = iam::FindPolicy(method);
         if (policy == nullptr || policy->writes) {
-          Audit(method, principal.empty() ? "unauthenticated" : principal, std::nullopt, "", "",
-                s.error_code());
+          audit::Event event;
+          event.principal = principal.empty() ? "unauthenticated" : principal;
+          event.service = config_.name;
+          event.method = method;
+          event.resource = iam::ResourceName(policy != nullptr ? policy->resource : "", "");
+          event.code = s.error_code();
+          (void)Audit(std::move(event));
         }
       }));
   return creds;
@@ -303,26 +293,61 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   return 0;
 }
 
-void ServiceHost::Audit(const std::string& method, const std::string& principal_name,
-                        const std::optional<iam::Principal>& principal,
-                        const std::string& resource, const std::string& request_digest,
-                        int code) {
+void ServiceHost::BeginAudit(const grpc::ServerContextBase& context, const std::string& method,
+                             const std::string& request_digest) {
   audit::Event event;
-  event.principal = principal_name;
-  if (principal.has_value()) {
-    event.role = std::string(iam::RoleName(principal->role));
-    event.organisation_id = principal->organisation_id;
-    if (principal->organisation_kind == "authority") event.authority_id = principal->organisation_id;
+  auto caller = Caller(context);
+  if (caller.ok()) {
+    event.principal = caller->name;
+    event.role = std::string(iam::RoleName(caller->role));
+    event.organisation_id = caller->organisation_id;
+    if (caller->organisation_kind == "authority") event.authority_id = caller->organisation_id;
   }
   event.service = config_.name;
   event.method = method;
-  event.resource = resource;
   event.request_digest = request_digest;
-  event.code = code;
-  if (absl::Status s = audit_->Append(std::move(event)); !s.ok()) {
+  const iam::MethodPolicy* policy = iam::FindPolicy(method);
+  auto call = std::make_unique<CallAudit>(std::move(event),
+                                          policy != nullptr ? policy->resource : "",
+                                          audit_->key());
+  std::lock_guard lock(calls_mu_);
+  calls_[&context] = std::move(call);
+}
+
+CallAudit* ServiceHost::AuditOf(const grpc::ServerContextBase& context) {
+  std::lock_guard lock(calls_mu_);
+  auto it = calls_.find(&context);
+  return it == calls_.end() ? nullptr : it->second.get();
+}
+
+absl::Status ServiceHost::EndAudit(const grpc::ServerContextBase& context, int code) {
+  std::unique_ptr<CallAudit> call;
+  {
+    std::lock_guard lock(calls_mu_);
+    auto it = calls_.find(&context);
+    if (it == calls_.end()) return absl::OkStatus();
+    call = std::move(it->second);
+    calls_.erase(it);
+  }
+  if (call->committed()) return absl::OkStatus();
+  if (code == 0 && !call->afterwards()) {
+    // A success whose handler wrote no event in its transaction: a bug in
+    // that handler. The event is still written, late, and the log says so.
+    LogEvent("error", {{"service", config_.name},
+                       {"msg", "write answered without an event in its transaction"},
+                       {"method", call->Event(code).method}});
+  }
+  return Audit(call->Event(code));
+}
+
+absl::Status ServiceHost::Audit(audit::Event event) {
+  const std::string method = event.method;
+  absl::Status s = audit_->Append(std::move(event));
+  if (!s.ok()) {
     LogEvent("error", {{"service", config_.name}, {"msg", "audit append failed"},
                        {"method", method}, {"error", std::string(s.message())}});
   }
+  return s;
 }
 
 grpc::Status DescribeService(const ServiceConfig& config, db::PgPool& pool,

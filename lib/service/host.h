@@ -1,7 +1,9 @@
 #ifndef DP_LIB_SERVICE_HOST_H_
 #define DP_LIB_SERVICE_HOST_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "audit/log.h"
 #include "crypto/keyring.h"
 #include "service/auth.h"
+#include "service/call_audit.h"
 
 namespace dp::service {
 
@@ -76,10 +79,20 @@ class ServiceHost {
   const crypto::Keyring& keyring() const { return *keyring_; }
   audit::AuditLog& audit_log() { return *audit_; }
 
-  // Audit appends the event of one call to the audit trail.
-  void Audit(const std::string& method, const std::string& principal_name,
-             const std::optional<iam::Principal>& principal, const std::string& resource,
-             const std::string& request_digest, int code);
+  // AuditOf is the audit event of the state-changing call being handled
+  // on `context`, for the handler to write inside its transaction (see
+  // call_audit.h); nullptr for a call that is not audited.
+  CallAudit* AuditOf(const grpc::ServerContextBase& context);
+
+  // BeginAudit and EndAudit bracket an audited call (the host's interceptor
+  // calls them). EndAudit appends the event on its own when the handler
+  // committed none (a refusal), and returns what the append said.
+  void BeginAudit(const grpc::ServerContextBase& context, const std::string& method,
+                  const std::string& request_digest);
+  absl::Status EndAudit(const grpc::ServerContextBase& context, int code);
+
+  // Audit appends one event with no write of its own (a refusal at the door).
+  absl::Status Audit(audit::Event event);
 
   // Run serves until a shutdown signal; returns the process exit code.
   int Run(const std::vector<grpc::Service*>& services);
@@ -92,6 +105,8 @@ class ServiceHost {
   std::unique_ptr<iam::PrincipalDirectory> directory_;  // null in development mode
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::mutex calls_mu_;
+  std::map<const grpc::ServerContextBase*, std::unique_ptr<CallAudit>> calls_;
 };
 
 // DescribeService answers GetServiceInfo, the one RPC every service has:

@@ -6,7 +6,7 @@
 
 namespace dp::service {
 
-grpc::Status IdempotentWrite(db::PgPool& pool, const db::RequestLog& requests,
+grpc::Status IdempotentWrite(db::PgPool& pool, CallAudit* audit, const db::RequestLog& requests,
                              const google::protobuf::Message& request,
                              const std::string& request_id, const std::string& operation,
                              const WriteFn& write, const ReloadFn& reload) {
@@ -16,11 +16,17 @@ grpc::Status IdempotentWrite(db::PgPool& pool, const db::RequestLog& requests,
     pqxx::work tx(*conn);
     auto seen = requests.Find(tx, request_id, operation, digest);
     if (!seen.ok()) return ToGrpcStatus(seen.status());
-    if (seen->has_value()) return ToGrpcStatus(reload(tx, **seen));
-    auto key = write(tx);
-    if (!key.ok()) return ToGrpcStatus(key.status());
-    requests.Record(tx, request_id, operation, digest, *key);
+    if (seen->has_value()) {
+      if (absl::Status s = reload(tx, **seen); !s.ok()) return ToGrpcStatus(s);
+      if (audit != nullptr) audit->RecordIn(tx, **seen, 0);
+    } else {
+      auto key = write(tx);
+      if (!key.ok()) return ToGrpcStatus(key.status());
+      requests.Record(tx, request_id, operation, digest, *key);
+      if (audit != nullptr) audit->RecordIn(tx, *key, 0);
+    }
     tx.commit();
+    if (audit != nullptr) audit->MarkCommitted();
     return grpc::Status::OK;
   } catch (const std::exception& e) {
     return ToGrpcStatus(db::StatusFromException(e));

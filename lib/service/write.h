@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "db/idempotency.h"
 #include "db/pool.h"
+#include "service/call_audit.h"
 
 namespace dp::service {
 
@@ -20,14 +21,18 @@ using WriteFn = std::function<absl::StatusOr<std::string>(pqxx::work&)>;
 using ReloadFn = std::function<absl::Status(pqxx::work&, const std::string& key)>;
 
 // IdempotentWrite runs `write` once per request_id, in one database
-// transaction with the record of the request: a retry with the same content
-// runs `reload` with the first write's key; the same id with other content
-// is ALREADY_EXISTS. A failed write commits nothing.
+// transaction with the record of the request and the call's audit event
+// (`audit`, from ServiceHost::AuditOf; the key names the resource unless
+// the write named it): a retry with the same content runs `reload` with the
+// first write's key and is audited too; the same id with other content is
+// ALREADY_EXISTS. A failed write commits nothing, not even its event (the
+// host then records the refusal on its own).
 //
-//   return IdempotentWrite(pool, requests, *req, req->request_id(), "CreateAgreement",
+//   return IdempotentWrite(pool, host.AuditOf(*ctx), requests, *req, req->request_id(),
+//       "CreateAgreement",
 //       [&](pqxx::work& tx) -> absl::StatusOr<std::string> { ...; return key; },
 //       [&](pqxx::work& tx, const std::string& key) { return Reload(tx, key); });
-grpc::Status IdempotentWrite(db::PgPool& pool, const db::RequestLog& requests,
+grpc::Status IdempotentWrite(db::PgPool& pool, CallAudit* audit, const db::RequestLog& requests,
                              const google::protobuf::Message& request,
                              const std::string& request_id, const std::string& operation,
                              const WriteFn& write, const ReloadFn& reload);

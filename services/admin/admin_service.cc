@@ -1,5 +1,7 @@
 #include "admin_service.h"
 
+#include "base/strings.h"
+
 #include "db/errors.h"
 #include "crypto/field_cipher.h"
 #include "iam/admin_store.h"
@@ -56,10 +58,10 @@ service::ReloadFn ReloadPrincipal(v1::PrincipalInfo* out) {
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::Write(const google::protobuf::Message& request,
+grpc::Status AdminServiceImpl::Write(const grpc::ServerContext& ctx, const google::protobuf::Message& request,
                                      const std::string& request_id, const std::string& operation,
                                      service::WriteFn write, service::ReloadFn reload) {
-  return service::IdempotentWrite(host_.pool(), requests_, request, request_id, operation, write,
+  return service::IdempotentWrite(host_.pool(), host_.AuditOf(ctx), requests_, request, request_id, operation, write,
                                   reload);
 }
 
@@ -77,7 +79,7 @@ grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmI
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext*,
+grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
                                                   const v1::CreateOrganisationRequest* req,
                                                   v1::Organisation* out) {
   auto fill = [out](const iam::Organisation& o) {
@@ -85,7 +87,7 @@ grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext*,
     out->set_kind(o.kind);
     out->set_name(o.name);
   };
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "CreateOrganisation",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto org = iam::CreateOrganisation(tx, {req->id(), req->kind(), req->name()});
@@ -100,10 +102,10 @@ grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext*,
       });
 }
 
-grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext*,
+grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
                                                const v1::CreatePrincipalRequest* req,
                                                v1::PrincipalInfo* out) {
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "CreatePrincipal",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto p = iam::CreatePrincipal(tx, {req->name(), req->organisation_id(), req->role(),
@@ -115,13 +117,13 @@ grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext*,
       ReloadPrincipal(out));
 }
 
-grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext*,
+grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext* ctx,
                                                     const v1::SetPrincipalDisabledRequest* req,
                                                     v1::PrincipalInfo* out) {
   if (req->reason().empty()) {
     return ToGrpcStatus(absl::InvalidArgumentError("reason is required"));
   }
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "SetPrincipalDisabled",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto p = iam::SetPrincipalDisabled(tx, req->name(), req->disabled());
@@ -143,31 +145,41 @@ grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext*,
   }));
 }
 
-grpc::Status AdminServiceImpl::Grant(grpc::ServerContext*, const v1::GrantRequest* req,
+grpc::Status AdminServiceImpl::Grant(grpc::ServerContext* ctx, const v1::GrantRequest* req,
                                      v1::ScopeGrant* out) {
-  return WriteGrant(*req, req->request_id(), "Grant", req->grant(), iam::Grant, out);
+  return WriteGrant(*ctx, *req, req->request_id(), "Grant", req->grant(), iam::Grant, out);
 }
 
-grpc::Status AdminServiceImpl::Revoke(grpc::ServerContext*, const v1::RevokeRequest* req,
+grpc::Status AdminServiceImpl::Revoke(grpc::ServerContext* ctx, const v1::RevokeRequest* req,
                                       v1::ScopeGrant* out) {
-  return WriteGrant(*req, req->request_id(), "Revoke", req->grant(), iam::Revoke, out);
+  return WriteGrant(*ctx, *req, req->request_id(), "Revoke", req->grant(), iam::Revoke, out);
 }
 
-grpc::Status AdminServiceImpl::WriteGrant(const google::protobuf::Message& request,
+void AdminServiceImpl::NameGrant(const grpc::ServerContext& ctx, const iam::ScopeGrant& g) {
+  if (service::CallAudit* audit = host_.AuditOf(ctx)) {
+    audit->SetResource(
+        dp::StrCat("iam/grants/", g.organisation_id, "/", g.scope_type, "/", g.scope_id));
+  }
+}
+
+grpc::Status AdminServiceImpl::WriteGrant(const grpc::ServerContext& ctx,
+                                          const google::protobuf::Message& request,
                                           const std::string& request_id,
                                           const std::string& operation,
                                           const v1::ScopeGrant& grant, GrantFn change,
                                           v1::ScopeGrant* out) {
-  return Write(
+  return Write(ctx,
       request, request_id, operation,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto g = change(tx, FromProto(grant));
         if (!g.ok()) return g.status();
         ToProto(*g, out);
+        NameGrant(ctx, *g);
         return GrantKey(*g);
       },
       [&](pqxx::work&, const std::string& key) -> absl::Status {
         ToProto(GrantFromKey(key), out);
+        NameGrant(ctx, GrantFromKey(key));
         return absl::OkStatus();
       });
 }
@@ -182,7 +194,7 @@ grpc::Status AdminServiceImpl::ListGrants(grpc::ServerContext*, const v1::ListGr
   }));
 }
 
-grpc::Status AdminServiceImpl::RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest* req,
+grpc::Status AdminServiceImpl::RotateKeys(grpc::ServerContext* ctx, const v1::RotateKeysRequest* req,
                                           v1::RotateKeysResponse* out) {
   // Idempotent by nature: a second run finds nothing under an old key.
   if (req->request_id().empty()) {
@@ -198,6 +210,12 @@ grpc::Status AdminServiceImpl::RotateKeys(grpc::ServerContext*, const v1::Rotate
     if (!count.ok()) return ToGrpcStatus(count.status());
     out->set_active_key_id(cipher.active_key_id());
     out->set_rows_reencrypted(*count);
+    // Re-encryption commits in many small transactions and changes no
+    // meaning: its one event is written after them, by the host.
+    if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
+      audit->SetResourceId(cipher.active_key_id());
+      audit->RecordAfterwards();
+    }
     return grpc::Status::OK;
   } catch (const std::exception& e) {
     return ToGrpcStatus(db::StatusFromException(e));

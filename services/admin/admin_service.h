@@ -39,13 +39,15 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
  private:
   // Write runs `write` once per request_id (see service/write.h).
-  grpc::Status Write(const google::protobuf::Message& request, const std::string& request_id,
+  grpc::Status Write(const grpc::ServerContext& ctx, const google::protobuf::Message& request, const std::string& request_id,
                      const std::string& operation, service::WriteFn write,
                      service::ReloadFn reload);
 
+  // NameGrant names a grant in the call's audit event.
+  void NameGrant(const grpc::ServerContext& ctx, const iam::ScopeGrant& grant);
   // WriteGrant adds or removes a grant, idempotently.
   using GrantFn = absl::StatusOr<iam::ScopeGrant> (*)(pqxx::work&, const iam::ScopeGrant&);
-  grpc::Status WriteGrant(const google::protobuf::Message& request, const std::string& request_id,
+  grpc::Status WriteGrant(const grpc::ServerContext& ctx, const google::protobuf::Message& request, const std::string& request_id,
                           const std::string& operation, const v1::ScopeGrant& grant,
                           GrantFn change, v1::ScopeGrant* out);
 

@@ -33,24 +33,56 @@ grpc::Status AuditServiceImpl::ListAuditEvents(grpc::ServerContext* ctx,
       event->set_request_digest(e.request_digest);
       event->set_code(e.code);
       event->set_hash(e.hash);
+      event->set_lane(e.lane);
     }
     out->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
   }));
 }
 
+namespace {
+
+int64_t EventCount(const std::vector<audit::LaneHead>& heads) {
+  int64_t n = 0;
+  for (const audit::LaneHead& h : heads) n += h.seq;
+  return n;
+}
+
+}  // namespace
+
 grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext*,
-                                                const v1::VerifyAuditChainRequest*,
+                                                const v1::VerifyAuditChainRequest* req,
                                                 v1::VerifyAuditChainResponse* out) {
+  std::optional<audit::RecordedHead> expected;
+  if (!req->expect_head().empty()) {
+    auto parsed = audit::ParseHead(req->expect_head());
+    if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+    expected = *parsed;
+  }
   // One read-only snapshot: appends in flight do not interfere.
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    const audit::ChainReport report = audit::VerifyChain(tx, host_.keyring().audit_key());
+    const audit::ChainReport report = audit::VerifyChain(
+        tx, host_.keyring().audit_key(), expected ? &*expected : nullptr);
     out->set_intact(report.verdict.intact);
     out->set_events_checked(report.verdict.events_checked);
+    out->set_first_bad_lane(report.verdict.first_bad_lane);
     out->set_first_bad_seq(report.verdict.first_bad_seq);
     out->set_problem(report.verdict.problem);
-    out->set_head_seq(report.head_seq);
-    out->set_head_hash(report.head_hash);
+    out->set_head_seq(EventCount(report.heads));
+    out->set_head_hash(audit::HeadDigest(report.heads));
+    out->set_head(report.head);
+    return absl::OkStatus();
+  }));
+}
+
+grpc::Status AuditServiceImpl::GetAuditHead(grpc::ServerContext*, const v1::GetAuditHeadRequest*,
+                                            v1::AuditHead* out) {
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    const auto heads = audit::ReadHeads(tx);
+    out->set_head(audit::FormatHead(heads));
+    out->set_events(EventCount(heads));
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    out->mutable_at()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(now).count());
     return absl::OkStatus();
   }));
 }

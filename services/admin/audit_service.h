@@ -16,6 +16,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                                v1::ListAuditEventsResponse* out) override;
   grpc::Status VerifyAuditChain(grpc::ServerContext* ctx, const v1::VerifyAuditChainRequest*,
                                 v1::VerifyAuditChainResponse* out) override;
+  grpc::Status GetAuditHead(grpc::ServerContext* ctx, const v1::GetAuditHeadRequest*,
+                            v1::AuditHead* out) override;
 
  private:
   service::ServiceHost& host_;

@@ -60,12 +60,12 @@ grpc::Status AgreementServiceImpl::GetServiceInfo(grpc::ServerContext*,
   return service::DescribeService(host_.config(), host_.pool(), out);
 }
 
-grpc::Status AgreementServiceImpl::Write(const google::protobuf::Message& request,
+grpc::Status AgreementServiceImpl::Write(const grpc::ServerContext& ctx, const google::protobuf::Message& request,
                                          const std::string& request_id,
                                          const std::string& operation,
                                          const service::WriteFn& write,
                                          const service::ReloadFn& reload) {
-  return service::IdempotentWrite(host_.pool(), requests_, request, request_id, operation, write,
+  return service::IdempotentWrite(host_.pool(), host_.AuditOf(ctx), requests_, request, request_id, operation, write,
                                   reload);
 }
 
@@ -75,7 +75,7 @@ grpc::Status AgreementServiceImpl::AgreementWrite(
     const ChangeFn& change, const FillFn& fill) {
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Write(
+  return Write(*ctx,
       request, request_id, operation,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto header = agreements::GetHeader(tx, agreement_id);
@@ -115,13 +115,17 @@ grpc::Status AgreementServiceImpl::SetAuthoritySettings(grpc::ServerContext* ctx
   if (!caller->CanWrite(settings->authority_id)) {
     return ToGrpcStatus(Refused(*caller, dp::StrCat("set ", settings->authority_id, "'s settings")));
   }
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "SetAuthoritySettings",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto saved = agreements::SetSettings(tx, *settings, ActorOf(*caller));
         if (!saved.ok()) return saved.status();
         ToProto(*saved, out);
-        return agreements::DayText(saved->effective_from);
+        const std::string day = agreements::DayText(saved->effective_from);
+        if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
+          audit->SetResource(dp::StrCat("agreements/settings/", settings->authority_id, "/", day));
+        }
+        return day;
       },
       [&](pqxx::work& tx, const std::string& key) -> absl::Status {
         auto saved = agreements::SettingsInForce(tx, settings->authority_id,
@@ -174,7 +178,7 @@ grpc::Status AgreementServiceImpl::CreatePerson(grpc::ServerContext* ctx,
     if (p.ok()) FillPerson(*p, out);
     return p.status();
   };
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "CreatePerson",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         if (auto s = agreements::CheckAuthority(tx, person.authority_id); !s.ok()) return s;
@@ -219,7 +223,7 @@ grpc::Status AgreementServiceImpl::CreateAgreement(grpc::ServerContext* ctx,
   if (!start.ok()) return ToGrpcStatus(start.status());
   auto manager = ManagerFromProto(req->manager());
   if (!manager.ok()) return ToGrpcStatus(manager.status());
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "CreateAgreement",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         if (auto s = agreements::CheckAuthority(tx, req->authority_id()); !s.ok()) return s;
@@ -254,7 +258,18 @@ grpc::Status AgreementServiceImpl::AmendAgreement(grpc::ServerContext* ctx,
         if (!version.ok()) return version.status();
         version->version.effective_from = *from;
         version->reason = req->reason();
-        return agreements::Amend(tx, req->agreement_id(), *version, actor);
+        if (auto s = agreements::Amend(tx, req->agreement_id(), *version, actor); !s.ok()) {
+          return s;
+        }
+        // The event names the version the amendment made.
+        if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
+          const pqxx::row v = tx.exec_params1(
+              "SELECT max(version) FROM agreements.versions WHERE agreement_id = $1",
+              req->agreement_id());
+          audit->SetResource(dp::StrCat("agreements/", req->agreement_id(), "/versions/",
+                                        v[0].as<int>()));
+        }
+        return absl::OkStatus();
       },
       [&](pqxx::transaction_base& tx) { return FillAgreement(tx, req->agreement_id(), out); });
 }
@@ -381,7 +396,7 @@ grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,
     }
     service::PenceToProto(total, out->mutable_total());
   };
-  return Write(
+  return Write(*ctx,
       *req, req->request_id(), "RunPaymentSchedule",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto result = agreements::RunPaymentSchedule(tx, req->authority_id(), *run_date,

@@ -53,7 +53,7 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
 
  private:
   // Write runs an authorised, idempotent write (see service/write.h).
-  grpc::Status Write(const google::protobuf::Message& request, const std::string& request_id,
+  grpc::Status Write(const grpc::ServerContext& ctx, const google::protobuf::Message& request, const std::string& request_id,
                      const std::string& operation, const service::WriteFn& write,
                      const service::ReloadFn& reload);
   // AgreementWrite is a write to one existing agreement: the caller must be

@@ -84,7 +84,10 @@ grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext* ctx,
       pqxx::work tx(*conn);
       auto created = ledger::CreateAccount(tx, *account);
       if (!created.ok()) return ToGrpcStatus(created.status());
+      service::CallAudit* audit = host_.AuditOf(*ctx);
+      if (audit != nullptr) audit->RecordIn(tx, std::to_string(created->id), 0);
       tx.commit();
+      if (audit != nullptr) audit->MarkCommitted();
       ToProto(*created, out);
       return grpc::Status::OK;
     } catch (const std::exception& e) {
@@ -131,8 +134,19 @@ grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
   }));
 }
 
-grpc::Status LedgerServiceImpl::WriteTransaction(ledger::WriteOp op, v1::Transaction* out) {
-  auto result = batcher_.Submit(std::move(op));
+absl::StatusOr<ledger::WriteResult> LedgerServiceImpl::Submit(const grpc::ServerContext& ctx,
+                                                              ledger::WriteOp op) {
+  service::CallAudit* audit = host_.AuditOf(ctx);
+  ledger::BatchItem item{std::move(op), std::nullopt};
+  if (audit != nullptr) item.event = audit->Event(0);
+  ledger::BatchOutcome outcome = batcher_.Submit(std::move(item));
+  if (outcome.audited) audit->MarkCommitted();
+  return std::move(outcome.result);
+}
+
+grpc::Status LedgerServiceImpl::WriteTransaction(const grpc::ServerContext& ctx,
+                                                 ledger::WriteOp op, v1::Transaction* out) {
+  auto result = Submit(ctx, std::move(op));
   if (!result.ok()) return ToGrpcStatus(result.status());
   if (result->transaction.has_value()) {
     ToProto(*result->transaction, out);
@@ -141,8 +155,9 @@ grpc::Status LedgerServiceImpl::WriteTransaction(ledger::WriteOp op, v1::Transac
   return ToGrpcStatus(ReadTransaction(result->id, out));
 }
 
-grpc::Status LedgerServiceImpl::WritePending(ledger::WriteOp op, v1::PendingTransfer* out) {
-  auto result = batcher_.Submit(std::move(op));
+grpc::Status LedgerServiceImpl::WritePending(const grpc::ServerContext& ctx, ledger::WriteOp op,
+                                             v1::PendingTransfer* out) {
+  auto result = Submit(ctx, std::move(op));
   if (!result.ok()) return ToGrpcStatus(result.status());
   return ToGrpcStatus(ReadPending(result->id, out));
 }
@@ -155,7 +170,7 @@ grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
   std::vector<int64_t> accounts;
   for (const auto& p : req->postings()) accounts.push_back(p.account_id());
   if (auto s = Authorize(*ctx, accounts, Access::kWrite); !s.ok()) return ToGrpcStatus(s);
-  return WriteTransaction(std::move(*txn), out);
+  return WriteTransaction(*ctx, std::move(*txn), out);
 }
 
 namespace {
@@ -188,7 +203,7 @@ grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
       return ToGrpcStatus(s);
     }
   }
-  return WriteTransaction(FromProto(*req), out);
+  return WriteTransaction(*ctx, FromProto(*req), out);
 }
 
 grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
@@ -199,7 +214,7 @@ grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
       !s.ok()) {
     return ToGrpcStatus(s);
   }
-  return WritePending(FromProto(*req), out);
+  return WritePending(*ctx, FromProto(*req), out);
 }
 
 grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContext& ctx, int64_t id) {
@@ -212,14 +227,14 @@ grpc::Status LedgerServiceImpl::PostPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::PostPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
   if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
-  return WritePending(FromProto(*req), out);
+  return WritePending(*ctx, FromProto(*req), out);
 }
 
 grpc::Status LedgerServiceImpl::VoidPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::VoidPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
   if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
-  return WritePending(FromProto(*req), out);
+  return WritePending(*ctx, FromProto(*req), out);
 }
 
 grpc::Status LedgerServiceImpl::GetPendingTransfer(grpc::ServerContext* ctx,

@@ -55,8 +55,12 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
                          Access access);
   // Write sends one op through the batcher and answers with the resulting
   // transaction or pending transfer.
-  grpc::Status WriteTransaction(ledger::WriteOp op, v1::Transaction* out);
-  grpc::Status WritePending(ledger::WriteOp op, v1::PendingTransfer* out);
+  grpc::Status WriteTransaction(const grpc::ServerContext& ctx, ledger::WriteOp op,
+                                v1::Transaction* out);
+  grpc::Status WritePending(const grpc::ServerContext& ctx, ledger::WriteOp op,
+                            v1::PendingTransfer* out);
+  // Submit sends one op, with the call's audit event, through the batcher.
+  absl::StatusOr<ledger::WriteResult> Submit(const grpc::ServerContext& ctx, ledger::WriteOp op);
   // AuthorizePending checks write access to a pending transfer's accounts.
   grpc::Status AuthorizePending(const grpc::ServerContext& ctx, int64_t pending_id);
   // Unchecked reads, for answering after a write and for Authorize.

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     dp::service::LogEvent("error", {{"service", "ledger"}, {"msg", std::string(s.message())}});
     return 1;
   }
-  dp::ledger::WriteBatcher batcher(config.database_url, batching);
+  dp::ledger::WriteBatcher batcher(config.database_url, host.keyring().audit_key(), batching);
   PendingExpirer expirer(host.pool());
   dp::ledger_service::LedgerServiceImpl ledger(host, batcher);
   dp::admin_service::AdminServiceImpl admin(host);

@@ -130,7 +130,7 @@ grpc::Status PayrollServiceImpl::EmployerWrite(grpc::ServerContext* ctx,
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return service::IdempotentWrite(
-      host_.pool(), requests_, request, request_id, operation,
+      host_.pool(), host_.AuditOf(*ctx), requests_, request, request_id, operation,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto employer = payroll::GetEmployer(tx, employer_id);
         if (!employer.ok()) return employer.status();
@@ -158,7 +158,7 @@ grpc::Status PayrollServiceImpl::CreateEmployer(grpc::ServerContext* ctx,
   employer.claims_employment_allowance = req->claims_employment_allowance();
   employer.scottish_care_minimum = req->scottish_care_minimum();
   return service::IdempotentWrite(
-      host_.pool(), requests_, *req, req->request_id(), "CreateEmployer",
+      host_.pool(), host_.AuditOf(*ctx), requests_, *req, req->request_id(), "CreateEmployer",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         const pqxx::result a = tx.exec_params(
             "SELECT authority_id FROM agreements.agreements WHERE id = $1", req->agreement_id());

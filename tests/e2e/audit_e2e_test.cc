@@ -29,7 +29,7 @@ class AuditE2eTest : public ::testing::Test {
   }
 
   void MakeSomeHistory() {
-    int64_t ids[2];
+    int64_t* ids = account_ids_;
     for (int i = 0; i < 2; ++i) {
       v1::CreateAccountRequest req;
       req.set_request_id("audit-acct-" + std::to_string(i));
@@ -55,6 +55,7 @@ class AuditE2eTest : public ::testing::Test {
       }
       v1::Transaction t;
       ASSERT_TRUE(stub_->CreateTransaction(Ctx().get(), req, &t).ok());
+      txn_ids_.push_back(t.id());
     }
     // A refused write is audited too.
     v1::CreateTransactionRequest bad;
@@ -63,10 +64,26 @@ class AuditE2eTest : public ::testing::Test {
     ASSERT_FALSE(stub_->CreateTransaction(Ctx().get(), bad, &t).ok());
   }
 
-  v1::VerifyAuditChainResponse Verify() {
+  v1::VerifyAuditChainResponse Verify(const std::string& expect_head = "") {
+    v1::VerifyAuditChainRequest req;
+    req.set_expect_head(expect_head);
     v1::VerifyAuditChainResponse resp;
-    EXPECT_TRUE(audit_->VerifyAuditChain(Ctx().get(), {}, &resp).ok());
+    EXPECT_TRUE(audit_->VerifyAuditChain(Ctx().get(), req, &resp).ok());
     return resp;
+  }
+
+  std::string Head() {
+    v1::AuditHead head;
+    EXPECT_TRUE(audit_->GetAuditHead(Ctx().get(), {}, &head).ok());
+    return head.head();
+  }
+
+  // Nth is "lane = L AND seq = S" of the n-th event written (from 1).
+  std::string Nth(int n) {
+    const pqxx::row r = pqxx::nontransaction(*conn_).exec1(
+        "SELECT lane, seq FROM audit.events ORDER BY id OFFSET " + std::to_string(n - 1) +
+        " LIMIT 1");
+    return "lane = " + r[0].as<std::string>() + " AND seq = " + r[1].as<std::string>();
   }
 
   // Tamper runs SQL as someone with direct database access would, first
@@ -80,9 +97,9 @@ class AuditE2eTest : public ::testing::Test {
   }
 
   // DpctlVerify runs `dpctl audit verify` and returns its exit code.
-  int DpctlVerify() {
+  int DpctlVerify(const std::string& flags = "") {
     const std::string cmd = std::string(DP_BIN_DIR) + "/../tools/dpctl/dpctl --insecure --ledger " +
-                            ledger_->address() + " audit verify >/dev/null";
+                            ledger_->address() + " audit verify " + flags + " >/dev/null";
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
@@ -92,6 +109,8 @@ class AuditE2eTest : public ::testing::Test {
   std::unique_ptr<ServiceProcess> ledger_;
   std::unique_ptr<v1::LedgerService::Stub> stub_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  int64_t account_ids_[2] = {0, 0};
+  std::vector<int64_t> txn_ids_;
 };
 
 TEST_F(AuditE2eTest, EveryWriteIsChainedAndAnUntouchedChainVerifies) {
@@ -102,36 +121,101 @@ TEST_F(AuditE2eTest, EveryWriteIsChainedAndAnUntouchedChainVerifies) {
   EXPECT_EQ(events.events(0).method(), "/dp.v1.LedgerService/CreateAccount");
   EXPECT_EQ(events.events(2).method(), "/dp.v1.LedgerService/CreateTransaction");
   EXPECT_FALSE(events.events(2).request_digest().empty());
-  EXPECT_EQ(events.events(2).resource().rfind("Transaction:", 0), 0u);
+  // Each event names what it wrote, by id; a refusal names the collection.
+  EXPECT_EQ(events.events(0).resource(), "ledger/accounts/" + std::to_string(account_ids_[0]));
+  EXPECT_EQ(events.events(2).resource(), "ledger/transactions/" + std::to_string(txn_ids_[0]));
+  EXPECT_EQ(events.events(5).resource(), "ledger/transactions/" + std::to_string(txn_ids_[3]));
+  EXPECT_EQ(events.events(6).resource(), "ledger/transactions");
   EXPECT_EQ(events.events(6).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  for (const auto& e : events.events()) EXPECT_GE(e.lane(), 1) << "new events go to lanes 1..16";
   const auto verdict = Verify();
   EXPECT_TRUE(verdict.intact()) << verdict.problem();
   EXPECT_EQ(verdict.events_checked(), 7);
   EXPECT_EQ(verdict.head_seq(), 7);
+  EXPECT_EQ(verdict.head(), Head());
   EXPECT_EQ(DpctlVerify(), 0);
+}
+
+// The event and the write commit together: the event of a transfer is in
+// the same database transaction, so it carries the transfer's own xid.
+TEST_F(AuditE2eTest, AWritesEventCommitsInItsTransaction) {
+  MakeSomeHistory();
+  pqxx::nontransaction tx(*conn_);
+  EXPECT_EQ(tx.exec_params1(
+                  "SELECT count(*) FROM ledger.transactions t JOIN audit.events e"
+                  " ON e.resource = 'ledger/transactions/' || t.id AND e.xmin = t.xmin"
+                  " WHERE t.id = ANY($1::bigint[])",
+                  "{" + std::to_string(txn_ids_[0]) + "," + std::to_string(txn_ids_[1]) + "," +
+                      std::to_string(txn_ids_[2]) + "," + std::to_string(txn_ids_[3]) + "}")[0]
+                .as<int>(),
+            4);
+}
+
+// Events cut from the end of a lane, with the lane's head row moved back to
+// match, leave a chain that checks against itself; a head recorded earlier
+// still catches it.
+TEST_F(AuditE2eTest, ATailCutIsCaughtByAHeadRecordedEarlier) {
+  MakeSomeHistory();
+  const std::string recorded = Head();
+  EXPECT_TRUE(Verify(recorded).intact());
+  EXPECT_EQ(DpctlVerify("--expect-head " + recorded), 0);
+  // Cut the last event of the lane that holds the last event written.
+  const pqxx::row last = pqxx::nontransaction(*conn_).exec1(
+      "SELECT lane, seq, prev_hash FROM audit.events ORDER BY id DESC LIMIT 1");
+  const std::string lane = last[0].as<std::string>();
+  Tamper("DELETE FROM audit.events WHERE lane = " + lane + " AND seq = " + last[1].as<std::string>());
+  {
+    pqxx::work tx(*conn_);
+    tx.exec("UPDATE audit.lanes SET seq = seq - 1, hash = '" + last[2].as<std::string>() +
+            "' WHERE lane = " + lane);
+    tx.commit();
+  }
+  EXPECT_TRUE(Verify().intact()) << "without a recorded head the cut cannot be seen";
+  const auto verdict = Verify(recorded);
+  EXPECT_FALSE(verdict.intact());
+  EXPECT_EQ(std::to_string(verdict.first_bad_lane()), lane);
+  EXPECT_NE(verdict.problem().find("no longer reaches the recorded head"), std::string::npos)
+      << verdict.problem();
+  EXPECT_EQ(DpctlVerify("--expect-head " + recorded), 3);
+}
+
+TEST_F(AuditE2eTest, AMalformedHeadIsRefusedNamingTheField) {
+  v1::VerifyAuditChainRequest req;
+  req.set_expect_head("v1:1.x:abc");
+  v1::VerifyAuditChainResponse resp;
+  const grpc::Status s = audit_->VerifyAuditChain(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().rfind("expect_head: ", 0), 0u) << s.error_message();
 }
 
 TEST_F(AuditE2eTest, AnEditedRowIsNamedAndRestoringItHeals) {
   MakeSomeHistory();
-  const std::string original =
-      pqxx::nontransaction(*conn_).exec1("SELECT resource FROM audit.events WHERE seq = 4")[0]
-          .as<std::string>();
-  Tamper("UPDATE audit.events SET resource = 'Transaction:999' WHERE seq = 4");
+  const std::string fourth = Nth(4);
+  const pqxx::row row = pqxx::nontransaction(*conn_).exec1(
+      "SELECT resource, seq FROM audit.events WHERE " + fourth);
+  const std::string original = row[0].as<std::string>();
+  Tamper("UPDATE audit.events SET resource = 'ledger/transactions/999' WHERE " + fourth);
   auto verdict = Verify();
   EXPECT_FALSE(verdict.intact());
-  EXPECT_EQ(verdict.first_bad_seq(), 4);
+  EXPECT_EQ(verdict.first_bad_seq(), row[1].as<int64_t>());
   EXPECT_NE(verdict.problem().find("altered"), std::string::npos) << verdict.problem();
   EXPECT_EQ(DpctlVerify(), 3);
-  Tamper("UPDATE audit.events SET resource = '" + original + "' WHERE seq = 4");
+  Tamper("UPDATE audit.events SET resource = '" + original + "' WHERE " + fourth);
   EXPECT_TRUE(Verify().intact());
 }
 
 TEST_F(AuditE2eTest, ADeletedRowIsNamed) {
   MakeSomeHistory();
-  Tamper("DELETE FROM audit.events WHERE seq = 5");
+  // The fifth event written is followed by two more on its lane or it is
+  // the lane's last; either way its loss is named.
+  const std::string fifth = Nth(5);
+  const int64_t seq = pqxx::nontransaction(*conn_)
+                          .exec1("SELECT seq FROM audit.events WHERE " + fifth)[0]
+                          .as<int64_t>();
+  Tamper("DELETE FROM audit.events WHERE " + fifth);
   const auto verdict = Verify();
   EXPECT_FALSE(verdict.intact());
-  EXPECT_EQ(verdict.first_bad_seq(), 5);
+  EXPECT_EQ(verdict.first_bad_seq(), seq);
   EXPECT_NE(verdict.problem().find("deleted"), std::string::npos) << verdict.problem();
   EXPECT_EQ(DpctlVerify(), 3);
 }

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "dp/v1/admin.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "grpc_helpers.h"
 #include "service_process.h"
@@ -116,6 +117,28 @@ TEST(LedgerCrashTest, AcknowledgedTransfersSurviveKillNineExactlyOnce) {
                      " GROUP BY transaction_id HAVING sum(amount_pence) <> 0) u")[0]
                 .as<int64_t>(),
             0);
+  // The audit event commits with its write: no transfer without a
+  // successful event naming it, including those committed but never
+  // acknowledged, and no successful event without its transfer.
+  EXPECT_EQ(tx.exec_params1(
+                  "SELECT count(*) FROM ledger.postings p WHERE p.account_id = $1"
+                  " AND NOT EXISTS (SELECT 1 FROM audit.events e WHERE e.code = 0"
+                  "   AND e.method = '/dp.v1.LedgerService/CreateTransaction'"
+                  "   AND e.resource = 'ledger/transactions/' || p.transaction_id)",
+                  to)[0]
+                .as<int64_t>(),
+            0);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM audit.events e WHERE e.code = 0"
+                     " AND e.method = '/dp.v1.LedgerService/CreateTransaction'"
+                     " AND NOT EXISTS (SELECT 1 FROM ledger.transactions t"
+                     "   WHERE e.resource = 'ledger/transactions/' || t.id)")[0]
+                .as<int64_t>(),
+            0);
+  // And the trail the crashes cut into still verifies.
+  auto audit = v1::AuditService::NewStub(Channel(server.address()));
+  v1::VerifyAuditChainResponse verdict;
+  ASSERT_TRUE(audit->VerifyAuditChain(Ctx().get(), {}, &verdict).ok());
+  EXPECT_TRUE(verdict.intact()) << verdict.problem();
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ TEST_F(LedgerConcurrencyTest, ThirtyTwoWritersOnSharedAccountsKeepTheBooksExact)
   for (int i = 0; i < 4; ++i) pool.push_back(NewAccountId("pool", AccountType::kAsset));
   ASSERT_TRUE(Apply(Transfer(UniqueName("fund"), source, equity, kSourceFunds)).ok());
 
-  ledger::WriteBatcher batcher(DatabaseUrl(), {.workers = 2, .max_batch = 16});
+  ledger::WriteBatcher batcher(DatabaseUrl(), std::string(32, 'k'), {.workers = 2, .max_batch = 16});
   std::atomic<int> committed{0}, refused_overdraft{0}, retries{0}, replays{0}, other_errors{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -35,7 +35,7 @@ TEST_F(LedgerConcurrencyTest, ThirtyTwoWritersOnSharedAccountsKeepTheBooksExact)
       const bool via_batcher = t % 2 == 0;
       auto conn = via_batcher ? nullptr : std::make_unique<pqxx::connection>(DatabaseUrl());
       auto submit = [&](const ledger::WriteOp& op) -> absl::StatusOr<ledger::WriteResult> {
-        if (via_batcher) return batcher.Submit(op);
+        if (via_batcher) return batcher.Submit({op, std::nullopt}).result;
         for (int attempt = 0; attempt < 5; ++attempt) {  // as a service would
           try {
             pqxx::work tx(*conn);

@@ -1,8 +1,10 @@
 #include "admin_commands.h"
 
+#include <fstream>
 #include <iostream>
 
 #include "certificates.h"
+#include "base/strings.h"
 #include "channel.h"
 #include "dp/v1/admin.grpc.pb.h"
 
@@ -72,35 +74,75 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
     if (out().json()) return out().Json(merged);
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : merged.events()) {
-      rows.push_back({std::to_string(e.seq()), Rfc3339(e.at().seconds()), e.principal(),
+      rows.push_back({dp::StrCat(e.lane(), ".", e.seq()), Rfc3339(e.at().seconds()), e.principal(),
                       e.method().substr(e.method().rfind('/') + 1), e.resource(),
                       std::to_string(e.code()), e.hash().substr(0, 12)});
     }
-    out().Table({"SEQ", "AT", "PRINCIPAL", "METHOD", "RESOURCE", "CODE", "HASH"}, rows);
+    out().Table({"LANE.SEQ", "AT", "PRINCIPAL", "METHOD", "RESOURCE", "CODE", "HASH"}, rows);
     if (!merged.next_page_token().empty()) std::cout << "more: --all\n";
   });
-  audit->add_subcommand("verify", "recompute the chain; exit 3 if it was tampered with")
-      ->callback([&] {
-        v1::VerifyAuditChainResponse resp;
-        auto s = Audit()->VerifyAuditChain(Context().get(), {}, &resp);
-        if (!s.ok()) {
-          exit_code = ReportError("verifying the audit trail", s);
-          return;
-        }
-        if (out().json()) {
-          out().Json(resp);
-        } else if (resp.intact()) {
-          std::cout << "audit chain intact: " << resp.events_checked() << " events\n"
-                    << "head: seq " << resp.head_seq() << ", hash " << resp.head_hash() << "\n"
-                    << "(record the head: a later verify that starts from it proves no "
-                       "event was dropped from the end)\n";
-        } else {
-          std::cout << "AUDIT CHAIN BROKEN at event " << resp.first_bad_seq() << ": "
-                    << resp.problem() << "\n(" << resp.events_checked()
-                    << " events checked)\n";
-        }
-        exit_code = resp.intact() ? 0 : 3;
-      });
+  static std::string expect_head, head_file;
+  CLI::App* verify = audit->add_subcommand(
+      "verify", "recompute every lane of the chain; exit 3 if it was tampered with");
+  verify->add_option("--expect-head", expect_head,
+                     "a head recorded earlier (the line `dpctl audit head` printed, or @FILE): "
+                     "also fail if the trail no longer reaches it");
+  verify->callback([&] {
+    v1::VerifyAuditChainRequest req;
+    if (!expect_head.empty() && expect_head[0] == '@') {
+      std::ifstream in(expect_head.substr(1));
+      std::string line;
+      if (!in || !std::getline(in, line)) {
+        std::cerr << "error: --expect-head: cannot read " << expect_head.substr(1) << "\n";
+        exit_code = 2;
+        return;
+      }
+      req.set_expect_head(line);
+    } else {
+      req.set_expect_head(expect_head);
+    }
+    v1::VerifyAuditChainResponse resp;
+    auto s = Audit()->VerifyAuditChain(Context().get(), req, &resp);
+    if (!s.ok()) {
+      exit_code = ReportError("verifying the audit trail", s);
+      return;
+    }
+    if (out().json()) {
+      out().Json(resp);
+    } else if (resp.intact()) {
+      std::cout << "audit chain intact: " << resp.events_checked() << " events"
+                << (req.expect_head().empty() ? "" : ", and it reaches the recorded head")
+                << "\nhead: " << resp.head() << "\n"
+                << "(keep the head outside the system: `dpctl audit verify --expect-head` "
+                   "with it later proves no event was cut from the end)\n";
+    } else {
+      std::cout << "AUDIT CHAIN BROKEN at lane " << resp.first_bad_lane() << " event "
+                << resp.first_bad_seq() << ": " << resp.problem() << "\n("
+                << resp.events_checked() << " events checked)\n";
+    }
+    exit_code = resp.intact() ? 0 : 3;
+  });
+  CLI::App* head = audit->add_subcommand("head", "print the trail's head, to keep for a later verify");
+  head->add_option("--to", head_file, "also write it to this file");
+  head->callback([&] {
+    v1::AuditHead resp;
+    auto s = Audit()->GetAuditHead(Context().get(), {}, &resp);
+    if (!s.ok()) {
+      exit_code = ReportError("reading the audit head", s);
+      return;
+    }
+    if (!head_file.empty()) {
+      std::ofstream f(head_file);
+      f << resp.head() << "\n";
+      if (!f) {
+        std::cerr << "error: --to: cannot write " << head_file << "\n";
+        exit_code = 2;
+        return;
+      }
+    }
+    if (out().json()) return out().Json(resp);
+    std::cout << resp.head() << "\n";
+  });
 }
 
 void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> make_output) {
