@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "base/refusal.h"
 #include "base/strings.h"
 
 namespace dp::ledger {
@@ -12,7 +13,7 @@ constexpr int kMaxPostings = 100;
 constexpr int32_t kMaxPendingTimeoutSeconds = 30 * 24 * 3600;
 
 absl::Status Invalid(std::string_view field, std::string_view why) {
-  return absl::InvalidArgumentError(dp::StrCat(field, " ", why));
+  return FieldError(field, why);
 }
 
 bool IsKind(std::string_view kind) {
@@ -229,10 +230,11 @@ absl::Status ApplyToTotals(BalanceTotals& totals, const AccountFlags& flags,
     const int64_t room = guards_debits
         ? totals.credits_posted - totals.debits_posted - totals.debits_pending
         : totals.debits_posted - totals.credits_posted - totals.credits_pending;
-    return absl::FailedPreconditionError(dp::StrCat(
-        "insufficient funds: the account may not go below zero; available ",
-        FormatPence(room), ", this ", debit ? "debit" : "credit", " needs ",
-        FormatPence(amount_pence)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, reason::kInsufficientFunds,
+                   dp::StrCat("insufficient funds: the account may not go below zero; available ",
+                              FormatPence(room), ", this ", debit ? "debit" : "credit", " needs ",
+                              FormatPence(amount_pence)),
+                   {{"available_pence", std::to_string(room)}});
   }
   totals = next;
   return absl::OkStatus();

@@ -8,6 +8,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
@@ -17,6 +19,27 @@ inline std::unique_ptr<grpc::ClientContext> Ctx(int timeout_ms = 10000) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
   return ctx;
+}
+
+// Refusal is what a refused call says by machine: its ErrorInfo and the
+// field its BadRequest names (empty when there is none).
+struct Refusal {
+  google::rpc::ErrorInfo info;
+  std::string field;
+};
+
+inline Refusal RefusalOf(const grpc::Status& s) {
+  Refusal r;
+  google::rpc::Status details;
+  if (!details.ParseFromString(s.error_details())) return r;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&r.info)) continue;
+    if (any.UnpackTo(&bad) && bad.field_violations_size() > 0) {
+      r.field = bad.field_violations(0).field();
+    }
+  }
+  return r;
 }
 
 inline std::shared_ptr<grpc::Channel> Channel(const std::string& address) {

@@ -88,7 +88,13 @@ TEST(LedgerCrashTest, AcknowledgedTransfersSurviveKillNineExactlyOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     ASSERT_TRUE(server.Start()) << server.Log();
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // traffic after recovery
+  // Traffic after recovery: until enough has been acknowledged for the
+  // checks below to mean something, however loaded the machine (bounded).
+  for (int waited_ms = 0; waited_ms < 20000; waited_ms += 100) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard lock(mu);
+    if (waited_ms >= 400 && acknowledged.size() > 150) break;
+  }
   stop = true;
   for (auto& t : clients) t.join();
 

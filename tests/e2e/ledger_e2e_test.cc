@@ -144,26 +144,42 @@ TEST_F(LedgerE2eTest, BadRequestsGetPreciseCodesNeverInternal) {
   unbalanced.mutable_postings(1)->mutable_amount()->set_amount_pence(99);
   auto no_side = Journal(UniqueName("s"), a.id(), b.id(), 100);
   no_side.mutable_postings(0)->set_side(v1::SIDE_UNSPECIFIED);
-  const std::vector<std::tuple<std::string, v1::CreateTransactionRequest, grpc::StatusCode,
-                               std::string>>
-      cases = {
-          {"unbalanced", unbalanced, grpc::StatusCode::INVALID_ARGUMENT, "balance"},
-          {"no side", no_side, grpc::StatusCode::INVALID_ARGUMENT, "postings[0].side"},
-          {"zero", Journal(UniqueName("z"), a.id(), b.id(), 0), grpc::StatusCode::INVALID_ARGUMENT,
-           "amount_pence"},
-          {"no request id", Journal("", a.id(), b.id(), 5), grpc::StatusCode::INVALID_ARGUMENT,
-           "request_id"},
-          {"unknown account", Journal(UniqueName("x"), 987654321, b.id(), 5),
-           grpc::StatusCode::NOT_FOUND, "987654321"},
-          {"overdraft", Journal(UniqueName("o"), b.id(), a.id(), 1),
-           grpc::StatusCode::FAILED_PRECONDITION, "insufficient funds"},
-      };
-  for (const auto& [name, req, code, mentions] : cases) {
-    auto s = stub_->CreateTransaction(Ctx().get(), req, &t);
-    EXPECT_EQ(s.error_code(), code) << name << ": " << s.error_message();
-    EXPECT_NE(s.error_message().find(mentions), std::string::npos) << name << ": "
-                                                                   << s.error_message();
+  struct Case {
+    std::string name;
+    v1::CreateTransactionRequest req;
+    grpc::StatusCode code;
+    std::string mentions, reason, field;
+  };
+  const std::vector<Case> cases = {
+      {"unbalanced", unbalanced, grpc::StatusCode::INVALID_ARGUMENT, "balance", "INVALID_FIELD",
+       "postings"},
+      {"no side", no_side, grpc::StatusCode::INVALID_ARGUMENT, "postings[0].side",
+       "INVALID_FIELD", "postings[0].side"},
+      {"zero", Journal(UniqueName("z"), a.id(), b.id(), 0), grpc::StatusCode::INVALID_ARGUMENT,
+       "amount_pence", "INVALID_FIELD", "postings[0].amount.amount_pence"},
+      {"no request id", Journal("", a.id(), b.id(), 5), grpc::StatusCode::INVALID_ARGUMENT,
+       "request_id", "INVALID_FIELD", "request_id"},
+      {"unknown account", Journal(UniqueName("x"), 987654321, b.id(), 5),
+       grpc::StatusCode::NOT_FOUND, "987654321", "ACCOUNT_NOT_FOUND", ""},
+      {"overdraft", Journal(UniqueName("o"), b.id(), a.id(), 1),
+       grpc::StatusCode::FAILED_PRECONDITION, "insufficient funds", "INSUFFICIENT_FUNDS", ""},
+  };
+  for (const Case& c : cases) {
+    auto s = stub_->CreateTransaction(Ctx().get(), c.req, &t);
+    EXPECT_EQ(s.error_code(), c.code) << c.name << ": " << s.error_message();
+    EXPECT_NE(s.error_message().find(c.mentions), std::string::npos) << c.name << ": "
+                                                                     << s.error_message();
+    const Refusal r = RefusalOf(s);
+    EXPECT_EQ(r.info.reason(), c.reason) << c.name;
+    EXPECT_EQ(r.info.domain(), "dp.v1") << c.name;
+    EXPECT_EQ(r.field, c.field) << c.name;
   }
+  // The overdraft says how much is there, by machine.
+  auto s = stub_->CreateTransaction(Ctx().get(), Journal(UniqueName("o2"), b.id(), a.id(), 1), &t);
+  const Refusal overdraft = RefusalOf(s);
+  EXPECT_EQ(overdraft.info.metadata().at("account_id"), std::to_string(a.id()));
+  EXPECT_EQ(overdraft.info.metadata().at("available_pence"), "0");
+  EXPECT_EQ(overdraft.info.metadata().at("currency"), "GBP");
   v1::GetAccountRequest missing;
   missing.set_code("NO-SUCH-ACCOUNT");
   v1::Account out;

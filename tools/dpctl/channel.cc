@@ -45,7 +45,14 @@ void AddConnectionFlags(CLI::App& app) {
   app.add_option("--timeout-ms", c.timeout_ms, "deadline of each call")->capture_default_str();
 }
 
+namespace {
+std::string last_address;
+}  // namespace
+
+const std::string& LastAddress() { return last_address; }
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+  last_address = address;
   const Connection& c = Conn();
   if (c.insecure) return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   if (c.ca.empty()) {

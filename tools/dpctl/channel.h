@@ -27,6 +27,9 @@ void AddConnectionFlags(CLI::App& app);
 // MakeChannel opens a channel to `address` as Conn() says.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
+// LastAddress is the address MakeChannel last opened, for error hints.
+const std::string& LastAddress();
+
 // Context is a client context with dpctl's deadline.
 std::unique_ptr<grpc::ClientContext> Context();
 

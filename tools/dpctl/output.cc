@@ -4,9 +4,13 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <map>
 
 #include <google/protobuf/util/json_util.h>
 
+#include "channel.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "money/money.h"
 
 namespace dpctl {
@@ -70,11 +74,44 @@ int ReportError(const std::string& what, const grpc::Status& status) {
   std::cerr << "dpctl: " << what << " failed: "
             << (code >= 0 && code <= 16 ? kNames[code] : "?") << ": " << status.error_message()
             << "\n";
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    std::cerr << "hint: is the service running? tools/start starts everything; "
-                 "--ledger or DP_LEDGER_ADDR picks the address. A write can be retried "
-                 "safely with the same --request-id.\n";
+  // The machine-readable details: reason, field, metadata (docs/ERRORS.md).
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const auto& any : details.details()) {
+      google::rpc::ErrorInfo info;
+      google::rpc::BadRequest bad;
+      if (any.UnpackTo(&info)) {
+        std::cerr << "reason: " << info.reason();
+        std::map<std::string, std::string> sorted(info.metadata().begin(), info.metadata().end());
+        for (const auto& [k, v] : sorted) std::cerr << " " << k << "=" << v;
+        std::cerr << "\n";
+      } else if (any.UnpackTo(&bad)) {
+        for (const auto& v : bad.field_violations()) {
+          if (!v.field().empty()) std::cerr << "field: " << v.field() << "\n";
+        }
+      }
+    }
+  }
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      std::cerr << "hint: is the service at " << LastAddress()
+                << " running? tools/start starts everything; the --<service> flags or "
+                   "DP_<SERVICE>_ADDR pick the address. A write can be retried safely with the "
+                   "same --request-id.\n";
+      break;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      std::cerr << "hint: correct the field named above and run the command again.\n";
+      break;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      std::cerr << "hint: pass --cert, --key and --ca (or DP_CERT, DP_KEY, DP_CA); tools/start "
+                   "prints them.\n";
+      break;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      std::cerr << "hint: `dpctl admin whoami` shows your role and what you reach.\n";
+      break;
+    default:
+      break;
   }
   return ExitCodeFor(status);
 }
