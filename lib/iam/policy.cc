@@ -28,6 +28,7 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.LedgerService/GetTransaction", kOfficer | kAuditor | kService},
     {"/dp.v1.LedgerService/ReverseTransaction", kOfficer | kService, true, false, "ledger/transactions/{}"},
     {"/dp.v1.LedgerService/CreatePendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
+    {"/dp.v1.LedgerService/IncreasePendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
     {"/dp.v1.LedgerService/PostPendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
     {"/dp.v1.LedgerService/VoidPendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
     {"/dp.v1.LedgerService/GetPendingTransfer", kOfficer | kAuditor | kService},

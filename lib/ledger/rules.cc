@@ -154,6 +154,10 @@ absl::Status ValidateNewPending(const NewPending& pending) {
     return Invalid("credit_account_id", "must differ from debit_account_id");
   }
   if (auto s = ValidateAmount("amount", pending.amount); !s.ok()) return s;
+  if (pending.post_tolerance_pence < 0 || pending.post_tolerance_pence > kMaxAmountPence) {
+    return Invalid("post_tolerance.amount_pence",
+                   dp::StrCat("must be 0 to ", FormatPence(kMaxAmountPence)));
+  }
   if (pending.timeout_seconds <= 0 || pending.timeout_seconds > kMaxPendingTimeoutSeconds) {
     return Invalid("timeout_seconds",
                    dp::StrCat("must be 1 to ", kMaxPendingTimeoutSeconds, " (30 days)"));
@@ -166,6 +170,12 @@ absl::Status ValidatePostPending(const PostPending& post) {
   if (auto s = ValidatePositiveId("pending_transfer_id", post.pending_id); !s.ok()) return s;
   if (post.amount.has_value()) return ValidateAmount("amount", *post.amount);
   return absl::OkStatus();
+}
+
+absl::Status ValidateIncreasePending(const IncreasePending& increase) {
+  if (auto s = ValidateRequestId(increase.idem.request_id); !s.ok()) return s;
+  if (auto s = ValidatePositiveId("pending_transfer_id", increase.pending_id); !s.ok()) return s;
+  return ValidateAmount("amount", increase.amount);
 }
 
 absl::Status ValidateVoidPending(const VoidPending& void_op) {

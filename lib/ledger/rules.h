@@ -29,6 +29,7 @@ absl::Status ValidateNewTransaction(const NewTransaction& txn);
 absl::Status ValidateNewPending(const NewPending& pending);
 absl::Status ValidatePostPending(const PostPending& post);
 absl::Status ValidateVoidPending(const VoidPending& void_op);
+absl::Status ValidateIncreasePending(const IncreasePending& increase);
 absl::Status ValidateReverse(const ReverseTransaction& reverse);
 
 // SignedPence: debits are positive and credits negative, as stored.

@@ -155,7 +155,8 @@ const std::string& PendingTransferColumns() {
       "id, request_id, debit_account_id, credit_account_id, currency, amount_pence, state,"
       " description, ", MicrosOf("created_at"), ", ", MicrosOf("expires_at"), ", coalesce(",
       MicrosOf("resolved_at"),
-      ", 0), coalesce(posted_amount_pence, 0), coalesce(posting_transaction_id, 0)");
+      ", 0), coalesce(posted_amount_pence, 0), coalesce(posting_transaction_id, 0),"
+      " post_tolerance_pence");
   return columns;
 }
 
@@ -173,6 +174,7 @@ PendingTransfer PendingTransferFromRow(const pqxx::row& row) {
   p.resolved_at_us = row[10].as<int64_t>();
   p.posted_amount_pence = row[11].as<int64_t>();
   p.posting_transaction_id = row[12].as<int64_t>();
+  p.post_tolerance_pence = row[13].as<int64_t>();
   return p;
 }
 
@@ -195,9 +197,17 @@ absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_i
   balance.currency = account->currency;
   pqxx::row row;
   if (!as_of_us.has_value()) {
+    // A hold whose time is up no longer holds, even before the sweeper
+    // releases it.
     row = tx.exec_params1(
-        dp::StrCat("SELECT debits_posted, credits_posted, debits_pending, credits_pending, ",
-                     MicrosOf("now()"), " FROM ledger.balances WHERE account_id = $1"),
+        dp::StrCat("SELECT debits_posted, credits_posted,"
+                   " debits_pending - (SELECT coalesce(sum(amount_pence), 0)"
+                   "   FROM ledger.pending_transfers WHERE debit_account_id = $1"
+                   "    AND state = 'pending' AND expires_at <= now()),"
+                   " credits_pending - (SELECT coalesce(sum(amount_pence), 0)"
+                   "   FROM ledger.pending_transfers WHERE credit_account_id = $1"
+                   "    AND state = 'pending' AND expires_at <= now()), ",
+                   MicrosOf("now()"), " FROM ledger.balances WHERE account_id = $1"),
         account_id);
   } else {
     // History: postings before the instant, and holds open at that instant.
@@ -208,12 +218,17 @@ absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_i
             "          FROM ledger.postings WHERE account_id = $1 AND posted_at <= ", at, "),"
             " (SELECT coalesce(-sum(amount_pence) FILTER (WHERE amount_pence < 0), 0)"
             "    FROM ledger.postings WHERE account_id = $1 AND posted_at <= ", at, "),"
-            " (SELECT coalesce(sum(amount_pence), 0) FROM ledger.pending_transfers"
+            " (SELECT coalesce(sum(p.amount_pence - (SELECT coalesce(sum(i.amount_pence), 0)"
+            "     FROM ledger.pending_increases i WHERE i.pending_transfer_id = p.id"
+            "      AND i.created_at > ", at, ")), 0) FROM ledger.pending_transfers p"
             "   WHERE debit_account_id = $1 AND created_at <= ", at,
-            "     AND (resolved_at IS NULL OR resolved_at > ", at, ")),"
-            " (SELECT coalesce(sum(amount_pence), 0) FROM ledger.pending_transfers"
+            "     AND (resolved_at IS NULL OR resolved_at > ", at, ") AND expires_at > ", at, "),"
+            " (SELECT coalesce(sum(p.amount_pence - (SELECT coalesce(sum(i.amount_pence), 0)"
+            "     FROM ledger.pending_increases i WHERE i.pending_transfer_id = p.id"
+            "      AND i.created_at > ", at, ")), 0) FROM ledger.pending_transfers p"
             "   WHERE credit_account_id = $1 AND created_at <= ", at,
-            "     AND (resolved_at IS NULL OR resolved_at > ", at, ")), $2::bigint"),
+            "     AND (resolved_at IS NULL OR resolved_at > ", at, ") AND expires_at > ", at, "),"
+            " $2::bigint"),
         account_id, *as_of_us);
   }
   balance.totals = {row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>(),

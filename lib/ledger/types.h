@@ -89,6 +89,8 @@ struct NewPending {
   Money amount;
   int32_t timeout_seconds = 0;
   std::string description;
+  // How far above `amount` the hold may be posted (tips, fuel); 0: not at all.
+  int64_t post_tolerance_pence = 0;
 };
 
 struct PostPending {
@@ -96,6 +98,13 @@ struct PostPending {
   int64_t pending_id = 0;
   std::optional<Money> amount;  // empty: the full held amount
   std::string created_by;
+};
+
+// IncreasePending grows an open hold by `amount` (incremental authorisation).
+struct IncreasePending {
+  Idempotency idem;
+  int64_t pending_id = 0;
+  Money amount;  // the increase, positive
 };
 
 struct VoidPending {
@@ -107,7 +116,7 @@ struct VoidPending {
 // WriteOp is one write that the ledger applies inside a database
 // transaction, alone or in a batch with others.
 using WriteOp = std::variant<NewTransaction, ReverseTransaction, NewPending,
-                             PostPending, VoidPending>;
+                             PostPending, VoidPending, IncreasePending>;
 
 struct Posting {
   int64_t account_id = 0;
@@ -140,6 +149,7 @@ struct PendingTransfer {
   int64_t resolved_at_us = 0;  // 0 while pending
   int64_t posted_amount_pence = 0;
   int64_t posting_transaction_id = 0;
+  int64_t post_tolerance_pence = 0;
 };
 
 // BalanceTotals are an account's four running totals, all non-negative.

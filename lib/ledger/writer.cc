@@ -31,6 +31,7 @@ absl::Status Validate(const WriteOp& op) {
     absl::Status operator()(const NewPending& o) { return ValidateNewPending(o); }
     absl::Status operator()(const PostPending& o) { return ValidatePostPending(o); }
     absl::Status operator()(const VoidPending& o) { return ValidateVoidPending(o); }
+    absl::Status operator()(const IncreasePending& o) { return ValidateIncreasePending(o); }
   };
   return std::visit(Visitor{}, op);
 }
@@ -63,6 +64,12 @@ struct PlannedPendingUpdate {
   int64_t posting_transaction_id = 0;
 };
 
+struct PlannedIncrease {
+  int64_t pending_id = 0;
+  std::string request_id;
+  int64_t amount_pence = 0;
+};
+
 struct PlannedRequest {
   std::string request_id;
   std::string operation;
@@ -91,12 +98,14 @@ class BatchPlan {
   void ReadOriginals(const pqxx::result& r);
   void ReadPending(const pqxx::result& r);
   void ReadAccounts(const pqxx::result& r);
+  void ReadExpired(const pqxx::result& r);
   absl::StatusOr<WriteResult> ApplyOne(const WriteOp& op);
   absl::StatusOr<WriteResult> Apply(const NewTransaction& op);
   absl::StatusOr<WriteResult> Apply(const ReverseTransaction& op);
   absl::StatusOr<WriteResult> Apply(const NewPending& op);
   absl::StatusOr<WriteResult> Apply(const PostPending& op);
   absl::StatusOr<WriteResult> Apply(const VoidPending& op);
+  absl::StatusOr<WriteResult> Apply(const IncreasePending& op);
   absl::StatusOr<WriteResult> PlanTransaction(const Idempotency& idem, std::string kind,
                                               std::string description, std::string created_by,
                                               std::vector<Posting> postings, int64_t reverses_id,
@@ -119,6 +128,7 @@ class BatchPlan {
   std::vector<PlannedTxn> txns_;
   std::vector<PendingTransfer> new_pending_;
   std::vector<PlannedPendingUpdate> pending_updates_;
+  std::vector<PlannedIncrease> increases_;
 };
 
 std::vector<absl::StatusOr<WriteResult>> BatchPlan::Run() {
@@ -156,6 +166,8 @@ void BatchPlan::LoadAndLock() {
       pending_ids.push_back(p->pending_id);
     } else if (const auto* v = std::get_if<VoidPending>(&op)) {
       pending_ids.push_back(v->pending_id);
+    } else if (const auto* g = std::get_if<IncreasePending>(&op)) {
+      pending_ids.push_back(g->pending_id);
     }
   }
   const std::string reverse_array = tx_.quote(IntArrayLiteral(reverse_ids));
@@ -183,26 +195,43 @@ void BatchPlan::LoadAndLock() {
         "SELECT ", PendingTransferColumns(), " FROM ledger.pending_transfers WHERE id = ANY(",
         pending_array, "::bigint[]) ORDER BY id FOR UPDATE"));
   }
+  // The accounts the ops name, directly or through what they reverse or resolve.
+  const std::string involved = dp::StrCat(
+      "ARRAY(SELECT unnest(", tx_.quote(IntArrayLiteral(account_ids)), "::bigint[])"
+      " UNION SELECT account_id FROM ledger.postings"
+      "  WHERE transaction_id = ANY(", reverse_array, "::bigint[])"
+      " UNION SELECT debit_account_id FROM ledger.pending_transfers"
+      "  WHERE id = ANY(", pending_array, "::bigint[])"
+      " UNION SELECT credit_account_id FROM ledger.pending_transfers"
+      "  WHERE id = ANY(", pending_array, "::bigint[]))");
+  const std::string due_holds = dp::StrCat(
+      "FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+      " AND (debit_account_id = ANY(", involved, ") OR credit_account_id = ANY(", involved, "))");
   const auto accounts_q = pipe.insert(dp::StrCat(
       "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
       " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
       " b.debits_pending, b.credits_pending"
       " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
-      // One array, computed first, keeps this an index scan on balances.
-      " WHERE b.account_id = ANY(ARRAY("
-      "   SELECT unnest(", tx_.quote(IntArrayLiteral(account_ids)), "::bigint[])"
-      "   UNION SELECT account_id FROM ledger.postings"
-      "    WHERE transaction_id = ANY(", reverse_array, "::bigint[])"
-      "   UNION SELECT debit_account_id FROM ledger.pending_transfers"
-      "    WHERE id = ANY(", pending_array, "::bigint[])"
-      "   UNION SELECT credit_account_id FROM ledger.pending_transfers"
-      "    WHERE id = ANY(", pending_array, "::bigint[])))"
+      // One array, computed first, keeps this an index scan on balances. It
+      // also takes both sides of the due holds released below.
+      " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", involved, ")"
+      "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", due_holds, "))"
       " ORDER BY b.account_id FOR UPDATE OF b"));
+  // An expired hold stops holding at its expiry, not when the sweeper next
+  // runs: release the due holds of these accounts now, before any rule is
+  // checked. SKIP LOCKED: a hold the sweeper is releasing is left to it, so
+  // this never waits on a pending row while holding balance rows.
+  const auto expired_q = pipe.insert(dp::StrCat(
+      "UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
+      " resolve_reason = 'expired' WHERE p.id IN (SELECT id ", due_holds,
+      " FOR UPDATE SKIP LOCKED)"
+      " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence"));
   ReadClock(pipe.retrieve(clock_q));
   ReadRequests(pipe.retrieve(requests_q));
   if (originals_q) ReadOriginals(pipe.retrieve(*originals_q));
   if (pending_q) ReadPending(pipe.retrieve(*pending_q));
   ReadAccounts(pipe.retrieve(accounts_q));
+  ReadExpired(pipe.retrieve(expired_q));
   pipe.complete();
 }
 
@@ -253,6 +282,24 @@ void BatchPlan::ReadAccounts(const pqxx::result& r) {
     state.totals = {row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
                     row[9].as<int64_t>()};
     accounts_[state.account.id] = state;
+  }
+}
+
+void BatchPlan::ReadExpired(const pqxx::result& r) {
+  for (const auto& row : r) {
+    const int64_t id = row[0].as<int64_t>();
+    const int64_t amount = row[3].as<int64_t>();
+    // The balance rows were read before the release: apply it to the copies.
+    for (auto [account, side] : {std::pair{row[1].as<int64_t>(), Side::kDebit},
+                                 std::pair{row[2].as<int64_t>(), Side::kCredit}}) {
+      auto it = accounts_.find(account);
+      // Locked above; a hold that expired between the two statements may
+      // name an account this batch does not touch.
+      if (it == accounts_.end()) continue;
+      (void)ApplyToTotals(it->second.totals, it->second.account.flags, BalanceChange::kRelease,
+                          side, amount);
+    }
+    if (auto p = pending_.find(id); p != pending_.end()) p->second.state = PendingState::kExpired;
   }
 }
 
@@ -438,6 +485,7 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewPending& op) {
   p.description = op.description;
   p.created_at_us = now_us_;
   p.expires_at_us = now_us_ + int64_t{op.timeout_seconds} * 1'000'000;
+  p.post_tolerance_pence = op.post_tolerance_pence;
   // Not added to pending_: its id reaches the client only after commit, so
   // no op of this batch can legitimately post or void it.
   new_pending_.push_back(p);
@@ -455,12 +503,18 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const PostPending& op) {
                                                                  ", as held")),
                         reason::kCurrencyMismatch, {{"currency", p.amount.currency}});
     }
-    if (op.amount->amount_pence > amount) {
+    const int64_t limit = amount + p.post_tolerance_pence;  // both bounded: no overflow
+    if (op.amount->amount_pence > limit) {
       return WithReason(
           FieldError("amount.amount_pence",
                      dp::StrCat(FormatPence(op.amount->amount_pence), " is more than the ",
-                                FormatPence(amount), " held; post at most the held amount")),
-          reason::kOverLimit, {{"limit_pence", std::to_string(amount)}});
+                                FormatPence(amount), " held",
+                                p.post_tolerance_pence > 0
+                                    ? dp::StrCat(" plus its tolerance of ",
+                                                 FormatPence(p.post_tolerance_pence))
+                                    : "",
+                                "; post at most ", FormatPence(limit))),
+          reason::kOverLimit, {{"limit_pence", std::to_string(limit)}});
     }
     amount = op.amount->amount_pence;
   }
@@ -484,6 +538,48 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const PostPending& op) {
   }
   p.state = PendingState::kPosted;
   pending_updates_.push_back({p.id, PendingState::kPosted, "", amount, result->id});
+  return WriteResult{p.id, false, std::nullopt};
+}
+
+absl::StatusOr<WriteResult> BatchPlan::Apply(const IncreasePending& op) {
+  auto found = FindOpenPending(op.pending_id);
+  if (!found.ok()) return found.status();
+  PendingTransfer& p = **found;
+  if (op.amount.currency != p.amount.currency) {
+    return WithReason(FieldError("amount.currency", dp::StrCat("must be ", p.amount.currency,
+                                                               ", as held")),
+                      reason::kCurrencyMismatch, {{"currency", p.amount.currency}});
+  }
+  if (p.amount.amount_pence + op.amount.amount_pence > kMaxAmountPence) {
+    return WithReason(FieldError("amount.amount_pence",
+                                 dp::StrCat("would take the hold over ",
+                                            FormatPence(kMaxAmountPence))),
+                      reason::kOverLimit, {{"limit_pence", std::to_string(kMaxAmountPence)}});
+  }
+  // Hold the increase on both sides, committing to neither until both fit.
+  AccountState& debit = accounts_.at(p.debit_account_id);
+  AccountState& credit = accounts_.at(p.credit_account_id);
+  BalanceTotals debit_after = debit.totals, credit_after = credit.totals;
+  for (auto [state, totals, side, name] :
+       {std::tuple{&debit, &debit_after, Side::kDebit, "debit"},
+        std::tuple{&credit, &credit_after, Side::kCredit, "credit"}}) {
+    if (auto s = ApplyToTotals(*totals, state->account.flags, BalanceChange::kHold, side,
+                               op.amount.amount_pence);
+        !s.ok()) {
+      const int64_t available = AvailableBalance(state->account.type, state->totals);
+      return Refusal(absl::StatusCode::kFailedPrecondition, reason::kInsufficientFunds,
+                     dp::StrCat(name, " account ", state->account.id, " (", state->account.code,
+                                "): ", std::string(s.message())),
+                     {{"account_id", std::to_string(state->account.id)},
+                      {"account_code", state->account.code},
+                      {"available_pence", std::to_string(available)},
+                      {"currency", state->account.currency}});
+    }
+  }
+  debit.totals = debit_after;
+  credit.totals = credit_after;
+  p.amount.amount_pence += op.amount.amount_pence;
+  increases_.push_back({p.id, op.idem.request_id, op.amount.amount_pence});
   return WriteResult{p.id, false, std::nullopt};
 }
 
@@ -559,15 +655,25 @@ void BatchPlan::Write() {
   if (!new_pending_.empty()) {
     dp::StrAppend(&sql,
                     "INSERT INTO ledger.pending_transfers (id, request_id, debit_account_id,"
-                    " credit_account_id, currency, amount_pence, description, expires_at)"
-                    " VALUES ");
+                    " credit_account_id, currency, amount_pence, description, expires_at,"
+                    " post_tolerance_pence) VALUES ");
     for (size_t i = 0; i < new_pending_.size(); ++i) {
       const PendingTransfer& p = new_pending_[i];
       dp::StrAppend(&sql, i ? "," : "", "(", p.id, ",", tx_.quote(p.request_id), ",",
                       p.debit_account_id, ",", p.credit_account_id, ",",
                       tx_.quote(p.amount.currency), ",", p.amount.amount_pence, ",",
                       tx_.quote(p.description), ", now() + interval '1 microsecond' * ",
-                      p.expires_at_us - now_us_, ")");
+                      p.expires_at_us - now_us_, ",", p.post_tolerance_pence, ")");
+    }
+    dp::StrAppend(&sql, ";\n");
+  }
+  if (!increases_.empty()) {
+    dp::StrAppend(&sql, "INSERT INTO ledger.pending_increases (pending_transfer_id, request_id,"
+                        " amount_pence) VALUES ");
+    for (size_t i = 0; i < increases_.size(); ++i) {
+      const PlannedIncrease& g = increases_[i];
+      dp::StrAppend(&sql, i ? "," : "", "(", g.pending_id, ",", tx_.quote(g.request_id), ",",
+                    g.amount_pence, ")");
     }
     dp::StrAppend(&sql, ";\n");
   }
@@ -595,6 +701,7 @@ std::string_view OperationName(const WriteOp& op) {
     std::string_view operator()(const NewPending&) { return "CreatePendingTransfer"; }
     std::string_view operator()(const PostPending&) { return "PostPendingTransfer"; }
     std::string_view operator()(const VoidPending&) { return "VoidPendingTransfer"; }
+    std::string_view operator()(const IncreasePending&) { return "IncreasePendingTransfer"; }
   };
   return std::visit(Visitor{}, op);
 }

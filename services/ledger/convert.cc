@@ -71,7 +71,13 @@ ledger::ReverseTransaction FromProto(const v1::ReverseTransactionRequest& r) {
 
 ledger::NewPending FromProto(const v1::CreatePendingTransferRequest& r) {
   return {IdemOf(r, r.request_id(), "CreatePendingTransfer"), r.debit_account_id(),
-          r.credit_account_id(), FromProto(r.amount()), r.timeout_seconds(), r.description()};
+          r.credit_account_id(), FromProto(r.amount()), r.timeout_seconds(), r.description(),
+          r.post_tolerance().amount_pence()};
+}
+
+ledger::IncreasePending FromProto(const v1::IncreasePendingTransferRequest& r) {
+  return {IdemOf(r, r.request_id(), "IncreasePendingTransfer"), r.pending_transfer_id(),
+          FromProto(r.amount())};
 }
 
 ledger::PostPending FromProto(const v1::PostPendingTransferRequest& r) {
@@ -128,6 +134,9 @@ void ToProto(const ledger::PendingTransfer& p, v1::PendingTransfer* out) {
   ToTimestamp(p.created_at_us, out->mutable_created_at());
   ToTimestamp(p.expires_at_us, out->mutable_expires_at());
   if (p.resolved_at_us != 0) ToTimestamp(p.resolved_at_us, out->mutable_resolved_at());
+  if (p.post_tolerance_pence != 0) {
+    ToProto(Money{p.post_tolerance_pence, p.amount.currency}, out->mutable_post_tolerance());
+  }
   if (p.state == ledger::PendingState::kPosted) {
     ToProto(Money{p.posted_amount_pence, p.amount.currency}, out->mutable_posted_amount());
     out->set_posting_transaction_id(p.posting_transaction_id);

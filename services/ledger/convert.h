@@ -22,6 +22,7 @@ ledger::ReverseTransaction FromProto(const v1::ReverseTransactionRequest& r);
 ledger::NewPending FromProto(const v1::CreatePendingTransferRequest& r);
 ledger::PostPending FromProto(const v1::PostPendingTransferRequest& r);
 ledger::VoidPending FromProto(const v1::VoidPendingTransferRequest& r);
+ledger::IncreasePending FromProto(const v1::IncreasePendingTransferRequest& r);
 
 void ToProto(const ledger::Account& a, v1::Account* out);
 void ToProto(const ledger::Transaction& t, v1::Transaction* out);

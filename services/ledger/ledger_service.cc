@@ -4,6 +4,7 @@
 #include "db/errors.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "service/read_only.h"
 #include "service/status.h"
@@ -209,6 +210,9 @@ grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
                                                       const v1::CreatePendingTransferRequest* req,
                                                       v1::PendingTransfer* out) {
+  if (req->has_post_tolerance() && req->post_tolerance().currency() != req->amount().currency()) {
+    return ToGrpcStatus(FieldError("post_tolerance.currency", "must be the amount's currency"));
+  }
   if (auto s = Authorize(*ctx, {req->debit_account_id(), req->credit_account_id()},
                          Access::kWrite);
       !s.ok()) {
@@ -226,6 +230,13 @@ grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContext& ctx,
 grpc::Status LedgerServiceImpl::PostPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::PostPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
+  if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
+  return WritePending(*ctx, FromProto(*req), out);
+}
+
+grpc::Status LedgerServiceImpl::IncreasePendingTransfer(
+    grpc::ServerContext* ctx, const v1::IncreasePendingTransferRequest* req,
+    v1::PendingTransfer* out) {
   if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
   return WritePending(*ctx, FromProto(*req), out);
 }

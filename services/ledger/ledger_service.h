@@ -36,6 +36,9 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
   grpc::Status PostPendingTransfer(grpc::ServerContext* ctx,
                                    const v1::PostPendingTransferRequest* req,
                                    v1::PendingTransfer* out) override;
+  grpc::Status IncreasePendingTransfer(grpc::ServerContext* ctx,
+                                       const v1::IncreasePendingTransferRequest* req,
+                                       v1::PendingTransfer* out) override;
   grpc::Status VoidPendingTransfer(grpc::ServerContext* ctx,
                                    const v1::VoidPendingTransferRequest* req,
                                    v1::PendingTransfer* out) override;

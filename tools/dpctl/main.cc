@@ -118,6 +118,9 @@ void PrintPending(const v1::PendingTransfer& p) {
                    {"posted", p.has_posted_amount() ? Pounds(p.posted_amount().amount_pence(),
                                                              p.posted_amount().currency())
                                                     : "-"},
+                   {"tolerance", p.has_post_tolerance() ? Pounds(p.post_tolerance().amount_pence(),
+                                                                 p.post_tolerance().currency())
+                                                          : "-"},
                    {"description", p.description()}});
 }
 
@@ -459,6 +462,9 @@ int main(int argc, char** argv) {
   hold_create->add_option("--to", hold_to, "account credited")->required();
   hold_create->add_option("--amount", amount, "e.g. 25.00")->required();
   hold_create->add_option("--timeout-s", timeout_s, "expiry")->capture_default_str();
+  static std::string tolerance;
+  hold_create->add_option("--tolerance", tolerance,
+                          "may be posted up to this much above the amount (tips, fuel)");
   hold_create->add_option("--reason", reason, "description")->required();
   hold_create->add_option("--request-id", request_id, "idempotency key (default: random)");
   hold_create->callback([&] {
@@ -475,6 +481,12 @@ int main(int argc, char** argv) {
     req.mutable_amount()->set_currency(debit.currency());
     req.set_timeout_seconds(timeout_s);
     req.set_description(reason);
+    if (!tolerance.empty()) {
+      auto extra = dp::ParsePence(tolerance);
+      if (!extra.ok()) { exit_code = Fail("--tolerance: " + std::string(extra.status().message())); return; }
+      req.mutable_post_tolerance()->set_amount_pence(*extra);
+      req.mutable_post_tolerance()->set_currency(debit.currency());
+    }
     v1::PendingTransfer p;
     if (auto s = Ledger()->CreatePendingTransfer(Context().get(), req, &p); !s.ok()) {
       exit_code = ReportError("holding funds", s);
@@ -485,7 +497,8 @@ int main(int argc, char** argv) {
   static int64_t hold_id = 0;
   CLI::App* hold_post = hold->add_subcommand("post", "post a hold, in full or for less");
   hold_post->add_option("id", hold_id, "hold id")->required();
-  hold_post->add_option("--amount", amount, "post less than held; the rest is released");
+  hold_post->add_option("--amount", amount,
+                        "post less than held (the rest is released), or more within its tolerance");
   hold_post->add_option("--request-id", request_id, "idempotency key (default: random)");
   hold_post->callback([&] {
     v1::PostPendingTransferRequest req;
@@ -507,6 +520,32 @@ int main(int argc, char** argv) {
     v1::PendingTransfer p;
     if (auto s = Ledger()->PostPendingTransfer(Context().get(), req, &p); !s.ok()) {
       exit_code = ReportError("posting the hold", s);
+    } else {
+      PrintPending(p);
+    }
+  });
+  CLI::App* hold_increase = hold->add_subcommand("increase", "grow a hold (incremental authorisation)");
+  hold_increase->add_option("id", hold_id, "hold id")->required();
+  hold_increase->add_option("--amount", amount, "the increase, e.g. 5.00")->required();
+  hold_increase->add_option("--request-id", request_id, "idempotency key (default: random)");
+  hold_increase->callback([&] {
+    auto pence = dp::ParsePence(amount);
+    if (!pence.ok()) { exit_code = Fail("--amount: " + std::string(pence.status().message())); return; }
+    v1::GetPendingTransferRequest get;
+    get.set_id(hold_id);
+    v1::PendingTransfer current;
+    if (auto s = Ledger()->GetPendingTransfer(Context().get(), get, &current); !s.ok()) {
+      exit_code = ReportError("reading the hold", s);
+      return;
+    }
+    v1::IncreasePendingTransferRequest req;
+    req.set_request_id(request_id.empty() ? NewRequestId() : request_id);
+    req.set_pending_transfer_id(hold_id);
+    req.mutable_amount()->set_amount_pence(*pence);
+    req.mutable_amount()->set_currency(current.amount().currency());
+    v1::PendingTransfer p;
+    if (auto s = Ledger()->IncreasePendingTransfer(Context().get(), req, &p); !s.ok()) {
+      exit_code = ReportError("increasing the hold", s);
     } else {
       PrintPending(p);
     }
