@@ -1,7 +1,6 @@
 #ifndef DP_LIB_DB_GROUP_COMMIT_H_
 #define DP_LIB_DB_GROUP_COMMIT_H_
 
-#include "base/check.h"
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/check.h"
 
 namespace dp::db {
 

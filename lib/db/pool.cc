@@ -1,7 +1,8 @@
 #include "db/pool.h"
 
-#include "base/check.h"
 #include <thread>
+
+#include "base/check.h"
 
 namespace dp::db {
 

@@ -1,5 +1,6 @@
 #include "ledger/store.h"
 
+#include "base/check.h"
 #include "base/strings.h"
 #include "db/page_token.h"
 #include "db/sql.h"
@@ -23,7 +24,9 @@ Account AccountFromRow(const pqxx::row& r) {
   a.id = r[0].as<int64_t>();
   a.code = r[1].as<std::string>();
   a.name = r[2].as<std::string>();
-  a.type = ParseAccountType(r[3].as<std::string>()).value_or(AccountType::kAsset);
+  const auto type = ParseAccountType(r[3].as<std::string>());
+  DP_CHECK(type.has_value());  // the column's CHECK allows no other value
+  a.type = *type;
   a.currency = r[4].as<std::string>();
   a.owner_type = r[5].as<std::string>();
   a.owner_id = r[6].as<std::string>();

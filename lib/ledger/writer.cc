@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <optional>
-#include "base/check.h"
 #include <map>
 #include <set>
 #include <string>
 
+#include "base/check.h"
 #include "base/sha256.h"
 #include "base/refusal.h"
 #include "base/strings.h"
@@ -276,7 +276,9 @@ void BatchPlan::ReadAccounts(const pqxx::result& r) {
     AccountState state;
     state.account.id = row[0].as<int64_t>();
     state.account.code = row[1].as<std::string>();
-    state.account.type = ParseAccountType(row[2].as<std::string>()).value_or(AccountType::kAsset);
+    const auto type = ParseAccountType(row[2].as<std::string>());
+    DP_CHECK(type.has_value());  // the column's CHECK allows no other value
+    state.account.type = *type;
     state.account.currency = row[3].as<std::string>();
     state.account.flags = {row[4].as<bool>(), row[5].as<bool>()};
     state.totals = {row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),

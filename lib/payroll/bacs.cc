@@ -1,9 +1,9 @@
 #include "payroll/bacs.h"
 
-#include "base/check.h"
 #include <cctype>
 #include <cstdio>
 
+#include "base/check.h"
 #include "base/strings.h"
 
 namespace dp::payroll {

@@ -1,7 +1,7 @@
 #include "payroll/book.h"
 
-#include "base/check.h"
 
+#include "base/check.h"
 #include "base/strings.h"
 #include "db/sql.h"
 #include "ledger/store.h"

@@ -2,9 +2,9 @@
 
 #include <hpdf.h>
 
-#include "base/check.h"
 #include <memory>
 
+#include "base/check.h"
 #include "base/strings.h"
 
 namespace dp::payroll {

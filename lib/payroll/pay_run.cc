@@ -1,10 +1,13 @@
 #include "payroll/pay_run.h"
 
 #include <algorithm>
-#include "base/check.h"
 #include <map>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
+#include "base/check.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "db/sql.h"
 #include "ledger/writer.h"
@@ -22,9 +25,14 @@ constexpr int kMaxEmployeesPerEmployer = 1000;  // bounds one employer's run
 // (a PIW series, average weekly earnings): 28 weeks of SSP plus 8 weeks.
 constexpr int kHistoryDays = 36 * 7;
 
-int AgeOn(const std::string& date_of_birth, absl::CivilDay day) {
+// AgeOn is the age on `day` of someone born on `date_of_birth`; nothing
+// when the date is missing or unreadable: a PA's age decides their NI
+// category and auto-enrolment, so it is never guessed.
+std::optional<int> AgeOn(const std::string& date_of_birth, absl::CivilDay day) {
   absl::CivilDay born;
-  if (!absl::ParseCivilTime(date_of_birth, &born)) return 30;
+  if (date_of_birth.empty() || !absl::ParseCivilTime(date_of_birth, &born) || born > day) {
+    return std::nullopt;
+  }
   int age = static_cast<int>(day.year() - born.year());
   if (day.month() < born.month() || (day.month() == born.month() && day.day() < born.day())) --age;
   return age;
@@ -326,17 +334,26 @@ void LoadAllowance(pqxx::work& tx, std::vector<Job>& jobs) {
   }
 }
 
-PayslipInput InputFor(const Job& job, const Sheet& sheet, const History& history,
-                      const people::Person* person) {
+absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const History& history,
+                                      const people::Person* person) {
   const RunRequest& r = *job.request;
   const Employee& e = sheet.employee;
+  const std::optional<int> age =
+      person != nullptr ? AgeOn(person->date_of_birth, r.payment_date) : std::nullopt;
+  if (!age.has_value()) {
+    return Refusal(absl::StatusCode::kFailedPrecondition, reason::kMissingDateOfBirth,
+                   dp::StrCat("employee ", e.id, " has no readable date of birth: record it "
+                              "before they are paid (it decides their NI category and "
+                              "pension enrolment)"),
+                   {{"employee_id", std::to_string(e.id)}});
+  }
   PayslipInput in;
   in.frequency = job.employer.frequency;
   in.payment_date = r.payment_date;
   in.tax_code = e.tax_code;
   in.week1_month1 = e.week1_month1;
   in.ni_category = e.ni_category;
-  in.age_years = person ? AgeOn(person->date_of_birth, r.payment_date) : 30;
+  in.age_years = *age;
   in.pension_member = e.pension_member;
   in.pension_opted_out = e.pension_opted_out;
   in.pension_postponed_until = e.pension_postponed_until;
@@ -376,9 +393,13 @@ void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
     if (!job.Active()) continue;
     const auto h = history.find(sheet.employee.id);
     const auto person = people.find(sheet.employee.person_id);
-    const PayslipInput in = InputFor(job, sheet, h == history.end() ? kNone : h->second,
-                                     person == people.end() ? nullptr : &person->second);
-    auto slip = ComputePayslip(*job.year, in);
+    const auto in = InputFor(job, sheet, h == history.end() ? kNone : h->second,
+                             person == people.end() ? nullptr : &person->second);
+    if (!in.ok()) {
+      job.Refuse(in.status());
+      continue;
+    }
+    auto slip = ComputePayslip(*job.year, *in);
     if (!slip.ok()) {
       job.Refuse(absl::Status(slip.status().code(),
                               dp::StrCat("employee ", sheet.employee.id, ": ",

@@ -1,9 +1,9 @@
 #include "payroll/payslip.h"
 
-#include "base/check.h"
 #include <map>
 #include <set>
 
+#include "base/check.h"
 #include "base/strings.h"
 #include "money/money.h"
 #include "payroll/ni.h"

@@ -1,6 +1,7 @@
 #include "payroll/sickness.h"
 
 #include <algorithm>
+
 #include "base/check.h"
 
 namespace dp::payroll {

@@ -188,6 +188,50 @@ class PayrollRunTest : public ::testing::Test {
   int n_ = 0;
 };
 
+// A PA's age decides their NI category and pension enrolment: one whose
+// date of birth is missing or unreadable is not paid until it is recorded,
+// rather than being taken to be 30.
+TEST_F(PayrollRunTest, APaWithNoDateOfBirthIsNotPaidUntilItIsRecorded) {
+  const v1::Employer employer = NewEmployer();
+  const v1::Employee pa = NewEmployee(employer.employer_id(), 1400);
+  v1::TimesheetReceipt receipt;
+  ASSERT_TRUE(Timesheet(pa.employee_id(), 8, 10, &receipt).ok());
+  std::string saved_dob;
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    saved_dob = tx.exec_params1(
+                      "SELECT p.date_of_birth FROM people.persons p JOIN payroll.employees e"
+                      " ON e.person_id = p.id WHERE e.id = $1",
+                      pa.employee_id())[0]
+                    .as<std::string>();
+    tx.exec_params("UPDATE people.persons SET date_of_birth = NULL WHERE id ="
+                   " (SELECT person_id FROM payroll.employees WHERE id = $1)",
+                   pa.employee_id());
+    tx.commit();
+  }
+  v1::PayRun run;
+  const grpc::Status refused = Run(employer.employer_id(), &run);
+  EXPECT_EQ(refused.error_code(), grpc::FAILED_PRECONDITION);
+  const Refusal r = RefusalOf(refused);
+  EXPECT_EQ(r.info.reason(), "MISSING_DATE_OF_BIRTH");
+  EXPECT_EQ(r.info.metadata().at("employee_id"), std::to_string(pa.employee_id()));
+  EXPECT_EQ(Count("SELECT count(*) FROM payroll.pay_runs WHERE employer_id = $1",
+                  employer.employer_id()),
+            0);
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("UPDATE people.persons SET date_of_birth = $2 WHERE id ="
+                   " (SELECT person_id FROM payroll.employees WHERE id = $1)",
+                   pa.employee_id(), saved_dob);
+    tx.commit();
+  }
+  const grpc::Status paid = Run(employer.employer_id(), &run);
+  ASSERT_TRUE(paid.ok()) << paid.error_message();
+  EXPECT_EQ(run.payslips(0).gross_pence(), 1120'00);
+}
+
 TEST_F(PayrollRunTest, TimesheetsAreCheckedPostedOnceCorrectedAndLiabilitiesClearWhenPaid) {
   const v1::Employer employer = NewEmployer();
   const int64_t employer_id = employer.employer_id();

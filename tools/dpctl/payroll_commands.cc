@@ -31,11 +31,14 @@ struct RunFlags {
 
 std::function<Output()> out;
 
+// FrequencyFlag reads a --frequency the option's check has already limited
+// to these four; anything else is left unspecified for the service to refuse.
 v1::PayFrequency FrequencyFlag(const std::string& name) {
   if (name == "weekly") return v1::PAY_FREQUENCY_WEEKLY;
   if (name == "fortnightly") return v1::PAY_FREQUENCY_FORTNIGHTLY;
+  if (name == "four-weekly") return v1::PAY_FREQUENCY_FOUR_WEEKLY;
   if (name == "monthly") return v1::PAY_FREQUENCY_MONTHLY;
-  return v1::PAY_FREQUENCY_FOUR_WEEKLY;
+  return v1::PAY_FREQUENCY_UNSPECIFIED;
 }
 
 void PrintRun(const v1::PayRun& run, const Output& out) {
@@ -75,6 +78,7 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
   employer->add_option("--paye-ref", r.paye_ref, "e.g. 123/AB456")->required();
   employer->add_option("--accounts-office-ref", r.ao_ref, "e.g. 123PA00045678")->required();
   employer->add_option("--frequency", r.frequency, "weekly, fortnightly, four-weekly, monthly")
+      ->check(CLI::IsMember({"weekly", "fortnightly", "four-weekly", "monthly"}))
       ->capture_default_str();
   employer->add_flag("--employment-allowance", r.allowance, "claims Employment Allowance");
   employer->add_flag("--scottish-care-minimum", r.scottish_minimum, "hold rates to it");
