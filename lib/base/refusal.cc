@@ -45,6 +45,9 @@ const std::vector<ReasonDoc>& AllReasons() {
       {reason::kOutsideScope, "the resource is outside the caller's authority or grants"},
       {reason::kRoleNotAllowed, "the caller's role may not call this method"},
       {reason::kPrincipalDisabled, "the caller's principal is disabled"},
+      {reason::kNotSettled,
+       "the instant asked for is after the settled horizon (writes still committing); retry "
+       "shortly; metadata: horizon_us"},
       {reason::kMissingDateOfBirth, "a PA cannot be paid until their date of birth is recorded; metadata: employee_id"},
   };
   return kReasons;

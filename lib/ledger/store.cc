@@ -1,6 +1,7 @@
 #include "ledger/store.h"
 
 #include "base/check.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "db/page_token.h"
 #include "db/sql.h"
@@ -199,6 +200,16 @@ absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_i
   balance.account_id = account_id;
   balance.currency = account->currency;
   pqxx::row row;
+  if (as_of_us.has_value()) {
+    // Only an instant every writer has finished with has a final answer.
+    const int64_t horizon_us = SettledHorizonUs(tx);
+    if (*as_of_us >= horizon_us) {
+      return Refusal(absl::StatusCode::kUnavailable, reason::kNotSettled,
+                     dp::StrCat("as_of is after the settled horizon: writes stamped before it "
+                                "may still be committing; retry shortly"),
+                     {{"horizon_us", std::to_string(horizon_us)}});
+    }
+  }
   if (!as_of_us.has_value()) {
     // A hold whose time is up no longer holds, even before the sweeper
     // releases it.
@@ -242,27 +253,40 @@ absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_i
   return balance;
 }
 
+int64_t SettledHorizonUs(pqxx::transaction_base& tx) {
+  return tx.exec1(dp::StrCat("SELECT ", MicrosOf("ledger.settled_horizon()")))[0].as<int64_t>();
+}
+
 absl::StatusOr<Statement> GetStatement(pqxx::transaction_base& tx, const StatementQuery& q) {
   auto account = GetAccount(tx, q.account_id);
   if (!account.ok()) return account.status();
   auto page_size = db::ClampPageSize(q.page_size, 100, 1000);
   if (!page_size.ok()) return page_size.status();
   if (q.from_us && q.to_us && *q.to_us <= *q.from_us) {
-    return absl::InvalidArgumentError("to must be after from");
+    return FieldError("to", "must be after from");
   }
   const std::string fingerprint = dp::StrCat("statement|", q.account_id, "|",
-                                               q.from_us.value_or(-1), "|", q.to_us.value_or(-1));
+                                             q.from_us.value_or(-1), "|", q.to_us.value_or(-1));
   auto after_id = db::DecodePageToken(q.page_token, fingerprint);
   if (!after_id.ok()) return after_id.status();
 
+  // Lines are in (posted_at, id) order and stop at the settled horizon:
+  // below it the set of postings is final, so a page resumes exactly after
+  // the last line it gave and no posting that commits later can fall
+  // behind it. The token's posting fixes where (posted_at, id) resumes.
+  const std::string horizon = TimestampFromMicros(SettledHorizonUs(tx));
   const std::string from_sql = q.from_us ? TimestampFromMicros(*q.from_us) : "'-infinity'";
-  const std::string to_sql = q.to_us ? TimestampFromMicros(*q.to_us) : "'infinity'";
+  const std::string to_sql = dp::StrCat(
+      "least(", q.to_us ? TimestampFromMicros(*q.to_us) : "'infinity'::timestamptz", ", ",
+      horizon, ")");
+  const std::string after_key = dp::StrCat(
+      "(coalesce((SELECT posted_at FROM ledger.postings WHERE id = $2), '-infinity'), $2::bigint)");
   // Signed sums: debit-positive; flipped below for credit-normal accounts.
   const pqxx::row opening = tx.exec_params1(
       dp::StrCat("SELECT coalesce(sum(amount_pence) FILTER (WHERE posted_at < ", from_sql,
-                   "), 0), coalesce(sum(amount_pence) FILTER (WHERE posted_at >= ", from_sql,
-                   " AND posted_at < ", to_sql, " AND id <= $2), 0)"
-                   " FROM ledger.postings WHERE account_id = $1"),
+                 "), 0), coalesce(sum(amount_pence) FILTER (WHERE posted_at >= ", from_sql,
+                 " AND posted_at < ", to_sql, " AND (posted_at, id) <= ", after_key, "), 0)"
+                 " FROM ledger.postings WHERE account_id = $1"),
       q.account_id, *after_id);
   const int sign = IsDebitNormal(account->type) ? 1 : -1;
   Statement statement;
@@ -272,10 +296,11 @@ absl::StatusOr<Statement> GetStatement(pqxx::transaction_base& tx, const Stateme
 
   const pqxx::result r = tx.exec_params(
       dp::StrCat("SELECT p.id, p.transaction_id, ", MicrosOf("p.posted_at"),
-                   ", t.kind, t.description, p.amount_pence"
-                   " FROM ledger.postings p JOIN ledger.transactions t ON t.id = p.transaction_id"
-                   " WHERE p.account_id = $1 AND p.id > $2 AND p.posted_at >= ", from_sql,
-                   " AND p.posted_at < ", to_sql, " ORDER BY p.id LIMIT $3"),
+                 ", t.kind, t.description, p.amount_pence"
+                 " FROM ledger.postings p JOIN ledger.transactions t ON t.id = p.transaction_id"
+                 " WHERE p.account_id = $1 AND (p.posted_at, p.id) > ", after_key,
+                 " AND p.posted_at >= ", from_sql, " AND p.posted_at < ", to_sql,
+                 " ORDER BY p.posted_at, p.id LIMIT $3"),
       q.account_id, *after_id, *page_size + 1);
   for (const auto& row : r) {
     if (static_cast<int>(statement.lines.size()) == *page_size) {

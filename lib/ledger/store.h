@@ -47,8 +47,15 @@ absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, i
 const std::string& PendingTransferColumns();
 PendingTransfer PendingTransferFromRow(const pqxx::row& row);
 
+// SettledHorizonUs is the settled horizon: the start of the oldest
+// transaction still open in the database. Every posting stamped before it
+// has committed, so anything read as of an earlier instant is final.
+int64_t SettledHorizonUs(pqxx::transaction_base& tx);
+
 // GetBalance returns the account's balance now, or as it stood at `as_of_us`
-// (microseconds since the epoch), recomputed from postings and holds.
+// (microseconds since the epoch), recomputed from postings and holds. An
+// as-of answer never changes: an instant at or after the settled horizon is
+// UNAVAILABLE with reason NOT_SETTLED (retry a moment later).
 absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_id,
                                    std::optional<int64_t> as_of_us);
 
@@ -59,8 +66,9 @@ struct StatementQuery {
   int page_size = 0;
   std::string page_token;
 };
-// GetStatement lists an account's postings in order, with the running
-// balance after each, one page at a time.
+// GetStatement lists an account's postings in (posted_at, id) order, with
+// the running balance after each, one page at a time, up to the settled
+// horizon: a page never skips a posting that committed after it was read.
 absl::StatusOr<Statement> GetStatement(pqxx::transaction_base& tx, const StatementQuery& query);
 
 }  // namespace dp::ledger

@@ -1,5 +1,8 @@
 #include "ledger_service.h"
 
+#include <chrono>
+#include <thread>
+
 #include "convert.h"
 #include "db/errors.h"
 #include "ledger/store.h"
@@ -262,11 +265,19 @@ grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext* ctx,
   }
   std::optional<int64_t> as_of;
   if (req->has_as_of()) as_of = FromTimestamp(req->as_of());
-  return ToGrpcStatus(RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto balance = ledger::GetBalance(tx, req->account_id(), as_of);
-    if (balance.ok()) ToProto(*balance, out);
-    return balance.status();
-  }));
+  // An instant a moment ago settles as soon as the writes open then
+  // commit: wait for that briefly (bounded) rather than refuse at once.
+  absl::Status status;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    status = RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+      auto balance = ledger::GetBalance(tx, req->account_id(), as_of);
+      if (balance.ok()) ToProto(*balance, out);
+      return balance.status();
+    });
+    if (ReasonOf(status) != reason::kNotSettled) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return ToGrpcStatus(status);
 }
 
 grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext* ctx,

@@ -20,7 +20,8 @@ constexpr ledger::AccountFlags kNoNegativeAsset{.credits_must_not_exceed_debits 
 class LedgerHoldsTest : public LedgerTest {
  protected:
   void SetUp() override {
-    conn_ = std::make_unique<pqxx::connection>(FreshDatabase("holds"));
+    url_ = FreshDatabase("holds");
+    conn_ = std::make_unique<pqxx::connection>(url_);
     ASSERT_TRUE(db::ApplyMigrations(*conn_, DP_MIGRATIONS_DIR).ok());
     card_ = NewAccountId("card", AccountType::kAsset, kNoNegativeAsset);
     budget_ = NewAccountId("budget", AccountType::kEquity);
@@ -43,6 +44,7 @@ class LedgerHoldsTest : public LedgerTest {
         .as<std::string>();
   }
 
+  std::string url_;
   int64_t card_ = 0, budget_ = 0, merchant_ = 0;
 };
 
@@ -145,6 +147,90 @@ TEST_F(LedgerHoldsTest, AHoldPostsAboveItsAmountOnlyWithinItsToleranceAndTheFund
   EXPECT_EQ(Count("SELECT count(*) FROM pg_constraint WHERE conname ="
                   " 'pending_transfers_posted_within_tolerance'"),
             1);
+}
+
+int64_t NowUs(pqxx::connection& conn) {
+  return ScalarInt(conn, "SELECT (extract(epoch from clock_timestamp()) * 1000000)::bigint");
+}
+
+// A write stamped before an instant can commit after a reader asked about
+// that instant. As-of answers wait for the settled horizon instead of
+// answering too early and changing later.
+TEST_F(LedgerHoldsTest, AnAsOfBalanceIsFinalOrNotGivenYet) {
+  const int64_t before_us = NowUs(*conn_);
+  const int64_t start_balance = BalanceOf(card_).posted_balance_pence;
+  pqxx::connection late(url_);
+  pqxx::work slow(late);  // starts now: its postings are stamped with this start
+  slow.exec("SELECT 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const int64_t instant_us = NowUs(*conn_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  auto posted = ledger::ApplyWrites(slow, {Transfer(UniqueName("late"), card_, budget_, 500)});
+  ASSERT_TRUE(posted.front().ok());
+  {
+    pqxx::read_transaction tx(*conn_);
+    // Before the slow writer started: settled, and it never changes.
+    EXPECT_EQ(ledger::GetBalance(tx, card_, before_us)->posted_balance_pence, start_balance);
+    // After it started: not final while it is open.
+    auto early = ledger::GetBalance(tx, card_, instant_us);
+    EXPECT_EQ(ReasonOf(early.status()), "NOT_SETTLED") << early.status();
+  }
+  slow.commit();
+  absl::StatusOr<ledger::Balance> settled;
+  for (int i = 0; i < 100; ++i) {
+    pqxx::read_transaction tx(*conn_);
+    settled = ledger::GetBalance(tx, card_, instant_us);
+    if (ReasonOf(settled.status()) != "NOT_SETTLED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(settled->posted_balance_pence, start_balance + 500);
+}
+
+// A statement ends at the settled horizon and pages by (posted_at, id): a
+// posting stamped earlier but committed later is neither skipped nor
+// listed out of order; one committed after it is held back until then.
+TEST_F(LedgerHoldsTest, AStatementPageNeverSkipsAPostingThatCommitsLate) {
+  ASSERT_TRUE(Apply(Transfer(UniqueName("early"), card_, budget_, 200)).ok());
+  pqxx::connection late(url_);
+  pqxx::work slow(late);
+  slow.exec("SELECT 1");  // its postings are stamped from here
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(Apply(Transfer(UniqueName("quick"), card_, budget_, 700)).ok());  // commits first
+  auto page = [&](const std::string& token) {
+    pqxx::read_transaction tx(*conn_);
+    auto st = ledger::GetStatement(tx, {card_, std::nullopt, std::nullopt, 1, token});
+    EXPECT_TRUE(st.ok()) << st.status();
+    return st.ok() ? *st : ledger::Statement{};
+  };
+  auto rest = [&](std::string token, std::vector<int64_t>* seen) {
+    for (int i = 0; i < 20 && !token.empty(); ++i) {  // bounded
+      const ledger::Statement st = page(token);
+      for (const auto& line : st.lines) seen->push_back(line.amount_pence);
+      token = st.next_page_token;
+    }
+  };
+  // While the slow writer is open: the settled part only, and a token.
+  const ledger::Statement first = page("");
+  ASSERT_EQ(first.lines.size(), 1u);
+  EXPECT_EQ(first.lines[0].amount_pence, 100000);
+  ASSERT_FALSE(first.next_page_token.empty());
+  std::vector<int64_t> while_open;
+  rest(first.next_page_token, &while_open);
+  EXPECT_EQ(while_open, (std::vector<int64_t>{200})) << "the 7.00 waits for the horizon";
+  // The slow writer posts and commits; the listing resumed from the first
+  // page's token has everything, once, in the order stamped.
+  ASSERT_TRUE(
+      ledger::ApplyWrites(slow, {Transfer(UniqueName("slow"), card_, budget_, 300)}).front().ok());
+  slow.commit();
+  std::vector<int64_t> after;
+  for (int i = 0; i < 100; ++i) {  // until the horizon passes the 7.00 (bounded)
+    after.clear();
+    rest(first.next_page_token, &after);
+    if (after.size() == 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(after, (std::vector<int64_t>{200, 300, 700}));
 }
 
 }  // namespace
