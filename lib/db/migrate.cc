@@ -67,11 +67,15 @@ absl::StatusOr<int> ApplyMigrations(pqxx::connection& conn, const std::string& d
   absl::Status status = absl::OkStatus();
   try {
     {
+      // A service's own role may not create anything: it only checks that
+      // nothing is pending, so the table is created only when missing.
       pqxx::work tx(conn);
-      tx.exec0(
-          "CREATE TABLE IF NOT EXISTS public.schema_migrations ("
-          " version integer PRIMARY KEY, name text NOT NULL,"
-          " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      if (tx.exec1("SELECT to_regclass('public.schema_migrations') IS NULL")[0].as<bool>()) {
+        tx.exec0(
+            "CREATE TABLE public.schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      }
       tx.commit();
     }
     for (const MigrationFile& file : *files) {
@@ -95,7 +99,14 @@ absl::StatusOr<int> ApplyMigrations(pqxx::connection& conn, const std::string& d
       ++applied;
     }
   } catch (const std::exception& e) {
-    status = absl::InternalError(dp::StrCat("applying migrations failed: ", e.what()));
+    const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+    status = absl::InternalError(dp::StrCat(
+        "applying migrations failed: ", e.what(),
+        sql != nullptr && sql->sqlstate() == "42501"
+            ? " (migrations run as the schema owner, dp_owner: tools/start and tools/test do "
+              "that; otherwise run this binary once with --migrate-only and the owner's "
+              "--database-url)"
+            : ""));
   }
   pqxx::nontransaction nt(conn);
   nt.exec(dp::StrCat("SELECT pg_advisory_unlock(", kMigrationLockKey, ")"));

@@ -46,7 +46,6 @@ bool ServiceProcess::Start() {
   auto has = [&](const char* flag) {
     return std::find(extra_args_.begin(), extra_args_.end(), flag) != extra_args_.end();
   };
-  if (!has("--database-url")) args.insert(args.end(), {"--database-url", DatabaseUrl()});
   if (!has("--keys-file")) {
     args.insert(args.end(),
                 {"--keys-file", std::string(DP_SOURCE_DIR) + "/tests/support/test.keys"});
@@ -55,6 +54,17 @@ bool ServiceProcess::Start() {
     args.push_back("--insecure-dev");
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  // As in production: the schema owner applies the migrations, and the
+  // service connects as its own least-privilege role.
+  auto url = std::find(args.begin(), args.end(), "--database-url");
+  if (url == args.end()) {
+    args.insert(args.end(), {"--database-url", DatabaseUrl()});
+    url = args.end() - 2;
+  }
+  if (!(url + 1)->empty()) {
+    MigrateAsOwner(*(url + 1));
+    *(url + 1) = RoleUrl(*(url + 1), "dp_" + name_);
+  }
   pid_ = ::fork();
   if (pid_ == 0) {
     // If the test process dies (a crash, a timeout), take the service with it.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <random>
+#include <set>
 
 #include "db/migrate.h"
 #include "gtest/gtest.h"
@@ -46,6 +47,24 @@ std::string FreshDatabase(const std::string& stem) {
   auto applied = db::ApplyMigrations(conn, DP_MIGRATIONS_DIR);
   if (!applied.ok()) ADD_FAILURE() << applied.status();
   return server + "/" + name;
+}
+
+std::string RoleUrl(const std::string& url, const std::string& role) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  return url.substr(0, scheme + 3) + role + url.substr(at);
+}
+
+void MigrateAsOwner(const std::string& url) {
+  static std::mutex mu;
+  static std::set<std::string> done;
+  std::lock_guard lock(mu);
+  if (done.count(url) != 0) return;
+  pqxx::connection conn(url);
+  auto applied = db::ApplyMigrations(conn, DP_MIGRATIONS_DIR);
+  if (!applied.ok()) ADD_FAILURE() << applied.status();
+  done.insert(url);
 }
 
 std::string UniqueName(const std::string& stem) {

@@ -25,6 +25,15 @@ std::string FreshDatabase(const std::string& stem);
 // binaries running in parallel on one database never share account codes.
 std::string UniqueName(const std::string& stem);
 
+// RoleUrl is `url` with its user replaced by `role`:
+//   RoleUrl("postgresql://dp_owner@127.0.0.1:5544/dp", "dp_ledger")
+//     -> "postgresql://dp_ledger@127.0.0.1:5544/dp"
+std::string RoleUrl(const std::string& url, const std::string& role);
+
+// MigrateAsOwner applies the migrations to the database at `url` (as the
+// user it names, the schema owner), once per url in this process.
+void MigrateAsOwner(const std::string& url);
+
 // ScalarInt runs a query returning one integer.
 int64_t ScalarInt(pqxx::connection& conn, const std::string& sql);
 

@@ -71,10 +71,27 @@ dp_pg_start() {
     opts="$opts -c fsync=on -c synchronous_commit=on"
   fi
   _as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$opts" start >/dev/null
-  _as_postgres "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -Atqc \
-    "SELECT 1 FROM pg_database WHERE datname = 'dp'" | grep -q 1 ||
-    _as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres dp
+  dp_pg_roles "$port"
 }
+
+# dp_pg_roles PORT: the database roles (deploy/roles/roles.sql) and the
+# database dp, owned by dp_owner, who applies the migrations. A database
+# made before roles existed is handed to dp_owner (deploy/roles/adopt.sql).
+dp_pg_roles() {
+  local port="$1"
+  local psql=("$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -qAt -v ON_ERROR_STOP=1)
+  _as_postgres "${psql[@]}" -d postgres -f - <"$DP_ROOT/deploy/roles/roles.sql" >/dev/null
+  if _as_postgres "${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'dp'" |
+      grep -q 1; then
+    _as_postgres "${psql[@]}" -d postgres -c "ALTER DATABASE dp OWNER TO dp_owner" >/dev/null
+    _as_postgres "${psql[@]}" -d dp -f - <"$DP_ROOT/deploy/roles/adopt.sql" >/dev/null
+  else
+    _as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres -O dp_owner dp
+  fi
+}
+
+# dp_role_url PORT ROLE: how ROLE reaches the database dp.
+dp_role_url() { echo "postgresql://$2@127.0.0.1:$1/dp"; }
 
 # dp_pg_stop DIR: fast shutdown, quiet if it is not running.
 dp_pg_stop() {

@@ -1,0 +1,131 @@
+// Least-privilege database roles: each service's own login role may do what
+// its service does and is refused, with SQLSTATE 42501 (or the ledger's own
+// trigger error), everything else: editing history, disabling triggers,
+// writing another service's schema, reading what it does not need.
+#include <string>
+
+#include "ledger_fixture.h"
+
+namespace dp::testing {
+namespace {
+
+using ledger::AccountType;
+
+class DbRolesTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    a_ = NewAccountId("roles-a", AccountType::kAsset);
+    b_ = NewAccountId("roles-b", AccountType::kEquity);
+    auto t = Apply(Transfer(UniqueName("roles"), a_, b_, 500));
+    ASSERT_TRUE(t.ok()) << t.status();
+    txn_ = t->id;
+  }
+
+  // SqlState runs `sql` as `role` and returns the SQLSTATE it failed with,
+  // or "ok".
+  std::string SqlState(const std::string& role, const std::string& sql) {
+    pqxx::connection conn(RoleUrl(DatabaseUrl(), role));
+    try {
+      pqxx::work tx(conn);
+      tx.exec(sql);
+      tx.commit();
+      return "ok";
+    } catch (const pqxx::insufficient_privilege&) {
+      // libpqxx 6 throws this class for SQLSTATE 42501 and no other, but
+      // does not copy the code into it.
+      return "42501";
+    } catch (const pqxx::sql_error& e) {
+      return e.sqlstate().empty() ? std::string("no sqlstate: ") + e.what() : e.sqlstate();
+    }
+  }
+
+  std::string Id(int64_t id) { return std::to_string(id); }
+
+  int64_t a_ = 0, b_ = 0, txn_ = 0;
+};
+
+const char* const kLedgerWriters[] = {"dp_ledger", "dp_agreements", "dp_payroll"};
+const char* const kAll[] = {"dp_ledger", "dp_agreements", "dp_payroll", "dp_cards",
+                            "dp_monitoring"};
+
+TEST_F(DbRolesTest, NoServiceMayRewriteLedgerOrAuditHistory) {
+  for (const char* role : kAll) {
+    SCOPED_TRACE(role);
+    EXPECT_EQ(SqlState(role, "UPDATE ledger.postings SET amount_pence = 1 WHERE transaction_id = " + Id(txn_)), "42501");
+    EXPECT_EQ(SqlState(role, "DELETE FROM ledger.postings WHERE transaction_id = " + Id(txn_)), "42501");
+    EXPECT_EQ(SqlState(role, "UPDATE ledger.transactions SET description = 'x' WHERE id = " + Id(txn_)), "42501");
+    EXPECT_EQ(SqlState(role, "DELETE FROM ledger.requests"), "42501");
+    EXPECT_EQ(SqlState(role, "TRUNCATE ledger.postings"), "42501");
+    EXPECT_EQ(SqlState(role, "UPDATE audit.events SET code = 0"), "42501");
+    EXPECT_EQ(SqlState(role, "DELETE FROM audit.events"), "42501");
+    EXPECT_EQ(SqlState(role, "TRUNCATE audit.events"), "42501");
+    EXPECT_EQ(SqlState(role, "UPDATE ledger.balances SET debits_posted = 0 WHERE account_id = " + Id(a_)), "42501");
+    EXPECT_EQ(SqlState(role, "UPDATE ledger.pending_transfers SET amount_pence = 1"), "42501");
+  }
+}
+
+TEST_F(DbRolesTest, NoServiceMayDisableTriggersOrChangeTheSchema) {
+  for (const char* role : kAll) {
+    SCOPED_TRACE(role);
+    EXPECT_EQ(SqlState(role, "ALTER TABLE ledger.postings DISABLE TRIGGER postings_append_only"), "42501");
+    EXPECT_EQ(SqlState(role, "ALTER TABLE audit.events DISABLE TRIGGER events_append_only"), "42501");
+    EXPECT_EQ(SqlState(role, "SET session_replication_role = replica"), "42501");
+    EXPECT_EQ(SqlState(role, "DROP TRIGGER balances_guard ON ledger.balances"), "42501");
+    EXPECT_EQ(SqlState(role, "CREATE TABLE ledger.sneaky (i int)"), "42501");
+    EXPECT_EQ(SqlState(role, "CREATE OR REPLACE FUNCTION ledger.refuse_change() RETURNS trigger"
+                             " LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"), "42501");
+  }
+}
+
+// What a ledger writer may lock, the ledger's trigger still guards.
+TEST_F(DbRolesTest, ABalanceRowCanBeLockedButOnlyTheLedgerMovesIt) {
+  for (const char* role : kLedgerWriters) {
+    SCOPED_TRACE(role);
+    EXPECT_EQ(SqlState(role, "SELECT 1 FROM ledger.balances WHERE account_id = " + Id(a_) + " FOR UPDATE"), "ok");
+    EXPECT_EQ(SqlState(role, "UPDATE ledger.balances SET account_id = account_id WHERE account_id = " + Id(a_)), "23000");
+  }
+  EXPECT_EQ(SqlState("dp_cards", "SELECT 1 FROM ledger.balances FOR UPDATE"), "42501");
+}
+
+TEST_F(DbRolesTest, EachServiceWritesOnlyItsOwnSchema) {
+  EXPECT_EQ(SqlState("dp_agreements", "UPDATE payroll.employers SET name = 'x'"), "42501");
+  EXPECT_EQ(SqlState("dp_payroll", "UPDATE agreements.agreements SET status = 'active'"), "42501");
+  EXPECT_EQ(SqlState("dp_payroll", "INSERT INTO agreements.decisions DEFAULT VALUES"), "42501");
+  EXPECT_EQ(SqlState("dp_agreements", "INSERT INTO iam.principals (name, organisation_id, role)"
+                                      " VALUES ('x', 'PLATFORM', 'admin')"), "42501");
+  EXPECT_EQ(SqlState("dp_payroll", "UPDATE iam.principals SET role = 'admin'"), "42501");
+  EXPECT_EQ(SqlState("dp_ledger", "UPDATE agreements.agreements SET status = 'active'"), "42501");
+  EXPECT_EQ(SqlState("dp_cards", "INSERT INTO ledger.transactions (id, request_id, kind, description)"
+                                 " VALUES (-1, 'x', 'manual_journal', 'x')"), "42501");
+}
+
+TEST_F(DbRolesTest, EachServiceReadsOnlyWhatItNeeds) {
+  EXPECT_EQ(SqlState("dp_cards", "SELECT * FROM people.persons"), "42501");
+  EXPECT_EQ(SqlState("dp_monitoring", "SELECT * FROM payroll.payslips"), "42501");
+  EXPECT_EQ(SqlState("dp_agreements", "SELECT * FROM payroll.payslips"), "42501");
+  EXPECT_EQ(SqlState("dp_payroll", "SELECT * FROM agreements.decisions"), "42501");
+  EXPECT_EQ(SqlState("dp_cards", "SELECT * FROM iam.requests"), "42501");
+  // What they do need, they have.
+  EXPECT_EQ(SqlState("dp_payroll", "SELECT authority_id FROM agreements.agreements LIMIT 1"), "ok");
+  EXPECT_EQ(SqlState("dp_cards", "SELECT name FROM iam.principals LIMIT 1"), "ok");
+  EXPECT_EQ(SqlState("dp_cards", "SELECT max(version) FROM public.schema_migrations"), "ok");
+}
+
+// The ledger library works under a service's role: postings, holds, the
+// balance triggers (which run as their owner) and the audit trail.
+TEST_F(DbRolesTest, TheLedgerLibraryWorksUnderAServicesRole) {
+  pqxx::connection conn(RoleUrl(DatabaseUrl(), "dp_payroll"));
+  pqxx::work tx(conn);
+  auto results = ledger::ApplyWrites(
+      tx, {Transfer(UniqueName("as-payroll"), a_, b_, 250),
+           ledger::NewPending{{UniqueName("hold"), "d"}, b_, a_, {100, "GBP"}, 60, "hold"}});
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  tx.commit();
+  EXPECT_EQ(BalanceOf(a_).posted_balance_pence, 750);
+  EXPECT_EQ(BalanceOf(a_).available_balance_pence, 650);
+}
+
+}  // namespace
+}  // namespace dp::testing
