@@ -5,6 +5,7 @@
 
 #include "certificates.h"
 #include "base/strings.h"
+#include "call.h"
 #include "channel.h"
 #include "dp/v1/admin.grpc.pb.h"
 
@@ -35,12 +36,15 @@ void PrintPrincipals(const Output& out, const std::vector<v1::PrincipalInfo>& pr
   out.Table({"NAME", "ORGANISATION", "ROLE", "APPROVER", "STATE", "REACHES"}, rows);
 }
 
-// Run calls one RPC, printing the result or the error; returns the exit code.
-template <typename Response, typename Call>
-int Run(const std::string& what, Call call, std::function<void(const Response&)> print) {
+// Run calls one AdminService RPC through Call and prints its answer;
+// returns the exit code.
+template <typename Response, typename Rpc>
+int Run(const std::string& what, Rpc rpc, std::function<void(const Response&)> print) {
   Response resp;
-  grpc::Status s = call(&resp);
-  if (!s.ok()) return ReportError(what, s);
+  if (int code = Call(kLedger, what, [&](grpc::ClientContext* c) { return rpc(c, &resp); });
+      code != 0) {
+    return code;
+  }
   print(resp);
   return 0;
 }
@@ -61,11 +65,9 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
     v1::ListAuditEventsResponse merged;
     for (int page = 0; page < 100000; ++page) {  // bounded
       v1::ListAuditEventsResponse resp;
-      auto s = Audit()->ListAuditEvents(Context().get(), req, &resp);
-      if (!s.ok()) {
-        exit_code = ReportError("reading the audit trail", s);
-        return;
-      }
+      exit_code = Call(kLedger, "reading the audit trail",
+                       [&](grpc::ClientContext* c) { return Audit()->ListAuditEvents(c, req, &resp); });
+      if (exit_code != 0) return;
       merged.mutable_events()->MergeFrom(resp.events());
       merged.set_next_page_token(resp.next_page_token());
       if (!all || resp.next_page_token().empty()) break;
@@ -102,11 +104,9 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
       req.set_expect_head(expect_head);
     }
     v1::VerifyAuditChainResponse resp;
-    auto s = Audit()->VerifyAuditChain(Context().get(), req, &resp);
-    if (!s.ok()) {
-      exit_code = ReportError("verifying the audit trail", s);
-      return;
-    }
+    exit_code = Call(kLedger, "verifying the audit trail",
+                     [&](grpc::ClientContext* c) { return Audit()->VerifyAuditChain(c, req, &resp); });
+    if (exit_code != 0) return;
     if (out().json()) {
       out().Json(resp);
     } else if (resp.intact()) {
@@ -126,11 +126,9 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   head->add_option("--to", head_file, "also write it to this file");
   head->callback([&] {
     v1::AuditHead resp;
-    auto s = Audit()->GetAuditHead(Context().get(), {}, &resp);
-    if (!s.ok()) {
-      exit_code = ReportError("reading the audit head", s);
-      return;
-    }
+    exit_code = Call(kLedger, "reading the audit head",
+                     [&](grpc::ClientContext* c) { return Audit()->GetAuditHead(c, {}, &resp); });
+    if (exit_code != 0) return;
     if (!head_file.empty()) {
       std::ofstream f(head_file);
       f << resp.head() << "\n";
@@ -165,7 +163,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   admin->add_subcommand("whoami", "how the system sees your certificate")->callback([&, json_or] {
     exit_code = Run<v1::PrincipalInfo>(
         "whoami",
-        [](v1::PrincipalInfo* r) { return Admin()->WhoAmI(Context().get(), {}, r); },
+        [](grpc::ClientContext* c, v1::PrincipalInfo* r) { return Admin()->WhoAmI(c, {}, r); },
         json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
   });
 
@@ -184,7 +182,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     req.set_name(name);
     exit_code = Run<v1::Organisation>(
         "creating the organisation",
-        [&](v1::Organisation* r) { return Admin()->CreateOrganisation(Context().get(), req, r); },
+        [&](grpc::ClientContext* c, v1::Organisation* r) { return Admin()->CreateOrganisation(c, req, r); },
         json_or([](const v1::Organisation& o) {
           out().Table({"ID", "KIND", "NAME"}, {{o.id(), o.kind(), o.name()}});
         }));
@@ -208,7 +206,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     req.set_approver_level(level);
     exit_code = Run<v1::PrincipalInfo>(
         "registering the principal",
-        [&](v1::PrincipalInfo* r) { return Admin()->CreatePrincipal(Context().get(), req, r); },
+        [&](grpc::ClientContext* c, v1::PrincipalInfo* r) { return Admin()->CreatePrincipal(c, req, r); },
         json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
   });
   CLI::App* p_list = principals->add_subcommand("list", "list principals");
@@ -218,8 +216,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     req.set_organisation_id(org);
     exit_code = Run<v1::ListPrincipalsResponse>(
         "listing principals",
-        [&](v1::ListPrincipalsResponse* r) {
-          return Admin()->ListPrincipals(Context().get(), req, r);
+        [&](grpc::ClientContext* c, v1::ListPrincipalsResponse* r) {
+          return Admin()->ListPrincipals(c, req, r);
         },
         json_or([](const v1::ListPrincipalsResponse& r) {
           PrintPrincipals(out(), {r.principals().begin(), r.principals().end()});
@@ -240,8 +238,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
       req.set_reason(reason);
       exit_code = Run<v1::PrincipalInfo>(
           disable ? "disabling" : "enabling",
-          [&](v1::PrincipalInfo* r) {
-            return Admin()->SetPrincipalDisabled(Context().get(), req, r);
+          [&](grpc::ClientContext* c, v1::PrincipalInfo* r) {
+            return Admin()->SetPrincipalDisabled(c, req, r);
           },
           json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
     });
@@ -272,14 +270,14 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
         *req.mutable_grant() = grant;
         exit_code = Run<v1::ScopeGrant>(
             "granting",
-            [&](v1::ScopeGrant* r) { return Admin()->Grant(Context().get(), req, r); }, print);
+            [&](grpc::ClientContext* c, v1::ScopeGrant* r) { return Admin()->Grant(c, req, r); }, print);
       } else {
         v1::RevokeRequest req;
         req.set_request_id(rid());
         *req.mutable_grant() = grant;
         exit_code = Run<v1::ScopeGrant>(
             "revoking",
-            [&](v1::ScopeGrant* r) { return Admin()->Revoke(Context().get(), req, r); }, print);
+            [&](grpc::ClientContext* c, v1::ScopeGrant* r) { return Admin()->Revoke(c, req, r); }, print);
       }
     });
   }
@@ -310,10 +308,10 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
         req.set_request_id(NewRequestId());
         exit_code = Run<v1::RotateKeysResponse>(
             "rotating keys",
-            [&](v1::RotateKeysResponse* r) {
-              auto ctx = Context();
-              ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
-              return Admin()->RotateKeys(ctx.get(), req, r);
+            [&](grpc::ClientContext* c, v1::RotateKeysResponse* r) {
+              // Re-encrypting a national database takes a while.
+              c->set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+              return Admin()->RotateKeys(c, req, r);
             },
             json_or([](const v1::RotateKeysResponse& r) {
               std::cout << r.rows_reencrypted() << " row(s) re-encrypted; every field is now under key "
@@ -328,7 +326,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     req.set_organisation_id(org);
     exit_code = Run<v1::ListGrantsResponse>(
         "listing grants",
-        [&](v1::ListGrantsResponse* r) { return Admin()->ListGrants(Context().get(), req, r); },
+        [&](grpc::ClientContext* c, v1::ListGrantsResponse* r) { return Admin()->ListGrants(c, req, r); },
         json_or([](const v1::ListGrantsResponse& r) {
           std::vector<std::vector<std::string>> rows;
           for (const auto& g : r.grants()) {

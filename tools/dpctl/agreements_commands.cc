@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "call.h"
 #include "channel.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "money/money.h"
@@ -77,12 +78,12 @@ std::string StatusText(v1::AgreementStatus s) {
   return Lower(v1::AgreementStatus_Name(s), "AGREEMENT_STATUS_");
 }
 
-// Run calls `call` and prints its result, turning errors into exit codes.
-template <typename Call>
-void Run(const std::string& what, Call call) {
+// Run builds a request and calls AgreementService through Call (`call`
+// gets the context); a bad flag found while building is a usage error.
+template <typename Rpc>
+void Run(const std::string& what, Rpc call) {
   try {
-    grpc::Status s = call();
-    if (!s.ok()) *exit_code = ReportError(what, s);
+    *exit_code = Call(kAgreements, what, call);
   } catch (const UsageError& e) {
     std::cerr << "dpctl: " << e.message << "\n";
     *exit_code = 2;
@@ -223,7 +224,7 @@ void AddSettingsCommands(CLI::App* agreements) {
   set->add_option("--surplus-weeks", f.surplus_weeks, "surplus threshold")->capture_default_str();
   set->add_option("--blocked", f.blocked, "blocked merchant category code (repeat)");
   set->callback([] {
-    Run("setting the authority's settings", [] {
+    Run("setting the authority's settings", [](grpc::ClientContext* c) {
       v1::SetAuthoritySettingsRequest req;
       req.set_request_id(RequestId());
       auto* s = req.mutable_settings();
@@ -239,7 +240,7 @@ void AddSettingsCommands(CLI::App* agreements) {
       s->set_surplus_threshold_weeks(f.surplus_weeks);
       for (const auto& b : f.blocked) s->add_blocked_card_categories(b);
       v1::AuthoritySettings resp;
-      auto st = Stub()->SetAuthoritySettings(Context().get(), req, &resp);
+      auto st = Stub()->SetAuthoritySettings(c, req, &resp);
       if (st.ok()) PrintSettings(resp);
       return st;
     });
@@ -248,12 +249,12 @@ void AddSettingsCommands(CLI::App* agreements) {
   show->add_option("--authority", f.authority, "authority id")->required();
   show->add_option("--as-of", f.as_of, "date (default: today)");
   show->callback([] {
-    Run("reading the settings", [] {
+    Run("reading the settings", [](grpc::ClientContext* c) {
       v1::GetAuthoritySettingsRequest req;
       req.set_authority_id(f.authority);
       if (!f.as_of.empty()) *req.mutable_as_of() = DateFlag(f.as_of, "--as-of");
       v1::AuthoritySettings s;
-      auto st = Stub()->GetAuthoritySettings(Context().get(), req, &s);
+      auto st = Stub()->GetAuthoritySettings(c, req, &s);
       if (st.ok()) PrintSettings(s);
       return st;
     });
@@ -272,7 +273,7 @@ void AddPersonCommands(CLI::App* agreements) {
   add->add_option("--sort-code", f.sort_code, "the direct payment account's sort code");
   add->add_option("--account", f.account, "the direct payment account's number");
   add->callback([] {
-    Run("recording the person", [] {
+    Run("recording the person", [](grpc::ClientContext* c) {
       v1::CreatePersonRequest req;
       req.set_request_id(RequestId());
       req.set_authority_id(f.authority);
@@ -282,7 +283,7 @@ void AddPersonCommands(CLI::App* agreements) {
       req.set_bank_sort_code(f.sort_code);
       req.set_bank_account_number(f.account);
       v1::PersonSummary p;
-      auto st = Stub()->CreatePerson(Context().get(), req, &p);
+      auto st = Stub()->CreatePerson(c, req, &p);
       if (st.ok() && out().json()) out().Json(p);
       if (st.ok() && !out().json()) {
         out().KeyValues({{"person", std::to_string(p.person_id())}, {"name", p.display_name()},
@@ -304,7 +305,7 @@ void AddAgreementCommands(CLI::App* agreements) {
   create->add_option("--reason", f.reason, "note for the record");
   AddTermsFlags(create);
   create->callback([] {
-    Run("creating the agreement", [] {
+    Run("creating the agreement", [](grpc::ClientContext* c) {
       v1::CreateAgreementRequest req;
       req.set_request_id(RequestId());
       req.set_authority_id(f.authority);
@@ -327,7 +328,7 @@ void AddAgreementCommands(CLI::App* agreements) {
       }
       *req.mutable_terms() = TermsFromFlags();
       v1::Agreement a;
-      auto st = Stub()->CreateAgreement(Context().get(), req, &a);
+      auto st = Stub()->CreateAgreement(c, req, &a);
       if (st.ok()) PrintAgreement(a);
       return st;
     });
@@ -340,7 +341,7 @@ void AddAgreementCommands(CLI::App* agreements) {
   amend->add_option("--reason", f.reason, "why, in plain language")->required();
   AddTermsFlags(amend);
   amend->callback([] {
-    Run("amending the agreement", [] {
+    Run("amending the agreement", [](grpc::ClientContext* c) {
       v1::AmendAgreementRequest req;
       req.set_request_id(RequestId());
       req.set_agreement_id(f.id);
@@ -348,7 +349,7 @@ void AddAgreementCommands(CLI::App* agreements) {
       req.set_reason(f.reason);
       *req.mutable_terms() = TermsFromFlags();
       v1::Agreement a;
-      auto st = Stub()->AmendAgreement(Context().get(), req, &a);
+      auto st = Stub()->AmendAgreement(c, req, &a);
       if (st.ok()) PrintAgreement(a);
       return st;
     });
@@ -358,12 +359,12 @@ void AddAgreementCommands(CLI::App* agreements) {
   show->add_option("id", f.id, "agreement id")->required();
   show->add_option("--as-of", f.as_of, "date (default: today)");
   show->callback([] {
-    Run("reading the agreement", [] {
+    Run("reading the agreement", [](grpc::ClientContext* c) {
       v1::GetAgreementRequest req;
       req.set_agreement_id(f.id);
       if (!f.as_of.empty()) *req.mutable_as_of() = DateFlag(f.as_of, "--as-of");
       v1::Agreement a;
-      auto st = Stub()->GetAgreement(Context().get(), req, &a);
+      auto st = Stub()->GetAgreement(c, req, &a);
       if (st.ok()) PrintAgreement(a);
       return st;
     });
@@ -374,7 +375,7 @@ void AddAgreementCommands(CLI::App* agreements) {
   list->add_option("--status", f.status, "draft, awaiting_approval, approved, active, suspended,"
                    " terminated");
   list->callback([] {
-    Run("listing agreements", [] {
+    Run("listing agreements", [](grpc::ClientContext* c) {
       v1::ListAgreementsRequest req;
       req.set_authority_id(f.authority);
       if (!f.status.empty()) {
@@ -388,7 +389,7 @@ void AddAgreementCommands(CLI::App* agreements) {
       v1::ListAgreementsResponse all;
       for (int page = 0; page < 1000; ++page) {  // bounded
         v1::ListAgreementsResponse resp;
-        auto st = Stub()->ListAgreements(Context().get(), req, &resp);
+        auto st = Stub()->ListAgreements(c, req, &resp);
         if (!st.ok()) return st;
         all.MergeFrom(resp);
         if (resp.next_page_token().empty()) break;
@@ -426,14 +427,14 @@ void AddDecisionCommands(CLI::App* agreements) {
         ->required();
     cmd->add_option("--request-id", f.request_id, "idempotency key (default: random)");
     cmd->callback([action = action, name = std::string(name)] {
-      Run("recording the decision to " + name, [&] {
+      Run("recording the decision to " + name, [&](grpc::ClientContext* c) {
         v1::DecideRequest req;
         req.set_request_id(RequestId());
         req.set_agreement_id(f.id);
         req.set_action(action);
         req.set_reason(f.reason);
         v1::Agreement a;
-        auto st = Stub()->Decide(Context().get(), req, &a);
+        auto st = Stub()->Decide(c, req, &a);
         if (st.ok()) PrintAgreement(a);
         return st;
       });
@@ -449,7 +450,7 @@ void AddDecisionCommands(CLI::App* agreements) {
       ->capture_default_str();
   terminate->add_option("--request-id", f.request_id, "idempotency key (default: random)");
   terminate->callback([] {
-    Run("terminating the agreement", [] {
+    Run("terminating the agreement", [](grpc::ClientContext* c) {
       v1::TerminateRequest req;
       req.set_request_id(RequestId());
       req.set_agreement_id(f.id);
@@ -458,7 +459,7 @@ void AddDecisionCommands(CLI::App* agreements) {
       *req.mutable_notice_pay_owed() = ParseMoney(f.notice_pay, "--notice-pay");
       *req.mutable_holiday_pay_owed() = ParseMoney(f.holiday_pay, "--holiday-pay");
       v1::FinalPosition p;
-      auto st = Stub()->Terminate(Context().get(), req, &p);
+      auto st = Stub()->Terminate(c, req, &p);
       if (st.ok()) PrintPosition(p);
       return st;
     });
@@ -471,14 +472,14 @@ void AddDecisionCommands(CLI::App* agreements) {
   recover->add_option("--reason", f.reason, "why, in plain language")->required();
   recover->add_option("--request-id", f.request_id, "idempotency key (default: random)");
   recover->callback([] {
-    Run("confirming the recovery", [] {
+    Run("confirming the recovery", [](grpc::ClientContext* c) {
       v1::ConfirmRecoveryRequest req;
       req.set_request_id(RequestId());
       req.set_agreement_id(f.id);
       *req.mutable_amount() = ParseMoney(f.amount, "--amount");
       req.set_reason(f.reason);
       v1::FinalPosition p;
-      auto st = Stub()->ConfirmRecovery(Context().get(), req, &p);
+      auto st = Stub()->ConfirmRecovery(c, req, &p);
       if (st.ok()) PrintPosition(p);
       return st;
     });
@@ -491,13 +492,13 @@ void AddScheduleCommands(CLI::App* agreements) {
   pay->add_option("--date", f.run_date, "pay everything due on or before this date")->required();
   pay->add_option("--request-id", f.request_id, "idempotency key (default: random)");
   pay->callback([] {
-    Run("running the payment schedule", [] {
+    Run("running the payment schedule", [](grpc::ClientContext* c) {
       v1::RunPaymentScheduleRequest req;
       req.set_request_id(RequestId());
       req.set_authority_id(f.authority);
       *req.mutable_run_date() = DateFlag(f.run_date, "--date");
       v1::PaymentRun run;
-      auto st = Stub()->RunPaymentSchedule(Context().get(), req, &run);
+      auto st = Stub()->RunPaymentSchedule(c, req, &run);
       if (!st.ok()) return st;
       if (out().json()) {
         out().Json(run);
@@ -514,11 +515,11 @@ void AddScheduleCommands(CLI::App* agreements) {
   CLI::App* payments = agreements->add_subcommand("payments", "an agreement's payments");
   payments->add_option("id", f.id, "agreement id")->required();
   payments->callback([] {
-    Run("listing payments", [] {
+    Run("listing payments", [](grpc::ClientContext* c) {
       v1::ListPaymentsRequest req;
       req.set_agreement_id(f.id);
       v1::ListPaymentsResponse resp;
-      auto st = Stub()->ListPayments(Context().get(), req, &resp);
+      auto st = Stub()->ListPayments(c, req, &resp);
       if (!st.ok()) return st;
       if (out().json()) {
         out().Json(resp);
@@ -534,11 +535,11 @@ void AddScheduleCommands(CLI::App* agreements) {
   record->add_option("id", f.id, "agreement id")->required();
   record->add_option("--to", f.out_file, "write the plain-text record to this file");
   record->callback([] {
-    Run("reading the record", [] {
+    Run("reading the record", [](grpc::ClientContext* c) {
       v1::GetRecordRequest req;
       req.set_agreement_id(f.id);
       v1::PersonRecord r;
-      auto st = Stub()->GetRecord(Context().get(), req, &r);
+      auto st = Stub()->GetRecord(c, req, &r);
       if (!st.ok()) return st;
       if (!f.out_file.empty()) {
         std::ofstream file(f.out_file);

@@ -8,6 +8,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "call.h"
 #include "channel.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -64,7 +65,7 @@ int ExitCodeFor(const grpc::Status& status) {
   return status.ok() ? 0 : 10 + static_cast<int>(status.error_code());
 }
 
-int ReportError(const std::string& what, const grpc::Status& status) {
+int Report(const Endpoint& service, const std::string& what, const grpc::Status& status) {
   static const char* const kNames[] = {
       "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
       "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
@@ -95,10 +96,10 @@ int ReportError(const std::string& what, const grpc::Status& status) {
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      std::cerr << "hint: is the service at " << LastAddress()
-                << " running? tools/start starts everything; the --<service> flags or "
-                   "DP_<SERVICE>_ADDR pick the address. A write can be retried safely with the "
-                   "same --request-id.\n";
+      std::cerr << "hint: is dp-" << service.name << " running at " << LastAddress()
+                << "? tools/start starts everything; " << service.flag << " or " << service.env
+                << " picks the address. A write can be retried safely with the same "
+                   "--request-id.\n";
       break;
     case grpc::StatusCode::INVALID_ARGUMENT:
       std::cerr << "hint: correct the field named above and run the command again.\n";

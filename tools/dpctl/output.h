@@ -36,8 +36,6 @@ class Output {
 // 10 + the gRPC code (13 NOT_FOUND, 13+... see README), so scripts can branch.
 int ExitCodeFor(const grpc::Status& status);
 
-// ReportError prints a failed call to stderr with a hint on what to do.
-int ReportError(const std::string& what, const grpc::Status& status);
 
 // Pounds renders pence with a currency: 123456, "GBP" -> "1234.56 GBP".
 std::string Pounds(int64_t pence, const std::string& currency);

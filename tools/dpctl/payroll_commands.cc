@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "call.h"
 #include "channel.h"
 #include "dp/v1/payroll.grpc.pb.h"
 #include "base/strings.h"
@@ -30,6 +31,10 @@ struct RunFlags {
 } r;
 
 std::function<Output()> out;
+
+std::unique_ptr<v1::PayrollService::Stub> Payroll(const std::string& address) {
+  return v1::PayrollService::NewStub(MakeChannel(address));
+}
 
 // FrequencyFlag reads a --frequency the option's check has already limited
 // to these four; anything else is left unspecified for the service to refuse.
@@ -94,8 +99,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_claims_employment_allowance(r.allowance);
     req.set_scottish_care_minimum(r.scottish_minimum);
     v1::Employer e;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->CreateEmployer(Context().get(), req, &e);
-    if (!s.ok()) { exit_code = ReportError("registering the employer", s); return; }
+    exit_code = Call(kPayroll, "registering the employer",
+      [&](grpc::ClientContext* c) { return Payroll(address)->CreateEmployer(c, req, &e); });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(e);
     out().KeyValues({{"employer", std::to_string(e.employer_id())}, {"agreement", std::to_string(e.agreement_id())},
                      {"wages payable account", std::to_string(e.wages_payable_account_id())},
@@ -163,8 +169,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
       return;
     }
     v1::Employee e;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->CreateEmployee(Context().get(), req, &e);
-    if (!s.ok()) { exit_code = ReportError("registering the PA", s); return; }
+    exit_code = Call(kPayroll, "registering the PA",
+      [&](grpc::ClientContext* c) { return Payroll(address)->CreateEmployee(c, req, &e); });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(e);
     out().KeyValues({{"employee", std::to_string(e.employee_id())}, {"name", e.name()},
                      {"NI number", e.ni_number_masked()}, {"tax code", e.tax_code()}});
@@ -199,8 +206,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
       return;
     }
     v1::TimesheetReceipt t;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->SubmitTimesheet(Context().get(), req, &t);
-    if (!s.ok()) { exit_code = ReportError("submitting the timesheet", s); return; }
+    exit_code = Call(kPayroll, "submitting the timesheet",
+      [&](grpc::ClientContext* c) { return Payroll(address)->SubmitTimesheet(c, req, &t); });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(t);
     out().KeyValues({{"timesheet", std::to_string(t.timesheet_id())},
                      {"hours", dp::FormatPence(t.total_hours_centi())},
@@ -221,8 +229,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
       return;
     }
     v1::Employee e;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->LeaveEmployee(Context().get(), req, &e);
-    if (!s.ok()) { exit_code = ReportError("recording the leave date", s); return; }
+    exit_code = Call(kPayroll, "recording the leave date",
+      [&](grpc::ClientContext* c) { return Payroll(address)->LeaveEmployee(c, req, &e); });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(e);
     out().KeyValues({{"employee", std::to_string(e.employee_id())}, {"name", e.name()},
                      {"left", DateText(e.leave_date())},
@@ -255,8 +264,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_tax_year(r.tax_year);
     req.set_tax_month(r.month);
     v1::Document d;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->GetDocument(Context().get(), req, &d);
-    if (!s.ok()) { exit_code = ReportError(dp::StrCat("rendering the ", r.kind, " document"), s); return; }
+    exit_code = Call(kPayroll, dp::StrCat("rendering the ", r.kind, " document"),
+      [&](grpc::ClientContext* c) { return Payroll(address)->GetDocument(c, req, &d); });
+    if (exit_code != 0) return;
     const std::string path = r.to_file.empty() ? d.file_name() : r.to_file;
     std::ofstream file(path, std::ios::binary);
     file << d.content();
@@ -295,8 +305,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_correction(r.correction);
     req.set_reason(r.reason);
     v1::PayRun result;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->RunPayroll(Context().get(), req, &result);
-    if (!s.ok()) { exit_code = ReportError("running payroll", s); return; }
+    exit_code = Call(kPayroll, "running payroll",
+      [&](grpc::ClientContext* c) { return Payroll(address)->RunPayroll(c, req, &result); });
+    if (exit_code != 0) return;
     PrintRun(result, out());
   });
 
@@ -306,8 +317,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     v1::GetPayRunRequest req;
     req.set_run_id(r.run);
     v1::PayRun result;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->GetPayRun(Context().get(), req, &result);
-    if (!s.ok()) { exit_code = ReportError("reading the pay run", s); return; }
+    exit_code = Call(kPayroll, "reading the pay run",
+      [&](grpc::ClientContext* c) { return Payroll(address)->GetPayRun(c, req, &result); });
+    if (exit_code != 0) return;
     PrintRun(result, out());
   });
 
@@ -330,8 +342,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_amount_pence(amount);
     req.set_reference(r.reference);
     v1::LiabilityPayment p;
-    auto s = v1::PayrollService::NewStub(MakeChannel(address))->PayLiability(Context().get(), req, &p);
-    if (!s.ok()) { exit_code = ReportError("recording the payment", s); return; }
+    exit_code = Call(kPayroll, "recording the payment",
+      [&](grpc::ClientContext* c) { return Payroll(address)->PayLiability(c, req, &p); });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(p);
     out().KeyValues({{"transaction", std::to_string(p.transaction_id())},
                      {"still owed", Pounds(p.remaining_pence(), "GBP")}});
@@ -399,12 +412,10 @@ void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> m
     }
     req.set_ni_category(category);
     dp::v1::CalculateResponse resp;
-    auto s = dp::v1::PayrollService::NewStub(MakeChannel(address))
-                 ->Calculate(Context().get(), req, &resp);
-    if (!s.ok()) {
-      exit_code = ReportError("calculating", s);
-      return;
-    }
+    exit_code = Call(kPayroll, "calculating", [&](grpc::ClientContext* c) {
+      return Payroll(address)->Calculate(c, req, &resp);
+    });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(resp);
     out().KeyValues({{"tax year", resp.tax_year()},
                      {"gross pay", Pounds(req.gross_pay_pence(), "GBP")},

@@ -1,0 +1,51 @@
+#ifndef DP_TOOLS_DPCTL_CALL_H_
+#define DP_TOOLS_DPCTL_CALL_H_
+
+#include <string>
+#include <string_view>
+
+#include <grpcpp/grpcpp.h>
+
+#include "channel.h"
+
+namespace dpctl {
+
+// Endpoint names a service as a person sets its address: for the hint when
+// a call cannot reach it.
+struct Endpoint {
+  std::string_view name;  // "payroll"
+  std::string_view flag;  // "--payroll"
+  std::string_view env;   // "DP_PAYROLL_ADDR"
+};
+
+inline constexpr Endpoint kLedger{"ledger", "--ledger", "DP_LEDGER_ADDR"};
+inline constexpr Endpoint kAgreements{"agreements", "--agreements", "DP_AGREEMENTS_ADDR"};
+inline constexpr Endpoint kPayroll{"payroll", "--payroll", "DP_PAYROLL_ADDR"};
+
+// Report prints a failed call to stderr: what failed and its gRPC code and
+// message, then the refusal's reason with its metadata and the field it
+// names (docs/ERRORS.md), then what to do, naming the service's flag and
+// variable when it could not be reached. Returns dpctl's exit code for it
+// (10 + the gRPC code).
+//
+//   dpctl: posting the journal failed: FAILED_PRECONDITION: insufficient funds ...
+//   reason: INSUFFICIENT_FUNDS account_id=12 available_pence=0 currency=GBP
+int Report(const Endpoint& service, const std::string& what, const grpc::Status& status);
+
+// Call is the one way dpctl calls a service: `rpc` gets a context with
+// dpctl's deadline; a failure is reported as Report does. Returns 0 on
+// success, otherwise the exit code.
+//
+//   if (int code = Call(kLedger, "reading the hold",
+//                       [&](grpc::ClientContext* c) { return Ledger()->GetPendingTransfer(c, req, &p); });
+//       code != 0) return code;
+template <typename Rpc>
+int Call(const Endpoint& service, const std::string& what, Rpc&& rpc) {
+  auto context = Context();
+  const grpc::Status status = rpc(context.get());
+  return status.ok() ? 0 : Report(service, what, status);
+}
+
+}  // namespace dpctl
+
+#endif  // DP_TOOLS_DPCTL_CALL_H_
