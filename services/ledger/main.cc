@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
     dp::service::LogEvent("error", {{"service", "ledger"}, {"msg", std::string(s.message())}});
     return 1;
   }
+  if (config.migrate_only) return 0;  // migrations applied; no keyring was loaded
   dp::ledger::WriteBatcher batcher(config.database_url, host.keyring().audit_key(), batching);
   PendingExpirer expirer(host.pool());
   dp::ledger_service::LedgerServiceImpl ledger(host, batcher);

@@ -3,6 +3,8 @@ set -euo pipefail
 
 DP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DP_BUILD="${DP_BUILD:-$DP_ROOT/build}"
+# Where tools/start keeps its database, keys, certificates and logs.
+DP_LOCAL="${DP_LOCAL:-$DP_ROOT/.local}"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 
 DP_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
@@ -105,12 +107,12 @@ dp_pg_stop() {
 # mktemp'd clone), otherwise a folder under /var/tmp linked from .local/.
 dp_pg_dir_for() {
   local name="$1"
-  local want="$DP_ROOT/.local/$name"
-  mkdir -p "$DP_ROOT/.local"
-  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$DP_ROOT/.local"; then
+  local want="$DP_LOCAL/$name"
+  mkdir -p "$DP_LOCAL"
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$DP_LOCAL"; then
     echo "$want"; return 0
   fi
-  local alt="/var/tmp/dp-$(echo "$DP_ROOT" | sha256sum | cut -c1-12)-$name"
+  local alt="/var/tmp/dp-$(echo "$DP_LOCAL" | sha256sum | cut -c1-12)-$name"
   mkdir -p "$alt"
   [ -L "$want" ] || { rm -rf "$want"; ln -s "$alt" "$want"; }
   echo "$alt"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every example tools/start prints works: tools/start --examples on free
+# ports, in a folder of its own, then cleans up.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/tools/lib/common.sh"
+export DP_LOCAL
+DP_LOCAL=$(mktemp -d /tmp/dp-start-examples.XXXXXX)
+chmod 755 "$DP_LOCAL"
+cleanup() {
+  local pg
+  pg=$(readlink -f "$DP_LOCAL/pg" || true)
+  rm -rf "$DP_LOCAL"
+  [ -n "$pg" ] && [ "$pg" != "$DP_LOCAL/pg" ] && rm -rf "$pg"
+  return 0
+}
+trap cleanup EXIT
+export DP_PG_PORT
+DP_PG_PORT=$(dp_free_port)
+# Five consecutive free ports for the services.
+export DP_BASE_PORT=""
+for _ in $(seq 1 50); do
+  base=$(( 30000 + RANDOM % 30000 ))
+  busy=0
+  for i in 0 1 2 3 4; do
+    ss -ltn "sport = :$((base + i))" | grep -q LISTEN && busy=1
+  done
+  if [ "$busy" -eq 0 ]; then DP_BASE_PORT=$base; break; fi
+done
+[ -n "$DP_BASE_PORT" ] || { echo "no five free ports"; exit 1; }
+exec "$ROOT/tools/start" --examples
