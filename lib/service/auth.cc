@@ -32,7 +32,7 @@ grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext*
     return RefusalStatus(grpc::StatusCode::UNAUTHENTICATED, reason::kUnauthenticated,
                          "a client certificate is required; pass --cert and --key to dpctl");
   }
-  auto name = verifier_.CommonNameOf(std::string_view(pems[0].data(), pems[0].size()));
+  auto name = names_.NameOf(std::string_view(pems[0].data(), pems[0].size()));
   if (!name.ok()) return ToGrpcStatus(name.status());
   *principal_name = *name;
   absl::StatusOr<iam::Principal> principal;
@@ -48,18 +48,33 @@ grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext*
                          dp::StrCat("role ", iam::RoleName(principal->role), " may not call ",
                                     method));
   }
-  context->AddProperty(kPrincipalProperty, *name);
   return grpc::Status::OK;
 }
 
+absl::StatusOr<std::string> CertificateNames::NameOf(std::string_view pem) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = names_.find(std::string(pem)); it != names_.end()) return it->second;
+  }
+  auto name = verifier_.CommonNameOf(pem);
+  if (!name.ok()) return name.status();
+  std::lock_guard lock(mu_);
+  if (names_.size() >= kMaxRemembered) names_.clear();  // bounded; refilled as calls come
+  names_.emplace(std::string(pem), *name);
+  return *name;
+}
+
 absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContextBase& context,
-                                        iam::PrincipalDirectory* directory) {
-  if (directory == nullptr) return iam::DevelopmentPrincipal();
+                                        iam::PrincipalDirectory* directory,
+                                        CertificateNames* names) {
+  if (directory == nullptr || names == nullptr) return iam::DevelopmentPrincipal();
   const auto auth = context.auth_context();
-  const auto names = auth ? auth->FindPropertyValues(kPrincipalProperty)
-                          : std::vector<grpc::string_ref>{};
-  if (names.empty()) return absl::UnauthenticatedError("the call carries no principal");
-  return directory->Find(std::string(names[0].data(), names[0].size()));
+  const auto pems = auth ? auth->FindPropertyValues("x509_pem_cert")
+                         : std::vector<grpc::string_ref>{};
+  if (pems.empty()) return absl::UnauthenticatedError("the call carries no client certificate");
+  auto name = names->NameOf(std::string_view(pems[0].data(), pems[0].size()));
+  if (!name.ok()) return name.status();
+  return directory->Find(*name);
 }
 
 }  // namespace dp::service

@@ -5,7 +5,10 @@
 #include <grpcpp/server_context.h>
 
 #include <functional>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "absl/status/statusor.h"
 #include "iam/certificate.h"
@@ -13,21 +16,42 @@
 
 namespace dp::service {
 
+// CertificateNames verifies client certificates with the system's CA and
+// remembers the principal name of each one it accepted (bounded), so that
+// a call's principal is found from its connection's certificate without
+// verifying it again or writing anything into the connection's shared
+// AuthContext. Thread-safe.
+//
+//   CertificateNames names(verifier);
+//   absl::StatusOr<std::string> who = names.NameOf(pem);  // "officer@fife"
+class CertificateNames {
+ public:
+  explicit CertificateNames(iam::CertificateVerifier verifier) : verifier_(std::move(verifier)) {}
+  absl::StatusOr<std::string> NameOf(std::string_view pem);
+
+ private:
+  static constexpr size_t kMaxRemembered = 10000;
+  iam::CertificateVerifier verifier_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> names_;  // PEM -> common name
+};
+
 // AuthProcessor authenticates and authorises every call before any handler
 // runs, deny by default:
 //   - a method with no declared policy (lib/iam/policy.cc): PERMISSION_DENIED;
 //   - no client certificate, one our CA did not issue, or an unknown or
 //     disabled principal: UNAUTHENTICATED;
 //   - a role the method's policy does not list: PERMISSION_DENIED.
-// It records the principal's name on the call's AuthContext for handlers.
+// Handlers find the principal again with CallerOf, from the same
+// certificate: nothing is written into the connection's AuthContext, which
+// every call on the connection shares.
 class AuthProcessor : public grpc::AuthMetadataProcessor {
  public:
   // `on_refused` is told of every refused call (for the audit trail).
   using RefusalFn = std::function<void(const std::string& method, const std::string& principal,
                                        const grpc::Status& status)>;
-  AuthProcessor(iam::CertificateVerifier verifier, iam::PrincipalDirectory& directory,
-                RefusalFn on_refused)
-      : verifier_(std::move(verifier)), directory_(directory), on_refused_(std::move(on_refused)) {}
+  AuthProcessor(CertificateNames& names, iam::PrincipalDirectory& directory, RefusalFn on_refused)
+      : names_(names), directory_(directory), on_refused_(std::move(on_refused)) {}
 
   bool IsBlocking() const override { return true; }  // may query the directory
   grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context,
@@ -37,19 +61,17 @@ class AuthProcessor : public grpc::AuthMetadataProcessor {
   grpc::Status Decide(const std::string& method, grpc::AuthContext* context,
                       std::string* principal);
 
-  iam::CertificateVerifier verifier_;
+  CertificateNames& names_;
   iam::PrincipalDirectory& directory_;
   RefusalFn on_refused_;
 };
 
-// kPrincipalProperty names the AuthContext property holding the caller's name.
-inline constexpr char kPrincipalProperty[] = "dp_principal";
-
 // CallerOf returns the principal of a call that AuthProcessor admitted, or
 // the development principal when the server runs in plaintext development
-// mode (`directory` is null then).
+// mode (`directory` and `names` are null then).
 absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContextBase& context,
-                                        iam::PrincipalDirectory* directory);
+                                        iam::PrincipalDirectory* directory,
+                                        CertificateNames* names);
 
 }  // namespace dp::service
 

@@ -184,8 +184,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
   auto creds = grpc::SslServerCredentials(options);
   directory_ = std::make_unique<iam::PrincipalDirectory>(
       *pool_, std::chrono::milliseconds(config_.principal_cache_ms));
+  names_ = std::make_unique<CertificateNames>(*verifier);
   creds->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(
-      *verifier, *directory_,
+      *names_, *directory_,
       [this](const std::string& method, const std::string& principal, const grpc::Status& s) {
         const iam::MethodPolicy* policy = iam::FindPolicy(method);
         if (policy == nullptr || policy->writes) {

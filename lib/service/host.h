@@ -74,7 +74,7 @@ class ServiceHost {
 
   // Caller is the authenticated principal of a call (see auth.h).
   absl::StatusOr<iam::Principal> Caller(const grpc::ServerContextBase& context) {
-    return CallerOf(context, directory_.get());
+    return CallerOf(context, directory_.get(), names_.get());
   }
   const crypto::Keyring& keyring() const { return *keyring_; }
   audit::AuditLog& audit_log() { return *audit_; }
@@ -103,6 +103,7 @@ class ServiceHost {
   ServiceConfig config_;
   std::unique_ptr<db::PgPool> pool_;
   std::unique_ptr<iam::PrincipalDirectory> directory_;  // null in development mode
+  std::unique_ptr<CertificateNames> names_;             // likewise
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::mutex calls_mu_;

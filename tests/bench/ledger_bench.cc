@@ -1,12 +1,19 @@
-// ledger_bench: N transfers between M accounts through LedgerService over
-// gRPC with C concurrent clients. Prints transfers/s and latency
-// percentiles. tools/bench-ledger runs it beside pgbench on the same
-// PostgreSQL and prints the ratio.
+// ledger_bench: transfers through LedgerService over gRPC, as in
+// production (mutual TLS when given certificates; the audit trail is always
+// on in the service). Two measurements over the same accounts:
+//   * closed loop: C clients, each sending its next transfer as soon as the
+//     last is answered: the throughput;
+//   * open loop: transfers scheduled at a fixed arrival rate, latency
+//     counted from each one's scheduled time (so a stall is not hidden by
+//     the clients waiting): p50, p99, p999.
+// tools/bench-ledger runs it beside pgbench on the same PostgreSQL.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -18,15 +25,24 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int64_t CreateAccount(dp::v1::LedgerService::Stub& stub, const std::string& run, int i,
-                      bool no_negative) {
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "cannot read " << path << "\n";
+    std::exit(2);
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int64_t CreateAccount(dp::v1::LedgerService::Stub& stub, const std::string& run, int i) {
   dp::v1::CreateAccountRequest req;
   req.set_request_id(run + "-acct-" + std::to_string(i));
   req.set_code(run + ":A" + std::to_string(i));
   req.set_name("bench account");
   req.set_type(dp::v1::ACCOUNT_TYPE_ASSET);
   req.set_currency("GBP");
-  req.set_credits_must_not_exceed_debits(no_negative);
   dp::v1::Account account;
   grpc::ClientContext ctx;
   auto s = stub.CreateAccount(&ctx, req, &account);
@@ -37,69 +53,131 @@ int64_t CreateAccount(dp::v1::LedgerService::Stub& stub, const std::string& run,
   return account.id();
 }
 
-}  // namespace
+dp::v1::CreateTransactionRequest Transfer(const std::string& id, int64_t from, int64_t to,
+                                          int64_t pence) {
+  dp::v1::CreateTransactionRequest req;
+  req.set_request_id(id);
+  req.set_kind("transfer");
+  req.set_description("benchmark transfer");
+  for (auto [account, side] : {std::pair{from, dp::v1::SIDE_DEBIT},
+                               std::pair{to, dp::v1::SIDE_CREDIT}}) {
+    auto* p = req.add_postings();
+    p->set_account_id(account);
+    p->set_side(side);
+    p->mutable_amount()->set_amount_pence(pence);
+    p->mutable_amount()->set_currency("GBP");
+  }
+  return req;
+}
 
-int main(int argc, char** argv) {
-  std::string address = "127.0.0.1:7051";
-  int transfers = 20000, accounts = 1000, clients = 32;
-  CLI::App app{"ledger_bench"};
-  app.add_option("--addr", address);
-  app.add_option("--transfers", transfers);
-  app.add_option("--accounts", accounts)->check(CLI::Range(2, 1000000));
-  app.add_option("--clients", clients)->check(CLI::Range(1, 1024));
-  CLI11_PARSE(app, argc, argv);
+struct Result {
+  double seconds = 0;
+  int failed = 0;
+  std::vector<double> latencies_ms;  // sorted
+  double Pct(double p) const {
+    return latencies_ms.empty()
+               ? 0
+               : latencies_ms[static_cast<size_t>(p * static_cast<double>(latencies_ms.size() - 1))];
+  }
+};
 
-  const std::string run = "bench" + std::to_string(std::random_device{}() % 1000000000);
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  auto stub = dp::v1::LedgerService::NewStub(channel);
-  std::vector<int64_t> ids;
-  for (int i = 0; i < accounts; ++i) ids.push_back(CreateAccount(*stub, run, i, false));
-
+// Run sends `count` transfers from `threads` threads. With `rate_per_s` > 0
+// transfer n is due at start + n / rate (open loop) and its latency counts
+// from then; otherwise each thread sends as soon as it can (closed loop).
+Result Run(const std::shared_ptr<grpc::Channel>& channel, const std::vector<int64_t>& ids,
+           const std::string& run, int count, int threads, double rate_per_s) {
   std::atomic<int> next{0}, failed{0};
-  std::vector<std::vector<double>> latencies_ms(clients);
+  std::vector<std::vector<double>> latencies(threads);
   const auto started = Clock::now();
-  std::vector<std::thread> threads;
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      std::mt19937_64 rng(c);
-      auto client_stub = dp::v1::LedgerService::NewStub(channel);
-      for (int n = next++; n < transfers; n = next++) {
-        const int64_t a = ids[rng() % ids.size()];
-        int64_t b = ids[rng() % ids.size()];
-        if (b == a) b = ids[(std::find(ids.begin(), ids.end(), a) - ids.begin() + 1) % ids.size()];
-        dp::v1::CreateTransactionRequest req;
-        req.set_request_id(run + "-t" + std::to_string(n));
-        req.set_kind("transfer");
-        req.set_description("benchmark transfer");
-        for (auto [id, side] : {std::pair{a, dp::v1::SIDE_DEBIT},
-                                std::pair{b, dp::v1::SIDE_CREDIT}}) {
-          auto* p = req.add_postings();
-          p->set_account_id(id);
-          p->set_side(side);
-          p->mutable_amount()->set_amount_pence(1 + static_cast<int64_t>(rng() % 10000));
-          p->mutable_amount()->set_currency("GBP");
+  std::vector<std::thread> workers;
+  for (int c = 0; c < threads; ++c) {
+    workers.emplace_back([&, c] {
+      std::mt19937_64 rng(static_cast<uint64_t>(c) * 7919 + 1);
+      auto stub = dp::v1::LedgerService::NewStub(channel);
+      for (int n = next++; n < count; n = next++) {
+        const size_t i = rng() % ids.size();
+        const size_t j = (i + 1 + rng() % (ids.size() - 1)) % ids.size();
+        auto req = Transfer(run + "-t" + std::to_string(n), ids[i], ids[j],
+                            1 + static_cast<int64_t>(rng() % 10000));
+        auto due = Clock::now();
+        if (rate_per_s > 0) {
+          due = started + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(n / rate_per_s));
+          std::this_thread::sleep_until(due);
         }
-        req.mutable_postings(1)->mutable_amount()->set_amount_pence(
-            req.postings(0).amount().amount_pence());
         dp::v1::Transaction t;
         grpc::ClientContext ctx;
-        const auto t0 = Clock::now();
-        auto s = client_stub->CreateTransaction(&ctx, req, &t);
-        latencies_ms[c].push_back(
-            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        if (!s.ok()) ++failed;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        const grpc::Status s = stub->CreateTransaction(&ctx, req, &t);
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+        if (!s.ok()) {
+          if (failed++ < 3) std::cerr << "transfer failed: " << s.error_message() << "\n";
+        }
       }
     });
   }
-  for (auto& t : threads) t.join();
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  std::vector<double> all;
-  for (const auto& v : latencies_ms) all.insert(all.end(), v.begin(), v.end());
-  std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all.empty() ? 0 : all[static_cast<size_t>(p * (all.size() - 1))]; };
-  std::printf("ledger: %d transfers, %d accounts, %d clients, %d failed\n", transfers, accounts,
-              clients, failed.load());
-  std::printf("ledger transfers/s: %.0f\n", transfers / seconds);
-  std::printf("ledger latency ms: p50 %.2f  p99 %.2f\n", pct(0.50), pct(0.99));
-  return failed.load() == 0 ? 0 : 1;
+  for (auto& w : workers) w.join();
+  Result r;
+  r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  r.failed = failed;
+  for (const auto& v : latencies) r.latencies_ms.insert(r.latencies_ms.end(), v.begin(), v.end());
+  std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string address = "127.0.0.1:7051", ca, cert, key, label = "ledger";
+  int transfers = 20000, accounts = 1000, clients = 32, open_threads = 128;
+  double open_fraction = 0.7;
+  CLI::App app{"ledger_bench"};
+  app.add_option("--addr", address);
+  app.add_option("--ca", ca, "CA certificate: mutual TLS with --cert and --key");
+  app.add_option("--cert", cert);
+  app.add_option("--key", key);
+  app.add_option("--label", label, "name for the output lines");
+  app.add_option("--transfers", transfers, "per phase");
+  app.add_option("--accounts", accounts)->check(CLI::Range(2, 1000000));
+  app.add_option("--clients", clients, "closed-loop clients")->check(CLI::Range(1, 1024));
+  app.add_option("--open-threads", open_threads, "senders for the open loop")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--open-fraction", open_fraction,
+                 "open-loop arrival rate as a fraction of the closed-loop throughput")
+      ->check(CLI::Range(0.05, 1.0));
+  CLI11_PARSE(app, argc, argv);
+
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!ca.empty()) {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = ReadFile(ca);
+    options.pem_cert_chain = ReadFile(cert);
+    options.pem_private_key = ReadFile(key);
+    creds = grpc::SslCredentials(options);
+  }
+  const std::string run = "bench" + std::to_string(std::random_device{}() % 1000000000);
+  auto channel = grpc::CreateChannel(address, creds);
+  auto stub = dp::v1::LedgerService::NewStub(channel);
+  std::vector<int64_t> ids;
+  for (int i = 0; i < accounts; ++i) ids.push_back(CreateAccount(*stub, run, i));
+
+  // Warm up: connections, the database's caches, the batcher.
+  (void)Run(channel, ids, run + "w", std::min(2000, transfers / 5), clients, 0);
+  const Result closed = Run(channel, ids, run + "c", transfers, clients, 0);
+  const double tps = transfers / closed.seconds;
+  const double rate = tps * open_fraction;
+  const Result open = Run(channel, ids, run + "o", std::max(1000, static_cast<int>(rate * 10)),
+                          open_threads, rate);
+  std::printf("%s: %d transfers, %d accounts, %d clients, %s, audit trail on\n", label.c_str(),
+              transfers, accounts, clients, ca.empty() ? "plaintext" : "mutual TLS");
+  std::printf("%s transfers/s: %.0f\n", label.c_str(), tps);
+  std::printf("%s closed-loop latency ms: p50 %.2f  p99 %.2f  p999 %.2f\n", label.c_str(),
+              closed.Pct(0.50), closed.Pct(0.99), closed.Pct(0.999));
+  std::printf("%s open-loop at %.0f/s (%.0f%% of the above), latency ms: p50 %.2f  p99 %.2f"
+              "  p999 %.2f\n",
+              label.c_str(), rate, open_fraction * 100, open.Pct(0.50), open.Pct(0.99),
+              open.Pct(0.999));
+  const int failed = closed.failed + open.failed;
+  if (failed > 0) std::printf("%s failed: %d\n", label.c_str(), failed);
+  return failed == 0 ? 0 : 1;
 }
