@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "base/bounds.h"
+#include "base/check.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "money/money.h"
 
@@ -94,7 +97,15 @@ absl::Status ValidateTerms(const Terms& t) {
     return absl::InvalidArgumentError("end_date must not be before start_date");
   }
   if (t.gross_budget_per_period_pence <= 0) {
-    return absl::InvalidArgumentError("gross_budget must be positive");
+    return FieldError("gross_budget", "must be positive");
+  }
+  if (t.gross_budget_per_period_pence > bounds::kMaxBudgetPerPeriodPence) {
+    return WithReason(FieldError("gross_budget",
+                                 dp::StrCat("must be at most ",
+                                            FormatPence(bounds::kMaxBudgetPerPeriodPence),
+                                            " a period, more than any care package costs")),
+                      reason::kOverLimit,
+                      {{"limit_pence", std::to_string(bounds::kMaxBudgetPerPeriodPence)}});
   }
   if (t.contribution_per_period_pence < 0) {
     return absl::InvalidArgumentError("assessed_contribution must not be negative");
@@ -125,7 +136,11 @@ int64_t NetPerPeriod(const Terms& t) {
 }
 
 int64_t AnnualCost(const Terms& t) {
-  return t.gross_budget_per_period_pence * PeriodsPerYear(t.frequency);
+  // Bounded by ValidateTerms; checked all the same, never wrapped.
+  int64_t annual = 0;
+  DP_CHECK(!__builtin_mul_overflow(t.gross_budget_per_period_pence,
+                                   int64_t{PeriodsPerYear(t.frequency)}, &annual));
+  return annual;
 }
 
 int64_t Recoverable(const Position& p) {

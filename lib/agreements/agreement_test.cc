@@ -1,5 +1,10 @@
 #include "agreements/agreement.h"
 
+#include <cstdint>
+
+#include "base/bounds.h"
+#include "base/refusal.h"
+
 #include "gtest/gtest.h"
 
 namespace dp::agreements {
@@ -69,6 +74,21 @@ TEST(Terms, InvalidTermsAreRefusedByName) {
     EXPECT_NE(std::string(s.message()).find(c.field), std::string::npos) << s;
   }
   EXPECT_TRUE(ValidateTerms(FourWeekly()).ok());
+}
+
+// A budget near 2^63 pence once wrapped the annual-cost product to a few
+// pence, so that a manager could approve it without the panel.
+TEST(Terms, AnOverflowingBudgetIsRefusedNotWrapped) {
+  Terms t = FourWeekly();
+  t.gross_budget_per_period_pence = INT64_MAX / 13 + 1;
+  const absl::Status s = ValidateTerms(t);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(s), "gross_budget");
+  EXPECT_EQ(ReasonOf(s), "OVER_LIMIT");
+  t.gross_budget_per_period_pence = bounds::kMaxBudgetPerPeriodPence;
+  EXPECT_TRUE(ValidateTerms(t).ok());
+  EXPECT_EQ(AnnualCost(t), bounds::kMaxBudgetPerPeriodPence * 13);
+  EXPECT_EQ(RequiredApprovalLevel(AnnualCost(t), {2000000, 5000000}), ApprovalLevel::kPanel);
 }
 
 TEST(Schedule, FourWeeklyInAdvanceNetOfContributionWithAProRatedFirstPeriod) {

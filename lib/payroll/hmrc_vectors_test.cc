@@ -1,11 +1,14 @@
 // Every HMRC 2025-26 income tax (Scotland and rest of UK) and Class 1 NI
 // (A, B, C, H, J, M, Z) test vector, to the penny.
+#include <cstdint>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "base/bounds.h"
+#include "base/refusal.h"
 #include "gtest/gtest.h"
 #include "money/money.h"
 #include "payroll/ni.h"
@@ -78,6 +81,30 @@ TEST(HmrcVectors, NationalInsuranceEveryCategoryAndFrequencyToThePenny) {
     EXPECT_EQ(ni->earnings_lel_to_pt_pence, Pence(r["EarningsLELtoPT_YTD"])) << id;
     EXPECT_EQ(ni->earnings_pt_to_uel_pence, Pence(r["EarningsPTtoUEL_YTD"])) << id;
   }
+}
+
+// Extreme inputs once came back OK with wrapped, negative figures.
+TEST(Paye, ExtremeAmountsAreRefusedByFieldNeverWrapped) {
+  const int64_t huge = INT64_MAX - 1;
+  for (auto [in, field] : {
+           std::pair{PayeInput{PayFrequency::kMonthly, 1, "1257L", false, huge, 0, 0},
+                     "gross_pay_pence"},
+           std::pair{PayeInput{PayFrequency::kMonthly, 2, "1257L", false, 100000, huge, 0},
+                     "taxable_pay_to_date_pence"},
+           std::pair{PayeInput{PayFrequency::kMonthly, 2, "1257L", false, 100000, 100000, -huge},
+                     "tax_paid_to_date_pence"}}) {
+    auto r = CalculatePaye(Year2025(), in);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_EQ(FieldOf(r.status()), field);
+  }
+  auto ni = CalculateNi(Year2025(), "A", PayFrequency::kMonthly, huge);
+  EXPECT_EQ(FieldOf(ni.status()), "gross_pay_pence");
+  // The largest allowed pay still gives sane figures.
+  auto top = CalculatePaye(Year2025(), {PayFrequency::kMonthly, 1, "1257L", false,
+                                        bounds::kMaxPayPerPeriodPence, 0, 0});
+  ASSERT_TRUE(top.ok());
+  EXPECT_GT(top->tax_pence, 0);
+  EXPECT_LT(top->tax_pence, bounds::kMaxPayPerPeriodPence);
 }
 
 TEST(Paye, TaxCodesParseAndBadOnesAreRefused) {

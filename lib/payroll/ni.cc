@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "base/bounds.h"
+#include "base/refusal.h"
 #include "base/strings.h"
+#include "money/money.h"
 
 namespace dp::payroll {
 
@@ -19,7 +22,11 @@ absl::StatusOr<NiResult> CalculateNi(const TaxYear& year, std::string_view categ
     return absl::InvalidArgumentError(dp::StrCat(
         "ni_category \"", category, "\" is not one this payroll supports (A, B, C, H, J, M, Z)"));
   }
-  if (gross < 0) return absl::InvalidArgumentError("gross_pence must not be negative");
+  if (gross < 0) return FieldError("gross_pay_pence", "must not be negative");
+  if (gross > bounds::kMaxPayPerPeriodPence) {
+    return FieldError("gross_pay_pence",
+                      dp::StrCat("must be at most ", FormatPence(bounds::kMaxPayPerPeriodPence)));
+  }
   const NiThresholds& t = year.ni_thresholds.at(frequency);
   const NiCategory& c = cat->second;
   NiResult r;

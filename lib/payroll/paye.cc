@@ -2,7 +2,10 @@
 
 #include <cctype>
 
+#include "base/bounds.h"
+#include "base/refusal.h"
 #include "base/strings.h"
+#include "money/money.h"
 
 namespace dp::payroll {
 namespace {
@@ -118,7 +121,22 @@ absl::StatusOr<PayeResult> CalculatePaye(const TaxYear& year, const PayeInput& i
   if (!code.ok()) return code.status();
   auto tables = TablesFor(in.frequency, in.period, in.week1_month1);
   if (!tables.ok()) return tables.status();
-  if (in.gross_pence < 0) return absl::InvalidArgumentError("gross_pence must not be negative");
+  if (in.gross_pence < 0) return FieldError("gross_pay_pence", "must not be negative");
+  // A year of the largest pay in any field: beyond it, nothing real, and
+  // the sums below could wrap.
+  constexpr int64_t kYearMax = bounds::kMaxPayPerPeriodPence * bounds::kMaxPeriodsPerYear;
+  if (in.gross_pence > bounds::kMaxPayPerPeriodPence) {
+    return FieldError("gross_pay_pence", dp::StrCat("must be at most ",
+                                                    FormatPence(bounds::kMaxPayPerPeriodPence)));
+  }
+  if (in.taxable_pay_to_date_pence < 0 || in.taxable_pay_to_date_pence > kYearMax) {
+    return FieldError("taxable_pay_to_date_pence",
+                      dp::StrCat("must be 0 to ", FormatPence(kYearMax)));
+  }
+  if (in.tax_paid_to_date_pence < -kYearMax || in.tax_paid_to_date_pence > kYearMax) {
+    return FieldError("tax_paid_to_date_pence",
+                      dp::StrCat("must be within ", FormatPence(kYearMax), " either way"));
+  }
   const int64_t paid_before = tables->week1 ? 0 : in.tax_paid_to_date_pence;
   const int64_t gross_to_date =
       tables->week1 ? in.gross_pence : in.taxable_pay_to_date_pence + in.gross_pence;
