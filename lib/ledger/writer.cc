@@ -1,6 +1,7 @@
 #include "ledger/writer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <map>
 #include <set>
@@ -715,6 +716,36 @@ std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
   return plan.Run();
 }
 
+namespace {
+
+// CheckOwner: an account's owner exists and belongs to the account's
+// authority. A missing owner and another authority's get the same answer,
+// so the refusal tells nothing of what exists elsewhere.
+absl::Status CheckOwner(pqxx::work& tx, const NewAccount& a) {
+  bool ok = true;
+  if (a.owner_type == "authority") {
+    ok = a.owner_id == a.authority_id && !a.authority_id.empty();
+  } else if (a.owner_type == "agreement" || a.owner_type == "employer") {
+    int64_t id = 0;
+    const auto [end, ec] = std::from_chars(a.owner_id.data(), a.owner_id.data() + a.owner_id.size(), id);
+    ok = ec == std::errc() && end == a.owner_id.data() + a.owner_id.size() && id > 0;
+    if (ok) {
+      ok = !tx.exec_params(a.owner_type == "agreement"
+                               ? "SELECT 1 FROM agreements.agreements WHERE id = $1 AND authority_id = $2"
+                               : "SELECT 1 FROM payroll.employers e JOIN agreements.agreements g"
+                                 " ON g.id = e.agreement_id WHERE e.id = $1 AND g.authority_id = $2",
+                           id, a.authority_id)
+                .empty();
+    }
+  }
+  if (ok) return absl::OkStatus();
+  return FieldError("owner_id", dp::StrCat("is not ", a.owner_type == "authority" ? "the" : "an",
+                                           " ", a.owner_type, " of authority \"",
+                                           a.authority_id, "\""));
+}
+
+}  // namespace
+
 absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
   if (absl::Status s = ValidateNewAccount(a); !s.ok()) return s;
   const pqxx::result existing = tx.exec_params(
@@ -727,6 +758,7 @@ absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
     }
     return GetAccount(tx, existing[0][2].as<int64_t>());
   }
+  if (absl::Status s = CheckOwner(tx, a); !s.ok()) return s;
   const pqxx::result inserted = tx.exec_params(
       "INSERT INTO ledger.accounts (code, name, type, currency, owner_type, owner_id,"
       " debits_must_not_exceed_credits, credits_must_not_exceed_debits, authority_id)"

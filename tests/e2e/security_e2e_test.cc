@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -57,6 +58,26 @@ std::shared_ptr<grpc::Channel> ChannelAs(const std::string& who, const std::stri
     options.pem_private_key = ReadFile(pki + "/" + who + ".key");
   }
   return grpc::CreateChannel(address, grpc::SslCredentials(options));
+}
+
+// Agreement is the id of a real (draft) agreement of `authority` for a
+// test's `label`, made once, straight into the tables: accounts may only be
+// owned by an agreement of their own authority.
+std::string Agreement(const std::string& authority, const std::string& label) {
+  static std::map<std::string, std::string> made;
+  const std::string key = authority + "|" + label;
+  if (auto it = made.find(key); it != made.end()) return it->second;
+  auto conn = MigratedConnection();
+  pqxx::work tx(*conn);
+  const int64_t person = tx.exec_params1(
+      "INSERT INTO people.persons (authority_id, display_name) VALUES ($1, 'test') RETURNING id",
+      authority)[0].as<int64_t>();
+  const std::string id = tx.exec_params1(
+      "INSERT INTO agreements.agreements (authority_id, person_id, manager_kind, status,"
+      " status_reason) VALUES ($1, $2, 'self', 'draft', 'test') RETURNING id::text",
+      authority, person)[0].as<std::string>();
+  tx.commit();
+  return made[key] = id;
 }
 
 std::shared_ptr<grpc::Channel> As(const std::string& who) {
@@ -145,7 +166,7 @@ class SecurityTest : public ::testing::Test {
     principal(w.iso, w.iso_org, "iso");
     principal(w.auditor, w.audit_org, "auditor");
     principal(w.service, w.platform, "service");
-    grant(w.iso_org, "agreement", w.tag + "-AGR-1");
+    grant(w.iso_org, "agreement", Agreement(w.authority, w.tag + "-AGR-1"));
     grant(w.audit_org, "authority", w.authority);
   }
 
@@ -168,7 +189,7 @@ class SecurityTest : public ::testing::Test {
     req.set_currency("GBP");
     req.set_authority_id(authority);
     req.set_owner_type("agreement");
-    req.set_owner_id(owner_id);
+    req.set_owner_id(Agreement(authority, owner_id));
     v1::Account out;
     auto s = v1::LedgerService::NewStub(As(who))->CreateAccount(Ctx().get(), req, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
@@ -302,7 +323,45 @@ TEST_F(SecurityTest, IsoReadsLinkedAgreementsOnlyEvenWhenGuessingIds) {
   ASSERT_TRUE(v1::LedgerService::NewStub(As(world->iso))->ListAccounts(Ctx().get(), list, &accounts).ok());
   ASSERT_GE(accounts.accounts_size(), 1);
   for (const auto& acc : accounts.accounts()) {
-    EXPECT_EQ(acc.owner_id(), world->tag + "-AGR-1") << acc.code();
+    EXPECT_EQ(acc.owner_id(), Agreement(world->authority, world->tag + "-AGR-1")) << acc.code();
+  }
+}
+
+// An account's owner must be of the account's own authority, or an ISO
+// granted that owner would read another authority's money through the
+// label. The answer is the same for another authority's agreement and for
+// one that does not exist.
+TEST_F(SecurityTest, AnAccountCannotBeOwnedByAnotherAuthoritysAgreement) {
+  const std::string theirs = Agreement(world->other_authority, world->tag + "-AGR-THEIRS");
+  std::vector<std::string> messages;
+  for (const std::string& owner : {theirs, std::string("987654321")}) {
+    v1::CreateAccountRequest req;
+    req.set_request_id(world->tag + "-cross-" + owner);
+    req.set_code(world->tag + ":cross:" + owner);
+    req.set_name("x");
+    req.set_type(v1::ACCOUNT_TYPE_ASSET);
+    req.set_currency("GBP");
+    req.set_owner_type("agreement");
+    req.set_owner_id(owner);
+    v1::Account out;
+    const grpc::Status st =
+        v1::LedgerService::NewStub(As(world->officer))->CreateAccount(Ctx().get(), req, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+    EXPECT_EQ(RefusalOf(st).field, "owner_id");
+    messages.push_back(st.error_message());
+  }
+  EXPECT_EQ(messages[0], messages[1]) << "no hint of which agreements exist elsewhere";
+  EXPECT_EQ(messages[0].find(world->other_authority), std::string::npos);
+  // Nor can any writer get round the service: the database refuses too.
+  auto conn = MigratedConnection();
+  pqxx::work tx(*conn);
+  try {
+    tx.exec_params("INSERT INTO ledger.accounts (code, name, type, currency, owner_type, owner_id,"
+                   " authority_id) VALUES ($1, 'x', 'asset', 'GBP', 'agreement', $2, $3)",
+                   world->tag + ":sql-cross", theirs, world->authority);
+    ADD_FAILURE() << "a cross-authority owner was written";
+  } catch (const pqxx::sql_error& e) {
+    EXPECT_EQ(e.sqlstate(), "23503") << e.what();
   }
 }
 
