@@ -22,6 +22,21 @@ inline bool IsDigits(std::string_view text, size_t length) {
   return true;
 }
 
+// Quoted is `text` in double quotes for a message, cut to its first
+// `max_bytes` bytes and with anything but printable ASCII shown as '?', so
+// that a refusal never echoes a megabyte or a broken byte sequence back:
+//   Quoted("XYZ") -> "\"XYZ\""; Quoted(std::string(1 << 20, 'a')) -> "\"aaa...\" (1048576 bytes)"
+inline std::string Quoted(std::string_view text, size_t max_bytes = 40) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size() && i < max_bytes; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+  }
+  out.push_back('"');
+  if (text.size() > max_bytes) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
 // StrAppend appends each argument's text to `out`:
 //   StrAppend(&sql, "LIMIT ", 50);
 template <typename... Args>

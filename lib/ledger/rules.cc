@@ -1,5 +1,6 @@
 #include "ledger/rules.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -39,8 +40,8 @@ bool IsAccountCode(std::string_view code) {
 }
 
 absl::Status ValidateText(std::string_view field, std::string_view text,
-                          size_t max_chars) {
-  if (text.empty()) return Invalid(field, "is required");
+                          size_t max_chars, bool required = true) {
+  if (text.empty()) return required ? Invalid(field, "is required") : absl::OkStatus();
   if (text.size() > max_chars) {
     return Invalid(field, dp::StrCat("is longer than ", max_chars,
                                        " characters"));
@@ -51,8 +52,7 @@ absl::Status ValidateText(std::string_view field, std::string_view text,
 absl::Status ValidateAmount(std::string_view field, const Money& amount) {
   if (!IsValidCurrency(amount.currency)) {
     return Invalid(dp::StrCat(field, ".currency"),
-                   dp::StrCat("\"", amount.currency,
-                                "\" is not an ISO 4217 code such as GBP"));
+                   dp::StrCat(Quoted(amount.currency), " is not a currency this system holds (GBP)"));
   }
   if (amount.amount_pence <= 0) {
     return Invalid(dp::StrCat(field, ".amount_pence"),
@@ -85,6 +85,40 @@ absl::Status ValidateRequestId(std::string_view request_id) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Every kind of transaction there is, and whether a caller of
+// CreateTransaction may post it; the others belong to the service (or the
+// ledger operation) that makes them.
+struct KindRule {
+  std::string_view kind;
+  bool client = false;
+};
+constexpr KindRule kKinds[] = {
+    {"manual_journal", true},  {"transfer", true},          {"card_capture", true},
+    {"pay_run", false},        {"payroll_payment", false},  {"schedule_payment", false},
+    {"recovery", false},       {"reversal", false},         {"pending_post", false},
+};
+
+// The owners an account can have, each tied to the account's authority.
+constexpr std::string_view kOwnerTypes[] = {"", "authority", "agreement", "employer"};
+
+}  // namespace
+
+bool IsKnownKind(std::string_view kind) {
+  for (const KindRule& k : kKinds) {
+    if (k.kind == kind) return true;
+  }
+  return false;
+}
+
+bool IsClientKind(std::string_view kind) {
+  for (const KindRule& k : kKinds) {
+    if (k.kind == kind) return k.client;
+  }
+  return false;
+}
+
 absl::Status ValidateNewAccount(const NewAccount& account) {
   if (auto s = ValidateRequestId(account.idem.request_id); !s.ok()) return s;
   if (!IsAccountCode(account.code)) {
@@ -94,9 +128,17 @@ absl::Status ValidateNewAccount(const NewAccount& account) {
   }
   if (auto s = ValidateText("name", account.name, 200); !s.ok()) return s;
   if (!IsValidCurrency(account.currency)) {
-    return Invalid("currency", dp::StrCat("\"", account.currency,
-                                            "\" is not an ISO 4217 code such as GBP"));
+    return Invalid("currency",
+                   dp::StrCat(Quoted(account.currency), " is not a currency this system holds (GBP)"));
   }
+  if (std::find(std::begin(kOwnerTypes), std::end(kOwnerTypes), account.owner_type) ==
+      std::end(kOwnerTypes)) {
+    return Invalid("owner_type", "must be authority, agreement, employer, or empty for the platform");
+  }
+  if (account.owner_type.empty() != account.owner_id.empty()) {
+    return Invalid("owner_id", "is given exactly when owner_type is");
+  }
+  if (auto s = ValidateText("owner_id", account.owner_id, 64, /*required=*/false); !s.ok()) return s;
   if (account.flags.debits_must_not_exceed_credits &&
       account.flags.credits_must_not_exceed_debits) {
     return Invalid("debits_must_not_exceed_credits",
@@ -107,8 +149,8 @@ absl::Status ValidateNewAccount(const NewAccount& account) {
 
 absl::Status ValidateNewTransaction(const NewTransaction& txn) {
   if (auto s = ValidateRequestId(txn.idem.request_id); !s.ok()) return s;
-  if (!IsKind(txn.kind)) {
-    return Invalid("kind", "must be lower_snake_case, for example manual_journal");
+  if (!IsKind(txn.kind) || !IsKnownKind(txn.kind)) {
+    return Invalid("kind", "must be a known kind of transaction, for example manual_journal");
   }
   if (auto s = ValidateText("description", txn.description, 500); !s.ok()) return s;
   if (txn.postings.size() < 2) {
@@ -119,6 +161,16 @@ absl::Status ValidateNewTransaction(const NewTransaction& txn) {
     return Invalid("postings", dp::StrCat("has more than ", kMaxPostings, " entries"));
   }
   std::map<std::string, int64_t> net_by_currency;  // debits minus credits
+  std::map<int64_t, Side> side_of;                 // each account's side
+  for (size_t i = 0; i < txn.postings.size(); ++i) {
+    const PostingSpec& p = txn.postings[i];
+    auto [it, first] = side_of.try_emplace(p.account_id, p.side);
+    if (!first && it->second != p.side) {
+      return Invalid(dp::StrCat("postings[", i, "].account_id"),
+                     dp::StrCat("names account ", p.account_id,
+                                " on both sides: a transfer needs two different accounts"));
+    }
+  }
   for (size_t i = 0; i < txn.postings.size(); ++i) {
     const PostingSpec& p = txn.postings[i];
     const std::string field = dp::StrCat("postings[", i, "]");

@@ -21,6 +21,13 @@ absl::Status ValidateRequestId(std::string_view request_id);
 //     -> INVALID_ARGUMENT "code must be 1 to 100 characters ..."
 absl::Status ValidateNewAccount(const NewAccount& account);
 
+// IsKnownKind: `kind` is one of the transaction kinds there are
+// (manual_journal, pay_run, ...). IsClientKind: a caller of
+// CreateTransaction may post it; the rest (pay_run, schedule_payment, ...)
+// are posted only by the service that owns them.
+bool IsKnownKind(std::string_view kind);
+bool IsClientKind(std::string_view kind);
+
 // ValidateNewTransaction checks shape and balance, without the database:
 // two or more postings, positive amounts, valid currencies, and debits equal
 // to credits in each currency.

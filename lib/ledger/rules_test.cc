@@ -85,6 +85,39 @@ TEST(ValidateNewTransaction, RefusesMalformedFields) {
   ExpectInvalid(ValidateNewTransaction(t), "request_id");
 }
 
+// Values without bounds were once accepted and written.
+TEST(ValidateNewTransaction, RefusesUnknownKindsAndTheSameAccountOnBothSides) {
+  NewTransaction t = Balanced();
+  t.kind = "pay_runx";
+  ExpectInvalid(ValidateNewTransaction(t), "kind");
+  EXPECT_TRUE(IsKnownKind("pay_run"));
+  EXPECT_FALSE(IsClientKind("pay_run")) << "a pay run is posted only by payroll";
+  EXPECT_TRUE(IsClientKind("manual_journal"));
+  t = Balanced();
+  t.postings = {{1, Side::kDebit, {1000, "GBP"}}, {1, Side::kCredit, {1000, "GBP"}}};
+  ExpectInvalid(ValidateNewTransaction(t), "postings[1].account_id");
+  t.postings = {{1, Side::kDebit, {1000, "XYZ"}}, {2, Side::kCredit, {1000, "XYZ"}}};
+  ExpectInvalid(ValidateNewTransaction(t), "currency");
+}
+
+TEST(ValidateNewAccount, OwnersAndCurrenciesFromClosedLists) {
+  NewAccount a;
+  a.idem = {"req-a", "d"};
+  a.code = "A:1";
+  a.name = "a";
+  a.currency = "GBP";
+  a.owner_type = "wizard";
+  a.owner_id = "7";
+  ExpectInvalid(ValidateNewAccount(a), "owner_type");
+  a.owner_type = "agreement";
+  a.owner_id = "";
+  ExpectInvalid(ValidateNewAccount(a), "owner_id");
+  a.owner_id = "7";
+  EXPECT_TRUE(ValidateNewAccount(a).ok());
+  a.currency = "XYZ";
+  ExpectInvalid(ValidateNewAccount(a), "currency");
+}
+
 TEST(ValidateNewAccount, NamesTheBadField) {
   NewAccount a{{"r", "d"}, "AUTH:FUNDING", "Funding", AccountType::kAsset, "GBP", "", "", {}};
   EXPECT_TRUE(ValidateNewAccount(a).ok());

@@ -7,11 +7,14 @@
 namespace dp {
 
 bool IsValidCurrency(std::string_view code) {
-  if (code.size() != 3) return false;
-  for (char c : code) {
-    if (c < 'A' || c > 'Z') return false;
+  // The ISO 4217 currencies this system holds: pounds for the payments,
+  // euros and dollars only for the ledger's multi-currency rules. Three
+  // capital letters are not enough: "XYZ" is no currency.
+  static constexpr std::string_view kHeld[] = {"GBP", "EUR", "USD"};
+  for (std::string_view c : kHeld) {
+    if (code == c) return true;
   }
-  return true;
+  return false;
 }
 
 absl::StatusOr<int64_t> CheckedAdd(int64_t a_pence, int64_t b_pence) {

@@ -23,8 +23,9 @@ struct Money {
   friend bool operator==(const Money&, const Money&) = default;
 };
 
-// IsValidCurrency reports whether `code` looks like an ISO 4217 code: three
-// upper-case ASCII letters.
+// IsValidCurrency reports whether `code` is an ISO 4217 currency this system
+// holds (GBP, and EUR and USD for the ledger's multi-currency rules):
+//   IsValidCurrency("GBP") -> true; IsValidCurrency("XYZ") -> false
 bool IsValidCurrency(std::string_view code);
 
 // CheckedAdd adds two amounts, failing with OUT_OF_RANGE instead of wrapping.

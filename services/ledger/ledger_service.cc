@@ -5,6 +5,7 @@
 
 #include "convert.h"
 #include "db/errors.h"
+#include "ledger/rules.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "base/refusal.h"
@@ -171,6 +172,11 @@ grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
                                                   v1::Transaction* out) {
   auto txn = FromProto(*req);
   if (!txn.ok()) return ToGrpcStatus(txn.status());
+  if (ledger::IsKnownKind(txn->kind) && !ledger::IsClientKind(txn->kind)) {
+    return ToGrpcStatus(FieldError(
+        "kind", dp::StrCat("\"", txn->kind, "\" is posted only by the service it belongs to; "
+                           "use manual_journal, with a reason")));
+  }
   std::vector<int64_t> accounts;
   for (const auto& p : req->postings()) accounts.push_back(p.account_id());
   if (auto s = Authorize(*ctx, accounts, Access::kWrite); !s.ok()) return ToGrpcStatus(s);

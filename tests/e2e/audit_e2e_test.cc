@@ -179,6 +179,42 @@ TEST_F(AuditE2eTest, ATailCutIsCaughtByAHeadRecordedEarlier) {
   EXPECT_EQ(DpctlVerify("--expect-head " + recorded), 3);
 }
 
+// If a write's event cannot be written, the write is not done either: the
+// client is told to retry, and no trace of the transfer exists.
+TEST_F(AuditE2eTest, AWriteWhoseEventCannotBeWrittenIsNotDone) {
+  MakeSomeHistory();
+  {
+    pqxx::work tx(*conn_);  // as the owner, in this test's own database
+    tx.exec("REVOKE INSERT ON audit.events FROM dp_audit_writer");
+    tx.commit();
+  }
+  v1::CreateTransactionRequest req;
+  req.set_request_id("audit-unwritable");
+  req.set_kind("manual_journal");
+  req.set_description("cannot be audited");
+  for (auto [id, side] : {std::pair{account_ids_[0], v1::SIDE_DEBIT},
+                          std::pair{account_ids_[1], v1::SIDE_CREDIT}}) {
+    auto* p = req.add_postings();
+    p->set_account_id(id);
+    p->set_side(side);
+    p->mutable_amount()->set_amount_pence(99);
+    p->mutable_amount()->set_currency("GBP");
+  }
+  v1::Transaction t;
+  const grpc::Status s = stub_->CreateTransaction(Ctx().get(), req, &t);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_EQ(RefusalOf(s).info.reason(), "AUDIT_UNAVAILABLE");
+  pqxx::nontransaction tx(*conn_);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM ledger.transactions"
+                     " WHERE request_id = 'audit-unwritable'")[0].as<int>(), 0);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM ledger.requests"
+                     " WHERE request_id = 'audit-unwritable'")[0].as<int>(), 0);
+  tx.exec("GRANT INSERT ON audit.events TO dp_audit_writer");
+  // Once the trail can be written again, the same request goes through.
+  const grpc::Status retried = stub_->CreateTransaction(Ctx().get(), req, &t);
+  EXPECT_TRUE(retried.ok()) << retried.error_message();
+}
+
 TEST_F(AuditE2eTest, AMalformedHeadIsRefusedNamingTheField) {
   v1::VerifyAuditChainRequest req;
   req.set_expect_head("v1:1.x:abc");
