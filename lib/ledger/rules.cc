@@ -105,6 +105,29 @@ constexpr std::string_view kOwnerTypes[] = {"", "authority", "agreement", "emplo
 
 }  // namespace
 
+absl::Status MissingAccount(std::string_view field, int64_t id) {
+  if (field.empty()) {
+    return Refusal(absl::StatusCode::kNotFound, reason::kAccountNotFound,
+                   dp::StrCat("account ", id, " does not exist"),
+                   {{"account_id", std::to_string(id)}});
+  }
+  return Refusal(absl::StatusCode::kNotFound, reason::kAccountNotFound,
+                 dp::StrCat(field, ": account ", id, " does not exist"),
+                 {{"account_id", std::to_string(id)}, {"field", std::string(field)}});
+}
+
+absl::Status MissingTransaction(int64_t id) {
+  return Refusal(absl::StatusCode::kNotFound, reason::kTransactionNotFound,
+                 dp::StrCat("transaction ", id, " does not exist"),
+                 {{"transaction_id", std::to_string(id)}});
+}
+
+absl::Status MissingHold(int64_t id) {
+  return Refusal(absl::StatusCode::kNotFound, reason::kHoldNotFound,
+                 dp::StrCat("pending transfer ", id, " does not exist"),
+                 {{"hold_id", std::to_string(id)}});
+}
+
 bool IsKnownKind(std::string_view kind) {
   for (const KindRule& k : kKinds) {
     if (k.kind == kind) return true;

@@ -21,6 +21,16 @@ absl::Status ValidateRequestId(std::string_view request_id);
 //     -> INVALID_ARGUMENT "code must be 1 to 100 characters ..."
 absl::Status ValidateNewAccount(const NewAccount& account);
 
+// MissingAccount, MissingTransaction, MissingHold are the refusals for a
+// thing that does not exist, and also for one the caller may not see, so
+// the two cannot be told apart:
+//   MissingAccount("postings[0].account_id", 12)
+//     -> NOT_FOUND "postings[0].account_id: account 12 does not exist"
+//   MissingAccount("", 12) -> NOT_FOUND "account 12 does not exist"
+absl::Status MissingAccount(std::string_view field, int64_t id);
+absl::Status MissingTransaction(int64_t id);
+absl::Status MissingHold(int64_t id);
+
 // IsKnownKind: `kind` is one of the transaction kinds there are
 // (manual_journal, pay_run, ...). IsClientKind: a caller of
 // CreateTransaction may post it; the rest (pay_run, schedule_payment, ...)

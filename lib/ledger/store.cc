@@ -84,7 +84,7 @@ std::string_view PendingStateName(PendingState state) {
 absl::StatusOr<Account> GetAccount(pqxx::transaction_base& tx, int64_t id) {
   const pqxx::result r = tx.exec_params(
       dp::StrCat("SELECT ", AccountColumns(), " FROM ledger.accounts WHERE id = $1"), id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("account ", id, " does not exist"));
+  if (r.empty()) return MissingAccount("", id);
   return AccountFromRow(r[0]);
 }
 
@@ -135,7 +135,7 @@ absl::StatusOr<Transaction> GetTransaction(pqxx::transaction_base& tx, int64_t i
                    " FROM ledger.transactions t JOIN ledger.postings p ON p.transaction_id = t.id"
                    " WHERE t.id = $1 ORDER BY p.id"),
       id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("transaction ", id, " does not exist"));
+  if (r.empty()) return MissingTransaction(id);
   Transaction t;
   t.id = r[0][0].as<int64_t>();
   t.request_id = r[0][1].as<std::string>();
@@ -187,7 +187,7 @@ absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, i
       dp::StrCat("SELECT ", PendingTransferColumns(), " FROM ledger.pending_transfers WHERE id = $1"),
       id);
   if (r.empty()) {
-    return absl::NotFoundError(dp::StrCat("pending transfer ", id, " does not exist"));
+    return MissingHold(id);
   }
   return PendingTransferFromRow(r[0]);
 }

@@ -330,9 +330,7 @@ absl::StatusOr<AccountState*> BatchPlan::FindAccount(std::string_view field, int
                                                      std::string_view currency) {
   auto it = accounts_.find(id);
   if (it == accounts_.end()) {
-    return Refusal(absl::StatusCode::kNotFound, reason::kAccountNotFound,
-                   dp::StrCat(field, ": account ", id, " does not exist"),
-                   {{"account_id", std::to_string(id)}, {"field", std::string(field)}});
+    return MissingAccount(field, id);
   }
   if (it->second.account.currency != currency) {
     return WithReason(FieldError(field, dp::StrCat(": account ", id, " (", it->second.account.code,
@@ -348,9 +346,7 @@ absl::StatusOr<AccountState*> BatchPlan::FindAccount(std::string_view field, int
 absl::StatusOr<PendingTransfer*> BatchPlan::FindOpenPending(int64_t id) {
   auto it = pending_.find(id);
   if (it == pending_.end()) {
-    return Refusal(absl::StatusCode::kNotFound, reason::kHoldNotFound,
-                   dp::StrCat("pending transfer ", id, " does not exist"),
-                   {{"hold_id", std::to_string(id)}});
+    return MissingHold(id);
   }
   PendingTransfer& p = it->second;
   if (p.state != PendingState::kPending) {
@@ -426,9 +422,7 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewTransaction& op) {
 absl::StatusOr<WriteResult> BatchPlan::Apply(const ReverseTransaction& op) {
   auto it = originals_.find(op.transaction_id);
   if (it == originals_.end()) {
-    return Refusal(absl::StatusCode::kNotFound, reason::kTransactionNotFound,
-                   dp::StrCat("transaction ", op.transaction_id, " does not exist"),
-                   {{"transaction_id", std::to_string(op.transaction_id)}});
+    return MissingTransaction(op.transaction_id);
   }
   OriginalTxn& original = it->second;
   if (original.reversed_by != 0) {

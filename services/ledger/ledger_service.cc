@@ -29,22 +29,24 @@ grpc::Status LedgerServiceImpl::GetServiceInfo(grpc::ServerContext*,
 
 absl::Status LedgerServiceImpl::Authorize(const grpc::ServerContext& ctx,
                                           const std::vector<int64_t>& account_ids,
-                                          Access access) {
+                                          Access access, const HiddenFn& hidden) {
   auto caller = host_.Caller(ctx);
   if (!caller.ok()) return caller.status();
   if (caller->all_authorities) return absl::OkStatus();
   return RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    for (int64_t id : account_ids) {
+    for (size_t i = 0; i < account_ids.size(); ++i) {
+      const int64_t id = account_ids[i];
       auto account = ledger::GetAccount(tx, id);
       if (!account.ok()) continue;  // the operation reports NOT_FOUND itself
-      const bool allowed =
-          access == Access::kWrite
-              ? caller->CanWrite(account->authority_id)
-              : caller->CanRead(account->authority_id, account->owner_type, account->owner_id);
-      if (!allowed) {
-        return absl::PermissionDeniedError(dp::StrCat(
-            "account ", id, " is outside what ", caller->name, " may ",
-            access == Access::kWrite ? "change" : "read"));
+      const bool readable =
+          caller->CanRead(account->authority_id, account->owner_type, account->owner_id);
+      // Outside what the caller may see, the answer is the one a missing
+      // account gets: nothing tells that it exists, or whose it is.
+      if (!readable) return hidden ? hidden(i, id) : ledger::MissingAccount("", id);
+      if (access == Access::kWrite && !caller->CanWrite(account->authority_id)) {
+        return Refusal(absl::StatusCode::kPermissionDenied, reason::kOutsideScope,
+                       dp::StrCat(caller->name, " may read account ", id, " but not change it"),
+                       {{"account_id", std::to_string(id)}});
       }
     }
     return absl::OkStatus();
@@ -116,7 +118,19 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
     return account.status();
   });
   if (!status.ok()) return ToGrpcStatus(status);
-  return ToGrpcStatus(Authorize(*ctx, {out->id()}, Access::kRead));
+  const std::string code = req->code();
+  if (auto s = Authorize(*ctx, {out->id()}, Access::kRead,
+                         [&](size_t, int64_t id) {
+                           return req->key_case() == v1::GetAccountRequest::kId
+                                      ? ledger::MissingAccount("", id)
+                                      : absl::NotFoundError(
+                                            dp::StrCat("no account has the code \"", code, "\""));
+                         });
+      !s.ok()) {
+    out->Clear();
+    return ToGrpcStatus(s);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
@@ -141,6 +155,14 @@ grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
 
 absl::StatusOr<ledger::WriteResult> LedgerServiceImpl::Submit(const grpc::ServerContext& ctx,
                                                               ledger::WriteOp op) {
+  // Journals record who posted them.
+  if (auto caller = host_.Caller(ctx); caller.ok()) {
+    std::visit(
+        [&](auto& o) {
+          if constexpr (requires { o.created_by; }) o.created_by = caller->name;
+        },
+        op);
+  }
   service::CallAudit* audit = host_.AuditOf(ctx);
   ledger::BatchItem item{std::move(op), std::nullopt};
   if (audit != nullptr) item.event = audit->Event(0);
@@ -179,7 +201,13 @@ grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
   }
   std::vector<int64_t> accounts;
   for (const auto& p : req->postings()) accounts.push_back(p.account_id());
-  if (auto s = Authorize(*ctx, accounts, Access::kWrite); !s.ok()) return ToGrpcStatus(s);
+  if (auto s = Authorize(*ctx, accounts, Access::kWrite,
+                         [](size_t i, int64_t id) {
+                           return ledger::MissingAccount(dp::StrCat("postings[", i, "].account_id"), id);
+                         });
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   return WriteTransaction(*ctx, std::move(*txn), out);
 }
 
@@ -201,7 +229,13 @@ grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* ctx,
                                                const v1::GetTransactionRequest* req,
                                                v1::Transaction* out) {
   if (auto s = ReadTransaction(req->id(), out); !s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(Authorize(*ctx, AccountsOf(*out), Access::kRead));
+  if (auto s = Authorize(*ctx, AccountsOf(*out), Access::kRead,
+                         [&](size_t, int64_t) { return ledger::MissingTransaction(req->id()); });
+      !s.ok()) {
+    out->Clear();
+    return ToGrpcStatus(s);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
@@ -209,7 +243,11 @@ grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
                                                    v1::Transaction* out) {
   v1::Transaction original;
   if (ReadTransaction(req->transaction_id(), &original).ok()) {
-    if (auto s = Authorize(*ctx, AccountsOf(original), Access::kWrite); !s.ok()) {
+    if (auto s = Authorize(*ctx, AccountsOf(original), Access::kWrite,
+                           [&](size_t, int64_t) {
+                             return ledger::MissingTransaction(req->transaction_id());
+                           });
+        !s.ok()) {
       return ToGrpcStatus(s);
     }
   }
@@ -223,7 +261,11 @@ grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
     return ToGrpcStatus(FieldError("post_tolerance.currency", "must be the amount's currency"));
   }
   if (auto s = Authorize(*ctx, {req->debit_account_id(), req->credit_account_id()},
-                         Access::kWrite);
+                         Access::kWrite,
+                         [](size_t i, int64_t id) {
+                           return ledger::MissingAccount(
+                               i == 0 ? "debit_account_id" : "credit_account_id", id);
+                         });
       !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -233,7 +275,8 @@ grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContext& ctx, int64_t id) {
   v1::PendingTransfer pending;
   if (!ReadPending(id, &pending).ok()) return grpc::Status::OK;  // the write says NOT_FOUND
-  return ToGrpcStatus(Authorize(ctx, AccountsOf(pending), Access::kWrite));
+  return ToGrpcStatus(Authorize(ctx, AccountsOf(pending), Access::kWrite,
+                                [id](size_t, int64_t) { return ledger::MissingHold(id); }));
 }
 
 grpc::Status LedgerServiceImpl::PostPendingTransfer(grpc::ServerContext* ctx,
@@ -261,7 +304,13 @@ grpc::Status LedgerServiceImpl::GetPendingTransfer(grpc::ServerContext* ctx,
                                                    const v1::GetPendingTransferRequest* req,
                                                    v1::PendingTransfer* out) {
   if (auto s = ReadPending(req->id(), out); !s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(Authorize(*ctx, AccountsOf(*out), Access::kRead));
+  if (auto s = Authorize(*ctx, AccountsOf(*out), Access::kRead,
+                         [&](size_t, int64_t) { return ledger::MissingHold(req->id()); });
+      !s.ok()) {
+    out->Clear();
+    return ToGrpcStatus(s);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext* ctx,

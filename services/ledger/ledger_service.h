@@ -54,8 +54,11 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
   // Authorize checks that the caller may read or change every account in
   // `account_ids` (see iam::Principal::CanRead/CanWrite). Accounts that do
   // not exist are left for the operation itself to report as NOT_FOUND.
+  // HiddenFn makes the answer for an account the caller may not see: the
+  // one the operation gives when it does not exist (index, account id).
+  using HiddenFn = std::function<absl::Status(size_t, int64_t)>;
   absl::Status Authorize(const grpc::ServerContext& ctx, const std::vector<int64_t>& account_ids,
-                         Access access);
+                         Access access, const HiddenFn& hidden = nullptr);
   // Write sends one op through the batcher and answers with the resulting
   // transaction or pending transfer.
   grpc::Status WriteTransaction(const grpc::ServerContext& ctx, ledger::WriteOp op,

@@ -201,6 +201,8 @@ TEST_F(LedgerE2eTest, ARetryReturnsTheFirstTransaction) {
   ASSERT_TRUE(stub_->CreateTransaction(Ctx().get(), req, &first).ok());
   ASSERT_TRUE(stub_->CreateTransaction(Ctx().get(), req, &second).ok());
   EXPECT_EQ(first.id(), second.id());
+  EXPECT_EQ(first.created_by(), "development") << "a journal records who posted it";
+  EXPECT_EQ(second.created_by(), "development");
   EXPECT_EQ(Available(a.id()), 321);
   auto changed = req;
   changed.set_description("something else");
