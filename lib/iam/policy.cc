@@ -99,6 +99,27 @@ std::string ResourceName(std::string_view pattern, std::string_view id) {
   return out;
 }
 
+std::string PolicyMarkdown() {
+  constexpr Role kRoles[] = {Role::kFinanceOfficer, Role::kIso, Role::kAuditor, Role::kService,
+                             Role::kAdmin};
+  std::string out =
+      "# Who may call what\n\n"
+      "Generated from the one policy table (`lib/iam/policy.cc`); `policy_doc_test` fails if\n"
+      "this file and the table differ (`DP_WRITE_ROLES=1 build/lib/policy_doc_test` writes\n"
+      "it). A method not listed is refused to everyone. Within a method, each service still\n"
+      "checks the caller's reach: an officer's own authority, an ISO's granted agreements\n"
+      "and employers, an auditor's granted authorities.\n\n"
+      "| method | finance_officer | iso | auditor | service | admin | audited write |\n"
+      "|---|---|---|---|---|---|---|\n";
+  for (const MethodPolicy& p : kPolicies) {
+    std::string row = std::string("| `") + std::string(p.method) + "` |";
+    for (Role r : kRoles) row += p.needs_no_principal ? " anyone |" : (Allows(p, r) ? " yes |" : " |");
+    row += p.writes ? " yes |" : " |";
+    out += row + "\n";
+  }
+  return out;
+}
+
 const MethodPolicy* FindPolicy(std::string_view method) {
   for (const MethodPolicy& p : kPolicies) {
     if (p.method == method) return &p;

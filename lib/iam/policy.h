@@ -33,6 +33,11 @@ std::string ResourceName(std::string_view pattern, std::string_view id);
 // AllPolicies is the whole table, for tests and documentation.
 const MethodPolicy* AllPolicies(size_t* count);
 
+// PolicyMarkdown renders the table as docs/ROLES.md has it: one row per
+// method with the roles that may call it and whether it is audited as a
+// write. A test keeps the file and the table the same.
+std::string PolicyMarkdown();
+
 // FindPolicy returns the policy of a full method name, or nullptr: an RPC
 // with no declared policy is refused (deny by default).
 const MethodPolicy* FindPolicy(std::string_view method);
