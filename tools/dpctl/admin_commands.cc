@@ -36,19 +36,6 @@ void PrintPrincipals(const Output& out, const std::vector<v1::PrincipalInfo>& pr
   out.Table({"NAME", "ORGANISATION", "ROLE", "APPROVER", "STATE", "REACHES"}, rows);
 }
 
-// Run calls one AdminService RPC through Call and prints its answer;
-// returns the exit code.
-template <typename Response, typename Rpc>
-int Run(const std::string& what, Rpc rpc, std::function<void(const Response&)> print) {
-  Response resp;
-  if (int code = Call(kLedger, what, [&](grpc::ClientContext* c) { return rpc(c, &resp); });
-      code != 0) {
-    return code;
-  }
-  print(resp);
-  return 0;
-}
-
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, int& exit_code) {
@@ -161,8 +148,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   };
 
   admin->add_subcommand("whoami", "how the system sees your certificate")->callback([&, json_or] {
-    exit_code = Run<v1::PrincipalInfo>(
-        "whoami",
+    exit_code = CallAndPrint<v1::PrincipalInfo>(
+        kLedger, "whoami",
         [](grpc::ClientContext* c, v1::PrincipalInfo* r) { return Admin()->WhoAmI(c, {}, r); },
         json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
   });
@@ -180,8 +167,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     req.set_id(id);
     req.set_kind(kind);
     req.set_name(name);
-    exit_code = Run<v1::Organisation>(
-        "creating the organisation",
+    exit_code = CallAndPrint<v1::Organisation>(
+        kLedger, "creating the organisation",
         [&](grpc::ClientContext* c, v1::Organisation* r) { return Admin()->CreateOrganisation(c, req, r); },
         json_or([](const v1::Organisation& o) {
           out().Table({"ID", "KIND", "NAME"}, {{o.id(), o.kind(), o.name()}});
@@ -204,8 +191,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
     req.set_organisation_id(org);
     req.set_role(role);
     req.set_approver_level(level);
-    exit_code = Run<v1::PrincipalInfo>(
-        "registering the principal",
+    exit_code = CallAndPrint<v1::PrincipalInfo>(
+        kLedger, "registering the principal",
         [&](grpc::ClientContext* c, v1::PrincipalInfo* r) { return Admin()->CreatePrincipal(c, req, r); },
         json_or([](const v1::PrincipalInfo& p) { PrintPrincipals(out(), {p}); }));
   });
@@ -214,8 +201,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   p_list->callback([&, json_or] {
     v1::ListPrincipalsRequest req;
     req.set_organisation_id(org);
-    exit_code = Run<v1::ListPrincipalsResponse>(
-        "listing principals",
+    exit_code = CallAndPrint<v1::ListPrincipalsResponse>(
+        kLedger, "listing principals",
         [&](grpc::ClientContext* c, v1::ListPrincipalsResponse* r) {
           return Admin()->ListPrincipals(c, req, r);
         },
@@ -236,8 +223,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
       req.set_name(name);
       req.set_disabled(disable);
       req.set_reason(reason);
-      exit_code = Run<v1::PrincipalInfo>(
-          disable ? "disabling" : "enabling",
+      exit_code = CallAndPrint<v1::PrincipalInfo>(
+          kLedger, disable ? "disabling" : "enabling",
           [&](grpc::ClientContext* c, v1::PrincipalInfo* r) {
             return Admin()->SetPrincipalDisabled(c, req, r);
           },
@@ -268,15 +255,15 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
         v1::GrantRequest req;
         req.set_request_id(rid());
         *req.mutable_grant() = grant;
-        exit_code = Run<v1::ScopeGrant>(
-            "granting",
+        exit_code = CallAndPrint<v1::ScopeGrant>(
+            kLedger, "granting",
             [&](grpc::ClientContext* c, v1::ScopeGrant* r) { return Admin()->Grant(c, req, r); }, print);
       } else {
         v1::RevokeRequest req;
         req.set_request_id(rid());
         *req.mutable_grant() = grant;
-        exit_code = Run<v1::ScopeGrant>(
-            "revoking",
+        exit_code = CallAndPrint<v1::ScopeGrant>(
+            kLedger, "revoking",
             [&](grpc::ClientContext* c, v1::ScopeGrant* r) { return Admin()->Revoke(c, req, r); }, print);
       }
     });
@@ -306,8 +293,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
       ->callback([&, json_or] {
         v1::RotateKeysRequest req;
         req.set_request_id(NewRequestId());
-        exit_code = Run<v1::RotateKeysResponse>(
-            "rotating keys",
+        exit_code = CallAndPrint<v1::RotateKeysResponse>(
+            kLedger, "rotating keys",
             [&](grpc::ClientContext* c, v1::RotateKeysResponse* r) {
               // Re-encrypting a national database takes a while.
               c->set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
@@ -324,8 +311,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   g_list->callback([&, json_or] {
     v1::ListGrantsRequest req;
     req.set_organisation_id(org);
-    exit_code = Run<v1::ListGrantsResponse>(
-        "listing grants",
+    exit_code = CallAndPrint<v1::ListGrantsResponse>(
+        kLedger, "listing grants",
         [&](grpc::ClientContext* c, v1::ListGrantsResponse* r) { return Admin()->ListGrants(c, req, r); },
         json_or([](const v1::ListGrantsResponse& r) {
           std::vector<std::vector<std::string>> rows;

@@ -46,6 +46,20 @@ int Call(const Endpoint& service, const std::string& what, Rpc&& rpc) {
   return status.ok() ? 0 : Report(service, what, status);
 }
 
+// CallAndPrint is Call for an RPC answering a `Response`, printed by
+// `print` when the call succeeded.
+//
+//   exit_code = CallAndPrint<v1::Transaction>(kLedger, "reading the transaction",
+//       [&](grpc::ClientContext* c, v1::Transaction* t) { return Ledger()->GetTransaction(c, req, t); },
+//       PrintTransaction);
+template <typename Response, typename Rpc, typename Print>
+int CallAndPrint(const Endpoint& service, const std::string& what, Rpc&& rpc, Print&& print) {
+  Response response;
+  const int code = Call(service, what, [&](grpc::ClientContext* c) { return rpc(c, &response); });
+  if (code == 0) print(response);
+  return code;
+}
+
 }  // namespace dpctl
 
 #endif  // DP_TOOLS_DPCTL_CALL_H_

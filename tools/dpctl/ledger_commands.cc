@@ -395,12 +395,9 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
   txn->callback([&] {
     v1::GetTransactionRequest req;
     req.set_id(txn_id);
-    v1::Transaction t;
-    exit_code = Call(kLedger, "reading the transaction",
-        [&](grpc::ClientContext* c) { return Ledger()->GetTransaction(c, req, &t); });
-    if (exit_code == 0) {
-      PrintTransaction(t);
-    }
+    exit_code = CallAndPrint<v1::Transaction>(
+        kLedger, "reading the transaction",
+        [&](grpc::ClientContext* c, v1::Transaction* r) { return Ledger()->GetTransaction(c, req, r); }, PrintTransaction);
   });
 
   CLI::App* reverse = ledger->add_subcommand("reverse", "reverse a transaction, with a reason");
@@ -412,12 +409,9 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
     req.set_request_id(request_id.empty() ? NewRequestId() : request_id);
     req.set_transaction_id(txn_id);
     req.set_reason(reason);
-    v1::Transaction t;
-    exit_code = Call(kLedger, "reversing",
-        [&](grpc::ClientContext* c) { return Ledger()->ReverseTransaction(c, req, &t); });
-    if (exit_code == 0) {
-      PrintTransaction(t);
-    }
+    exit_code = CallAndPrint<v1::Transaction>(
+        kLedger, "reversing",
+        [&](grpc::ClientContext* c, v1::Transaction* r) { return Ledger()->ReverseTransaction(c, req, r); }, PrintTransaction);
   });
 
   CLI::App* hold = ledger->add_subcommand("hold", "two-phase transfers: create, post, void, show");
@@ -454,12 +448,9 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
       req.mutable_post_tolerance()->set_amount_pence(*extra);
       req.mutable_post_tolerance()->set_currency(debit.currency());
     }
-    v1::PendingTransfer p;
-    exit_code = Call(kLedger, "holding funds",
-        [&](grpc::ClientContext* c) { return Ledger()->CreatePendingTransfer(c, req, &p); });
-    if (exit_code == 0) {
-      PrintPending(p);
-    }
+    exit_code = CallAndPrint<v1::PendingTransfer>(
+        kLedger, "holding funds",
+        [&](grpc::ClientContext* c, v1::PendingTransfer* r) { return Ledger()->CreatePendingTransfer(c, req, r); }, PrintPending);
   });
   static int64_t hold_id = 0;
   CLI::App* hold_post = hold->add_subcommand("post", "post a hold, in full or for less");
@@ -483,12 +474,9 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
       req.mutable_amount()->set_amount_pence(*pence);
       req.mutable_amount()->set_currency(current.amount().currency());
     }
-    v1::PendingTransfer p;
-    exit_code = Call(kLedger, "posting the hold",
-        [&](grpc::ClientContext* c) { return Ledger()->PostPendingTransfer(c, req, &p); });
-    if (exit_code == 0) {
-      PrintPending(p);
-    }
+    exit_code = CallAndPrint<v1::PendingTransfer>(
+        kLedger, "posting the hold",
+        [&](grpc::ClientContext* c, v1::PendingTransfer* r) { return Ledger()->PostPendingTransfer(c, req, r); }, PrintPending);
   });
   CLI::App* hold_increase = hold->add_subcommand("increase", "grow a hold (incremental authorisation)");
   hold_increase->add_option("id", hold_id, "hold id")->required();
@@ -508,12 +496,9 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
     req.set_pending_transfer_id(hold_id);
     req.mutable_amount()->set_amount_pence(*pence);
     req.mutable_amount()->set_currency(current.amount().currency());
-    v1::PendingTransfer p;
-    exit_code = Call(kLedger, "increasing the hold",
-        [&](grpc::ClientContext* c) { return Ledger()->IncreasePendingTransfer(c, req, &p); });
-    if (exit_code == 0) {
-      PrintPending(p);
-    }
+    exit_code = CallAndPrint<v1::PendingTransfer>(
+        kLedger, "increasing the hold",
+        [&](grpc::ClientContext* c, v1::PendingTransfer* r) { return Ledger()->IncreasePendingTransfer(c, req, r); }, PrintPending);
   });
   CLI::App* hold_void = hold->add_subcommand("void", "release a hold");
   hold_void->add_option("id", hold_id, "hold id")->required();
@@ -524,24 +509,18 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
     req.set_request_id(request_id.empty() ? NewRequestId() : request_id);
     req.set_pending_transfer_id(hold_id);
     req.set_reason(reason);
-    v1::PendingTransfer p;
-    exit_code = Call(kLedger, "voiding the hold",
-        [&](grpc::ClientContext* c) { return Ledger()->VoidPendingTransfer(c, req, &p); });
-    if (exit_code == 0) {
-      PrintPending(p);
-    }
+    exit_code = CallAndPrint<v1::PendingTransfer>(
+        kLedger, "voiding the hold",
+        [&](grpc::ClientContext* c, v1::PendingTransfer* r) { return Ledger()->VoidPendingTransfer(c, req, r); }, PrintPending);
   });
   CLI::App* hold_show = hold->add_subcommand("show", "show a hold");
   hold_show->add_option("id", hold_id, "hold id")->required();
   hold_show->callback([&] {
     v1::GetPendingTransferRequest req;
     req.set_id(hold_id);
-    v1::PendingTransfer p;
-    exit_code = Call(kLedger, "reading the hold",
-        [&](grpc::ClientContext* c) { return Ledger()->GetPendingTransfer(c, req, &p); });
-    if (exit_code == 0) {
-      PrintPending(p);
-    }
+    exit_code = CallAndPrint<v1::PendingTransfer>(
+        kLedger, "reading the hold",
+        [&](grpc::ClientContext* c, v1::PendingTransfer* r) { return Ledger()->GetPendingTransfer(c, req, r); }, PrintPending);
   });
 
 }
