@@ -1,6 +1,8 @@
 #include "db/errors.h"
 
+#include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <pqxx/pqxx>
 
@@ -15,6 +17,21 @@ std::string SqlState(const std::exception& e) {
   return "";
 }
 
+std::string JsonEscaped(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 500)) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 // PostgreSQL messages start with "ERROR:  " and may carry a CONTEXT block.
 std::string CleanMessage(const char* what) {
   std::string_view text(what);
@@ -23,6 +40,14 @@ std::string CleanMessage(const char* what) {
     text = text.substr(0, newline);
   }
   return std::string(text);
+}
+
+// LogDatabaseText writes the database's message to the service's log, one
+// line, for the operator.
+void LogDatabaseText(const std::string& state, const char* what) {
+  std::fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"database refused\",\"sqlstate\":\"%s\","
+               "\"error\":\"%s\"}\n",
+               state.c_str(), JsonEscaped(CleanMessage(what)).c_str());
 }
 
 }  // namespace
@@ -39,19 +64,24 @@ absl::Status StatusFromException(const std::exception& e) {
   if (state == "40001" || state == "40P01") {
     return absl::AbortedError("concurrent update; retry with the same request_id");
   }
+  // The database's own words (constraint names, SQL, other rows' values)
+  // stay in the service's log; the client gets what happened and what to do.
   if (state == "23505") {
-    return absl::AbortedError(dp::StrCat("a concurrent request took the same key (",
-                                           CleanMessage(e.what()), "); retry"));
+    LogDatabaseText(state, e.what());
+    return absl::AbortedError("a concurrent request took the same key; retry");
   }
   if (state.rfind("23", 0) == 0) {
+    LogDatabaseText(state, e.what());
     return WithReason(absl::FailedPreconditionError(
-                          dp::StrCat("refused by the database: ", CleanMessage(e.what()))),
+                          "refused by a rule of the database; nothing was written"),
                       reason::kDatabaseRule, {{"sqlstate", state}});
   }
   if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
     return absl::UnavailableError("the database is unreachable; retry shortly");
   }
-  return absl::InternalError(dp::StrCat("database error: ", CleanMessage(e.what())));
+  LogDatabaseText(state, e.what());
+  return absl::InternalError(dp::StrCat("database error (sqlstate ", state.empty() ? "none" : state,
+                                        "); the service's log has the details"));
 }
 
 bool IsRetryable(const std::exception& e) {

@@ -1,4 +1,9 @@
+#include "db/errors.h"
 #include "db/page_token.h"
+
+#include <pqxx/pqxx>
+
+#include "base/refusal.h"
 #include "db/sql.h"
 #include "gtest/gtest.h"
 
@@ -36,6 +41,25 @@ TEST(ArrayLiterals, QuoteAndParse) {
   EXPECT_EQ(TextArrayLiteral({"a", "b\"c", "d\\e"}), "{\"a\",\"b\\\"c\",\"d\\\\e\"}");
   EXPECT_EQ(ParseIntArray("{5,-6,7}"), (std::vector<int64_t>{5, -6, 7}));
   EXPECT_TRUE(ParseIntArray("{}").empty());
+}
+
+}  // namespace
+}  // namespace dp::db
+
+namespace dp::db {
+namespace {
+
+// The database's own words (constraint names, SQL) never reach a client.
+TEST(StatusFromException, KeepsTheDatabasesTextInTheLog) {
+  const pqxx::check_violation e(
+      "ERROR:  new row for relation \"balances\" violates check constraint "
+      "\"credits_within_debits\"\nDETAIL:  Failing row contains (12, 0, 500).",
+      "UPDATE ledger.balances ...", "23514");
+  const absl::Status s = StatusFromException(e);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(std::string(s.message()), "refused by a rule of the database; nothing was written");
+  EXPECT_EQ(ReasonOf(s), "DATABASE_RULE");
+  EXPECT_EQ(MetadataOf(s), (std::vector<std::pair<std::string, std::string>>{{"sqlstate", "23514"}}));
 }
 
 }  // namespace

@@ -15,12 +15,18 @@ cleanup() {
   return 0
 }
 trap cleanup EXIT
-export DP_PG_PORT
-DP_PG_PORT=$(dp_free_port)
-# Five consecutive free ports for the services.
+# Ports below the kernel's ephemeral range (32768 up), where the other tests'
+# services, listening on port 0, are given theirs: PostgreSQL's, then five
+# consecutive free ones for the services.
+export DP_PG_PORT=""
+for _ in $(seq 1 50); do
+  p=$(( 20000 + RANDOM % 12000 ))
+  ss -ltn "sport = :$p" | grep -q LISTEN || { DP_PG_PORT=$p; break; }
+done
 export DP_BASE_PORT=""
 for _ in $(seq 1 50); do
-  base=$(( 30000 + RANDOM % 30000 ))
+  base=$(( 20000 + RANDOM % 12000 ))
+  [ "$base" -le "$DP_PG_PORT" ] && [ "$DP_PG_PORT" -le $((base + 4)) ] && continue
   busy=0
   for i in 0 1 2 3 4; do
     ss -ltn "sport = :$((base + i))" | grep -q LISTEN && busy=1
