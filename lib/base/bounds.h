@@ -1,6 +1,7 @@
 #ifndef DP_LIB_BASE_BOUNDS_H_
 #define DP_LIB_BASE_BOUNDS_H_
 
+#include <cstddef>
 #include <cstdint>
 
 // Bounds from the domain, one place per kind of value, applied where input
@@ -19,6 +20,12 @@ inline constexpr int64_t kMaxPeriodsPerYear = 53;
 
 // Gross pay for one PA for one pay period.
 inline constexpr int64_t kMaxPayPerPeriodPence = 100'000'00;  // £100,000
+
+// A pay period, and so a timesheet or a pay run: a month at the longest.
+inline constexpr int kMaxPayPeriodDays = 31;
+
+// Lines on one timesheet: a month of days, each with a few kinds of hours.
+inline constexpr size_t kMaxTimesheetEntries = 31 * 8;
 
 // Any one amount the ledger accepts (see money.h: kMaxAmountPence).
 

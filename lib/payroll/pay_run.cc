@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/bounds.h"
 #include "base/check.h"
 #include "base/refusal.h"
 #include "base/strings.h"
@@ -111,7 +112,11 @@ std::vector<Job> Plan(const TaxYears& years, const std::vector<RunRequest>& requ
     const RunRequest& r = requests[i];
     job.request = &r;
     if (r.period_end < r.period_start) {
-      job.Refuse(absl::InvalidArgumentError("period_end must not be before period_start"));
+      job.Refuse(FieldError("period_end", "must not be before period_start"));
+    } else if (r.period_end - r.period_start + 1 > bounds::kMaxPayPeriodDays) {
+      job.Refuse(FieldError("period_end", dp::StrCat("makes a pay period of ",
+                                                     r.period_end - r.period_start + 1,
+                                                     " days; a pay period is at most a month")));
     } else if (r.payment_date < r.period_start - 31 || r.payment_date > r.period_end + 31) {
       job.Refuse(absl::InvalidArgumentError(
           "payment_date must be within a month of the pay period"));

@@ -3,7 +3,9 @@
 #include <map>
 #include <set>
 
+#include "base/bounds.h"
 #include "base/check.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "money/money.h"
 #include "payroll/ni.h"
@@ -53,7 +55,17 @@ int64_t Rates::For(RateType type) const {
 absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const Rates& rates,
                                bool scottish_care_minimum) {
   if (t.period_end < t.period_start) {
-    return absl::InvalidArgumentError("period_end must not be before period_start");
+    return FieldError("period_end", "must not be before period_start");
+  }
+  if (t.period_end - t.period_start + 1 > bounds::kMaxPayPeriodDays) {
+    return FieldError("period_end", dp::StrCat("makes a period of ",
+                                               t.period_end - t.period_start + 1,
+                                               " days: a timesheet covers one pay period, at most ",
+                                               bounds::kMaxPayPeriodDays));
+  }
+  if (t.entries.size() > bounds::kMaxTimesheetEntries) {
+    return FieldError("entries", dp::StrCat("has ", t.entries.size(), " lines; one pay period has at most ",
+                                            bounds::kMaxTimesheetEntries));
   }
   if (t.entries.empty() && t.sick_days.empty()) {
     return absl::InvalidArgumentError("entries: a timesheet needs hours or sick days");

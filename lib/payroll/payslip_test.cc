@@ -1,5 +1,6 @@
 #include "payroll/payslip.h"
 
+#include "base/refusal.h"
 #include "gtest/gtest.h"
 #include "payroll/test_years.h"
 
@@ -48,6 +49,22 @@ TEST(Timesheet, RefusesDatesOutsideThePeriodLongDaysAndLowRates) {
   Timesheet sleep = Week(800);
   sleep.entries.push_back({absl::CivilDay(2026, 5, 6), RateType::kSleepover, 900});
   EXPECT_TRUE(ValidateTimesheet(Years(), sleep, rates, true).ok());
+}
+
+// A timesheet covers one pay period: a ten-year one was once accepted.
+TEST(Timesheet, CoversOnePayPeriodAtMost) {
+  const Rates rates{1350, 1400, 900, 1350};
+  Timesheet decade = Week(800);
+  decade.period_end = absl::CivilDay(2036, 5, 31);
+  auto s = ValidateTimesheet(Years(), decade, rates, false);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(s), "period_end");
+  Timesheet month = Week(800);
+  month.period_start = absl::CivilDay(2026, 5, 1);
+  EXPECT_TRUE(ValidateTimesheet(Years(), month, rates, false).ok()) << "31 days is a month";
+  Timesheet crowded = Week(800);
+  for (int i = 0; i < 300; ++i) crowded.entries.push_back({absl::CivilDay(2026, 5, 4), RateType::kStandard, 1});
+  EXPECT_EQ(FieldOf(ValidateTimesheet(Years(), crowded, rates, false)), "entries");
 }
 
 TEST(PeriodNumber, CountsFromTheSixthOfApril) {

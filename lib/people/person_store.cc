@@ -1,7 +1,9 @@
 #include "people/person_store.h"
 
 #include <cctype>
+#include <ctime>
 
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "db/sql.h"
 
@@ -22,6 +24,16 @@ const Column kEncrypted[] = {
 
 std::string Context(const char* column) { return dp::StrCat("people.persons.", column); }
 
+// TodayUtc is today's date as YYYY-MM-DD, in UTC.
+std::string TodayUtc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[11];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
 bool IsDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   const int y = std::atoi(s.substr(0, 4).c_str());
@@ -40,8 +52,8 @@ absl::StatusOr<std::string> NormaliseNiNumber(std::string_view text) {
   for (char c : text) {
     if (c != ' ') ni.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
-  const auto bad = absl::InvalidArgumentError(
-      "ni_number must look like AB 12 34 56 C: two letters, six digits, a suffix A to D");
+  const auto bad = FieldError(
+      "ni_number", "must look like AB 12 34 56 C: two letters, six digits, a suffix A to D");
   if (ni.size() != 9 || !std::isalpha(static_cast<unsigned char>(ni[0])) ||
       !std::isalpha(static_cast<unsigned char>(ni[1])) || !dp::IsDigits(ni.substr(2, 6), 6) ||
       ni[8] < 'A' || ni[8] > 'D') {
@@ -59,21 +71,31 @@ absl::StatusOr<std::string> NormaliseNiNumber(std::string_view text) {
 }
 
 absl::Status ValidatePerson(const Person& p) {
-  if (p.authority_id.empty()) return absl::InvalidArgumentError("authority_id is required");
+  if (p.authority_id.empty()) return FieldError("authority_id", "is required");
   if (p.display_name.empty() || p.display_name.size() > 200) {
-    return absl::InvalidArgumentError("display_name must be 1 to 200 characters");
+    return FieldError("display_name", "must be 1 to 200 characters");
   }
   if (!p.ni_number.empty()) {
     if (auto ni = NormaliseNiNumber(p.ni_number); !ni.ok()) return ni.status();
   }
-  if (!p.date_of_birth.empty() && !IsDate(p.date_of_birth)) {
-    return absl::InvalidArgumentError("date_of_birth must be a real date, YYYY-MM-DD");
+  if (!p.date_of_birth.empty()) {
+    if (!IsDate(p.date_of_birth)) {
+      return FieldError("date_of_birth", "must be a real date, YYYY-MM-DD");
+    }
+    // Born in the past, and not more than 120 years ago.
+    const std::string today = TodayUtc();
+    const std::string oldest =
+        std::to_string(std::atoi(today.substr(0, 4).c_str()) - 120) + today.substr(4);
+    if (p.date_of_birth > today) return FieldError("date_of_birth", "is in the future");
+    if (p.date_of_birth < oldest) {
+      return FieldError("date_of_birth", dp::StrCat("is more than 120 years ago (before ", oldest, ")"));
+    }
   }
   if (!p.bank_sort_code.empty() && !dp::IsDigits(p.bank_sort_code, 6)) {
-    return absl::InvalidArgumentError("bank_sort_code must be six digits");
+    return FieldError("bank_sort_code", "must be six digits");
   }
   if (!p.bank_account_number.empty() && !dp::IsDigits(p.bank_account_number, 8)) {
-    return absl::InvalidArgumentError("bank_account_number must be eight digits");
+    return FieldError("bank_account_number", "must be eight digits");
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 #include "crypto/field_cipher.h"
 #include "people/person_store.h"
 #include "test_db.h"
+#include "base/refusal.h"
 #include "gtest/gtest.h"
 
 namespace dp::testing {
@@ -75,11 +76,14 @@ TEST_F(PeopleDbTest, BadFieldsAreRefusedByName) {
            {"ni_number", {0, "A", "n", "QQ123456E", "", "", ""}},
            {"ni_number", {0, "A", "n", "DA123456A", "", "", ""}},
            {"date_of_birth", {0, "A", "n", "", "1987-02-30", "", ""}},
+           {"date_of_birth", {0, "A", "n", "", "2999-01-01", "", ""}},  // the future
+           {"date_of_birth", {0, "A", "n", "", "1901-01-01", "", ""}},  // 125 years ago
            {"bank_sort_code", {0, "A", "n", "", "", "12-34-56", ""}},
            {"bank_account_number", {0, "A", "n", "", "", "", "1234"}}}) {
     auto id = people::CreatePerson(tx, cipher, person);
     ASSERT_FALSE(id.ok()) << field;
     EXPECT_NE(std::string(id.status().message()).find(field), std::string::npos) << id.status();
+    EXPECT_EQ(FieldOf(id.status()), field) << id.status();
   }
 }
 
