@@ -9,7 +9,7 @@ absl::StatusOr<std::optional<std::string>> RequestLog::Find(pqxx::transaction_ba
                                                             const std::string& request_id,
                                                             const std::string& operation,
                                                             const std::string& digest) const {
-  if (request_id.empty() || request_id.size() > 128) {
+  if (request_id.empty() || request_id.size() > 300) {  // 128 and its organisation's scope
     return FieldError("request_id", "is required (1 to 128 characters)");
   }
   const pqxx::result r = tx.exec_params(
@@ -19,8 +19,8 @@ absl::StatusOr<std::optional<std::string>> RequestLog::Find(pqxx::transaction_ba
   if (r.empty()) return std::optional<std::string>();
   if (r[0][0].as<std::string>() != operation || r[0][1].as<std::string>() != digest) {
     return Refusal(absl::StatusCode::kAlreadyExists, reason::kRequestIdReused,
-                   dp::StrCat("request_id \"", request_id,
-                              "\" was already used for a different ", r[0][0].as<std::string>(),
+                   dp::StrCat("request_id ", Quoted(request_id.substr(request_id.find('|') + 1), 128),
+                              " was already used for a different ", r[0][0].as<std::string>(),
                               " request; a retry must resend the same request, a new request "
                               "needs a new request_id"),
                    {{"operation", r[0][0].as<std::string>()}});

@@ -32,6 +32,12 @@ struct AccountFlags {
 struct Idempotency {
   std::string request_id;
   std::string request_digest;  // binary SHA-256
+  // Whose request ids these are: the caller's organisation, so that one
+  // authority's request id can neither collide with nor replay another's.
+  // Empty for the keys services make themselves ("agreements:pay:12:...").
+  std::string scope;
+  // Key is what the ledger's request log is keyed by.
+  std::string Key() const { return scope.empty() ? request_id : scope + "|" + request_id; }
 };
 
 struct NewAccount {

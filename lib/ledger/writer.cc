@@ -151,7 +151,7 @@ void BatchPlan::LoadAndLock() {
   std::vector<std::string> request_ids;
   std::vector<int64_t> reverse_ids, pending_ids, account_ids;
   for (const WriteOp& op : ops_) {
-    request_ids.push_back(IdemOf(op).request_id);
+    request_ids.push_back(IdemOf(op).Key());
     if (const auto* t = std::get_if<NewTransaction>(&op)) {
       ++txn_ids;
       for (const auto& p : t->postings) account_ids.push_back(p.account_id);
@@ -310,7 +310,7 @@ absl::StatusOr<WriteResult> BatchPlan::ApplyOne(const WriteOp& op) {
   if (absl::Status s = Validate(op); !s.ok()) return s;
   const Idempotency& idem = IdemOf(op);
   const std::string_view operation = OperationName(op);
-  if (auto it = known_requests_.find(idem.request_id); it != known_requests_.end()) {
+  if (auto it = known_requests_.find(idem.Key()); it != known_requests_.end()) {
     const PlannedRequest& first = it->second;
     if (first.operation != operation || first.digest != idem.request_digest) {
       return ReusedRequestId(idem.request_id, first.operation);
@@ -319,9 +319,9 @@ absl::StatusOr<WriteResult> BatchPlan::ApplyOne(const WriteOp& op) {
   }
   auto result = std::visit([&](const auto& o) { return Apply(o); }, op);
   if (result.ok()) {
-    known_requests_[idem.request_id] = {idem.request_id, std::string(operation),
-                                        idem.request_digest, result->id};
-    planned_request_ids_.insert(idem.request_id);
+    known_requests_[idem.Key()] = {idem.Key(), std::string(operation), idem.request_digest,
+                                   result->id};
+    planned_request_ids_.insert(idem.Key());
   }
   return result;
 }
@@ -744,7 +744,7 @@ absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
   if (absl::Status s = ValidateNewAccount(a); !s.ok()) return s;
   const pqxx::result existing = tx.exec_params(
       "SELECT operation, request_digest, resource_id FROM ledger.requests WHERE request_id = $1",
-      a.idem.request_id);
+      a.idem.Key());
   if (!existing.empty()) {
     if (existing[0][0].as<std::string>() != "CreateAccount" ||
         existing[0][1].as<std::string>() != a.idem.request_digest) {
@@ -765,7 +765,7 @@ absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
     const pqxx::result twin = tx.exec_params(
         "SELECT resource_id FROM ledger.requests WHERE request_id = $1"
         " AND operation = 'CreateAccount' AND request_digest = $2",
-        a.idem.request_id, a.idem.request_digest);
+        a.idem.Key(), a.idem.request_digest);
     if (!twin.empty()) return GetAccount(tx, twin[0][0].as<int64_t>());
     return Refusal(absl::StatusCode::kAlreadyExists, reason::kAccountCodeTaken,
                    dp::StrCat("an account with the code \"", a.code, "\" already exists"),
@@ -775,7 +775,7 @@ absl::StatusOr<Account> CreateAccount(pqxx::work& tx, const NewAccount& a) {
   tx.exec_params0(
       "INSERT INTO ledger.requests (request_id, operation, request_digest, resource_id)"
       " VALUES ($1, 'CreateAccount', $2, $3)",
-      a.idem.request_id, a.idem.request_digest, id);
+      a.idem.Key(), a.idem.request_digest, id);
   return GetAccount(tx, id);
 }
 

@@ -1,5 +1,6 @@
 #include "service/write.h"
 
+#include "base/refusal.h"
 #include "db/errors.h"
 #include "service/digest.h"
 #include "service/status.h"
@@ -11,19 +12,28 @@ grpc::Status IdempotentWrite(db::PgPool& pool, CallAudit* audit, const db::Reque
                              const std::string& request_id, const std::string& operation,
                              const WriteFn& write, const ReloadFn& reload) {
   const std::string digest = RequestDigest(request, operation);
+  if (request_id.empty() || request_id.size() > 128) {
+    return ToGrpcStatus(FieldError("request_id", "is required (1 to 128 characters)"));
+  }
+  // Request ids are the caller's organisation's own: one authority's cannot
+  // collide with, or replay, another's.
+  const std::string key =
+      audit != nullptr && !audit->Event(0).organisation_id.empty()
+          ? audit->Event(0).organisation_id + "|" + request_id
+          : request_id;
   try {
     auto conn = pool.Acquire();
     pqxx::work tx(*conn);
-    auto seen = requests.Find(tx, request_id, operation, digest);
+    auto seen = requests.Find(tx, key, operation, digest);
     if (!seen.ok()) return ToGrpcStatus(seen.status());
     if (seen->has_value()) {
       if (absl::Status s = reload(tx, **seen); !s.ok()) return ToGrpcStatus(s);
       if (audit != nullptr) audit->RecordIn(tx, **seen, 0);
     } else {
-      auto key = write(tx);
-      if (!key.ok()) return ToGrpcStatus(key.status());
-      requests.Record(tx, request_id, operation, digest, *key);
-      if (audit != nullptr) audit->RecordIn(tx, *key, 0);
+      auto written = write(tx);
+      if (!written.ok()) return ToGrpcStatus(written.status());
+      requests.Record(tx, key, operation, digest, *written);
+      if (audit != nullptr) audit->RecordIn(tx, *written, 0);
     }
     tx.commit();
     if (audit != nullptr) audit->MarkCommitted();

@@ -84,6 +84,7 @@ grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext* ctx,
     return ToGrpcStatus(absl::PermissionDeniedError(dp::StrCat(
         caller->name, " may not create accounts for authority \"", account->authority_id, "\"")));
   }
+  account->idem.scope = caller->organisation_id;
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
@@ -155,11 +156,13 @@ grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
 
 absl::StatusOr<ledger::WriteResult> LedgerServiceImpl::Submit(const grpc::ServerContext& ctx,
                                                               ledger::WriteOp op) {
-  // Journals record who posted them.
+  // Journals record who posted them; request ids are the caller's
+  // organisation's own.
   if (auto caller = host_.Caller(ctx); caller.ok()) {
     std::visit(
         [&](auto& o) {
           if constexpr (requires { o.created_by; }) o.created_by = caller->name;
+          o.idem.scope = caller->organisation_id;
         },
         op);
   }

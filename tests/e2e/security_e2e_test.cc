@@ -378,6 +378,38 @@ TEST_F(SecurityTest, AnAccountCannotBeOwnedByAnotherAuthoritysAgreement) {
   }
 }
 
+// Request ids are each organisation's own: two authorities using the same
+// id get their own transfers, neither a refusal nor the other's answer.
+TEST_F(SecurityTest, TwoAuthoritiesMayUseTheSameRequestId) {
+  const auto a = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
+  const auto b = NewAccount(world->officer, world->authority, world->tag + "-AGR-2");
+  const auto x = NewAccount(world->other_officer, world->other_authority, "AGR-X");
+  const auto y = NewAccount(world->other_officer, world->other_authority, "AGR-Y");
+  auto journal = [&](const std::string& who, int64_t debit, int64_t credit, v1::Transaction* out) {
+    v1::CreateTransactionRequest req;
+    req.set_request_id(world->tag + "-shared-request-id");
+    req.set_kind("manual_journal");
+    req.set_description("same id, two authorities");
+    for (auto [id, side] : {std::pair{debit, v1::SIDE_DEBIT}, std::pair{credit, v1::SIDE_CREDIT}}) {
+      auto* p = req.add_postings();
+      p->set_account_id(id);
+      p->set_side(side);
+      p->mutable_amount()->set_amount_pence(250);
+      p->mutable_amount()->set_currency("GBP");
+    }
+    return v1::LedgerService::NewStub(As(who))->CreateTransaction(Ctx().get(), req, out);
+  };
+  v1::Transaction mine, theirs, again;
+  ASSERT_TRUE(journal(world->officer, a.id(), b.id(), &mine).ok());
+  const grpc::Status other = journal(world->other_officer, x.id(), y.id(), &theirs);
+  ASSERT_TRUE(other.ok()) << other.error_message();
+  EXPECT_NE(mine.id(), theirs.id());
+  EXPECT_EQ(theirs.postings(0).account_id(), x.id());
+  // Within one organisation the id still means one transfer.
+  ASSERT_TRUE(journal(world->officer, a.id(), b.id(), &again).ok());
+  EXPECT_EQ(again.id(), mine.id());
+}
+
 TEST_F(SecurityTest, AuditorReadsGrantedAuthoritiesAndCannotWrite) {
   const auto a = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
   const auto b = NewAccount(world->officer, world->authority, world->tag + "-AGR-3");
