@@ -1,5 +1,6 @@
 #include "service/host.h"
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,8 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/support/server_interceptor.h>
 
 #include "absl/time/clock.h"
@@ -25,6 +28,40 @@
 namespace dp::service {
 namespace {
 
+// A request whose strings are not UTF-8 fails to parse before any handler
+// runs, and gRPC answers INTERNAL with no message. Protobuf reports which
+// field it was through its log; that report is kept here, per thread (the
+// thread that parsed the request is the one that sends its status), so the
+// client can be told INVALID_ARGUMENT naming the field.
+thread_local std::string bad_utf8_field;
+google::protobuf::LogHandler* previous_log_handler = nullptr;
+
+void CatchUtf8Reports(google::protobuf::LogLevel level, const char* filename, int line,
+                      const std::string& message) {
+  constexpr std::string_view kMark = "contains invalid UTF-8 data when parsing";
+  if (message.find(kMark) != std::string::npos) {
+    const size_t open = message.find('\'');
+    const size_t close = open == std::string::npos ? open : message.find('\'', open + 1);
+    if (close != std::string::npos) bad_utf8_field = message.substr(open + 1, close - open - 1);
+    return;  // answered to the client; not worth a log line per bad request
+  }
+  if (previous_log_handler != nullptr) previous_log_handler(level, filename, line, message);
+}
+
+// TakeBadUtf8Field names the field a failed parse on this thread reported,
+// relative to `request_type` ("description", or "Money.currency" for a
+// nested message), and forgets it.
+std::string TakeBadUtf8Field(std::string_view request_type) {
+  std::string full = std::move(bad_utf8_field);
+  bad_utf8_field.clear();
+  if (full.empty()) return "";
+  const size_t dot = full.rfind('.');
+  const std::string type = full.substr(0, dot);
+  const std::string field = full.substr(dot + 1);
+  if (type == request_type) return field;
+  return type.substr(type.rfind('.') + 1) + "." + field;
+}
+
 // CallObserver sees every call that reached a handler: it writes one log
 // line (method, status code, latency) and, for state-changing methods,
 // makes the call's audit event before the handler runs (who, what, a digest
@@ -38,6 +75,13 @@ class CallObserver : public grpc::experimental::Interceptor {
       : host_(host), info_(info), started_(absl::Now()) {
     const iam::MethodPolicy* policy = iam::FindPolicy(info->method());
     audited_ = policy != nullptr && policy->writes;
+    // "/dp.v1.LedgerService/CreateTransaction" -> "dp.v1.CreateTransactionRequest"
+    std::string method = info->method();
+    if (!method.empty() && method[0] == '/') method.erase(0, 1);
+    std::replace(method.begin(), method.end(), '/', '.');
+    if (const auto* m = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(method)) {
+      request_type_ = m->input_type()->full_name();
+    }
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -51,6 +95,16 @@ class CallObserver : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
+      // Our code never answers INTERNAL without a message; gRPC does when
+      // the request could not be parsed.
+      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty()) {
+        const std::string field = TakeBadUtf8Field(request_type_);
+        status = ToGrpcStatus(
+            field.empty()
+                ? FieldError("request", "could not be read: it is not a valid message of this method")
+                : FieldError(field, "is not valid UTF-8: send text as UTF-8"));
+        methods->ModifySendStatus(status);
+      }
       if (begun_) {
         if (absl::Status s = host_->EndAudit(*info_->server_context(), status.error_code());
             !s.ok()) {
@@ -84,6 +138,7 @@ class CallObserver : public grpc::experimental::Interceptor {
   const absl::Time started_;
   bool audited_ = false;
   bool begun_ = false;
+  std::string request_type_;
 };
 
 class CallObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
@@ -243,6 +298,7 @@ absl::Status ServiceHost::Prepare() {
 
 int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   if (config_.migrate_only) return 0;
+  previous_log_handler = google::protobuf::SetLogHandler(&CatchUtf8Reports);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -193,6 +193,29 @@ TEST_F(LedgerE2eTest, BadRequestsGetPreciseCodesNeverInternal) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// Text that is not UTF-8 fails to parse before any handler runs; the client
+// is told which field, never INTERNAL, and nothing is written.
+TEST_F(LedgerE2eTest, InvalidUtf8IsRefusedNamingTheField) {
+  const v1::Account a = CreateAccount("a", v1::ACCOUNT_TYPE_ASSET, false);
+  const v1::Account b = CreateAccount("b", v1::ACCOUNT_TYPE_EQUITY, false);
+  auto req = Journal(UniqueName("utf8"), a.id(), b.id(), 100);
+  req.set_description(std::string("rent \xff\xfe"));
+  v1::Transaction t;
+  grpc::Status s = stub_->CreateTransaction(Ctx().get(), req, &t);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_EQ(RefusalOf(s).field, "description");
+  EXPECT_EQ(RefusalOf(s).info.reason(), "INVALID_FIELD");
+  auto nested = Journal(UniqueName("utf8n"), a.id(), b.id(), 100);
+  nested.mutable_postings(0)->mutable_amount()->set_currency(std::string("G\xc3"));
+  s = stub_->CreateTransaction(Ctx().get(), nested, &t);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(s).field, "Money.currency");
+  auto conn = MigratedConnection();
+  EXPECT_EQ(ScalarInt(*conn, "SELECT count(*) FROM ledger.transactions WHERE request_id = '" +
+                                 req.request_id() + "'"),
+            0);
+}
+
 TEST_F(LedgerE2eTest, ARetryReturnsTheFirstTransaction) {
   const v1::Account a = CreateAccount("a", v1::ACCOUNT_TYPE_ASSET, false);
   const v1::Account b = CreateAccount("b", v1::ACCOUNT_TYPE_EQUITY, false);
