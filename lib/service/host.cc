@@ -1,6 +1,7 @@
 #include "service/host.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "db/migrate.h"
@@ -192,6 +194,11 @@ void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
   c.keys_file = EnvOr("DP_KEYS_FILE", c.keys_file);
   app.add_option("--keys-file", c.keys_file,
                  "keyring of data, lookup and audit keys (env DP_KEYS_FILE; tools/keys new FILE)");
+  app.add_option("--door-audit-interval-ms", c.door_audit_interval_ms,
+                 "how often calls refused for want of a good certificate are written to the "
+                 "audit trail, counted, as one event per method")
+      ->check(CLI::Range(50, 3600000))
+      ->capture_default_str();
   app.add_option("--principal-cache-ms", c.principal_cache_ms,
                  "how long a principal's role and grants are cached")
       ->check(CLI::Range(0, 600000))
@@ -245,6 +252,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
       [this](const std::string& method, const std::string& principal, const grpc::Status& s) {
         const iam::MethodPolicy* policy = iam::FindPolicy(method);
         if (policy == nullptr || policy->writes) {
+          if (principal.empty()) {  // no or a foreign certificate: counted, not a row each
+            door_.Count(method, s.error_code());
+            return;
+          }
           audit::Event event;
           event.principal = principal.empty() ? "unauthenticated" : principal;
           event.service = config_.name;
@@ -344,7 +355,35 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::milliseconds(config_.shutdown_grace_ms));
   });
+  // Refusals at the door, counted, written once an interval (and at the end).
+  std::mutex door_mu;
+  std::condition_variable door_wake;
+  bool stopped = false;
+  auto flush_door = [&](const std::string& since) {
+    for (audit::Event& e : door_.Take(config_.name, since)) (void)Audit(std::move(e));
+  };
+  std::thread door_writer([&] {
+    std::unique_lock lock(door_mu);
+    std::string since = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+    while (!door_wake.wait_for(lock, std::chrono::milliseconds(config_.door_audit_interval_ms),
+                               [&] { return stopped; })) {
+      const std::string now =
+          absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+      lock.unlock();
+      flush_door(since);
+      lock.lock();
+      since = now;
+    }
+    lock.unlock();
+    flush_door(since);
+  });
   server->Wait();
+  {
+    std::lock_guard lock(door_mu);
+    stopped = true;
+  }
+  door_wake.notify_all();
+  door_writer.join();
   waiter.join();
   LogEvent("info", {{"service", config_.name}, {"msg", "stopped"}});
   return 0;

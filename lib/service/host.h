@@ -18,6 +18,7 @@
 #include "crypto/keyring.h"
 #include "service/auth.h"
 #include "service/call_audit.h"
+#include "service/door_count.h"
 
 namespace dp::service {
 
@@ -40,6 +41,8 @@ struct ServiceConfig {
   std::string tls_ca;                   // --tls-ca, DP_TLS_CA
   bool insecure_dev = false;            // --insecure-dev
   bool migrate_only = false;            // --migrate-only: apply migrations and exit
+  int door_audit_interval_ms = 60000;   // --door-audit-interval-ms: how often refusals
+                                        // at the door become one counted event each
   int principal_cache_ms = 5000;        // --principal-cache-ms: how soon a disabled
                                         // principal is refused
   std::string keys_file;                // --keys-file, DP_KEYS_FILE (see crypto/keyring.h)
@@ -91,7 +94,8 @@ class ServiceHost {
                   const std::string& request_digest);
   absl::Status EndAudit(const grpc::ServerContextBase& context, int code);
 
-  // Audit appends one event with no write of its own (a refusal at the door).
+  // Audit appends one event with no write of its own (a refusal of a known
+  // caller at the door).
   absl::Status Audit(audit::Event event);
 
   // Run serves until a shutdown signal; returns the process exit code.
@@ -106,6 +110,7 @@ class ServiceHost {
   std::unique_ptr<CertificateNames> names_;             // likewise
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<audit::AuditLog> audit_;
+  DoorCount door_;
   std::mutex calls_mu_;
   std::map<const grpc::ServerContextBase*, std::unique_ptr<CallAudit>> calls_;
 };

@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include <grpcpp/generic/generic_stub.h>
 
@@ -121,7 +122,8 @@ class SecurityTest : public ::testing::Test {
     w.ledger = std::make_unique<ServiceProcess>(
         "ledger", std::vector<std::string>{"--tls-cert", w.pki + "/services.crt", "--tls-key",
                                            w.pki + "/services.key", "--tls-ca", w.pki + "/ca.crt",
-                                           "--principal-cache-ms", "0"});
+                                           "--principal-cache-ms", "0",
+                                           "--door-audit-interval-ms", "200"});
     ASSERT_TRUE(w.ledger->Start()) << w.ledger->Log();
     // Everything else through AdminService, as the admin.
     auto admin = v1::AdminService::NewStub(As(w.admin));
@@ -263,6 +265,38 @@ grpc::Status CallUndeclared(const std::shared_ptr<grpc::Channel>& channel,
   std::unique_lock lock(mu);
   cv.wait(lock, [&] { return done; });
   return result;
+}
+
+// Anyone who reaches the port can try without a certificate: the attempts
+// are in the audit trail, counted, not a row each.
+TEST_F(SecurityTest, RefusalsAtTheDoorAreCountedNotARowEach) {
+  auto conn = MigratedConnection();
+  const int64_t before =
+      ScalarInt(*conn, "SELECT coalesce(max(id), 0) FROM audit.events");
+  auto stranger = v1::LedgerService::NewStub(As(""));  // no client certificate
+  for (int i = 0; i < 30; ++i) {
+    v1::CreateTransactionRequest req;
+    req.set_request_id(world->tag + "-door-" + std::to_string(i));
+    v1::Transaction t;
+    EXPECT_EQ(stranger->CreateTransaction(Ctx().get(), req, &t).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  int64_t counted = 0, rows = 0;
+  for (int wait = 0; wait < 50 && counted < 30; ++wait) {  // the interval is 200 ms here
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    counted = rows = 0;
+    pqxx::nontransaction tx(*conn);
+    for (const auto& row : tx.exec_params(
+             "SELECT resource FROM audit.events WHERE id > $1 AND principal = 'unauthenticated'"
+             " AND method = '/dp.v1.LedgerService/CreateTransaction'",
+             before)) {
+      const std::string resource = row[0].as<std::string>();
+      ++rows;
+      counted += std::stoll(resource.substr(resource.rfind("count=") + 6));
+    }
+  }
+  EXPECT_EQ(counted, 30);
+  EXPECT_LE(rows, 5) << "one event an interval, not one per attempt";
 }
 
 TEST_F(SecurityTest, AMethodWithNoDeclaredPermissionIsRefused) {
