@@ -21,6 +21,12 @@ absl::Status Refused(const iam::Principal& p, const std::string& what) {
   return absl::PermissionDeniedError(dp::StrCat(p.name, " may not ", what));
 }
 
+// Missing is the answer for a thing that does not exist, and for one the
+// caller may not see: the two cannot be told apart.
+absl::Status Missing(std::string_view what, int64_t id) {
+  return absl::NotFoundError(dp::StrCat(what, " ", id, " does not exist"));
+}
+
 // FillAgreement reads an agreement as it stands today.
 absl::Status FillAgreement(pqxx::transaction_base& tx, int64_t id, v1::Agreement* out,
                            std::optional<absl::CivilDay> as_of = std::nullopt) {
@@ -81,6 +87,9 @@ grpc::Status AgreementServiceImpl::AgreementWrite(
         auto header = agreements::GetHeader(tx, agreement_id);
         if (!header.ok()) return header.status();
         if (!caller->CanWrite(header->authority_id)) {
+          if (!caller->CanRead(header->authority_id, "agreement", std::to_string(agreement_id))) {
+            return Missing("agreement", agreement_id);
+          }
           return Refused(*caller, dp::StrCat("change agreement ", agreement_id));
         }
         if (auto s = change(tx, *header, ActorOf(*caller)); !s.ok()) return s;
@@ -99,7 +108,7 @@ grpc::Status AgreementServiceImpl::ReadAgreement(
     auto header = agreements::GetHeader(tx, agreement_id);
     if (!header.ok()) return header.status();
     if (!caller->CanRead(header->authority_id, "agreement", std::to_string(agreement_id))) {
-      return Refused(*caller, dp::StrCat("see agreement ", agreement_id));
+      return Missing("agreement", agreement_id);
     }
     return read(tx, *header);
   }));
@@ -201,7 +210,7 @@ grpc::Status AgreementServiceImpl::GetPerson(grpc::ServerContext* ctx,
     auto p = people::GetPerson(tx, cipher, req->person_id());
     if (!p.ok()) return p.status();
     if (!caller->CanRead(p->authority_id, "person", std::to_string(p->id))) {
-      return Refused(*caller, dp::StrCat("see person ", req->person_id()));
+      return Missing("person", req->person_id());
     }
     FillPerson(*p, out);
     return absl::OkStatus();

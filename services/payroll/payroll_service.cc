@@ -119,6 +119,12 @@ absl::Status Refused(const iam::Principal& p, const std::string& what) {
   return absl::PermissionDeniedError(dp::StrCat(p.name, " may not ", what));
 }
 
+// MaySee: the caller may read an agreement's payroll. Outside it, a thing
+// answers as a missing one would, so ids cannot be probed.
+bool MaySee(const iam::Principal& p, const std::string& authority_id, int64_t agreement_id) {
+  return p.CanRead(authority_id, "agreement", std::to_string(agreement_id));
+}
+
 }  // namespace
 
 grpc::Status PayrollServiceImpl::EmployerWrite(grpc::ServerContext* ctx,
@@ -135,6 +141,9 @@ grpc::Status PayrollServiceImpl::EmployerWrite(grpc::ServerContext* ctx,
         auto employer = payroll::GetEmployer(tx, employer_id);
         if (!employer.ok()) return employer.status();
         if (!MayOperate(*caller, employer->authority_id, employer->agreement_id)) {
+          if (!MaySee(*caller, employer->authority_id, employer->agreement_id)) {
+            return absl::NotFoundError(dp::StrCat("employer ", employer_id, " does not exist"));
+          }
           return Refused(*caller, dp::StrCat("run employer ", employer_id, "'s payroll"));
         }
         return write(tx);
@@ -163,6 +172,10 @@ grpc::Status PayrollServiceImpl::CreateEmployer(grpc::ServerContext* ctx,
         const pqxx::result a = tx.exec_params(
             "SELECT authority_id FROM agreements.agreements WHERE id = $1", req->agreement_id());
         if (!a.empty() && !MayOperate(*caller, a[0][0].as<std::string>(), req->agreement_id())) {
+          if (!MaySee(*caller, a[0][0].as<std::string>(), req->agreement_id())) {
+            return absl::NotFoundError(dp::StrCat("agreement_id: agreement ", req->agreement_id(),
+                                                  " does not exist"));
+          }
           return Refused(*caller, dp::StrCat("add an employer to agreement ", req->agreement_id()));
         }
         auto created = payroll::CreateEmployer(tx, employer);
@@ -355,9 +368,8 @@ grpc::Status PayrollServiceImpl::GetPayRun(grpc::ServerContext* ctx,
     if (!run.ok()) return run.status();
     auto employer = payroll::GetEmployer(tx, run->employer_id);
     if (!employer.ok()) return employer.status();
-    if (!caller->CanRead(employer->authority_id, "agreement",
-                         std::to_string(employer->agreement_id))) {
-      return Refused(*caller, dp::StrCat("see pay run ", req->run_id()));
+    if (!MaySee(*caller, employer->authority_id, employer->agreement_id)) {
+      return absl::NotFoundError(dp::StrCat("pay run ", req->run_id(), " does not exist"));
     }
     ToProto(*run, out);
     return absl::OkStatus();

@@ -278,6 +278,21 @@ TEST_F(AgreementsTest, IllegalMovesAndMissingReasonsAreRefused) {
             grpc::INVALID_ARGUMENT);
   EXPECT_EQ(Decide(w->worker, 987654321, v1::DECISION_ACTION_SUBMIT).error_code(),
             grpc::NOT_FOUND);
+  // An agreement the ISO was not granted answers as a missing one would.
+  {
+    v1::GetAgreementRequest peek;
+    peek.set_agreement_id(a.agreement_id());
+    v1::Agreement seen;
+    const grpc::Status hidden = As(w->iso)->GetAgreement(Ctx().get(), peek, &seen);
+    peek.set_agreement_id(987654321);
+    const grpc::Status none = As(w->iso)->GetAgreement(Ctx().get(), peek, &seen);
+    EXPECT_EQ(hidden.error_code(), grpc::NOT_FOUND) << hidden.error_message();
+    EXPECT_EQ(none.error_code(), grpc::NOT_FOUND);
+    std::string masked = hidden.error_message();
+    const std::string id = std::to_string(a.agreement_id());
+    masked.replace(masked.find(id), id.size(), "987654321");
+    EXPECT_EQ(masked, none.error_message());
+  }
   // The ISO may not decide anything (its role has no such right at all).
   EXPECT_EQ(Decide(w->iso, a.agreement_id(), v1::DECISION_ACTION_SUBMIT).error_code(),
             grpc::PERMISSION_DENIED);

@@ -511,6 +511,21 @@ TEST_F(PayrollRunTest, SickPayLeaversAndTheDocumentsForThePaPeopleTheBankAndHmrc
   req.set_kind(v1::DOCUMENT_KIND_P45);
   req.set_employee_id(ann);
   EXPECT_EQ(other->GetDocument(Ctx().get(), req, &doc).error_code(), grpc::PERMISSION_DENIED);
+  // Nor can it tell which pay runs exist: another's answers as a missing one.
+  auto read_run = [&](int64_t run_id) {
+    v1::GetPayRunRequest r;
+    r.set_run_id(run_id);
+    v1::PayRun out;
+    return other->GetPayRun(Ctx().get(), r, &out);
+  };
+  const grpc::Status theirs = read_run(june.run_id());
+  const grpc::Status missing = read_run(987654321);
+  EXPECT_EQ(theirs.error_code(), grpc::NOT_FOUND) << theirs.error_message();
+  EXPECT_EQ(missing.error_code(), grpc::NOT_FOUND);
+  std::string masked = theirs.error_message();
+  masked.replace(masked.find(std::to_string(june.run_id())), std::to_string(june.run_id()).size(),
+                 "987654321");
+  EXPECT_EQ(masked, missing.error_message());
 }
 
 }  // namespace
