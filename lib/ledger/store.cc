@@ -302,6 +302,14 @@ absl::StatusOr<Statement> GetStatement(pqxx::transaction_base& tx, const Stateme
                  " AND p.posted_at >= ", from_sql, " AND p.posted_at < ", to_sql,
                  " ORDER BY p.posted_at, p.id LIMIT $3"),
       q.account_id, *after_id, *page_size + 1);
+  statement.unsettled_postings =
+      tx.exec_params1(dp::StrCat("SELECT count(*) FROM ledger.postings WHERE account_id = $1"
+                                 " AND posted_at >= ", horizon, " AND posted_at >= ", from_sql,
+                                 q.to_us ? dp::StrCat(" AND posted_at < ",
+                                                      TimestampFromMicros(*q.to_us))
+                                         : std::string()),
+                      q.account_id)[0]
+          .as<int64_t>();
   for (const auto& row : r) {
     if (static_cast<int>(statement.lines.size()) == *page_size) {
       statement.next_page_token =

@@ -191,6 +191,9 @@ struct Statement {
   int64_t opening_balance_pence = 0;
   std::vector<StatementLine> lines;
   std::string next_page_token;
+  // Postings of the period already committed but stamped at or after the
+  // settled horizon, and so not yet listed: a moment later they are.
+  int64_t unsettled_postings = 0;
 };
 
 }  // namespace dp::ledger

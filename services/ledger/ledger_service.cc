@@ -350,11 +350,25 @@ grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext* ctx,
   if (req->has_to()) query.to_us = FromTimestamp(req->to());
   query.page_size = req->page_size();
   query.page_token = req->page_token();
-  return ToGrpcStatus(RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto statement = ledger::GetStatement(tx, query);
-    if (statement.ok()) ToProto(*statement, out);
-    return statement.status();
-  }));
+  // A statement ends at the settled horizon. Postings already committed
+  // beyond it (the caller's own journal, a moment ago) settle as soon as
+  // the older transactions still open end: wait for that briefly (bounded),
+  // so a statement read just after a write shows it.
+  absl::Status status;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    out->Clear();
+    int64_t unsettled = 0;
+    status = RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+      auto statement = ledger::GetStatement(tx, query);
+      if (!statement.ok()) return statement.status();
+      ToProto(*statement, out);
+      unsettled = statement->unsettled_postings;
+      return absl::OkStatus();
+    });
+    if (!status.ok() || unsettled == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return ToGrpcStatus(status);
 }
 
 }  // namespace dp::ledger_service
