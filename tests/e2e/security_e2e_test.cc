@@ -205,10 +205,13 @@ class SecurityTest : public ::testing::Test {
     return v1::LedgerService::NewStub(As(who))->GetBalance(Ctx().get(), req, &out);
   }
 
-  static grpc::Status Journal(const std::string& who, int64_t debit, int64_t credit) {
+  // Journal posts 1.00 as `who`; `request_id` defaults to a fresh one.
+  static grpc::Status Journal(const std::string& who, int64_t debit, int64_t credit,
+                              std::string request_id = "", v1::Transaction* answer = nullptr) {
     v1::CreateTransactionRequest req;
     static int n = 0;
-    req.set_request_id(world->tag + "-j-" + who + std::to_string(n++));
+    req.set_request_id(request_id.empty() ? world->tag + "-j-" + who + std::to_string(n++)
+                                          : request_id);
     req.set_kind("manual_journal");
     req.set_description("security test");
     for (auto [id, side] : {std::pair{debit, v1::SIDE_DEBIT}, std::pair{credit, v1::SIDE_CREDIT}}) {
@@ -219,7 +222,8 @@ class SecurityTest : public ::testing::Test {
       p->mutable_amount()->set_currency("GBP");
     }
     v1::Transaction out;
-    return v1::LedgerService::NewStub(As(who))->CreateTransaction(Ctx().get(), req, &out);
+    return v1::LedgerService::NewStub(As(who))->CreateTransaction(Ctx().get(), req,
+                                                                  answer ? answer : &out);
   }
 };
 
@@ -419,28 +423,15 @@ TEST_F(SecurityTest, TwoAuthoritiesMayUseTheSameRequestId) {
   const auto b = NewAccount(world->officer, world->authority, world->tag + "-AGR-2");
   const auto x = NewAccount(world->other_officer, world->other_authority, "AGR-X");
   const auto y = NewAccount(world->other_officer, world->other_authority, "AGR-Y");
-  auto journal = [&](const std::string& who, int64_t debit, int64_t credit, v1::Transaction* out) {
-    v1::CreateTransactionRequest req;
-    req.set_request_id(world->tag + "-shared-request-id");
-    req.set_kind("manual_journal");
-    req.set_description("same id, two authorities");
-    for (auto [id, side] : {std::pair{debit, v1::SIDE_DEBIT}, std::pair{credit, v1::SIDE_CREDIT}}) {
-      auto* p = req.add_postings();
-      p->set_account_id(id);
-      p->set_side(side);
-      p->mutable_amount()->set_amount_pence(250);
-      p->mutable_amount()->set_currency("GBP");
-    }
-    return v1::LedgerService::NewStub(As(who))->CreateTransaction(Ctx().get(), req, out);
-  };
   v1::Transaction mine, theirs, again;
-  ASSERT_TRUE(journal(world->officer, a.id(), b.id(), &mine).ok());
-  const grpc::Status other = journal(world->other_officer, x.id(), y.id(), &theirs);
+  const std::string shared_id = world->tag + "-shared-request-id";
+  ASSERT_TRUE(Journal(world->officer, a.id(), b.id(), shared_id, &mine).ok());
+  const grpc::Status other = Journal(world->other_officer, x.id(), y.id(), shared_id, &theirs);
   ASSERT_TRUE(other.ok()) << other.error_message();
   EXPECT_NE(mine.id(), theirs.id());
   EXPECT_EQ(theirs.postings(0).account_id(), x.id());
   // Within one organisation the id still means one transfer.
-  ASSERT_TRUE(journal(world->officer, a.id(), b.id(), &again).ok());
+  ASSERT_TRUE(Journal(world->officer, a.id(), b.id(), shared_id, &again).ok());
   EXPECT_EQ(again.id(), mine.id());
 }
 

@@ -26,18 +26,7 @@ class DbRolesTest : public LedgerTest {
   // or "ok".
   std::string SqlState(const std::string& role, const std::string& sql) {
     pqxx::connection conn(RoleUrl(DatabaseUrl(), role));
-    try {
-      pqxx::work tx(conn);
-      tx.exec(sql);
-      tx.commit();
-      return "ok";
-    } catch (const pqxx::insufficient_privilege&) {
-      // libpqxx 6 throws this class for SQLSTATE 42501 and no other, but
-      // does not copy the code into it.
-      return "42501";
-    } catch (const pqxx::sql_error& e) {
-      return e.sqlstate().empty() ? std::string("no sqlstate: ") + e.what() : e.sqlstate();
-    }
+    return SqlStateOf(conn, sql);
   }
 
   std::string Id(int64_t id) { return std::to_string(id); }

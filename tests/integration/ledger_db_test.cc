@@ -3,7 +3,6 @@
 #include <thread>
 
 #include "db/migrate.h"
-#include "base/refusal.h"
 #include "ledger_fixture.h"
 
 namespace dp::testing {
@@ -233,15 +232,7 @@ TEST_F(LedgerDbTest, BalanceAsOfAPastInstantAndPagedStatementWithRunningBalance)
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(Apply(Transfer(UniqueName("s"), holding_, funding_, 100 * (i + 1))).ok());
   }
-  // Other tests share this database: until their transactions opened
-  // before `between_us` end, that instant is not settled (bounded wait).
-  absl::StatusOr<ledger::Balance> past;
-  for (int i = 0; i < 250; ++i) {
-    pqxx::read_transaction settle(*conn_);
-    past = ledger::GetBalance(settle, holding_, between_us);
-    if (ReasonOf(past.status()) != "NOT_SETTLED") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  const auto past = SettledBalanceOf(holding_, between_us);
   ASSERT_TRUE(past.ok()) << past.status();
   pqxx::read_transaction tx(*conn_);
   EXPECT_EQ(past->posted_balance_pence, 1000);

@@ -82,16 +82,12 @@ TEST_F(LedgerHoldsTest, AnExpiredHoldCannotBePostedOrGrownEvenBySql) {
     EXPECT_EQ(e.sqlstate(), "23514");
     EXPECT_NE(std::string(e.what()).find("expired"), std::string::npos) << e.what();
   }
-  try {
-    pqxx::work tx(*conn_);
-    tx.exec_params("UPDATE ledger.pending_transfers SET state = 'posted', resolved_at = now(),"
-                   " posted_amount_pence = 5000, posting_transaction_id = 1 WHERE id = $1",
-                   hold->id);
-    tx.commit();
-    ADD_FAILURE() << "an expired hold was posted";
-  } catch (const pqxx::sql_error& e) {
-    EXPECT_EQ(e.sqlstate(), "23514");
-  }
+  EXPECT_EQ(SqlStateOf(*conn_,
+                       "UPDATE ledger.pending_transfers SET state = 'posted', resolved_at = now(),"
+                       " posted_amount_pence = 5000, posting_transaction_id = 1 WHERE id = " +
+                           std::to_string(hold->id)),
+            "23514")
+      << "an expired hold was posted";
   // The ledger refuses with the reason a client reads.
   auto post = Apply(ledger::PostPending{{UniqueName("p"), "d"}, hold->id, std::nullopt, ""});
   EXPECT_EQ(ReasonOf(post.status()), "HOLD_EXPIRED");
@@ -112,14 +108,10 @@ TEST_F(LedgerHoldsTest, AHoldGrowsWithinTheFundsAndOnlyThroughAnIncrease) {
   EXPECT_EQ(Count("SELECT count(*) FROM ledger.pending_increases WHERE pending_transfer_id = " +
                   std::to_string(hold->id)),
             1);
-  try {
-    pqxx::work tx(*conn_);
-    tx.exec_params("UPDATE ledger.pending_transfers SET amount_pence = 1 WHERE id = $1", hold->id);
-    tx.commit();
-    ADD_FAILURE() << "a hold's amount was edited";
-  } catch (const pqxx::sql_error& e) {
-    EXPECT_EQ(e.sqlstate(), "23000");
-  }
+  EXPECT_EQ(SqlStateOf(*conn_, "UPDATE ledger.pending_transfers SET amount_pence = 1 WHERE id = " +
+                                   std::to_string(hold->id)),
+            "23000")
+      << "a hold's amount was edited";
   auto post = Apply(ledger::PostPending{{UniqueName("p"), "d"}, hold->id, std::nullopt, ""});
   ASSERT_TRUE(post.ok()) << post.status();
   EXPECT_EQ(BalanceOf(card_).posted_balance_pence, 50000);
@@ -176,13 +168,7 @@ TEST_F(LedgerHoldsTest, AnAsOfBalanceIsFinalOrNotGivenYet) {
     EXPECT_EQ(ReasonOf(early.status()), "NOT_SETTLED") << early.status();
   }
   slow.commit();
-  absl::StatusOr<ledger::Balance> settled;
-  for (int i = 0; i < 100; ++i) {
-    pqxx::read_transaction tx(*conn_);
-    settled = ledger::GetBalance(tx, card_, instant_us);
-    if (ReasonOf(settled.status()) != "NOT_SETTLED") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  const auto settled = SettledBalanceOf(card_, instant_us);
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(settled->posted_balance_pence, start_balance + 500);
 }

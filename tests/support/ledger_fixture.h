@@ -1,9 +1,12 @@
 #ifndef DP_TESTS_SUPPORT_LEDGER_FIXTURE_H_
 #define DP_TESTS_SUPPORT_LEDGER_FIXTURE_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
+#include "base/refusal.h"
 #include "gtest/gtest.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
@@ -60,6 +63,20 @@ class LedgerTest : public ::testing::Test {
     auto b = ledger::GetBalance(tx, account_id, std::nullopt);
     EXPECT_TRUE(b.ok()) << b.status();
     return b.ok() ? *b : ledger::Balance{};
+  }
+
+  // SettledBalanceOf is the balance as of `as_of_us`, once that instant is
+  // settled: other tests' transactions opened before it may still be open
+  // (bounded wait, as the service itself waits).
+  absl::StatusOr<ledger::Balance> SettledBalanceOf(int64_t account_id, int64_t as_of_us) {
+    absl::StatusOr<ledger::Balance> balance;
+    for (int i = 0; i < 250; ++i) {
+      pqxx::read_transaction tx(*conn_);
+      balance = ledger::GetBalance(tx, account_id, as_of_us);
+      if (ReasonOf(balance.status()) != "NOT_SETTLED") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return balance;
   }
 
   int64_t Count(const std::string& sql) { return ScalarInt(*conn_, sql); }

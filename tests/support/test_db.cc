@@ -49,6 +49,21 @@ std::string FreshDatabase(const std::string& stem) {
   return server + "/" + name;
 }
 
+std::string SqlStateOf(pqxx::connection& conn, const std::string& sql) {
+  try {
+    pqxx::work tx(conn);
+    tx.exec(sql);
+    tx.commit();
+    return "ok";
+  } catch (const pqxx::insufficient_privilege&) {
+    // libpqxx 6 throws this class for SQLSTATE 42501 and no other, but
+    // does not copy the code into it.
+    return "42501";
+  } catch (const pqxx::sql_error& e) {
+    return e.sqlstate().empty() ? std::string("no sqlstate: ") + e.what() : e.sqlstate();
+  }
+}
+
 std::string RoleUrl(const std::string& url, const std::string& role) {
   const size_t scheme = url.find("://");
   const size_t at = url.find('@');

@@ -30,6 +30,11 @@ std::string UniqueName(const std::string& stem);
 //     -> "postgresql://dp_ledger@127.0.0.1:5544/dp"
 std::string RoleUrl(const std::string& url, const std::string& role);
 
+// SqlStateOf runs `sql` in its own transaction on `conn` and returns the
+// SQLSTATE it failed with, or "ok" when it committed:
+//   SqlStateOf(conn, "DELETE FROM audit.events") -> "42501"
+std::string SqlStateOf(pqxx::connection& conn, const std::string& sql);
+
 // MigrateAsOwner applies the migrations to the database at `url` (as the
 // user it names, the schema owner), once per url in this process.
 void MigrateAsOwner(const std::string& url);

@@ -81,7 +81,8 @@ dp_pg_start() {
 # made before roles existed is handed to dp_owner (deploy/roles/adopt.sql).
 dp_pg_roles() {
   local port="$1"
-  local psql=("$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -qAt -v ON_ERROR_STOP=1)
+  local psql=(env PGOPTIONS=--client-min-messages=warning "$PGBIN/psql" -h 127.0.0.1
+    -p "$port" -U postgres -qAt -v ON_ERROR_STOP=1)
   _as_postgres "${psql[@]}" -d postgres -f - <"$DP_ROOT/deploy/roles/roles.sql" >/dev/null
   if _as_postgres "${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'dp'" |
       grep -q 1; then
