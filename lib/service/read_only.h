@@ -29,6 +29,21 @@ absl::Status RunReadOnly(db::PgPool& pool, Fn read) {
   }
 }
 
+// RunReadOnlySnapshot is RunReadOnly in one REPEATABLE READ snapshot, for
+// a read of several statements that must see the same instant (verifying
+// the audit trail: heads and events read while writers append). Read
+// committed, RunReadOnly's level, gives each statement its own snapshot.
+template <typename Fn>
+absl::Status RunReadOnlySnapshot(db::PgPool& pool, Fn read) {
+  try {
+    auto conn = pool.Acquire();
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*conn);
+    return read(tx);
+  } catch (const std::exception& e) {
+    return db::StatusFromException(e);
+  }
+}
+
 }  // namespace dp::service
 
 #endif  // DP_LIB_SERVICE_READ_ONLY_H_

@@ -60,7 +60,7 @@ grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext*,
     expected = *parsed;
   }
   // One read-only snapshot: appends in flight do not interfere.
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+  return ToGrpcStatus(service::RunReadOnlySnapshot(host_.pool(), [&](pqxx::transaction_base& tx) {
     const audit::ChainReport report = audit::VerifyChain(
         tx, host_.keyring().audit_key(), expected ? &*expected : nullptr);
     out->set_intact(report.verdict.intact);
