@@ -94,7 +94,7 @@ std::optional<Frequency> ParseFrequency(std::string_view name) {
 
 absl::Status ValidateTerms(const Terms& t) {
   if (t.end && *t.end < t.start) {
-    return absl::InvalidArgumentError("end_date must not be before start_date");
+    return FieldError("end_date", "must not be before start_date");
   }
   if (t.gross_budget_per_period_pence <= 0) {
     return FieldError("gross_budget", "must be positive");
@@ -108,23 +108,23 @@ absl::Status ValidateTerms(const Terms& t) {
                       {{"limit_pence", std::to_string(bounds::kMaxBudgetPerPeriodPence)}});
   }
   if (t.contribution_per_period_pence < 0) {
-    return absl::InvalidArgumentError("assessed_contribution must not be negative");
+    return FieldError("assessed_contribution", "must not be negative");
   }
   if (t.contribution_per_period_pence > t.gross_budget_per_period_pence) {
-    return absl::InvalidArgumentError("assessed_contribution must not exceed the gross budget");
+    return FieldError("assessed_contribution", "must not exceed the gross budget");
   }
   if (t.permitted_uses.empty()) {
-    return absl::InvalidArgumentError("permitted_uses must list at least one use");
+    return FieldError("permitted_uses", "must list at least one use");
   }
   for (const std::string& use : t.permitted_uses) {
     if (std::find(std::begin(kExcludedUses), std::end(kExcludedUses), use) !=
         std::end(kExcludedUses)) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "permitted_uses: ", use, " can never be bought with a direct payment"));
+      return FieldError("permitted_uses", dp::StrCat(
+          "", use, " can never be bought with a direct payment"));
     }
     if (std::find(std::begin(kPermittedUses), std::end(kPermittedUses), use) ==
         std::end(kPermittedUses)) {
-      return absl::InvalidArgumentError(dp::StrCat("permitted_uses: unknown use \"", use, "\""));
+      return FieldError("permitted_uses", dp::StrCat("unknown use \"", use, "\""));
     }
   }
   return absl::OkStatus();

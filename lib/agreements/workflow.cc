@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
@@ -17,8 +18,8 @@ std::string Pounds(int64_t pence) { return dp::StrCat("£", FormatPence(pence));
 
 absl::Status NeedReason(const std::string& reason) {
   if (reason.empty() || reason.size() > 2000) {
-    return absl::InvalidArgumentError(
-        "reason is required (1 to 2000 characters, in plain language: the person reads it)");
+    return FieldError("reason",
+        "is required (1 to 2000 characters, in plain language: the person reads it)");
   }
   return absl::OkStatus();
 }
@@ -46,7 +47,7 @@ absl::Status CheckManager(pqxx::transaction_base& tx, const Manager& m,
                           const std::string& authority_id) {
   if (m.kind == "self") {
     if (m.person_id != 0 || !m.organisation_id.empty()) {
-      return absl::InvalidArgumentError("manager: a person managing their own payment names no one else");
+      return FieldError("manager", "a person managing their own payment names no one else");
     }
     return absl::OkStatus();
   }
@@ -60,8 +61,8 @@ absl::Status CheckManager(pqxx::transaction_base& tx, const Manager& m,
     return absl::OkStatus();
   }
   if (m.person_id == 0) {
-    return absl::InvalidArgumentError(
-        dp::StrCat("manager.person_id is required for a ", m.kind, " managing the payment"));
+    return FieldError("manager.person_id",
+        dp::StrCat("is required for a ", m.kind, " managing the payment"));
   }
   return CheckPerson(tx, m.person_id, authority_id, "manager.person_id");
 }
@@ -144,8 +145,8 @@ absl::Status CheckAmendment(const Header& h, const VersionRecord& latest,
         h.status == Status::kAwaitingApproval ? "; return it to draft first" : ""));
   }
   if (next.version.effective_from < latest.version.effective_from) {
-    return absl::InvalidArgumentError(dp::StrCat(
-        "effective_from must not be before the latest version's (",
+    return FieldError("effective_from", dp::StrCat(
+        "must not be before the latest version's (",
         DayText(latest.version.effective_from), "): history is never rewritten"));
   }
   if (h.status == Status::kDraft) return absl::OkStatus();
@@ -157,7 +158,7 @@ absl::Status CheckAmendment(const Header& h, const VersionRecord& latest,
         " terminate it and make a new agreement");
   }
   if (now.end && *now.end < next.version.effective_from) {
-    return absl::InvalidArgumentError("end_date must not be before effective_from; to end an"
+    return FieldError("end_date", "must not be before effective_from; to end an"
                                       " agreement, terminate it");
   }
   const auto level = ParseLevel(actor.approver_level);
@@ -192,22 +193,22 @@ const VersionRecord& VersionInForce(const std::vector<VersionRecord>& versions,
 absl::StatusOr<Settings> SetSettings(pqxx::work& tx, Settings s, const Actor& actor) {
   if (auto st = CheckAuthority(tx, s.authority_id); !st.ok()) return st;
   if (s.limits.worker_max_pence < 0 || s.limits.manager_max_pence < s.limits.worker_max_pence) {
-    return absl::InvalidArgumentError(
-        "manager_limit must be at least worker_limit, and neither negative");
+    return FieldError("manager_limit",
+        "must be at least worker_limit, and neither negative");
   }
   if (s.panel_max_wait_days < 1 || s.panel_max_wait_days > 365) {
-    return absl::InvalidArgumentError("panel_max_wait_days must be 1 to 365");
+    return FieldError("panel_max_wait_days", "must be 1 to 365");
   }
   if (s.contingency_weeks < 0 || s.contingency_weeks > 52) {
-    return absl::InvalidArgumentError("contingency_weeks must be 0 to 52");
+    return FieldError("contingency_weeks", "must be 0 to 52");
   }
   if (s.surplus_threshold_weeks < 1 || s.surplus_threshold_weeks > 52) {
-    return absl::InvalidArgumentError("surplus_threshold_weeks must be 1 to 52");
+    return FieldError("surplus_threshold_weeks", "must be 1 to 52");
   }
   for (const std::string& mcc : s.blocked_card_categories) {
     if (!dp::IsDigits(mcc, 4)) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "blocked_card_categories: \"", mcc, "\" is not a 4-digit merchant category code"));
+      return FieldError("blocked_card_categories", dp::StrCat(
+          "\"", mcc, "\" is not a 4-digit merchant category code"));
     }
   }
   const pqxx::result taken = tx.exec_params(
@@ -450,14 +451,14 @@ absl::StatusOr<Position> Terminate(pqxx::work& tx, int64_t agreement_id,
                                    const Actor& actor) {
   if (auto s = NeedReason(reason); !s.ok()) return s;
   if (notice_pay_pence < 0 || holiday_pay_pence < 0) {
-    return absl::InvalidArgumentError("notice_pay_owed and holiday_pay_owed must not be negative");
+    return FieldError("notice_pay_owed", "and holiday_pay_owed must not be negative");
   }
   auto header = GetHeader(tx, agreement_id, /*for_update=*/true);
   if (!header.ok()) return header.status();
   if (auto s = CheckTransition(header->status, Status::kTerminated); !s.ok()) return s;
   const auto versions = Versions(tx, agreement_id);
   if (end_date < versions.back().version.terms.start) {
-    return absl::InvalidArgumentError("end_date must not be before the agreement's start_date");
+    return FieldError("end_date", "must not be before the agreement's start_date");
   }
   Header h = *header;
   h.status = Status::kTerminated;
@@ -484,7 +485,7 @@ absl::StatusOr<Position> Terminate(pqxx::work& tx, int64_t agreement_id,
 absl::Status ConfirmRecovery(pqxx::work& tx, int64_t agreement_id, int64_t amount_pence,
                              const std::string& reason, const Actor& actor) {
   if (auto s = NeedReason(reason); !s.ok()) return s;
-  if (amount_pence <= 0) return absl::InvalidArgumentError("amount must be positive");
+  if (amount_pence <= 0) return FieldError("amount", "must be positive");
   auto header = GetHeader(tx, agreement_id, /*for_update=*/true);
   if (!header.ok()) return header.status();
   auto termination = GetTermination(tx, agreement_id, /*for_update=*/true);

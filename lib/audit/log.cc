@@ -138,8 +138,9 @@ absl::StatusOr<EventPage> ListEvents(pqxx::transaction_base& tx, bool scoped,
       *after, scoped, scope, *size + 1);
   EventPage page;
   int64_t last_id = 0;
+  db::PageFill fill(*size);
   for (const auto& row : r) {
-    if (static_cast<int>(page.events.size()) == *size) {
+    if (!fill.Room(db::RowBytes(row))) {
       page.next_page_token = db::EncodePageToken(fingerprint, last_id);
       break;
     }

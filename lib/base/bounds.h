@@ -21,6 +21,16 @@ inline constexpr int64_t kMaxPeriodsPerYear = 53;
 // Gross pay for one PA for one pay period.
 inline constexpr int64_t kMaxPayPerPeriodPence = 100'000'00;  // £100,000
 
+// An hourly rate of pay (the Scottish care minimum is some £13 an hour).
+inline constexpr int64_t kMaxHourlyRatePence = 1'000'00;  // £1,000
+
+// Pay in one tax year from one employment, as a P45 carries it.
+inline constexpr int64_t kMaxPayPerYearPence = 10'000'000'00;  // £10 million
+
+// Weeks of budget an agreement or authority may set aside or allow
+// (contingency, surplus threshold): at most a year.
+inline constexpr int kMaxWeeksOfBudget = 52;
+
 // A pay period, and so a timesheet or a pay run: a month at the longest.
 inline constexpr int kMaxPayPeriodDays = 31;
 

@@ -49,6 +49,10 @@ const std::vector<ReasonDoc>& AllReasons() {
        "the instant asked for is after the settled horizon (writes still committing); retry "
        "shortly; metadata: horizon_us"},
       {reason::kMissingDateOfBirth, "a PA cannot be paid until their date of birth is recorded; metadata: employee_id"},
+      {reason::kTooLong, "a text field is longer than its bound (proto/dp/v1/bounds.proto); the field is named"},
+      {reason::kTooMany, "a list has more items than its bound; the field is named"},
+      {reason::kUnknownEnumValue, "an enum field holds a number that is not one of its values"},
+      {reason::kDateOutOfRange, "a date that does not exist, or outside the years its field allows"},
   };
   return kReasons;
 }

@@ -54,6 +54,11 @@ inline constexpr std::string_view kRoleNotAllowed = "ROLE_NOT_ALLOWED";
 inline constexpr std::string_view kPrincipalDisabled = "PRINCIPAL_DISABLED";
 inline constexpr std::string_view kMissingDateOfBirth = "MISSING_DATE_OF_BIRTH";
 inline constexpr std::string_view kNotSettled = "NOT_SETTLED";
+// Bounds at the door (service/request_bounds.h).
+inline constexpr std::string_view kTooLong = "TOO_LONG";
+inline constexpr std::string_view kTooMany = "TOO_MANY";
+inline constexpr std::string_view kUnknownEnumValue = "UNKNOWN_ENUM_VALUE";
+inline constexpr std::string_view kDateOutOfRange = "DATE_OUT_OF_RANGE";
 }  // namespace reason
 
 // ReasonDoc is one reason and what it means, for docs/ERRORS.md.

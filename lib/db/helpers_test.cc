@@ -28,11 +28,42 @@ TEST(PageToken, RefusesTokensOfOtherQueriesAndGarbage) {
             std::string::npos);
 }
 
+TEST(PageToken, KeyTokensRoundTripAndRefuseOtherQueriesAndShapes) {
+  const std::string token = EncodeKeyPageToken("grants|ISO-1", {"ISO-1", "agreement", "12"});
+  EXPECT_EQ(*DecodeKeyPageToken(token, "grants|ISO-1", 3),
+            (std::vector<std::string>{"ISO-1", "agreement", "12"}));
+  EXPECT_TRUE(DecodeKeyPageToken("", "grants|ISO-1", 3)->empty());
+  EXPECT_EQ(FieldOf(DecodeKeyPageToken(token, "grants|ISO-2", 3).status()), "page_token");
+  EXPECT_FALSE(DecodeKeyPageToken(token, "grants|ISO-1", 2).ok());
+  EXPECT_FALSE(DecodeKeyPageToken(token, "grants|ISO-1", 4).ok());
+  // A number token is not a key token, nor the other way round.
+  EXPECT_FALSE(DecodeKeyPageToken(EncodePageToken("q", 7), "q", 1).ok());
+  EXPECT_FALSE(DecodePageToken(EncodeKeyPageToken("q", {"7"}), "q").ok());
+  // An empty part is kept (a grant of the empty organisation filter).
+  EXPECT_EQ(*DecodeKeyPageToken(EncodeKeyPageToken("q", {"", "b"}), "q", 2),
+            (std::vector<std::string>{"", "b"}));
+}
+
+TEST(PageFill, StopsAtTheRowsOrTheBytesButAlwaysTakesOneRow) {
+  PageFill rows(2, 1000);
+  EXPECT_TRUE(rows.Room(10));
+  EXPECT_TRUE(rows.Room(10));
+  EXPECT_FALSE(rows.Room(10));
+  PageFill bytes(100, 1000);
+  EXPECT_TRUE(bytes.Room(600));
+  EXPECT_FALSE(bytes.Room(600));  // would pass 1000 bytes
+  EXPECT_TRUE(bytes.Room(400));   // exactly 1000 fits
+  EXPECT_FALSE(bytes.Room(1));
+  PageFill huge(100, 1000);
+  EXPECT_TRUE(huge.Room(5000));  // the first row always goes, or a list could never move on
+  EXPECT_FALSE(huge.Room(1));
+}
+
 TEST(ClampPageSize, AppliesDefaultsAndCeiling) {
   EXPECT_EQ(*ClampPageSize(0, 50, 500), 50);
   EXPECT_EQ(*ClampPageSize(10, 50, 500), 10);
   EXPECT_EQ(*ClampPageSize(9999, 50, 500), 500);
-  EXPECT_FALSE(ClampPageSize(-1, 50, 500).ok());
+  EXPECT_EQ(FieldOf(ClampPageSize(-1, 50, 500).status()), "page_size");
 }
 
 TEST(ArrayLiterals, QuoteAndParse) {

@@ -3,6 +3,7 @@
 
 #include "absl/strings/escaping.h"
 #include <charconv>
+#include "base/refusal.h"
 #include "base/sha256.h"
 #include "base/strings.h"
 
@@ -12,6 +13,12 @@ namespace {
 // A short hash of the fingerprint keeps tokens small and opaque.
 std::string FingerprintTag(std::string_view query_fingerprint) {
   return Sha256Hex(query_fingerprint).substr(0, 12);
+}
+
+absl::Status BadToken() {
+  return FieldError("page_token",
+                    "is not one this server issued for this query; start again without a "
+                    "page_token");
 }
 
 }  // namespace
@@ -25,9 +32,7 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
                                         std::string_view query_fingerprint) {
   if (token.empty()) return 0;
   std::string raw;
-  const auto bad = absl::InvalidArgumentError(
-      "page_token is not one this server issued for this query; "
-      "start again without a page_token");
+  const absl::Status bad = BadToken();
   if (!absl::WebSafeBase64Unescape(std::string(token), &raw)) return bad;
   const std::string prefix = dp::StrCat("v1:", FingerprintTag(query_fingerprint), ":");
   if (raw.rfind(prefix, 0) != 0) return bad;
@@ -39,9 +44,41 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
   return last_id;
 }
 
+std::string EncodeKeyPageToken(std::string_view query_fingerprint,
+                               const std::vector<std::string>& last_key) {
+  std::string raw = dp::StrCat("k1:", FingerprintTag(query_fingerprint));
+  for (const std::string& part : last_key) {
+    raw.push_back('\0');
+    raw.append(part);
+  }
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::vector<std::string>> DecodeKeyPageToken(std::string_view token,
+                                                            std::string_view query_fingerprint,
+                                                            size_t parts) {
+  if (token.empty()) return std::vector<std::string>{};
+  const absl::Status bad = BadToken();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(std::string(token), &raw)) return bad;
+  const std::string prefix = dp::StrCat("k1:", FingerprintTag(query_fingerprint));
+  if (raw.rfind(prefix, 0) != 0 || raw.size() == prefix.size() || raw[prefix.size()] != '\0') {
+    return bad;
+  }
+  std::vector<std::string> key;
+  size_t at = prefix.size();
+  while (at != std::string::npos && key.size() <= parts) {
+    const size_t next = raw.find('\0', at + 1);
+    key.push_back(raw.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1));
+    at = next;
+  }
+  if (key.size() != parts) return bad;
+  return key;
+}
+
 absl::StatusOr<int> ClampPageSize(int requested, int default_size, int max_size) {
   if (requested < 0) {
-    return absl::InvalidArgumentError("page_size must not be negative");
+    return FieldError("page_size", "must not be negative");
   }
   if (requested == 0) return default_size;
   return requested > max_size ? max_size : requested;

@@ -48,4 +48,11 @@ std::string MicrosOf(std::string_view expression) {
   return dp::StrCat("(extract(epoch from ", expression, ") * 1000000)::bigint");
 }
 
+size_t RowBytes(const pqxx::row& row) {
+  constexpr size_t kFraming = 4;  // a protobuf tag and length, roughly
+  size_t bytes = 0;
+  for (const auto& field : row) bytes += field.size() + kFraming;
+  return bytes;
+}
+
 }  // namespace dp::db

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <pqxx/pqxx>
+
 // Small helpers for writing SQL with libpqxx 6.4, which has no array or
 // optional parameters.
 namespace dp::db {
@@ -23,6 +25,10 @@ std::vector<int64_t> ParseIntArray(std::string_view text);
 // MicrosOf turns a timestamptz expression into microseconds since the Unix
 // epoch: MicrosOf("created_at") -> "(extract(epoch from created_at) * 1000000)::bigint".
 std::string MicrosOf(std::string_view expression);
+
+// RowBytes is about what a row weighs once sent: its fields' text plus a
+// little for each field's framing. For PageFill (page_token.h).
+size_t RowBytes(const pqxx::row& row);
 
 }  // namespace dp::db
 

@@ -2,14 +2,17 @@
 
 #include <regex>
 
+#include "base/refusal.h"
 #include "base/strings.h"
+#include "db/page_token.h"
+#include "db/sql.h"
 #include "iam/principal.h"
 
 namespace dp::iam {
 namespace {
 
 absl::Status Invalid(const std::string& field, const std::string& why) {
-  return absl::InvalidArgumentError(dp::StrCat(field, " ", why));
+  return FieldError(field, why);
 }
 
 bool Matches(const std::string& text, const char* pattern) {
@@ -120,15 +123,28 @@ absl::StatusOr<PrincipalRecord> SetPrincipalDisabled(pqxx::work& tx, const std::
   return PrincipalFromRow(r[0]);
 }
 
-std::vector<PrincipalRecord> ListPrincipals(pqxx::transaction_base& tx,
-                                            const std::string& organisation_id) {
-  std::vector<PrincipalRecord> out;
-  for (const auto& row : tx.exec_params(
-           dp::StrCat(kPrincipalColumns, " WHERE $1 = '' OR organisation_id = $1 ORDER BY name"),
-           organisation_id)) {
-    out.push_back(PrincipalFromRow(row));
+absl::StatusOr<Page<PrincipalRecord>> ListPrincipals(pqxx::transaction_base& tx,
+                                                     const std::string& organisation_id,
+                                                     int page_size, const std::string& page_token) {
+  auto size = db::ClampPageSize(page_size, 100, 1000);
+  if (!size.ok()) return size.status();
+  const std::string fingerprint = dp::StrCat("principals|", organisation_id);
+  auto after = db::DecodeKeyPageToken(page_token, fingerprint, 1);
+  if (!after.ok()) return after.status();
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat(kPrincipalColumns,
+                 " WHERE ($1 = '' OR organisation_id = $1) AND name > $2 ORDER BY name LIMIT $3"),
+      organisation_id, after->empty() ? "" : (*after)[0], *size + 1);
+  Page<PrincipalRecord> page;
+  db::PageFill fill(*size);
+  for (const auto& row : r) {
+    if (!fill.Room(db::RowBytes(row))) {
+      page.next_page_token = db::EncodeKeyPageToken(fingerprint, {page.rows.back().name});
+      break;
+    }
+    page.rows.push_back(PrincipalFromRow(row));
   }
-  return out;
+  return page;
 }
 
 absl::StatusOr<ScopeGrant> Grant(pqxx::work& tx, const ScopeGrant& g) {
@@ -163,15 +179,32 @@ absl::StatusOr<ScopeGrant> Revoke(pqxx::work& tx, const ScopeGrant& g) {
   return g;
 }
 
-std::vector<ScopeGrant> ListGrants(pqxx::transaction_base& tx, const std::string& organisation_id) {
-  std::vector<ScopeGrant> out;
-  for (const auto& row : tx.exec_params(
-           "SELECT organisation_id, scope_type, scope_id FROM iam.grants"
-           " WHERE $1 = '' OR organisation_id = $1 ORDER BY 1, 2, 3",
-           organisation_id)) {
-    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+absl::StatusOr<Page<ScopeGrant>> ListGrants(pqxx::transaction_base& tx,
+                                            const std::string& organisation_id, int page_size,
+                                            const std::string& page_token) {
+  auto size = db::ClampPageSize(page_size, 100, 1000);
+  if (!size.ok()) return size.status();
+  const std::string fingerprint = dp::StrCat("grants|", organisation_id);
+  auto after = db::DecodeKeyPageToken(page_token, fingerprint, 3);
+  if (!after.ok()) return after.status();
+  if (after->empty()) *after = {"", "", ""};
+  const pqxx::result r = tx.exec_params(
+      "SELECT organisation_id, scope_type, scope_id FROM iam.grants"
+      " WHERE ($1 = '' OR organisation_id = $1)"
+      " AND (organisation_id, scope_type, scope_id) > ($2, $3, $4) ORDER BY 1, 2, 3 LIMIT $5",
+      organisation_id, (*after)[0], (*after)[1], (*after)[2], *size + 1);
+  Page<ScopeGrant> page;
+  db::PageFill fill(*size);
+  for (const auto& row : r) {
+    if (!fill.Room(db::RowBytes(row))) {
+      const ScopeGrant& last = page.rows.back();
+      page.next_page_token =
+          db::EncodeKeyPageToken(fingerprint, {last.organisation_id, last.scope_type, last.scope_id});
+      break;
+    }
+    page.rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
   }
-  return out;
+  return page;
 }
 
 }  // namespace dp::iam

@@ -42,14 +42,29 @@ absl::StatusOr<PrincipalRecord> CreatePrincipal(pqxx::work& tx, const PrincipalR
 absl::StatusOr<PrincipalRecord> GetPrincipal(pqxx::transaction_base& tx, const std::string& name);
 absl::StatusOr<PrincipalRecord> SetPrincipalDisabled(pqxx::work& tx, const std::string& name,
                                                      bool disabled);
-std::vector<PrincipalRecord> ListPrincipals(pqxx::transaction_base& tx,
-                                            const std::string& organisation_id);
+// A page of a list: at most the rows asked for and db::kMaxPageBytes, and
+// a token for the next page when there is one (db/page_token.h).
+template <typename Row>
+struct Page {
+  std::vector<Row> rows;
+  std::string next_page_token;
+};
+
+// ListPrincipals lists principals by name, of one organisation or of all
+// (organisation_id empty), a page at a time: page_size 0 is 100, at most 1000.
+absl::StatusOr<Page<PrincipalRecord>> ListPrincipals(pqxx::transaction_base& tx,
+                                                     const std::string& organisation_id,
+                                                     int page_size, const std::string& page_token);
 
 // Grant: an ISO is linked to agreements and employers, an auditor to
 // authorities. Granting twice is harmless.
 absl::StatusOr<ScopeGrant> Grant(pqxx::work& tx, const ScopeGrant& grant);
 absl::StatusOr<ScopeGrant> Revoke(pqxx::work& tx, const ScopeGrant& grant);
-std::vector<ScopeGrant> ListGrants(pqxx::transaction_base& tx, const std::string& organisation_id);
+// ListGrants lists grants by organisation, type and id, likewise a page at
+// a time.
+absl::StatusOr<Page<ScopeGrant>> ListGrants(pqxx::transaction_base& tx,
+                                            const std::string& organisation_id, int page_size,
+                                            const std::string& page_token);
 
 }  // namespace dp::iam
 

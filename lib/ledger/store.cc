@@ -116,8 +116,9 @@ absl::StatusOr<AccountPage> ListAccounts(pqxx::transaction_base& tx, const Accou
                    " ORDER BY id LIMIT $4"),
       *after_id, q.owner_type, q.owner_id, *page_size + 1, q.scoped, authorities, owners);
   AccountPage page;
+  db::PageFill fill(*page_size);
   for (const auto& row : r) {
-    if (static_cast<int>(page.accounts.size()) == *page_size) {
+    if (!fill.Room(db::RowBytes(row))) {
       page.next_page_token = db::EncodePageToken(fingerprint, page.accounts.back().id);
       break;
     }
@@ -310,8 +311,9 @@ absl::StatusOr<Statement> GetStatement(pqxx::transaction_base& tx, const Stateme
                                          : std::string()),
                       q.account_id)[0]
           .as<int64_t>();
+  db::PageFill fill(*page_size);
   for (const auto& row : r) {
-    if (static_cast<int>(statement.lines.size()) == *page_size) {
+    if (!fill.Room(db::RowBytes(row))) {
       statement.next_page_token =
           db::EncodePageToken(fingerprint, statement.lines.back().posting_id);
       break;

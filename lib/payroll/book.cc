@@ -2,6 +2,7 @@
 
 
 #include "base/check.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "db/sql.h"
 #include "ledger/store.h"
@@ -144,7 +145,7 @@ absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer e) {
     return absl::FailedPreconditionError(
         dp::StrCat("agreement ", e.agreement_id, " has ended; it cannot take on an employer"));
   }
-  if (e.name.empty()) return absl::InvalidArgumentError("name is required");
+  if (e.name.empty()) return FieldError("name", "is required");
   e.authority_id = agreement[0][0].as<std::string>();
   const int64_t id = tx.exec1("SELECT nextval('payroll.employers_id_seq')")[0].as<int64_t>();
   struct Spec {
@@ -233,8 +234,8 @@ absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay l
         absl::FormatCivilTime(*employee->leave_date), "; their P45 may have been issued"));
   }
   if (leave_date < employee->start_date) {
-    return absl::InvalidArgumentError(dp::StrCat(
-        "leave_date: ", absl::FormatCivilTime(leave_date), " is before the start date ",
+    return FieldError("leave_date", dp::StrCat(
+        "", absl::FormatCivilTime(leave_date), " is before the start date ",
         absl::FormatCivilTime(employee->start_date)));
   }
   const pqxx::result later = tx.exec_params(
@@ -268,15 +269,15 @@ absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
   };
   for (const TimesheetEntry& e : t.entries) {
     if (!employed(e.date)) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "entries: ", absl::FormatCivilTime(e.date), " is outside employee ", employee_id,
+      return FieldError("entries", dp::StrCat(
+          "", absl::FormatCivilTime(e.date), " is outside employee ", employee_id,
           "'s employment"));
     }
   }
   for (absl::CivilDay d : t.sick_days) {
     if (!employed(d)) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "sick_days: ", absl::FormatCivilTime(d), " is outside employee ", employee_id,
+      return FieldError("sick_days", dp::StrCat(
+          "", absl::FormatCivilTime(d), " is outside employee ", employee_id,
           "'s employment"));
     }
   }
@@ -312,7 +313,7 @@ absl::StatusOr<int64_t> Owed(pqxx::transaction_base& tx, int64_t account_id) {
 absl::StatusOr<int64_t> PayLiability(pqxx::work& tx, int64_t employer_id, Liability liability,
                                      int64_t amount_pence, const std::string& reference,
                                      const std::string& request_id, const std::string& actor) {
-  if (amount_pence <= 0) return absl::InvalidArgumentError("amount_pence must be positive");
+  if (amount_pence <= 0) return FieldError("amount_pence", "must be positive");
   auto employer = GetEmployer(tx, employer_id);
   if (!employer.ok()) return employer.status();
   const int64_t account = liability == Liability::kWages  ? employer->wages_account_id

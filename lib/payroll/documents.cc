@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "payroll/bacs.h"
 #include "payroll/book.h"
@@ -253,7 +254,7 @@ absl::StatusOr<RenderedDocument> EpsFile(pqxx::transaction_base& tx, const TaxYe
   auto year = years.ByName(tax_year);
   if (!year.ok()) return year.status();
   if (tax_month < 1 || tax_month > 12) {
-    return absl::InvalidArgumentError("tax_month must be 1 (6 April to 5 May) to 12");
+    return FieldError("tax_month", "must be 1 (6 April to 5 May) to 12");
   }
   const int64_t runs = tx.exec_params1(
       "SELECT count(*) FROM payroll.pay_runs WHERE employer_id = $1 AND tax_year = $2"

@@ -19,8 +19,8 @@ absl::StatusOr<NiResult> CalculateNi(const TaxYear& year, std::string_view categ
                                      PayFrequency frequency, int64_t gross) {
   auto cat = year.ni_categories.find(std::string(category));
   if (cat == year.ni_categories.end()) {
-    return absl::InvalidArgumentError(dp::StrCat(
-        "ni_category \"", category, "\" is not one this payroll supports (A, B, C, H, J, M, Z)"));
+    return FieldError("ni_category", dp::StrCat(
+        "\"", category, "\" is not one this payroll supports (A, B, C, H, J, M, Z)"));
   }
   if (gross < 0) return FieldError("gross_pay_pence", "must not be negative");
   if (gross > bounds::kMaxPayPerPeriodPence) {

@@ -118,10 +118,10 @@ std::vector<Job> Plan(const TaxYears& years, const std::vector<RunRequest>& requ
                                                      r.period_end - r.period_start + 1,
                                                      " days; a pay period is at most a month")));
     } else if (r.payment_date < r.period_start - 31 || r.payment_date > r.period_end + 31) {
-      job.Refuse(absl::InvalidArgumentError(
-          "payment_date must be within a month of the pay period"));
+      job.Refuse(FieldError("payment_date",
+          "must be within a month of the pay period"));
     } else if (r.correction && r.reason.empty()) {
-      job.Refuse(absl::InvalidArgumentError("reason is required for a correction"));
+      job.Refuse(FieldError("reason", "is required for a correction"));
     } else if (!seen.emplace(r.employer_id, i).second) {
       job.Refuse(absl::InvalidArgumentError(
           dp::StrCat("employer ", r.employer_id, " is asked to run twice in one batch")));

@@ -28,8 +28,8 @@ absl::StatusOr<Tables> TablesFor(PayFrequency f, int period, bool week1_month1) 
     case PayFrequency::kMonthly: per_year = 12; max_period = 12; break;
   }
   if (period < 1 || period > max_period) {
-    return absl::InvalidArgumentError(
-        dp::StrCat("period must be 1 to ", max_period, " for this pay frequency, got ", period));
+    return FieldError("period",
+        dp::StrCat("must be 1 to ", max_period, " for this pay frequency, got ", period));
   }
   // Week 53 (and its 2- and 4-weekly kin) is worked on a Week 1 basis.
   const bool week1 = week1_month1 || (per_year == 52 && period * multiple > 52);
@@ -80,8 +80,8 @@ absl::StatusOr<TaxCode> ParseTaxCode(std::string_view raw, const TaxYear& year) 
   }
   TaxCode out;
   out.text = code;
-  const auto bad = absl::InvalidArgumentError(dp::StrCat(
-      "tax_code \"", std::string(raw), "\" is not a PAYE code such as 1257L, S1257L, K585, BR, "
+  const auto bad = FieldError("tax_code", dp::StrCat(
+      "\"", std::string(raw), "\" is not a PAYE code such as 1257L, S1257L, K585, BR, "
       "SD0, NT or 0T"));
   if (auto flat = year.flat_rate_codes_bp.find(code); flat != year.flat_rate_codes_bp.end()) {
     out.kind = TaxCode::Kind::kFlatRate;

@@ -68,45 +68,46 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
                                             bounds::kMaxTimesheetEntries));
   }
   if (t.entries.empty() && t.sick_days.empty()) {
-    return absl::InvalidArgumentError("entries: a timesheet needs hours or sick days");
+    return FieldError("entries", "a timesheet needs hours or sick days");
   }
   std::set<absl::CivilDay> sick(t.sick_days.begin(), t.sick_days.end());
   if (sick.size() != t.sick_days.size()) {
-    return absl::InvalidArgumentError("sick_days: a day is listed twice");
+    return FieldError("sick_days", "a day is listed twice");
   }
   for (absl::CivilDay d : sick) {
     if (d < t.period_start || d > t.period_end) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "sick_days: ", absl::FormatCivilTime(d), " is outside the pay period ",
+      return FieldError("sick_days", dp::StrCat(
+          "", absl::FormatCivilTime(d), " is outside the pay period ",
           absl::FormatCivilTime(t.period_start), " to ", absl::FormatCivilTime(t.period_end)));
     }
   }
   std::map<absl::CivilDay, int64_t> hours_by_day;
   for (size_t i = 0; i < t.entries.size(); ++i) {
     const TimesheetEntry& e = t.entries[i];
-    const std::string where = dp::StrCat("entries[", i, "] (", absl::FormatCivilTime(e.date), ")");
+    const std::string field = dp::StrCat("entries[", i, "]");
+    const std::string when = dp::StrCat("(", absl::FormatCivilTime(e.date), ")");
     if (e.date < t.period_start || e.date > t.period_end) {
-      return absl::InvalidArgumentError(dp::StrCat(where, " is outside the pay period ",
+      return FieldError(field, dp::StrCat(when, " is outside the pay period ",
                                                    absl::FormatCivilTime(t.period_start), " to ",
                                                    absl::FormatCivilTime(t.period_end)));
     }
     if (sick.count(e.date)) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          where, ": the day is also given as a sick day; a PA off sick did not work that day"));
+      return FieldError(field, dp::StrCat(
+          when, ": the day is also given as a sick day; a PA off sick did not work that day"));
     }
     if (e.hours_centi <= 0) {
-      return absl::InvalidArgumentError(dp::StrCat(where, ": hours must be positive"));
+      return FieldError(field, dp::StrCat(when, ": hours must be positive"));
     }
     hours_by_day[e.date] += e.hours_centi;
     if (hours_by_day[e.date] > 2400) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          "entries for ", absl::FormatCivilTime(e.date), " add up to ", FormatPence(hours_by_day[e.date]),
+      return FieldError("entries", dp::StrCat(
+          "for ", absl::FormatCivilTime(e.date), " add up to ", FormatPence(hours_by_day[e.date]),
           " hours; a day has at most 24"));
     }
     const int64_t rate = rates.For(e.type);
     if (rate <= 0) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          where, ": the employee has no ", RateTypeName(e.type), " rate; set one first"));
+      return FieldError(field, dp::StrCat(
+          when, ": the employee has no ", RateTypeName(e.type), " rate; set one first"));
     }
     if (e.type == RateType::kSleepover) continue;
     auto year = years.ForDate(absl::FormatCivilTime(e.date));
@@ -118,8 +119,8 @@ absl::Status ValidateTimesheet(const TaxYears& years, const Timesheet& t, const 
       floor_name = "Scottish adult social care minimum";
     }
     if (rate < floor) {
-      return absl::InvalidArgumentError(dp::StrCat(
-          where, ": the ", RateTypeName(e.type), " rate of £", FormatPence(rate),
+      return FieldError(field, dp::StrCat(
+          when, ": the ", RateTypeName(e.type), " rate of £", FormatPence(rate),
           " an hour is below the ", floor_name, " of £", FormatPence(floor), " in force on ",
           absl::FormatCivilTime(e.date), "; raise the employee's rate"));
     }

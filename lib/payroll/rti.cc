@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "money/money.h"
 
@@ -220,7 +221,7 @@ absl::StatusOr<std::string> EpsXml(const TaxYear& year, const EpsInput& in) {
   auto refs = SplitPayeReference(in.employer.paye_reference);
   if (!refs.ok()) return refs.status();
   if (in.tax_month < 1 || in.tax_month > 12) {
-    return absl::InvalidArgumentError("tax_month must be 1 to 12");
+    return FieldError("tax_month", "must be 1 to 12");
   }
   absl::CivilDay start;
   if (!absl::ParseCivilTime(year.starts, &start)) return absl::InternalError("bad tax year start");

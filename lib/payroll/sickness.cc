@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/check.h"
+#include "base/refusal.h"
 
 namespace dp::payroll {
 namespace {
@@ -67,7 +68,7 @@ bool IsQualifyingDay(absl::CivilDay day, int qualifying_days_per_week) {
 
 absl::StatusOr<SickPay> SickPayForPeriod(const TaxYear& year, const SickPayInput& in) {
   if (in.qualifying_days_per_week < 1 || in.qualifying_days_per_week > 7) {
-    return absl::InvalidArgumentError("qualifying_days_per_week must be 1 to 7");
+    return FieldError("qualifying_days_per_week", "must be 1 to 7");
   }
   if (in.sick_days.size() > kMaxSickDays) {
     return absl::InvalidArgumentError("too many sick days to assess at once");

@@ -1,4 +1,5 @@
 #include "payroll/statutory.h"
+#include "base/refusal.h"
 
 #include <algorithm>
 
@@ -46,7 +47,7 @@ int64_t RolledUpHolidayPayPence(const TaxYear& year, int64_t pay_pence) {
 
 absl::StatusOr<SspResult> CalculateSsp(const TaxYear& year, const SspInput& in) {
   if (in.qualifying_days_per_week < 1 || in.qualifying_days_per_week > 7) {
-    return absl::InvalidArgumentError("qualifying_days_per_week must be 1 to 7");
+    return FieldError("qualifying_days_per_week", "must be 1 to 7");
   }
   if (in.sick_qualifying_days_this_period < 0 || in.qualifying_days_already_in_piw < 0) {
     return absl::InvalidArgumentError("day counts must not be negative");

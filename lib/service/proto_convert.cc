@@ -1,6 +1,7 @@
 #include "service/proto_convert.h"
 
 #include "absl/time/time.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 
 namespace dp::service {
@@ -18,7 +19,7 @@ absl::StatusOr<absl::CivilDay> DayFromProto(const v1::Date& d, std::string_view 
   const absl::CivilDay day(d.year(), d.month(), d.day());
   if (d.year() < 1900 || d.year() > 2200 || day.year() != d.year() || day.month() != d.month() ||
       day.day() != d.day()) {
-    return absl::InvalidArgumentError(dp::StrCat(std::string(field), " is not a valid date (",
+    return FieldError(field, dp::StrCat("is not a valid date (",
                                                  d.year(), "-", d.month(), "-", d.day(), ")"));
   }
   return day;
@@ -40,11 +41,10 @@ void DayToProto(absl::CivilDay day, v1::Date* out) {
 
 absl::StatusOr<int64_t> PenceFromProto(const v1::Money& m, std::string_view field) {
   if (!m.currency().empty() && m.currency() != "GBP") {
-    return absl::InvalidArgumentError(
-        dp::StrCat(std::string(field), ".currency must be GBP, not ", m.currency()));
+    return FieldError(dp::StrCat(field, ".currency"), "must be GBP");
   }
   if (m.amount_pence() < 0) {
-    return absl::InvalidArgumentError(dp::StrCat(std::string(field), " must not be negative"));
+    return FieldError(field, "must not be negative");
   }
   return m.amount_pence();
 }

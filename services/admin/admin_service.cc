@@ -1,5 +1,6 @@
 #include "admin_service.h"
 
+#include "base/refusal.h"
 #include "base/strings.h"
 
 #include "db/errors.h"
@@ -9,6 +10,7 @@
 #include "service/log.h"
 #include "service/digest.h"
 #include "service/read_only.h"
+#include "service/request_bounds.h"
 #include "service/status.h"
 #include "service/write.h"
 
@@ -82,6 +84,7 @@ grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmI
 grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
                                                   const v1::CreateOrganisationRequest* req,
                                                   v1::Organisation* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto fill = [out](const iam::Organisation& o) {
     out->set_id(o.id);
     out->set_kind(o.kind);
@@ -105,6 +108,7 @@ grpc::Status AdminServiceImpl::CreateOrganisation(grpc::ServerContext* ctx,
 grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
                                                const v1::CreatePrincipalRequest* req,
                                                v1::PrincipalInfo* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   return Write(*ctx,
       *req, req->request_id(), "CreatePrincipal",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
@@ -120,8 +124,9 @@ grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
 grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext* ctx,
                                                     const v1::SetPrincipalDisabledRequest* req,
                                                     v1::PrincipalInfo* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (req->reason().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("reason is required"));
+    return ToGrpcStatus(FieldError("reason", "is required"));
   }
   return Write(*ctx,
       *req, req->request_id(), "SetPrincipalDisabled",
@@ -137,21 +142,25 @@ grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext* ctx,
 grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext*,
                                               const v1::ListPrincipalsRequest* req,
                                               v1::ListPrincipalsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    for (const auto& p : iam::ListPrincipals(tx, req->organisation_id())) {
-      ToProto(p, out->add_principals());
-    }
+    auto page = iam::ListPrincipals(tx, req->organisation_id(), req->page_size(), req->page_token());
+    if (!page.ok()) return page.status();
+    for (const auto& p : page->rows) ToProto(p, out->add_principals());
+    out->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
   }));
 }
 
 grpc::Status AdminServiceImpl::Grant(grpc::ServerContext* ctx, const v1::GrantRequest* req,
                                      v1::ScopeGrant* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   return WriteGrant(*ctx, *req, req->request_id(), "Grant", req->grant(), iam::Grant, out);
 }
 
 grpc::Status AdminServiceImpl::Revoke(grpc::ServerContext* ctx, const v1::RevokeRequest* req,
                                       v1::ScopeGrant* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   return WriteGrant(*ctx, *req, req->request_id(), "Revoke", req->grant(), iam::Revoke, out);
 }
 
@@ -186,19 +195,22 @@ grpc::Status AdminServiceImpl::WriteGrant(const grpc::ServerContext& ctx,
 
 grpc::Status AdminServiceImpl::ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
                                           v1::ListGrantsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    for (const auto& g : iam::ListGrants(tx, req->organisation_id())) {
-      ToProto(g, out->add_grants());
-    }
+    auto page = iam::ListGrants(tx, req->organisation_id(), req->page_size(), req->page_token());
+    if (!page.ok()) return page.status();
+    for (const auto& g : page->rows) ToProto(g, out->add_grants());
+    out->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
   }));
 }
 
 grpc::Status AdminServiceImpl::RotateKeys(grpc::ServerContext* ctx, const v1::RotateKeysRequest* req,
                                           v1::RotateKeysResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   // Idempotent by nature: a second run finds nothing under an old key.
   if (req->request_id().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("request_id is required"));
+    return ToGrpcStatus(FieldError("request_id", "is required"));
   }
   const crypto::FieldCipher cipher(host_.keyring());
   try {

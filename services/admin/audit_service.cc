@@ -2,6 +2,7 @@
 
 #include "audit/log.h"
 #include "service/read_only.h"
+#include "service/request_bounds.h"
 #include "service/status.h"
 
 namespace dp::admin_service {
@@ -11,6 +12,7 @@ using service::ToGrpcStatus;
 grpc::Status AuditServiceImpl::ListAuditEvents(grpc::ServerContext* ctx,
                                                const v1::ListAuditEventsRequest* req,
                                                v1::ListAuditEventsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   // Admins see the whole trail; auditors the events of their authorities.
@@ -53,6 +55,7 @@ int64_t EventCount(const std::vector<audit::LaneHead>& heads) {
 grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext*,
                                                 const v1::VerifyAuditChainRequest* req,
                                                 v1::VerifyAuditChainResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   std::optional<audit::RecordedHead> expected;
   if (!req->expect_head().empty()) {
     auto parsed = audit::ParseHead(req->expect_head());

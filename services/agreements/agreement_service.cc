@@ -2,12 +2,16 @@
 
 #include "absl/time/clock.h"
 #include "agreements/record.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "convert.h"
+#include "db/page_token.h"
+#include "db/sql.h"
 #include "crypto/field_cipher.h"
 #include "people/person_store.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
+#include "service/request_bounds.h"
 #include "service/status.h"
 
 namespace dp::agreements_service {
@@ -117,6 +121,7 @@ grpc::Status AgreementServiceImpl::ReadAgreement(
 grpc::Status AgreementServiceImpl::SetAuthoritySettings(grpc::ServerContext* ctx,
                                                         const v1::SetAuthoritySettingsRequest* req,
                                                         v1::AuthoritySettings* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto settings = SettingsFromProto(req->settings());
@@ -147,6 +152,7 @@ grpc::Status AgreementServiceImpl::SetAuthoritySettings(grpc::ServerContext* ctx
 grpc::Status AgreementServiceImpl::GetAuthoritySettings(grpc::ServerContext* ctx,
                                                         const v1::GetAuthoritySettingsRequest* req,
                                                         v1::AuthoritySettings* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto as_of = service::OptionalDay(req->as_of(), "as_of");
@@ -165,6 +171,7 @@ grpc::Status AgreementServiceImpl::GetAuthoritySettings(grpc::ServerContext* ctx
 grpc::Status AgreementServiceImpl::CreatePerson(grpc::ServerContext* ctx,
                                                 const v1::CreatePersonRequest* req,
                                                 v1::PersonSummary* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!caller->CanWrite(req->authority_id())) {
@@ -203,6 +210,7 @@ grpc::Status AgreementServiceImpl::CreatePerson(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::GetPerson(grpc::ServerContext* ctx,
                                              const v1::GetPersonRequest* req,
                                              v1::PersonSummary* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const crypto::FieldCipher cipher(host_.keyring());
@@ -220,10 +228,11 @@ grpc::Status AgreementServiceImpl::GetPerson(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::CreateAgreement(grpc::ServerContext* ctx,
                                                    const v1::CreateAgreementRequest* req,
                                                    v1::Agreement* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (req->authority_id().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("authority_id is required"));
+    return ToGrpcStatus(FieldError("authority_id", "is required"));
   }
   if (!caller->CanWrite(req->authority_id())) {
     return ToGrpcStatus(Refused(*caller, dp::StrCat("make agreements for ", req->authority_id())));
@@ -255,6 +264,7 @@ grpc::Status AgreementServiceImpl::CreateAgreement(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::AmendAgreement(grpc::ServerContext* ctx,
                                                   const v1::AmendAgreementRequest* req,
                                                   v1::Agreement* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto from = service::DayFromProto(req->effective_from(), "effective_from");
   if (!from.ok()) return ToGrpcStatus(from.status());
   return AgreementWrite(
@@ -286,6 +296,7 @@ grpc::Status AgreementServiceImpl::AmendAgreement(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::GetAgreement(grpc::ServerContext* ctx,
                                                 const v1::GetAgreementRequest* req,
                                                 v1::Agreement* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto as_of = service::OptionalDay(req->as_of(), "as_of");
   if (!as_of.ok()) return ToGrpcStatus(as_of.status());
   return ReadAgreement(ctx, req->agreement_id(),
@@ -297,6 +308,7 @@ grpc::Status AgreementServiceImpl::GetAgreement(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
                                                   const v1::ListAgreementsRequest* req,
                                                   v1::ListAgreementsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   agreements::HeaderQuery query;
@@ -304,14 +316,9 @@ grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
   if (req->status() != v1::AGREEMENT_STATUS_UNSPECIFIED) {
     query.status = static_cast<agreements::Status>(static_cast<int>(req->status()) - 1);
   }
-  query.page_size = req->page_size() > 0 ? std::min(req->page_size(), 500) : 50;
-  if (!req->page_token().empty()) {
-    try {
-      query.after_id = std::stoll(req->page_token());
-    } catch (const std::exception&) {
-      return ToGrpcStatus(absl::InvalidArgumentError("page_token is not one this service gave"));
-    }
-  }
+  auto page_size = db::ClampPageSize(req->page_size(), 50, 500);
+  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
+  query.page_size = *page_size + 1;  // one more tells whether a next page exists
   if (!caller->all_authorities) {
     query.scoped = true;
     if (caller->role != iam::Role::kIso) query.authorities = caller->authorities;
@@ -323,14 +330,27 @@ grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
       }
     }
   }
+  // The token is bound to the caller's filters and scope, so that it cannot
+  // be replayed against another query.
+  const std::string fingerprint =
+      dp::StrCat("agreements|", query.authority_id, "|", static_cast<int>(req->status()), "|",
+                 query.scoped, db::TextArrayLiteral(query.authorities),
+                 db::IntArrayLiteral(query.agreement_ids));
+  auto after_id = db::DecodePageToken(req->page_token(), fingerprint);
+  if (!after_id.ok()) return ToGrpcStatus(after_id.status());
+  query.after_id = *after_id;
   const absl::CivilDay today = service::TodayInLondon();
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    const auto headers = agreements::ListHeaders(tx, query);
-    for (const auto& h : headers) {
-      ToProto(h, agreements::Versions(tx, h.id), today, out->add_agreements());
-    }
-    if (static_cast<int>(headers.size()) == query.page_size) {
-      out->set_next_page_token(std::to_string(headers.back().id));
+    db::PageFill fill(*page_size);
+    for (const auto& h : agreements::ListHeaders(tx, query)) {
+      v1::Agreement agreement;
+      ToProto(h, agreements::Versions(tx, h.id), today, &agreement);
+      if (!fill.Room(agreement.ByteSizeLong())) {
+        const auto& last = out->agreements(out->agreements_size() - 1);
+        out->set_next_page_token(db::EncodePageToken(fingerprint, last.agreement_id()));
+        break;
+      }
+      *out->add_agreements() = std::move(agreement);
     }
     return absl::OkStatus();
   }));
@@ -338,6 +358,7 @@ grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
 
 grpc::Status AgreementServiceImpl::Decide(grpc::ServerContext* ctx, const v1::DecideRequest* req,
                                           v1::Agreement* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto action = ActionFromProto(req->action());
   if (!action.ok()) return ToGrpcStatus(action.status());
   return AgreementWrite(
@@ -352,6 +373,7 @@ grpc::Status AgreementServiceImpl::Decide(grpc::ServerContext* ctx, const v1::De
 grpc::Status AgreementServiceImpl::Terminate(grpc::ServerContext* ctx,
                                              const v1::TerminateRequest* req,
                                              v1::FinalPosition* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto end = service::DayFromProto(req->end_date(), "end_date");
   if (!end.ok()) return ToGrpcStatus(end.status());
   auto notice = service::PenceFromProto(req->notice_pay_owed(), "notice_pay_owed");
@@ -371,6 +393,7 @@ grpc::Status AgreementServiceImpl::Terminate(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::ConfirmRecovery(grpc::ServerContext* ctx,
                                                    const v1::ConfirmRecoveryRequest* req,
                                                    v1::FinalPosition* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto amount = service::PenceFromProto(req->amount(), "amount");
   if (!amount.ok()) return ToGrpcStatus(amount.status());
   return AgreementWrite(
@@ -385,6 +408,7 @@ grpc::Status AgreementServiceImpl::ConfirmRecovery(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,
                                                       const v1::RunPaymentScheduleRequest* req,
                                                       v1::PaymentRun* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto run_date = service::DayFromProto(req->run_date(), "run_date");
@@ -425,6 +449,7 @@ grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::ListPayments(grpc::ServerContext* ctx,
                                                 const v1::ListPaymentsRequest* req,
                                                 v1::ListPaymentsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   return ReadAgreement(ctx, req->agreement_id(),
                        [&](pqxx::transaction_base& tx, const agreements::Header&) {
                          for (const auto& p : agreements::PaymentsOfAgreement(tx, req->agreement_id())) {
@@ -437,6 +462,7 @@ grpc::Status AgreementServiceImpl::ListPayments(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::GetRecord(grpc::ServerContext* ctx,
                                              const v1::GetRecordRequest* req,
                                              v1::PersonRecord* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   const crypto::FieldCipher cipher(host_.keyring());
   return ReadAgreement(
       ctx, req->agreement_id(),

@@ -1,5 +1,7 @@
 #include "convert.h"
 
+#include "base/bounds.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "service/proto_convert.h"
 
@@ -21,7 +23,7 @@ absl::StatusOr<agreements::Frequency> FrequencyFromProto(v1::PaymentFrequency f,
     case v1::PAYMENT_FREQUENCY_UNSPECIFIED: return fallback;
     case v1::PAYMENT_FREQUENCY_FOUR_WEEKLY: return agreements::Frequency::kFourWeekly;
     case v1::PAYMENT_FREQUENCY_MONTHLY: return agreements::Frequency::kMonthly;
-    default: return absl::InvalidArgumentError("payment_frequency must be FOUR_WEEKLY or MONTHLY");
+    default: return FieldError("payment_frequency", "must be FOUR_WEEKLY or MONTHLY");
   }
 }
 
@@ -34,8 +36,7 @@ v1::PaymentFrequency ToProto(agreements::Frequency f) {
 absl::Status CheckTexts(const std::vector<std::string>& values, std::string_view field) {
   for (const std::string& v : values) {
     if (v.empty() || v.size() > 500 || v.find('\x1f') != std::string::npos) {
-      return absl::InvalidArgumentError(
-          dp::StrCat(std::string(field), ": each entry must be 1 to 500 characters"));
+      return FieldError(field, "each entry must be 1 to 500 characters");
     }
   }
   return absl::OkStatus();
@@ -46,7 +47,7 @@ absl::Status CheckTexts(const std::vector<std::string>& values, std::string_view
 absl::StatusOr<agreements::Settings> SettingsFromProto(const v1::AuthoritySettings& p) {
   agreements::Settings s;
   s.authority_id = p.authority_id();
-  if (s.authority_id.empty()) return absl::InvalidArgumentError("settings.authority_id is required");
+  if (s.authority_id.empty()) return FieldError("settings.authority_id", "is required");
   auto from = DayFromProto(p.effective_from(), "settings.effective_from");
   if (!from.ok()) return from.status();
   s.effective_from = *from;
@@ -57,7 +58,7 @@ absl::StatusOr<agreements::Settings> SettingsFromProto(const v1::AuthoritySettin
   s.limits = {*worker, *manager};
   s.panel_max_wait_days = p.panel_max_wait_days();
   if (p.payment_frequency() == v1::PAYMENT_FREQUENCY_UNSPECIFIED) {
-    return absl::InvalidArgumentError("settings.payment_frequency is required");
+    return FieldError("settings.payment_frequency", "is required");
   }
   auto frequency = FrequencyFromProto(p.payment_frequency(), agreements::Frequency::kFourWeekly);
   if (!frequency.ok()) return frequency.status();
@@ -86,7 +87,7 @@ void ToProto(const agreements::Settings& s, v1::AuthoritySettings* out) {
 }
 
 absl::StatusOr<absl::CivilDay> TermsStart(const v1::Terms& t) {
-  if (!t.has_start_date()) return absl::InvalidArgumentError("terms.start_date is required");
+  if (!t.has_start_date()) return FieldError("terms.start_date", "is required");
   return DayFromProto(t.start_date(), "terms.start_date");
 }
 
@@ -108,7 +109,7 @@ absl::StatusOr<agreements::VersionRecord> VersionFromProto(const v1::Terms& t,
   terms.frequency = *frequency;
   // A negative budget is named by ValidateTerms; read the raw amount here.
   if (!t.gross_budget().currency().empty() && t.gross_budget().currency() != "GBP") {
-    return absl::InvalidArgumentError("terms.gross_budget.currency must be GBP");
+    return FieldError("terms.gross_budget.currency", "must be GBP");
   }
   terms.gross_budget_per_period_pence = t.gross_budget().amount_pence();
   auto contribution = PenceFromProto(t.assessed_contribution(), "terms.assessed_contribution");
@@ -118,7 +119,7 @@ absl::StatusOr<agreements::VersionRecord> VersionFromProto(const v1::Terms& t,
   terms.permitted_uses = Strings(t.permitted_uses());
   v.model_version = t.model_version();
   if (v.model_version.empty()) {
-    return absl::InvalidArgumentError("terms.model_version is required (the model agreement used)");
+    return FieldError("terms.model_version", "is required (the model agreement used)");
   }
   v.personal_outcomes = Strings(t.personal_outcomes());
   v.excluded_uses = Strings(t.excluded_uses());
@@ -128,8 +129,11 @@ absl::StatusOr<agreements::VersionRecord> VersionFromProto(const v1::Terms& t,
         std::pair{&terms.permitted_uses, "terms.permitted_uses"}}) {
     if (auto s = CheckTexts(*values, field); !s.ok()) return s;
   }
-  if (t.contingency_weeks() < 0 || t.surplus_threshold_weeks() < 0) {
-    return absl::InvalidArgumentError("terms: contingency and surplus weeks must not be negative");
+  for (auto [field, weeks] : {std::pair{"terms.contingency_weeks", t.contingency_weeks()},
+                              std::pair{"terms.surplus_threshold_weeks", t.surplus_threshold_weeks()}}) {
+    if (weeks < 0 || weeks > bounds::kMaxWeeksOfBudget) {
+      return FieldError(field, "must be 0 (the authority's setting) to 52 weeks");
+    }
   }
   v.contingency_weeks = t.contingency_weeks() ? t.contingency_weeks() : settings.contingency_weeks;
   v.surplus_threshold_weeks =
@@ -150,7 +154,7 @@ absl::StatusOr<agreements::Manager> ManagerFromProto(const v1::PaymentManager& m
   for (const auto& [kind, name] : kKinds) {
     if (kind == m.kind()) return agreements::Manager{name, m.person_id(), m.organisation_id()};
   }
-  return absl::InvalidArgumentError("manager.kind is not a known kind of payment manager");
+  return FieldError("manager.kind", "is not a known kind of payment manager");
 }
 
 absl::StatusOr<agreements::Action> ActionFromProto(v1::DecisionAction action) {
@@ -162,8 +166,8 @@ absl::StatusOr<agreements::Action> ActionFromProto(v1::DecisionAction action) {
     case v1::DECISION_ACTION_SUSPEND: return agreements::Action::kSuspend;
     case v1::DECISION_ACTION_RESUME: return agreements::Action::kResume;
     default:
-      return absl::InvalidArgumentError(
-          "action must be SUBMIT, RETURN, APPROVE, ACTIVATE, SUSPEND or RESUME");
+      return FieldError("action",
+          "must be SUBMIT, RETURN, APPROVE, ACTIVATE, SUSPEND or RESUME");
   }
 }
 

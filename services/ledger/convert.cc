@@ -1,5 +1,6 @@
 #include "convert.h"
 
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "service/digest.h"
 
@@ -37,8 +38,8 @@ absl::StatusOr<ledger::NewAccount> FromProto(const v1::CreateAccountRequest& r) 
     case v1::ACCOUNT_TYPE_EXPENSE: a.type = ledger::AccountType::kExpense; break;
     case v1::ACCOUNT_TYPE_EQUITY: a.type = ledger::AccountType::kEquity; break;
     default:
-      return absl::InvalidArgumentError(
-          "type must be one of ACCOUNT_TYPE_ASSET, _LIABILITY, _INCOME, _EXPENSE, _EQUITY");
+      return FieldError("type",
+          "must be one of ACCOUNT_TYPE_ASSET, _LIABILITY, _INCOME, _EXPENSE, _EQUITY");
   }
   a.currency = r.currency();
   a.owner_type = r.owner_type();
@@ -55,8 +56,7 @@ absl::StatusOr<ledger::NewTransaction> FromProto(const v1::CreateTransactionRequ
   for (int i = 0; i < r.postings_size(); ++i) {
     const v1::Posting& p = r.postings(i);
     if (p.side() != v1::SIDE_DEBIT && p.side() != v1::SIDE_CREDIT) {
-      return absl::InvalidArgumentError(
-          StrCat("postings[", i, "].side must be SIDE_DEBIT or SIDE_CREDIT"));
+      return FieldError(StrCat("postings[", i, "].side"), "must be SIDE_DEBIT or SIDE_CREDIT");
     }
     t.postings.push_back({p.account_id(),
                           p.side() == v1::SIDE_DEBIT ? ledger::Side::kDebit : ledger::Side::kCredit,

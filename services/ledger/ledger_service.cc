@@ -11,6 +11,7 @@
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "service/read_only.h"
+#include "service/request_bounds.h"
 #include "service/status.h"
 
 namespace dp::ledger_service {
@@ -72,6 +73,7 @@ absl::Status LedgerServiceImpl::ReadPending(int64_t id, v1::PendingTransfer* out
 grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext* ctx,
                                               const v1::CreateAccountRequest* req,
                                               v1::Account* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto account = FromProto(*req);
   if (!account.ok()) return ToGrpcStatus(account.status());
   auto caller = host_.Caller(*ctx);
@@ -108,8 +110,9 @@ grpc::Status LedgerServiceImpl::CreateAccount(grpc::ServerContext* ctx,
 
 grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
                                            const v1::GetAccountRequest* req, v1::Account* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (req->key_case() == v1::GetAccountRequest::KEY_NOT_SET) {
-    return ToGrpcStatus(absl::InvalidArgumentError("id or code is required"));
+    return ToGrpcStatus(FieldError("id", "or code is required"));
   }
   auto status = RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     auto account = req->key_case() == v1::GetAccountRequest::kId
@@ -137,6 +140,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
                                              const v1::ListAccountsRequest* req,
                                              v1::ListAccountsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   ledger::AccountQuery query{req->owner_type(), req->owner_id()};
@@ -195,6 +199,7 @@ grpc::Status LedgerServiceImpl::WritePending(const grpc::ServerContext& ctx, led
 grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
                                                   const v1::CreateTransactionRequest* req,
                                                   v1::Transaction* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto txn = FromProto(*req);
   if (!txn.ok()) return ToGrpcStatus(txn.status());
   if (ledger::IsKnownKind(txn->kind) && !ledger::IsClientKind(txn->kind)) {
@@ -231,6 +236,7 @@ std::vector<int64_t> AccountsOf(const v1::PendingTransfer& p) {
 grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* ctx,
                                                const v1::GetTransactionRequest* req,
                                                v1::Transaction* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (auto s = ReadTransaction(req->id(), out); !s.ok()) return ToGrpcStatus(s);
   if (auto s = Authorize(*ctx, AccountsOf(*out), Access::kRead,
                          [&](size_t, int64_t) { return ledger::MissingTransaction(req->id()); });
@@ -244,6 +250,7 @@ grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
                                                    const v1::ReverseTransactionRequest* req,
                                                    v1::Transaction* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   v1::Transaction original;
   if (ReadTransaction(req->transaction_id(), &original).ok()) {
     if (auto s = Authorize(*ctx, AccountsOf(original), Access::kWrite,
@@ -260,6 +267,7 @@ grpc::Status LedgerServiceImpl::ReverseTransaction(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
                                                       const v1::CreatePendingTransferRequest* req,
                                                       v1::PendingTransfer* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (req->has_post_tolerance() && req->post_tolerance().currency() != req->amount().currency()) {
     return ToGrpcStatus(FieldError("post_tolerance.currency", "must be the amount's currency"));
   }
@@ -285,6 +293,7 @@ grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContext& ctx,
 grpc::Status LedgerServiceImpl::PostPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::PostPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
   return WritePending(*ctx, FromProto(*req), out);
 }
@@ -299,6 +308,7 @@ grpc::Status LedgerServiceImpl::IncreasePendingTransfer(
 grpc::Status LedgerServiceImpl::VoidPendingTransfer(grpc::ServerContext* ctx,
                                                     const v1::VoidPendingTransferRequest* req,
                                                     v1::PendingTransfer* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (auto s = AuthorizePending(*ctx, req->pending_transfer_id()); !s.ok()) return s;
   return WritePending(*ctx, FromProto(*req), out);
 }
@@ -306,6 +316,7 @@ grpc::Status LedgerServiceImpl::VoidPendingTransfer(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::GetPendingTransfer(grpc::ServerContext* ctx,
                                                    const v1::GetPendingTransferRequest* req,
                                                    v1::PendingTransfer* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (auto s = ReadPending(req->id(), out); !s.ok()) return ToGrpcStatus(s);
   if (auto s = Authorize(*ctx, AccountsOf(*out), Access::kRead,
                          [&](size_t, int64_t) { return ledger::MissingHold(req->id()); });
@@ -318,6 +329,7 @@ grpc::Status LedgerServiceImpl::GetPendingTransfer(grpc::ServerContext* ctx,
 
 grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext* ctx,
                                            const v1::GetBalanceRequest* req, v1::Balance* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (auto s = Authorize(*ctx, {req->account_id()}, Access::kRead); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -341,6 +353,7 @@ grpc::Status LedgerServiceImpl::GetBalance(grpc::ServerContext* ctx,
 grpc::Status LedgerServiceImpl::ListStatement(grpc::ServerContext* ctx,
                                               const v1::ListStatementRequest* req,
                                               v1::ListStatementResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   if (auto s = Authorize(*ctx, {req->account_id()}, Access::kRead); !s.ok()) {
     return ToGrpcStatus(s);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/bounds.h"
+#include "base/refusal.h"
 #include "base/strings.h"
 #include "crypto/field_cipher.h"
 #include "payroll/book.h"
@@ -13,6 +15,7 @@
 #include "people/person_store.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
+#include "service/request_bounds.h"
 #include "service/status.h"
 
 namespace dp::payroll_service {
@@ -27,8 +30,8 @@ absl::StatusOr<payroll::PayFrequency> FrequencyOf(v1::PayFrequency f) {
     case v1::PAY_FREQUENCY_FOUR_WEEKLY: return payroll::PayFrequency::kFourWeekly;
     case v1::PAY_FREQUENCY_MONTHLY: return payroll::PayFrequency::kMonthly;
     default:
-      return absl::InvalidArgumentError(
-          "pay_frequency must be WEEKLY, FORTNIGHTLY, FOUR_WEEKLY or MONTHLY");
+      return FieldError("pay_frequency",
+          "must be WEEKLY, FORTNIGHTLY, FOUR_WEEKLY or MONTHLY");
   }
 }
 
@@ -154,6 +157,7 @@ grpc::Status PayrollServiceImpl::EmployerWrite(grpc::ServerContext* ctx,
 grpc::Status PayrollServiceImpl::CreateEmployer(grpc::ServerContext* ctx,
                                                 const v1::CreateEmployerRequest* req,
                                                 v1::Employer* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto frequency = FrequencyOf(req->pay_frequency());
@@ -193,6 +197,7 @@ grpc::Status PayrollServiceImpl::CreateEmployer(grpc::ServerContext* ctx,
 grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
                                                 const v1::CreateEmployeeRequest* req,
                                                 v1::Employee* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto start = service::DayFromProto(req->start_date(), "start_date");
   if (!start.ok()) return ToGrpcStatus(start.status());
   auto dob = service::DayFromProto(req->date_of_birth(), "date_of_birth");
@@ -211,10 +216,29 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
   e.pension_member = req->pension_member();
   e.previous_pay_pence = req->previous_pay_pence();
   e.previous_tax_pence = req->previous_tax_pence();
+  for (auto [field, pence] : {std::pair{"standard_rate_pence", e.rates.standard_pence},
+                              std::pair{"night_rate_pence", e.rates.night_pence},
+                              std::pair{"sleepover_rate_pence", e.rates.sleepover_pence},
+                              std::pair{"holiday_rate_pence", e.rates.holiday_pence}}) {
+    if (pence < 0 || pence > bounds::kMaxHourlyRatePence) {
+      return ToGrpcStatus(FieldError(field, "must be 0 to 100000 pence (£1,000) an hour",
+                                     reason::kOverLimit));
+    }
+  }
+  if (e.previous_pay_pence < 0 || e.previous_pay_pence > bounds::kMaxPayPerYearPence) {
+    return ToGrpcStatus(FieldError("previous_pay_pence", "must be 0 to £10 million (a P45's pay)",
+                                   reason::kOverLimit));
+  }
+  // A P45's tax may be a refund (negative), never more than the pay.
+  if (e.previous_tax_pence > e.previous_pay_pence || e.previous_tax_pence < -e.previous_pay_pence) {
+    return ToGrpcStatus(FieldError("previous_tax_pence",
+                                   "must be within the previous pay, either way (a refund is negative)",
+                                   reason::kOverLimit));
+  }
   e.qualifying_days_per_week =
       req->qualifying_days_per_week() == 0 ? 5 : req->qualifying_days_per_week();
   if (e.qualifying_days_per_week < 1 || e.qualifying_days_per_week > 7) {
-    return ToGrpcStatus(absl::InvalidArgumentError("qualifying_days_per_week must be 1 to 7"));
+    return ToGrpcStatus(FieldError("qualifying_days_per_week", "must be 1 to 7"));
   }
   e.gender = req->gender();
   e.pension_opted_out = req->pension_opted_out();
@@ -226,27 +250,25 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
     const absl::CivilDay limit = std::min(absl::CivilDay(month.year(), month.month(), start->day()),
                                           absl::CivilDay(month + 1) - 1);
     if (*until < *start || *until > limit) {
-      return ToGrpcStatus(absl::InvalidArgumentError(
-          "pension_postponed_until must be within 3 months of the start date"));
+      return ToGrpcStatus(FieldError("pension_postponed_until",
+          "must be within 3 months of the start date"));
     }
     e.pension_postponed_until = *until;
   }
   if (!e.gender.empty() && e.gender != "M" && e.gender != "F") {
-    return ToGrpcStatus(absl::InvalidArgumentError("gender must be M or F, as RTI records it"));
+    return ToGrpcStatus(FieldError("gender", "must be M or F, as RTI records it"));
   }
   // The tax code and NI category are checked by the engine before saving.
   auto year = years_.ForDate(absl::FormatCivilTime(std::max(*start, service::TodayInLondon())));
   if (year.ok()) {
     auto paye = payroll::CalculatePaye(**year, {payroll::PayFrequency::kMonthly, 1, e.tax_code,
                                                 false, 0, 0, 0});
-    if (!paye.ok()) return ToGrpcStatus(absl::InvalidArgumentError(
-        dp::StrCat("tax_code: ", std::string(paye.status().message()))));
+    if (!paye.ok()) return ToGrpcStatus(paye.status());  // names tax_code
     auto nic = payroll::CalculateNi(**year, e.ni_category, payroll::PayFrequency::kMonthly, 0);
-    if (!nic.ok()) return ToGrpcStatus(absl::InvalidArgumentError(
-        dp::StrCat("ni_category: ", std::string(nic.status().message()))));
+    if (!nic.ok()) return ToGrpcStatus(nic.status());  // names ni_category
   }
   if (e.rates.standard_pence <= 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError("standard_rate_pence must be positive"));
+    return ToGrpcStatus(FieldError("standard_rate_pence", "must be positive"));
   }
   const crypto::FieldCipher cipher(host_.keyring());
   auto fill = [&](pqxx::transaction_base& tx, int64_t id) { return FillEmployee(tx, id, out); };
@@ -276,6 +298,7 @@ grpc::Status PayrollServiceImpl::CreateEmployee(grpc::ServerContext* ctx,
 grpc::Status PayrollServiceImpl::SubmitTimesheet(grpc::ServerContext* ctx,
                                                  const v1::SubmitTimesheetRequest* req,
                                                  v1::TimesheetReceipt* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   payroll::Timesheet t;
   auto from = service::DayFromProto(req->period_start(), "period_start");
   if (!from.ok()) return ToGrpcStatus(from.status());
@@ -290,8 +313,8 @@ grpc::Status PayrollServiceImpl::SubmitTimesheet(grpc::ServerContext* ctx,
     if (!day.ok()) return ToGrpcStatus(day.status());
     auto type = payroll::ParseRateType(e.rate_type().empty() ? "standard" : e.rate_type());
     if (!type) {
-      return ToGrpcStatus(absl::InvalidArgumentError(dp::StrCat(
-          "entries[", i, "].rate_type must be standard, night, sleepover or holiday")));
+      return ToGrpcStatus(FieldError(dp::StrCat("entries[", i, "].rate_type"),
+                                     "must be standard, night, sleepover or holiday"));
     }
     t.entries.push_back({*day, *type, e.hours_centi()});
     total += e.hours_centi();
@@ -327,6 +350,7 @@ grpc::Status PayrollServiceImpl::SubmitTimesheet(grpc::ServerContext* ctx,
 
 grpc::Status PayrollServiceImpl::RunPayroll(grpc::ServerContext* ctx,
                                             const v1::RunPayrollRequest* req, v1::PayRun* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   payroll::RunRequest run;
   run.employer_id = req->employer_id();
   for (auto [date, field, target] :
@@ -360,6 +384,7 @@ grpc::Status PayrollServiceImpl::RunPayroll(grpc::ServerContext* ctx,
 
 grpc::Status PayrollServiceImpl::GetPayRun(grpc::ServerContext* ctx,
                                            const v1::GetPayRunRequest* req, v1::PayRun* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const crypto::FieldCipher cipher(host_.keyring());
@@ -379,13 +404,14 @@ grpc::Status PayrollServiceImpl::GetPayRun(grpc::ServerContext* ctx,
 grpc::Status PayrollServiceImpl::PayLiability(grpc::ServerContext* ctx,
                                               const v1::PayLiabilityRequest* req,
                                               v1::LiabilityPayment* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   payroll::Liability liability;
   switch (req->liability()) {
     case v1::LIABILITY_WAGES: liability = payroll::Liability::kWages; break;
     case v1::LIABILITY_HMRC: liability = payroll::Liability::kHmrc; break;
     case v1::LIABILITY_PENSION: liability = payroll::Liability::kPension; break;
     default:
-      return ToGrpcStatus(absl::InvalidArgumentError("liability must be WAGES, HMRC or PENSION"));
+      return ToGrpcStatus(FieldError("liability", "must be WAGES, HMRC or PENSION"));
   }
   auto caller = host_.Caller(*ctx);
   const std::string actor = caller.ok() ? caller->name : "";
@@ -450,6 +476,7 @@ absl::StatusOr<int64_t> PayrollServiceImpl::EmployerOfEmployee(int64_t employee_
 grpc::Status PayrollServiceImpl::LeaveEmployee(grpc::ServerContext* ctx,
                                                const v1::LeaveEmployeeRequest* req,
                                                v1::Employee* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto leave = service::DayFromProto(req->leave_date(), "leave_date");
   if (!leave.ok()) return ToGrpcStatus(leave.status());
   auto employer_id = EmployerOfEmployee(req->employee_id());
@@ -469,42 +496,54 @@ grpc::Status PayrollServiceImpl::LeaveEmployee(grpc::ServerContext* ctx,
 grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
                                              const v1::GetDocumentRequest* req,
                                              v1::Document* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const crypto::FieldCipher cipher(host_.keyring());
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx)
                                                               -> absl::Status {
     // Whose books the document comes from: every id given is checked, so
-    // that a run of one employer cannot vouch for another's employee.
-    std::vector<int64_t> employers;
-    if (req->employer_id() != 0) employers.push_back(req->employer_id());
+    // that a run of one employer cannot vouch for another's employee. An id
+    // whose books are outside what the caller may see answers exactly as a
+    // missing one of its kind would, so ids cannot be probed.
+    struct Key {
+      int64_t employer_id;
+      absl::Status missing;  // the answer if it did not exist
+    };
+    std::vector<Key> keys;
+    if (req->employer_id() != 0) {
+      keys.push_back({req->employer_id(), absl::NotFoundError(dp::StrCat(
+                                              "employer ", req->employer_id(), " does not exist"))});
+    }
     if (req->run_id() != 0) {
+      absl::Status missing =
+          absl::NotFoundError(dp::StrCat("pay run ", req->run_id(), " does not exist"));
       const pqxx::result r = tx.exec_params(
           "SELECT employer_id FROM payroll.pay_runs WHERE id = $1", req->run_id());
-      if (r.empty()) {
-        return absl::NotFoundError(dp::StrCat("pay run ", req->run_id(), " does not exist"));
-      }
-      employers.push_back(r[0][0].as<int64_t>());
+      if (r.empty()) return missing;
+      keys.push_back({r[0][0].as<int64_t>(), std::move(missing)});
     }
     if (req->employee_id() != 0) {
       auto employee = payroll::GetEmployee(tx, req->employee_id());
       if (!employee.ok()) return employee.status();
-      employers.push_back(employee->employer_id);
+      keys.push_back({employee->employer_id, absl::NotFoundError(dp::StrCat(
+                                                 "employee ", req->employee_id(), " does not exist"))});
     }
-    if (employers.empty()) {
-      return absl::InvalidArgumentError("run_id, employee_id or employer_id is required");
+    if (keys.empty()) {
+      return FieldError("run_id", "or employee_id or employer_id is required");
     }
-    for (int64_t id : employers) {
-      auto employer = payroll::GetEmployer(tx, id);
-      if (!employer.ok()) return employer.status();
+    for (const Key& key : keys) {
+      auto employer = payroll::GetEmployer(tx, key.employer_id);
+      if (!employer.ok()) return key.missing;
+      if (!MaySee(*caller, employer->authority_id, employer->agreement_id)) return key.missing;
       if (!MayOperate(*caller, employer->authority_id, employer->agreement_id)) {
-        return Refused(*caller, dp::StrCat("see employer ", id, "'s payroll documents"));
+        return Refused(*caller, dp::StrCat("see employer ", key.employer_id, "'s payroll documents"));
       }
     }
     absl::StatusOr<payroll::RenderedDocument> doc =
-        absl::InvalidArgumentError("kind must be PAYSLIPS_PDF, BACS, FPS, EPS, P45 or P60");
+        FieldError("kind", "must be PAYSLIPS_PDF, BACS, FPS, EPS, P45 or P60");
     auto need = [&](bool present, const char* field) {
-      if (!present) doc = absl::InvalidArgumentError(dp::StrCat(field, " is required for this kind"));
+      if (!present) doc = FieldError(field, "is required for this kind");
       return present;
     };
     switch (req->kind()) {
@@ -555,8 +594,9 @@ grpc::Status PayrollServiceImpl::GetServiceInfo(grpc::ServerContext*,
 
 grpc::Status PayrollServiceImpl::Calculate(grpc::ServerContext*, const v1::CalculateRequest* req,
                                            v1::CalculateResponse* out) {
-  absl::StatusOr<const payroll::TaxYear*> year = absl::InvalidArgumentError(
-      "tax_year (e.g. 2025-26) or payment_date is required");
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  absl::StatusOr<const payroll::TaxYear*> year = FieldError("tax_year",
+      "(e.g. 2025-26) or payment_date is required");
   if (!req->tax_year().empty()) {
     year = years_.ByName(req->tax_year());
   } else if (req->has_payment_date()) {
@@ -569,7 +609,9 @@ grpc::Status PayrollServiceImpl::Calculate(grpc::ServerContext*, const v1::Calcu
   auto frequency = FrequencyOf(req->pay_frequency());
   if (!frequency.ok()) return ToGrpcStatus(frequency.status());
   if (req->gross_pay_pence() < 0 || req->taxable_pay_to_date_pence() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError("pay amounts must not be negative"));
+    return ToGrpcStatus(FieldError(
+        req->gross_pay_pence() < 0 ? "gross_pay_pence" : "taxable_pay_to_date_pence",
+        "must not be negative"));
   }
   auto paye = payroll::CalculatePaye(
       **year, {*frequency, req->period(), req->tax_code(), req->week1_month1(),

@@ -507,25 +507,40 @@ TEST_F(PayrollRunTest, SickPayLeaversAndTheDocumentsForThePaPeopleTheBankAndHmrc
     tx.commit();
   }
   auto other = v1::PayrollService::NewStub(pki_->ChannelAs(stranger, payroll_->address()));
-  v1::GetDocumentRequest req;
-  req.set_kind(v1::DOCUMENT_KIND_P45);
-  req.set_employee_id(ann);
-  EXPECT_EQ(other->GetDocument(Ctx().get(), req, &doc).error_code(), grpc::PERMISSION_DENIED);
-  // Nor can it tell which pay runs exist: another's answers as a missing one.
+  // Nor can it tell which employees, employers or pay runs exist: another's
+  // answers word for word as a missing one, whichever id names it.
+  auto hidden = [](const grpc::Status& theirs, const grpc::Status& missing, int64_t id) {
+    EXPECT_EQ(theirs.error_code(), grpc::NOT_FOUND) << theirs.error_message();
+    EXPECT_EQ(missing.error_code(), grpc::NOT_FOUND) << missing.error_message();
+    std::string masked = theirs.error_message();
+    const size_t at = masked.find(std::to_string(id));
+    ASSERT_NE(at, std::string::npos) << masked;
+    masked.replace(at, std::to_string(id).size(), "987654321");
+    EXPECT_EQ(masked, missing.error_message());
+  };
   auto read_run = [&](int64_t run_id) {
     v1::GetPayRunRequest r;
     r.set_run_id(run_id);
     v1::PayRun out;
     return other->GetPayRun(Ctx().get(), r, &out);
   };
-  const grpc::Status theirs = read_run(june.run_id());
-  const grpc::Status missing = read_run(987654321);
-  EXPECT_EQ(theirs.error_code(), grpc::NOT_FOUND) << theirs.error_message();
-  EXPECT_EQ(missing.error_code(), grpc::NOT_FOUND);
-  std::string masked = theirs.error_message();
-  masked.replace(masked.find(std::to_string(june.run_id())), std::to_string(june.run_id()).size(),
-                 "987654321");
-  EXPECT_EQ(masked, missing.error_message());
+  hidden(read_run(june.run_id()), read_run(987654321), june.run_id());
+  auto read_document = [&](v1::DocumentKind kind, int64_t run, int64_t employee, int64_t employer) {
+    v1::GetDocumentRequest r;
+    r.set_kind(kind);
+    r.set_run_id(run);
+    r.set_employee_id(employee);
+    r.set_employer_id(employer);
+    r.set_tax_year("2026-27");
+    r.set_tax_month(3);
+    return other->GetDocument(Ctx().get(), r, &doc);
+  };
+  hidden(read_document(v1::DOCUMENT_KIND_P45, 0, ann, 0),
+         read_document(v1::DOCUMENT_KIND_P45, 0, 987654321, 0), ann);
+  hidden(read_document(v1::DOCUMENT_KIND_BACS, june.run_id(), 0, 0),
+         read_document(v1::DOCUMENT_KIND_BACS, 987654321, 0, 0), june.run_id());
+  hidden(read_document(v1::DOCUMENT_KIND_EPS, 0, 0, employer_id),
+         read_document(v1::DOCUMENT_KIND_EPS, 0, 0, 987654321), employer_id);
 }
 
 }  // namespace

@@ -50,16 +50,12 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
     v1::ListAuditEventsRequest req;
     req.set_page_size(page_size);
     v1::ListAuditEventsResponse merged;
-    for (int page = 0; page < 100000; ++page) {  // bounded
-      v1::ListAuditEventsResponse resp;
-      exit_code = Call(kLedger, "reading the audit trail",
-                       [&](grpc::ClientContext* c) { return Audit()->ListAuditEvents(c, req, &resp); });
-      if (exit_code != 0) return;
-      merged.mutable_events()->MergeFrom(resp.events());
-      merged.set_next_page_token(resp.next_page_token());
-      if (!all || resp.next_page_token().empty()) break;
-      req.set_page_token(resp.next_page_token());
-    }
+    exit_code = CallPages(kLedger, "reading the audit trail", req, all, &merged,
+                          [](grpc::ClientContext* c, const v1::ListAuditEventsRequest& r,
+                             v1::ListAuditEventsResponse* page) {
+                            return Audit()->ListAuditEvents(c, r, page);
+                          });
+    if (exit_code != 0) return;
     if (out().json()) return out().Json(merged);
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : merged.events()) {
@@ -201,14 +197,16 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   p_list->callback([&, json_or] {
     v1::ListPrincipalsRequest req;
     req.set_organisation_id(org);
-    exit_code = CallAndPrint<v1::ListPrincipalsResponse>(
-        kLedger, "listing principals",
-        [&](grpc::ClientContext* c, v1::ListPrincipalsResponse* r) {
-          return Admin()->ListPrincipals(c, req, r);
-        },
-        json_or([](const v1::ListPrincipalsResponse& r) {
-          PrintPrincipals(out(), {r.principals().begin(), r.principals().end()});
-        }));
+    v1::ListPrincipalsResponse all;
+    exit_code = CallPages(kLedger, "listing principals", req, true, &all,
+                          [](grpc::ClientContext* c, const v1::ListPrincipalsRequest& r,
+                             v1::ListPrincipalsResponse* page) {
+                            return Admin()->ListPrincipals(c, r, page);
+                          });
+    if (exit_code != 0) return;
+    json_or([](const v1::ListPrincipalsResponse& r) {
+      PrintPrincipals(out(), {r.principals().begin(), r.principals().end()});
+    })(all);
   });
   for (bool disable : {true, false}) {
     CLI::App* cmd = principals->add_subcommand(disable ? "disable" : "enable",
@@ -311,16 +309,18 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   g_list->callback([&, json_or] {
     v1::ListGrantsRequest req;
     req.set_organisation_id(org);
-    exit_code = CallAndPrint<v1::ListGrantsResponse>(
-        kLedger, "listing grants",
-        [&](grpc::ClientContext* c, v1::ListGrantsResponse* r) { return Admin()->ListGrants(c, req, r); },
-        json_or([](const v1::ListGrantsResponse& r) {
-          std::vector<std::vector<std::string>> rows;
-          for (const auto& g : r.grants()) {
-            rows.push_back({g.organisation_id(), g.scope_type(), g.scope_id()});
-          }
-          out().Table({"ORGANISATION", "TYPE", "ID"}, rows);
-        }));
+    v1::ListGrantsResponse all;
+    exit_code = CallPages(kLedger, "listing grants", req, true, &all,
+                          [](grpc::ClientContext* c, const v1::ListGrantsRequest& r,
+                             v1::ListGrantsResponse* page) { return Admin()->ListGrants(c, r, page); });
+    if (exit_code != 0) return;
+    json_or([](const v1::ListGrantsResponse& r) {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& g : r.grants()) {
+        rows.push_back({g.organisation_id(), g.scope_type(), g.scope_id()});
+      }
+      out().Table({"ORGANISATION", "TYPE", "ID"}, rows);
+    })(all);
   });
 }
 

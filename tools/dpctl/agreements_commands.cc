@@ -375,43 +375,38 @@ void AddAgreementCommands(CLI::App* agreements) {
   list->add_option("--status", f.status, "draft, awaiting_approval, approved, active, suspended,"
                    " terminated");
   list->callback([] {
-    Run("listing agreements", [](grpc::ClientContext* c) {
-      v1::ListAgreementsRequest req;
-      req.set_authority_id(f.authority);
-      if (!f.status.empty()) {
-        std::string upper = "AGREEMENT_STATUS_";
-        for (char c : f.status) upper += static_cast<char>(std::toupper(c));
-        v1::AgreementStatus s;
-        if (!v1::AgreementStatus_Parse(upper, &s)) throw UsageError{"--status: unknown " + f.status};
-        req.set_status(s);
+    v1::ListAgreementsRequest req;
+    req.set_authority_id(f.authority);
+    if (!f.status.empty()) {
+      std::string upper = "AGREEMENT_STATUS_";
+      for (char c : f.status) upper += static_cast<char>(std::toupper(c));
+      v1::AgreementStatus s;
+      if (!v1::AgreementStatus_Parse(upper, &s)) {
+        std::cerr << "dpctl: --status: unknown " << f.status << "\n";
+        *exit_code = 2;
+        return;
       }
-      req.set_page_size(500);
-      v1::ListAgreementsResponse all;
-      for (int page = 0; page < 1000; ++page) {  // bounded
-        v1::ListAgreementsResponse resp;
-        auto st = Stub()->ListAgreements(c, req, &resp);
-        if (!st.ok()) return st;
-        all.MergeFrom(resp);
-        if (resp.next_page_token().empty()) break;
-        req.set_page_token(resp.next_page_token());
-      }
-      all.clear_next_page_token();
-      if (out().json()) {
-        out().Json(all);
-        return grpc::Status::OK;
-      }
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& a : all.agreements()) {
-        rows.push_back({std::to_string(a.agreement_id()), a.authority_id(),
-                        std::to_string(a.person_id()), StatusText(a.status()),
-                        Gbp(a.current().terms().gross_budget()), Gbp(a.current().net_per_period()),
-                        Gbp(a.current().annual_cost()), DateText(a.current().terms().start_date()),
-                        a.panel_wait_exceeded() ? "panel late" : ""});
-      }
-      out().Table({"ID", "AUTHORITY", "PERSON", "STATUS", "GROSS", "NET", "ANNUAL", "START", ""},
-                  rows);
-      return grpc::Status::OK;
-    });
+      req.set_status(s);
+    }
+    req.set_page_size(500);
+    v1::ListAgreementsResponse all;
+    *exit_code = CallPages(kAgreements, "listing agreements", req, true, &all,
+                           [](grpc::ClientContext* c, const v1::ListAgreementsRequest& r,
+                              v1::ListAgreementsResponse* page) {
+                             return Stub()->ListAgreements(c, r, page);
+                           });
+    if (*exit_code != 0) return;
+    if (out().json()) return out().Json(all);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& a : all.agreements()) {
+      rows.push_back({std::to_string(a.agreement_id()), a.authority_id(),
+                      std::to_string(a.person_id()), StatusText(a.status()),
+                      Gbp(a.current().terms().gross_budget()), Gbp(a.current().net_per_period()),
+                      Gbp(a.current().annual_cost()), DateText(a.current().terms().start_date()),
+                      a.panel_wait_exceeded() ? "panel late" : ""});
+    }
+    out().Table({"ID", "AUTHORITY", "PERSON", "STATUS", "GROSS", "NET", "ANNUAL", "START", ""},
+                rows);
   });
 }
 

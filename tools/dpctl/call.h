@@ -60,6 +60,34 @@ int CallAndPrint(const Endpoint& service, const std::string& what, Rpc&& rpc, Pr
   return code;
 }
 
+// CallPages is Call for a paged list: it asks for the first page and, with
+// `all`, every next one (each call with its own deadline; at most
+// kMaxPages), appending each page's rows to `merged`. merged's
+// next_page_token is the last page's: empty once the list is complete.
+//
+//   v1::ListGrantsResponse grants;
+//   exit_code = CallPages(kLedger, "listing grants", req, all, &grants,
+//       [&](grpc::ClientContext* c, const v1::ListGrantsRequest& r, v1::ListGrantsResponse* p) {
+//         return Admin()->ListGrants(c, r, p);
+//       });
+template <typename Request, typename Response, typename Rpc>
+int CallPages(const Endpoint& service, const std::string& what, Request req, bool all,
+              Response* merged, Rpc&& rpc) {
+  constexpr int kMaxPages = 100000;
+  for (int page = 0; page < kMaxPages; ++page) {
+    Response response;
+    if (int code = Call(service, what, [&](grpc::ClientContext* c) { return rpc(c, req, &response); });
+        code != 0) {
+      return code;
+    }
+    merged->MergeFrom(response);  // appends the rows
+    merged->set_next_page_token(response.next_page_token());
+    if (!all || response.next_page_token().empty()) break;
+    req.set_page_token(response.next_page_token());
+  }
+  return 0;
+}
+
 }  // namespace dpctl
 
 #endif  // DP_TOOLS_DPCTL_CALL_H_

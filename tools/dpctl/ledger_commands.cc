@@ -121,21 +121,16 @@ int AccountsList(const std::string& owner_type, const std::string& owner_id, int
   req.set_owner_type(owner_type);
   req.set_owner_id(owner_id);
   req.set_page_size(page_size);
-  std::vector<v1::Account> accounts;
   v1::ListAccountsResponse merged;
-  for (int page = 0; page < 10000; ++page) {  // bounded: 10,000 pages at most
-    v1::ListAccountsResponse resp;
-    if (int code = Call(kLedger, "listing accounts",
-        [&](grpc::ClientContext* c) { return Ledger()->ListAccounts(c, req, &resp); });
+  if (int code = CallPages(kLedger, "listing accounts", req, all, &merged,
+                           [](grpc::ClientContext* c, const v1::ListAccountsRequest& r,
+                              v1::ListAccountsResponse* page) {
+                             return Ledger()->ListAccounts(c, r, page);
+                           });
       code != 0) {
-      return code;
-    }
-    for (const auto& a : resp.accounts()) accounts.push_back(a);
-    merged.mutable_accounts()->MergeFrom(resp.accounts());
-    merged.set_next_page_token(resp.next_page_token());
-    if (!all || resp.next_page_token().empty()) break;
-    req.set_page_token(resp.next_page_token());
+    return code;
   }
+  const std::vector<v1::Account> accounts(merged.accounts().begin(), merged.accounts().end());
   if (Out().json()) {
     Out().Json(merged);
   } else {
