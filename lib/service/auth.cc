@@ -1,6 +1,7 @@
 #include "service/auth.h"
 
 #include "base/refusal.h"
+#include "base/sha256.h"
 #include "base/strings.h"
 #include "iam/policy.h"
 #include "service/status.h"
@@ -15,7 +16,9 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
   }
   std::string principal;
   grpc::Status status = Decide(method, context, &principal);
-  if (!status.ok() && on_refused_) on_refused_(method, principal, status);
+  if (!status.ok() && on_refused_) {
+    on_refused_(method, principal, principal.empty() ? PeerOf(*context) : "", status);
+  }
   return status;
 }
 
@@ -49,6 +52,12 @@ grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext*
                                     method));
   }
   return grpc::Status::OK;
+}
+
+std::string PeerOf(const grpc::AuthContext& context) {
+  const auto pems = context.FindPropertyValues("x509_pem_cert");
+  if (pems.empty()) return "none";
+  return "sha256:" + Sha256Hex(std::string_view(pems[0].data(), pems[0].size())).substr(0, 16);
 }
 
 absl::StatusOr<std::string> CertificateNames::NameOf(std::string_view pem) {

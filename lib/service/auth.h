@@ -47,9 +47,11 @@ class CertificateNames {
 // every call on the connection shares.
 class AuthProcessor : public grpc::AuthMetadataProcessor {
  public:
-  // `on_refused` is told of every refused call (for the audit trail).
+  // `on_refused` is told of every refused call (for the audit trail): the
+  // principal when the certificate named a known one, else "" and the peer
+  // as its certificate shows it (PeerOf).
   using RefusalFn = std::function<void(const std::string& method, const std::string& principal,
-                                       const grpc::Status& status)>;
+                                       const std::string& peer, const grpc::Status& status)>;
   AuthProcessor(CertificateNames& names, iam::PrincipalDirectory& directory, RefusalFn on_refused)
       : names_(names), directory_(directory), on_refused_(std::move(on_refused)) {}
 
@@ -65,6 +67,13 @@ class AuthProcessor : public grpc::AuthMetadataProcessor {
   iam::PrincipalDirectory& directory_;
   RefusalFn on_refused_;
 };
+
+// PeerOf names who knocked, as far as the door can tell: "none" without a
+// certificate, else "sha256:" and the first 16 hex digits of the
+// certificate's digest (gRPC's authentication hook is given no network
+// address). It carries no name from the certificate, which anyone can
+// write into one.
+std::string PeerOf(const grpc::AuthContext& context);
 
 // CallerOf returns the principal of a call that AuthProcessor admitted, or
 // the development principal when the server runs in plaintext development

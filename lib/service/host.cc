@@ -249,11 +249,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
   names_ = std::make_unique<CertificateNames>(*verifier);
   creds->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(
       *names_, *directory_,
-      [this](const std::string& method, const std::string& principal, const grpc::Status& s) {
+      [this](const std::string& method, const std::string& principal, const std::string& peer,
+             const grpc::Status& s) {
         const iam::MethodPolicy* policy = iam::FindPolicy(method);
         if (policy == nullptr || policy->writes) {
           if (principal.empty()) {  // no or a foreign certificate: counted, not a row each
-            door_.Count(method, s.error_code());
+            door_.Count(method, s.error_code(), peer);
             return;
           }
           audit::Event event;

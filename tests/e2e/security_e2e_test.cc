@@ -272,35 +272,54 @@ grpc::Status CallUndeclared(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 // Anyone who reaches the port can try without a certificate: the attempts
-// are in the audit trail, counted, not a row each.
+// are in the audit trail, counted, not a row each, apart by peer: no
+// certificate, or a certificate this system did not issue (by its digest).
 TEST_F(SecurityTest, RefusalsAtTheDoorAreCountedNotARowEach) {
   auto conn = MigratedConnection();
   const int64_t before =
       ScalarInt(*conn, "SELECT coalesce(max(id), 0) FROM audit.events");
+  const std::string foreign = ::testing::TempDir() + "/door-foreign-" + world->tag;
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki init " + foreign + " >/dev/null");
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + foreign + " intruder >/dev/null");
   auto stranger = v1::LedgerService::NewStub(As(""));  // no client certificate
+  auto intruder = v1::LedgerService::NewStub(
+      ChannelAs("intruder", world->ledger->address(), foreign));
   for (int i = 0; i < 30; ++i) {
     v1::CreateTransactionRequest req;
     req.set_request_id(world->tag + "-door-" + std::to_string(i));
     v1::Transaction t;
     EXPECT_EQ(stranger->CreateTransaction(Ctx().get(), req, &t).error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
+    if (i < 5) {
+      EXPECT_EQ(intruder->CreateTransaction(Ctx().get(), req, &t).error_code(),
+                grpc::StatusCode::UNAUTHENTICATED);
+    }
   }
-  int64_t counted = 0, rows = 0;
-  for (int wait = 0; wait < 50 && counted < 30; ++wait) {  // the interval is 200 ms here
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    counted = rows = 0;
+  std::map<std::string, int64_t> counted;  // by peer
+  int64_t rows = 0;
+  for (int wait = 0; wait < 50 && (counted["none"] < 30 || counted.size() < 2); ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the interval is 200 ms here
+    counted.clear();
+    rows = 0;
     pqxx::nontransaction tx(*conn);
     for (const auto& row : tx.exec_params(
              "SELECT resource FROM audit.events WHERE id > $1 AND principal = 'unauthenticated'"
              " AND method = '/dp.v1.LedgerService/CreateTransaction'",
              before)) {
       const std::string resource = row[0].as<std::string>();
+      const size_t peer = resource.find("&peer=") + 6;
       ++rows;
-      counted += std::stoll(resource.substr(resource.rfind("count=") + 6));
+      counted[resource.substr(peer, resource.find('&', peer) - peer)] +=
+          std::stoll(resource.substr(resource.rfind("count=") + 6));
     }
   }
-  EXPECT_EQ(counted, 30);
-  EXPECT_LE(rows, 5) << "one event an interval, not one per attempt";
+  EXPECT_EQ(counted["none"], 30);
+  ASSERT_EQ(counted.size(), 2u);
+  const auto& [certificate, attempts] = *counted.rbegin();  // "sha256:..." sorts after "none"
+  EXPECT_EQ(certificate.rfind("sha256:", 0), 0u) << certificate;
+  EXPECT_EQ(certificate.size(), 7u + 16u);
+  EXPECT_EQ(attempts, 5);
+  EXPECT_LE(rows, 10) << "one event an interval per peer, not one per attempt";
 }
 
 TEST_F(SecurityTest, AMethodWithNoDeclaredPermissionIsRefused) {
