@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <random>
 #include <string>
 #include <vector>
@@ -1014,6 +1015,50 @@ TEST_F(BadInputTest, EveryReadAnswersBadInputByFieldNeverInternal) {
   google::protobuf::SetLogHandler(nullptr);
   EXPECT_GE(methods, 19) << "every read RPC that takes input";
   std::cout << "probed " << methods << " read RPCs with " << calls << " bad requests\n";
+}
+
+// One careless client's largest agreements cannot make the list unreadable
+// for everyone: a page stops at 1 MiB (well under gRPC's 4 MiB), and the
+// pages together still give every agreement once.
+TEST_F(BadInputTest, AListOfTheLargestAgreementsPagesByBytes) {
+  auto agreements = v1::AgreementService::NewStub(w->officer["dp.v1.AgreementService"]);
+  for (int i = 0; i < 100; ++i) {
+    v1::CreateAgreementRequest req;
+    req.set_request_id(w->Id());
+    req.set_authority_id(kAuthority);
+    req.set_person_id(w->person);
+    req.mutable_manager()->set_kind(v1::MANAGER_KIND_SELF);
+    *req.mutable_terms() = TermsOf(1400'00, D(2026, 4, 20));
+    req.mutable_terms()->clear_personal_outcomes();
+    for (int j = 0; j < 20; ++j) {
+      req.mutable_terms()->add_personal_outcomes(std::string(500, 'a' + j));
+      req.mutable_terms()->add_excluded_uses(std::string(200, 'a' + j));
+    }
+    v1::Agreement out;
+    MustSucceed("a large agreement", [&](auto* c) { return agreements->CreateAgreement(c, req, &out); });
+  }
+  v1::ListAgreementsRequest req;
+  req.set_authority_id(kAuthority);
+  req.set_page_size(500);
+  std::set<int64_t> seen;
+  int pages = 0;
+  for (; pages < 20; ++pages) {
+    v1::ListAgreementsResponse page;
+    auto ctx = Ctx();
+    const grpc::Status s = agreements->ListAgreements(ctx.get(), req, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_LE(page.ByteSizeLong(), (1u << 20) + 20'000u) << "1 MiB and at most one agreement more";
+    for (const auto& a : page.agreements()) {
+      EXPECT_TRUE(seen.insert(a.agreement_id()).second) << "agreement " << a.agreement_id() << " twice";
+    }
+    if (page.next_page_token().empty()) break;
+    req.set_page_token(page.next_page_token());
+  }
+  EXPECT_GE(pages, 1) << "more than one page";
+  pqxx::read_transaction tx(*w->db);
+  EXPECT_EQ(static_cast<int64_t>(seen.size()),
+            tx.exec1("SELECT count(*) FROM agreements.agreements WHERE authority_id = 'BI-FIFE'")[0]
+                .as<int64_t>());
 }
 
 }  // namespace
