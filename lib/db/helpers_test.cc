@@ -93,5 +93,32 @@ TEST(StatusFromException, KeepsTheDatabasesTextInTheLog) {
   EXPECT_EQ(MetadataOf(s), (std::vector<std::pair<std::string, std::string>>{{"sqlstate", "23514"}}));
 }
 
+// A rule about one column is told as that field's refusal, naming the
+// column and nothing else of the database's text.
+TEST(StatusFromException, ARuleAboutOneColumnNamesItsField) {
+  const pqxx::check_violation check(
+      "ERROR:  new row for relation \"persons\" violates check constraint "
+      "\"persons_display_name_check\"\nDETAIL:  Failing row contains (7, FIFE, Morag).",
+      "INSERT ...", "23514");
+  absl::Status s = StatusFromException(check);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(s), "display_name");
+  EXPECT_EQ(ReasonOf(s), "DATABASE_RULE");
+  EXPECT_EQ(std::string(s.message()),
+            "display_name is outside what the books allow; nothing was written");
+  const pqxx::not_null_violation null(
+      "ERROR:  null value in column \"reason\" of relation \"decisions\" violates not-null "
+      "constraint\nDETAIL:  Failing row contains (...).", "", "23502");
+  EXPECT_EQ(FieldOf(StatusFromException(null)), "reason");
+  const pqxx::foreign_key_violation key(
+      "ERROR:  insert or update on table \"employers\" violates foreign key constraint "
+      "\"employers_agreement_id_fkey\"\nDETAIL:  Key (agreement_id)=(99) is not present in "
+      "table \"agreements\".", "", "23503");
+  s = StatusFromException(key);
+  EXPECT_EQ(FieldOf(s), "agreement_id");
+  EXPECT_EQ(std::string(s.message()).find("99"), std::string::npos) << "no value is quoted";
+  EXPECT_EQ(std::string(s.message()).find("fkey"), std::string::npos) << "nor the rule's name";
+}
+
 }  // namespace
 }  // namespace dp::db
