@@ -131,13 +131,14 @@ void InsertSettings(pqxx::work& tx, const Settings& s, const std::string& create
       dp::StrCat("INSERT INTO agreements.authority_settings (authority_id, effective_from,"
                  " worker_limit_pence, manager_limit_pence, panel_max_wait_days,"
                  " payment_frequency, cycle_anchor, contingency_weeks, surplus_threshold_weeks,"
-                 " blocked_card_categories, funding_account_id, created_by) VALUES"
+                 " blocked_card_categories, funding_account_id, created_by,"
+                 " max_additional_cardholders) VALUES"
                  " ($1, $2::date, $3, $4, $5, $6, $7::date, $8, $9, ",
-                 tx.quote(db::TextArrayLiteral(s.blocked_card_categories)), "::text[], $10, $11)"),
+                 tx.quote(db::TextArrayLiteral(s.blocked_card_categories)), "::text[], $10, $11, $12)"),
       s.authority_id, DayText(s.effective_from), s.limits.worker_max_pence,
       s.limits.manager_max_pence, s.panel_max_wait_days, std::string(FrequencyName(s.frequency)),
       DayText(s.cycle_anchor), s.contingency_weeks, s.surplus_threshold_weeks,
-      s.funding_account_id, created_by);
+      s.funding_account_id, created_by, s.max_additional_cardholders);
 }
 
 absl::StatusOr<Settings> SettingsInForce(pqxx::transaction_base& tx,
@@ -146,7 +147,7 @@ absl::StatusOr<Settings> SettingsInForce(pqxx::transaction_base& tx,
       dp::StrCat("SELECT effective_from, worker_limit_pence, manager_limit_pence,"
                  " panel_max_wait_days, payment_frequency, cycle_anchor, contingency_weeks,"
                  " surplus_threshold_weeks, ", Joined("blocked_card_categories"),
-                 ", funding_account_id FROM agreements.authority_settings"
+                 ", funding_account_id, max_additional_cardholders FROM agreements.authority_settings"
                  " WHERE authority_id = $1 AND effective_from <= $2::date"
                  " ORDER BY effective_from DESC LIMIT 1"),
       authority_id, DayText(day));
@@ -167,6 +168,7 @@ absl::StatusOr<Settings> SettingsInForce(pqxx::transaction_base& tx,
   s.surplus_threshold_weeks = r[0][7].as<int>();
   s.blocked_card_categories = Split(r[0][8]);
   s.funding_account_id = r[0][9].as<int64_t>();
+  s.max_additional_cardholders = r[0][10].as<int>();
   return s;
 }
 

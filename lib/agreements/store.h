@@ -27,6 +27,7 @@ struct Settings {
   int contingency_weeks = 0;
   int surplus_threshold_weeks = 0;
   std::vector<std::string> blocked_card_categories;
+  int max_additional_cardholders = 3;  // cards besides the person's own
   int64_t funding_account_id = 0;
 };
 

@@ -24,6 +24,7 @@ std::string KindForRole(const std::string& role) {
   if (role == "finance_officer") return "authority";
   if (role == "iso") return "iso";
   if (role == "auditor") return "audit";
+  if (role == "processor") return "processor";
   return "internal";  // service, admin
 }
 
@@ -42,8 +43,8 @@ absl::StatusOr<Organisation> CreateOrganisation(pqxx::work& tx, const Organisati
     return Invalid("id", "must be 1 to 64 letters, digits, '.', '_' or '-'");
   }
   if (org.kind != "authority" && org.kind != "iso" && org.kind != "audit" &&
-      org.kind != "internal") {
-    return Invalid("kind", "must be authority, iso, audit or internal");
+      org.kind != "processor" && org.kind != "internal") {
+    return Invalid("kind", "must be authority, iso, audit, processor or internal");
   }
   if (org.name.empty() || org.name.size() > 200) return Invalid("name", "must be 1 to 200 characters");
   auto existing = GetOrganisation(tx, org.id);
@@ -72,7 +73,7 @@ absl::StatusOr<PrincipalRecord> CreatePrincipal(pqxx::work& tx, const PrincipalR
   }
   Role role;
   if (!ParseRole(p.role, &role)) {
-    return Invalid("role", "must be finance_officer, iso, auditor, service or admin");
+    return Invalid("role", "must be finance_officer, iso, auditor, service, admin or processor");
   }
   const std::string level = p.approver_level.empty() ? "none" : p.approver_level;
   if (level != "none" && level != "worker" && level != "manager" && level != "panel") {
@@ -157,7 +158,8 @@ absl::StatusOr<ScopeGrant> Grant(pqxx::work& tx, const ScopeGrant& g) {
     return Invalid("grant.scope_id", "must be 1 to 100 characters");
   }
   const bool fits = (org->kind == "iso" && g.scope_type != "authority") ||
-                    (org->kind == "audit" && g.scope_type == "authority");
+                    ((org->kind == "audit" || org->kind == "processor") &&
+                     g.scope_type == "authority");
   if (!fits) {
     return absl::FailedPreconditionError(
         dp::StrCat("an organisation of kind ", org->kind, " cannot be granted a ", g.scope_type,

@@ -51,7 +51,9 @@ absl::StatusOr<Principal> PrincipalDirectory::Load(const std::string& name) {
   for (const auto& g : grants) {
     const std::string type = g[0].as<std::string>();
     const std::string id = g[1].as<std::string>();
-    if (type == "authority" && p.role == Role::kAuditor) p.authorities.push_back(id);
+    if (type == "authority" && (p.role == Role::kAuditor || p.role == Role::kProcessor)) {
+      p.authorities.push_back(id);
+    }
     if (type != "authority" && p.role == Role::kIso) p.owners.emplace_back(type, id);
   }
   return p;

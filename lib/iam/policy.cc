@@ -11,6 +11,8 @@ constexpr uint32_t kIso = RoleBit(Role::kIso);
 constexpr uint32_t kAuditor = RoleBit(Role::kAuditor);
 constexpr uint32_t kService = RoleBit(Role::kService);
 constexpr uint32_t kAdmin = RoleBit(Role::kAdmin);
+constexpr uint32_t kProcessor = RoleBit(Role::kProcessor);
+// Everyone but the card processor, which may call only the card network.
 constexpr uint32_t kAnyone = kOfficer | kIso | kAuditor | kService | kAdmin;
 
 // The one table of who may call what. Keep it in method order per service.
@@ -65,7 +67,21 @@ const MethodPolicy kPolicies[] = {
     // Documents carry full NI numbers and bank details: those who run the
     // payroll, not auditors.
     {"/dp.v1.PayrollService/GetDocument", kOfficer | kIso | kService},
-    {"/dp.v1.CardService/GetServiceInfo", kAnyone},
+    {"/dp.v1.CardService/GetServiceInfo", kAnyone | kProcessor},
+    {"/dp.v1.CardService/IssueCard", kOfficer | kService, true, false, "cards/{}"},
+    // The person's ISO may stop a lost card, and start it again.
+    {"/dp.v1.CardService/FreezeCard", kOfficer | kIso | kService, true, false, "cards/{}"},
+    {"/dp.v1.CardService/UnfreezeCard", kOfficer | kIso | kService, true, false, "cards/{}"},
+    {"/dp.v1.CardService/CancelCard", kOfficer | kService, true, false, "cards/{}"},
+    {"/dp.v1.CardService/ReplaceCard", kOfficer | kService, true, false, "cards/{}"},
+    {"/dp.v1.CardService/SetCardControls", kOfficer | kService, true, false, "cards/{}"},
+    {"/dp.v1.CardService/GetCard", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.CardService/ListCards", kOfficer | kIso | kAuditor | kService},
+    // The card network: the processor only, for the authorities granted to it.
+    {"/dp.v1.CardService/Authorize", kProcessor, true, false, "cards/authorisations/{}"},
+    {"/dp.v1.CardService/Capture", kProcessor, true, false, "cards/settlements/{}"},
+    {"/dp.v1.CardService/Reverse", kProcessor, true, false, "cards/settlements/{}"},
+    {"/dp.v1.CardService/Refund", kProcessor, true, false, "cards/settlements/{}"},
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
 
     {"/dp.v1.AdminService/WhoAmI", kAnyone},
@@ -101,7 +117,7 @@ std::string ResourceName(std::string_view pattern, std::string_view id) {
 
 std::string PolicyMarkdown() {
   constexpr Role kRoles[] = {Role::kFinanceOfficer, Role::kIso, Role::kAuditor, Role::kService,
-                             Role::kAdmin};
+                             Role::kAdmin, Role::kProcessor};
   std::string out =
       "# Who may call what\n\n"
       "Generated from the one policy table (`lib/iam/policy.cc`); `policy_doc_test` fails if\n"
@@ -109,8 +125,8 @@ std::string PolicyMarkdown() {
       "it). A method not listed is refused to everyone. Within a method, each service still\n"
       "checks the caller's reach: an officer's own authority, an ISO's granted agreements\n"
       "and employers, an auditor's granted authorities.\n\n"
-      "| method | finance_officer | iso | auditor | service | admin | audited write |\n"
-      "|---|---|---|---|---|---|---|\n";
+      "| method | finance_officer | iso | auditor | service | admin | processor | audited write |\n"
+      "|---|---|---|---|---|---|---|---|\n";
   for (const MethodPolicy& p : kPolicies) {
     std::string row = std::string("| `") + std::string(p.method) + "` |";
     for (Role r : kRoles) row += p.needs_no_principal ? " anyone |" : (Allows(p, r) ? " yes |" : " |");

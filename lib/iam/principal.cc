@@ -11,13 +11,14 @@ std::string_view RoleName(Role role) {
     case Role::kAuditor: return "auditor";
     case Role::kService: return "service";
     case Role::kAdmin: return "admin";
+    case Role::kProcessor: return "processor";
   }
   return "finance_officer";
 }
 
 bool ParseRole(std::string_view name, Role* role) {
   for (Role r : {Role::kFinanceOfficer, Role::kIso, Role::kAuditor, Role::kService,
-                 Role::kAdmin}) {
+                 Role::kAdmin, Role::kProcessor}) {
     if (RoleName(r) == name) {
       *role = r;
       return true;

@@ -8,7 +8,9 @@
 
 namespace dp::iam {
 
-enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin };
+// kProcessor is the card processor: it may call only the card network's
+// RPCs, for the cards of the authorities granted to it.
+enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin, kProcessor };
 
 std::string_view RoleName(Role role);
 bool ParseRole(std::string_view name, Role* role);

@@ -11,7 +11,8 @@ namespace dp::ledger {
 namespace {
 
 constexpr int kMaxPostings = 100;
-constexpr int32_t kMaxPendingTimeoutSeconds = 30 * 24 * 3600;
+// 31 days: a card hold for lodging or car hire lasts that long (Stripe Issuing).
+constexpr int32_t kMaxPendingTimeoutSeconds = 31 * 24 * 3600;
 
 absl::Status Invalid(std::string_view field, std::string_view why) {
   return FieldError(field, why);
@@ -98,6 +99,7 @@ constexpr KindRule kKinds[] = {
     {"manual_journal", true},  {"transfer", true},          {"card_capture", true},
     {"pay_run", false},        {"payroll_payment", false},  {"schedule_payment", false},
     {"recovery", false},       {"reversal", false},         {"pending_post", false},
+    {"card_force_post", false}, {"card_refund", false},
 };
 
 // The owners an account can have, each tied to the account's authority.
@@ -235,7 +237,7 @@ absl::Status ValidateNewPending(const NewPending& pending) {
   }
   if (pending.timeout_seconds <= 0 || pending.timeout_seconds > kMaxPendingTimeoutSeconds) {
     return Invalid("timeout_seconds",
-                   dp::StrCat("must be 1 to ", kMaxPendingTimeoutSeconds, " (30 days)"));
+                   dp::StrCat("must be 1 to ", kMaxPendingTimeoutSeconds, " (31 days)"));
   }
   return ValidateText("description", pending.description, 500);
 }

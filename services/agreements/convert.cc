@@ -69,6 +69,10 @@ absl::StatusOr<agreements::Settings> SettingsFromProto(const v1::AuthoritySettin
   s.contingency_weeks = p.contingency_weeks();
   s.surplus_threshold_weeks = p.surplus_threshold_weeks();
   s.blocked_card_categories = Strings(p.blocked_card_categories());
+  if (p.max_additional_cardholders() < 0 || p.max_additional_cardholders() > 10) {
+    return FieldError("settings.max_additional_cardholders", "must be 0 (the default, 3) to 10");
+  }
+  if (p.max_additional_cardholders() > 0) s.max_additional_cardholders = p.max_additional_cardholders();
   return s;
 }
 
@@ -84,6 +88,7 @@ void ToProto(const agreements::Settings& s, v1::AuthoritySettings* out) {
   out->set_surplus_threshold_weeks(s.surplus_threshold_weeks);
   for (const auto& mcc : s.blocked_card_categories) out->add_blocked_card_categories(mcc);
   out->set_funding_account_id(s.funding_account_id);
+  out->set_max_additional_cardholders(s.max_additional_cardholders);
 }
 
 absl::StatusOr<absl::CivilDay> TermsStart(const v1::Terms& t) {
