@@ -1,9 +1,36 @@
-// dp-cards serves CardService. Its domain RPCs arrive with the issue that
-// builds the service; until then it runs the shared skeleton.
-#include "dp/v1/cards.grpc.pb.h"
-#include "service/skeleton.h"
+// dp-cards serves CardService: prepaid cards, their spending controls, and
+// the card processor's real-time authorisations, captures and refunds.
+#include "card_service.h"
+#include "service/log.h"
 
 int main(int argc, char** argv) {
-  return dp::service::RunSkeleton<dp::v1::CardService::Service>("cards", "127.0.0.1:7054",
-                                                                 argc, argv);
+  dp::service::BlockShutdownSignals();
+  dp::service::ServiceConfig config{.name = "cards", .listen = "127.0.0.1:7054",
+                                    .migrations_dir = DP_MIGRATIONS_DIR};
+  std::string categories_file = DP_CARD_CATEGORIES_FILE;
+  int decision_deadline_ms = 1500;
+  CLI::App app{"dp-cards: Direct Payments prepaid cards service"};
+  dp::service::AddServiceFlags(app, config);
+  app.add_option("--card-categories", categories_file,
+                 "merchant category groups, hold days and over-capture allowances (JSON)")
+      ->capture_default_str();
+  app.add_option("--decision-deadline-ms", decision_deadline_ms,
+                 "an authorisation the books cannot decide in this long is declined "
+                 "SYSTEM_UNAVAILABLE, with nothing held")
+      ->check(CLI::Range(50, 10000))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  auto categories = dp::cards::Categories::Load(categories_file);
+  if (!categories.ok()) {
+    dp::service::LogEvent("error", {{"service", "cards"}, {"msg", std::string(categories.status().message())}});
+    return 1;
+  }
+  dp::service::ServiceHost host(config);
+  if (absl::Status s = host.Prepare(); !s.ok()) {
+    dp::service::LogEvent("error", {{"service", "cards"}, {"msg", std::string(s.message())}});
+    return 1;
+  }
+  dp::cards_service::CardServiceImpl cards(host, std::move(*categories),
+                                           std::chrono::milliseconds(decision_deadline_ms));
+  return host.Run({&cards});
 }

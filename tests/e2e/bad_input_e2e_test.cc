@@ -352,14 +352,16 @@ Seed SeedOf(std::function<void(T*)> fill) {
 struct World {
   std::string database_url;
   std::unique_ptr<TestPki> pki;
-  std::unique_ptr<ServiceProcess> ledger, agreements, payroll;
-  std::map<std::string, std::shared_ptr<grpc::Channel>> officer, admin;  // by service
+  std::unique_ptr<ServiceProcess> ledger, agreements, payroll, cards;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> officer, admin, processor;  // by service
   std::unique_ptr<pqxx::connection> db;
   std::string counts_sql;
   int64_t person = 0, draft = 0, active = 0, to_end = 0, ended = 0;
   int64_t account_x = 0, account_y = 0, transaction = 0;
   int64_t hold_increase = 0, hold_post = 0, hold_void = 0;
   int64_t employer = 0, employee = 0, leaver = 0, run = 0;
+  int64_t card_agreement = 0, card = 0, card_to_cancel = 0, card_to_replace = 0;
+  std::string card_token, authorisation;
   std::map<std::string, Seed> seeds;  // by "/dp.v1.Service/Method"
   int n = 0;
   std::string Id() { return "bi-" + std::to_string(n++); }
@@ -399,22 +401,27 @@ class BadInputTest : public ::testing::Test {
       pqxx::work tx(*w->db);
       tx.exec("INSERT INTO iam.organisations (id, kind, name) VALUES"
               " ('BI-FIFE', 'authority', 'Fife'), ('BI-ISO', 'iso', 'Bureau'),"
-              " ('BI-PLATFORM', 'internal', 'Platform')");
+              " ('BI-PLATFORM', 'internal', 'Platform'), ('BI-PROC', 'processor', 'Switch')");
+      tx.exec("INSERT INTO iam.grants (organisation_id, scope_type, scope_id)"
+              " VALUES ('BI-PROC', 'authority', 'BI-FIFE')");
       tx.exec("INSERT INTO iam.principals (name, organisation_id, role, approver_level) VALUES"
               " ('officer@bi', 'BI-FIFE', 'finance_officer', 'panel'),"
               " ('victim@bi', 'BI-FIFE', 'finance_officer', 'worker'),"
-              " ('admin@bi', 'BI-PLATFORM', 'admin', 'none')");
+              " ('admin@bi', 'BI-PLATFORM', 'admin', 'none'),"
+              " ('switch@bi', 'BI-PROC', 'processor', 'none')");
       tx.commit();
     }
     w->pki = std::make_unique<TestPki>(::testing::TempDir() + "/pki-badinput-" +
                                        std::to_string(std::random_device{}() % 100000000));
-    ASSERT_TRUE(w->pki->Issue("officer@bi") && w->pki->Issue("admin@bi"));
+    ASSERT_TRUE(w->pki->Issue("officer@bi") && w->pki->Issue("admin@bi") &&
+                w->pki->Issue("switch@bi"));
     std::vector<std::string> args = w->pki->ServerArgs();
     args.insert(args.end(), {"--database-url", w->database_url});
     w->ledger = std::make_unique<ServiceProcess>("ledger", args);
     w->agreements = std::make_unique<ServiceProcess>("agreements", args);
     w->payroll = std::make_unique<ServiceProcess>("payroll", args);
-    for (auto* p : {w->ledger.get(), w->agreements.get(), w->payroll.get()}) {
+    w->cards = std::make_unique<ServiceProcess>("cards", args);
+    for (auto* p : {w->ledger.get(), w->agreements.get(), w->payroll.get(), w->cards.get()}) {
       ASSERT_TRUE(p->Start()) << p->Log();
     }
     const std::map<std::string, std::string> addresses = {
@@ -422,10 +429,12 @@ class BadInputTest : public ::testing::Test {
         {"dp.v1.AdminService", w->ledger->address()},
         {"dp.v1.AuditService", w->ledger->address()},
         {"dp.v1.AgreementService", w->agreements->address()},
-        {"dp.v1.PayrollService", w->payroll->address()}};
+        {"dp.v1.PayrollService", w->payroll->address()},
+        {"dp.v1.CardService", w->cards->address()}};
     for (const auto& [service, address] : addresses) {
       w->officer[service] = w->pki->ChannelAs("officer@bi", address);
       w->admin[service] = w->pki->ChannelAs("admin@bi", address);
+      w->processor[service] = w->pki->ChannelAs("switch@bi", address);
     }
     MakeTheBooks();
     if (HasFailure()) return;  // the seeds would name nothing
@@ -437,7 +446,7 @@ class BadInputTest : public ::testing::Test {
     for (const auto& row : tx.exec(
              "SELECT table_schema || '.' || table_name FROM information_schema.tables"
              " WHERE table_type = 'BASE TABLE' AND table_schema IN"
-             " ('ledger', 'agreements', 'payroll', 'people', 'iam') ORDER BY 1")) {
+             " ('ledger', 'agreements', 'payroll', 'people', 'iam', 'cards') ORDER BY 1")) {
       const std::string table = row[0].as<std::string>();
       if (!sql.empty()) sql += " UNION ALL ";
       sql += "SELECT '" + table + "', count(*) FROM " + table;
@@ -503,6 +512,26 @@ class BadInputTest : public ::testing::Test {
     w->active = agreement(activate);
     w->to_end = agreement(activate);
     w->ended = agreement(activate);
+    {  // paid onto a card
+      v1::CreateAgreementRequest create;
+      create.set_request_id(w->Id());
+      create.set_authority_id(kAuthority);
+      create.set_person_id(w->person);
+      create.mutable_manager()->set_kind(v1::MANAGER_KIND_SELF);
+      *create.mutable_terms() = TermsOf(500'00, D(2026, 4, 6));
+      create.mutable_terms()->set_payment_method(v1::PAYMENT_METHOD_CARD);
+      v1::Agreement a;
+      MustSucceed("card agreement", [&](auto* c) { return agreements->CreateAgreement(c, create, &a); });
+      for (auto action : activate) {
+        v1::DecideRequest d;
+        d.set_request_id(w->Id());
+        d.set_agreement_id(a.agreement_id());
+        d.set_action(action);
+        d.set_reason("as assessed");
+        MustSucceed("card decision", [&](auto* c) { return agreements->Decide(c, d, &a); });
+      }
+      w->card_agreement = a.agreement_id();
+    }
     v1::RunPaymentScheduleRequest pay;
     pay.set_request_id(w->Id());
     pay.set_authority_id(kAuthority);
@@ -613,6 +642,40 @@ class BadInputTest : public ::testing::Test {
     v1::PayRun paid_run;
     MustSucceed("pay run", [&](auto* c) { return payroll->RunPayroll(c, run, &paid_run); });
     w->run = paid_run.run_id();
+
+    auto cards = v1::CardService::NewStub(w->officer["dp.v1.CardService"]);
+    auto issue = [&](const std::string& token, bool additional) {
+      v1::IssueCardRequest req;
+      req.set_request_id(w->Id());
+      req.set_agreement_id(w->card_agreement);
+      req.set_processor_token(token);
+      req.set_last4("4242");
+      req.set_expiry_month(9);
+      req.set_expiry_year(2029);
+      req.set_additional_holder(additional);
+      req.set_holder_name("Morag Brown");
+      req.set_reason("a prepaid card");
+      v1::Card card;
+      MustSucceed("card", [&](auto* c) { return cards->IssueCard(c, req, &card); });
+      return card.card_id();
+    };
+    w->card_token = "bi-card-main";
+    w->card = issue(w->card_token, false);
+    w->card_to_cancel = issue("bi-card-cancel", true);
+    w->card_to_replace = issue("bi-card-replace", true);
+    v1::AuthorizeRequest buy;
+    buy.set_processor_id("bi-auth-1");
+    buy.set_card_token(w->card_token);
+    *buy.mutable_amount() = Gbp(20'00);
+    buy.set_merchant_category("5411");
+    buy.set_merchant_name("Corner Shop");
+    buy.set_merchant_country("GB");
+    buy.set_channel(v1::CHANNEL_IN_PERSON);
+    v1::AuthorizationDecision decided;
+    auto network = v1::CardService::NewStub(w->processor["dp.v1.CardService"]);
+    MustSucceed("authorisation", [&](auto* c) { return network->Authorize(c, buy, &decided); });
+    EXPECT_EQ(decided.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED) << decided.message();
+    w->authorisation = buy.processor_id();
   }
 
   // DefineSeeds gives each RPC a request that would succeed, or would be
@@ -823,6 +886,78 @@ class BadInputTest : public ::testing::Test {
       r->set_gross_pay_pence(2000'00);
       r->set_ni_category("A");
     });
+    // Cards.
+    auto controls = [](v1::CardControls* c) {
+      auto* day = c->add_limits();
+      day->set_interval(v1::LIMIT_INTERVAL_DAY);
+      *day->mutable_max_amount() = Gbp(100'00);
+      day->set_max_count(5);
+      c->add_channels(v1::CHANNEL_IN_PERSON);
+      c->add_countries("GB");
+      c->add_blocked_categories("gambling");
+      c->add_allowed_categories("5813");
+      *c->mutable_cash_daily_limit() = Gbp(50'00);
+    };
+    s["/dp.v1.CardService/IssueCard"] = SeedOf<v1::IssueCardRequest>([controls](auto* r) {
+      r->set_agreement_id(w->card_agreement);
+      r->set_processor_token("bi-tok-" + std::to_string(w->n++));
+      r->set_last4("1234");
+      r->set_expiry_month(12);
+      r->set_expiry_year(2030);
+      r->set_additional_holder(true);
+      r->set_holder_name("Ailsa Brown");
+      controls(r->mutable_controls());
+      r->set_reason("a card for Morag's daughter, who shops for her");
+    });
+    for (const char* method : {"/dp.v1.CardService/FreezeCard", "/dp.v1.CardService/UnfreezeCard",
+                               "/dp.v1.CardService/CancelCard"}) {
+      const bool cancel = std::string(method).find("Cancel") != std::string::npos;
+      s[method] = SeedOf<v1::ChangeCardRequest>([cancel](auto* r) {
+        r->set_card_id(cancel ? w->card_to_cancel : w->card);
+        r->set_reason("Morag reported the card lost");
+      });
+    }
+    s["/dp.v1.CardService/ReplaceCard"] = SeedOf<v1::ReplaceCardRequest>([](auto* r) {
+      r->set_card_id(w->card_to_replace);
+      r->set_processor_token("bi-tok-" + std::to_string(w->n++));
+      r->set_last4("9876");
+      r->set_expiry_month(6);
+      r->set_expiry_year(2031);
+      r->set_reason("the card was damaged");
+    });
+    s["/dp.v1.CardService/SetCardControls"] = SeedOf<v1::SetCardControlsRequest>([controls](auto* r) {
+      r->set_card_id(w->card);
+      controls(r->mutable_controls());
+      r->set_reason("a daily limit, as agreed with Morag");
+    });
+    s["/dp.v1.CardService/Authorize"] = SeedOf<v1::AuthorizeRequest>([](auto* r) {
+      r->set_card_token(w->card_token);
+      *r->mutable_amount() = Gbp(1'00);
+      r->set_merchant_category("5411");
+      r->set_merchant_name("Corner Shop");
+      r->set_merchant_id("M-1");
+      r->set_merchant_country("GB");
+      r->set_channel(v1::CHANNEL_IN_PERSON);
+    });
+    s["/dp.v1.CardService/Capture"] = SeedOf<v1::CaptureRequest>([](auto* r) {
+      r->set_authorization_processor_id(w->authorisation);
+      r->set_card_token(w->card_token);
+      *r->mutable_amount() = Gbp(1'00);
+      r->set_merchant_category("5411");
+      r->set_merchant_name("Corner Shop");
+    });
+    s["/dp.v1.CardService/Reverse"] = SeedOf<v1::ReverseRequest>(
+        [](auto* r) { r->set_authorization_processor_id(w->authorisation); });
+    s["/dp.v1.CardService/Refund"] = SeedOf<v1::RefundRequest>([](auto* r) {
+      r->set_card_token(w->card_token);
+      *r->mutable_amount() = Gbp(1'00);
+      r->set_original_processor_id(w->authorisation);
+      r->set_merchant_name("Corner Shop");
+    });
+    s["/dp.v1.CardService/GetCard"] =
+        SeedOf<v1::GetCardRequest>([](auto* r) { r->set_card_id(w->card); });
+    s["/dp.v1.CardService/ListCards"] =
+        SeedOf<v1::ListCardsRequest>([](auto* r) { r->set_agreement_id(w->card_agreement); });
     // Identity and the audit trail.
     s["/dp.v1.AdminService/CreateOrganisation"] =
         SeedOf<v1::CreateOrganisationRequest>([](auto* r) {
@@ -872,7 +1007,7 @@ class BadInputTest : public ::testing::Test {
     pqxx::read_transaction tx(*w->db);
     int64_t n = 0;
     for (const char* log : {"ledger.requests", "iam.requests", "agreements.requests",
-                            "payroll.requests"}) {
+                            "payroll.requests", "cards.requests"}) {
       n += tx.exec_params1(std::string("SELECT count(*) FROM ") + log +
                                " WHERE request_id = $1 OR request_id LIKE '%|' || $1",
                            request_id)[0]
@@ -890,12 +1025,17 @@ class BadInputTest : public ::testing::Test {
       ADD_FAILURE() << path << " has no policy";
       return 0;
     }
-    const bool officer = iam::Allows(*policy, iam::Role::kFinanceOfficer);
-    if (!officer && !iam::Allows(*policy, iam::Role::kAdmin)) {
-      ADD_FAILURE() << path << ": neither an officer nor an admin may call it; add its role here";
+    std::map<std::string, std::shared_ptr<grpc::Channel>>* as = nullptr;
+    for (auto [role, channels] : {std::pair{iam::Role::kFinanceOfficer, &w->officer},
+                                  std::pair{iam::Role::kAdmin, &w->admin},
+                                  std::pair{iam::Role::kProcessor, &w->processor}}) {
+      if (as == nullptr && iam::Allows(*policy, role)) as = channels;
+    }
+    if (as == nullptr) {
+      ADD_FAILURE() << path << ": no principal of this suite may call it; add its role here";
       return 0;
     }
-    auto channels = officer ? w->officer : w->admin;
+    auto& channels = *as;
     auto channel = channels.find(method.service()->full_name());
     if (channel == channels.end()) {
       ADD_FAILURE() << method.service()->full_name() << " is not started by this suite: add it";
@@ -910,7 +1050,9 @@ class BadInputTest : public ::testing::Test {
       return std::unique_ptr<Message>(
           google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input_type())->New());
     };
+    // The idempotency key: a client's request_id, or the processor's id.
     const FieldDescriptor* request_id = method.input_type()->FindFieldByName("request_id");
+    if (request_id == nullptr) request_id = method.input_type()->FindFieldByName("processor_id");
     std::map<std::string, int64_t> rows = Rows();
     int calls = 0;
     for (const Mutation& mutation : Walker().Walk(*seed())) {
@@ -1000,7 +1142,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 27) << "every write RPC of the ledger, agreements, payroll and admin";
+  EXPECT_GE(methods, 37) << "every write RPC of the ledger, agreements, payroll, cards and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 
@@ -1013,7 +1155,7 @@ TEST_F(BadInputTest, EveryReadAnswersBadInputByFieldNeverInternal) {
     calls += Probe(method, false);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 19) << "every read RPC that takes input";
+  EXPECT_GE(methods, 21) << "every read RPC that takes input";
   std::cout << "probed " << methods << " read RPCs with " << calls << " bad requests\n";
 }
 

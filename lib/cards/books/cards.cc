@@ -1,0 +1,329 @@
+#include "cards/books/cards.h"
+
+#include "base/refusal.h"
+#include "base/strings.h"
+#include "ledger/writer.h"
+
+namespace dp::cards {
+namespace {
+
+constexpr std::string_view kStatusNames[] = {"active", "frozen", "cancelled"};
+// Advisory locks of card issues: (this, agreement id modulo 2^32). A
+// collision of two agreements only makes one issue wait for the other.
+constexpr int32_t kIssueLockNamespace = 0x63617264;  // "card"
+
+std::string StatusName(CardStatus s) { return std::string(kStatusNames[static_cast<int>(s)]); }
+
+CardStatus ParseStatus(const std::string& s) {
+  if (s == "frozen") return CardStatus::kFrozen;
+  if (s == "cancelled") return CardStatus::kCancelled;
+  return CardStatus::kActive;
+}
+
+std::string DayText(absl::CivilDay d) { return absl::FormatCivilTime(d); }
+
+absl::Status MissingCard(int64_t id) {
+  return absl::NotFoundError(dp::StrCat("card ", id, " does not exist"));
+}
+
+absl::Status NeedReason(const std::string& reason) {
+  if (reason.empty()) {
+    return FieldError("reason", "is required, in plain words: the person reads it");
+  }
+  return absl::OkStatus();
+}
+
+constexpr char kCardColumns[] =
+    "SELECT id, agreement_id, authority_id, account_id, spend_account_id, shortfall_account_id,"
+    " last4, expiry_month, expiry_year, additional_holder, holder_name, status, status_reason,"
+    " coalesce(replaces_card_id, 0) AS replaces, coalesce(replaced_by_card_id, 0) AS replaced_by,"
+    " (extract(epoch from created_at) * 1000000)::bigint AS created_us FROM cards.cards";
+
+// ReadCards decodes card rows by column name, each with the controls in
+// force on `day` (or, for a card whose controls start later, its first).
+absl::StatusOr<std::vector<Card>> ReadCards(pqxx::transaction_base& tx, const pqxx::result& rows,
+                                            absl::CivilDay day) {
+  std::vector<Card> cards;
+  for (const auto& r : rows) {
+    Card c;
+    c.id = r["id"].as<int64_t>();
+    c.agreement_id = r["agreement_id"].as<int64_t>();
+    c.authority_id = r["authority_id"].as<std::string>();
+    c.account_id = r["account_id"].as<int64_t>();
+    c.spend_account_id = r["spend_account_id"].as<int64_t>();
+    c.shortfall_account_id = r["shortfall_account_id"].as<int64_t>();
+    c.last4 = r["last4"].as<std::string>();
+    c.expiry_month = r["expiry_month"].as<int>();
+    c.expiry_year = r["expiry_year"].as<int>();
+    c.additional_holder = r["additional_holder"].as<bool>();
+    c.holder_name = r["holder_name"].as<std::string>();
+    c.status = ParseStatus(r["status"].as<std::string>());
+    c.status_reason = r["status_reason"].as<std::string>();
+    c.replaces_card_id = r["replaces"].as<int64_t>();
+    c.replaced_by_card_id = r["replaced_by"].as<int64_t>();
+    c.created_at_us = r["created_us"].as<int64_t>();
+    const pqxx::result controls = tx.exec_params(
+        "SELECT controls::text AS controls, effective_from::text AS from_day, reason"
+        " FROM cards.controls WHERE card_id = $1"
+        " ORDER BY effective_from <= $2::date DESC,"
+        "   CASE WHEN effective_from <= $2::date THEN effective_from END DESC, effective_from"
+        " LIMIT 1",
+        c.id, DayText(day));
+    if (controls.empty()) return absl::DataLossError(dp::StrCat("card ", c.id, " has no controls"));
+    auto parsed = FromJson(controls[0]["controls"].as<std::string>());
+    if (!parsed.ok()) return parsed.status();
+    c.controls = *std::move(parsed);
+    (void)absl::ParseCivilTime(controls[0]["from_day"].as<std::string>(), &c.controls_from);
+    c.controls_reason = controls[0]["reason"].as<std::string>();
+    cards.push_back(std::move(c));
+  }
+  return cards;
+}
+
+absl::StatusOr<Card> OneCard(pqxx::transaction_base& tx, const pqxx::result& rows,
+                             absl::CivilDay day, absl::Status missing) {
+  if (rows.empty()) return missing;
+  auto cards = ReadCards(tx, rows, day);
+  if (!cards.ok()) return cards.status();
+  return std::move(cards->front());
+}
+
+// OpenAccount opens (or finds, on a retry) one of an agreement's card
+// accounts: the ledger refuses to make it twice.
+absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const AgreementFacts& a, int64_t agreement_id,
+                                    std::string_view suffix, std::string_view name,
+                                    ledger::AccountType type) {
+  ledger::NewAccount account;
+  account.code = dp::StrCat("AGR-", agreement_id, ":", suffix);
+  account.idem = ledger::ServiceIdempotency(dp::StrCat("cards:", suffix, ":", agreement_id),
+                                            account.code);
+  account.name = dp::StrCat("Agreement ", agreement_id, " ", name);
+  account.type = type;
+  account.currency = "GBP";
+  account.owner_type = "agreement";
+  account.owner_id = std::to_string(agreement_id);
+  account.authority_id = a.authority_id;
+  auto made = ledger::CreateAccount(tx, account);
+  if (!made.ok()) return made.status();
+  return made->id;
+}
+
+}  // namespace
+
+absl::Status CheckCardDetails(const std::string& token, const std::string& last4, int month,
+                              int year) {
+  if (token.size() >= 12 && token.size() <= 19 && IsDigits(token, token.size())) {
+    return FieldError("processor_token",
+                      "looks like a card number: give the processor's token for the card; a "
+                      "card number is never taken");
+  }
+  if (token.size() < 8 || token.size() > 64 ||
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
+          std::string::npos) {
+    return FieldError("processor_token", "must be the processor's token: 8 to 64 letters, digits, _ or -");
+  }
+  if (!IsDigits(last4, 4)) return FieldError("last4", "must be the card's last four digits");
+  if (month < 1 || month > 12) return FieldError("expiry_month", "must be 1 to 12");
+  if (year < 2020 || year > 2099) return FieldError("expiry_year", "must be 2020 to 2099");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AgreementFacts> AgreementOf(pqxx::transaction_base& tx, int64_t agreement_id) {
+  const pqxx::result r = tx.exec_params(
+      "SELECT a.authority_id, a.status, coalesce(a.holding_account_id, 0) AS account,"
+      " (SELECT payment_method FROM agreements.versions v WHERE v.agreement_id = a.id"
+      "  ORDER BY version DESC LIMIT 1) AS method"
+      " FROM agreements.agreements a WHERE a.id = $1",
+      agreement_id);
+  if (r.empty()) {
+    return absl::NotFoundError(dp::StrCat("agreement ", agreement_id, " does not exist"));
+  }
+  AgreementFacts f;
+  f.authority_id = r[0]["authority_id"].as<std::string>();
+  const std::string status = r[0]["status"].as<std::string>();
+  f.state = status == "active"      ? AgreementState::kActive
+            : status == "suspended" ? AgreementState::kSuspended
+            : status == "terminated" ? AgreementState::kEnded
+                                     : AgreementState::kNotActive;
+  if (r[0]["method"].as<std::string>("") == "card") f.card_account_id = r[0]["account"].as<int64_t>();
+  return f;
+}
+
+absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Categories& categories,
+                                  absl::CivilDay today, const std::string& actor) {
+  if (auto s = CheckCardDetails(card.processor_token, card.last4, card.expiry_month,
+                                card.expiry_year);
+      !s.ok()) {
+    return s;
+  }
+  if (card.holder_name.empty()) return FieldError("holder_name", "is required");
+  if (auto s = NeedReason(card.reason); !s.ok()) return s;
+  if (auto s = card.controls.Check(categories, "controls."); !s.ok()) return s;
+  auto agreement = AgreementOf(tx, card.agreement_id);
+  if (!agreement.ok()) return agreement.status();
+  if (agreement->state != AgreementState::kActive) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "agreement ", card.agreement_id, " is not active: a card is issued to an active agreement"));
+  }
+  if (agreement->card_account_id == 0) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "agreement ", card.agreement_id,
+        " is paid into a bank account, not onto a card: amend its payment method first"));
+  }
+  // One issue at a time per agreement, so that two cannot both take the
+  // last place (the two-key advisory lock: this namespace, the agreement).
+  tx.exec_params("SELECT pg_advisory_xact_lock($1, $2::integer)", kIssueLockNamespace,
+                 static_cast<int32_t>(card.agreement_id));
+  const pqxx::row counts = tx.exec_params1(
+      "SELECT count(*) FILTER (WHERE NOT additional_holder) AS own,"
+      " count(*) FILTER (WHERE additional_holder) AS additional,"
+      " (SELECT max_additional_cardholders FROM agreements.authority_settings"
+      "  WHERE authority_id = $2 AND effective_from <= $3::date"
+      "  ORDER BY effective_from DESC LIMIT 1) AS allowed"
+      " FROM cards.cards WHERE agreement_id = $1 AND status <> 'cancelled'",
+      card.agreement_id, agreement->authority_id, DayText(today));
+  if (!card.additional_holder && counts["own"].as<int64_t>() > 0) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "agreement ", card.agreement_id,
+        " already has a card of the person's own: replace it, or issue an additional card"));
+  }
+  const int64_t allowed = counts["allowed"].as<int64_t>(3);
+  if (card.additional_holder && counts["additional"].as<int64_t>() >= allowed) {
+    return Refusal(absl::StatusCode::kFailedPrecondition, reason::kOverLimit,
+                   dp::StrCat("agreement ", card.agreement_id, " has ", allowed,
+                              " additional cards, as many as the authority allows"),
+                   {{"limit", std::to_string(allowed)}});
+  }
+  auto spend = OpenAccount(tx, *agreement, card.agreement_id, "CARD-SPEND", "card spending",
+                           ledger::AccountType::kExpense);
+  if (!spend.ok()) return spend.status();
+  auto shortfall = OpenAccount(tx, *agreement, card.agreement_id, "CARD-SHORTFALL",
+                               "card shortfall owed to the processor",
+                               ledger::AccountType::kLiability);
+  if (!shortfall.ok()) return shortfall.status();
+  if (!tx.exec_params("SELECT 1 FROM cards.cards WHERE processor_token = $1",
+                      card.processor_token).empty()) {
+    return Refusal(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                   "a card with this processor token exists");
+  }
+  const int64_t id = tx.exec_params1(
+      "INSERT INTO cards.cards (agreement_id, authority_id, account_id, spend_account_id,"
+      " shortfall_account_id, processor_token, last4, expiry_month, expiry_year,"
+      " additional_holder, holder_name, status, status_reason, created_by)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13) RETURNING id",
+      card.agreement_id, agreement->authority_id, agreement->card_account_id, *spend, *shortfall,
+      card.processor_token, card.last4, card.expiry_month, card.expiry_year,
+      card.additional_holder, card.holder_name, card.reason, actor)[0].as<int64_t>();
+  tx.exec_params(
+      "INSERT INTO cards.controls (card_id, effective_from, controls, reason, created_by)"
+      " VALUES ($1, $2::date, $3::jsonb, $4, $5)",
+      id, DayText(today), ToJson(card.controls), card.reason, actor);
+  return id;
+}
+
+absl::Status ChangeStatus(pqxx::work& tx, int64_t card_id, CardStatus to,
+                          const std::string& reason) {
+  if (auto s = NeedReason(reason); !s.ok()) return s;
+  const pqxx::result r = tx.exec_params(
+      "SELECT status FROM cards.cards WHERE id = $1 FOR UPDATE", card_id);
+  if (r.empty()) return MissingCard(card_id);
+  const CardStatus from = ParseStatus(r[0][0].as<std::string>());
+  if (from == CardStatus::kCancelled) {
+    return absl::FailedPreconditionError(dp::StrCat("card ", card_id, " is cancelled: issue a new one"));
+  }
+  if (from == to) {
+    return absl::FailedPreconditionError(
+        dp::StrCat("card ", card_id, " is already ", StatusName(to)));
+  }
+  tx.exec_params("UPDATE cards.cards SET status = $2, status_reason = $3 WHERE id = $1", card_id,
+                 StatusName(to), reason);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ReplaceCard(pqxx::work& tx, int64_t card_id, const std::string& token,
+                                    const std::string& last4, int month, int year,
+                                    const std::string& reason, absl::CivilDay today,
+                                    const std::string& actor) {
+  if (auto s = CheckCardDetails(token, last4, month, year); !s.ok()) return s;
+  if (auto s = NeedReason(reason); !s.ok()) return s;
+  auto old = GetCard(tx, card_id, today, /*for_update=*/true);
+  if (!old.ok()) return old.status();
+  if (old->status == CardStatus::kCancelled) {
+    return absl::FailedPreconditionError(
+        dp::StrCat("card ", card_id, " is cancelled: issue a new card instead"));
+  }
+  if (!tx.exec_params("SELECT 1 FROM cards.cards WHERE processor_token = $1", token).empty()) {
+    return Refusal(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                   "a card with this processor token exists");
+  }
+  const int64_t id = tx.exec_params1(
+      "INSERT INTO cards.cards (agreement_id, authority_id, account_id, spend_account_id,"
+      " shortfall_account_id, processor_token, last4, expiry_month, expiry_year,"
+      " additional_holder, holder_name, status, status_reason, replaces_card_id, created_by)"
+      " SELECT agreement_id, authority_id, account_id, spend_account_id, shortfall_account_id,"
+      " $2, $3, $4, $5, additional_holder, holder_name, 'active', $6, id, $7"
+      " FROM cards.cards WHERE id = $1 RETURNING id",
+      card_id, token, last4, month, year, reason, actor)[0].as<int64_t>();
+  tx.exec_params(
+      "UPDATE cards.cards SET status = 'cancelled', status_reason = $2, replaced_by_card_id = $3"
+      " WHERE id = $1",
+      card_id, reason, id);
+  // The controls carry over: those in force today, and any set for later.
+  tx.exec_params(
+      "INSERT INTO cards.controls (card_id, effective_from, controls, reason, created_by)"
+      " SELECT $2, greatest(effective_from, $3::date), controls, reason, $4 FROM cards.controls c"
+      " WHERE card_id = $1 AND (effective_from > $3::date OR effective_from ="
+      "   (SELECT max(effective_from) FROM cards.controls WHERE card_id = $1"
+      "    AND effective_from <= $3::date))",
+      card_id, id, DayText(today), actor);
+  return id;
+}
+
+absl::Status SetControls(pqxx::work& tx, int64_t card_id, absl::CivilDay from,
+                         const Controls& controls, const Categories& categories,
+                         const std::string& reason, absl::CivilDay today, const std::string& actor) {
+  if (auto s = NeedReason(reason); !s.ok()) return s;
+  if (from < today) {
+    return FieldError("effective_from", "must not be in the past: what a card was judged by is kept");
+  }
+  if (auto s = controls.Check(categories, "controls."); !s.ok()) return s;
+  auto card = GetCard(tx, card_id, today, /*for_update=*/true);
+  if (!card.ok()) return card.status();
+  if (card->status == CardStatus::kCancelled) {
+    return absl::FailedPreconditionError(dp::StrCat("card ", card_id, " is cancelled"));
+  }
+  tx.exec_params(
+      "INSERT INTO cards.controls (card_id, effective_from, controls, reason, created_by)"
+      " VALUES ($1, $2::date, $3::jsonb, $4, $5) ON CONFLICT (card_id, effective_from) DO UPDATE"
+      " SET controls = EXCLUDED.controls, reason = EXCLUDED.reason,"
+      "     created_by = EXCLUDED.created_by, created_at = now()",
+      card_id, DayText(from), ToJson(controls), reason, actor);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Card> GetCard(pqxx::transaction_base& tx, int64_t card_id, absl::CivilDay day,
+                             bool for_update) {
+  return OneCard(tx,
+                 tx.exec_params(dp::StrCat(kCardColumns, " WHERE id = $1",
+                                           for_update ? " FOR UPDATE" : ""),
+                                card_id),
+                 day, MissingCard(card_id));
+}
+
+absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& token,
+                                 absl::CivilDay day, bool for_update) {
+  return OneCard(tx,
+                 tx.exec_params(dp::StrCat(kCardColumns, " WHERE processor_token = $1",
+                                           for_update ? " FOR UPDATE" : ""),
+                                token),
+                 day, absl::NotFoundError("no card has this token"));
+}
+
+absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
+                                            absl::CivilDay day) {
+  return ReadCards(
+      tx, tx.exec_params(dp::StrCat(kCardColumns, " WHERE agreement_id = $1 ORDER BY id"), agreement_id),
+      day);
+}
+
+}  // namespace dp::cards

@@ -1,0 +1,534 @@
+#include "cards/books/network.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+#include "base/refusal.h"
+#include "base/strings.h"
+#include "cards/books/cards.h"
+#include "db/sql.h"
+#include "ledger/store.h"
+#include "ledger/writer.h"
+
+namespace dp::cards {
+namespace {
+
+constexpr std::string_view kOutcomeNames[] = {"approved", "partially_approved", "declined"};
+constexpr std::string_view kKindNames[] = {"capture", "force_post", "reversal", "refund"};
+constexpr int kMaxAttempts = 3;  // decisions retried when another card took the money first
+
+std::string DayText(absl::CivilDay d) { return absl::FormatCivilTime(d); }
+
+Outcome ParseOutcome(const std::string& s) {
+  if (s == "approved") return Outcome::kApproved;
+  if (s == "partially_approved") return Outcome::kPartiallyApproved;
+  return Outcome::kDeclined;
+}
+
+Reason ParseReason(const std::string& s) {
+  for (int r = 0; r <= static_cast<int>(Reason::kNotSupported); ++r) {
+    if (ReasonName(static_cast<Reason>(r)) == s) return static_cast<Reason>(r);
+  }
+  return Reason::kNone;
+}
+
+absl::Status Reused(const std::string& processor_id) {
+  return Refusal(absl::StatusCode::kAlreadyExists, reason::kRequestIdReused,
+                 "processor_id was used before for a different request",
+                 {{"processor_id", processor_id.substr(0, 40)}});
+}
+
+constexpr char kAuthColumns[] =
+    "SELECT id, processor_id, request_digest, coalesce(card_id, 0) AS card_id, decision,"
+    " approved_pence, reason, limit_name, message, coalesce(hold_id, 0) AS hold_id,"
+    " remaining_pence, merchant_category,"
+    " (extract(epoch from decided_at) * 1000000)::bigint AS decided_us,"
+    " coalesce((SELECT (extract(epoch from expires_at) * 1000000)::bigint"
+    "           FROM ledger.pending_transfers p WHERE p.id = a.hold_id), 0) AS expires_us"
+    " FROM cards.authorisations a";
+
+AuthorisationRecord AuthFromRow(const pqxx::row& r) {
+  AuthorisationRecord a;
+  a.id = r["id"].as<int64_t>();
+  a.processor_id = r["processor_id"].as<std::string>();
+  a.card_id = r["card_id"].as<int64_t>();
+  a.verdict.outcome = ParseOutcome(r["decision"].as<std::string>());
+  a.verdict.approved_pence = r["approved_pence"].as<int64_t>();
+  a.verdict.reason = ParseReason(r["reason"].as<std::string>());
+  a.verdict.limit = r["limit_name"].as<std::string>();
+  a.verdict.message = r["message"].as<std::string>();
+  a.hold_id = r["hold_id"].as<int64_t>();
+  a.decided_at_us = r["decided_us"].as<int64_t>();
+  a.hold_expires_at_us = r["expires_us"].as<int64_t>();
+  return a;
+}
+
+// Replayed: what a processor id recorded before, if anything; a different
+// request under the same id is refused.
+absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transaction_base& tx,
+                                                               const AuthorisationRequest& req) {
+  const pqxx::result r = tx.exec_params(dp::StrCat(kAuthColumns, " WHERE processor_id = $1"),
+                                        req.processor_id);
+  if (r.empty()) return std::optional<AuthorisationRecord>();
+  if (r[0]["request_digest"].as<std::string>() != req.digest) return Reused(req.processor_id);
+  return std::optional<AuthorisationRecord>(AuthFromRow(r[0]));
+}
+
+absl::StatusOr<AuthorisationRecord> Record(pqxx::work& tx, const AuthorisationRequest& req,
+                                           int64_t card_id, const Verdict& v, int64_t hold_id,
+                                           int64_t increments_id) {
+  const pqxx::row row = tx.exec_params1(
+      "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
+      " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
+      " reason, limit_name, message, hold_id, increments_id, remaining_pence)"
+      " VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+      " nullif($14, 0), nullif($15, 0), $16) RETURNING id",
+      req.processor_id, req.digest, card_id, req.purchase.amount_pence, req.purchase.mcc,
+      req.merchant_name, req.purchase.country, std::string(ChannelName(req.purchase.channel)),
+      std::string(kOutcomeNames[static_cast<int>(v.outcome)]), v.approved_pence,
+      std::string(ReasonName(v.reason)), v.limit, v.message, hold_id, increments_id,
+      increments_id == 0 ? v.approved_pence : 0);
+  const pqxx::result r =
+      tx.exec_params(dp::StrCat(kAuthColumns, " WHERE id = $1"), row[0].as<int64_t>());
+  return AuthFromRow(r[0]);
+}
+
+// UsageOf sums what a card had approved in each interval to `today` (UK
+// days; the week from Monday, four weeks to today, the calendar month).
+Usage UsageOf(pqxx::transaction_base& tx, int64_t card_id, absl::CivilDay today) {
+  const absl::CivilDay monday = today - ((static_cast<int>(absl::GetWeekday(today)) + 7 -
+                                          static_cast<int>(absl::Weekday::monday)) % 7);
+  const absl::CivilDay month_start(today.year(), today.month(), 1);
+  const absl::CivilDay four_weeks = today - 27;
+  const absl::CivilDay earliest = std::min(month_start, four_weeks);
+  auto since = [](int n) {
+    return dp::StrCat("decided_at >= ($", n, "::date)::timestamp AT TIME ZONE 'Europe/London'");
+  };
+  const pqxx::row r = tx.exec_params1(
+      dp::StrCat(
+          "SELECT",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(2), "), 0),",
+          " count(*) FILTER (WHERE ", since(2), " AND increments_id IS NULL),",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(3), "), 0),",
+          " count(*) FILTER (WHERE ", since(3), " AND increments_id IS NULL),",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(4), "), 0),",
+          " count(*) FILTER (WHERE ", since(4), " AND increments_id IS NULL),",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(5), "), 0),",
+          " count(*) FILTER (WHERE ", since(5), " AND increments_id IS NULL),",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(2),
+          "   AND (channel = 'atm' OR merchant_category IN ('6010', '6011'))), 0)",
+          " FROM cards.authorisations WHERE card_id = $1 AND decision <> 'declined'"
+          " AND ", since(6)),
+      card_id, DayText(today), DayText(monday), DayText(four_weeks), DayText(month_start),
+      DayText(earliest));
+  Usage u;
+  for (Interval i : {Interval::kDay, Interval::kWeek, Interval::kFourWeeks, Interval::kMonth}) {
+    const int k = static_cast<int>(i) - 1;
+    u.amount_pence[static_cast<size_t>(i)] = r[2 * k].as<int64_t>();
+    u.count[static_cast<size_t>(i)] = r[2 * k + 1].as<int>();
+  }
+  u.cash_today_pence = r[8].as<int64_t>();
+  return u;
+}
+
+std::vector<std::string> AuthorityBlocked(pqxx::transaction_base& tx, const std::string& authority,
+                                          absl::CivilDay today) {
+  const pqxx::result r = tx.exec_params(
+      "SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings"
+      " WHERE authority_id = $1 AND effective_from <= $2::date"
+      " ORDER BY effective_from DESC LIMIT 1",
+      authority, DayText(today));
+  std::vector<std::string> out;
+  if (r.empty()) return out;
+  const std::string joined = r[0][0].as<std::string>();
+  for (size_t at = 0; at < joined.size();) {
+    const size_t comma = std::min(joined.find(',', at), joined.size());
+    out.push_back(joined.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
+
+int64_t Available(pqxx::transaction_base& tx, int64_t account_id) {
+  auto balance = ledger::GetBalance(tx, account_id, std::nullopt);
+  return balance.ok() ? balance->available_balance_pence : 0;
+}
+
+// AvailableFrom is the available balance a ledger refusal reports.
+std::optional<int64_t> AvailableFrom(const absl::Status& s) {
+  if (ReasonOf(s) != reason::kInsufficientFunds) return std::nullopt;
+  for (const auto& [key, value] : MetadataOf(s)) {
+    if (key == "available_pence") return std::stoll(value);
+  }
+  return std::nullopt;
+}
+
+Money Gbp(int64_t pence) { return Money{pence, "GBP"}; }
+
+absl::StatusOr<Card> ReachableCard(pqxx::transaction_base& tx, const std::string& token,
+                                   const Reach& reach, absl::CivilDay today) {
+  auto card = CardByToken(tx, token, today, /*for_update=*/true);
+  if (!card.ok() || !reach.Covers(card->authority_id)) {
+    return absl::NotFoundError("no card has this token");
+  }
+  return card;
+}
+
+Situation SituationOf(pqxx::transaction_base& tx, const Card& card, AgreementState agreement,
+                      absl::CivilDay today) {
+  Situation s;
+  s.card = card.status;
+  s.agreement = agreement;
+  s.controls = card.controls;
+  s.authority_blocked = AuthorityBlocked(tx, card.authority_id, today);
+  s.usage = UsageOf(tx, card.id, today);
+  s.available_pence = Available(tx, card.account_id);
+  return s;
+}
+
+absl::StatusOr<AuthorisationRecord> Increment(pqxx::work& tx, const AuthorisationRequest& req,
+                                              const Card& card, const Situation& situation,
+                                              const Categories& categories) {
+  const pqxx::result first = tx.exec_params(
+      "SELECT id, coalesce(hold_id, 0), decision, remaining_pence, merchant_category,"
+      " merchant_country, channel FROM cards.authorisations"
+      " WHERE processor_id = $1 AND card_id = $2 FOR UPDATE",
+      req.increments_processor_id, card.id);
+  if (first.empty()) {
+    return FieldError("increments_processor_id", "names no authorisation of this card");
+  }
+  const int64_t first_id = first[0][0].as<int64_t>();
+  const int64_t hold_id = first[0][1].as<int64_t>();
+  if (hold_id == 0 || first[0][3].as<int64_t>() == 0) {
+    Verdict v = Verdict::Declined(Reason::kNotSupported,
+                                  "This payment can't be increased: the first part was not held.");
+    return Record(tx, req, card.id, v, 0, first_id);
+  }
+  // The increment is judged as a purchase of its own at the same merchant.
+  Purchase p = req.purchase;
+  p.mcc = first[0][4].as<std::string>();
+  p.country = first[0][5].as<std::string>();
+  (void)ParseChannel(first[0][6].as<std::string>(), &p.channel);
+  p.partial_allowed = false;
+  Verdict v = Decide(p, situation, categories);
+  if (v.outcome != Outcome::kApproved) return Record(tx, req, card.id, v, 0, first_id);
+  ledger::IncreasePending grow;
+  grow.idem = ledger::ServiceIdempotency(dp::StrCat("cards:increase:", req.processor_id), req.digest);
+  grow.pending_id = hold_id;
+  grow.amount = Gbp(v.approved_pence);
+  auto grown = ledger::ApplyOne(tx, grow);
+  if (!grown.ok()) {
+    const Reason r = AvailableFrom(grown.status()) ? Reason::kInsufficientFunds
+                                                   : Reason::kNotSupported;
+    v = Verdict::Declined(r, r == Reason::kInsufficientFunds
+                                 ? "There isn't enough money on this card for this payment."
+                                 : "This payment can't be increased: the first part is no longer held.");
+    return Record(tx, req, card.id, v, 0, first_id);
+  }
+  tx.exec_params("UPDATE cards.authorisations SET remaining_pence = remaining_pence + $2 WHERE id = $1",
+                 first_id, v.approved_pence);
+  return Record(tx, req, card.id, v, hold_id, first_id);
+}
+
+}  // namespace
+
+bool Reach::Covers(const std::string& authority_id) const {
+  return all || std::find(authorities.begin(), authorities.end(), authority_id) != authorities.end();
+}
+
+std::string_view SettlementKindName(SettlementKind kind) {
+  return kKindNames[static_cast<int>(kind)];
+}
+
+absl::StatusOr<AuthorisationRecord> RecordUnavailable(pqxx::work& tx,
+                                                      const AuthorisationRequest& req) {
+  auto seen = ReplayedAuth(tx, req);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return **seen;
+  return Record(tx, req, 0,
+                Verdict::Declined(Reason::kSystemUnavailable,
+                                  "We couldn't check this payment just now. Please try again in a "
+                                  "moment."),
+                0, 0);
+}
+
+absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const AuthorisationRequest& req,
+                                              const Reach& reach, const Categories& categories,
+                                              absl::CivilDay today) {
+  auto seen = ReplayedAuth(tx, req);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return **seen;
+  auto card = ReachableCard(tx, req.card_token, reach, today);
+  if (!card.ok()) {
+    return Record(tx, req, 0,
+                  Verdict::Declined(Reason::kCardUnknown, "This card is not recognised."), 0, 0);
+  }
+  if (req.currency != "GBP") {
+    return Record(tx, req, card->id,
+                  Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0,
+                  0);
+  }
+  auto agreement = AgreementOf(tx, card->agreement_id);
+  if (!agreement.ok()) return agreement.status();
+  Situation situation = SituationOf(tx, *card, agreement->state, today);
+  if (!req.increments_processor_id.empty()) {
+    return Increment(tx, req, *card, situation, categories);
+  }
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    const Verdict v = Decide(req.purchase, situation, categories);
+    if (v.outcome == Outcome::kDeclined) return Record(tx, req, card->id, v, 0, 0);
+    ledger::NewPending hold;
+    hold.idem = ledger::ServiceIdempotency(dp::StrCat("cards:hold:", req.processor_id, ":", attempt),
+                                           req.digest);
+    hold.debit_account_id = card->spend_account_id;
+    hold.credit_account_id = card->account_id;
+    hold.amount = Gbp(v.approved_pence);
+    hold.timeout_seconds = categories.HoldDays(req.purchase.mcc) * 86400;
+    hold.description = dp::StrCat("Card ", card->last4, ": ", req.merchant_name.substr(0, 100));
+    hold.post_tolerance_pence = categories.OverCapturePence(req.purchase.mcc, v.approved_pence);
+    auto held = ledger::ApplyOne(tx, hold);
+    if (held.ok()) return Record(tx, req, card->id, v, *held, 0);
+    // Another card of the same agreement took the money first: judge again
+    // on what the ledger says is left.
+    const std::optional<int64_t> left = AvailableFrom(held.status());
+    if (!left) return held.status();
+    situation.available_pence = *left;
+  }
+  return Record(tx, req, card->id,
+                Verdict::Declined(Reason::kInsufficientFunds,
+                                  "There isn't enough money on this card for this payment."),
+                0, 0);
+}
+
+namespace {
+
+constexpr char kSettlementColumns[] =
+    "SELECT processor_id, request_digest, kind, card_id, amount_pence, shortfall_pence,"
+    " coalesce(transaction_id, 0) AS transaction_id FROM cards.settlements";
+
+SettlementKind ParseKind(const std::string& s) {
+  for (int k = 0; k < 4; ++k) {
+    if (kKindNames[k] == s) return static_cast<SettlementKind>(k);
+  }
+  return SettlementKind::kCapture;
+}
+
+SettlementRecord SettlementFromRow(const pqxx::row& r) {
+  SettlementRecord s;
+  s.processor_id = r["processor_id"].as<std::string>();
+  s.kind = ParseKind(r["kind"].as<std::string>());
+  s.card_id = r["card_id"].as<int64_t>();
+  s.amount_pence = r["amount_pence"].as<int64_t>();
+  s.shortfall_pence = r["shortfall_pence"].as<int64_t>();
+  s.transaction_id = r["transaction_id"].as<int64_t>();
+  return s;
+}
+
+absl::StatusOr<std::optional<SettlementRecord>> ReplayedSettlement(pqxx::transaction_base& tx,
+                                                                   const SettlementRequest& req) {
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat(kSettlementColumns, " WHERE processor_id = $1"), req.processor_id);
+  if (r.empty()) return std::optional<SettlementRecord>();
+  if (r[0]["request_digest"].as<std::string>() != req.digest) return Reused(req.processor_id);
+  return std::optional<SettlementRecord>(SettlementFromRow(r[0]));
+}
+
+SettlementRecord RecordSettlement(pqxx::work& tx, const SettlementRequest& req,
+                                  SettlementKind kind, int64_t card_id, int64_t authorisation_id,
+                                  int64_t amount_pence, int64_t shortfall_pence,
+                                  int64_t transaction_id) {
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat("INSERT INTO cards.settlements (processor_id, request_digest, kind, card_id,"
+                 " authorisation_id, amount_pence, shortfall_pence, merchant_category,"
+                 " merchant_name, transaction_id) VALUES ($1, $2, $3, $4, nullif($5, 0), $6, $7,"
+                 " $8, $9, nullif($10, 0)) RETURNING processor_id, request_digest, kind, card_id,"
+                 " amount_pence, shortfall_pence, coalesce(transaction_id, 0) AS transaction_id"),
+      req.processor_id, req.digest, std::string(SettlementKindName(kind)), card_id,
+      authorisation_id, amount_pence, shortfall_pence, req.merchant_category,
+      req.merchant_name.substr(0, 200), transaction_id);
+  return SettlementFromRow(r[0]);
+}
+
+absl::Status NeedAmount(const SettlementRequest& req) {
+  if (req.amount_pence <= 0 || req.amount_pence > 100'000'00) {
+    return FieldError("amount.amount_pence", "must be 1 to 10000000 pence (£100,000)");
+  }
+  if (req.currency != "GBP") return FieldError("amount.currency", "must be GBP");
+  return absl::OkStatus();
+}
+
+// PostDirect posts a capture with no open hold: the card pays what it holds
+// and the shortfall account owes the rest to the processor. Never refused.
+absl::StatusOr<std::pair<int64_t, int64_t>> PostDirect(pqxx::work& tx, const Card& card,
+                                                       const SettlementRequest& req,
+                                                       std::string_view kind) {
+  const int64_t covered = std::clamp<int64_t>(Available(tx, card.account_id), 0, req.amount_pence);
+  const int64_t shortfall = req.amount_pence - covered;
+  ledger::NewTransaction t;
+  t.idem = ledger::ServiceIdempotency(dp::StrCat("cards:post:", req.processor_id), req.digest);
+  t.kind = "card_force_post";
+  t.description = dp::StrCat("Card ", card.last4, ": ", req.merchant_name.substr(0, 100),
+                             shortfall > 0 ? " (more than the card held)" : "");
+  t.created_by = std::string(kind);
+  t.postings.push_back({card.spend_account_id, ledger::Side::kDebit, Gbp(req.amount_pence)});
+  if (covered > 0) t.postings.push_back({card.account_id, ledger::Side::kCredit, Gbp(covered)});
+  if (shortfall > 0) {
+    t.postings.push_back({card.shortfall_account_id, ledger::Side::kCredit, Gbp(shortfall)});
+  }
+  auto id = ledger::ApplyOne(tx, t);
+  if (!id.ok()) return id.status();
+  DP_CHECK(covered + shortfall == req.amount_pence);
+  return std::pair{*id, shortfall};
+}
+
+}  // namespace
+
+absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest& req,
+                                         const Reach& reach, const Categories& categories,
+                                         absl::CivilDay today) {
+  if (auto s = NeedAmount(req); !s.ok()) return s;
+  auto seen = ReplayedSettlement(tx, req);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return **seen;
+  if (req.authorisation_processor_id.empty()) {  // a force post
+    auto card = ReachableCard(tx, req.card_token, reach, today);
+    if (!card.ok()) return card.status();
+    auto posted = PostDirect(tx, *card, req, "force post");
+    if (!posted.ok()) return posted.status();
+    return RecordSettlement(tx, req, SettlementKind::kForcePost, card->id, 0, req.amount_pence,
+                            posted->second, posted->first);
+  }
+  const pqxx::result auth = tx.exec_params(
+      "SELECT a.id, c.processor_token, coalesce(a.hold_id, 0), a.remaining_pence,"
+      " a.merchant_category FROM cards.authorisations a JOIN cards.cards c ON c.id = a.card_id"
+      " WHERE a.processor_id = $1 AND a.increments_id IS NULL FOR UPDATE OF a",
+      req.authorisation_processor_id);
+  if (auth.empty()) return absl::NotFoundError("no authorisation has this processor id");
+  auto card = ReachableCard(tx, auth[0][1].as<std::string>(), reach, today);
+  if (!card.ok()) return absl::NotFoundError("no authorisation has this processor id");
+  const int64_t auth_id = auth[0][0].as<int64_t>();
+  const int64_t hold_id = auth[0][2].as<int64_t>();
+  const int64_t remaining = auth[0][3].as<int64_t>();
+  const std::string mcc = auth[0][4].as<std::string>();
+  auto hold = hold_id != 0 ? ledger::GetPendingTransfer(tx, hold_id)
+                           : absl::StatusOr<ledger::PendingTransfer>(absl::NotFoundError("none"));
+  const bool open = hold.ok() && hold->state == ledger::PendingState::kPending &&
+                    hold->expires_at_us > absl::ToUnixMicros(absl::Now()) && remaining > 0;
+  if (open && req.amount_pence <= remaining + categories.OverCapturePence(mcc, remaining)) {
+    ledger::PostPending post;
+    post.idem = ledger::ServiceIdempotency(dp::StrCat("cards:capture:", req.processor_id), req.digest);
+    post.pending_id = hold_id;
+    post.amount = Gbp(req.amount_pence);
+    post.created_by = "card capture";
+    auto posted = ledger::ApplyOne(tx, post);
+    if (posted.ok()) {
+      auto done = ledger::GetPendingTransfer(tx, hold_id);
+      if (!done.ok()) return done.status();
+      int64_t next_hold = hold_id;
+      const int64_t left = std::max<int64_t>(remaining - req.amount_pence, 0);
+      if (left > 0) {  // what is left stays held for a later capture, to the same expiry
+        ledger::NewPending rest;
+        rest.idem = ledger::ServiceIdempotency(dp::StrCat("cards:rest:", req.processor_id), req.digest);
+        rest.debit_account_id = card->spend_account_id;
+        rest.credit_account_id = card->account_id;
+        rest.amount = Gbp(left);
+        rest.timeout_seconds = static_cast<int32_t>(std::max<int64_t>(
+            1, (hold->expires_at_us - absl::ToUnixMicros(absl::Now())) / 1'000'000));
+        rest.description = hold->description;
+        auto held = ledger::ApplyOne(tx, rest);
+        if (!held.ok()) return held.status();
+        next_hold = *held;
+      }
+      tx.exec_params("UPDATE cards.authorisations SET remaining_pence = $2, hold_id = $3 WHERE id = $1",
+                     auth_id, left, next_hold);
+      return RecordSettlement(tx, req, SettlementKind::kCapture, card->id, auth_id,
+                              req.amount_pence, 0, done->posting_transaction_id);
+    }
+    if (!AvailableFrom(posted.status()) && ReasonOf(posted.status()) != reason::kHoldExpired &&
+        ReasonOf(posted.status()) != reason::kHoldResolved) {
+      return posted.status();
+    }
+  }
+  // No open hold to post (a second capture beyond it, an expired hold, an
+  // amount beyond the allowance): release what is still held, then post
+  // the capture directly. Captures always succeed.
+  if (open) {
+    ledger::VoidPending release;
+    release.idem = ledger::ServiceIdempotency(dp::StrCat("cards:release:", req.processor_id), req.digest);
+    release.pending_id = hold_id;
+    release.reason = "settled directly by a capture beyond the hold";
+    auto voided = ledger::ApplyOne(tx, release);
+    if (!voided.ok()) return voided.status();
+  }
+  auto posted = PostDirect(tx, *card, req, "card capture");
+  if (!posted.ok()) return posted.status();
+  tx.exec_params("UPDATE cards.authorisations SET remaining_pence = 0 WHERE id = $1", auth_id);
+  return RecordSettlement(tx, req, SettlementKind::kCapture, card->id, auth_id, req.amount_pence,
+                          posted->second, posted->first);
+}
+
+absl::StatusOr<SettlementRecord> Reverse(pqxx::work& tx, const SettlementRequest& req,
+                                         const Reach& reach, absl::CivilDay today) {
+  auto seen = ReplayedSettlement(tx, req);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return **seen;
+  const pqxx::result auth = tx.exec_params(
+      "SELECT a.id, c.processor_token, coalesce(a.hold_id, 0), a.remaining_pence"
+      " FROM cards.authorisations a JOIN cards.cards c ON c.id = a.card_id"
+      " WHERE a.processor_id = $1 AND a.increments_id IS NULL FOR UPDATE OF a",
+      req.authorisation_processor_id);
+  if (auth.empty()) return absl::NotFoundError("no authorisation has this processor id");
+  auto card = ReachableCard(tx, auth[0][1].as<std::string>(), reach, today);
+  if (!card.ok()) return absl::NotFoundError("no authorisation has this processor id");
+  const int64_t auth_id = auth[0][0].as<int64_t>();
+  const int64_t hold_id = auth[0][2].as<int64_t>();
+  int64_t released = 0;
+  if (hold_id != 0 && auth[0][3].as<int64_t>() > 0) {
+    auto hold = ledger::GetPendingTransfer(tx, hold_id);
+    if (hold.ok() && hold->state == ledger::PendingState::kPending &&
+        hold->expires_at_us > absl::ToUnixMicros(absl::Now())) {
+      ledger::VoidPending release;
+      release.idem = ledger::ServiceIdempotency(dp::StrCat("cards:reverse:", req.processor_id), req.digest);
+      release.pending_id = hold_id;
+      release.reason = "reversed by the processor";
+      auto voided = ledger::ApplyOne(tx, release);
+      if (!voided.ok()) return voided.status();
+      released = hold->amount.amount_pence;
+    }
+  }
+  tx.exec_params("UPDATE cards.authorisations SET remaining_pence = 0 WHERE id = $1", auth_id);
+  return RecordSettlement(tx, req, SettlementKind::kReversal, card->id, auth_id, released, 0, 0);
+}
+
+absl::StatusOr<SettlementRecord> Refund(pqxx::work& tx, const SettlementRequest& req,
+                                        const Reach& reach, absl::CivilDay today) {
+  if (auto s = NeedAmount(req); !s.ok()) return s;
+  auto seen = ReplayedSettlement(tx, req);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return **seen;
+  auto card = ReachableCard(tx, req.card_token, reach, today);
+  if (!card.ok()) return card.status();
+  int64_t original = 0;
+  if (!req.authorisation_processor_id.empty()) {
+    const pqxx::result r = tx.exec_params(
+        "SELECT id FROM cards.authorisations WHERE processor_id = $1 AND card_id = $2",
+        req.authorisation_processor_id, card->id);
+    if (r.empty()) {
+      return FieldError("original_processor_id", "names no purchase of this card");
+    }
+    original = r[0][0].as<int64_t>();
+  }
+  ledger::NewTransaction t;
+  t.idem = ledger::ServiceIdempotency(dp::StrCat("cards:refund:", req.processor_id), req.digest);
+  t.kind = "card_refund";
+  t.description = dp::StrCat("Card ", card->last4, ": refund from ", req.merchant_name.substr(0, 100));
+  t.created_by = "card refund";
+  t.postings.push_back({card->account_id, ledger::Side::kDebit, Gbp(req.amount_pence)});
+  t.postings.push_back({card->spend_account_id, ledger::Side::kCredit, Gbp(req.amount_pence)});
+  auto id = ledger::ApplyOne(tx, t);
+  if (!id.ok()) return id.status();
+  return RecordSettlement(tx, req, SettlementKind::kRefund, card->id, original, req.amount_pence,
+                          0, *id);
+}
+
+}  // namespace dp::cards

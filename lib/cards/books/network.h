@@ -1,0 +1,117 @@
+#ifndef DP_LIB_CARDS_BOOKS_NETWORK_H_
+#define DP_LIB_CARDS_BOOKS_NETWORK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "cards/rules/categories.h"
+#include "cards/rules/decide.h"
+
+// The card network's calls over the database: an authorisation decided and
+// its ledger hold placed in the caller's transaction, captures, reversals
+// and refunds. Every call is idempotent by the processor's id: a replay
+// returns what was recorded; the same id with other content is refused.
+//
+// The books of a card (all owned by its agreement):
+//   hold:       debit AGR-n:CARD-SPEND, credit AGR-n:CARD (pending)
+//   capture:    the hold posted (in part, in full, or above it within the
+//               category's tolerance)
+//   force post: debit CARD-SPEND; credit CARD with what it holds and
+//               AGR-n:CARD-SHORTFALL with the rest (owed to the processor,
+//               flagged for monitoring); never refused
+//   refund:     debit CARD, credit CARD-SPEND
+namespace dp::cards {
+
+// Reach is which cards a processor may act on: those of its granted
+// authorities (or any, for the internal service role).
+struct Reach {
+  bool all = false;
+  std::vector<std::string> authorities;
+  bool Covers(const std::string& authority_id) const;
+};
+
+struct AuthorisationRequest {
+  std::string processor_id;
+  std::string digest;  // of the request's content, for replays
+  std::string card_token;
+  Purchase purchase;
+  std::string currency;
+  std::string merchant_name;
+  std::string merchant_id;
+  std::string increments_processor_id;  // an incremental authorisation
+};
+
+struct AuthorisationRecord {
+  int64_t id = 0;
+  std::string processor_id;
+  Verdict verdict;
+  int64_t card_id = 0;
+  int64_t hold_id = 0;
+  int64_t decided_at_us = 0;
+  int64_t hold_expires_at_us = 0;
+};
+
+// Authorise decides the purchase and records it, approved or declined;
+// an approval places its hold in `tx`. Under a lock on the card, so that
+// concurrent authorisations on one card are judged one after another and
+// money is never promised twice; the ledger's own rule stops a second card
+// of the same agreement from taking what the first held.
+absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const AuthorisationRequest& request,
+                                              const Reach& reach, const Categories& categories,
+                                              absl::CivilDay today);
+
+// RecordUnavailable records a decline for want of an answer in time
+// (SYSTEM_UNAVAILABLE), in its own short transaction, so that a replay of
+// the processor's id gets the same decline; nothing is held.
+absl::StatusOr<AuthorisationRecord> RecordUnavailable(pqxx::work& tx,
+                                                      const AuthorisationRequest& request);
+
+enum class SettlementKind { kCapture, kForcePost, kReversal, kRefund };
+
+struct SettlementRequest {
+  std::string processor_id;
+  std::string digest;
+  std::string authorisation_processor_id;  // capture, reversal; a refund's original
+  std::string card_token;                  // force post, refund
+  int64_t amount_pence = 0;
+  std::string currency;
+  std::string merchant_category;
+  std::string merchant_name;
+};
+
+struct SettlementRecord {
+  std::string processor_id;
+  SettlementKind kind = SettlementKind::kCapture;
+  int64_t card_id = 0;
+  int64_t amount_pence = 0;
+  int64_t transaction_id = 0;
+  int64_t shortfall_pence = 0;
+};
+
+// Capture settles an authorisation: posts its hold for the amount when the
+// hold is open and the amount within the hold and the category's
+// over-capture allowance, keeping what is left held for a later capture;
+// otherwise (a second capture past the hold, a hold expired, an amount
+// beyond the allowance) posts it directly, as a force post does. With no
+// authorisation it is a force post. Never refused for want of money.
+absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest& request,
+                                         const Reach& reach, const Categories& categories,
+                                         absl::CivilDay today);
+// Reverse releases what an authorisation still holds.
+absl::StatusOr<SettlementRecord> Reverse(pqxx::work& tx, const SettlementRequest& request,
+                                         const Reach& reach, absl::CivilDay today);
+// Refund credits the card, linked to a purchase of the same card or not.
+absl::StatusOr<SettlementRecord> Refund(pqxx::work& tx, const SettlementRequest& request,
+                                        const Reach& reach, absl::CivilDay today);
+
+std::string_view SettlementKindName(SettlementKind kind);  // "capture", ...
+
+}  // namespace dp::cards
+
+#endif  // DP_LIB_CARDS_BOOKS_NETWORK_H_

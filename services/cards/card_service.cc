@@ -1,0 +1,362 @@
+#include "card_service.h"
+
+#include "absl/time/clock.h"
+#include "base/refusal.h"
+#include "base/strings.h"
+#include "convert.h"
+#include "db/errors.h"
+#include "service/proto_convert.h"
+#include "service/read_only.h"
+#include "service/request_bounds.h"
+#include "service/status.h"
+
+namespace dp::cards_service {
+namespace {
+
+using service::ToGrpcStatus;
+
+absl::Status MissingCard(int64_t id) {
+  return absl::NotFoundError(dp::StrCat("card ", id, " does not exist"));
+}
+
+absl::Status MissingAgreement(int64_t id) {
+  return absl::NotFoundError(dp::StrCat("agreement ", id, " does not exist"));
+}
+
+std::string Actor(const iam::Principal& p) { return p.name; }
+
+// Readable: the caller may see a card of this agreement.
+bool Readable(const iam::Principal& p, const std::string& authority_id, int64_t agreement_id) {
+  return p.CanRead(authority_id, "agreement", std::to_string(agreement_id));
+}
+
+// Decidable: the refusals a processor reads as they are (its own mistakes);
+// anything else means the books could not answer, and the purchase is
+// declined with nothing held.
+bool Decidable(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const cards::Categories& CardServiceImpl::Today() const {
+  const cards::Categories* c = cards::Categories::InForce(categories_, service::TodayInLondon());
+  return c != nullptr ? *c : categories_.front();
+}
+
+grpc::Status CardServiceImpl::GetServiceInfo(grpc::ServerContext*, const v1::GetServiceInfoRequest*,
+                                             v1::ServiceInfo* out) {
+  return service::DescribeService(host_.config(), host_.pool(), out);
+}
+
+grpc::Status CardServiceImpl::IssueCard(grpc::ServerContext* ctx, const v1::IssueCardRequest* req,
+                                        v1::Card* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto controls = FromProto(req->controls());
+  if (!controls.ok()) return ToGrpcStatus(controls.status());
+  cards::NewCard card;
+  card.agreement_id = req->agreement_id();
+  card.processor_token = req->processor_token();
+  card.last4 = req->last4();
+  card.expiry_month = req->expiry_month();
+  card.expiry_year = req->expiry_year();
+  card.additional_holder = req->additional_holder();
+  card.holder_name = req->holder_name();
+  card.controls = *controls;
+  card.reason = req->reason();
+  // Checked before anything is read, so that a card number is refused
+  // however the rest of the request stands.
+  if (auto s = cards::CheckCardDetails(card.processor_token, card.last4, card.expiry_month,
+                                       card.expiry_year);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  const absl::CivilDay today = service::TodayInLondon();
+  return service::IdempotentWrite(
+      host_.pool(), host_.AuditOf(*ctx), requests_, *req, req->request_id(), "IssueCard",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto agreement = cards::AgreementOf(tx, card.agreement_id);
+        if (!agreement.ok()) return agreement.status();
+        if (!caller->CanWrite(agreement->authority_id)) {
+          if (!Readable(*caller, agreement->authority_id, card.agreement_id)) {
+            return MissingAgreement(card.agreement_id);
+          }
+          return absl::PermissionDeniedError(
+              dp::StrCat(caller->name, " may not issue cards for agreement ", card.agreement_id));
+        }
+        auto id = cards::IssueCard(tx, card, Today(), today, Actor(*caller));
+        if (!id.ok()) return id.status();
+        auto issued = cards::GetCard(tx, *id, today);
+        if (!issued.ok()) return issued.status();
+        ToProto(*issued, out);
+        return std::to_string(*id);
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        auto issued = cards::GetCard(tx, std::stoll(key), today);
+        if (!issued.ok()) return issued.status();
+        ToProto(*issued, out);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status CardServiceImpl::CardWrite(grpc::ServerContext* ctx,
+                                        const google::protobuf::Message& request,
+                                        const std::string& request_id, const std::string& operation,
+                                        int64_t card_id, bool iso_may, const ChangeFn& change,
+                                        v1::Card* out) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const absl::CivilDay today = service::TodayInLondon();
+  auto fill = [&](pqxx::transaction_base& tx, int64_t id) -> absl::Status {
+    auto card = cards::GetCard(tx, id, today);
+    if (!card.ok()) return card.status();
+    ToProto(*card, out);
+    return absl::OkStatus();
+  };
+  return service::IdempotentWrite(
+      host_.pool(), host_.AuditOf(*ctx), requests_, request, request_id, operation,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto card = cards::GetCard(tx, card_id, today, /*for_update=*/true);
+        if (!card.ok()) return card.status();
+        const std::string agreement = std::to_string(card->agreement_id);
+        const bool may = caller->CanWrite(card->authority_id) ||
+                         (iso_may && caller->role == iam::Role::kIso &&
+                          caller->CanReachOwner("agreement", agreement));
+        if (!may) {
+          if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(card_id);
+          return absl::PermissionDeniedError(
+              dp::StrCat(caller->name, " may not change card ", card_id));
+        }
+        auto id = change(tx, *card);
+        if (!id.ok()) return id.status();
+        if (auto s = fill(tx, *id); !s.ok()) return s;
+        return std::to_string(*id);
+      },
+      [&](pqxx::work& tx, const std::string& key) { return fill(tx, std::stoll(key)); });
+}
+
+grpc::Status CardServiceImpl::ChangeStatus(grpc::ServerContext* ctx,
+                                           const v1::ChangeCardRequest& req,
+                                           const std::string& operation, cards::CardStatus to,
+                                           bool iso_may, v1::Card* out) {
+  if (auto bad = service::CheckRequestBounds(req); !bad.ok()) return service::ToGrpcStatus(bad);
+  return CardWrite(ctx, req, req.request_id(), operation, req.card_id(), iso_may,
+                   [&](pqxx::work& tx, const cards::Card& card) -> absl::StatusOr<int64_t> {
+                     if (auto s = cards::ChangeStatus(tx, card.id, to, req.reason()); !s.ok()) {
+                       return s;
+                     }
+                     return card.id;
+                   },
+                   out);
+}
+
+grpc::Status CardServiceImpl::FreezeCard(grpc::ServerContext* ctx, const v1::ChangeCardRequest* req,
+                                         v1::Card* out) {
+  return ChangeStatus(ctx, *req, "FreezeCard", cards::CardStatus::kFrozen, true, out);
+}
+
+grpc::Status CardServiceImpl::UnfreezeCard(grpc::ServerContext* ctx,
+                                           const v1::ChangeCardRequest* req, v1::Card* out) {
+  return ChangeStatus(ctx, *req, "UnfreezeCard", cards::CardStatus::kActive, true, out);
+}
+
+grpc::Status CardServiceImpl::CancelCard(grpc::ServerContext* ctx, const v1::ChangeCardRequest* req,
+                                         v1::Card* out) {
+  return ChangeStatus(ctx, *req, "CancelCard", cards::CardStatus::kCancelled, false, out);
+}
+
+grpc::Status CardServiceImpl::ReplaceCard(grpc::ServerContext* ctx,
+                                          const v1::ReplaceCardRequest* req, v1::Card* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  if (auto s = cards::CheckCardDetails(req->processor_token(), req->last4(), req->expiry_month(),
+                                       req->expiry_year());
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const absl::CivilDay today = service::TodayInLondon();
+  return CardWrite(ctx, *req, req->request_id(), "ReplaceCard", req->card_id(), false,
+                   [&](pqxx::work& tx, const cards::Card& card) {
+                     return cards::ReplaceCard(tx, card.id, req->processor_token(), req->last4(),
+                                               req->expiry_month(), req->expiry_year(),
+                                               req->reason(), today, Actor(*caller));
+                   },
+                   out);
+}
+
+grpc::Status CardServiceImpl::SetCardControls(grpc::ServerContext* ctx,
+                                              const v1::SetCardControlsRequest* req,
+                                              v1::Card* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto controls = FromProto(req->controls());
+  if (!controls.ok()) return ToGrpcStatus(controls.status());
+  const absl::CivilDay today = service::TodayInLondon();
+  auto from = service::OptionalDay(req->effective_from(), "effective_from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  return CardWrite(ctx, *req, req->request_id(), "SetCardControls", req->card_id(), false,
+                   [&](pqxx::work& tx, const cards::Card& card) -> absl::StatusOr<int64_t> {
+                     if (auto s = cards::SetControls(tx, card.id, from->value_or(today), *controls,
+                                                     Today(), req->reason(), today, Actor(*caller));
+                         !s.ok()) {
+                       return s;
+                     }
+                     return card.id;
+                   },
+                   out);
+}
+
+grpc::Status CardServiceImpl::GetCard(grpc::ServerContext* ctx, const v1::GetCardRequest* req,
+                                      v1::Card* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto card = cards::GetCard(tx, req->card_id(), service::TodayInLondon());
+    if (!card.ok()) return card.status();
+    if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(req->card_id());
+    ToProto(*card, out);
+    return absl::OkStatus();
+  }));
+}
+
+grpc::Status CardServiceImpl::ListCards(grpc::ServerContext* ctx, const v1::ListCardsRequest* req,
+                                        v1::ListCardsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    auto agreement = cards::AgreementOf(tx, req->agreement_id());
+    if (!agreement.ok()) return agreement.status();
+    if (!Readable(*caller, agreement->authority_id, req->agreement_id())) {
+      return MissingAgreement(req->agreement_id());
+    }
+    auto list = cards::ListCards(tx, req->agreement_id(), service::TodayInLondon());
+    if (!list.ok()) return list.status();
+    for (const cards::Card& c : *list) ToProto(c, out->add_cards());
+    return absl::OkStatus();
+  }));
+}
+
+absl::Status CardServiceImpl::Network(grpc::ServerContext* ctx, const NetworkFn& call) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return caller.status();
+  const cards::Reach reach{caller->all_authorities, caller->authorities};
+  service::CallAudit* audit = host_.AuditOf(*ctx);
+  const absl::Time started = absl::Now();
+  try {
+    auto conn = host_.pool().Acquire();
+    pqxx::work tx(*conn);
+    // No statement may wait past the deadline (a lock, a slow disk) ...
+    tx.exec(dp::StrCat("SET LOCAL statement_timeout = ", deadline_.count()));
+    auto key = call(tx, reach);
+    if (!key.ok()) return key.status();
+    // ... and neither may the whole: an answer the processor stopped
+    // waiting for is not committed.
+    if (absl::Now() - started > absl::FromChrono(deadline_)) {
+      return absl::DeadlineExceededError("the books did not answer within the decision deadline");
+    }
+    if (audit != nullptr) audit->RecordIn(tx, *key, 0);
+    tx.commit();
+    if (audit != nullptr) audit->MarkCommitted();
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return db::StatusFromException(e);
+  }
+}
+
+grpc::Status CardServiceImpl::Authorize(grpc::ServerContext* ctx, const v1::AuthorizeRequest* req,
+                                        v1::AuthorizationDecision* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto request = FromProto(*req);
+  if (!request.ok()) return ToGrpcStatus(request.status());
+  const absl::CivilDay today = service::TodayInLondon();
+  cards::AuthorisationRecord record;
+  const absl::Status decided = Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
+                                                -> absl::StatusOr<std::string> {
+    auto r = cards::Authorise(tx, *request, reach, Today(), today);
+    if (!r.ok()) return r.status();
+    record = *r;
+    return std::to_string(r->id);
+  });
+  if (decided.ok()) {
+    ToProto(record, out);
+    return grpc::Status::OK;
+  }
+  if (Decidable(decided)) return ToGrpcStatus(decided);
+  // The books could not answer in time: a decline the processor can read,
+  // with nothing held, recorded (briefly) so that a replay gets the same.
+  const absl::Status recorded = Network(ctx, [&](pqxx::work& tx, const cards::Reach&)
+                                                 -> absl::StatusOr<std::string> {
+    auto r = cards::RecordUnavailable(tx, *request);
+    if (!r.ok()) return r.status();
+    record = *r;
+    return std::to_string(r->id);
+  });
+  if (!recorded.ok()) {
+    record = {};
+    record.processor_id = request->processor_id;
+    record.verdict = cards::Verdict::Declined(
+        cards::Reason::kSystemUnavailable,
+        "We couldn't check this payment just now. Please try again in a moment.");
+    record.decided_at_us = absl::ToUnixMicros(absl::Now());
+  }
+  ToProto(record, out);
+  return grpc::Status::OK;
+}
+
+grpc::Status CardServiceImpl::Capture(grpc::ServerContext* ctx, const v1::CaptureRequest* req,
+                                      v1::CardTransaction* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto request = FromProto(*req);
+  if (!request.ok()) return ToGrpcStatus(request.status());
+  return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
+                                       -> absl::StatusOr<std::string> {
+    auto r = cards::Capture(tx, *request, reach, Today(), service::TodayInLondon());
+    if (!r.ok()) return r.status();
+    ToProto(*r, out);
+    return r->processor_id;
+  }));
+}
+
+grpc::Status CardServiceImpl::Reverse(grpc::ServerContext* ctx, const v1::ReverseRequest* req,
+                                      v1::CardTransaction* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto request = FromProto(*req);
+  if (!request.ok()) return ToGrpcStatus(request.status());
+  return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
+                                       -> absl::StatusOr<std::string> {
+    auto r = cards::Reverse(tx, *request, reach, service::TodayInLondon());
+    if (!r.ok()) return r.status();
+    ToProto(*r, out);
+    return r->processor_id;
+  }));
+}
+
+grpc::Status CardServiceImpl::Refund(grpc::ServerContext* ctx, const v1::RefundRequest* req,
+                                     v1::CardTransaction* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto request = FromProto(*req);
+  if (!request.ok()) return ToGrpcStatus(request.status());
+  return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
+                                       -> absl::StatusOr<std::string> {
+    auto r = cards::Refund(tx, *request, reach, service::TodayInLondon());
+    if (!r.ok()) return r.status();
+    ToProto(*r, out);
+    return r->processor_id;
+  }));
+}
+
+}  // namespace dp::cards_service

@@ -1,0 +1,572 @@
+// Prepaid cards end to end, over mutual TLS: an officer issues a card to a
+// card-paid agreement funded by the payment schedule; the processor (its
+// own role) asks for real-time decisions, grows, captures, reverses and
+// refunds them; the ledger holds exactly what was approved and balances
+// after every test.
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/cards.grpc.pb.h"
+#include "grpc_helpers.h"
+#include "ledger_checks.h"
+#include "service_process.h"
+#include "test_db.h"
+#include "tls_helpers.h"
+#include "gtest/gtest.h"
+
+namespace dp::testing {
+namespace {
+
+int64_t Available(int64_t account_id) {
+  auto conn = MigratedConnection();
+  pqxx::read_transaction tx(*conn);
+  auto balance = ledger::GetBalance(tx, account_id, std::nullopt);
+  EXPECT_TRUE(balance.ok()) << balance.status();
+  return balance.ok() ? balance->available_balance_pence : -1;
+}
+
+class CardsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tag_ = "c" + std::to_string(std::random_device{}() % 100000000);
+    authority_ = tag_ + "-FIFE";
+    officer_ = "officer@" + tag_;
+    iso_ = "bureau@" + tag_;
+    processor_ = "switch@" + tag_;
+    pki_ = new TestPki(::testing::TempDir() + "/pki-" + tag_);
+    ASSERT_TRUE(pki_->Issue(officer_) && pki_->Issue(iso_) && pki_->Issue(processor_));
+    auto conn = MigratedConnection();
+    {
+      pqxx::work tx(*conn);
+      tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'authority', 'a'),"
+                     " ($2, 'iso', 'i'), ($3, 'processor', 'p')",
+                     authority_, tag_ + "-ISO", tag_ + "-PROC");
+      tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, approver_level)"
+                     " VALUES ($1, $2, 'finance_officer', 'manager'), ($3, $4, 'iso', 'none'),"
+                     " ($5, $6, 'processor', 'none')",
+                     officer_, authority_, iso_, tag_ + "-ISO", processor_, tag_ + "-PROC");
+      tx.exec_params("INSERT INTO iam.grants (organisation_id, scope_type, scope_id)"
+                     " VALUES ($1, 'authority', $2)", tag_ + "-PROC", authority_);
+      tx.commit();
+    }
+    agreements_ = new ServiceProcess("agreements", pki_->ServerArgs());
+    std::vector<std::string> args = pki_->ServerArgs();
+    args.insert(args.end(), {"--decision-deadline-ms", "400"});
+    cards_ = new ServiceProcess("cards", args);
+    ASSERT_TRUE(agreements_->Start()) << agreements_->Log();
+    ASSERT_TRUE(cards_->Start()) << cards_->Log();
+    auto a = v1::AgreementService::NewStub(pki_->ChannelAs(officer_, agreements_->address()));
+    v1::SetAuthoritySettingsRequest settings;
+    settings.set_request_id(tag_ + "-s");
+    auto* s = settings.mutable_settings();
+    s->set_authority_id(authority_);
+    *s->mutable_effective_from() = D(2026, 4, 1);
+    *s->mutable_worker_limit() = Gbp(20'000'00);
+    *s->mutable_manager_limit() = Gbp(50'000'00);
+    s->set_panel_max_wait_days(28);
+    s->set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
+    *s->mutable_cycle_anchor() = D(2026, 4, 6);
+    s->set_surplus_threshold_weeks(8);
+    s->add_blocked_card_categories("7995");
+    s->set_max_additional_cardholders(1);
+    v1::AuthoritySettings saved;
+    auto st = a->SetAuthoritySettings(Ctx().get(), settings, &saved);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    v1::CreatePersonRequest person;
+    person.set_request_id(tag_ + "-person");
+    person.set_authority_id(authority_);
+    person.set_display_name("Morag Brown");
+    v1::PersonSummary summary;
+    ASSERT_TRUE(a->CreatePerson(Ctx().get(), person, &summary).ok());
+    person_ = summary.person_id();
+  }
+
+  static void TearDownTestSuite() {
+    delete cards_;
+    delete agreements_;
+    delete pki_;
+  }
+
+  void TearDown() override { EXPECT_EQ(LedgerImbalance(), 0) << "the books balance"; }
+
+  static std::string Id() { return tag_ + "-" + std::to_string(n_++); }
+
+  // FundedAgreement is an active card-paid agreement whose card account
+  // holds two 4-weekly payments of `budget_pence`.
+  static std::pair<int64_t, int64_t> FundedAgreement(int64_t budget_pence) {
+    auto a = v1::AgreementService::NewStub(pki_->ChannelAs(officer_, agreements_->address()));
+    v1::CreateAgreementRequest create;
+    create.set_request_id(Id());
+    create.set_authority_id(authority_);
+    create.set_person_id(person_);
+    auto* t = create.mutable_terms();
+    t->set_model_version("FIFE-2026-1");
+    t->add_permitted_uses("equipment");
+    *t->mutable_gross_budget() = Gbp(budget_pence);
+    *t->mutable_start_date() = D(2026, 4, 6);
+    t->set_payment_method(v1::PAYMENT_METHOD_CARD);
+    v1::Agreement agreement;
+    auto st = a->CreateAgreement(Ctx().get(), create, &agreement);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
+                        v1::DECISION_ACTION_ACTIVATE}) {
+      v1::DecideRequest d;
+      d.set_request_id(Id());
+      d.set_agreement_id(agreement.agreement_id());
+      d.set_action(action);
+      d.set_reason("as assessed");
+      EXPECT_TRUE(a->Decide(Ctx().get(), d, &agreement).ok());
+    }
+    v1::RunPaymentScheduleRequest run;
+    run.set_request_id(Id());
+    run.set_authority_id(authority_);
+    *run.mutable_run_date() = D(2026, 5, 10);
+    v1::PaymentRun paid;
+    EXPECT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    EXPECT_EQ(PostedBalance(agreement.holding_account_id()), 2 * budget_pence);
+    return {agreement.agreement_id(), agreement.holding_account_id()};
+  }
+
+  static std::unique_ptr<v1::CardService::Stub> As(const std::string& who) {
+    return v1::CardService::NewStub(pki_->ChannelAs(who, cards_->address()));
+  }
+
+  static v1::Card Issue(int64_t agreement_id, const std::string& token, bool additional = false,
+                        v1::CardControls controls = {}) {
+    v1::IssueCardRequest req;
+    req.set_request_id(Id());
+    req.set_agreement_id(agreement_id);
+    req.set_processor_token(token);
+    req.set_last4("4242");
+    req.set_expiry_month(9);
+    req.set_expiry_year(2029);
+    req.set_additional_holder(additional);
+    req.set_holder_name(additional ? "Ailsa Brown" : "Morag Brown");
+    *req.mutable_controls() = controls;
+    req.set_reason("Morag chose a prepaid card");
+    v1::Card card;
+    auto st = As(officer_)->IssueCard(Ctx().get(), req, &card);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return card;
+  }
+
+  static v1::AuthorizeRequest Purchase(const std::string& token, int64_t pence,
+                                       const std::string& mcc = "5411") {
+    v1::AuthorizeRequest req;
+    req.set_processor_id(Id());
+    req.set_card_token(token);
+    *req.mutable_amount() = Gbp(pence);
+    req.set_merchant_category(mcc);
+    req.set_merchant_name("Corner Shop");
+    req.set_merchant_id("M-1");
+    req.set_merchant_country("GB");
+    req.set_channel(v1::CHANNEL_IN_PERSON);
+    return req;
+  }
+
+  static v1::AuthorizationDecision Authorize(const v1::AuthorizeRequest& req) {
+    v1::AuthorizationDecision out;
+    auto st = As(processor_)->Authorize(Ctx().get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  static v1::CardTransaction Capture(const std::string& auth, int64_t pence) {
+    v1::CaptureRequest req;
+    req.set_processor_id(Id());
+    req.set_authorization_processor_id(auth);
+    *req.mutable_amount() = Gbp(pence);
+    v1::CardTransaction out;
+    auto st = As(processor_)->Capture(Ctx().get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  static grpc::Status Change(const std::string& who, const char* what, int64_t card_id,
+                             v1::Card* out) {
+    v1::ChangeCardRequest req;
+    req.set_request_id(Id());
+    req.set_card_id(card_id);
+    req.set_reason("Morag reported the card lost");
+    auto stub = As(who);
+    const std::string op = what;
+    if (op == "freeze") return stub->FreezeCard(Ctx().get(), req, out);
+    if (op == "unfreeze") return stub->UnfreezeCard(Ctx().get(), req, out);
+    return stub->CancelCard(Ctx().get(), req, out);
+  }
+
+  static inline std::string tag_, authority_, officer_, iso_, processor_;
+  static inline TestPki* pki_ = nullptr;
+  static inline ServiceProcess* agreements_ = nullptr;
+  static inline ServiceProcess* cards_ = nullptr;
+  static inline int64_t person_ = 0;
+  static inline std::atomic<int> n_ = 0;
+};
+
+TEST_F(CardsTest, ACardNumberIsRefusedAndNeverWritten) {
+  const auto [agreement, account] = FundedAgreement(100'00);
+  v1::IssueCardRequest req;
+  req.set_request_id(Id());
+  req.set_agreement_id(agreement);
+  req.set_processor_token("4111111111111111");
+  req.set_last4("1111");
+  req.set_expiry_month(9);
+  req.set_expiry_year(2029);
+  req.set_holder_name("Morag Brown");
+  req.set_reason("issued");
+  v1::Card card;
+  const grpc::Status st = As(officer_)->IssueCard(Ctx().get(), req, &card);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(st).field, "processor_token");
+  EXPECT_EQ(st.error_message().find("4111111111111111"), std::string::npos);
+  EXPECT_EQ(cards_->Log().find("4111111111111111"), std::string::npos) << "nor in the log";
+  auto conn = MigratedConnection();
+  EXPECT_EQ(ScalarInt(*conn, "SELECT count(*) FROM cards.cards WHERE processor_token ="
+                             " '4111111111111111'"), 0);
+  // The processor may not issue cards; an officer may not decide purchases.
+  req.set_processor_token(tag_ + "tok-role");
+  EXPECT_EQ(As(processor_)->IssueCard(Ctx().get(), req, &card).error_code(),
+            grpc::PERMISSION_DENIED);
+  v1::AuthorizationDecision decision;
+  EXPECT_EQ(As(officer_)->Authorize(Ctx().get(), Purchase("x", 100), &decision).error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
+TEST_F(CardsTest, ApprovesHoldsAndDeclinesForEveryReasonInPlainWords) {
+  const auto [agreement, account] = FundedAgreement(100'00);  // £200 on the card
+  v1::CardControls controls;
+  auto* day = controls.add_limits();
+  day->set_interval(v1::LIMIT_INTERVAL_DAY);
+  *day->mutable_max_amount() = Gbp(150'00);
+  controls.add_channels(v1::CHANNEL_IN_PERSON);
+  const std::string token = tag_ + "tok-main";
+  const v1::Card card = Issue(agreement, token, false, controls);
+  ASSERT_GT(card.card_id(), 0);
+  EXPECT_EQ(card.status(), v1::CARD_STATUS_ACTIVE);
+
+  const v1::AuthorizeRequest shop = Purchase(token, 25'00);
+  const v1::AuthorizationDecision ok = Authorize(shop);
+  EXPECT_EQ(ok.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  EXPECT_EQ(ok.approved().amount_pence(), 25'00);
+  EXPECT_GT(ok.hold_id(), 0);
+  EXPECT_EQ(Available(account), 175'00) << "the hold reduces what is available";
+  EXPECT_EQ(PostedBalance(account), 200'00);
+  // A replay gets the first decision; the same id for another purchase is refused.
+  EXPECT_EQ(Authorize(shop).hold_id(), ok.hold_id());
+  EXPECT_EQ(Available(account), 175'00);
+  v1::AuthorizeRequest other = shop;
+  *other.mutable_amount() = Gbp(26'00);
+  v1::AuthorizationDecision d;
+  const grpc::Status reused = As(processor_)->Authorize(Ctx().get(), other, &d);
+  EXPECT_EQ(reused.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_EQ(RefusalOf(reused).info.reason(), "REQUEST_ID_REUSED");
+
+  struct Case {
+    v1::AuthorizeRequest request;
+    v1::DeclineReason reason;
+    std::string message;
+  };
+  v1::AuthorizeRequest online = Purchase(token, 10'00);
+  online.set_channel(v1::CHANNEL_ONLINE);
+  v1::AuthorizeRequest abroad = Purchase(token, 10'00);
+  abroad.set_merchant_country("FR");
+  v1::AuthorizeRequest cashback = Purchase(token, 10'00);
+  *cashback.mutable_cashback() = Gbp(20'00);
+  v1::AuthorizeRequest euros = Purchase(token, 10'00);
+  euros.mutable_amount()->set_currency("EUR");
+  const std::vector<Case> cases = {
+      {Purchase(token, 10'00, "7995"), v1::DECLINE_REASON_BLOCKED_CATEGORY,
+       "This card can't be used for betting, lotteries or gambling."},
+      {Purchase(token, 20'00, "6011"), v1::DECLINE_REASON_CASH_NOT_ALLOWED,
+       "This card can't be used to take out cash."},
+      {Purchase(token, 130'00), v1::DECLINE_REASON_OVER_LIMIT,
+       "This payment is over the card's daily spending limit of £150.00."},
+      {online, v1::DECLINE_REASON_CHANNEL_NOT_ALLOWED, "This card can't be used online or by phone."},
+      {abroad, v1::DECLINE_REASON_COUNTRY_NOT_ALLOWED,
+       "This card can only be used with businesses in the UK."},
+      {cashback, v1::DECLINE_REASON_CASHBACK_NOT_ALLOWED, "Cashback isn't available on this card."},
+      {euros, v1::DECLINE_REASON_NOT_SUPPORTED, "This card can only pay in pounds."},
+      {Purchase(tag_ + "tok-nobody", 10'00), v1::DECLINE_REASON_CARD_UNKNOWN,
+       "This card is not recognised."},
+  };
+  for (const Case& c : cases) {
+    const v1::AuthorizationDecision no = Authorize(c.request);
+    EXPECT_EQ(no.outcome(), v1::AUTHORIZATION_OUTCOME_DECLINED) << c.message;
+    EXPECT_EQ(no.reason(), c.reason) << c.message;
+    EXPECT_EQ(no.message(), c.message);
+    EXPECT_EQ(no.hold_id(), 0) << c.message;
+  }
+  EXPECT_EQ(Authorize(Purchase(token, 130'00)).limit(), "day amount");
+  EXPECT_EQ(Available(account), 175'00) << "no decline held anything";
+
+  // Funds: more than the card holds is declined; where the merchant accepts
+  // a part, the card pays what it has.
+  v1::SetCardControlsRequest lift;
+  lift.set_request_id(Id());
+  lift.set_card_id(card.card_id());
+  lift.set_reason("No daily limit, as agreed with Morag");
+  v1::Card lifted;
+  const grpc::Status set = As(officer_)->SetCardControls(Ctx().get(), lift, &lifted);
+  ASSERT_TRUE(set.ok()) << set.error_message();
+  EXPECT_EQ(lifted.controls().limits_size(), 0);
+  EXPECT_EQ(lifted.controls_reason(), "No daily limit, as agreed with Morag");
+  const v1::AuthorizationDecision broke = Authorize(Purchase(token, 180'00));
+  EXPECT_EQ(broke.reason(), v1::DECLINE_REASON_INSUFFICIENT_FUNDS);
+  EXPECT_EQ(broke.message(), "There isn't enough money on this card for this payment.");
+  v1::AuthorizeRequest part = Purchase(token, 180'00);
+  part.set_partial_allowed(true);
+  const v1::AuthorizationDecision partial = Authorize(part);
+  EXPECT_EQ(partial.outcome(), v1::AUTHORIZATION_OUTCOME_PARTIALLY_APPROVED);
+  EXPECT_EQ(partial.approved().amount_pence(), 175'00);
+  EXPECT_EQ(partial.message(), "Only £175.00 of this payment could be paid with this card.");
+  EXPECT_EQ(Available(account), 0);
+
+  // Frozen, then cancelled; an ISO granted the agreement may freeze it.
+  v1::Card changed;
+  EXPECT_EQ(Change(iso_, "freeze", card.card_id(), &changed).error_code(), grpc::NOT_FOUND)
+      << "not yet granted: it does not exist for the ISO";
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("INSERT INTO iam.grants (organisation_id, scope_type, scope_id)"
+                   " VALUES ($1, 'agreement', $2)", tag_ + "-ISO", std::to_string(agreement));
+    tx.commit();
+  }
+  ASSERT_TRUE(Change(iso_, "freeze", card.card_id(), &changed).ok());
+  EXPECT_EQ(changed.status(), v1::CARD_STATUS_FROZEN);
+  EXPECT_EQ(Authorize(Purchase(token, 1'00)).reason(), v1::DECLINE_REASON_CARD_FROZEN);
+  EXPECT_EQ(Change(iso_, "cancel", card.card_id(), &changed).error_code(), grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(Change(officer_, "cancel", card.card_id(), &changed).ok());
+  EXPECT_EQ(Authorize(Purchase(token, 1'00)).reason(), v1::DECLINE_REASON_CARD_CANCELLED);
+  EXPECT_EQ(Change(officer_, "unfreeze", card.card_id(), &changed).error_code(),
+            grpc::FAILED_PRECONDITION);
+}
+
+TEST_F(CardsTest, ASuspendedOrEndedAgreementDeclinesAndReplacementKeepsTheControls) {
+  const auto [agreement, account] = FundedAgreement(100'00);
+  v1::CardControls controls;
+  controls.add_blocked_categories("restaurants");
+  const std::string token = tag_ + "tok-susp";
+  const v1::Card card = Issue(agreement, token, false, controls);
+  // One additional cardholder is allowed here, and no more.
+  Issue(agreement, tag_ + "tok-add1", true);
+  v1::IssueCardRequest more;
+  more.set_request_id(Id());
+  more.set_agreement_id(agreement);
+  more.set_processor_token(tag_ + "tok-add2");
+  more.set_last4("0002");
+  more.set_expiry_month(1);
+  more.set_expiry_year(2030);
+  more.set_additional_holder(true);
+  more.set_holder_name("A friend");
+  more.set_reason("a second helper");
+  v1::Card refused;
+  const grpc::Status full = As(officer_)->IssueCard(Ctx().get(), more, &refused);
+  EXPECT_EQ(full.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(RefusalOf(full).info.reason(), "OVER_LIMIT");
+
+  v1::ReplaceCardRequest replace;
+  replace.set_request_id(Id());
+  replace.set_card_id(card.card_id());
+  replace.set_processor_token(tag_ + "tok-susp2");
+  replace.set_last4("7777");
+  replace.set_expiry_month(3);
+  replace.set_expiry_year(2031);
+  replace.set_reason("the card was damaged");
+  v1::Card next;
+  auto st = As(officer_)->ReplaceCard(Ctx().get(), replace, &next);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(next.replaces_card_id(), card.card_id());
+  EXPECT_EQ(next.controls().blocked_categories(0), "restaurants") << "the controls carry over";
+  EXPECT_EQ(Authorize(Purchase(token, 1'00)).reason(), v1::DECLINE_REASON_CARD_CANCELLED);
+  EXPECT_EQ(Authorize(Purchase(replace.processor_token(), 1'00, "5812")).reason(),
+            v1::DECLINE_REASON_BLOCKED_CATEGORY);
+
+  auto a = v1::AgreementService::NewStub(pki_->ChannelAs(officer_, agreements_->address()));
+  v1::DecideRequest suspend;
+  suspend.set_request_id(Id());
+  suspend.set_agreement_id(agreement);
+  suspend.set_action(v1::DECISION_ACTION_SUSPEND);
+  suspend.set_reason("review of spending");
+  v1::Agreement out;
+  ASSERT_TRUE(a->Decide(Ctx().get(), suspend, &out).ok());
+  EXPECT_EQ(Authorize(Purchase(replace.processor_token(), 1'00)).reason(),
+            v1::DECLINE_REASON_AGREEMENT_SUSPENDED);
+  v1::TerminateRequest end;
+  end.set_request_id(Id());
+  end.set_agreement_id(agreement);
+  *end.mutable_end_date() = D(2026, 5, 20);
+  end.set_reason("moved away");
+  v1::FinalPosition position;
+  ASSERT_TRUE(a->Terminate(Ctx().get(), end, &position).ok());
+  const v1::AuthorizationDecision ended = Authorize(Purchase(replace.processor_token(), 1'00));
+  EXPECT_EQ(ended.reason(), v1::DECLINE_REASON_AGREEMENT_ENDED);
+  EXPECT_EQ(ended.message(), "This card can't be used: your direct payment is not active.");
+}
+
+TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
+  const auto [agreement, account] = FundedAgreement(200'00);  // £400
+  const std::string token = tag_ + "tok-life";
+  const v1::Card card = Issue(agreement, token);
+  auto conn = MigratedConnection();
+  auto spend = [&] {
+    return ScalarInt(*conn, "SELECT spend_account_id FROM cards.cards WHERE id = " +
+                                std::to_string(card.card_id()));
+  }();
+
+  // Incremental authorisation: £25 grows by £10.
+  const v1::AuthorizeRequest first = Purchase(token, 25'00);
+  const v1::AuthorizationDecision held = Authorize(first);
+  v1::AuthorizeRequest more = Purchase(token, 10'00);
+  more.set_increments_processor_id(first.processor_id());
+  more.clear_merchant_category();
+  const v1::AuthorizationDecision grown = Authorize(more);
+  EXPECT_EQ(grown.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  EXPECT_EQ(grown.hold_id(), held.hold_id());
+  EXPECT_EQ(Available(account), 365'00);
+  // Captured in two parts: £20, the rest held until the second £15.
+  EXPECT_EQ(Capture(first.processor_id(), 20'00).amount().amount_pence(), 20'00);
+  EXPECT_EQ(PostedBalance(account), 380'00);
+  EXPECT_EQ(Available(account), 365'00) << "£15 still held for the next capture";
+  Capture(first.processor_id(), 15'00);
+  EXPECT_EQ(PostedBalance(account), 365'00);
+  EXPECT_EQ(Available(account), 365'00);
+  EXPECT_EQ(PostedBalance(spend), 35'00);
+
+  // A restaurant bill captured above its hold, within the 20% for tips.
+  const v1::AuthorizeRequest dinner = Purchase(token, 50'00, "5812");
+  Authorize(dinner);
+  const v1::CardTransaction tip = Capture(dinner.processor_id(), 58'00);
+  EXPECT_EQ(tip.shortfall().amount_pence(), 0);
+  EXPECT_EQ(PostedBalance(account), 307'00);
+  EXPECT_EQ(Available(account), 307'00);
+
+  // A reversal releases the hold.
+  const v1::AuthorizeRequest cancelled = Purchase(token, 40'00);
+  Authorize(cancelled);
+  EXPECT_EQ(Available(account), 267'00);
+  v1::ReverseRequest reverse;
+  reverse.set_processor_id(Id());
+  reverse.set_authorization_processor_id(cancelled.processor_id());
+  v1::CardTransaction reversed;
+  ASSERT_TRUE(As(processor_)->Reverse(Ctx().get(), reverse, &reversed).ok());
+  EXPECT_EQ(reversed.amount().amount_pence(), 40'00);
+  EXPECT_EQ(Available(account), 307'00);
+
+  // A hold that expired stops holding, and can still be captured.
+  const v1::AuthorizeRequest late = Purchase(token, 30'00);
+  const v1::AuthorizationDecision late_hold = Authorize(late);
+  {
+    pqxx::work tx(*conn);  // seven days pass for this hold
+    tx.exec("ALTER TABLE ledger.pending_transfers DISABLE TRIGGER USER");
+    tx.exec_params("UPDATE ledger.pending_transfers SET expires_at = now() - interval '1 second'"
+                   " WHERE id = $1", late_hold.hold_id());
+    tx.exec("ALTER TABLE ledger.pending_transfers ENABLE TRIGGER USER");
+    tx.commit();
+  }
+  EXPECT_EQ(Available(account), 307'00) << "an expired hold holds nothing";
+  const v1::CardTransaction after = Capture(late.processor_id(), 30'00);
+  EXPECT_EQ(after.kind(), v1::CARD_TRANSACTION_KIND_CAPTURE);
+  EXPECT_EQ(PostedBalance(account), 277'00);
+
+  // Refunds, linked and not.
+  v1::RefundRequest refund;
+  refund.set_processor_id(Id());
+  refund.set_card_token(token);
+  *refund.mutable_amount() = Gbp(8'00);
+  refund.set_original_processor_id(dinner.processor_id());
+  refund.set_merchant_name("Bistro");
+  v1::CardTransaction refunded;
+  ASSERT_TRUE(As(processor_)->Refund(Ctx().get(), refund, &refunded).ok());
+  refund.set_processor_id(Id());
+  refund.clear_original_processor_id();
+  ASSERT_TRUE(As(processor_)->Refund(Ctx().get(), refund, &refunded).ok());
+  EXPECT_EQ(PostedBalance(account), 293'00);
+
+  // A force post with no authorisation, beyond what the card holds: never
+  // refused; the card pays what it has and the shortfall is owed.
+  v1::CaptureRequest force;
+  force.set_processor_id(Id());
+  force.set_card_token(token);
+  *force.mutable_amount() = Gbp(300'00);
+  force.set_merchant_category("5411");
+  force.set_merchant_name("Supermarket (offline)");
+  v1::CardTransaction forced;
+  auto st = As(processor_)->Capture(Ctx().get(), force, &forced);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(forced.kind(), v1::CARD_TRANSACTION_KIND_FORCE_POST);
+  EXPECT_EQ(forced.shortfall().amount_pence(), 7'00);
+  EXPECT_EQ(PostedBalance(account), 0) << "the card account is never overdrawn";
+  EXPECT_EQ(ScalarInt(*conn, "SELECT shortfall_pence FROM cards.settlements WHERE processor_id = '" +
+                                 force.processor_id() + "'"),
+            7'00);
+  // A replayed capture changes nothing.
+  ASSERT_TRUE(As(processor_)->Capture(Ctx().get(), force, &forced).ok());
+  EXPECT_EQ(PostedBalance(account), 0);
+}
+
+TEST_F(CardsTest, SixtyFourConcurrentAuthorisationsNeverSpendMoreThanTheCardHolds) {
+  const auto [agreement, account] = FundedAgreement(100'00);  // £200
+  const std::string token = tag_ + "tok-race";
+  Issue(agreement, token);
+  std::atomic<int> approved = 0, declined = 0, failed = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 64; ++i) {
+    threads.emplace_back([&, i] {
+      v1::AuthorizeRequest req = Purchase(token, 7'00);
+      req.set_processor_id(tag_ + "-race-" + std::to_string(i));
+      v1::AuthorizationDecision out;
+      const grpc::Status st = As(processor_)->Authorize(Ctx(30000).get(), req, &out);
+      if (!st.ok()) {
+        ++failed;
+      } else if (out.outcome() == v1::AUTHORIZATION_OUTCOME_APPROVED) {
+        ++approved;
+      } else if (out.reason() == v1::DECLINE_REASON_INSUFFICIENT_FUNDS) {
+        ++declined;
+      } else {
+        ++failed;  // any other answer is wrong here
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(approved.load(), 28) << "£200 covers 28 purchases of £7";
+  EXPECT_EQ(declined.load(), 36);
+  EXPECT_EQ(Available(account), 200'00 - 28 * 7'00);
+  EXPECT_GE(Available(account), 0);
+}
+
+TEST_F(CardsTest, WhenTheBooksCannotAnswerInTimeTheDeclineSaysSoAndNothingIsHeld) {
+  const auto [agreement, account] = FundedAgreement(100'00);
+  const std::string token = tag_ + "tok-slow";
+  const v1::Card card = Issue(agreement, token);
+  const v1::AuthorizeRequest req = Purchase(token, 10'00);
+  v1::AuthorizationDecision out;
+  {
+    auto conn = MigratedConnection();
+    pqxx::work blocker(*conn);  // another writer holds the card past the deadline
+    blocker.exec_params("SELECT id FROM cards.cards WHERE id = $1 FOR UPDATE", card.card_id());
+    const auto started = std::chrono::steady_clock::now();
+    const grpc::Status st = As(processor_)->Authorize(Ctx().get(), req, &out);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(st.ok()) << "a decision, never an error: " << st.error_message();
+    EXPECT_LT(waited, std::chrono::milliseconds(1500)) << "answered near the 400 ms deadline";
+    blocker.abort();
+  }
+  EXPECT_EQ(out.outcome(), v1::AUTHORIZATION_OUTCOME_DECLINED);
+  EXPECT_EQ(out.reason(), v1::DECLINE_REASON_SYSTEM_UNAVAILABLE);
+  EXPECT_EQ(out.hold_id(), 0);
+  EXPECT_EQ(Available(account), 200'00) << "nothing held";
+  // The processor's retry of the same id gets the same decline, not a hold
+  // for a purchase the till already refused.
+  const v1::AuthorizationDecision again = Authorize(req);
+  EXPECT_EQ(again.reason(), v1::DECLINE_REASON_SYSTEM_UNAVAILABLE);
+  EXPECT_EQ(Available(account), 200'00);
+  EXPECT_EQ(Authorize(Purchase(token, 10'00)).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED)
+      << "and a new purchase is decided as usual";
+}
+
+}  // namespace
+}  // namespace dp::testing
