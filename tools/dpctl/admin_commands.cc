@@ -154,7 +154,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   orgs->require_subcommand(1);
   CLI::App* org_create = orgs->add_subcommand("create", "create an organisation");
   org_create->add_option("--id", id, "e.g. FIFE, ISO-PENDERELS, AUDIT-SCOTLAND")->required();
-  org_create->add_option("--kind", kind, "authority, iso, audit or internal")->required();
+  org_create->add_option("--kind", kind, "authority, iso, audit, processor or internal")->required();
   org_create->add_option("--name", name, "full name")->required();
   org_create->add_option("--request-id", request_id, "idempotency key (default: random)");
   org_create->callback([&, json_or, rid] {
@@ -176,7 +176,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
   CLI::App* p_create = principals->add_subcommand("create", "register a certificate holder");
   p_create->add_option("--name", name, "the certificate's common name")->required();
   p_create->add_option("--org", org, "organisation id")->required();
-  p_create->add_option("--role", role, "finance_officer, iso, auditor, service or admin")
+  p_create->add_option("--role", role, "finance_officer, iso, auditor, service, admin or processor")
       ->required();
   p_create->add_option("--approver-level", level, "worker, manager or panel (officers)");
   p_create->add_option("--request-id", request_id, "idempotency key (default: random)");

@@ -20,6 +20,7 @@
 #include "channel.h"
 #include "payroll_commands.h"
 #include "agreements_commands.h"
+#include "cards_commands.h"
 #include "ledger_commands.h"
 #include "services.h"
 
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   AddAdminCommands(app, exit_code, [] { return Out(); });
   AddPayrollCommands(app, exit_code, [] { return Out(); });
   AddAgreementsCommands(app, exit_code, [] { return Out(); });
+  AddCardsCommands(app, exit_code, [] { return Out(); });
 
   AddLedgerCommands(app, exit_code, [] { return Out(); });
 
