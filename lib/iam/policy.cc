@@ -82,6 +82,9 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.CardService/Capture", kProcessor, true, false, "cards/settlements/{}"},
     {"/dp.v1.CardService/Reverse", kProcessor, true, false, "cards/settlements/{}"},
     {"/dp.v1.CardService/Refund", kProcessor, true, false, "cards/settlements/{}"},
+    // The clearing file comes from the processor, or through an officer.
+    {"/dp.v1.CardService/ImportClearing", kProcessor | kOfficer | kService, true, false,
+     "cards/clearing/{}"},
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
 
     {"/dp.v1.AdminService/WhoAmI", kAnyone},

@@ -1,5 +1,7 @@
 #include "card_service.h"
 
+#include <set>
+
 #include "absl/time/clock.h"
 #include "base/refusal.h"
 #include "base/strings.h"
@@ -357,6 +359,91 @@ grpc::Status CardServiceImpl::Refund(grpc::ServerContext* ctx, const v1::RefundR
     ToProto(*r, out);
     return r->processor_id;
   }));
+}
+
+grpc::Status CardServiceImpl::ImportClearing(grpc::ServerContext* ctx,
+                                             const v1::ImportClearingRequest* req,
+                                             v1::ClearingReport* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  if (req->file_name().empty()) return ToGrpcStatus(FieldError("file_name", "is required"));
+  if (req->first_line() < 1 || req->first_line() > 10'000'000) {
+    return ToGrpcStatus(FieldError("first_line", "must be 1 (the header) to 10,000,000"));
+  }
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const cards::Reach reach{caller->all_authorities, caller->authorities};
+  int first = 0;
+  if (req->first_line() == 1) {
+    if (req->lines_size() == 0 || req->lines(0) != cards::kClearingHeader) {
+      return ToGrpcStatus(FieldError(
+          "lines[0]", dp::StrCat("must be the file's header: ", cards::kClearingHeader)));
+    }
+    first = 1;
+  }
+  // Every line commits on its own, so one bad line stops no other; the
+  // call's audit event is written after them (the file, by name).
+  if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
+    audit->SetResourceId(req->file_name());
+    audit->RecordAfterwards();
+  }
+  const absl::CivilDay today = service::TodayInLondon();
+  std::set<std::string> seen;  // processor ids in this chunk
+  int64_t imported_pence = 0;
+  auto problem = [&](int line, const char* kind, std::string detail, bool imported) {
+    auto* p = out->add_problems();
+    p->set_line(line);
+    p->set_kind(kind);
+    p->set_detail(std::move(detail));
+    p->set_imported(imported);
+  };
+  for (int i = first; i < req->lines_size(); ++i) {
+    const int number = req->first_line() + i;
+    if (req->lines(i).empty()) continue;  // a blank line, such as the file's last
+    out->set_lines(out->lines() + 1);
+    auto line = cards::ParseClearingLine(req->lines(i));
+    if (!line.ok()) {
+      problem(number, "malformed", std::string(line.status().message()), false);
+      continue;
+    }
+    if (!seen.insert(line->processor_id).second) {
+      problem(number, "duplicate",
+              dp::StrCat("processor_id ", line->processor_id.substr(0, 40),
+                         " is on an earlier line of this file"),
+              false);
+      continue;
+    }
+    absl::StatusOr<cards::ClearingOutcome> outcome = absl::UnavailableError("not tried");
+    try {
+      auto conn = host_.pool().Acquire();
+      pqxx::work tx(*conn);
+      outcome = cards::ImportClearingLine(tx, *line, reach, Today(), today);
+      if (outcome.ok()) tx.commit();
+    } catch (const std::exception& e) {
+      outcome = db::StatusFromException(e);
+    }
+    if (!outcome.ok()) {
+      const bool reused = ReasonOf(outcome.status()) == reason::kRequestIdReused;
+      problem(number, reused ? "duplicate" : "refused",
+              reused ? "processor_id was imported before with other content"
+                     : std::string(outcome.status().message()),
+              false);
+      continue;
+    }
+    switch (outcome->kind) {
+      case cards::ClearingOutcome::Kind::kCaptured: out->set_captured(out->captured() + 1); break;
+      case cards::ClearingOutcome::Kind::kForcePosted:
+        out->set_force_posted(out->force_posted() + 1);
+        break;
+      case cards::ClearingOutcome::Kind::kRefunded: out->set_refunded(out->refunded() + 1); break;
+      case cards::ClearingOutcome::Kind::kAlreadyImported:
+        out->set_already_imported(out->already_imported() + 1);
+        continue;
+    }
+    imported_pence += outcome->amount_pence;
+    if (!outcome->mismatch.empty()) problem(number, "mismatch", outcome->mismatch, true);
+  }
+  service::PenceToProto(imported_pence, out->mutable_imported());
+  return grpc::Status::OK;
 }
 
 }  // namespace dp::cards_service

@@ -50,6 +50,8 @@ class CardServiceImpl final : public v1::CardService::Service {
                        v1::CardTransaction* out) override;
   grpc::Status Refund(grpc::ServerContext* ctx, const v1::RefundRequest* req,
                       v1::CardTransaction* out) override;
+  grpc::Status ImportClearing(grpc::ServerContext* ctx, const v1::ImportClearingRequest* req,
+                              v1::ClearingReport* out) override;
 
  private:
   // Categories in force today.

@@ -954,6 +954,14 @@ class BadInputTest : public ::testing::Test {
       r->set_original_processor_id(w->authorisation);
       r->set_merchant_name("Corner Shop");
     });
+    s["/dp.v1.CardService/ImportClearing"] = SeedOf<v1::ImportClearingRequest>([](auto* r) {
+      r->set_file_name("bi-clearing.csv");
+      r->set_first_line(1);
+      r->add_lines("type,processor_id,authorization_id,card_token,amount,merchant_category,"
+                   "merchant_name");
+      r->add_lines("capture,bi-clr-" + std::to_string(w->n++) + ",," + w->card_token +
+                   ",1.00,5411,Corner Shop");
+    });
     s["/dp.v1.CardService/GetCard"] =
         SeedOf<v1::GetCardRequest>([](auto* r) { r->set_card_id(w->card); });
     s["/dp.v1.CardService/ListCards"] =
@@ -1142,7 +1150,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 37) << "every write RPC of the ledger, agreements, payroll, cards and admin";
+  EXPECT_GE(methods, 38) << "every write RPC of the ledger, agreements, payroll, cards and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 

@@ -4,6 +4,7 @@
 // refunds them; the ledger holds exactly what was approved and balances
 // after every test.
 #include <atomic>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -566,6 +567,82 @@ TEST_F(CardsTest, WhenTheBooksCannotAnswerInTimeTheDeclineSaysSoAndNothingIsHeld
   EXPECT_EQ(Available(account), 200'00);
   EXPECT_EQ(Authorize(Purchase(token, 10'00)).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED)
       << "and a new purchase is decided as usual";
+}
+
+// The processor's daily clearing file: good lines captured, an unmatched
+// one force-posted, and a duplicate, a mismatch (wrong card), an amount
+// beyond the allowance and malformed lines each reported by line number;
+// the good lines are imported, and importing the file again changes nothing.
+TEST_F(CardsTest, AClearingFileImportsWhatItCanAndReportsEveryOtherLine) {
+  const auto [agreement, account] = FundedAgreement(200'00);  // £400
+  const std::string token = tag_ + "tok-clear";
+  Issue(agreement, token);
+  const auto [other_agreement, other_account] = FundedAgreement(100'00);
+  const std::string other = tag_ + "tok-clear2";
+  Issue(other_agreement, other);
+  const v1::AuthorizeRequest a1 = Purchase(token, 20'00);
+  const v1::AuthorizeRequest a2 = Purchase(token, 30'00);
+  const v1::AuthorizeRequest a3 = Purchase(token, 10'00);
+  for (const auto* a : {&a1, &a2, &a3}) ASSERT_EQ(Authorize(*a).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  auto line = [&](const std::string& type, const std::string& id, const std::string& auth,
+                  const std::string& card, const std::string& amount) {
+    return type + "," + tag_ + id + "," + auth + "," + card + "," + amount + ",5411,Corner Shop";
+  };
+  const std::vector<std::string> file = {
+      "type,processor_id,authorization_id,card_token,amount,merchant_category,merchant_name",
+      line("capture", "-clr-1", a1.processor_id(), token, "20.00"),   // 2: captured
+      line("capture", "-clr-2", a2.processor_id(), token, "29.50"),   // 3: captured for less
+      line("capture", "-clr-3", "", token, "5.00"),                   // 4: force post
+      line("capture", "-clr-1", a1.processor_id(), token, "20.00"),   // 5: duplicate
+      line("capture", "-clr-5", a3.processor_id(), other, "10.00"),   // 6: another card
+      line("capture", "-clr-6", a3.processor_id(), token, "25.00"),   // 7: beyond the allowance
+      "capture,oops,not-a-line",                                      // 8: malformed
+      line("capture", "-clr-8", "", token, "12.3.4"),                 // 9: malformed amount
+      line("refund", "-clr-9", a1.processor_id(), token, "2.00"),     // 10: refund
+      "",
+  };
+  auto import = [&](v1::ClearingReport* report) {
+    v1::ImportClearingRequest req;
+    req.set_file_name("clearing-2026-12-02.csv");
+    req.set_first_line(1);
+    for (const auto& l : file) req.add_lines(l);
+    return As(processor_)->ImportClearing(Ctx().get(), req, report);
+  };
+  v1::ClearingReport report;
+  auto st = import(&report);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(report.lines(), 9);
+  EXPECT_EQ(report.captured(), 3);      // lines 2, 3 and 7
+  EXPECT_EQ(report.force_posted(), 1);  // line 4
+  EXPECT_EQ(report.refunded(), 1);      // line 10
+  EXPECT_EQ(report.imported().amount_pence(), 20'00 + 29'50 + 5'00 + 25'00 + 2'00);
+  std::map<int, std::string> problems;
+  for (const auto& p : report.problems()) problems[p.line()] = p.kind() + ": " + p.detail();
+  ASSERT_EQ(problems.size(), 5u) << report.DebugString();
+  EXPECT_EQ(problems[5].rfind("duplicate", 0), 0u) << problems[5];
+  EXPECT_EQ(problems[6], "refused: card_token is not the card of the authorisation it names; "
+                         "nothing was imported");
+  EXPECT_EQ(problems[7], "mismatch: captured 25.00 against 10.00 held: beyond the category's allowance");
+  EXPECT_EQ(problems[8].rfind("malformed: has 3 columns", 0), 0u) << problems[8];
+  EXPECT_EQ(problems[9].rfind("malformed: amount: ", 0), 0u) << problems[9];
+  // 400 - 20 - 29.50 - 5 - 25 + 2; the £0.50 left of the second hold is released.
+  EXPECT_EQ(PostedBalance(account), 322'50);
+  EXPECT_EQ(Available(account), 322'50 - 50) << "50p of the second hold is still held";
+  EXPECT_EQ(PostedBalance(other_account), 200'00) << "the other card is untouched";
+
+  v1::ClearingReport again;
+  ASSERT_TRUE(import(&again).ok());
+  EXPECT_EQ(again.already_imported(), 5);  // lines 2, 3, 4, 7 and 10
+  EXPECT_EQ(again.captured() + again.force_posted() + again.refunded(), 0);
+  EXPECT_EQ(again.imported().amount_pence(), 0);
+  EXPECT_EQ(PostedBalance(account), 322'50) << "importing again changes nothing";
+  // A file that does not start with the header is refused whole.
+  v1::ImportClearingRequest bad;
+  bad.set_file_name("x.csv");
+  bad.set_first_line(1);
+  bad.add_lines("processor_id,amount");
+  EXPECT_EQ(As(processor_)->ImportClearing(Ctx().get(), bad, &again).error_code(),
+            grpc::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "cards_commands.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "call.h"
@@ -377,6 +379,68 @@ void AddNetworkCommands(CLI::App* cards) {
   });
 }
 
+// The clearing file, sent a chunk at a time so that a long file shows
+// progress and no request nears gRPC's message limit.
+void AddClearingCommands(CLI::App* cards) {
+  static std::string file;
+  static int chunk = 500;
+  CLI::App* clearing = cards->add_subcommand("clearing", "the processor's daily clearing file");
+  clearing->require_subcommand(1);
+  CLI::App* import = clearing->add_subcommand("import", "import a clearing file (CSV)");
+  import->add_option("file", file, "the CSV file, header first")->required()->check(CLI::ExistingFile);
+  import->add_option("--chunk", chunk, "lines a call")->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  import->callback([] {
+    std::ifstream in(file);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line) && lines.size() < 10'000'000;) {
+      lines.push_back(std::move(line));
+    }
+    const std::string name = file.substr(file.rfind('/') + 1);
+    v1::ClearingReport total;
+    for (size_t at = 0; at < lines.size(); at += static_cast<size_t>(chunk)) {
+      v1::ImportClearingRequest req;
+      req.set_file_name(name);
+      req.set_first_line(static_cast<int>(at) + 1);
+      for (size_t i = at; i < std::min(lines.size(), at + static_cast<size_t>(chunk)); ++i) {
+        req.add_lines(lines[i]);
+      }
+      v1::ClearingReport part;
+      *exit_code = Call(kCards, "importing the clearing file", [&](grpc::ClientContext* c) {
+        return Stub()->ImportClearing(c, req, &part);
+      });
+      if (*exit_code != 0) return;
+      // Counts add up; problems append (MergeFrom would overwrite counts).
+      total.set_lines(total.lines() + part.lines());
+      total.set_captured(total.captured() + part.captured());
+      total.set_force_posted(total.force_posted() + part.force_posted());
+      total.set_refunded(total.refunded() + part.refunded());
+      total.set_already_imported(total.already_imported() + part.already_imported());
+      total.mutable_imported()->set_amount_pence(total.imported().amount_pence() +
+                                                 part.imported().amount_pence());
+      total.mutable_imported()->set_currency("GBP");
+      total.mutable_problems()->MergeFrom(part.problems());
+      std::cerr << "dpctl: " << name << ": lines " << at + 1 << " to "
+                << std::min(lines.size(), at + static_cast<size_t>(chunk)) << " of " << lines.size()
+                << " sent\n";
+    }
+    if (out().json()) return out().Json(total);
+    out().KeyValues({{"file", name},
+                     {"lines", std::to_string(total.lines())},
+                     {"captured", std::to_string(total.captured())},
+                     {"force posted", std::to_string(total.force_posted())},
+                     {"refunded", std::to_string(total.refunded())},
+                     {"imported before", std::to_string(total.already_imported())},
+                     {"imported now", Gbp(total.imported())},
+                     {"problems", std::to_string(total.problems_size())}});
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : total.problems()) {
+      rows.push_back({std::to_string(p.line()), p.kind(), p.imported() ? "yes" : "no", p.detail()});
+    }
+    if (!rows.empty()) out().Table({"LINE", "PROBLEM", "IMPORTED", "DETAIL"}, rows);
+  });
+}
+
 }  // namespace
 
 void AddCardsCommands(CLI::App& app, int& code, std::function<Output()> make_output) {
@@ -389,6 +453,7 @@ void AddCardsCommands(CLI::App& app, int& code, std::function<Output()> make_out
   cards->add_option("--cards", f.address, "CardService address (env DP_CARDS_ADDR)");
   AddOfficerCommands(cards);
   AddNetworkCommands(cards);
+  AddClearingCommands(cards);
 }
 
 }  // namespace dpctl

@@ -4,11 +4,13 @@
 
 #include "base/check.h"
 #include "base/refusal.h"
+#include "base/sha256.h"
 #include "base/strings.h"
 #include "cards/books/cards.h"
 #include "db/sql.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "money/money.h"
 
 namespace dp::cards {
 namespace {
@@ -529,6 +531,72 @@ absl::StatusOr<SettlementRecord> Refund(pqxx::work& tx, const SettlementRequest&
   if (!id.ok()) return id.status();
   return RecordSettlement(tx, req, SettlementKind::kRefund, card->id, original, req.amount_pence,
                           0, *id);
+}
+
+}  // namespace dp::cards
+
+namespace dp::cards {
+
+absl::StatusOr<ClearingOutcome> ImportClearingLine(pqxx::work& tx, const ClearingLine& line,
+                                                   const Reach& reach, const Categories& categories,
+                                                   absl::CivilDay today) {
+  SettlementRequest req;
+  req.processor_id = line.processor_id;
+  // The line's own content: the same line imported again is recognised.
+  req.digest = Sha256Hex(dp::StrCat(line.type == ClearingType::kRefund ? "refund" : "capture", "\n",
+                                    line.processor_id, "\n", line.authorization_id, "\n",
+                                    line.card_token, "\n", line.amount_pence, "\n",
+                                    line.merchant_category, "\n", line.merchant_name));
+  req.card_token = line.card_token;
+  req.amount_pence = line.amount_pence;
+  req.currency = "GBP";
+  req.merchant_category = line.merchant_category;
+  req.merchant_name = line.merchant_name;
+  ClearingOutcome outcome;
+  outcome.amount_pence = line.amount_pence;
+  auto seen = ReplayedSettlement(tx, req);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) {
+    outcome.kind = ClearingOutcome::Kind::kAlreadyImported;
+    return outcome;
+  }
+  // The authorisation it names, if that exists and belongs to this card.
+  pqxx::result auth;
+  if (!line.authorization_id.empty()) {
+    auth = tx.exec_params(
+        "SELECT c.processor_token, a.remaining_pence, a.merchant_category"
+        " FROM cards.authorisations a JOIN cards.cards c ON c.id = a.card_id"
+        " WHERE a.processor_id = $1 AND a.increments_id IS NULL",
+        line.authorization_id);
+    if (!auth.empty() && auth[0][0].as<std::string>() != line.card_token) {
+      return absl::FailedPreconditionError(
+          "card_token is not the card of the authorisation it names; nothing was imported");
+    }
+    if (auth.empty()) {
+      outcome.mismatch = "authorization_id names no authorisation: imported without one";
+    }
+  }
+  if (!auth.empty()) req.authorisation_processor_id = line.authorization_id;
+  if (line.type == ClearingType::kRefund) {
+    auto r = Refund(tx, req, reach, today);
+    if (!r.ok()) return r.status();
+    outcome.kind = ClearingOutcome::Kind::kRefunded;
+    return outcome;
+  }
+  if (!auth.empty()) {
+    const int64_t remaining = auth[0][1].as<int64_t>();
+    const int64_t allowed = remaining + categories.OverCapturePence(auth[0][2].as<std::string>(), remaining);
+    if (line.amount_pence > allowed) {
+      outcome.mismatch = dp::StrCat("captured ", FormatPence(line.amount_pence),
+                                    " against ", FormatPence(remaining),
+                                    " held: beyond the category's allowance");
+    }
+  }
+  auto r = Capture(tx, req, reach, categories, today);
+  if (!r.ok()) return r.status();
+  outcome.kind = r->kind == SettlementKind::kForcePost ? ClearingOutcome::Kind::kForcePosted
+                                                       : ClearingOutcome::Kind::kCaptured;
+  return outcome;
 }
 
 }  // namespace dp::cards

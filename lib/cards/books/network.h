@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cards/rules/categories.h"
+#include "cards/rules/clearing.h"
 #include "cards/rules/decide.h"
 
 // The card network's calls over the database: an authorisation decided and
@@ -111,6 +112,27 @@ absl::StatusOr<SettlementRecord> Refund(pqxx::work& tx, const SettlementRequest&
                                         const Reach& reach, absl::CivilDay today);
 
 std::string_view SettlementKindName(SettlementKind kind);  // "capture", ...
+
+// ClearingOutcome is what one line of a clearing file did.
+struct ClearingOutcome {
+  enum class Kind { kCaptured, kForcePosted, kRefunded, kAlreadyImported };
+  Kind kind = Kind::kCaptured;
+  int64_t amount_pence = 0;
+  // Imported, but not as its authorisation said: an amount beyond the
+  // allowance, an authorisation id that names none (force-posted).
+  std::string mismatch;
+};
+
+// ImportClearingLine applies one line of the processor's clearing file
+// (cards/rules/clearing.h) in `tx`: matched to its authorisation by the
+// processor's id and captured (Capture's rules), an unmatched capture
+// force-posted, a refund credited. A line imported before changes nothing
+// (kAlreadyImported); the same processor id with other content is
+// REQUEST_ID_REUSED; a card token that is not the authorisation's card is
+// FAILED_PRECONDITION, and nothing is written.
+absl::StatusOr<ClearingOutcome> ImportClearingLine(pqxx::work& tx, const ClearingLine& line,
+                                                   const Reach& reach, const Categories& categories,
+                                                   absl::CivilDay today);
 
 }  // namespace dp::cards
 
