@@ -77,6 +77,7 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.CardService/SetCardControls", kOfficer | kService, true, false, "cards/{}"},
     {"/dp.v1.CardService/GetCard", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.CardService/ListCards", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.CardService/GetCardStatement", kOfficer | kIso | kAuditor | kService},
     // The card network: the processor only, for the authorities granted to it.
     {"/dp.v1.CardService/Authorize", kProcessor, true, false, "cards/authorisations/{}"},
     {"/dp.v1.CardService/Capture", kProcessor, true, false, "cards/settlements/{}"},

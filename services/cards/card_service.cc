@@ -252,6 +252,43 @@ grpc::Status CardServiceImpl::ListCards(grpc::ServerContext* ctx, const v1::List
   }));
 }
 
+grpc::Status CardServiceImpl::GetCardStatement(grpc::ServerContext* ctx,
+                                               const v1::GetCardStatementRequest* req,
+                                               v1::CardStatement* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  if ((req->agreement_id() > 0) == (req->card_id() > 0)) {
+    return ToGrpcStatus(FieldError("agreement_id", "or card_id is required, one of the two"));
+  }
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    int64_t account_id = 0;
+    if (req->card_id() > 0) {
+      auto card = cards::GetCard(tx, req->card_id(), service::TodayInLondon());
+      if (!card.ok()) return card.status();
+      if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(req->card_id());
+      account_id = card->account_id;
+    } else {
+      auto agreement = cards::AgreementOf(tx, req->agreement_id());
+      if (!agreement.ok()) return agreement.status();
+      if (!Readable(*caller, agreement->authority_id, req->agreement_id())) {
+        return MissingAgreement(req->agreement_id());
+      }
+      if (agreement->card_account_id == 0) {
+        return absl::FailedPreconditionError(dp::StrCat(
+            "agreement ", req->agreement_id(), " is not paid onto a card: its ledger statement "
+            "is `dpctl ledger statement AGR-", req->agreement_id(), ":BANK`"));
+      }
+      account_id = agreement->card_account_id;
+    }
+    auto statement = cards::StatementOf(tx, account_id, req->card_id(), req->page_size(),
+                                        req->page_token());
+    if (!statement.ok()) return statement.status();
+    ToProto(*statement, out);
+    return absl::OkStatus();
+  }));
+}
+
 absl::Status CardServiceImpl::Network(grpc::ServerContext* ctx, const NetworkFn& call) {
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return caller.status();

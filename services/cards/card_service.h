@@ -42,6 +42,8 @@ class CardServiceImpl final : public v1::CardService::Service {
                        v1::Card* out) override;
   grpc::Status ListCards(grpc::ServerContext* ctx, const v1::ListCardsRequest* req,
                          v1::ListCardsResponse* out) override;
+  grpc::Status GetCardStatement(grpc::ServerContext* ctx, const v1::GetCardStatementRequest* req,
+                                v1::CardStatement* out) override;
   grpc::Status Authorize(grpc::ServerContext* ctx, const v1::AuthorizeRequest* req,
                          v1::AuthorizationDecision* out) override;
   grpc::Status Capture(grpc::ServerContext* ctx, const v1::CaptureRequest* req,

@@ -212,4 +212,41 @@ void ToProto(const cards::SettlementRecord& r, v1::CardTransaction* out) {
   service::PenceToProto(r.shortfall_pence, out->mutable_shortfall());
 }
 
+void ToProto(const cards::CardStatement& s, v1::CardStatement* out) {
+  out->set_account_id(s.account_id);
+  service::PenceToProto(s.balance_pence, out->mutable_balance());
+  service::PenceToProto(s.committed_pence, out->mutable_committed());
+  service::PenceToProto(s.available_pence, out->mutable_available());
+  for (const cards::Held& h : s.held) {
+    auto* held = out->add_held();
+    held->set_card_id(h.card_id);
+    held->set_processor_id(h.processor_id);
+    held->set_merchant(h.merchant);
+    service::PenceToProto(h.amount_pence, held->mutable_amount());
+    ToTimestamp(h.authorised_at_us, held->mutable_authorised_at());
+    ToTimestamp(h.expires_at_us, held->mutable_expires_at());
+  }
+  for (const cards::Declined& d : s.declines) {
+    auto* declined = out->add_declines();
+    declined->set_card_id(d.card_id);
+    declined->set_merchant(d.merchant);
+    service::PenceToProto(d.amount_pence, declined->mutable_amount());
+    declined->set_reason(static_cast<v1::DeclineReason>(static_cast<int>(d.reason)));
+    declined->set_message(d.message);
+    ToTimestamp(d.at_us, declined->mutable_at());
+  }
+  for (const cards::StatementEntry& e : s.lines) {
+    auto* line = out->add_lines();
+    ToTimestamp(e.at_us, line->mutable_at());
+    line->set_kind(e.kind);
+    line->set_card_id(e.card_id);
+    line->set_description(e.description);
+    line->mutable_amount()->set_amount_pence(e.amount_pence);
+    line->mutable_amount()->set_currency("GBP");
+    service::PenceToProto(e.balance_after_pence, line->mutable_balance_after());
+    line->set_transaction_id(e.transaction_id);
+  }
+  out->set_next_page_token(s.next_page_token);
+}
+
 }  // namespace dp::cards_service

@@ -4,6 +4,7 @@
 #include "absl/status/statusor.h"
 #include "cards/books/cards.h"
 #include "cards/books/network.h"
+#include "cards/books/statement.h"
 #include "dp/v1/cards.pb.h"
 
 // Conversions between CardService messages and lib/cards: each refusal
@@ -21,6 +22,7 @@ absl::StatusOr<cards::SettlementRequest> FromProto(const v1::CaptureRequest& req
 absl::StatusOr<cards::SettlementRequest> FromProto(const v1::ReverseRequest& req);
 absl::StatusOr<cards::SettlementRequest> FromProto(const v1::RefundRequest& req);
 void ToProto(const cards::SettlementRecord& record, v1::CardTransaction* out);
+void ToProto(const cards::CardStatement& statement, v1::CardStatement* out);
 
 }  // namespace dp::cards_service
 

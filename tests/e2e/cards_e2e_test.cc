@@ -569,6 +569,59 @@ TEST_F(CardsTest, WhenTheBooksCannotAnswerInTimeTheDeclineSaysSoAndNothingIsHeld
       << "and a new purchase is decided as usual";
 }
 
+// The statement a person's ISO or officer reads: loads and purchases with
+// the running balance, what is committed but not yet paid, and declines
+// with the sentence the person was shown.
+TEST_F(CardsTest, TheStatementShowsLoadsSpendingHeldMoneyAndDeclines) {
+  const auto [agreement, account] = FundedAgreement(100'00);  // two loads of £100
+  const std::string token = tag_ + "tok-stmt";
+  const v1::Card card = Issue(agreement, token);
+  const v1::AuthorizeRequest taxi = Purchase(token, 25'00, "4121");
+  ASSERT_EQ(Authorize(taxi).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  ASSERT_EQ(Authorize(Purchase(token, 9'00, "7995")).reason(), v1::DECLINE_REASON_BLOCKED_CATEGORY);
+  const v1::AuthorizeRequest shop = Purchase(token, 10'00);
+  Authorize(shop);
+  Capture(shop.processor_id(), 10'00);
+  v1::GetCardStatementRequest req;
+  req.set_agreement_id(agreement);
+  v1::CardStatement statement;
+  std::string last_page;
+  for (int wait = 0; wait < 50; ++wait) {  // lines are listed once settled (the ledger's horizon)
+    statement.Clear();
+    auto st = As(officer_)->GetCardStatement(Ctx().get(), req, &statement);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    if (statement.lines_size() == 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(statement.balance().amount_pence(), 190'00);
+  EXPECT_EQ(statement.committed().amount_pence(), 25'00);
+  EXPECT_EQ(statement.available().amount_pence(), 165'00);
+  ASSERT_EQ(statement.held_size(), 1);
+  EXPECT_EQ(statement.held(0).processor_id(), taxi.processor_id());
+  EXPECT_EQ(statement.held(0).amount().amount_pence(), 25'00);
+  ASSERT_EQ(statement.declines_size(), 1);
+  EXPECT_EQ(statement.declines(0).reason(), v1::DECLINE_REASON_BLOCKED_CATEGORY);
+  EXPECT_EQ(statement.declines(0).message(), "This card can't be used for betting, lotteries or gambling.");
+  ASSERT_EQ(statement.lines_size(), 3) << statement.DebugString();
+  EXPECT_EQ(statement.lines(0).kind(), "load");
+  EXPECT_EQ(statement.lines(0).amount().amount_pence(), 100'00);
+  EXPECT_EQ(statement.lines(1).balance_after().amount_pence(), 200'00);
+  EXPECT_EQ(statement.lines(2).kind(), "purchase");
+  EXPECT_EQ(statement.lines(2).card_id(), card.card_id());
+  EXPECT_EQ(statement.lines(2).description(), "Corner Shop");
+  EXPECT_EQ(statement.lines(2).amount().amount_pence(), -10'00);
+  EXPECT_EQ(statement.lines(2).balance_after().amount_pence(), 190'00);
+  // One card's part: its own lines, holds and declines.
+  req.clear_agreement_id();
+  req.set_card_id(card.card_id());
+  v1::CardStatement mine;
+  ASSERT_TRUE(As(officer_)->GetCardStatement(Ctx().get(), req, &mine).ok());
+  ASSERT_EQ(mine.lines_size(), 1);
+  EXPECT_EQ(mine.lines(0).kind(), "purchase");
+  // Someone outside the agreement's reach sees nothing of it.
+  EXPECT_EQ(As(iso_)->GetCardStatement(Ctx().get(), req, &mine).error_code(), grpc::NOT_FOUND);
+}
+
 // The processor's daily clearing file: good lines captured, an unmatched
 // one force-posted, and a duplicate, a mismatch (wrong card), an amount
 // beyond the allowance and malformed lines each reported by line number;

@@ -289,6 +289,52 @@ void AddOfficerCommands(CLI::App* cards) {
           out().Table({"CARD", "NUMBER", "HOLDER", "STATUS", "CONTROLS"}, rows);
         });
   });
+  CLI::App* statement = cards->add_subcommand(
+      "statement", "loads and spending with the balance, money held, declines");
+  statement->add_option("--agreement", f.agreement, "the agreement's card account");
+  statement->add_option("--card", f.id, "or one card's part of it");
+  statement->add_option("--page-token", f.auth, "where a previous page ended");
+  statement->callback([] {
+    v1::GetCardStatementRequest req;
+    req.set_agreement_id(f.agreement);
+    req.set_card_id(f.id);
+    req.set_page_token(f.auth);
+    *exit_code = CallAndPrint<v1::CardStatement>(
+        kCards, "reading the card statement",
+        [&](grpc::ClientContext* c, v1::CardStatement* r) { return Stub()->GetCardStatement(c, req, r); },
+        [](const v1::CardStatement& s) {
+          if (out().json()) return out().Json(s);
+          out().KeyValues({{"balance", Gbp(s.balance())},
+                           {"committed, not yet paid", Gbp(s.committed())},
+                           {"available to spend", Gbp(s.available())}});
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& l : s.lines()) {
+            rows.push_back({Rfc3339(l.at().seconds()), l.kind(),
+                            l.card_id() ? std::to_string(l.card_id()) : "-", l.description(),
+                            Gbp(l.amount()), Gbp(l.balance_after())});
+          }
+          out().Table({"AT", "KIND", "CARD", "WHAT", "AMOUNT", "BALANCE"}, rows);
+          if (!s.next_page_token().empty()) std::cout << "more: --page-token " << s.next_page_token() << "\n";
+          rows.clear();
+          for (const auto& h : s.held()) {
+            rows.push_back({Rfc3339(h.authorised_at().seconds()), std::to_string(h.card_id()),
+                            h.merchant(), Gbp(h.amount()), Rfc3339(h.expires_at().seconds())});
+          }
+          if (!rows.empty()) {
+            std::cout << "\ncommitted, not yet paid:\n";
+            out().Table({"AUTHORISED", "CARD", "MERCHANT", "HELD", "RELEASED BY"}, rows);
+          }
+          rows.clear();
+          for (const auto& d : s.declines()) {
+            rows.push_back({Rfc3339(d.at().seconds()), std::to_string(d.card_id()), d.merchant(),
+                            Gbp(d.amount()), d.message()});
+          }
+          if (!rows.empty()) {
+            std::cout << "\ndeclined:\n";
+            out().Table({"AT", "CARD", "MERCHANT", "AMOUNT", "THE PERSON WAS TOLD"}, rows);
+          }
+        });
+  });
 }
 
 // The card network's calls, for a processor's certificate (and for trying
