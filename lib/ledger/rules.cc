@@ -99,7 +99,7 @@ constexpr KindRule kKinds[] = {
     {"manual_journal", true},  {"transfer", true},          {"card_capture", true},
     {"pay_run", false},        {"payroll_payment", false},  {"schedule_payment", false},
     {"recovery", false},       {"reversal", false},         {"pending_post", false},
-    {"card_force_post", false}, {"card_refund", false},
+    {"card_force_post", false}, {"card_refund", false},      {"card_load", false},
 };
 
 // The owners an account can have, each tied to the account's authority.

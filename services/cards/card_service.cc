@@ -197,6 +197,47 @@ grpc::Status CardServiceImpl::ReplaceCard(grpc::ServerContext* ctx,
                    out);
 }
 
+grpc::Status CardServiceImpl::LoadCard(grpc::ServerContext* ctx, const v1::LoadCardRequest* req,
+                                       v1::CardLoad* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  if (req->amount().currency() != "GBP") {
+    return ToGrpcStatus(FieldError("amount.currency", "must be GBP"));
+  }
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const absl::CivilDay today = service::TodayInLondon();
+  auto fill = [&](pqxx::transaction_base& tx, int64_t id) -> absl::Status {
+    const pqxx::result r = tx.exec_params(
+        "SELECT agreement_id, amount_pence, reason, transaction_id FROM cards.loads WHERE id = $1", id);
+    if (r.empty()) return absl::NotFoundError(dp::StrCat("load ", id, " does not exist"));
+    out->set_load_id(id);
+    out->set_agreement_id(r[0][0].as<int64_t>());
+    service::PenceToProto(r[0][1].as<int64_t>(), out->mutable_amount());
+    out->set_reason(r[0][2].as<std::string>());
+    out->set_transaction_id(r[0][3].as<int64_t>());
+    return absl::OkStatus();
+  };
+  return service::IdempotentWrite(
+      host_.pool(), host_.AuditOf(*ctx), requests_, *req, req->request_id(), "LoadCard",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto agreement = cards::AgreementOf(tx, req->agreement_id());
+        if (!agreement.ok()) return agreement.status();
+        if (!caller->CanWrite(agreement->authority_id)) {
+          if (!Readable(*caller, agreement->authority_id, req->agreement_id())) {
+            return MissingAgreement(req->agreement_id());
+          }
+          return absl::PermissionDeniedError(
+              dp::StrCat(caller->name, " may not load agreement ", req->agreement_id(), "'s card"));
+        }
+        auto load = cards::LoadCard(tx, req->agreement_id(), req->amount().amount_pence(),
+                                    req->reason(), today, Actor(*caller));
+        if (!load.ok()) return load.status();
+        if (auto s = fill(tx, load->id); !s.ok()) return s;
+        return std::to_string(load->id);
+      },
+      [&](pqxx::work& tx, const std::string& key) { return fill(tx, std::stoll(key)); });
+}
+
 grpc::Status CardServiceImpl::SetCardControls(grpc::ServerContext* ctx,
                                               const v1::SetCardControlsRequest* req,
                                               v1::Card* out) {

@@ -36,6 +36,8 @@ class CardServiceImpl final : public v1::CardService::Service {
                           v1::Card* out) override;
   grpc::Status ReplaceCard(grpc::ServerContext* ctx, const v1::ReplaceCardRequest* req,
                            v1::Card* out) override;
+  grpc::Status LoadCard(grpc::ServerContext* ctx, const v1::LoadCardRequest* req,
+                        v1::CardLoad* out) override;
   grpc::Status SetCardControls(grpc::ServerContext* ctx, const v1::SetCardControlsRequest* req,
                                v1::Card* out) override;
   grpc::Status GetCard(grpc::ServerContext* ctx, const v1::GetCardRequest* req,

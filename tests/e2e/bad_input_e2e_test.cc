@@ -917,6 +917,11 @@ class BadInputTest : public ::testing::Test {
         r->set_reason("Morag reported the card lost");
       });
     }
+    s["/dp.v1.CardService/LoadCard"] = SeedOf<v1::LoadCardRequest>([](auto* r) {
+      r->set_agreement_id(w->card_agreement);
+      *r->mutable_amount() = Gbp(1'00);
+      r->set_reason("an emergency load");
+    });
     s["/dp.v1.CardService/ReplaceCard"] = SeedOf<v1::ReplaceCardRequest>([](auto* r) {
       r->set_card_id(w->card_to_replace);
       r->set_processor_token("bi-tok-" + std::to_string(w->n++));
@@ -1150,7 +1155,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 38) << "every write RPC of the ledger, agreements, payroll, cards and admin";
+  EXPECT_GE(methods, 39) << "every write RPC of the ledger, agreements, payroll, cards and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 

@@ -582,6 +582,19 @@ TEST_F(CardsTest, TheStatementShowsLoadsSpendingHeldMoneyAndDeclines) {
   const v1::AuthorizeRequest shop = Purchase(token, 10'00);
   Authorize(shop);
   Capture(shop.processor_id(), 10'00);
+  // An emergency load, with the reason the person reads on the statement.
+  v1::LoadCardRequest load;
+  load.set_request_id(Id());
+  load.set_agreement_id(agreement);
+  *load.mutable_amount() = Gbp(50'00);
+  load.set_reason("Emergency: the boiler broke and Morag needed a heater");
+  v1::CardLoad loaded;
+  auto loaded_status = As(officer_)->LoadCard(Ctx().get(), load, &loaded);
+  ASSERT_TRUE(loaded_status.ok()) << loaded_status.error_message();
+  EXPECT_GT(loaded.transaction_id(), 0);
+  ASSERT_TRUE(As(officer_)->LoadCard(Ctx().get(), load, &loaded).ok()) << "a retry loads once";
+  EXPECT_EQ(As(processor_)->LoadCard(Ctx().get(), load, &loaded).error_code(),
+            grpc::PERMISSION_DENIED);
   v1::GetCardStatementRequest req;
   req.set_agreement_id(agreement);
   v1::CardStatement statement;
@@ -590,19 +603,23 @@ TEST_F(CardsTest, TheStatementShowsLoadsSpendingHeldMoneyAndDeclines) {
     statement.Clear();
     auto st = As(officer_)->GetCardStatement(Ctx().get(), req, &statement);
     ASSERT_TRUE(st.ok()) << st.error_message();
-    if (statement.lines_size() == 3) break;
+    if (statement.lines_size() == 4) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(statement.balance().amount_pence(), 190'00);
+  EXPECT_EQ(statement.balance().amount_pence(), 240'00);
   EXPECT_EQ(statement.committed().amount_pence(), 25'00);
-  EXPECT_EQ(statement.available().amount_pence(), 165'00);
+  EXPECT_EQ(statement.available().amount_pence(), 215'00);
   ASSERT_EQ(statement.held_size(), 1);
   EXPECT_EQ(statement.held(0).processor_id(), taxi.processor_id());
   EXPECT_EQ(statement.held(0).amount().amount_pence(), 25'00);
   ASSERT_EQ(statement.declines_size(), 1);
   EXPECT_EQ(statement.declines(0).reason(), v1::DECLINE_REASON_BLOCKED_CATEGORY);
   EXPECT_EQ(statement.declines(0).message(), "This card can't be used for betting, lotteries or gambling.");
-  ASSERT_EQ(statement.lines_size(), 3) << statement.DebugString();
+  ASSERT_EQ(statement.lines_size(), 4) << statement.DebugString();
+  EXPECT_EQ(statement.lines(3).kind(), "emergency load");
+  EXPECT_EQ(statement.lines(3).description(), "Emergency: the boiler broke and Morag needed a heater");
+  EXPECT_EQ(statement.lines(3).amount().amount_pence(), 50'00);
+  EXPECT_EQ(statement.lines(3).balance_after().amount_pence(), 240'00);
   EXPECT_EQ(statement.lines(0).kind(), "load");
   EXPECT_EQ(statement.lines(0).amount().amount_pence(), 100'00);
   EXPECT_EQ(statement.lines(1).balance_after().amount_pence(), 200'00);

@@ -289,6 +289,29 @@ void AddOfficerCommands(CLI::App* cards) {
           out().Table({"CARD", "NUMBER", "HOLDER", "STATUS", "CONTROLS"}, rows);
         });
   });
+  CLI::App* load = cards->add_subcommand("load", "an emergency load onto an agreement's card");
+  load->add_option("--agreement", f.agreement, "agreement id")->required();
+  load->add_option("--amount", f.amount, "pounds, e.g. 50.00")->required();
+  load->add_option("--reason", f.reason, "why, in plain words (the person reads it)")->required();
+  load->add_option("--request-id", f.request_id, "idempotency key (default: random)");
+  load->callback([] {
+    v1::LoadCardRequest req;
+    req.set_request_id(RequestId());
+    req.set_agreement_id(f.agreement);
+    if (!Money(f.amount, "--amount", req.mutable_amount())) return;
+    req.set_reason(f.reason);
+    *exit_code = CallAndPrint<v1::CardLoad>(
+        kCards, "loading the card",
+        [&](grpc::ClientContext* c, v1::CardLoad* r) { return Stub()->LoadCard(c, req, r); },
+        [](const v1::CardLoad& l) {
+          if (out().json()) return out().Json(l);
+          out().KeyValues({{"load", std::to_string(l.load_id())},
+                           {"agreement", std::to_string(l.agreement_id())},
+                           {"amount", Gbp(l.amount())},
+                           {"reason", l.reason()},
+                           {"ledger transaction", std::to_string(l.transaction_id())}});
+        });
+  });
   CLI::App* statement = cards->add_subcommand(
       "statement", "loads and spending with the balance, money held, declines");
   statement->add_option("--agreement", f.agreement, "the agreement's card account");

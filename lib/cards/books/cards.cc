@@ -1,5 +1,6 @@
 #include "cards/books/cards.h"
 
+#include "base/bounds.h"
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "ledger/writer.h"
@@ -147,6 +148,49 @@ absl::StatusOr<AgreementFacts> AgreementOf(pqxx::transaction_base& tx, int64_t a
                                      : AgreementState::kNotActive;
   if (r[0]["method"].as<std::string>("") == "card") f.card_account_id = r[0]["account"].as<int64_t>();
   return f;
+}
+
+absl::StatusOr<Load> LoadCard(pqxx::work& tx, int64_t agreement_id, int64_t amount_pence,
+                              const std::string& reason, absl::CivilDay today,
+                              const std::string& actor) {
+  if (auto s = NeedReason(reason); !s.ok()) return s;
+  if (amount_pence <= 0 || amount_pence > bounds::kMaxBudgetPerPeriodPence) {
+    return FieldError("amount.amount_pence", "must be 1 to 10000000 pence (£100,000)",
+                      reason::kOverLimit);
+  }
+  auto agreement = AgreementOf(tx, agreement_id);
+  if (!agreement.ok()) return agreement.status();
+  if (agreement->state != AgreementState::kActive) {
+    return absl::FailedPreconditionError(
+        dp::StrCat("agreement ", agreement_id, " is not active: only an active agreement's card is loaded"));
+  }
+  if (agreement->card_account_id == 0) {
+    return absl::FailedPreconditionError(
+        dp::StrCat("agreement ", agreement_id, " is not paid onto a card"));
+  }
+  const pqxx::result funding = tx.exec_params(
+      "SELECT funding_account_id FROM agreements.authority_settings"
+      " WHERE authority_id = $1 AND effective_from <= $2::date ORDER BY effective_from DESC LIMIT 1",
+      agreement->authority_id, DayText(today));
+  if (funding.empty()) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "authority ", agreement->authority_id, " has no direct payment settings in force"));
+  }
+  const int64_t id = tx.exec1("SELECT nextval('cards.loads_id_seq')")[0].as<int64_t>();
+  ledger::NewTransaction t;
+  t.idem = ledger::ServiceIdempotency(dp::StrCat("cards:load:", id), std::to_string(amount_pence));
+  t.kind = "card_load";
+  t.description = reason;
+  t.created_by = actor;
+  t.postings.push_back({agreement->card_account_id, ledger::Side::kDebit, {amount_pence, "GBP"}});
+  t.postings.push_back({funding[0][0].as<int64_t>(), ledger::Side::kCredit, {amount_pence, "GBP"}});
+  auto transaction = ledger::ApplyOne(tx, t);
+  if (!transaction.ok()) return transaction.status();
+  tx.exec_params(
+      "INSERT INTO cards.loads (id, agreement_id, amount_pence, reason, transaction_id, created_by)"
+      " VALUES ($1, $2, $3, $4, $5, $6)",
+      id, agreement_id, amount_pence, reason, *transaction, actor);
+  return Load{id, *transaction};
 }
 
 absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Categories& categories,

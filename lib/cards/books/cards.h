@@ -99,6 +99,18 @@ absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& 
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
                                             absl::CivilDay day);
 
+// LoadCard puts `amount_pence` on an active agreement's card account from
+// the authority's funding account (its settings in force `today`), as one
+// balanced ledger transaction, with the reason. Returns the load's id and
+// its transaction's.
+struct Load {
+  int64_t id = 0;
+  int64_t transaction_id = 0;
+};
+absl::StatusOr<Load> LoadCard(pqxx::work& tx, int64_t agreement_id, int64_t amount_pence,
+                              const std::string& reason, absl::CivilDay today,
+                              const std::string& actor);
+
 // AgreementOf is the authority and state of an agreement, for checks
 // before a card is touched; NOT_FOUND when there is none.
 struct AgreementFacts {

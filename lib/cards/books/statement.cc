@@ -15,6 +15,7 @@ std::string KindOf(const std::string& ledger_kind, const std::string& settlement
   if (settlement_kind == "capture") return "purchase";
   if (!settlement_kind.empty()) return settlement_kind;  // force_post, refund
   if (ledger_kind == "schedule_payment") return "load";
+  if (ledger_kind == "card_load") return "emergency load";
   return ledger_kind;  // recovery, reversal, manual_journal, ...
 }
 
