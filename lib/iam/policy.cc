@@ -76,6 +76,7 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.CardService/ReplaceCard", kOfficer | kService, true, false, "cards/{}"},
     {"/dp.v1.CardService/LoadCard", kOfficer | kService, true, false, "cards/loads/{}"},
     {"/dp.v1.CardService/SetCardControls", kOfficer | kService, true, false, "cards/{}"},
+    {"/dp.v1.CardService/PreviewCardControls", kOfficer | kService},
     {"/dp.v1.CardService/GetCard", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.CardService/ListCards", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.CardService/GetCardStatement", kOfficer | kIso | kAuditor | kService},

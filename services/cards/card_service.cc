@@ -261,6 +261,51 @@ grpc::Status CardServiceImpl::SetCardControls(grpc::ServerContext* ctx,
                    out);
 }
 
+grpc::Status CardServiceImpl::PreviewCardControls(grpc::ServerContext* ctx,
+                                                  const v1::PreviewCardControlsRequest* req,
+                                                  v1::ControlsPreview* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto controls = FromProto(req->controls());
+  if (!controls.ok()) return ToGrpcStatus(controls.status());
+  if (auto s = controls->Check(Today(), "controls."); !s.ok()) return ToGrpcStatus(s);
+  constexpr int kDays = 90, kMaxPurchases = 20'000, kMaxShown = 500;
+  const absl::CivilDay today = service::TodayInLondon();
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    auto card = cards::GetCard(tx, req->card_id(), today);
+    if (!card.ok()) return card.status();
+    if (!caller->CanWrite(card->authority_id)) {
+      if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(req->card_id());
+      return absl::PermissionDeniedError(dp::StrCat(caller->name, " may not set card ",
+                                                    req->card_id(), "'s controls"));
+    }
+    const auto asked = cards::PastPurchasesOf(tx, card->id, today - kDays, kMaxPurchases);
+    std::vector<cards::PastPurchase> past;
+    for (const auto& a : asked) past.push_back(a.asked);
+    const auto verdicts = cards::WouldDecline(
+        past, *controls, cards::AuthorityBlockedOn(tx, card->authority_id, today), Today());
+    int64_t declined_pence = 0;
+    for (size_t i = 0; i < verdicts.size(); ++i) {
+      if (verdicts[i].outcome != cards::Outcome::kDeclined) continue;
+      out->set_would_decline(out->would_decline() + 1);
+      declined_pence += asked[i].asked.purchase.amount_pence;
+      if (out->declined_size() >= kMaxShown) continue;
+      auto* line = out->add_declined();
+      service::ToTimestamp(asked[i].at_us, line->mutable_at());
+      line->set_merchant(asked[i].merchant);
+      line->set_merchant_category(asked[i].asked.purchase.mcc);
+      service::PenceToProto(asked[i].asked.purchase.amount_pence, line->mutable_amount());
+      line->set_reason(static_cast<v1::DeclineReason>(static_cast<int>(verdicts[i].reason)));
+      line->set_limit(verdicts[i].limit);
+      line->set_message(verdicts[i].message);
+    }
+    out->set_purchases(static_cast<int32_t>(asked.size()));
+    service::PenceToProto(declined_pence, out->mutable_would_decline_amount());
+    return absl::OkStatus();
+  }));
+}
+
 grpc::Status CardServiceImpl::GetCard(grpc::ServerContext* ctx, const v1::GetCardRequest* req,
                                       v1::Card* out) {
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);

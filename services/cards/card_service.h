@@ -40,6 +40,9 @@ class CardServiceImpl final : public v1::CardService::Service {
                         v1::CardLoad* out) override;
   grpc::Status SetCardControls(grpc::ServerContext* ctx, const v1::SetCardControlsRequest* req,
                                v1::Card* out) override;
+  grpc::Status PreviewCardControls(grpc::ServerContext* ctx,
+                                   const v1::PreviewCardControlsRequest* req,
+                                   v1::ControlsPreview* out) override;
   grpc::Status GetCard(grpc::ServerContext* ctx, const v1::GetCardRequest* req,
                        v1::Card* out) override;
   grpc::Status ListCards(grpc::ServerContext* ctx, const v1::ListCardsRequest* req,

@@ -639,6 +639,41 @@ TEST_F(CardsTest, TheStatementShowsLoadsSpendingHeldMoneyAndDeclines) {
   EXPECT_EQ(As(iso_)->GetCardStatement(Ctx().get(), req, &mine).error_code(), grpc::NOT_FOUND);
 }
 
+// Before saving controls, an officer sees what they would have declined of
+// the card's last 90 days, and why; nothing is written.
+TEST_F(CardsTest, AProposedControlIsPreviewedOverThePastBeforeItIsSaved) {
+  const auto [agreement, account] = FundedAgreement(100'00);
+  const std::string token = tag_ + "tok-preview";
+  const v1::Card card = Issue(agreement, token);
+  for (auto [pence, mcc] : {std::pair{10'00, "5411"}, std::pair{8'00, "5812"},
+                            std::pair{12'00, "5411"}, std::pair{9'00, "7995"}}) {
+    Authorize(Purchase(token, pence, mcc));
+  }
+  v1::PreviewCardControlsRequest req;
+  req.set_card_id(card.card_id());
+  req.mutable_controls()->add_blocked_categories("restaurants");
+  auto* day = req.mutable_controls()->add_limits();
+  day->set_interval(v1::LIMIT_INTERVAL_DAY);
+  *day->mutable_max_amount() = Gbp(15'00);
+  v1::ControlsPreview preview;
+  auto st = As(officer_)->PreviewCardControls(Ctx().get(), req, &preview);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(preview.purchases(), 4);
+  EXPECT_EQ(preview.would_decline(), 3) << preview.DebugString();
+  EXPECT_EQ(preview.would_decline_amount().amount_pence(), 8'00 + 12'00 + 9'00);
+  ASSERT_EQ(preview.declined_size(), 3);
+  EXPECT_EQ(preview.declined(0).reason(), v1::DECLINE_REASON_BLOCKED_CATEGORY);
+  EXPECT_EQ(preview.declined(0).message(), "This card can't be used in restaurants or cafes.");
+  EXPECT_EQ(preview.declined(1).limit(), "day amount");
+  EXPECT_EQ(preview.declined(2).reason(), v1::DECLINE_REASON_BLOCKED_CATEGORY) << "the authority's";
+  auto conn = MigratedConnection();
+  EXPECT_EQ(ScalarInt(*conn, "SELECT count(*) FROM cards.controls WHERE card_id = " +
+                                 std::to_string(card.card_id())),
+            1) << "a preview saves nothing";
+  EXPECT_EQ(As(iso_)->PreviewCardControls(Ctx().get(), req, &preview).error_code(),
+            grpc::PERMISSION_DENIED) << "only those who may set controls preview them";
+}
+
 // The processor's daily clearing file: good lines captured, an unmatched
 // one force-posted, and a duplicate, a mismatch (wrong card), an amount
 // beyond the allowance and malformed lines each reported by line number;

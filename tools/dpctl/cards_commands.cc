@@ -261,6 +261,32 @@ void AddOfficerCommands(CLI::App* cards) {
         [&](grpc::ClientContext* c, v1::Card* r) { return Stub()->SetCardControls(c, req, r); },
         PrintCard);
   });
+  CLI::App* preview = cards->add_subcommand(
+      "preview", "what proposed controls would have declined in the last 90 days");
+  preview->add_option("id", f.id, "card id")->required();
+  AddControlFlags(preview);
+  preview->callback([] {
+    v1::PreviewCardControlsRequest req;
+    req.set_card_id(f.id);
+    if (!ControlsFromFlags(req.mutable_controls())) return;
+    *exit_code = CallAndPrint<v1::ControlsPreview>(
+        kCards, "previewing the controls",
+        [&](grpc::ClientContext* c, v1::ControlsPreview* r) {
+          return Stub()->PreviewCardControls(c, req, r);
+        },
+        [](const v1::ControlsPreview& p) {
+          if (out().json()) return out().Json(p);
+          out().KeyValues({{"purchases in 90 days", std::to_string(p.purchases())},
+                           {"would be declined", std::to_string(p.would_decline()) + ", " +
+                                                     Gbp(p.would_decline_amount())}});
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& l : p.declined()) {
+            rows.push_back({Rfc3339(l.at().seconds()), l.merchant(), l.merchant_category(),
+                            Gbp(l.amount()), l.message()});
+          }
+          if (!rows.empty()) out().Table({"AT", "MERCHANT", "MCC", "AMOUNT", "WOULD BE TOLD"}, rows);
+        });
+  });
   CLI::App* show = cards->add_subcommand("show", "a card and its controls");
   show->add_option("id", f.id, "card id")->required();
   show->callback([] {

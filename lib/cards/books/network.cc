@@ -234,6 +234,36 @@ absl::StatusOr<AuthorisationRecord> Increment(pqxx::work& tx, const Authorisatio
 
 }  // namespace
 
+std::vector<std::string> AuthorityBlockedOn(pqxx::transaction_base& tx, const std::string& authority,
+                                            absl::CivilDay day) {
+  return AuthorityBlocked(tx, authority, day);
+}
+
+std::vector<AskedPurchase> PastPurchasesOf(pqxx::transaction_base& tx, int64_t card_id,
+                                           absl::CivilDay from, int limit) {
+  std::vector<AskedPurchase> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT amount_pence, merchant_category, merchant_country, channel, merchant_name,"
+           " ((decided_at AT TIME ZONE 'Europe/London')::date)::text,"
+           " (extract(epoch from decided_at) * 1000000)::bigint"
+           " FROM cards.authorisations WHERE card_id = $1 AND increments_id IS NULL"
+           " AND decided_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London'"
+           " AND reason NOT IN ('SYSTEM_UNAVAILABLE', 'NOT_SUPPORTED', 'CARD_UNKNOWN')"
+           " ORDER BY decided_at, id LIMIT $3",
+           card_id, DayText(from), limit)) {
+    AskedPurchase p;
+    p.asked.purchase.amount_pence = r[0].as<int64_t>();
+    p.asked.purchase.mcc = r[1].as<std::string>();
+    p.asked.purchase.country = r[2].as<std::string>();
+    (void)ParseChannel(r[3].as<std::string>(), &p.asked.purchase.channel);
+    p.merchant = r[4].as<std::string>();
+    (void)absl::ParseCivilTime(r[5].as<std::string>(), &p.asked.day);
+    p.at_us = r[6].as<int64_t>();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 bool Reach::Covers(const std::string& authority_id) const {
   return all || std::find(authorities.begin(), authorities.end(), authority_id) != authorities.end();
 }

@@ -113,6 +113,20 @@ absl::StatusOr<SettlementRecord> Refund(pqxx::work& tx, const SettlementRequest&
 
 std::string_view SettlementKindName(SettlementKind kind);  // "capture", ...
 
+// PastPurchasesOf reads what a card was asked to buy from `from` on (UK
+// days), oldest first, at most `limit`, each with its merchant's name.
+struct AskedPurchase {
+  PastPurchase asked;
+  std::string merchant;
+  int64_t at_us = 0;
+};
+std::vector<AskedPurchase> PastPurchasesOf(pqxx::transaction_base& tx, int64_t card_id,
+                                           absl::CivilDay from, int limit);
+
+// AuthorityBlockedOn is the authority's blocked categories in force on `day`.
+std::vector<std::string> AuthorityBlockedOn(pqxx::transaction_base& tx, const std::string& authority,
+                                            absl::CivilDay day);
+
 // ClearingOutcome is what one line of a clearing file did.
 struct ClearingOutcome {
   enum class Kind { kCaptured, kForcePosted, kRefunded, kAlreadyImported };

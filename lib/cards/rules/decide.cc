@@ -283,7 +283,7 @@ Verdict Decide(const Purchase& p, const Situation& s, const Categories& categori
                            "There isn't enough money on this card for this payment.");
 }
 
-std::vector<Verdict> WouldDecline(const std::vector<Purchase>& past, const Controls& proposed,
+std::vector<Verdict> WouldDecline(const std::vector<PastPurchase>& past, const Controls& proposed,
                                   const std::vector<std::string>& authority_blocked,
                                   const Categories& categories) {
   Situation s;
@@ -291,7 +291,29 @@ std::vector<Verdict> WouldDecline(const std::vector<Purchase>& past, const Contr
   s.authority_blocked = authority_blocked;
   std::vector<Verdict> out;
   out.reserve(past.size());
-  for (const Purchase& p : past) out.push_back(Judge(p, s, categories));
+  for (size_t i = 0; i < past.size(); ++i) {
+    const absl::CivilDay day = past[i].day;
+    const absl::CivilDay monday =
+        day - ((static_cast<int>(absl::GetWeekday(day)) + 7 - static_cast<int>(absl::Weekday::monday)) % 7);
+    const absl::CivilDay month(day.year(), day.month(), 1);
+    s.usage = Usage{};
+    for (size_t j = 0; j < i; ++j) {  // what the proposal would have let through before
+      if (out[j].outcome == Outcome::kDeclined) continue;
+      const absl::CivilDay d = past[j].day;
+      const int64_t pence = out[j].approved_pence;
+      auto add = [&](Interval interval, bool within) {
+        if (!within) return;
+        s.usage.amount_pence[static_cast<size_t>(interval)] += pence;
+        s.usage.count[static_cast<size_t>(interval)] += 1;
+      };
+      add(Interval::kDay, d == day);
+      add(Interval::kWeek, d >= monday && d <= day);
+      add(Interval::kFourWeeks, d > day - 28 && d <= day);
+      add(Interval::kMonth, d >= month && d <= day);
+      if (d == day && IsCash(past[j].purchase)) s.usage.cash_today_pence += pence;
+    }
+    out.push_back(Judge(past[i].purchase, s, categories));
+  }
   return out;
 }
 

@@ -127,11 +127,21 @@ struct Verdict {
 //     -> partially approved, 3000
 Verdict Decide(const Purchase& purchase, const Situation& situation, const Categories& categories);
 
+// PastPurchase is a purchase the card was asked to make, on a UK day.
+struct PastPurchase {
+  Purchase purchase;
+  absl::CivilDay day;
+};
+
 // WouldDecline is Decide for a control set being considered, over past
-// purchases: which of them it would have declined, and why (every other
-// rule as it was), so that an officer sees the effect before saving it.
-// Funds and usage are not replayed: only the controls' own rules count.
-std::vector<Verdict> WouldDecline(const std::vector<Purchase>& past, const Controls& proposed,
+// purchases in the order they came: which of them it would have declined,
+// and why, so that an officer sees the effect before saving it. Spending
+// limits count only the purchases the proposal would have allowed before
+// each one; the money on the card is not replayed (only the controls).
+//
+//   WouldDecline({{casino, day1}, {shop, day1}}, blocks_gambling, {}, categories)
+//     -> {declined kBlockedCategory, approved}
+std::vector<Verdict> WouldDecline(const std::vector<PastPurchase>& past, const Controls& proposed,
                                   const std::vector<std::string>& authority_blocked,
                                   const Categories& categories);
 

@@ -184,14 +184,24 @@ TEST(WouldDecline, ShowsWhatProposedControlsWouldHaveDeclined) {
   Controls proposed;
   proposed.blocked_categories = {"restaurants"};
   proposed.channels = {Channel::kInPerson};
+  proposed.limits = {{Interval::kDay, 25'00, 0}};
   Purchase online = Shop(10'00);
   online.channel = Channel::kOnline;
-  const auto verdicts =
-      WouldDecline({Shop(10'00), Shop(12'00, "5812"), online}, proposed, {"7995"}, Data());
-  ASSERT_EQ(verdicts.size(), 3u);
+  const absl::CivilDay monday(2026, 11, 30), tuesday(2026, 12, 1);
+  const auto verdicts = WouldDecline({{Shop(10'00), monday},
+                                      {Shop(12'00, "5812"), monday},  // blocked: not counted
+                                      {online, monday},
+                                      {Shop(15'00), monday},          // 10 + 15 = the limit
+                                      {Shop(1'00), monday},           // over the day's 25
+                                      {Shop(20'00), tuesday}},        // a new day
+                                     proposed, {"7995"}, Data());
+  ASSERT_EQ(verdicts.size(), 6u);
   EXPECT_EQ(verdicts[0].outcome, Outcome::kApproved);
   EXPECT_EQ(verdicts[1].reason, Reason::kBlockedCategory);
   EXPECT_EQ(verdicts[2].reason, Reason::kChannelNotAllowed);
+  EXPECT_EQ(verdicts[3].outcome, Outcome::kApproved);
+  EXPECT_EQ(verdicts[4].limit, "day amount");
+  EXPECT_EQ(verdicts[5].outcome, Outcome::kApproved);
 }
 
 }  // namespace
