@@ -20,21 +20,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include "dp/v1/ledger.grpc.pb.h"
+#include "load.h"
 
+namespace dp {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "cannot read " << path << "\n";
-    std::exit(2);
-  }
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using bench::Result;
 
 int64_t CreateAccount(dp::v1::LedgerService::Stub& stub, const std::string& run, int i) {
   dp::v1::CreateAccountRequest req;
@@ -70,64 +61,31 @@ dp::v1::CreateTransactionRequest Transfer(const std::string& id, int64_t from, i
   return req;
 }
 
-struct Result {
-  double seconds = 0;
-  int failed = 0;
-  std::vector<double> latencies_ms;  // sorted
-  double Pct(double p) const {
-    return latencies_ms.empty()
-               ? 0
-               : latencies_ms[static_cast<size_t>(p * static_cast<double>(latencies_ms.size() - 1))];
-  }
-};
-
-// Run sends `count` transfers from `threads` threads. With `rate_per_s` > 0
-// transfer n is due at start + n / rate (open loop) and its latency counts
-// from then; otherwise each thread sends as soon as it can (closed loop).
+// Run sends `count` transfers from `threads` threads (bench::Drive: open
+// loop at `rate_per_s` > 0, closed loop otherwise).
 Result Run(const std::shared_ptr<grpc::Channel>& channel, const std::vector<int64_t>& ids,
            const std::string& run, int count, int threads, double rate_per_s) {
-  std::atomic<int> next{0}, failed{0};
-  std::vector<std::vector<double>> latencies(threads);
-  const auto started = Clock::now();
-  std::vector<std::thread> workers;
-  for (int c = 0; c < threads; ++c) {
-    workers.emplace_back([&, c] {
-      std::mt19937_64 rng(static_cast<uint64_t>(c) * 7919 + 1);
-      auto stub = dp::v1::LedgerService::NewStub(channel);
-      for (int n = next++; n < count; n = next++) {
-        const size_t i = rng() % ids.size();
-        const size_t j = (i + 1 + rng() % (ids.size() - 1)) % ids.size();
-        auto req = Transfer(run + "-t" + std::to_string(n), ids[i], ids[j],
-                            1 + static_cast<int64_t>(rng() % 10000));
-        auto due = Clock::now();
-        if (rate_per_s > 0) {
-          due = started + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(n / rate_per_s));
-          std::this_thread::sleep_until(due);
-        }
-        dp::v1::Transaction t;
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-        const grpc::Status s = stub->CreateTransaction(&ctx, req, &t);
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
-        if (!s.ok()) {
-          if (failed++ < 3) std::cerr << "transfer failed: " << s.error_message() << "\n";
-        }
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  Result r;
-  r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  r.failed = failed;
-  for (const auto& v : latencies) r.latencies_ms.insert(r.latencies_ms.end(), v.begin(), v.end());
-  std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
-  return r;
+  std::atomic<int> reported{0};
+  return bench::Drive(count, threads, rate_per_s, [&](int n, std::mt19937_64& rng) {
+    thread_local auto stub = dp::v1::LedgerService::NewStub(channel);
+    const size_t i = rng() % ids.size();
+    const size_t j = (i + 1 + rng() % (ids.size() - 1)) % ids.size();
+    auto req = Transfer(run + "-t" + std::to_string(n), ids[i], ids[j],
+                        1 + static_cast<int64_t>(rng() % 10000));
+    dp::v1::Transaction t;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    const grpc::Status s = stub->CreateTransaction(&ctx, req, &t);
+    if (!s.ok() && reported++ < 3) std::cerr << "transfer failed: " << s.error_message() << "\n";
+    return s.ok();
+  });
 }
 
 }  // namespace
+}  // namespace dp
 
 int main(int argc, char** argv) {
+  using namespace dp;
   std::string address = "127.0.0.1:7051", ca, cert, key, label = "ledger";
   int transfers = 20000, accounts = 1000, clients = 32, open_threads = 128;
   double open_fraction = 0.7;
@@ -147,14 +105,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.05, 1.0));
   CLI11_PARSE(app, argc, argv);
 
-  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
-  if (!ca.empty()) {
-    grpc::SslCredentialsOptions options;
-    options.pem_root_certs = ReadFile(ca);
-    options.pem_cert_chain = ReadFile(cert);
-    options.pem_private_key = ReadFile(key);
-    creds = grpc::SslCredentials(options);
-  }
+  const auto creds = bench::Credentials(ca, cert, key);
   const std::string run = "bench" + std::to_string(std::random_device{}() % 1000000000);
   auto channel = grpc::CreateChannel(address, creds);
   auto stub = dp::v1::LedgerService::NewStub(channel);

@@ -1,0 +1,229 @@
+// cards_bench: real-time card authorisations through CardService over
+// mutual TLS, as the processor calls them, across many cards. It makes its
+// own cards first (as an officer: card-paid agreements, funded by the
+// payment schedule, each with its cards), then measures
+//   * closed loop: C clients at saturation, decisions per second;
+//   * open loop: a fixed arrival rate, latency from each call's due time
+//     (p50, p99, p999), and the declines by reason.
+// tools/bench-cards runs it beside pgbench on the same PostgreSQL.
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+#include <CLI/CLI.hpp>
+
+#include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/cards.grpc.pb.h"
+#include "load.h"
+
+namespace dp {
+namespace {
+
+template <typename Rpc>
+void MustSucceed(const char* what, Rpc rpc) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  const grpc::Status s = rpc(&ctx);
+  if (!s.ok()) {
+    std::cerr << what << ": " << s.error_message() << "\n";
+    std::exit(1);
+  }
+}
+
+v1::Date Day(int y, int m, int d) {
+  v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+v1::Money Gbp(int64_t pence) {
+  v1::Money m;
+  m.set_amount_pence(pence);
+  m.set_currency("GBP");
+  return m;
+}
+
+// MakeCards makes `cards` cards, `per_agreement` to an agreement, and
+// returns their tokens.
+std::vector<std::string> MakeCards(const std::shared_ptr<grpc::Channel>& agreements_channel,
+                                   const std::shared_ptr<grpc::Channel>& cards_channel,
+                                   const std::string& authority, const std::string& run, int cards,
+                                   int per_agreement) {
+  auto a = v1::AgreementService::NewStub(agreements_channel);
+  auto c = v1::CardService::NewStub(cards_channel);
+  v1::SetAuthoritySettingsRequest settings;
+  settings.set_request_id(run + "-settings");
+  auto* s = settings.mutable_settings();
+  s->set_authority_id(authority);
+  *s->mutable_effective_from() = Day(2026, 4, 1);
+  *s->mutable_worker_limit() = Gbp(20'000'00);
+  *s->mutable_manager_limit() = Gbp(50'000'00);
+  s->set_panel_max_wait_days(28);
+  s->set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
+  *s->mutable_cycle_anchor() = Day(2026, 4, 6);
+  s->set_surplus_threshold_weeks(8);
+  s->add_blocked_card_categories("7995");
+  s->set_max_additional_cardholders(per_agreement - 1);
+  v1::AuthoritySettings saved;
+  MustSucceed("settings", [&](auto* ctx) { return a->SetAuthoritySettings(ctx, settings, &saved); });
+  v1::CreatePersonRequest person;
+  person.set_request_id(run + "-person");
+  person.set_authority_id(authority);
+  person.set_display_name("Benchmark person");
+  v1::PersonSummary summary;
+  MustSucceed("person", [&](auto* ctx) { return a->CreatePerson(ctx, person, &summary); });
+  std::vector<std::string> tokens;
+  const int agreements = (cards + per_agreement - 1) / per_agreement;
+  for (int i = 0; i < agreements; ++i) {
+    v1::CreateAgreementRequest create;
+    create.set_request_id(run + "-agr-" + std::to_string(i));
+    create.set_authority_id(authority);
+    create.set_person_id(summary.person_id());
+    auto* t = create.mutable_terms();
+    t->set_model_version("BENCH-1");
+    t->add_permitted_uses("equipment");
+    *t->mutable_gross_budget() = Gbp(3'000'00);
+    *t->mutable_start_date() = Day(2026, 4, 6);
+    t->set_payment_method(v1::PAYMENT_METHOD_CARD);
+    v1::Agreement agreement;
+    MustSucceed("agreement", [&](auto* ctx) { return a->CreateAgreement(ctx, create, &agreement); });
+    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
+                        v1::DECISION_ACTION_ACTIVATE}) {
+      v1::DecideRequest d;
+      d.set_request_id(run + "-d-" + std::to_string(i) + "-" + std::to_string(action));
+      d.set_agreement_id(agreement.agreement_id());
+      d.set_action(action);
+      d.set_reason("benchmark");
+      MustSucceed("decision", [&](auto* ctx) { return a->Decide(ctx, d, &agreement); });
+    }
+    for (int k = 0; k < per_agreement && static_cast<int>(tokens.size()) < cards; ++k) {
+      v1::IssueCardRequest issue;
+      issue.set_request_id(run + "-card-" + std::to_string(tokens.size()));
+      issue.set_agreement_id(agreement.agreement_id());
+      issue.set_processor_token(run + "-tok-" + std::to_string(tokens.size()));
+      issue.set_last4("4242");
+      issue.set_expiry_month(9);
+      issue.set_expiry_year(2030);
+      issue.set_additional_holder(k > 0);
+      issue.set_holder_name("Benchmark holder");
+      issue.set_reason("benchmark card");
+      v1::Card card;
+      MustSucceed("card", [&](auto* ctx) { return c->IssueCard(ctx, issue, &card); });
+      tokens.push_back(issue.processor_token());
+    }
+  }
+  v1::RunPaymentScheduleRequest pay;
+  pay.set_request_id(run + "-pay");
+  pay.set_authority_id(authority);
+  *pay.mutable_run_date() = Day(2026, 12, 1);  // nine 4-weekly loads of £3,000
+  v1::PaymentRun paid;
+  MustSucceed("payments", [&](auto* ctx) { return a->RunPaymentSchedule(ctx, pay, &paid); });
+  return tokens;
+}
+
+// Purchase is a day's mix: mostly shops, some blocked gambling, a few
+// attempts at cash.
+v1::AuthorizeRequest Purchase(const std::string& id, const std::string& token, uint64_t roll) {
+  v1::AuthorizeRequest req;
+  req.set_processor_id(id);
+  req.set_card_token(token);
+  *req.mutable_amount() = Gbp(100 + static_cast<int64_t>(roll % 900));
+  const int kind = static_cast<int>(roll % 100);
+  req.set_merchant_category(kind < 5 ? "7995" : "5411");
+  req.set_channel(kind >= 5 && kind < 7 ? v1::CHANNEL_ATM : v1::CHANNEL_IN_PERSON);
+  if (kind >= 5 && kind < 7) req.set_merchant_category("6011");
+  req.set_merchant_name("Benchmark merchant");
+  req.set_merchant_country("GB");
+  return req;
+}
+
+struct Tally {
+  std::mutex mu;
+  std::map<std::string, int> by_reason;
+  void Count(const v1::AuthorizationDecision& d) {
+    std::lock_guard lock(mu);
+    ++by_reason[d.reason() == v1::DECLINE_REASON_UNSPECIFIED
+                    ? std::string("approved")
+                    : v1::DeclineReason_Name(d.reason()).substr(15)];
+  }
+};
+
+bench::Result Authorise(const std::shared_ptr<grpc::Channel>& channel,
+                        const std::vector<std::string>& tokens, const std::string& run, int count,
+                        int threads, double rate_per_s, Tally* tally) {
+  std::atomic<int> reported{0};
+  return bench::Drive(count, threads, rate_per_s, [&](int n, std::mt19937_64& rng) {
+    thread_local auto stub = v1::CardService::NewStub(channel);
+    const uint64_t roll = rng();
+    const auto req = Purchase(run + "-" + std::to_string(n), tokens[roll % tokens.size()], roll >> 20);
+    v1::AuthorizationDecision decision;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    const grpc::Status s = stub->Authorize(&ctx, req, &decision);
+    if (!s.ok()) {
+      if (reported++ < 3) std::cerr << "authorisation failed: " << s.error_message() << "\n";
+      return false;
+    }
+    if (tally != nullptr) tally->Count(decision);
+    return true;
+  });
+}
+
+}  // namespace
+}  // namespace dp
+
+int main(int argc, char** argv) {
+  using namespace dp;
+  std::string cards_addr, agreements_addr, ca, officer_cert, officer_key, processor_cert,
+      processor_key, authority;
+  int cards = 1000, per_agreement = 4, clients = 32, decisions = 20000, open_threads = 64;
+  double rate = 500, open_seconds = 30;
+  CLI::App app{"cards_bench"};
+  app.add_option("--cards-addr", cards_addr)->required();
+  app.add_option("--agreements-addr", agreements_addr)->required();
+  app.add_option("--ca", ca)->required();
+  app.add_option("--officer-cert", officer_cert)->required();
+  app.add_option("--officer-key", officer_key)->required();
+  app.add_option("--processor-cert", processor_cert)->required();
+  app.add_option("--processor-key", processor_key)->required();
+  app.add_option("--authority", authority)->required();
+  app.add_option("--cards", cards)->check(CLI::Range(1, 100000));
+  app.add_option("--per-agreement", per_agreement, "cards an agreement has")->check(CLI::Range(1, 11));
+  app.add_option("--clients", clients, "closed-loop clients")->check(CLI::Range(1, 1024));
+  app.add_option("--decisions", decisions, "closed-loop decisions")->check(CLI::Range(100, 10000000));
+  app.add_option("--rate", rate, "open-loop arrivals per second")->check(CLI::Range(1.0, 100000.0));
+  app.add_option("--open-seconds", open_seconds)->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--open-threads", open_threads)->check(CLI::Range(1, 4096));
+  CLI11_PARSE(app, argc, argv);
+
+  const std::string run = "cb" + std::to_string(std::random_device{}() % 1000000000);
+  const auto officer = bench::Credentials(ca, officer_cert, officer_key);
+  std::fprintf(stderr, "making %d cards ...\n", cards);
+  const auto tokens = MakeCards(grpc::CreateChannel(agreements_addr, officer),
+                                grpc::CreateChannel(cards_addr, officer), authority, run, cards,
+                                per_agreement);
+  auto channel = grpc::CreateChannel(cards_addr, bench::Credentials(ca, processor_cert, processor_key));
+  std::fprintf(stderr, "warming up ...\n");
+  (void)Authorise(channel, tokens, run + "w", std::min(2000, decisions / 5), clients, 0, nullptr);
+  std::fprintf(stderr, "closed loop: %d decisions, %d clients ...\n", decisions, clients);
+  const bench::Result closed = Authorise(channel, tokens, run + "c", decisions, clients, 0, nullptr);
+  std::fprintf(stderr, "open loop: %.0f/s for %.0f s ...\n", rate, open_seconds);
+  Tally tally;
+  const bench::Result open = Authorise(channel, tokens, run + "o", static_cast<int>(rate * open_seconds),
+                                       open_threads, rate, &tally);
+  std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
+              tokens.size(), clients);
+  std::printf("decisions/s: %.0f\n", decisions / closed.seconds);
+  std::printf("closed-loop latency ms: p50 %.2f  p99 %.2f  p999 %.2f\n", closed.Pct(0.50),
+              closed.Pct(0.99), closed.Pct(0.999));
+  std::string reasons;
+  for (const auto& [reason, n] : tally.by_reason) reasons += " " + reason + "=" + std::to_string(n);
+  std::printf("open loop decisions:%s\n", reasons.c_str());
+  std::printf("open loop %.0f/s: p50 %.1f ms p99 %.1f ms p999 %.1f ms\n", rate, open.Pct(0.50),
+              open.Pct(0.99), open.Pct(0.999));
+  const int failed = closed.failed + open.failed;
+  if (failed > 0) std::printf("failed: %d\n", failed);
+  return failed == 0 ? 0 : 1;
+}
