@@ -442,46 +442,37 @@ grpc::Status CardServiceImpl::Authorize(grpc::ServerContext* ctx, const v1::Auth
   return grpc::Status::OK;
 }
 
-grpc::Status CardServiceImpl::Capture(grpc::ServerContext* ctx, const v1::CaptureRequest* req,
-                                      v1::CardTransaction* out) {
-  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
-  auto request = FromProto(*req);
+template <typename Request, typename Book>
+grpc::Status CardServiceImpl::Settle(grpc::ServerContext* ctx, const Request& req, Book book,
+                                     v1::CardTransaction* out) {
+  if (auto bad = service::CheckRequestBounds(req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto request = FromProto(req);
   if (!request.ok()) return ToGrpcStatus(request.status());
   return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
                                        -> absl::StatusOr<std::string> {
-    auto r = cards::Capture(tx, *request, reach, Today(), service::TodayInLondon());
+    auto r = book(tx, *request, reach, service::TodayInLondon());
     if (!r.ok()) return r.status();
     ToProto(*r, out);
     return r->processor_id;
   }));
+}
+
+grpc::Status CardServiceImpl::Capture(grpc::ServerContext* ctx, const v1::CaptureRequest* req,
+                                      v1::CardTransaction* out) {
+  return Settle(ctx, *req,
+                [&](pqxx::work& tx, const cards::SettlementRequest& r, const cards::Reach& reach,
+                    absl::CivilDay today) { return cards::Capture(tx, r, reach, Today(), today); },
+                out);
 }
 
 grpc::Status CardServiceImpl::Reverse(grpc::ServerContext* ctx, const v1::ReverseRequest* req,
                                       v1::CardTransaction* out) {
-  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
-  auto request = FromProto(*req);
-  if (!request.ok()) return ToGrpcStatus(request.status());
-  return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
-                                       -> absl::StatusOr<std::string> {
-    auto r = cards::Reverse(tx, *request, reach, service::TodayInLondon());
-    if (!r.ok()) return r.status();
-    ToProto(*r, out);
-    return r->processor_id;
-  }));
+  return Settle(ctx, *req, cards::Reverse, out);
 }
 
 grpc::Status CardServiceImpl::Refund(grpc::ServerContext* ctx, const v1::RefundRequest* req,
                                      v1::CardTransaction* out) {
-  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
-  auto request = FromProto(*req);
-  if (!request.ok()) return ToGrpcStatus(request.status());
-  return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
-                                       -> absl::StatusOr<std::string> {
-    auto r = cards::Refund(tx, *request, reach, service::TodayInLondon());
-    if (!r.ok()) return r.status();
-    ToProto(*r, out);
-    return r->processor_id;
-  }));
+  return Settle(ctx, *req, cards::Refund, out);
 }
 
 grpc::Status CardServiceImpl::ImportClearing(grpc::ServerContext* ctx,

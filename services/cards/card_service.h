@@ -77,6 +77,11 @@ class CardServiceImpl final : public v1::CardService::Service {
   // the decision deadline, with the call's audit event.
   using NetworkFn = std::function<absl::StatusOr<std::string>(pqxx::work&, const cards::Reach&)>;
   absl::Status Network(grpc::ServerContext* ctx, const NetworkFn& call);
+  // Settle is a capture, reversal or refund: the request converted, the
+  // book's call run by Network, its record into `out`.
+  template <typename Request, typename Book>
+  grpc::Status Settle(grpc::ServerContext* ctx, const Request& req, Book book,
+                      v1::CardTransaction* out);
 
   service::ServiceHost& host_;
   const std::vector<cards::Categories> categories_;

@@ -65,15 +65,24 @@ AuthorisationRecord AuthFromRow(const pqxx::row& r) {
   return a;
 }
 
-// Replayed: what a processor id recorded before, if anything; a different
-// request under the same id is refused.
+// Replayed is what a processor id recorded before in a table read by
+// `select` (with a request_digest column), decoded by `decode`, if
+// anything; a different request under the same id is refused.
+template <typename Record>
+absl::StatusOr<std::optional<Record>> Replayed(pqxx::transaction_base& tx, std::string_view select,
+                                               const std::string& processor_id,
+                                               const std::string& digest,
+                                               Record (*decode)(const pqxx::row&)) {
+  const pqxx::result r =
+      tx.exec_params(dp::StrCat(select, " WHERE processor_id = $1"), processor_id);
+  if (r.empty()) return std::optional<Record>();
+  if (r[0]["request_digest"].as<std::string>() != digest) return Reused(processor_id);
+  return std::optional<Record>(decode(r[0]));
+}
+
 absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transaction_base& tx,
                                                                const AuthorisationRequest& req) {
-  const pqxx::result r = tx.exec_params(dp::StrCat(kAuthColumns, " WHERE processor_id = $1"),
-                                        req.processor_id);
-  if (r.empty()) return std::optional<AuthorisationRecord>();
-  if (r[0]["request_digest"].as<std::string>() != req.digest) return Reused(req.processor_id);
-  return std::optional<AuthorisationRecord>(AuthFromRow(r[0]));
+  return Replayed(tx, kAuthColumns, req.processor_id, req.digest, &AuthFromRow);
 }
 
 absl::StatusOr<AuthorisationRecord> Record(pqxx::work& tx, const AuthorisationRequest& req,
@@ -358,11 +367,7 @@ SettlementRecord SettlementFromRow(const pqxx::row& r) {
 
 absl::StatusOr<std::optional<SettlementRecord>> ReplayedSettlement(pqxx::transaction_base& tx,
                                                                    const SettlementRequest& req) {
-  const pqxx::result r = tx.exec_params(
-      dp::StrCat(kSettlementColumns, " WHERE processor_id = $1"), req.processor_id);
-  if (r.empty()) return std::optional<SettlementRecord>();
-  if (r[0]["request_digest"].as<std::string>() != req.digest) return Reused(req.processor_id);
-  return std::optional<SettlementRecord>(SettlementFromRow(r[0]));
+  return Replayed(tx, kSettlementColumns, req.processor_id, req.digest, &SettlementFromRow);
 }
 
 SettlementRecord RecordSettlement(pqxx::work& tx, const SettlementRequest& req,
