@@ -170,6 +170,7 @@ absl::StatusOr<cards::SettlementRequest> FromProto(const v1::CaptureRequest& req
   s.currency = "GBP";
   s.merchant_category = req.merchant_category();
   s.merchant_name = req.merchant_name();
+  s.more_to_come = req.more_to_come();
   return s;
 }
 

@@ -174,11 +174,13 @@ class CardsTest : public ::testing::Test {
     return out;
   }
 
-  static v1::CardTransaction Capture(const std::string& auth, int64_t pence) {
+  static v1::CardTransaction Capture(const std::string& auth, int64_t pence,
+                                     bool more_to_come = false) {
     v1::CaptureRequest req;
     req.set_processor_id(Id());
     req.set_authorization_processor_id(auth);
     *req.mutable_amount() = Gbp(pence);
+    req.set_more_to_come(more_to_come);
     v1::CardTransaction out;
     auto st = As(processor_)->Capture(Ctx().get(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
@@ -428,7 +430,8 @@ TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
   EXPECT_EQ(grown.hold_id(), held.hold_id());
   EXPECT_EQ(Available(account), 365'00);
   // Captured in two parts: £20, the rest held until the second £15.
-  EXPECT_EQ(Capture(first.processor_id(), 20'00).amount().amount_pence(), 20'00);
+  EXPECT_EQ(Capture(first.processor_id(), 20'00, /*more_to_come=*/true).amount().amount_pence(),
+            20'00);
   EXPECT_EQ(PostedBalance(account), 380'00);
   EXPECT_EQ(Available(account), 365'00) << "£15 still held for the next capture";
   Capture(first.processor_id(), 15'00);
@@ -444,17 +447,24 @@ TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
   EXPECT_EQ(PostedBalance(account), 307'00);
   EXPECT_EQ(Available(account), 307'00);
 
+  // A final capture for less releases the rest at once.
+  const v1::AuthorizeRequest taxi = Purchase(token, 20'00, "4121");
+  Authorize(taxi);
+  Capture(taxi.processor_id(), 17'50);
+  EXPECT_EQ(PostedBalance(account), 289'50);
+  EXPECT_EQ(Available(account), 289'50) << "nothing left held";
+
   // A reversal releases the hold.
   const v1::AuthorizeRequest cancelled = Purchase(token, 40'00);
   Authorize(cancelled);
-  EXPECT_EQ(Available(account), 267'00);
+  EXPECT_EQ(Available(account), 249'50);
   v1::ReverseRequest reverse;
   reverse.set_processor_id(Id());
   reverse.set_authorization_processor_id(cancelled.processor_id());
   v1::CardTransaction reversed;
   ASSERT_TRUE(As(processor_)->Reverse(Ctx().get(), reverse, &reversed).ok());
   EXPECT_EQ(reversed.amount().amount_pence(), 40'00);
-  EXPECT_EQ(Available(account), 307'00);
+  EXPECT_EQ(Available(account), 289'50);
 
   // A hold that expired stops holding, and can still be captured.
   const v1::AuthorizeRequest late = Purchase(token, 30'00);
@@ -467,10 +477,10 @@ TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
     tx.exec("ALTER TABLE ledger.pending_transfers ENABLE TRIGGER USER");
     tx.commit();
   }
-  EXPECT_EQ(Available(account), 307'00) << "an expired hold holds nothing";
+  EXPECT_EQ(Available(account), 289'50) << "an expired hold holds nothing";
   const v1::CardTransaction after = Capture(late.processor_id(), 30'00);
   EXPECT_EQ(after.kind(), v1::CARD_TRANSACTION_KIND_CAPTURE);
-  EXPECT_EQ(PostedBalance(account), 277'00);
+  EXPECT_EQ(PostedBalance(account), 259'50);
 
   // Refunds, linked and not.
   v1::RefundRequest refund;
@@ -484,7 +494,7 @@ TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
   refund.set_processor_id(Id());
   refund.clear_original_processor_id();
   ASSERT_TRUE(As(processor_)->Refund(Ctx().get(), refund, &refunded).ok());
-  EXPECT_EQ(PostedBalance(account), 293'00);
+  EXPECT_EQ(PostedBalance(account), 275'50);
 
   // A force post with no authorisation, beyond what the card holds: never
   // refused; the card pays what it has and the shortfall is owed.
@@ -498,11 +508,11 @@ TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
   auto st = As(processor_)->Capture(Ctx().get(), force, &forced);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(forced.kind(), v1::CARD_TRANSACTION_KIND_FORCE_POST);
-  EXPECT_EQ(forced.shortfall().amount_pence(), 7'00);
+  EXPECT_EQ(forced.shortfall().amount_pence(), 24'50);
   EXPECT_EQ(PostedBalance(account), 0) << "the card account is never overdrawn";
   EXPECT_EQ(ScalarInt(*conn, "SELECT shortfall_pence FROM cards.settlements WHERE processor_id = '" +
                                  force.processor_id() + "'"),
-            7'00);
+            24'50);
   // A replayed capture changes nothing.
   ASSERT_TRUE(As(processor_)->Capture(Ctx().get(), force, &forced).ok());
   EXPECT_EQ(PostedBalance(account), 0);
@@ -730,9 +740,10 @@ TEST_F(CardsTest, AClearingFileImportsWhatItCanAndReportsEveryOtherLine) {
   EXPECT_EQ(problems[7], "mismatch: captured 25.00 against 10.00 held: beyond the category's allowance");
   EXPECT_EQ(problems[8].rfind("malformed: has 3 columns", 0), 0u) << problems[8];
   EXPECT_EQ(problems[9].rfind("malformed: amount: ", 0), 0u) << problems[9];
-  // 400 - 20 - 29.50 - 5 - 25 + 2; the £0.50 left of the second hold is released.
+  // 400 - 20 - 29.50 - 5 - 25 + 2; a clearing line is final: the 50p left
+  // of the second hold is released.
   EXPECT_EQ(PostedBalance(account), 322'50);
-  EXPECT_EQ(Available(account), 322'50 - 50) << "50p of the second hold is still held";
+  EXPECT_EQ(Available(account), 322'50) << "nothing is left held";
   EXPECT_EQ(PostedBalance(other_account), 200'00) << "the other card is untouched";
 
   v1::ClearingReport again;

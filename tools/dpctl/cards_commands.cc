@@ -429,6 +429,7 @@ void AddNetworkCommands(CLI::App* cards) {
   capture->add_option("--mcc", f.mcc, "merchant category code (for a force post)")
       ->capture_default_str();
   capture->add_option("--merchant", f.merchant, "merchant name");
+  capture->add_flag("--more-to-come", f.partial, "more captures follow: keep the rest held");
   capture->callback([] {
     v1::CaptureRequest req;
     req.set_processor_id(f.request_id);
@@ -437,6 +438,7 @@ void AddNetworkCommands(CLI::App* cards) {
     if (!Money(f.amount, "--amount", req.mutable_amount())) return;
     req.set_merchant_category(f.mcc);
     req.set_merchant_name(f.merchant);
+    req.set_more_to_come(f.partial);
     *exit_code = CallAndPrint<v1::CardTransaction>(
         kCards, "capturing",
         [&](grpc::ClientContext* c, v1::CardTransaction* r) { return Stub()->Capture(c, req, r); },

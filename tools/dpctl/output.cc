@@ -16,13 +16,26 @@
 
 namespace dpctl {
 
+namespace {
+
+// Columns: how wide text shows in a terminal, one column a character
+// (UTF-8 continuation bytes take none), so that "•••• 4821" and "£200.00"
+// line up like ASCII.
+size_t Columns(const std::string& text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
 void Output::Table(const std::vector<std::string>& headers,
                    const std::vector<std::vector<std::string>>& rows) const {
   std::vector<size_t> widths(headers.size());
-  for (size_t c = 0; c < headers.size(); ++c) widths[c] = headers[c].size();
+  for (size_t c = 0; c < headers.size(); ++c) widths[c] = Columns(headers[c]);
   for (const auto& row : rows) {
     for (size_t c = 0; c < row.size() && c < widths.size(); ++c) {
-      widths[c] = std::max(widths[c], row[c].size());
+      widths[c] = std::max(widths[c], Columns(row[c]));
     }
   }
   auto print_row = [&](const std::vector<std::string>& row) {
@@ -30,7 +43,7 @@ void Output::Table(const std::vector<std::string>& headers,
     for (size_t c = 0; c < widths.size(); ++c) {
       const std::string cell = c < row.size() ? row[c] : "";
       line += cell;
-      if (c + 1 < widths.size()) line += std::string(widths[c] - cell.size() + 2, ' ');
+      if (c + 1 < widths.size()) line += std::string(widths[c] - Columns(cell) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::cout << line << "\n";
@@ -45,9 +58,9 @@ void Output::Table(const std::vector<std::string>& headers,
 
 void Output::KeyValues(const std::vector<std::pair<std::string, std::string>>& pairs) const {
   size_t width = 0;
-  for (const auto& [k, v] : pairs) width = std::max(width, k.size());
+  for (const auto& [k, v] : pairs) width = std::max(width, Columns(k));
   for (const auto& [k, v] : pairs) {
-    std::cout << k << ":" << std::string(width - k.size() + 1, ' ') << v << "\n";
+    std::cout << k << ":" << std::string(width - Columns(k) + 1, ' ') << v << "\n";
   }
 }
 

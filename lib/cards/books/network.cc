@@ -462,7 +462,8 @@ absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest
       auto done = ledger::GetPendingTransfer(tx, hold_id);
       if (!done.ok()) return done.status();
       int64_t next_hold = hold_id;
-      const int64_t left = std::max<int64_t>(remaining - req.amount_pence, 0);
+      const int64_t left =
+          req.more_to_come ? std::max<int64_t>(remaining - req.amount_pence, 0) : 0;
       if (left > 0) {  // what is left stays held for a later capture, to the same expiry
         ledger::NewPending rest;
         rest.idem = ledger::ServiceIdempotency(dp::StrCat("cards:rest:", req.processor_id), req.digest);

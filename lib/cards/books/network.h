@@ -84,6 +84,7 @@ struct SettlementRequest {
   std::string currency;
   std::string merchant_category;
   std::string merchant_name;
+  bool more_to_come = false;  // a capture that leaves the rest held for later ones
 };
 
 struct SettlementRecord {
@@ -97,7 +98,8 @@ struct SettlementRecord {
 
 // Capture settles an authorisation: posts its hold for the amount when the
 // hold is open and the amount within the hold and the category's
-// over-capture allowance, keeping what is left held for a later capture;
+// over-capture allowance; what is left is released, or with `more_to_come`
+// kept held for a later capture;
 // otherwise (a second capture past the hold, a hold expired, an amount
 // beyond the allowance) posts it directly, as a force post does. With no
 // authorisation it is a force post. Never refused for want of money.
