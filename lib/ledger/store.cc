@@ -193,6 +193,18 @@ absl::StatusOr<PendingTransfer> GetPendingTransfer(pqxx::transaction_base& tx, i
   return PendingTransferFromRow(r[0]);
 }
 
+std::string CurrentTotalsSelect(std::string_view account) {
+  // A hold whose time is up no longer holds, even before the sweeper
+  // releases it.
+  return dp::StrCat("SELECT debits_posted, credits_posted,"
+                    " debits_pending - (SELECT coalesce(sum(amount_pence), 0)"
+                    "   FROM ledger.pending_transfers WHERE debit_account_id = ", account,
+                    "    AND state = 'pending' AND expires_at <= now()),"
+                    " credits_pending - (SELECT coalesce(sum(amount_pence), 0)"
+                    "   FROM ledger.pending_transfers WHERE credit_account_id = ", account,
+                    "    AND state = 'pending' AND expires_at <= now())");
+}
+
 absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_id,
                                    std::optional<int64_t> as_of_us) {
   auto account = GetAccount(tx, account_id);
@@ -212,18 +224,9 @@ absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_i
     }
   }
   if (!as_of_us.has_value()) {
-    // A hold whose time is up no longer holds, even before the sweeper
-    // releases it.
-    row = tx.exec_params1(
-        dp::StrCat("SELECT debits_posted, credits_posted,"
-                   " debits_pending - (SELECT coalesce(sum(amount_pence), 0)"
-                   "   FROM ledger.pending_transfers WHERE debit_account_id = $1"
-                   "    AND state = 'pending' AND expires_at <= now()),"
-                   " credits_pending - (SELECT coalesce(sum(amount_pence), 0)"
-                   "   FROM ledger.pending_transfers WHERE credit_account_id = $1"
-                   "    AND state = 'pending' AND expires_at <= now()), ",
-                   MicrosOf("now()"), " FROM ledger.balances WHERE account_id = $1"),
-        account_id);
+    row = tx.exec_params1(dp::StrCat(CurrentTotalsSelect("$1"), ", ", MicrosOf("now()"),
+                                     " FROM ledger.balances WHERE account_id = $1"),
+                          account_id);
   } else {
     // History: postings before the instant, and holds open at that instant.
     const std::string at = TimestampFromMicros(*as_of_us);

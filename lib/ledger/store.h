@@ -59,6 +59,13 @@ int64_t SettledHorizonUs(pqxx::transaction_base& tx);
 absl::StatusOr<Balance> GetBalance(pqxx::transaction_base& tx, int64_t account_id,
                                    std::optional<int64_t> as_of_us);
 
+// CurrentTotalsSelect is the start of a query (to be completed with
+// " FROM ledger.balances WHERE account_id = <account>") for an account's
+// four running totals now, holds past their expiry left out: for a service
+// that reads them in the same statement as its own rows, then takes
+// PostedBalance and AvailableBalance (rules.h) of them, as GetBalance does.
+std::string CurrentTotalsSelect(std::string_view account);
+
 struct StatementQuery {
   int64_t account_id = 0;
   std::optional<int64_t> from_us;  // inclusive

@@ -1,5 +1,7 @@
 #include "cards/books/cards.h"
 
+#include <nlohmann/json.hpp>
+
 #include "base/bounds.h"
 #include "base/refusal.h"
 #include "base/strings.h"
@@ -34,16 +36,35 @@ absl::Status NeedReason(const std::string& reason) {
   return absl::OkStatus();
 }
 
-constexpr char kCardColumns[] =
-    "SELECT id, agreement_id, authority_id, account_id, spend_account_id, shortfall_account_id,"
-    " last4, expiry_month, expiry_year, additional_holder, holder_name, status, status_reason,"
-    " coalesce(replaces_card_id, 0) AS replaces, coalesce(replaced_by_card_id, 0) AS replaced_by,"
-    " (extract(epoch from created_at) * 1000000)::bigint AS created_us FROM cards.cards";
+AgreementState StateOf(const std::string& status) {
+  return status == "active"       ? AgreementState::kActive
+         : status == "suspended"  ? AgreementState::kSuspended
+         : status == "terminated" ? AgreementState::kEnded
+                                  : AgreementState::kNotActive;
+}
 
-// ReadCards decodes card rows by column name, each with the controls in
-// force on `day` (or, for a card whose controls start later, its first).
-absl::StatusOr<std::vector<Card>> ReadCards(pqxx::transaction_base& tx, const pqxx::result& rows,
-                                            absl::CivilDay day) {
+// CardSelect reads cards with, in the same statement, the controls in
+// force on the day given as parameter `$<day>` (or, for a card whose
+// controls start later, its first) and its agreement's state.
+std::string CardSelect(int day) {
+  const std::string d = dp::StrCat("$", day, "::date");
+  return dp::StrCat(
+      "SELECT c.id, c.agreement_id, c.authority_id, c.account_id, c.spend_account_id,"
+      " c.shortfall_account_id, c.last4, c.expiry_month, c.expiry_year, c.additional_holder,"
+      " c.holder_name, c.status, c.status_reason,"
+      " coalesce(c.replaces_card_id, 0) AS replaces, coalesce(c.replaced_by_card_id, 0) AS replaced_by,"
+      " (extract(epoch from c.created_at) * 1000000)::bigint AS created_us,"
+      " (SELECT json_build_object('controls', k.controls, 'from', k.effective_from::text,"
+      "    'reason', k.reason)::text FROM cards.controls k WHERE k.card_id = c.id"
+      "  ORDER BY k.effective_from <= ", d, " DESC,"
+      "   CASE WHEN k.effective_from <= ", d, " THEN k.effective_from END DESC, k.effective_from"
+      "  LIMIT 1) AS controls_row,"
+      " (SELECT a.status FROM agreements.agreements a WHERE a.id = c.agreement_id) AS agreement"
+      " FROM cards.cards c");
+}
+
+// ReadCards decodes card rows of CardSelect by column name.
+absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
   std::vector<Card> cards;
   for (const auto& r : rows) {
     Card c;
@@ -63,28 +84,28 @@ absl::StatusOr<std::vector<Card>> ReadCards(pqxx::transaction_base& tx, const pq
     c.replaces_card_id = r["replaces"].as<int64_t>();
     c.replaced_by_card_id = r["replaced_by"].as<int64_t>();
     c.created_at_us = r["created_us"].as<int64_t>();
-    const pqxx::result controls = tx.exec_params(
-        "SELECT controls::text AS controls, effective_from::text AS from_day, reason"
-        " FROM cards.controls WHERE card_id = $1"
-        " ORDER BY effective_from <= $2::date DESC,"
-        "   CASE WHEN effective_from <= $2::date THEN effective_from END DESC, effective_from"
-        " LIMIT 1",
-        c.id, DayText(day));
-    if (controls.empty()) return absl::DataLossError(dp::StrCat("card ", c.id, " has no controls"));
-    auto parsed = FromJson(controls[0]["controls"].as<std::string>());
-    if (!parsed.ok()) return parsed.status();
-    c.controls = *std::move(parsed);
-    (void)absl::ParseCivilTime(controls[0]["from_day"].as<std::string>(), &c.controls_from);
-    c.controls_reason = controls[0]["reason"].as<std::string>();
+    c.agreement_state = StateOf(r["agreement"].as<std::string>(""));
+    if (r["controls_row"].is_null()) {
+      return absl::DataLossError(dp::StrCat("card ", c.id, " has no controls"));
+    }
+    try {
+      const nlohmann::json row = nlohmann::json::parse(r["controls_row"].as<std::string>());
+      auto parsed = FromJson(row.at("controls").dump());
+      if (!parsed.ok()) return parsed.status();
+      c.controls = *std::move(parsed);
+      (void)absl::ParseCivilTime(row.at("from").get<std::string>(), &c.controls_from);
+      c.controls_reason = row.at("reason").get<std::string>();
+    } catch (const nlohmann::json::exception& e) {
+      return absl::DataLossError(dp::StrCat("card ", c.id, "'s controls are malformed"));
+    }
     cards.push_back(std::move(c));
   }
   return cards;
 }
 
-absl::StatusOr<Card> OneCard(pqxx::transaction_base& tx, const pqxx::result& rows,
-                             absl::CivilDay day, absl::Status missing) {
+absl::StatusOr<Card> OneCard(const pqxx::result& rows, absl::Status missing) {
   if (rows.empty()) return missing;
-  auto cards = ReadCards(tx, rows, day);
+  auto cards = ReadCards(rows);
   if (!cards.ok()) return cards.status();
   return std::move(cards->front());
 }
@@ -142,10 +163,7 @@ absl::StatusOr<AgreementFacts> AgreementOf(pqxx::transaction_base& tx, int64_t a
   AgreementFacts f;
   f.authority_id = r[0]["authority_id"].as<std::string>();
   const std::string status = r[0]["status"].as<std::string>();
-  f.state = status == "active"      ? AgreementState::kActive
-            : status == "suspended" ? AgreementState::kSuspended
-            : status == "terminated" ? AgreementState::kEnded
-                                     : AgreementState::kNotActive;
+  f.state = StateOf(status);
   if (r[0]["method"].as<std::string>("") == "card") f.card_account_id = r[0]["account"].as<int64_t>();
   return f;
 }
@@ -347,27 +365,25 @@ absl::Status SetControls(pqxx::work& tx, int64_t card_id, absl::CivilDay from,
 
 absl::StatusOr<Card> GetCard(pqxx::transaction_base& tx, int64_t card_id, absl::CivilDay day,
                              bool for_update) {
-  return OneCard(tx,
-                 tx.exec_params(dp::StrCat(kCardColumns, " WHERE id = $1",
-                                           for_update ? " FOR UPDATE" : ""),
-                                card_id),
-                 day, MissingCard(card_id));
+  return OneCard(tx.exec_params(dp::StrCat(CardSelect(2), " WHERE c.id = $1",
+                                           for_update ? " FOR UPDATE OF c" : ""),
+                                card_id, DayText(day)),
+                 MissingCard(card_id));
 }
 
 absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& token,
                                  absl::CivilDay day, bool for_update) {
-  return OneCard(tx,
-                 tx.exec_params(dp::StrCat(kCardColumns, " WHERE processor_token = $1",
-                                           for_update ? " FOR UPDATE" : ""),
-                                token),
-                 day, absl::NotFoundError("no card has this token"));
+  return OneCard(tx.exec_params(dp::StrCat(CardSelect(2), " WHERE c.processor_token = $1",
+                                           for_update ? " FOR UPDATE OF c" : ""),
+                                token, DayText(day)),
+                 absl::NotFoundError("no card has this token"));
 }
 
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
                                             absl::CivilDay day) {
-  return ReadCards(
-      tx, tx.exec_params(dp::StrCat(kCardColumns, " WHERE agreement_id = $1 ORDER BY id"), agreement_id),
-      day);
+  return ReadCards(tx.exec_params(
+      dp::StrCat(CardSelect(2), " WHERE c.agreement_id = $1 ORDER BY c.id"), agreement_id,
+      DayText(day)));
 }
 
 }  // namespace dp::cards

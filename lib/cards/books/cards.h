@@ -40,6 +40,8 @@ struct Card {
   Controls controls;
   absl::CivilDay controls_from;
   std::string controls_reason;
+  // The state of its agreement now.
+  AgreementState agreement_state = AgreementState::kNotActive;
 };
 
 // NewCard is what an officer gives to issue a card.

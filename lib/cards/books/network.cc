@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "cards/books/cards.h"
 #include "db/sql.h"
+#include "ledger/rules.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "money/money.h"
@@ -40,14 +41,18 @@ absl::Status Reused(const std::string& processor_id) {
                  {{"processor_id", processor_id.substr(0, 40)}});
 }
 
-constexpr char kAuthColumns[] =
-    "SELECT id, processor_id, request_digest, coalesce(card_id, 0) AS card_id, decision,"
-    " approved_pence, reason, limit_name, message, coalesce(hold_id, 0) AS hold_id,"
-    " remaining_pence, merchant_category,"
-    " (extract(epoch from decided_at) * 1000000)::bigint AS decided_us,"
-    " coalesce((SELECT (extract(epoch from expires_at) * 1000000)::bigint"
-    "           FROM ledger.pending_transfers p WHERE p.id = a.hold_id), 0) AS expires_us"
-    " FROM cards.authorisations a";
+// The columns of an authorisation record, for a SELECT from
+// cards.authorisations and for an INSERT's RETURNING alike.
+#define DP_AUTH_FIELDS                                                                     \
+  "id, processor_id, request_digest, coalesce(card_id, 0) AS card_id, decision,"          \
+  " approved_pence, reason, limit_name, message, coalesce(hold_id, 0) AS hold_id,"        \
+  " remaining_pence, merchant_category,"                                                  \
+  " (extract(epoch from decided_at) * 1000000)::bigint AS decided_us,"                    \
+  " coalesce((SELECT (extract(epoch from expires_at) * 1000000)::bigint"                 \
+  "           FROM ledger.pending_transfers p WHERE p.id = authorisations.hold_id), 0) AS expires_us"
+constexpr char kAuthColumns[] = "SELECT " DP_AUTH_FIELDS " FROM cards.authorisations";
+constexpr char kAuthReturning[] = " RETURNING " DP_AUTH_FIELDS;
+#undef DP_AUTH_FIELDS
 
 AuthorisationRecord AuthFromRow(const pqxx::row& r) {
   AuthorisationRecord a;
@@ -88,25 +93,37 @@ absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transactio
 absl::StatusOr<AuthorisationRecord> Record(pqxx::work& tx, const AuthorisationRequest& req,
                                            int64_t card_id, const Verdict& v, int64_t hold_id,
                                            int64_t increments_id) {
-  const pqxx::row row = tx.exec_params1(
+  const pqxx::row row = tx.exec_params1(dp::StrCat(
       "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
       " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
       " reason, limit_name, message, hold_id, increments_id, remaining_pence)"
       " VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-      " nullif($14, 0), nullif($15, 0), $16) RETURNING id",
+      " nullif($14, 0), nullif($15, 0), $16)", kAuthReturning),
       req.processor_id, req.digest, card_id, req.purchase.amount_pence, req.purchase.mcc,
       req.merchant_name, req.purchase.country, std::string(ChannelName(req.purchase.channel)),
       std::string(kOutcomeNames[static_cast<int>(v.outcome)]), v.approved_pence,
       std::string(ReasonName(v.reason)), v.limit, v.message, hold_id, increments_id,
       increments_id == 0 ? v.approved_pence : 0);
-  const pqxx::result r =
-      tx.exec_params(dp::StrCat(kAuthColumns, " WHERE id = $1"), row[0].as<int64_t>());
-  return AuthFromRow(r[0]);
+  return AuthFromRow(row);
 }
 
-// UsageOf sums what a card had approved in each interval to `today` (UK
-// days; the week from Monday, four weeks to today, the calendar month).
-Usage UsageOf(pqxx::transaction_base& tx, int64_t card_id, absl::CivilDay today) {
+// SplitCommas splits "7995,5813" into its parts ("" into none).
+std::vector<std::string> SplitCommas(const std::string& joined) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < joined.size();) {
+    const size_t comma = std::min(joined.find(',', at), joined.size());
+    out.push_back(joined.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
+
+// SituationOf reads, in one statement, what a decision on `card` needs
+// besides the card: what it had approved in each interval to `today` (UK
+// days; the week from Monday, four weeks to today, the calendar month), the
+// cash it took today, the authority's blocked categories in force, and the
+// card account's totals (the ledger's own query) for what is available.
+Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilDay today) {
   const absl::CivilDay monday = today - ((static_cast<int>(absl::GetWeekday(today)) + 7 -
                                           static_cast<int>(absl::Weekday::monday)) % 7);
   const absl::CivilDay month_start(today.year(), today.month(), 1);
@@ -117,29 +134,47 @@ Usage UsageOf(pqxx::transaction_base& tx, int64_t card_id, absl::CivilDay today)
   };
   const pqxx::row r = tx.exec_params1(
       dp::StrCat(
-          "SELECT",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since(2), "), 0),",
-          " count(*) FILTER (WHERE ", since(2), " AND increments_id IS NULL),",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since(3), "), 0),",
-          " count(*) FILTER (WHERE ", since(3), " AND increments_id IS NULL),",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since(4), "), 0),",
-          " count(*) FILTER (WHERE ", since(4), " AND increments_id IS NULL),",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since(5), "), 0),",
-          " count(*) FILTER (WHERE ", since(5), " AND increments_id IS NULL),",
+          "WITH usage AS (SELECT",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(2), "), 0) AS day_pence,",
+          " count(*) FILTER (WHERE ", since(2), " AND increments_id IS NULL) AS day_count,",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(3), "), 0) AS week_pence,",
+          " count(*) FILTER (WHERE ", since(3), " AND increments_id IS NULL) AS week_count,",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(4), "), 0) AS four_pence,",
+          " count(*) FILTER (WHERE ", since(4), " AND increments_id IS NULL) AS four_count,",
+          " coalesce(sum(approved_pence) FILTER (WHERE ", since(5), "), 0) AS month_pence,",
+          " count(*) FILTER (WHERE ", since(5), " AND increments_id IS NULL) AS month_count,",
           " coalesce(sum(approved_pence) FILTER (WHERE ", since(2),
-          "   AND (channel = 'atm' OR merchant_category IN ('6010', '6011'))), 0)",
+          "   AND (channel = 'atm' OR merchant_category IN ('6010', '6011'))), 0) AS cash_pence",
           " FROM cards.authorisations WHERE card_id = $1 AND decision <> 'declined'"
-          " AND ", since(6)),
-      card_id, DayText(today), DayText(monday), DayText(four_weeks), DayText(month_start),
-      DayText(earliest));
-  Usage u;
-  for (Interval i : {Interval::kDay, Interval::kWeek, Interval::kFourWeeks, Interval::kMonth}) {
-    const int k = static_cast<int>(i) - 1;
-    u.amount_pence[static_cast<size_t>(i)] = r[2 * k].as<int64_t>();
-    u.count[static_cast<size_t>(i)] = r[2 * k + 1].as<int>();
+          " AND ", since(6), "),",
+          " totals AS (", ledger::CurrentTotalsSelect("$7"),
+          " FROM ledger.balances WHERE account_id = $7)",
+          " SELECT usage.*, totals.*,",
+          " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings"
+          "  WHERE authority_id = $8 AND effective_from <= $2::date"
+          "  ORDER BY effective_from DESC LIMIT 1) AS blocked"
+          " FROM usage, totals"),
+      card.id, DayText(today), DayText(monday), DayText(four_weeks), DayText(month_start),
+      DayText(earliest), card.account_id, card.authority_id);
+  Situation s;
+  s.card = card.status;
+  s.agreement = card.agreement_state;
+  s.controls = card.controls;
+  for (auto [interval, name] : {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
+                                std::pair{Interval::kFourWeeks, "four"},
+                                std::pair{Interval::kMonth, "month"}}) {
+    s.usage.amount_pence[static_cast<size_t>(interval)] =
+        r[dp::StrCat(name, "_pence")].as<int64_t>();
+    s.usage.count[static_cast<size_t>(interval)] = r[dp::StrCat(name, "_count")].as<int>();
   }
-  u.cash_today_pence = r[8].as<int64_t>();
-  return u;
+  s.usage.cash_today_pence = r["cash_pence"].as<int64_t>();
+  // The ledger's totals follow the nine usage columns, in its own order.
+  constexpr int kTotals = 9;
+  const ledger::BalanceTotals totals{r[kTotals].as<int64_t>(), r[kTotals + 1].as<int64_t>(),
+                                     r[kTotals + 2].as<int64_t>(), r[kTotals + 3].as<int64_t>()};
+  s.available_pence = ledger::AvailableBalance(ledger::AccountType::kAsset, totals);
+  s.authority_blocked = SplitCommas(r["blocked"].as<std::string>(""));
+  return s;
 }
 
 std::vector<std::string> AuthorityBlocked(pqxx::transaction_base& tx, const std::string& authority,
@@ -149,15 +184,7 @@ std::vector<std::string> AuthorityBlocked(pqxx::transaction_base& tx, const std:
       " WHERE authority_id = $1 AND effective_from <= $2::date"
       " ORDER BY effective_from DESC LIMIT 1",
       authority, DayText(today));
-  std::vector<std::string> out;
-  if (r.empty()) return out;
-  const std::string joined = r[0][0].as<std::string>();
-  for (size_t at = 0; at < joined.size();) {
-    const size_t comma = std::min(joined.find(',', at), joined.size());
-    out.push_back(joined.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return out;
+  return r.empty() ? std::vector<std::string>{} : SplitCommas(r[0][0].as<std::string>());
 }
 
 int64_t Available(pqxx::transaction_base& tx, int64_t account_id) {
@@ -183,18 +210,6 @@ absl::StatusOr<Card> ReachableCard(pqxx::transaction_base& tx, const std::string
     return absl::NotFoundError("no card has this token");
   }
   return card;
-}
-
-Situation SituationOf(pqxx::transaction_base& tx, const Card& card, AgreementState agreement,
-                      absl::CivilDay today) {
-  Situation s;
-  s.card = card.status;
-  s.agreement = agreement;
-  s.controls = card.controls;
-  s.authority_blocked = AuthorityBlocked(tx, card.authority_id, today);
-  s.usage = UsageOf(tx, card.id, today);
-  s.available_pence = Available(tx, card.account_id);
-  return s;
 }
 
 absl::StatusOr<AuthorisationRecord> Increment(pqxx::work& tx, const AuthorisationRequest& req,
@@ -309,9 +324,7 @@ absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const Authorisatio
                   Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0,
                   0);
   }
-  auto agreement = AgreementOf(tx, card->agreement_id);
-  if (!agreement.ok()) return agreement.status();
-  Situation situation = SituationOf(tx, *card, agreement->state, today);
+  Situation situation = SituationOf(tx, *card, today);
   if (!req.increments_processor_id.empty()) {
     return Increment(tx, req, *card, situation, categories);
   }
