@@ -407,6 +407,36 @@ absl::Status NeedAmount(const SettlementRequest& req) {
   return absl::OkStatus();
 }
 
+// LockedAuthorisation is an authorisation locked for settling, with its
+// card (locked too).
+struct LockedAuthorisation {
+  int64_t id = 0;
+  int64_t hold_id = 0;
+  int64_t remaining_pence = 0;
+  std::string mcc;
+  std::optional<Card> card;
+};
+
+// LockAuthorisation finds and locks the authorisation a processor id names
+// (not an increment) and its card; outside the processor's reach it is as
+// missing as one that does not exist.
+absl::StatusOr<LockedAuthorisation> LockAuthorisation(pqxx::work& tx, const std::string& processor_id,
+                                                      const Reach& reach, absl::CivilDay today) {
+  const auto missing = absl::NotFoundError("no authorisation has this processor id");
+  const pqxx::result r = tx.exec_params(
+      "SELECT a.id, c.processor_token AS token, coalesce(a.hold_id, 0) AS hold_id,"
+      " a.remaining_pence, a.merchant_category"
+      " FROM cards.authorisations a JOIN cards.cards c ON c.id = a.card_id"
+      " WHERE a.processor_id = $1 AND a.increments_id IS NULL FOR UPDATE OF a",
+      processor_id);
+  if (r.empty()) return missing;
+  auto card = ReachableCard(tx, r[0]["token"].as<std::string>(), reach, today);
+  if (!card.ok()) return missing;
+  return LockedAuthorisation{r[0]["id"].as<int64_t>(), r[0]["hold_id"].as<int64_t>(),
+                             r[0]["remaining_pence"].as<int64_t>(),
+                             r[0]["merchant_category"].as<std::string>(), *std::move(card)};
+}
+
 // PostDirect posts a capture with no open hold: the card pays what it holds
 // and the shortfall account owes the rest to the processor. Never refused.
 absl::StatusOr<std::pair<int64_t, int64_t>> PostDirect(pqxx::work& tx, const Card& card,
@@ -448,18 +478,13 @@ absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest
     return RecordSettlement(tx, req, SettlementKind::kForcePost, card->id, 0, req.amount_pence,
                             posted->second, posted->first);
   }
-  const pqxx::result auth = tx.exec_params(
-      "SELECT a.id, c.processor_token, coalesce(a.hold_id, 0), a.remaining_pence,"
-      " a.merchant_category FROM cards.authorisations a JOIN cards.cards c ON c.id = a.card_id"
-      " WHERE a.processor_id = $1 AND a.increments_id IS NULL FOR UPDATE OF a",
-      req.authorisation_processor_id);
-  if (auth.empty()) return absl::NotFoundError("no authorisation has this processor id");
-  auto card = ReachableCard(tx, auth[0][1].as<std::string>(), reach, today);
-  if (!card.ok()) return absl::NotFoundError("no authorisation has this processor id");
-  const int64_t auth_id = auth[0][0].as<int64_t>();
-  const int64_t hold_id = auth[0][2].as<int64_t>();
-  const int64_t remaining = auth[0][3].as<int64_t>();
-  const std::string mcc = auth[0][4].as<std::string>();
+  auto auth = LockAuthorisation(tx, req.authorisation_processor_id, reach, today);
+  if (!auth.ok()) return auth.status();
+  const std::optional<Card>& card = auth->card;
+  const int64_t auth_id = auth->id;
+  const int64_t hold_id = auth->hold_id;
+  const int64_t remaining = auth->remaining_pence;
+  const std::string& mcc = auth->mcc;
   auto hold = hold_id != 0 ? ledger::GetPendingTransfer(tx, hold_id)
                            : absl::StatusOr<ledger::PendingTransfer>(absl::NotFoundError("none"));
   const bool open = hold.ok() && hold->state == ledger::PendingState::kPending &&
@@ -523,18 +548,13 @@ absl::StatusOr<SettlementRecord> Reverse(pqxx::work& tx, const SettlementRequest
   auto seen = ReplayedSettlement(tx, req);
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) return **seen;
-  const pqxx::result auth = tx.exec_params(
-      "SELECT a.id, c.processor_token, coalesce(a.hold_id, 0), a.remaining_pence"
-      " FROM cards.authorisations a JOIN cards.cards c ON c.id = a.card_id"
-      " WHERE a.processor_id = $1 AND a.increments_id IS NULL FOR UPDATE OF a",
-      req.authorisation_processor_id);
-  if (auth.empty()) return absl::NotFoundError("no authorisation has this processor id");
-  auto card = ReachableCard(tx, auth[0][1].as<std::string>(), reach, today);
-  if (!card.ok()) return absl::NotFoundError("no authorisation has this processor id");
-  const int64_t auth_id = auth[0][0].as<int64_t>();
-  const int64_t hold_id = auth[0][2].as<int64_t>();
+  auto auth = LockAuthorisation(tx, req.authorisation_processor_id, reach, today);
+  if (!auth.ok()) return auth.status();
+  const std::optional<Card>& card = auth->card;
+  const int64_t auth_id = auth->id;
+  const int64_t hold_id = auth->hold_id;
   int64_t released = 0;
-  if (hold_id != 0 && auth[0][3].as<int64_t>() > 0) {
+  if (hold_id != 0 && auth->remaining_pence > 0) {
     auto hold = ledger::GetPendingTransfer(tx, hold_id);
     if (hold.ok() && hold->state == ledger::PendingState::kPending &&
         hold->expires_at_us > absl::ToUnixMicros(absl::Now())) {
