@@ -13,6 +13,7 @@
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/refusal.h"
@@ -270,6 +271,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServiceHost::Credential
 }
 
 void BlockShutdownSignals() {
+  // Debian's Abseil tracks the order of every Mutex lock in a global graph
+  // (a debug feature, on there) for gRPC's many mutexes: under load a
+  // service spent its time in that graph's lock. Lock ordering is not
+  // checked in production.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);

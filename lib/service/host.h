@@ -52,8 +52,9 @@ struct ServiceConfig {
 void AddServiceFlags(CLI::App& app, ServiceConfig& config);
 
 // BlockShutdownSignals blocks SIGINT and SIGTERM in the calling thread and
-// every thread it later starts, so that ServiceHost::Run can wait for them.
-// Call it first thing in main().
+// every thread it later starts, so that ServiceHost::Run can wait for them,
+// and turns off Abseil's debug tracking of lock order (see host.cc). Call
+// it first thing in main().
 void BlockShutdownSignals();
 
 // ServiceHost runs one gRPC service process: database pool, migrations,

@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
   app.add_option("--open-seconds", open_seconds)->check(CLI::Range(1.0, 3600.0));
   app.add_option("--open-threads", open_threads)->check(CLI::Range(1, 4096));
   CLI11_PARSE(app, argc, argv);
+  bench::QuietMutexes();
 
   const std::string run = "cb" + std::to_string(std::random_device{}() % 1000000000);
   const auto officer = bench::Credentials(ca, officer_cert, officer_key);

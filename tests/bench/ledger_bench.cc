@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
                  "open-loop arrival rate as a fraction of the closed-loop throughput")
       ->check(CLI::Range(0.05, 1.0));
   CLI11_PARSE(app, argc, argv);
+  bench::QuietMutexes();
 
   const auto creds = bench::Credentials(ca, cert, key);
   const std::string run = "bench" + std::to_string(std::random_device{}() % 1000000000);

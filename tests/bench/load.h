@@ -15,6 +15,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/synchronization/mutex.h"
+
 // What every benchmark driver shares: credentials from files, and one load
 // generator for the closed loop (each client sends as soon as it is
 // answered: the throughput) and the open loop (sends due at a fixed arrival
@@ -34,6 +36,12 @@ inline std::string ReadFile(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
+
+// QuietMutexes turns off Abseil's debug tracking of lock order, on in
+// Debian's build, which makes gRPC's every lock take a global one: the
+// services turn it off too (ServiceHost), and a client that measured it
+// would measure itself.
+inline void QuietMutexes() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
 // Credentials: mutual TLS when `ca` is given, plaintext otherwise.
 inline std::shared_ptr<grpc::ChannelCredentials> Credentials(const std::string& ca,
