@@ -425,6 +425,9 @@ absl::StatusOr<Position> PositionOf(pqxx::transaction_base& tx, const Header& h)
   auto held = ledger::GetBalance(tx, h.holding_account_id, std::nullopt);
   if (!held.ok()) return held.status();
   p.balance_held_pence = held->posted_balance_pence;
+  // Money held for card purchases authorised but not yet paid is committed:
+  // the merchant will be paid it, so it is not recoverable.
+  p.other_owed_pence += held->posted_balance_pence - held->available_balance_pence;
   for (const auto& row : tx.exec_params(
            "SELECT id, code FROM ledger.accounts WHERE owner_type = 'agreement'"
            " AND owner_id = $1 AND type = 'liability' ORDER BY id",

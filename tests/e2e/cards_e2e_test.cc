@@ -387,6 +387,9 @@ TEST_F(CardsTest, ASuspendedOrEndedAgreementDeclinesAndReplacementKeepsTheContro
   EXPECT_EQ(Authorize(Purchase(replace.processor_token(), 1'00, "5812")).reason(),
             v1::DECLINE_REASON_BLOCKED_CATEGORY);
 
+  // A purchase authorised before the agreement ends holds its money to the end.
+  ASSERT_EQ(Authorize(Purchase(replace.processor_token(), 30'00)).outcome(),
+            v1::AUTHORIZATION_OUTCOME_APPROVED);
   auto a = v1::AgreementService::NewStub(pki_->ChannelAs(officer_, agreements_->address()));
   v1::DecideRequest suspend;
   suspend.set_request_id(Id());
@@ -404,6 +407,10 @@ TEST_F(CardsTest, ASuspendedOrEndedAgreementDeclinesAndReplacementKeepsTheContro
   end.set_reason("moved away");
   v1::FinalPosition position;
   ASSERT_TRUE(a->Terminate(Ctx().get(), end, &position).ok());
+  // The money held for that purchase is owed to the merchant, not recoverable.
+  EXPECT_EQ(position.balance_held().amount_pence(), 200'00);
+  EXPECT_EQ(position.other_liabilities().amount_pence(), 30'00);
+  EXPECT_EQ(position.recoverable().amount_pence(), 170'00);
   const v1::AuthorizationDecision ended = Authorize(Purchase(replace.processor_token(), 1'00));
   EXPECT_EQ(ended.reason(), v1::DECLINE_REASON_AGREEMENT_ENDED);
   EXPECT_EQ(ended.message(), "This card can't be used: your direct payment is not active.");
