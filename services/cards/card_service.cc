@@ -32,6 +32,28 @@ bool Readable(const iam::Principal& p, const std::string& authority_id, int64_t 
   return p.CanRead(authority_id, "agreement", std::to_string(agreement_id));
 }
 
+// ReadableCard reads a card the caller may see; one outside its reach
+// answers as a missing one.
+absl::StatusOr<cards::Card> ReadableCard(pqxx::transaction_base& tx, const iam::Principal& caller,
+                                         int64_t card_id) {
+  auto card = cards::GetCard(tx, card_id, service::TodayInLondon());
+  if (!card.ok()) return card.status();
+  if (!Readable(caller, card->authority_id, card->agreement_id)) return MissingCard(card_id);
+  return card;
+}
+
+// ReadableAgreement is the same for an agreement's facts.
+absl::StatusOr<cards::AgreementFacts> ReadableAgreement(pqxx::transaction_base& tx,
+                                                        const iam::Principal& caller,
+                                                        int64_t agreement_id) {
+  auto agreement = cards::AgreementOf(tx, agreement_id);
+  if (!agreement.ok()) return agreement.status();
+  if (!Readable(caller, agreement->authority_id, agreement_id)) {
+    return MissingAgreement(agreement_id);
+  }
+  return agreement;
+}
+
 // Decidable: the refusals a processor reads as they are (its own mistakes);
 // anything else means the books could not answer, and the purchase is
 // declined with nothing held.
@@ -312,9 +334,8 @@ grpc::Status CardServiceImpl::GetCard(grpc::ServerContext* ctx, const v1::GetCar
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    auto card = cards::GetCard(tx, req->card_id(), service::TodayInLondon());
+    auto card = ReadableCard(tx, *caller, req->card_id());
     if (!card.ok()) return card.status();
-    if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(req->card_id());
     ToProto(*card, out);
     return absl::OkStatus();
   }));
@@ -326,11 +347,8 @@ grpc::Status CardServiceImpl::ListCards(grpc::ServerContext* ctx, const v1::List
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto agreement = cards::AgreementOf(tx, req->agreement_id());
+    auto agreement = ReadableAgreement(tx, *caller, req->agreement_id());
     if (!agreement.ok()) return agreement.status();
-    if (!Readable(*caller, agreement->authority_id, req->agreement_id())) {
-      return MissingAgreement(req->agreement_id());
-    }
     auto list = cards::ListCards(tx, req->agreement_id(), service::TodayInLondon());
     if (!list.ok()) return list.status();
     for (const cards::Card& c : *list) ToProto(c, out->add_cards());
@@ -350,16 +368,12 @@ grpc::Status CardServiceImpl::GetCardStatement(grpc::ServerContext* ctx,
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     int64_t account_id = 0;
     if (req->card_id() > 0) {
-      auto card = cards::GetCard(tx, req->card_id(), service::TodayInLondon());
+      auto card = ReadableCard(tx, *caller, req->card_id());
       if (!card.ok()) return card.status();
-      if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(req->card_id());
       account_id = card->account_id;
     } else {
-      auto agreement = cards::AgreementOf(tx, req->agreement_id());
+      auto agreement = ReadableAgreement(tx, *caller, req->agreement_id());
       if (!agreement.ok()) return agreement.status();
-      if (!Readable(*caller, agreement->authority_id, req->agreement_id())) {
-        return MissingAgreement(req->agreement_id());
-      }
       if (agreement->card_account_id == 0) {
         return absl::FailedPreconditionError(dp::StrCat(
             "agreement ", req->agreement_id(), " is not paid onto a card: its ledger statement "
