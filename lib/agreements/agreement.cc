@@ -6,6 +6,7 @@
 #include "base/check.h"
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "base/uses.h"
 #include "money/money.h"
 
 namespace dp::agreements {
@@ -14,10 +15,6 @@ namespace {
 // Uses a direct payment may never buy (Social Care (Self-directed Support)
 // (Scotland) Act 2013 regulations): long-term residential accommodation.
 constexpr std::string_view kExcludedUses[] = {"long_term_residential_care"};
-
-constexpr std::string_view kPermittedUses[] = {
-    "pa_employment", "agency_care", "short_breaks", "equipment", "activities", "transport",
-    "day_services", "respite"};
 
 int64_t DaysInclusive(absl::CivilDay a, absl::CivilDay b) { return (b - a) + 1; }
 
@@ -122,8 +119,7 @@ absl::Status ValidateTerms(const Terms& t) {
       return FieldError("permitted_uses", dp::StrCat(
           "", use, " can never be bought with a direct payment"));
     }
-    if (std::find(std::begin(kPermittedUses), std::end(kPermittedUses), use) ==
-        std::end(kPermittedUses)) {
+    if (!IsAgreementUse(use)) {
       return FieldError("permitted_uses", dp::StrCat("unknown use \"", use, "\""));
     }
   }

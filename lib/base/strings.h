@@ -1,9 +1,11 @@
 #ifndef DP_LIB_BASE_STRINGS_H_
 #define DP_LIB_BASE_STRINGS_H_
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -20,6 +22,18 @@ inline bool IsDigits(std::string_view text, size_t length) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
+}
+
+// SplitCommas splits "7995,5813" into its parts ("" into none), as
+// PostgreSQL's array_to_string(..., ',') joined them.
+inline std::vector<std::string> SplitCommas(std::string_view joined) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < joined.size();) {
+    const size_t comma = std::min(joined.find(',', at), joined.size());
+    out.emplace_back(joined.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
 }
 
 // Quoted is `text` in double quotes for a message, cut to its first

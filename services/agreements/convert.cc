@@ -70,9 +70,9 @@ absl::StatusOr<agreements::Settings> SettingsFromProto(const v1::AuthoritySettin
   s.surplus_threshold_weeks = p.surplus_threshold_weeks();
   s.blocked_card_categories = Strings(p.blocked_card_categories());
   if (p.max_additional_cardholders() < 0 || p.max_additional_cardholders() > 10) {
-    return FieldError("settings.max_additional_cardholders", "must be 0 (the default, 3) to 10");
+    return FieldError("settings.max_additional_cardholders", "must be 0 to 10 (absent: 3)");
   }
-  if (p.max_additional_cardholders() > 0) s.max_additional_cardholders = p.max_additional_cardholders();
+  if (p.has_max_additional_cardholders()) s.max_additional_cardholders = p.max_additional_cardholders();
   return s;
 }
 

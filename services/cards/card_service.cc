@@ -306,7 +306,7 @@ grpc::Status CardServiceImpl::PreviewCardControls(grpc::ServerContext* ctx,
     std::vector<cards::PastPurchase> past;
     for (const auto& a : asked) past.push_back(a.asked);
     const auto verdicts = cards::WouldDecline(
-        past, *controls, cards::AuthorityBlockedOn(tx, card->authority_id, today), Today());
+        past, *controls, cards::StandingOf(tx, *card, today), Today());
     int64_t declined_pence = 0;
     for (size_t i = 0; i < verdicts.size(); ++i) {
       if (verdicts[i].outcome != cards::Outcome::kDeclined) continue;

@@ -159,6 +159,36 @@ class AgreementsTest : public ::testing::Test {
   }
 };
 
+TEST_F(AgreementsTest, AnAuthorityMayAllowNoAdditionalCardholders) {
+  v1::GetAuthoritySettingsRequest get;
+  get.set_authority_id(w->authority);
+  *get.mutable_as_of() = D(2026, 6, 1);
+  v1::AuthoritySettings first;
+  ASSERT_TRUE(As(w->worker)->GetAuthoritySettings(Ctx().get(), get, &first).ok());
+  EXPECT_EQ(first.max_additional_cardholders(), 3) << "left out when set: the default";
+
+  v1::SetAuthoritySettingsRequest none;
+  none.set_request_id(NextId());
+  *none.mutable_settings() = first;
+  *none.mutable_settings()->mutable_effective_from() = D(2031, 1, 1);
+  none.mutable_settings()->set_max_additional_cardholders(0);
+  v1::AuthoritySettings saved;
+  auto st = As(w->worker)->SetAuthoritySettings(Ctx().get(), none, &saved);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(saved.has_max_additional_cardholders());
+  EXPECT_EQ(saved.max_additional_cardholders(), 0) << "0 is none, not the default";
+  *get.mutable_as_of() = D(2031, 2, 1);
+  v1::AuthoritySettings later;
+  ASSERT_TRUE(As(w->worker)->GetAuthoritySettings(Ctx().get(), get, &later).ok());
+  EXPECT_EQ(later.max_additional_cardholders(), 0);
+
+  none.set_request_id(NextId());
+  none.mutable_settings()->set_max_additional_cardholders(11);
+  st = As(w->worker)->SetAuthoritySettings(Ctx().get(), none, &saved);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(st).field, "settings.max_additional_cardholders");
+}
+
 TEST_F(AgreementsTest, InvalidTermsAreRefusedByNameAndNothingIsWritten) {
   auto count = [] {
     auto conn = MigratedConnection();

@@ -105,6 +105,7 @@ class CardsTest : public ::testing::Test {
     auto* t = create.mutable_terms();
     t->set_model_version("FIFE-2026-1");
     t->add_permitted_uses("equipment");
+    t->add_permitted_uses("transport");
     *t->mutable_gross_budget() = Gbp(budget_pence);
     *t->mutable_start_date() = D(2026, 4, 6);
     t->set_payment_method(v1::PAYMENT_METHOD_CARD);
@@ -282,6 +283,9 @@ TEST_F(CardsTest, ApprovesHoldsAndDeclinesForEveryReasonInPlainWords) {
   const std::vector<Case> cases = {
       {Purchase(token, 10'00, "7995"), v1::DECLINE_REASON_BLOCKED_CATEGORY,
        "This card can't be used for betting, lotteries or gambling."},
+      // The agreement permits equipment and transport, not short breaks.
+      {Purchase(token, 60'00, "7011"), v1::DECLINE_REASON_BLOCKED_CATEGORY,
+       "This card can't pay for short breaks: your direct payment agreement doesn't include it."},
       {Purchase(token, 20'00, "6011"), v1::DECLINE_REASON_CASH_NOT_ALLOWED,
        "This card can't be used to take out cash."},
       {Purchase(token, 130'00), v1::DECLINE_REASON_OVER_LIMIT,

@@ -45,7 +45,8 @@ AgreementState StateOf(const std::string& status) {
 
 // CardSelect reads cards with, in the same statement, the controls in
 // force on the day given as parameter `$<day>` (or, for a card whose
-// controls start later, its first) and its agreement's state.
+// controls start later, its first), its agreement's state, and the uses of
+// the agreement's version in force that day (or its first).
 std::string CardSelect(int day) {
   const std::string d = dp::StrCat("$", day, "::date");
   return dp::StrCat(
@@ -59,8 +60,14 @@ std::string CardSelect(int day) {
       "  ORDER BY k.effective_from <= ", d, " DESC,"
       "   CASE WHEN k.effective_from <= ", d, " THEN k.effective_from END DESC, k.effective_from"
       "  LIMIT 1) AS controls_row,"
-      " (SELECT a.status FROM agreements.agreements a WHERE a.id = c.agreement_id) AS agreement"
-      " FROM cards.cards c");
+      " (SELECT a.status FROM agreements.agreements a WHERE a.id = c.agreement_id) AS agreement,"
+      " coalesce(array_to_string(u.permitted_uses, ','), '') AS permitted_uses,"
+      " coalesce(array_to_string(u.excluded_uses, ','), '') AS excluded_uses"
+      " FROM cards.cards c LEFT JOIN LATERAL (SELECT v.permitted_uses, v.excluded_uses"
+      "  FROM agreements.versions v WHERE v.agreement_id = c.agreement_id"
+      "  ORDER BY v.effective_from <= ", d, " DESC,"
+      "   CASE WHEN v.effective_from <= ", d, " THEN v.effective_from END DESC, v.version"
+      "  LIMIT 1) u ON true");
 }
 
 // ReadCards decodes card rows of CardSelect by column name.
@@ -85,6 +92,8 @@ absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
     c.replaced_by_card_id = r["replaced_by"].as<int64_t>();
     c.created_at_us = r["created_us"].as<int64_t>();
     c.agreement_state = StateOf(r["agreement"].as<std::string>(""));
+    c.permitted_uses = SplitCommas(r["permitted_uses"].as<std::string>());
+    c.excluded_uses = SplitCommas(r["excluded_uses"].as<std::string>());
     if (r["controls_row"].is_null()) {
       return absl::DataLossError(dp::StrCat("card ", c.id, " has no controls"));
     }

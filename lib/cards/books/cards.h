@@ -42,6 +42,9 @@ struct Card {
   std::string controls_reason;
   // The state of its agreement now.
   AgreementState agreement_state = AgreementState::kNotActive;
+  // Its agreement's uses in the version in force on the day asked.
+  std::vector<std::string> permitted_uses;
+  std::vector<std::string> excluded_uses;
 };
 
 // NewCard is what an officer gives to issue a card.

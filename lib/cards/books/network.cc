@@ -107,17 +107,6 @@ absl::StatusOr<AuthorisationRecord> Record(pqxx::work& tx, const AuthorisationRe
   return AuthFromRow(row);
 }
 
-// SplitCommas splits "7995,5813" into its parts ("" into none).
-std::vector<std::string> SplitCommas(const std::string& joined) {
-  std::vector<std::string> out;
-  for (size_t at = 0; at < joined.size();) {
-    const size_t comma = std::min(joined.find(',', at), joined.size());
-    out.push_back(joined.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return out;
-}
-
 // SituationOf reads, in one statement, what a decision on `card` needs
 // besides the card: what it had approved in each interval to `today` (UK
 // days; the week from Monday, four weeks to today, the calendar month), the
@@ -160,6 +149,8 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
   s.card = card.status;
   s.agreement = card.agreement_state;
   s.controls = card.controls;
+  s.permitted_uses = card.permitted_uses;
+  s.excluded_uses = card.excluded_uses;
   for (auto [interval, name] : {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
                                 std::pair{Interval::kFourWeeks, "four"},
                                 std::pair{Interval::kMonth, "month"}}) {
@@ -258,9 +249,12 @@ absl::StatusOr<AuthorisationRecord> Increment(pqxx::work& tx, const Authorisatio
 
 }  // namespace
 
-std::vector<std::string> AuthorityBlockedOn(pqxx::transaction_base& tx, const std::string& authority,
-                                            absl::CivilDay day) {
-  return AuthorityBlocked(tx, authority, day);
+Situation StandingOf(pqxx::transaction_base& tx, const Card& card, absl::CivilDay day) {
+  Situation s;
+  s.authority_blocked = AuthorityBlocked(tx, card.authority_id, day);
+  s.permitted_uses = card.permitted_uses;
+  s.excluded_uses = card.excluded_uses;
+  return s;
 }
 
 std::vector<AskedPurchase> PastPurchasesOf(pqxx::transaction_base& tx, int64_t card_id,

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "cards/books/cards.h"
 #include "cards/rules/categories.h"
 #include "cards/rules/clearing.h"
 #include "cards/rules/decide.h"
@@ -125,9 +126,9 @@ struct AskedPurchase {
 std::vector<AskedPurchase> PastPurchasesOf(pqxx::transaction_base& tx, int64_t card_id,
                                            absl::CivilDay from, int limit);
 
-// AuthorityBlockedOn is the authority's blocked categories in force on `day`.
-std::vector<std::string> AuthorityBlockedOn(pqxx::transaction_base& tx, const std::string& authority,
-                                            absl::CivilDay day);
+// StandingOf is what binds `card` whatever its controls, on `day`: its
+// authority's blocked categories and its agreement's uses (for WouldDecline).
+Situation StandingOf(pqxx::transaction_base& tx, const Card& card, absl::CivilDay day);
 
 // ClearingOutcome is what one line of a clearing file did.
 struct ClearingOutcome {

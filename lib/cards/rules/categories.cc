@@ -8,6 +8,7 @@
 
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "base/uses.h"
 
 namespace dp::cards {
 
@@ -32,6 +33,11 @@ absl::StatusOr<std::vector<Categories>> Categories::Parse(std::string_view text)
         group.hold_days = g.value("hold_days", 0);
         group.over_capture_percent = g.value("over_capture_percent", 0);
         group.over_capture_pence = g.value("over_capture_pence", int64_t{0});
+        group.use = g.value("use", std::string());
+        if (!group.use.empty() && !IsAgreementUse(group.use)) {
+          return absl::InvalidArgumentError(dp::StrCat("group ", group.name, ": \"", group.use,
+                                                       "\" is not an agreement use"));
+        }
         for (const std::string& mcc : group.mccs) {
           if (!IsMcc(mcc)) {
             return absl::InvalidArgumentError(dp::StrCat("group ", group.name, ": \"", mcc,
@@ -117,6 +123,11 @@ int64_t Categories::OverCapturePence(std::string_view mcc, int64_t held_pence) c
   const int64_t percent =
       held_pence / 100 * g->over_capture_percent + held_pence % 100 * g->over_capture_percent / 100;
   return std::max(percent, g->over_capture_pence);
+}
+
+std::string_view Categories::UseOf(std::string_view mcc) const {
+  const CategoryGroup* g = GroupOf(mcc);
+  return g == nullptr ? std::string_view() : std::string_view(g->use);
 }
 
 std::string Categories::DeclineMessage(std::string_view mcc) const {

@@ -22,6 +22,10 @@ struct CategoryGroup {
   int hold_days = 0;              // 0: the version's default
   int over_capture_percent = 0;   // tips: a capture may exceed the hold by this much
   int64_t over_capture_pence = 0; // fuel: or by this many pence, whichever is more
+  // The agreement use this spending serves ("transport"): a card whose
+  // agreement does not permit it, or excludes it, declines it. Empty: any
+  // agreement may buy it (groceries, say), unless a block applies.
+  std::string use;
 };
 
 // Categories is one version of data/cards/categories.json, the groups in
@@ -50,6 +54,8 @@ class Categories {
   // OverCapturePence: how far above a hold of `held_pence` a capture in
   // `mcc` may settle.
   int64_t OverCapturePence(std::string_view mcc, int64_t held_pence) const;
+  // UseOf is the agreement use `mcc` serves, or "" when it serves none.
+  std::string_view UseOf(std::string_view mcc) const;
   // DeclineMessage is the sentence a person sees for a blocked `mcc`.
   std::string DeclineMessage(std::string_view mcc) const;
 

@@ -6,6 +6,7 @@
 
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "base/uses.h"
 #include "money/money.h"
 
 namespace dp::cards {
@@ -44,17 +45,34 @@ std::string_view ChannelWords(Channel c) {
 // Blocked: the authority's list and the card's own, less what the card
 // allows by name. Entries that are neither MCCs nor groups were refused
 // when the controls were saved.
+// Listed: whether `mcc` is among `entries` (MCCs and group names).
+bool Listed(const std::vector<std::string>& entries, std::string_view mcc,
+            const Categories& categories) {
+  for (const std::string& e : entries) {
+    if (e == mcc) return true;
+    const CategoryGroup* g = categories.Group(e);
+    if (g != nullptr && Contains(g->mccs, std::string(mcc))) return true;
+  }
+  return false;
+}
+
 bool Blocked(std::string_view mcc, const Situation& s, const Categories& categories) {
-  auto listed = [&](const std::vector<std::string>& entries) {
-    for (const std::string& e : entries) {
-      if (e == mcc) return true;
-      const CategoryGroup* g = categories.Group(e);
-      if (g != nullptr && Contains(g->mccs, std::string(mcc))) return true;
-    }
-    return false;
-  };
-  if (listed(s.controls.allowed_categories)) return false;
-  return Contains(s.authority_blocked, std::string(mcc)) || listed(s.controls.blocked_categories);
+  if (Listed(s.controls.allowed_categories, mcc, categories)) return false;
+  return Contains(s.authority_blocked, std::string(mcc)) ||
+         Listed(s.controls.blocked_categories, mcc, categories);
+}
+
+// UseNotPermitted is the agreement use `mcc` serves when the card's
+// agreement excludes it or does not permit it, else "". A card that allows
+// the category by name (an officer's override, with its reason) may buy it.
+std::string_view UseNotPermitted(std::string_view mcc, const Situation& s,
+                                 const Categories& categories) {
+  const std::string_view use = categories.UseOf(mcc);
+  if (use.empty() || Listed(s.controls.allowed_categories, mcc, categories)) return {};
+  const std::string name(use);
+  if (Contains(s.excluded_uses, name)) return use;
+  if (!s.permitted_uses.empty() && !Contains(s.permitted_uses, name)) return use;
+  return {};
 }
 
 // Judge applies every rule but the funds; an empty verdict message means
@@ -112,6 +130,11 @@ Verdict Judge(const Purchase& p, const Situation& s, const Categories& categorie
     }
   } else if (Blocked(p.mcc, s, categories)) {
     return Verdict::Declined(Reason::kBlockedCategory, categories.DeclineMessage(p.mcc));
+  } else if (const std::string_view use = UseNotPermitted(p.mcc, s, categories); !use.empty()) {
+    return Verdict::Declined(
+        Reason::kBlockedCategory,
+        dp::StrCat("This card can't pay for ", UseWords(use),
+                   ": your direct payment agreement doesn't include it."));
   }
   for (const Limit& limit : c.limits) {
     const size_t i = static_cast<size_t>(limit.interval);
@@ -284,11 +307,12 @@ Verdict Decide(const Purchase& p, const Situation& s, const Categories& categori
 }
 
 std::vector<Verdict> WouldDecline(const std::vector<PastPurchase>& past, const Controls& proposed,
-                                  const std::vector<std::string>& authority_blocked,
-                                  const Categories& categories) {
+                                  const Situation& standing, const Categories& categories) {
   Situation s;
   s.controls = proposed;
-  s.authority_blocked = authority_blocked;
+  s.authority_blocked = standing.authority_blocked;
+  s.permitted_uses = standing.permitted_uses;
+  s.excluded_uses = standing.excluded_uses;
   std::vector<Verdict> out;
   out.reserve(past.size());
   for (size_t i = 0; i < past.size(); ++i) {

@@ -78,6 +78,10 @@ struct Situation {
   AgreementState agreement = AgreementState::kActive;
   Controls controls;
   std::vector<std::string> authority_blocked;  // MCCs
+  // The agreement's uses in force (lib/base/uses.h): spending in a category
+  // group that serves another use is declined (categories.json, "use").
+  std::vector<std::string> permitted_uses;
+  std::vector<std::string> excluded_uses;
   Usage usage;
   int64_t available_pence = 0;  // the card account's available balance
 };
@@ -135,15 +139,16 @@ struct PastPurchase {
 
 // WouldDecline is Decide for a control set being considered, over past
 // purchases in the order they came: which of them it would have declined,
-// and why, so that an officer sees the effect before saving it. Spending
-// limits count only the purchases the proposal would have allowed before
-// each one; the money on the card is not replayed (only the controls).
+// and why, so that an officer sees the effect before saving it. `standing`
+// gives what holds whatever the card's controls: the authority's blocked
+// categories and the agreement's uses in force now. Spending limits count
+// only the purchases the proposal would have allowed before each one; the
+// money on the card is not replayed (only the controls).
 //
 //   WouldDecline({{casino, day1}, {shop, day1}}, blocks_gambling, {}, categories)
 //     -> {declined kBlockedCategory, approved}
 std::vector<Verdict> WouldDecline(const std::vector<PastPurchase>& past, const Controls& proposed,
-                                  const std::vector<std::string>& authority_blocked,
-                                  const Categories& categories);
+                                  const Situation& standing, const Categories& categories);
 
 }  // namespace dp::cards
 

@@ -27,6 +27,12 @@ Situation Funded(int64_t available_pence) {
   return s;
 }
 
+Situation Standing(std::vector<std::string> authority_blocked) {
+  Situation s;
+  s.authority_blocked = std::move(authority_blocked);
+  return s;
+}
+
 TEST(Decide, ApprovesAPurchaseTheCardCanPayFor) {
   const Verdict v = Decide(Shop(25'00), Funded(100'00), Data());
   EXPECT_EQ(v.outcome, Outcome::kApproved);
@@ -170,6 +176,44 @@ TEST(Controls, RoundTripThroughJsonAndRefuseWhatNoCardCouldUse) {
   EXPECT_EQ(FieldOf(c.Check(Data(), "controls.")), "controls.countries[0]");
 }
 
+TEST(Decide, DeclinesSpendingOnAUseTheAgreementDoesNotPermit) {
+  Situation s = Funded(500'00);
+  s.permitted_uses = {"pa_employment", "transport"};
+  EXPECT_EQ(Decide(Shop(20'00, "4121"), s, Data()).outcome, Outcome::kApproved) << "a taxi: transport";
+  EXPECT_EQ(Decide(Shop(20'00), s, Data()).outcome, Outcome::kApproved) << "groceries serve no one use";
+  const Verdict hotel = Decide(Shop(120'00, "7011"), s, Data());
+  EXPECT_EQ(hotel.outcome, Outcome::kDeclined);
+  EXPECT_EQ(hotel.reason, Reason::kBlockedCategory);
+  EXPECT_EQ(hotel.message,
+            "This card can't pay for short breaks: your direct payment agreement doesn't include it.");
+  // An excluded use is declined even when another version permitted it...
+  s.permitted_uses.push_back("activities");
+  s.excluded_uses = {"activities"};
+  EXPECT_EQ(Decide(Shop(8'00, "7997"), s, Data()).reason, Reason::kBlockedCategory);
+  // ...and an officer's override for the card, with its reason, allows it.
+  s.controls.allowed_categories = {"activities", "7011"};
+  EXPECT_EQ(Decide(Shop(8'00, "7997"), s, Data()).outcome, Outcome::kApproved);
+  EXPECT_EQ(Decide(Shop(120'00, "7011"), s, Data()).outcome, Outcome::kApproved);
+}
+
+TEST(Decide, PreviewAppliesTheAgreementsUses) {
+  Situation standing = Standing({});
+  standing.permitted_uses = {"equipment"};
+  const absl::CivilDay day(2026, 12, 1);
+  const auto verdicts =
+      WouldDecline({{Shop(30'00, "5976"), day}, {Shop(9'00, "4131"), day}}, Controls{}, standing, Data());
+  ASSERT_EQ(verdicts.size(), 2u);
+  EXPECT_EQ(verdicts[0].outcome, Outcome::kApproved) << "a wheelchair: equipment";
+  EXPECT_EQ(verdicts[1].reason, Reason::kBlockedCategory) << "a bus: transport, not permitted";
+}
+
+TEST(Categories, RefusesAUseNoAgreementHas) {
+  auto parsed = Categories::Parse(R"({"versions": [{"effective_from": "2026-01-01", "groups": [
+      {"name": "x", "mccs": ["1234"], "message": "m", "use": "holidays"}]}]})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(), "group x: \"holidays\" is not an agreement use");
+}
+
 TEST(Categories, HoldDaysAndOverCaptureComeFromTheData) {
   EXPECT_EQ(Data().HoldDays("5411"), 7);
   EXPECT_EQ(Data().HoldDays("7011"), 31);
@@ -194,7 +238,7 @@ TEST(WouldDecline, ShowsWhatProposedControlsWouldHaveDeclined) {
                                       {Shop(15'00), monday},          // 10 + 15 = the limit
                                       {Shop(1'00), monday},           // over the day's 25
                                       {Shop(20'00), tuesday}},        // a new day
-                                     proposed, {"7995"}, Data());
+                                     proposed, Standing({"7995"}), Data());
   ASSERT_EQ(verdicts.size(), 6u);
   EXPECT_EQ(verdicts[0].outcome, Outcome::kApproved);
   EXPECT_EQ(verdicts[1].reason, Reason::kBlockedCategory);
