@@ -33,6 +33,6 @@ END $$;
 -- granted on the objects by migration 0011).
 GRANT dp_audit_writer TO dp_service_base;
 GRANT dp_service_base, dp_ledger_writer TO dp_ledger, dp_agreements, dp_payroll, dp_cards;
-GRANT dp_service_base TO dp_monitoring;
+GRANT dp_service_base, dp_ledger_writer TO dp_monitoring;
 -- The settled horizon reads every session's transaction start.
 GRANT pg_read_all_stats TO dp_owner;

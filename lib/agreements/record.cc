@@ -23,6 +23,12 @@ std::string_view Heading(const std::string& kind) {
   if (kind == "resumed") return "Payments resumed";
   if (kind == "terminated") return "Agreement ended";
   if (kind == "recovery_confirmed") return "Money recovered";
+  // Written by monitoring (lib/monitoring/books/review.h).
+  if (kind == "monitoring_tier") return "How your direct payment is monitored";
+  if (kind == "finding") return "Something we noticed";
+  if (kind == "review_note") return "A conversation about your direct payment";
+  if (kind == "review_decision") return "A decision after a review";
+  if (kind == "surplus_recovered") return "Money recovered";
   return kind;
 }
 

@@ -14,7 +14,6 @@ namespace {
 constexpr const char* kCurrency = "GBP";
 constexpr int kMaxAgreementsPerRun = 100000;  // bounds one run's transaction
 
-std::string Pounds(int64_t pence) { return dp::StrCat("£", FormatPence(pence)); }
 
 absl::Status NeedReason(const std::string& reason) {
   if (reason.empty() || reason.size() > 2000) {
@@ -523,6 +522,42 @@ absl::Status ConfirmRecovery(pqxx::work& tx, int64_t agreement_id, int64_t amoun
                                        ? dp::StrCat("; ", Pounds(recoverable - amount_pence),
                                                     " of the recoverable amount was waived")
                                        : ""));
+}
+
+absl::StatusOr<int64_t> RecoverSurplus(pqxx::work& tx, int64_t agreement_id, int64_t amount_pence,
+                                       const std::string& request_key, const std::string& reason,
+                                       const Actor& actor, absl::CivilDay today) {
+  if (auto s = NeedReason(reason); !s.ok()) return s;
+  if (amount_pence <= 0) return FieldError("amount", "must be positive");
+  auto header = GetHeader(tx, agreement_id, /*for_update=*/true);
+  if (!header.ok()) return header.status();
+  if (header->status != Status::kActive && header->status != Status::kSuspended) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "agreement ", agreement_id, " is not live: an ended agreement's recovery is confirmed with "
+        "ConfirmRecovery"));
+  }
+  auto position = PositionOf(tx, *header);
+  if (!position.ok()) return position.status();
+  const int64_t recoverable = Recoverable(*position);
+  if (amount_pence > recoverable) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "amount ", Pounds(amount_pence), " is more than the ", Pounds(recoverable),
+        " the account holds free of what it owes now"));
+  }
+  auto settings = SettingsInForce(tx, header->authority_id, today);
+  if (!settings.ok()) return settings.status();
+  auto txn = ledger::ApplyOne(
+      tx, Transfer(ledger::ServiceIdempotency(request_key, dp::StrCat(amount_pence)), "recovery",
+                   dp::StrCat("Surplus recovered after review: ", reason.substr(0, 400)), actor,
+                   header->holding_account_id, settings->funding_account_id, amount_pence));
+  if (!txn.ok()) return txn.status();
+  if (auto s = AppendDecision(tx, agreement_id, "surplus_recovered", actor, reason,
+                              dp::StrCat(Pounds(amount_pence), " was returned to the authority from ",
+                                         "the account, which held ", Pounds(position->balance_held_pence)));
+      !s.ok()) {
+    return s;
+  }
+  return *txn;
 }
 
 }  // namespace dp::agreements

@@ -94,6 +94,15 @@ absl::StatusOr<Position> Terminate(pqxx::work& tx, int64_t agreement_id,
 absl::Status ConfirmRecovery(pqxx::work& tx, int64_t agreement_id, int64_t amount_pence,
                              const std::string& reason, const Actor& actor);
 
+// RecoverSurplus posts, for a live agreement, the recovery of
+// `amount_pence` from its account to the authority's funding account, as
+// an officer decided after a review (lib/monitoring): at most what the
+// account holds free of everything it owes now. `request_key` makes the
+// ledger transaction once-only. Returns the transaction's id.
+absl::StatusOr<int64_t> RecoverSurplus(pqxx::work& tx, int64_t agreement_id, int64_t amount_pence,
+                                       const std::string& request_key, const std::string& reason,
+                                       const Actor& actor, absl::CivilDay today);
+
 }  // namespace dp::agreements
 
 #endif  // DP_LIB_AGREEMENTS_WORKFLOW_H_

@@ -74,4 +74,15 @@ std::string FormatPence(int64_t amount_pence) {
                       minor < 10 ? "0" : "", minor);
 }
 
+std::string Pounds(int64_t pence) {
+  std::string digits = FormatPence(pence);  // "-1234.56"
+  if (pence < 0) digits.erase(0, 1);
+  const size_t dot = digits.find('.');
+  std::string whole = digits.substr(0, dot);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) {
+    whole.insert(static_cast<size_t>(i), ",");
+  }
+  return std::string(pence < 0 ? "-" : "") + "£" + whole + digits.substr(dot);
+}
+
 }  // namespace dp

@@ -41,6 +41,9 @@ absl::StatusOr<int64_t> ParsePence(std::string_view text);
 // FormatPence renders pence as a decimal in major units: 123456 -> "1234.56".
 std::string FormatPence(int64_t amount_pence);
 
+// Pounds is an amount as people read it: 837464 -> "£8,374.64", -250 -> "-£2.50".
+std::string Pounds(int64_t pence);
+
 }  // namespace dp
 
 #endif  // DP_LIB_MONEY_MONEY_H_

@@ -33,14 +33,6 @@ void Parties(DocPage& page, const FormEmployer& employer, const FormEmployee& em
 
 }  // namespace
 
-std::string Pounds(int64_t pence) {
-  const std::string digits = FormatPence(pence < 0 ? -pence : pence);  // "1234.56"
-  const size_t dot = digits.find('.');
-  std::string whole = digits.substr(0, dot);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<size_t>(i), ",");
-  return dp::StrCat(pence < 0 ? "-" : "", "£", whole, digits.substr(dot));
-}
-
 DocPage PayslipPage(const PayslipForm& f) {
   const Payslip& s = f.slip;
   DocPage page;

@@ -68,9 +68,6 @@ struct P60Form {
 };
 DocPage P60Page(const P60Form& form);
 
-// Pounds renders pence for a form: 123456 -> "£1,234.56"; -50 -> "-£0.50".
-std::string Pounds(int64_t pence);
-
 }  // namespace dp::payroll
 
 #endif  // DP_LIB_PAYROLL_FORMS_H_

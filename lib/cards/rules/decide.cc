@@ -26,7 +26,6 @@ bool Contains(const std::vector<T>& values, const T& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-std::string Pounds(int64_t pence) { return dp::StrCat("£", FormatPence(pence)); }
 
 bool IsCash(const Purchase& p) {
   return p.channel == Channel::kAtm || p.mcc == "6010" || p.mcc == "6011";

@@ -1,0 +1,266 @@
+#include "monitoring/books/facts.h"
+
+#include <algorithm>
+
+#include "agreements/store.h"
+#include "agreements/workflow.h"
+#include "base/strings.h"
+#include "ledger/store.h"
+
+namespace dp::monitoring {
+namespace {
+
+using agreements::DayText;
+
+absl::CivilDay DayOf(const pqxx::field& f) {
+  auto day = agreements::ParseDay(f.as<std::string>());
+  return day.ok() ? *day : absl::CivilDay();
+}
+
+std::optional<absl::CivilDay> MaybeDay(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return DayOf(f);
+}
+
+// Accruals reads what each posted pay run made owing on one of the
+// employers' liability accounts (`column` of payroll.employers), oldest
+// first: the credits of the run's transaction to that account.
+std::vector<Accrual> Accruals(pqxx::transaction_base& tx, int64_t agreement_id,
+                              std::string_view column) {
+  std::vector<Accrual> out;
+  for (const auto& r : tx.exec_params(
+           dp::StrCat("SELECT r.payment_date::text, r.transaction_id, -sum(p.amount_pence)"
+                      " FROM payroll.pay_runs r JOIN payroll.employers e ON e.id = r.employer_id"
+                      " JOIN ledger.postings p ON p.transaction_id = r.transaction_id"
+                      "  AND p.account_id = e.", column,
+                      " WHERE e.agreement_id = $1 AND r.status = 'posted'"
+                      " GROUP BY r.id, r.payment_date, r.transaction_id"
+                      " HAVING -sum(p.amount_pence) > 0 ORDER BY r.payment_date, r.id"),
+           agreement_id)) {
+    out.push_back({DayOf(r[0]), r[2].as<int64_t>(), r[1].as<int64_t>()});
+  }
+  return out;
+}
+
+}  // namespace
+
+// MarkSql is the activity mark of the agreement whose id is `id` (an SQL
+// expression): the latest posting on its accounts, card decision, record
+// entry and case event.
+std::string MarkSql(std::string_view id) {
+  return dp::StrCat(
+      "concat_ws(':',"
+      " (SELECT max(p.id) FROM ledger.accounts ac JOIN ledger.postings p ON p.account_id = ac.id"
+      "   WHERE ac.owner_type = 'agreement' AND ac.owner_id = (", id, ")::text),"
+      " (SELECT max(z.id) FROM cards.cards c JOIN cards.authorisations z ON z.card_id = c.id"
+      "   WHERE c.agreement_id = ", id, "),"
+      " (SELECT max(d.id) FROM agreements.decisions d WHERE d.agreement_id = ", id, "),"
+      " (SELECT max(e.id) FROM monitoring.cases k JOIN monitoring.case_events e"
+      "   ON e.case_id = k.id WHERE k.agreement_id = ", id, "))");
+}
+
+std::vector<Activity> ActiveAgreements(pqxx::transaction_base& tx, const std::string& authority_id,
+                                       int64_t after_agreement_id, int limit) {
+  std::vector<Activity> out;
+  for (const auto& r : tx.exec_params(
+           dp::StrCat("SELECT a.id, ", MarkSql("a.id"), " AS mark,"
+                      " m.activity_mark, m.checked_on::text"
+                      " FROM agreements.agreements a LEFT JOIN monitoring.checked m"
+                      " ON m.agreement_id = a.id"
+                      " WHERE a.authority_id = $1 AND a.status = 'active' AND a.id > $2"
+                      " ORDER BY a.id LIMIT $3"),
+           authority_id, after_agreement_id, limit)) {
+    Activity a;
+    a.agreement_id = r[0].as<int64_t>();
+    a.mark = r[1].as<std::string>("");
+    a.checked_mark = r[2].as<std::string>("");
+    a.checked_on = MaybeDay(r[3]);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::string CurrentMark(pqxx::transaction_base& tx, int64_t agreement_id) {
+  return tx.exec_params1(dp::StrCat("SELECT ", MarkSql("$1::bigint")), agreement_id)[0]
+      .as<std::string>("");
+}
+
+int CountActive(pqxx::transaction_base& tx, const std::string& authority_id) {
+  return tx.exec_params1("SELECT count(*) FROM agreements.agreements"
+                         " WHERE authority_id = $1 AND status = 'active'",
+                         authority_id)[0]
+      .as<int>();
+}
+
+absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_id,
+                                  absl::CivilDay today, int underspend_periods) {
+  auto header = agreements::GetHeader(tx, agreement_id);
+  if (!header.ok()) return header.status();
+  const auto versions = agreements::Versions(tx, agreement_id);
+  if (versions.empty()) return absl::DataLossError(dp::StrCat("agreement ", agreement_id, " has no version"));
+  const agreements::VersionRecord& v = agreements::VersionInForce(versions, today);
+  auto settings = agreements::SettingsInForce(tx, header->authority_id, today);
+  if (!settings.ok()) return settings.status();
+
+  Facts f;
+  f.agreement_id = agreement_id;
+  f.authority_id = header->authority_id;
+  f.today = today;
+  f.start_date = versions.front().version.terms.start;
+  f.manager_kind = header->manager.kind;
+  f.annual_cost_pence = agreements::AnnualCost(v.version.terms);
+  const int64_t net = agreements::NetPerPeriod(v.version.terms);
+  f.net_per_week_pence = net * agreements::PeriodsPerYear(v.version.terms.frequency) / 52;
+  f.agreement_surplus_weeks =
+      v.surplus_threshold_weeks > 0 ? v.surplus_threshold_weeks : settings->surplus_threshold_weeks;
+  f.pay_gross = v.version.terms.pay_gross;
+
+  // The ledger: every account the agreement owns.
+  std::vector<int64_t> expense_accounts;
+  for (const auto& r : tx.exec_params(
+           "SELECT id, code, type FROM ledger.accounts WHERE owner_type = 'agreement'"
+           " AND owner_id = $1 ORDER BY id",
+           std::to_string(agreement_id))) {
+    const int64_t id = r[0].as<int64_t>();
+    const std::string code = r[1].as<std::string>();
+    const std::string type = r[2].as<std::string>();
+    auto balance = ledger::GetBalance(tx, id, std::nullopt);
+    if (!balance.ok()) return balance.status();
+    auto ends = [&](std::string_view suffix) { return code.ends_with(suffix); };
+    if (type == "asset") {
+      f.balance_pence += balance->posted_balance_pence;
+      f.held_pence += balance->posted_balance_pence - balance->available_balance_pence;
+    } else if (type == "liability") {
+      int64_t* bucket = ends(":WAGES")            ? &f.wages_owed_pence
+                        : ends(":HMRC")           ? &f.hmrc_owed_pence
+                        : ends(":PENSION")        ? &f.pension_owed_pence
+                        : ends(":CARD-SHORTFALL") ? &f.shortfall_pence
+                                                  : &f.wages_owed_pence;
+      *bucket += balance->posted_balance_pence;
+    } else if (type == "expense") {
+      expense_accounts.push_back(id);
+    }
+  }
+  f.hmrc_accruals = Accruals(tx, agreement_id, "hmrc_account_id");
+  f.pension_accruals = Accruals(tx, agreement_id, "pension_account_id");
+
+  // Spending: debits to the agreement's expense accounts (card purchases,
+  // the PA employer's costs).
+  std::string expense_list = "{";
+  for (size_t i = 0; i < expense_accounts.size(); ++i) {
+    expense_list += dp::StrCat(i ? "," : "", expense_accounts[i]);
+  }
+  expense_list += "}";
+  {
+    const pqxx::row r = tx.exec_params1(
+        "SELECT ((max(posted_at) FILTER (WHERE amount_pence > 0)) AT TIME ZONE 'Europe/London')::date::text"
+        " FROM ledger.postings WHERE account_id = ANY($1::bigint[])",
+        expense_list);
+    f.last_spend_day = MaybeDay(r[0]);
+  }
+  // Payments in: the latest periods paid, and what was spent since the
+  // first of them began.
+  const auto paid = agreements::PaymentsOfAgreement(tx, agreement_id);
+  const size_t n = std::min<size_t>(paid.size(), static_cast<size_t>(underspend_periods));
+  if (n > 0) {
+    absl::CivilDay from = paid[paid.size() - n].payment.period_start;
+    for (size_t i = paid.size() - n; i < paid.size(); ++i) {
+      f.paid_in_window_pence += paid[i].payment.amount_pence;
+      f.payment_transactions.push_back(paid[i].transaction_id);
+      from = std::min(from, paid[i].payment.period_start);
+    }
+    f.payments_in_window = static_cast<int>(n);
+    f.spent_in_window_pence =
+        tx.exec_params1("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+                        " WHERE account_id = ANY($1::bigint[])"
+                        " AND posted_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London'",
+                        expense_list, DayText(from))[0]
+            .as<int64_t>();
+  }
+
+  // Cards, over the last 90 days.
+  const std::string since = DayText(today - 90);
+  {
+    const pqxx::row r = tx.exec_params1(
+        "SELECT count(*) FILTER (WHERE z.decision = 'declined' AND z.reason = 'BLOCKED_CATEGORY'),"
+        " coalesce(sum(z.approved_pence) FILTER (WHERE z.decision <> 'declined'"
+        "  AND (z.channel = 'atm' OR z.merchant_category IN ('6010', '6011'))), 0)"
+        " FROM cards.cards c JOIN cards.authorisations z ON z.card_id = c.id"
+        " WHERE c.agreement_id = $1"
+        " AND z.decided_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London'",
+        agreement_id, since);
+    f.blocked_declines_90d = r[0].as<int>();
+    f.cash_90d_pence = r[1].as<int64_t>();
+  }
+  for (const auto& r : tx.exec_params(
+           "SELECT coalesce(s.transaction_id, 0) FROM cards.cards c"
+           " JOIN cards.settlements s ON s.card_id = c.id"
+           " WHERE c.agreement_id = $1 AND s.kind = 'force_post'"
+           " AND s.created_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London' ORDER BY s.created_at",
+           agreement_id, since)) {
+    ++f.force_posts_90d;
+    if (r[0].as<int64_t>() > 0) f.force_post_transactions.push_back(r[0].as<int64_t>());
+  }
+
+  // The PAs still employed.
+  for (const auto& r : tx.exec_params(
+           "SELECT m.id, m.start_date::text, m.holiday_rate_pence,"
+           " (SELECT coalesce(sum((s.detail->>'holiday_accrued_centi_hours')::bigint), 0)"
+           "  FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
+           "  WHERE s.employee_id = m.id AND r.status = 'posted'),"
+           " (SELECT coalesce(sum(x.hours_centi), 0) FROM payroll.timesheets t"
+           "  JOIN payroll.timesheet_entries x ON x.timesheet_id = t.id"
+           "  WHERE t.employee_id = m.id AND NOT t.superseded AND x.rate_type = 'holiday'),"
+           " (SELECT coalesce(sum(s.gross_pence), 0) FROM payroll.payslips s"
+           "  JOIN payroll.pay_runs r ON r.id = s.run_id WHERE s.employee_id = m.id"
+           "  AND r.status = 'posted' AND r.period_end > $2::date - 84),"
+           " (SELECT coalesce((max(r.period_end) - min(r.period_start) + 1) / 7, 0)"
+           "  FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
+           "  WHERE s.employee_id = m.id AND r.status = 'posted' AND r.period_end > $2::date - 84),"
+           " (SELECT coalesce(array_to_string(array_agg('run ' || s.run_id || ', employee ' || m.id"
+           "   ORDER BY s.run_id), ';'), '') FROM payroll.payslips s"
+           "  JOIN payroll.pay_runs r ON r.id = s.run_id WHERE s.employee_id = m.id AND r.status = 'posted')"
+           " FROM payroll.employees m JOIN payroll.employers e ON e.id = m.employer_id"
+           " WHERE e.agreement_id = $1 AND (m.leave_date IS NULL OR m.leave_date >= $2::date)"
+           " ORDER BY m.id",
+           agreement_id, DayText(today))) {
+    PaFacts pa;
+    pa.employee_id = r[0].as<int64_t>();
+    pa.start_date = DayOf(r[1]);
+    pa.holiday_rate_pence = r[2].as<int64_t>();
+    pa.holiday_accrued_centi_hours = r[3].as<int64_t>();
+    pa.holiday_taken_centi_hours = r[4].as<int64_t>();
+    pa.recent_gross_pence = r[5].as<int64_t>();
+    pa.recent_weeks = r[6].as<int>();
+    const std::string slips = r[7].as<std::string>();
+    for (size_t at = 0; at < slips.size();) {
+      const size_t semi = std::min(slips.find(';', at), slips.size());
+      pa.payslips.push_back(slips.substr(at, semi - at));
+      at = semi + 1;
+    }
+    f.pas.push_back(std::move(pa));
+  }
+
+  // Monitoring's own history.
+  {
+    const pqxx::row r = tx.exec_params1(
+        "SELECT (SELECT count(*) FROM monitoring.findings WHERE agreement_id = $1"
+        "   AND outcome IN ('plan_agreed', 'recovered', 'suspended')"
+        "   AND closed_at >= now() - interval '365 days'),"
+        " (SELECT ((max(e.created_at)) AT TIME ZONE 'Europe/London')::date::text"
+        "   FROM monitoring.cases k JOIN monitoring.case_events e ON e.case_id = k.id"
+        "   WHERE k.agreement_id = $1 AND e.decision IS NOT NULL)",
+        agreement_id);
+    f.earlier_findings_actioned = r[0].as<int>();
+    f.last_review_day = MaybeDay(r[1]);
+  }
+  for (const auto& r : tx.exec_params(
+           "SELECT id, information_due::text FROM monitoring.cases WHERE agreement_id = $1"
+           " AND state = 'open' AND information_due < $2::date ORDER BY id",
+           agreement_id, DayText(today))) {
+    f.information_overdue.emplace_back(r[0].as<int64_t>(), DayOf(r[1]));
+  }
+  return f;
+}
+
+}  // namespace dp::monitoring
