@@ -111,6 +111,6 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA monitoring TO dp_monitoring;
 GRANT USAGE ON SCHEMA cards TO dp_monitoring;
 GRANT SELECT ON ALL TABLES IN SCHEMA agreements, payroll, cards TO dp_monitoring;
 GRANT INSERT ON agreements.decisions TO dp_monitoring;
+-- A suspension decided in a case moves the agreement's status.
 GRANT UPDATE ON agreements.agreements TO dp_monitoring;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA agreements TO dp_monitoring;
-GRANT SELECT ON people.persons TO dp_monitoring;

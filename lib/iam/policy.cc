@@ -89,6 +89,18 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.CardService/ImportClearing", kProcessor | kOfficer | kService, true, false,
      "cards/clearing/{}"},
     {"/dp.v1.MonitoringService/GetServiceInfo", kAnyone},
+    {"/dp.v1.MonitoringService/SetMonitoringSettings", kOfficer | kService, true, false,
+     "monitoring/settings/{}"},
+    {"/dp.v1.MonitoringService/GetMonitoringSettings", kOfficer | kAuditor | kService},
+    {"/dp.v1.MonitoringService/PreviewMonitoringSettings", kOfficer | kService},
+    {"/dp.v1.MonitoringService/Sweep", kOfficer | kService, true, false, "monitoring/sweeps/{}"},
+    // The person's ISO sees what monitoring says about the agreements it supports.
+    {"/dp.v1.MonitoringService/GetAgreementMonitoring", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.MonitoringService/ListFindings", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.MonitoringService/GetCase", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.MonitoringService/ListCases", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.MonitoringService/AddCaseNote", kOfficer | kService, true, false, "monitoring/cases/{}"},
+    {"/dp.v1.MonitoringService/DecideCase", kOfficer | kService, true, false, "monitoring/cases/{}"},
 
     {"/dp.v1.AdminService/WhoAmI", kAnyone},
     {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true, false, "iam/organisations/{}"},

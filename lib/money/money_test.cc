@@ -60,5 +60,13 @@ TEST(IsValidCurrency, OnlyThreeUpperCaseLetters) {
   EXPECT_FALSE(IsValidCurrency("G1P"));
 }
 
+TEST(Pounds, ReadsAsPeopleWriteIt) {
+  EXPECT_EQ(Pounds(123456789), "£1,234,567.89");
+  EXPECT_EQ(Pounds(837464), "£8,374.64");
+  EXPECT_EQ(Pounds(-50), "-£0.50");
+  EXPECT_EQ(Pounds(0), "£0.00");
+  EXPECT_EQ(Pounds(INT64_MIN), "-£92,233,720,368,547,758.08");
+}
+
 }  // namespace
 }  // namespace dp

@@ -37,6 +37,16 @@ grpc::Status IdempotentWrite(db::PgPool& pool, CallAudit* audit, const db::Reque
                              const std::string& request_id, const std::string& operation,
                              const WriteFn& write, const ReloadFn& reload);
 
+// SeenBefore tells whether IdempotentWrite would answer this request from
+// its record (a retry), before the caller does work that cannot sit inside
+// one transaction (a sweep of many agreements, each in its own): true for
+// a retry, false for a new request, ALREADY_EXISTS for the same id with
+// other content. The caller still ends with IdempotentWrite, which records
+// the request and its audit event.
+absl::StatusOr<bool> SeenBefore(db::PgPool& pool, CallAudit* audit, const db::RequestLog& requests,
+                                const google::protobuf::Message& request,
+                                const std::string& request_id, const std::string& operation);
+
 }  // namespace dp::service
 
 #endif  // DP_LIB_SERVICE_WRITE_H_

@@ -466,7 +466,7 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   EXPECT_EQ(record.person_name(), "Morag Brown");
   EXPECT_NE(record.document().find("More support after the hospital discharge"),
             std::string::npos);
-  EXPECT_NE(record.document().find("£3150.00 recovered"), std::string::npos) << record.document();
+  EXPECT_NE(record.document().find("£3,150.00 recovered"), std::string::npos) << record.document();
   EXPECT_EQ(record.document().find("AB123456C"), std::string::npos);
 }
 

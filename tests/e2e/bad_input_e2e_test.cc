@@ -352,7 +352,7 @@ Seed SeedOf(std::function<void(T*)> fill) {
 struct World {
   std::string database_url;
   std::unique_ptr<TestPki> pki;
-  std::unique_ptr<ServiceProcess> ledger, agreements, payroll, cards;
+  std::unique_ptr<ServiceProcess> ledger, agreements, payroll, cards, monitoring;
   std::map<std::string, std::shared_ptr<grpc::Channel>> officer, admin, processor;  // by service
   std::unique_ptr<pqxx::connection> db;
   std::string counts_sql;
@@ -362,6 +362,8 @@ struct World {
   int64_t employer = 0, employee = 0, leaver = 0, run = 0;
   int64_t card_agreement = 0, card = 0, card_to_cancel = 0, card_to_replace = 0;
   std::string card_token, authorisation;
+  int64_t review_case = 0;
+  v1::MonitoringSettings monitoring_settings;
   std::map<std::string, Seed> seeds;  // by "/dp.v1.Service/Method"
   int n = 0;
   std::string Id() { return "bi-" + std::to_string(n++); }
@@ -421,7 +423,9 @@ class BadInputTest : public ::testing::Test {
     w->agreements = std::make_unique<ServiceProcess>("agreements", args);
     w->payroll = std::make_unique<ServiceProcess>("payroll", args);
     w->cards = std::make_unique<ServiceProcess>("cards", args);
-    for (auto* p : {w->ledger.get(), w->agreements.get(), w->payroll.get(), w->cards.get()}) {
+    w->monitoring = std::make_unique<ServiceProcess>("monitoring", args);
+    for (auto* p : {w->ledger.get(), w->agreements.get(), w->payroll.get(), w->cards.get(),
+                    w->monitoring.get()}) {
       ASSERT_TRUE(p->Start()) << p->Log();
     }
     const std::map<std::string, std::string> addresses = {
@@ -430,7 +434,8 @@ class BadInputTest : public ::testing::Test {
         {"dp.v1.AuditService", w->ledger->address()},
         {"dp.v1.AgreementService", w->agreements->address()},
         {"dp.v1.PayrollService", w->payroll->address()},
-        {"dp.v1.CardService", w->cards->address()}};
+        {"dp.v1.CardService", w->cards->address()},
+        {"dp.v1.MonitoringService", w->monitoring->address()}};
     for (const auto& [service, address] : addresses) {
       w->officer[service] = w->pki->ChannelAs("officer@bi", address);
       w->admin[service] = w->pki->ChannelAs("admin@bi", address);
@@ -446,7 +451,8 @@ class BadInputTest : public ::testing::Test {
     for (const auto& row : tx.exec(
              "SELECT table_schema || '.' || table_name FROM information_schema.tables"
              " WHERE table_type = 'BASE TABLE' AND table_schema IN"
-             " ('ledger', 'agreements', 'payroll', 'people', 'iam', 'cards') ORDER BY 1")) {
+             " ('ledger', 'agreements', 'payroll', 'people', 'iam', 'cards', 'monitoring')"
+             " ORDER BY 1")) {
       const std::string table = row[0].as<std::string>();
       if (!sql.empty()) sql += " UNION ALL ";
       sql += "SELECT '" + table + "', count(*) FROM " + table;
@@ -676,6 +682,27 @@ class BadInputTest : public ::testing::Test {
     MustSucceed("authorisation", [&](auto* c) { return network->Authorize(c, buy, &decided); });
     EXPECT_EQ(decided.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED) << decided.message();
     w->authorisation = buy.processor_id();
+
+    // A sweep finds what these books hold (agreements paid but not spent
+    // from since April: dormant) and opens cases.
+    auto monitoring = v1::MonitoringService::NewStub(w->officer["dp.v1.MonitoringService"]);
+    v1::SweepRequest sweep;
+    sweep.set_request_id(w->Id());
+    sweep.set_authority_id(kAuthority);
+    v1::SweepReport report;
+    MustSucceed("sweep", [&](auto* c) { return monitoring->Sweep(c, sweep, &report); });
+    EXPECT_GT(report.cases_opened(), 0);
+    v1::ListCasesRequest cases;
+    cases.set_authority_id(kAuthority);
+    v1::ListCasesResponse open;
+    MustSucceed("cases", [&](auto* c) { return monitoring->ListCases(c, cases, &open); });
+    if (!open.cases().empty()) w->review_case = open.cases(0).case_id();
+    EXPECT_GT(w->review_case, 0) << "a review case";
+    v1::GetMonitoringSettingsRequest get;
+    get.set_authority_id(kAuthority);
+    MustSucceed("settings", [&](auto* c) {
+      return monitoring->GetMonitoringSettings(c, get, &w->monitoring_settings);
+    });
   }
 
   // DefineSeeds gives each RPC a request that would succeed, or would be
@@ -971,6 +998,37 @@ class BadInputTest : public ::testing::Test {
         SeedOf<v1::GetCardRequest>([](auto* r) { r->set_card_id(w->card); });
     s["/dp.v1.CardService/ListCards"] =
         SeedOf<v1::ListCardsRequest>([](auto* r) { r->set_agreement_id(w->card_agreement); });
+    // Monitoring.
+    s["/dp.v1.MonitoringService/SetMonitoringSettings"] =
+        SeedOf<v1::SetMonitoringSettingsRequest>([](auto* r) {
+          *r->mutable_settings() = w->monitoring_settings;
+          *r->mutable_settings()->mutable_effective_from() = D(2027, 1, 1);
+          r->set_reason("the new year's policy");
+        });
+    s["/dp.v1.MonitoringService/PreviewMonitoringSettings"] =
+        SeedOf<v1::PreviewMonitoringSettingsRequest>(
+            [](auto* r) { *r->mutable_settings() = w->monitoring_settings; });
+    s["/dp.v1.MonitoringService/Sweep"] = SeedOf<v1::SweepRequest>([](auto* r) {
+      r->set_authority_id(kAuthority);
+      r->set_max_agreements(10);
+    });
+    s["/dp.v1.MonitoringService/AddCaseNote"] = SeedOf<v1::AddCaseNoteRequest>([](auto* r) {
+      r->set_case_id(w->review_case);
+      r->set_note("Spoke with Morag about her account");
+    });
+    s["/dp.v1.MonitoringService/DecideCase"] = SeedOf<v1::DecideCaseRequest>([](auto* r) {
+      r->set_case_id(w->review_case);
+      r->set_decision(v1::CASE_DECISION_REQUEST_INFORMATION);
+      r->set_reason("We need to see the PA's timesheets for May");
+    });
+    s["/dp.v1.MonitoringService/GetAgreementMonitoring"] =
+        SeedOf<v1::GetAgreementMonitoringRequest>([](auto* r) { r->set_agreement_id(w->active); });
+    s["/dp.v1.MonitoringService/GetCase"] =
+        SeedOf<v1::GetCaseRequest>([](auto* r) { r->set_case_id(w->review_case); });
+    s["/dp.v1.MonitoringService/ListCases"] =
+        SeedOf<v1::ListCasesRequest>([](auto* r) { r->set_authority_id(kAuthority); });
+    s["/dp.v1.MonitoringService/ListFindings"] =
+        SeedOf<v1::ListFindingsRequest>([](auto* r) { r->set_authority_id(kAuthority); });
     // Identity and the audit trail.
     s["/dp.v1.AdminService/CreateOrganisation"] =
         SeedOf<v1::CreateOrganisationRequest>([](auto* r) {
@@ -1020,7 +1078,7 @@ class BadInputTest : public ::testing::Test {
     pqxx::read_transaction tx(*w->db);
     int64_t n = 0;
     for (const char* log : {"ledger.requests", "iam.requests", "agreements.requests",
-                            "payroll.requests", "cards.requests"}) {
+                            "payroll.requests", "cards.requests", "monitoring.requests"}) {
       n += tx.exec_params1(std::string("SELECT count(*) FROM ") + log +
                                " WHERE request_id = $1 OR request_id LIKE '%|' || $1",
                            request_id)[0]
@@ -1155,7 +1213,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 39) << "every write RPC of the ledger, agreements, payroll, cards and admin";
+  EXPECT_GE(methods, 43) << "every write RPC of the ledger, agreements, payroll, cards, monitoring and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 
@@ -1168,7 +1226,7 @@ TEST_F(BadInputTest, EveryReadAnswersBadInputByFieldNeverInternal) {
     calls += Probe(method, false);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 21) << "every read RPC that takes input";
+  EXPECT_GE(methods, 27) << "every read RPC that takes input";
   std::cout << "probed " << methods << " read RPCs with " << calls << " bad requests\n";
 }
 
