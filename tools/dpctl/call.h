@@ -22,6 +22,7 @@ inline constexpr Endpoint kLedger{"ledger", "--ledger", "DP_LEDGER_ADDR"};
 inline constexpr Endpoint kAgreements{"agreements", "--agreements", "DP_AGREEMENTS_ADDR"};
 inline constexpr Endpoint kPayroll{"payroll", "--payroll", "DP_PAYROLL_ADDR"};
 inline constexpr Endpoint kCards{"cards", "--cards", "DP_CARDS_ADDR"};
+inline constexpr Endpoint kMonitoring{"monitoring", "--monitoring", "DP_MONITORING_ADDR"};
 
 // Report prints a failed call to stderr: what failed and its gRPC code and
 // message, then the refusal's reason with its metadata and the field it

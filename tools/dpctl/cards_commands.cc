@@ -37,18 +37,12 @@ std::unique_ptr<v1::CardService::Stub> Stub() {
 
 std::string RequestId() { return f.request_id.empty() ? NewRequestId() : f.request_id; }
 
-// Money reads a decimal pounds flag exactly; false (and a message naming
-// the flag, exit code 2) when it is not one.
+// Money reads a decimal pounds flag exactly; false (exit code 2, the
+// message naming the flag) when it is not one.
 bool Money(const std::string& text, const std::string& flag, v1::Money* outm) {
-  auto pence = dp::ParsePence(text);
-  if (!pence.ok()) {
-    std::cerr << "dpctl: " << flag << ": " << pence.status().message() << "\n";
-    *exit_code = 2;
-    return false;
-  }
-  outm->set_amount_pence(*pence);
-  outm->set_currency("GBP");
-  return true;
+  if (MoneyFlag(text, flag, outm)) return true;
+  *exit_code = 2;
+  return false;
 }
 
 std::string Lower(const std::string& name, const std::string& prefix) {

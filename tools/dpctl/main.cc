@@ -21,6 +21,7 @@
 #include "payroll_commands.h"
 #include "agreements_commands.h"
 #include "cards_commands.h"
+#include "monitoring_commands.h"
 #include "ledger_commands.h"
 #include "services.h"
 
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   AddPayrollCommands(app, exit_code, [] { return Out(); });
   AddAgreementsCommands(app, exit_code, [] { return Out(); });
   AddCardsCommands(app, exit_code, [] { return Out(); });
+  AddMonitoringCommands(app, exit_code, [] { return Out(); });
 
   AddLedgerCommands(app, exit_code, [] { return Out(); });
 

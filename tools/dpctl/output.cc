@@ -134,6 +134,17 @@ std::string Pounds(int64_t pence, const std::string& currency) {
   return dp::FormatPence(pence) + " " + currency;
 }
 
+bool MoneyFlag(const std::string& text, const std::string& flag, dp::v1::Money* out) {
+  auto pence = dp::ParsePence(text);
+  if (!pence.ok()) {
+    std::cerr << "dpctl: " << flag << ": " << pence.status().message() << "\n";
+    return false;
+  }
+  out->set_amount_pence(*pence);
+  out->set_currency("GBP");
+  return true;
+}
+
 std::string Rfc3339(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};

@@ -40,6 +40,10 @@ int ExitCodeFor(const grpc::Status& status);
 // Pounds renders pence with a currency: 123456, "GBP" -> "1234.56 GBP".
 std::string Pounds(int64_t pence, const std::string& currency);
 
+// MoneyFlag reads a pounds flag ("12.50") into GBP money exactly; false,
+// with a message naming the flag on stderr, when it is not an amount.
+bool MoneyFlag(const std::string& text, const std::string& flag, dp::v1::Money* out);
+
 // ParseDate reads a YYYY-MM-DD flag into a Date; false if it is not one
 // (the service checks that the date exists).
 bool ParseDate(const std::string& text, dp::v1::Date* out);

@@ -1,0 +1,415 @@
+// Monitoring end to end, over mutual TLS: the payment schedule leaves an
+// agreement holding far more than it spends; a sweep finds the surplus (and
+// why), opens a review case, and dedupes on the next sweep; the officer
+// records the conversation and decides; a recovery posts a balanced ledger
+// transaction through the agreements recovery path; the person's record
+// shows every step in plain words. A card force post beyond the money on
+// the card is flagged as a negative balance.
+#include <atomic>
+#include <random>
+
+#include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/cards.grpc.pb.h"
+#include "dp/v1/monitoring.grpc.pb.h"
+#include "grpc_helpers.h"
+#include "ledger_checks.h"
+#include "service_process.h"
+#include "test_db.h"
+#include "tls_helpers.h"
+#include "gtest/gtest.h"
+
+namespace dp::testing {
+namespace {
+
+class MonitoringTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tag_ = "m" + std::to_string(std::random_device{}() % 100000000);
+    authority_ = tag_ + "-FIFE";
+    officer_ = "officer@" + tag_;
+    auditor_ = "auditor@" + tag_;
+    outsider_ = "auditor@elsewhere-" + tag_;
+    processor_ = "switch@" + tag_;
+    pki_ = new TestPki(::testing::TempDir() + "/pki-" + tag_);
+    ASSERT_TRUE(pki_->Issue(officer_) && pki_->Issue(auditor_) && pki_->Issue(outsider_) &&
+                pki_->Issue(processor_));
+    auto conn = MigratedConnection();
+    {
+      pqxx::work tx(*conn);
+      tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'authority', 'a'),"
+                     " ($2, 'audit', 'au'), ($3, 'audit', 'other'), ($4, 'processor', 'p')",
+                     authority_, tag_ + "-AUDIT", tag_ + "-OTHER", tag_ + "-PROC");
+      tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, approver_level)"
+                     " VALUES ($1, $2, 'finance_officer', 'manager'), ($3, $4, 'auditor', 'none'),"
+                     " ($5, $6, 'auditor', 'none'), ($7, $8, 'processor', 'none')",
+                     officer_, authority_, auditor_, tag_ + "-AUDIT", outsider_, tag_ + "-OTHER",
+                     processor_, tag_ + "-PROC");
+      tx.exec_params("INSERT INTO iam.grants (organisation_id, scope_type, scope_id)"
+                     " VALUES ($1, 'authority', $3), ($2, 'authority', $3)",
+                     tag_ + "-AUDIT", tag_ + "-PROC", authority_);
+      tx.commit();
+    }
+    agreements_ = new ServiceProcess("agreements", pki_->ServerArgs());
+    cards_ = new ServiceProcess("cards", pki_->ServerArgs());
+    monitoring_ = new ServiceProcess("monitoring", pki_->ServerArgs());
+    for (ServiceProcess* p : {agreements_, cards_, monitoring_}) ASSERT_TRUE(p->Start()) << p->Log();
+    v1::SetAuthoritySettingsRequest settings;
+    settings.set_request_id(Id());
+    auto* s = settings.mutable_settings();
+    s->set_authority_id(authority_);
+    *s->mutable_effective_from() = D(2026, 4, 1);
+    *s->mutable_worker_limit() = Gbp(20'000'00);
+    *s->mutable_manager_limit() = Gbp(50'000'00);
+    s->set_panel_max_wait_days(28);
+    s->set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
+    *s->mutable_cycle_anchor() = D(2026, 4, 6);
+    s->set_surplus_threshold_weeks(8);
+    v1::AuthoritySettings saved;
+    auto st = Agreements()->SetAuthoritySettings(Ctx().get(), settings, &saved);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    funding_ = saved.funding_account_id();
+    v1::CreatePersonRequest person;
+    person.set_request_id(Id());
+    person.set_authority_id(authority_);
+    person.set_display_name("Morag Brown");
+    v1::PersonSummary summary;
+    ASSERT_TRUE(Agreements()->CreatePerson(Ctx().get(), person, &summary).ok());
+    person_ = summary.person_id();
+  }
+
+  static void TearDownTestSuite() {
+    delete monitoring_;
+    delete cards_;
+    delete agreements_;
+    delete pki_;
+  }
+
+  void TearDown() override { EXPECT_EQ(LedgerImbalance(), 0) << "the books balance"; }
+
+  static std::string Id() { return tag_ + "-" + std::to_string(n_++); }
+
+  static std::unique_ptr<v1::AgreementService::Stub> Agreements() {
+    return v1::AgreementService::NewStub(pki_->ChannelAs(officer_, agreements_->address()));
+  }
+  static std::unique_ptr<v1::MonitoringService::Stub> As(const std::string& who) {
+    return v1::MonitoringService::NewStub(pki_->ChannelAs(who, monitoring_->address()));
+  }
+
+  // PaidAgreement is an active agreement of `gross_pence` every four weeks
+  // from 6 April 2026, paid by the schedule up to 2 December 2026 (nine
+  // periods), with nothing spent.
+  static std::pair<int64_t, int64_t> PaidAgreement(int64_t gross_pence, v1::PaymentMethod method) {
+    v1::CreateAgreementRequest create;
+    create.set_request_id(Id());
+    create.set_authority_id(authority_);
+    create.set_person_id(person_);
+    auto* t = create.mutable_terms();
+    t->set_model_version("FIFE-2026-1");
+    t->add_permitted_uses("pa_employment");
+    *t->mutable_gross_budget() = Gbp(gross_pence);
+    *t->mutable_start_date() = D(2026, 4, 6);
+    t->set_payment_method(method);
+    v1::Agreement agreement;
+    auto st = Agreements()->CreateAgreement(Ctx().get(), create, &agreement);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
+                        v1::DECISION_ACTION_ACTIVATE}) {
+      v1::DecideRequest d;
+      d.set_request_id(Id());
+      d.set_agreement_id(agreement.agreement_id());
+      d.set_action(action);
+      d.set_reason("as assessed");
+      EXPECT_TRUE(Agreements()->Decide(Ctx().get(), d, &agreement).ok());
+    }
+    v1::RunPaymentScheduleRequest run;
+    run.set_request_id(Id());
+    run.set_authority_id(authority_);
+    *run.mutable_run_date() = D(2026, 12, 2);
+    v1::PaymentRun paid;
+    EXPECT_TRUE(Agreements()->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    return {agreement.agreement_id(), agreement.holding_account_id()};
+  }
+
+  static v1::SweepReport Sweep(bool full = false) {
+    v1::SweepRequest req;
+    req.set_request_id(Id());
+    req.set_authority_id(authority_);
+    req.set_full(full);
+    v1::SweepReport out;
+    auto st = As(officer_)->Sweep(Ctx(60000).get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  static std::vector<v1::Finding> Findings(int64_t agreement, v1::FindingState state) {
+    v1::ListFindingsRequest req;
+    req.set_agreement_id(agreement);
+    req.set_state(state);
+    v1::ListFindingsResponse out;
+    auto st = As(officer_)->ListFindings(Ctx().get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return {out.findings().begin(), out.findings().end()};
+  }
+
+  static const v1::Finding* Find(const std::vector<v1::Finding>& findings, const std::string& check) {
+    for (const auto& f : findings) {
+      if (f.check() == check) return &f;
+    }
+    return nullptr;
+  }
+
+  static grpc::Status Decide(const std::string& who, int64_t case_id, v1::CaseDecision decision,
+                             const std::string& reason, int64_t amount_pence, v1::ReviewCase* out,
+                             const std::string& request_id = "") {
+    v1::DecideCaseRequest req;
+    req.set_request_id(request_id.empty() ? Id() : request_id);
+    req.set_case_id(case_id);
+    req.set_decision(decision);
+    req.set_reason(reason);
+    if (amount_pence > 0) *req.mutable_amount() = Gbp(amount_pence);
+    return As(who)->DecideCase(Ctx().get(), req, out);
+  }
+
+  static inline std::string tag_, authority_, officer_, auditor_, outsider_, processor_;
+  static inline TestPki* pki_ = nullptr;
+  static inline ServiceProcess *agreements_ = nullptr, *cards_ = nullptr, *monitoring_ = nullptr;
+  static inline int64_t person_ = 0, funding_ = 0;
+  static inline std::atomic<int> n_ = 0;
+};
+
+TEST_F(MonitoringTest, ASurplusIsFoundOnceTalkedAboutAndRecoveredThroughTheLedger) {
+  const auto [agreement, account] = PaidAgreement(1'000'00, v1::PAYMENT_METHOD_BANK);
+  const int64_t held = PostedBalance(account);
+  ASSERT_EQ(held, 9 * 1'000'00) << "nine periods paid, nothing spent";
+  const int64_t threshold = 8 * 250'00;  // 8 weeks of £1,000 every 4 weeks
+
+  const v1::SweepReport first = Sweep();
+  EXPECT_GE(first.checked(), 1);
+  EXPECT_GE(first.cases_opened(), 1);
+  auto open = Findings(agreement, v1::FINDING_STATE_OPEN);
+  const v1::Finding* surplus = Find(open, "surplus");
+  ASSERT_NE(surplus, nullptr);
+  EXPECT_EQ(surplus->amount().amount_pence(), held - threshold);
+  EXPECT_EQ(surplus->summary(),
+            "The account holds £9,000.00. Less £0.00 committed to card purchases, £0.00 owed (wages, "
+            "tax, pension), and £0.00 kept for PAs (holiday £0.00, notice £0.00, redundancy £0.00), "
+            "£9,000.00 is free: £7,000.00 more than 8 weeks of budget (£2,000.00). Talk with the "
+            "person about why before deciding anything.");
+  EXPECT_EQ(surplus->transaction_ids_size(), 3) << "the last three payments in, as evidence";
+  EXPECT_EQ(surplus->settings_version(), "default:2020-01-01");
+  ASSERT_NE(Find(open, "underspend"), nullptr) << "three payments in, nothing spent";
+  const int64_t case_id = surplus->case_id();
+  for (const auto& f : open) EXPECT_EQ(f.case_id(), case_id) << f.check() << " joins the one open case";
+
+  // Nothing new: the incremental sweep skips it; a full sweep raises nothing twice.
+  const v1::SweepReport again = Sweep();
+  EXPECT_GE(again.unchanged(), 1);
+  EXPECT_EQ(again.findings_opened(), 0);
+  EXPECT_EQ(Sweep(/*full=*/true).findings_opened(), 0);
+  EXPECT_EQ(Findings(agreement, v1::FINDING_STATE_OPEN).size(), open.size());
+
+  // The tier, and what the person reads about it.
+  v1::GetAgreementMonitoringRequest get;
+  get.set_agreement_id(agreement);
+  v1::AgreementMonitoring monitoring;
+  ASSERT_TRUE(As(auditor_)->GetAgreementMonitoring(Ctx().get(), get, &monitoring).ok());
+  EXPECT_EQ(monitoring.tier(), v1::TIER_LIGHT);
+  ASSERT_EQ(monitoring.factors_size(), 1);
+  EXPECT_EQ(monitoring.factors(0).name(), "dormant");
+  EXPECT_EQ(monitoring.factors(0).words(), "Nothing has been spent from your account since 6 April 2026.");
+  EXPECT_NE(monitoring.words().find("Your direct payment has light monitoring"), std::string::npos)
+      << monitoring.words();
+
+  // An auditor reads but cannot decide; an auditor of elsewhere sees nothing.
+  v1::ReviewCase c;
+  EXPECT_EQ(Decide(auditor_, case_id, v1::CASE_DECISION_NO_ACTION, "fine", 0, &c).error_code(),
+            grpc::PERMISSION_DENIED);
+  v1::GetCaseRequest get_case;
+  get_case.set_case_id(case_id);
+  EXPECT_EQ(As(outsider_)->GetCase(Ctx().get(), get_case, &c).error_code(), grpc::NOT_FOUND);
+
+  v1::AddCaseNoteRequest note;
+  note.set_request_id(Id());
+  note.set_case_id(case_id);
+  note.set_note("Phoned Morag: the money built up while her PA was off sick; she agrees to return it.");
+  ASSERT_TRUE(As(officer_)->AddCaseNote(Ctx().get(), note, &c).ok());
+
+  // More than the account holds free is refused, and nothing is written.
+  const grpc::Status too_much = Decide(officer_, case_id, v1::CASE_DECISION_RECOVER,
+                                       "agreed with Morag", held + 1, &c);
+  EXPECT_EQ(too_much.error_code(), grpc::FAILED_PRECONDITION) << too_much.error_message();
+  EXPECT_EQ(PostedBalance(account), held);
+
+  const std::string reason =
+      "Morag agreed that £7,000.00 built up while her PA was off sick and is not needed.";
+  const std::string request_id = Id();
+  ASSERT_TRUE(Decide(officer_, case_id, v1::CASE_DECISION_RECOVER, reason, held - threshold, &c,
+                     request_id).ok());
+  EXPECT_EQ(c.state(), v1::CASE_STATE_CLOSED);
+  ASSERT_EQ(c.events_size(), 2);
+  EXPECT_EQ(c.events(1).decision(), v1::CASE_DECISION_RECOVER);
+  EXPECT_GT(c.events(1).transaction_id(), 0);
+  for (const auto& f : c.findings()) {
+    EXPECT_EQ(f.state(), v1::FINDING_STATE_CLOSED);
+    EXPECT_EQ(f.outcome(), "recovered");
+  }
+  EXPECT_EQ(PostedBalance(account), threshold);
+  // A retry answers the same; the same id with another amount is refused.
+  v1::ReviewCase replay;
+  ASSERT_TRUE(Decide(officer_, case_id, v1::CASE_DECISION_RECOVER, reason, held - threshold, &replay,
+                     request_id).ok());
+  EXPECT_EQ(replay.events(1).transaction_id(), c.events(1).transaction_id());
+  EXPECT_EQ(Decide(officer_, case_id, v1::CASE_DECISION_RECOVER, reason, 1'00, &replay, request_id)
+                .error_code(),
+            grpc::ALREADY_EXISTS);
+  EXPECT_EQ(PostedBalance(account), threshold) << "recovered once";
+
+  // The person's record tells all of it.
+  v1::GetRecordRequest record_req;
+  record_req.set_agreement_id(agreement);
+  v1::PersonRecord record;
+  ASSERT_TRUE(Agreements()->GetRecord(Ctx().get(), record_req, &record).ok());
+  for (const std::string& words :
+       {std::string("How your direct payment is monitored"), std::string("Something we noticed"),
+        std::string("£7,000.00 more than 8 weeks of budget"), note.note(),
+        std::string("A decision after a review"), reason,
+        std::string("£7,000.00 was returned to the authority")}) {
+    EXPECT_NE(record.document().find(words), std::string::npos) << words << "\n" << record.document();
+  }
+  // With the surplus returned, a new sweep finds none.
+  Sweep(/*full=*/true);
+  EXPECT_EQ(Find(Findings(agreement, v1::FINDING_STATE_OPEN), "surplus"), nullptr);
+}
+
+TEST_F(MonitoringTest, AnOverdueRequestForInformationIsItselfAFinding) {
+  const auto [agreement, account] = PaidAgreement(400'00, v1::PAYMENT_METHOD_BANK);
+  Sweep();
+  const auto open = Findings(agreement, v1::FINDING_STATE_OPEN);
+  ASSERT_FALSE(open.empty());
+  const int64_t case_id = open.front().case_id();
+  v1::ReviewCase c;
+  ASSERT_TRUE(Decide(officer_, case_id, v1::CASE_DECISION_REQUEST_INFORMATION,
+                     "Please send last quarter's bank statements", 0, &c).ok());
+  EXPECT_EQ(c.state(), v1::CASE_STATE_OPEN);
+  ASSERT_TRUE(c.has_information_due()) << "28 days by default";
+  // Time passes (as the database's owner, in this test database only).
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("UPDATE monitoring.cases SET information_due = current_date - 1 WHERE id = $1", case_id);
+    tx.commit();
+  }
+  Sweep(/*full=*/true);
+  const v1::Finding* overdue = Find(Findings(agreement, v1::FINDING_STATE_OPEN), "overdue_information");
+  ASSERT_NE(overdue, nullptr);
+  EXPECT_EQ(overdue->case_id(), case_id);
+  // Suspension is a decision too: the agreement's lifecycle moves with it.
+  ASSERT_TRUE(Decide(officer_, case_id, v1::CASE_DECISION_SUSPEND,
+                     "We have not heard back after two reminders", 0, &c).ok());
+  v1::GetAgreementRequest get;
+  get.set_agreement_id(agreement);
+  v1::Agreement a;
+  ASSERT_TRUE(Agreements()->GetAgreement(Ctx().get(), get, &a).ok());
+  EXPECT_EQ(a.status(), v1::AGREEMENT_STATUS_SUSPENDED);
+  EXPECT_EQ(a.status_reason(), "We have not heard back after two reminders");
+}
+
+TEST_F(MonitoringTest, ACardForcePostBeyondTheMoneyIsFlaggedAsANegativeBalance) {
+  const auto [agreement, account] = PaidAgreement(50'00, v1::PAYMENT_METHOD_CARD);
+  const int64_t held = PostedBalance(account);
+  auto cards = v1::CardService::NewStub(pki_->ChannelAs(officer_, cards_->address()));
+  v1::IssueCardRequest issue;
+  issue.set_request_id(Id());
+  issue.set_agreement_id(agreement);
+  issue.set_processor_token(tag_ + "-tok");
+  issue.set_last4("4242");
+  issue.set_expiry_month(9);
+  issue.set_expiry_year(2029);
+  issue.set_holder_name("Morag Brown");
+  issue.set_reason("a prepaid card");
+  v1::Card card;
+  ASSERT_TRUE(cards->IssueCard(Ctx().get(), issue, &card).ok());
+  v1::CaptureRequest force;
+  force.set_processor_id(Id());
+  force.set_card_token(issue.processor_token());
+  *force.mutable_amount() = Gbp(held + 12'40);
+  force.set_merchant_category("5411");
+  force.set_merchant_name("Corner Shop");
+  v1::CardTransaction posted;
+  auto network = v1::CardService::NewStub(pki_->ChannelAs(processor_, cards_->address()));
+  auto st = network->Capture(Ctx().get(), force, &posted);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(posted.shortfall().amount_pence(), 12'40);
+
+  Sweep();
+  const auto open = Findings(agreement, v1::FINDING_STATE_OPEN);
+  const v1::Finding* negative = Find(open, "negative_balance");
+  ASSERT_NE(negative, nullptr);
+  EXPECT_EQ(negative->amount().amount_pence(), 12'40);
+  ASSERT_EQ(negative->transaction_ids_size(), 1);
+  EXPECT_EQ(negative->transaction_ids(0), posted.ledger_transaction_id());
+  EXPECT_EQ(negative->summary(),
+            "The account is short by £12.40: card payments taken without authorisation went beyond "
+            "the money on the card.");
+  v1::GetAgreementMonitoringRequest get;
+  get.set_agreement_id(agreement);
+  v1::AgreementMonitoring m;
+  ASSERT_TRUE(As(officer_)->GetAgreementMonitoring(Ctx().get(), get, &m).ok());
+  EXPECT_EQ(m.tier(), v1::TIER_STANDARD) << "a shortfall (3) and a force post (1)";
+  EXPECT_EQ(m.points(), 4);
+}
+
+TEST_F(MonitoringTest, SettingsAreEffectiveDatedAndPreviewedBeforeTheyAreSaved) {
+  PaidAgreement(600'00, v1::PAYMENT_METHOD_BANK);
+  Sweep();
+  v1::GetMonitoringSettingsRequest get;
+  get.set_authority_id(authority_);
+  v1::MonitoringSettings current;
+  ASSERT_TRUE(As(officer_)->GetMonitoringSettings(Ctx().get(), get, &current).ok());
+  EXPECT_EQ(current.version(), "default:2020-01-01");
+  EXPECT_EQ(current.enhanced_from_points(), 5);
+
+  // Dormancy is worth 1 point: at standard_from_points 1 every dormant
+  // agreement would move from light to standard.
+  v1::PreviewMonitoringSettingsRequest preview;
+  *preview.mutable_settings() = current;
+  preview.mutable_settings()->set_standard_from_points(1);
+  v1::SettingsPreview p;
+  ASSERT_TRUE(As(officer_)->PreviewMonitoringSettings(Ctx().get(), preview, &p).ok());
+  EXPECT_GE(p.agreements(), 1);
+  EXPECT_GT(p.standard_after(), p.standard_before());
+  ASSERT_FALSE(p.changes().empty());
+  EXPECT_EQ(p.changes(0).from(), v1::TIER_LIGHT);
+  EXPECT_EQ(p.changes(0).to(), v1::TIER_STANDARD);
+  EXPECT_EQ(p.light_before() + p.standard_before() + p.enhanced_before(), p.agreements());
+
+  // Unworkable settings are refused by field; nothing is saved.
+  v1::SetMonitoringSettingsRequest set;
+  set.set_request_id(Id());
+  *set.mutable_settings() = current;
+  *set.mutable_settings()->mutable_effective_from() = D(2027, 4, 1);
+  set.mutable_settings()->set_enhanced_from_points(1);
+  set.set_reason("a stricter policy from April");
+  v1::MonitoringSettings saved;
+  auto st = As(officer_)->SetMonitoringSettings(Ctx().get(), set, &saved);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(st).field, "settings.enhanced_from_points");
+  EXPECT_EQ(As(auditor_)->SetMonitoringSettings(Ctx().get(), set, &saved).error_code(),
+            grpc::PERMISSION_DENIED);
+
+  set.set_request_id(Id());
+  set.mutable_settings()->set_enhanced_from_points(4);
+  set.mutable_settings()->set_light_evidence("Nothing: your card shows us what we need.");
+  ASSERT_TRUE(As(officer_)->SetMonitoringSettings(Ctx().get(), set, &saved).ok());
+  EXPECT_EQ(saved.version(), authority_ + ":1");
+  ASSERT_TRUE(As(officer_)->GetMonitoringSettings(Ctx().get(), get, &current).ok());
+  EXPECT_EQ(current.version(), "default:2020-01-01") << "in force from April, not today";
+  *get.mutable_as_of() = D(2027, 4, 1);
+  ASSERT_TRUE(As(auditor_)->GetMonitoringSettings(Ctx().get(), get, &current).ok());
+  EXPECT_EQ(current.version(), authority_ + ":1");
+  EXPECT_EQ(current.enhanced_from_points(), 4);
+  EXPECT_EQ(current.light_evidence(), "Nothing: your card shows us what we need.");
+}
+
+}  // namespace
+}  // namespace dp::testing

@@ -1,0 +1,411 @@
+#include "monitoring_commands.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "call.h"
+#include "channel.h"
+#include "dp/v1/monitoring.grpc.pb.h"
+
+namespace dpctl {
+
+std::string NewRequestId();  // main.cc
+
+namespace {
+
+namespace v1 = dp::v1;
+using google::protobuf::FieldDescriptor;
+
+struct Flags {
+  std::string address, request_id, authority, reason, note, decision, due, amount, from, as_of;
+  int64_t id = 0, agreement = 0;
+  int share = 200;
+  bool full = false, open = false, closed = false, all = false;
+  std::vector<std::string> sets;
+} f;
+
+std::function<Output()> out;
+int* exit_code = nullptr;
+
+std::unique_ptr<v1::MonitoringService::Stub> Stub() {
+  return v1::MonitoringService::NewStub(MakeChannel(f.address));
+}
+
+std::string RequestId() { return f.request_id.empty() ? NewRequestId() : f.request_id; }
+
+std::string Gbp(const v1::Money& m) { return Pounds(m.amount_pence(), "GBP"); }
+
+std::string Lower(const std::string& name, const std::string& prefix) {
+  std::string s = name.substr(prefix.size());
+  for (char& c : s) c = static_cast<char>(std::tolower(c));
+  return s;
+}
+
+std::string TierText(v1::Tier t) { return Lower(v1::Tier_Name(t), "TIER_"); }
+
+void UsageError(const std::string& message) {
+  std::cerr << "dpctl: " << message << "\n";
+  *exit_code = 2;
+}
+
+void FindingRows(const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& x : findings) {
+    rows.push_back({std::to_string(x.finding_id()), std::to_string(x.agreement_id()), x.check(),
+                    Lower(v1::FindingState_Name(x.state()), "FINDING_STATE_") +
+                        (x.outcome().empty() ? "" : " (" + x.outcome() + ")"),
+                    Gbp(x.amount()), std::to_string(x.case_id()), x.summary()});
+  }
+  out().Table({"FINDING", "AGREEMENT", "CHECK", "STATE", "AMOUNT", "CASE", "SUMMARY"}, rows);
+}
+
+void PrintCase(const v1::ReviewCase& c) {
+  if (out().json()) return out().Json(c);
+  out().KeyValues({{"case", std::to_string(c.case_id())},
+                   {"agreement", std::to_string(c.agreement_id())},
+                   {"state", Lower(v1::CaseState_Name(c.state()), "CASE_STATE_")},
+                   {"opened", Rfc3339(c.opened_at().seconds())},
+                   {"information due", DateText(c.information_due())}});
+  FindingRows(c.findings());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : c.events()) {
+    std::string what = e.decision() == v1::CASE_DECISION_UNSPECIFIED
+                           ? "note"
+                           : Lower(v1::CaseDecision_Name(e.decision()), "CASE_DECISION_");
+    if (e.has_amount()) what += " " + Gbp(e.amount());
+    if (e.has_due_date()) what += " by " + DateText(e.due_date());
+    if (e.transaction_id() > 0) what += " (ledger transaction " + std::to_string(e.transaction_id()) + ")";
+    rows.push_back({Rfc3339(e.at().seconds()), e.by(), what, e.text()});
+  }
+  if (!rows.empty()) out().Table({"AT", "BY", "WHAT", "WORDS"}, rows);
+}
+
+// ApplySets changes settings fields named in "name=value" pairs: whole
+// numbers, words, or pounds for the money fields.
+bool ApplySets(v1::MonitoringSettings* s) {
+  const auto* d = s->GetDescriptor();
+  const auto* r = s->GetReflection();
+  for (const std::string& pair : f.sets) {
+    const size_t eq = pair.find('=');
+    const FieldDescriptor* field = eq == std::string::npos ? nullptr : d->FindFieldByName(pair.substr(0, eq));
+    if (field == nullptr || field->name() == "authority_id" || field->name() == "version" ||
+        field->name() == "effective_from") {
+      UsageError("--set " + pair + ": expected name=value with a settings field name, such as "
+                 "surplus_weeks=6 (see `dpctl monitoring settings show`)");
+      return false;
+    }
+    const std::string value = pair.substr(eq + 1);
+    if (field->type() == FieldDescriptor::TYPE_INT32) {
+      char* end = nullptr;
+      const long n = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n < -1000000 || n > 1000000) {
+        UsageError("--set " + pair + ": " + field->name() + " is a whole number");
+        return false;
+      }
+      r->SetInt32(s, field, static_cast<int32_t>(n));
+    } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+      r->SetString(s, field, value);
+    } else if (!MoneyFlag(value, "--set " + field->name(),
+                          static_cast<v1::Money*>(r->MutableMessage(s, field)))) {
+      *exit_code = 2;
+      return false;
+    }
+  }
+  return true;
+}
+
+void PrintSettings(const v1::MonitoringSettings& s) {
+  if (out().json()) return out().Json(s);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  const auto* d = s.GetDescriptor();
+  const auto* r = s.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* field = d->field(i);
+    std::string value;
+    if (field->type() == FieldDescriptor::TYPE_INT32) value = std::to_string(r->GetInt32(s, field));
+    else if (field->type() == FieldDescriptor::TYPE_STRING) value = r->GetString(s, field);
+    else if (field->message_type() == v1::Money::descriptor()) value = Gbp(static_cast<const v1::Money&>(r->GetMessage(s, field)));
+    else value = DateText(static_cast<const v1::Date&>(r->GetMessage(s, field)));
+    pairs.emplace_back(field->name(), value);
+  }
+  out().KeyValues(pairs);
+}
+
+// CurrentSettings reads the settings in force, for `set` and `preview` to change.
+bool CurrentSettings(v1::MonitoringSettings* s) {
+  v1::GetMonitoringSettingsRequest req;
+  req.set_authority_id(f.authority);
+  *exit_code = Call(kMonitoring, "reading the monitoring settings", [&](grpc::ClientContext* c) {
+    return Stub()->GetMonitoringSettings(c, req, s);
+  });
+  return *exit_code == 0;
+}
+
+void AddSettingsCommands(CLI::App* monitoring) {
+  CLI::App* settings = monitoring->add_subcommand("settings", "an authority's monitoring settings");
+  settings->require_subcommand(1);
+  CLI::App* show = settings->add_subcommand("show", "the settings in force");
+  show->add_option("--authority", f.authority, "authority id")->required();
+  show->add_option("--as-of", f.as_of, "YYYY-MM-DD (default today)");
+  show->callback([] {
+    v1::GetMonitoringSettingsRequest req;
+    req.set_authority_id(f.authority);
+    if (!f.as_of.empty() && !ParseDate(f.as_of, req.mutable_as_of())) {
+      return UsageError("--as-of must be a date such as 2026-12-01");
+    }
+    *exit_code = CallAndPrint<v1::MonitoringSettings>(
+        kMonitoring, "reading the monitoring settings",
+        [&](grpc::ClientContext* c, v1::MonitoringSettings* r) {
+          return Stub()->GetMonitoringSettings(c, req, r);
+        },
+        PrintSettings);
+  });
+  CLI::App* preview = settings->add_subcommand(
+      "preview", "what changed settings would do to every active agreement's tier");
+  preview->add_option("--authority", f.authority, "authority id")->required();
+  preview->add_option("--set", f.sets, "name=value, e.g. enhanced_from_points=4 (repeat)")->required();
+  preview->callback([] {
+    v1::PreviewMonitoringSettingsRequest req;
+    if (!CurrentSettings(req.mutable_settings()) || !ApplySets(req.mutable_settings())) return;
+    *exit_code = CallAndPrint<v1::SettingsPreview>(
+        kMonitoring, "previewing the settings",
+        [&](grpc::ClientContext* c, v1::SettingsPreview* r) {
+          return Stub()->PreviewMonitoringSettings(c, req, r);
+        },
+        [](const v1::SettingsPreview& p) {
+          if (out().json()) return out().Json(p);
+          out().Table({"TIER", "NOW", "WITH THE CHANGE"},
+                      {{"light", std::to_string(p.light_before()), std::to_string(p.light_after())},
+                       {"standard", std::to_string(p.standard_before()), std::to_string(p.standard_after())},
+                       {"enhanced", std::to_string(p.enhanced_before()), std::to_string(p.enhanced_after())}});
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& c : p.changes()) {
+            rows.push_back({std::to_string(c.agreement_id()), TierText(c.from()) + " (" +
+                            std::to_string(c.points_from()) + ")", TierText(c.to()) + " (" +
+                            std::to_string(c.points_to()) + ")"});
+          }
+          if (!rows.empty()) out().Table({"AGREEMENT", "FROM", "TO"}, rows);
+        });
+  });
+  CLI::App* set = settings->add_subcommand("set", "record changed settings from a date");
+  set->add_option("--authority", f.authority, "authority id")->required();
+  set->add_option("--from", f.from, "in force from, YYYY-MM-DD")->required();
+  set->add_option("--set", f.sets, "name=value, e.g. surplus_weeks=6 (repeat)")->required();
+  set->add_option("--reason", f.reason, "why the settings change")->required();
+  set->add_option("--request-id", f.request_id, "idempotency key (default: random)");
+  set->callback([] {
+    v1::SetMonitoringSettingsRequest req;
+    req.set_request_id(RequestId());
+    req.set_reason(f.reason);
+    if (!CurrentSettings(req.mutable_settings()) || !ApplySets(req.mutable_settings())) return;
+    if (!ParseDate(f.from, req.mutable_settings()->mutable_effective_from())) {
+      return UsageError("--from must be a date such as 2027-04-01");
+    }
+    *exit_code = CallAndPrint<v1::MonitoringSettings>(
+        kMonitoring, "recording the monitoring settings",
+        [&](grpc::ClientContext* c, v1::MonitoringSettings* r) {
+          return Stub()->SetMonitoringSettings(c, req, r);
+        },
+        PrintSettings);
+  });
+}
+
+void AddCaseCommands(CLI::App* monitoring) {
+  CLI::App* cases = monitoring->add_subcommand("cases", "review cases of an authority or agreement");
+  cases->add_option("--authority", f.authority, "authority id");
+  cases->add_option("--agreement", f.agreement, "agreement id");
+  cases->add_flag("--open", f.open, "open cases only");
+  cases->add_flag("--all", f.all, "every page");
+  cases->callback([] {
+    v1::ListCasesRequest req;
+    req.set_authority_id(f.authority);
+    req.set_agreement_id(f.agreement);
+    if (f.open) req.set_state(v1::CASE_STATE_OPEN);
+    v1::ListCasesResponse all;
+    *exit_code = CallPages(kMonitoring, "listing cases", req, f.all, &all,
+                           [&](grpc::ClientContext* c, const v1::ListCasesRequest& r,
+                               v1::ListCasesResponse* p) { return Stub()->ListCases(c, r, p); });
+    if (*exit_code != 0) return;
+    if (out().json()) return out().Json(all);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : all.cases()) {
+      std::string checks;
+      for (const auto& x : c.findings()) checks += (checks.empty() ? "" : ", ") + x.check();
+      rows.push_back({std::to_string(c.case_id()), std::to_string(c.agreement_id()),
+                      Lower(v1::CaseState_Name(c.state()), "CASE_STATE_"),
+                      Rfc3339(c.opened_at().seconds()), checks,
+                      c.events().empty() ? "-" : c.events().rbegin()->text()});
+    }
+    out().Table({"CASE", "AGREEMENT", "STATE", "OPENED", "FINDINGS", "LATEST"}, rows);
+    if (!all.next_page_token().empty()) std::cerr << "dpctl: more cases: --all lists every page\n";
+  });
+  CLI::App* one = monitoring->add_subcommand("case", "a review case: its findings, notes and decisions");
+  one->add_option("id", f.id, "case id")->required();
+  one->callback([] {
+    v1::GetCaseRequest req;
+    req.set_case_id(f.id);
+    *exit_code = CallAndPrint<v1::ReviewCase>(
+        kMonitoring, "reading the case",
+        [&](grpc::ClientContext* c, v1::ReviewCase* r) { return Stub()->GetCase(c, req, r); }, PrintCase);
+  });
+  CLI::App* note = monitoring->add_subcommand("note", "record a conversation in a case");
+  note->add_option("id", f.id, "case id")->required();
+  note->add_option("--note", f.note, "what was said, and with whom")->required();
+  note->add_option("--request-id", f.request_id, "idempotency key (default: random)");
+  note->callback([] {
+    v1::AddCaseNoteRequest req;
+    req.set_request_id(RequestId());
+    req.set_case_id(f.id);
+    req.set_note(f.note);
+    *exit_code = CallAndPrint<v1::ReviewCase>(
+        kMonitoring, "recording the note",
+        [&](grpc::ClientContext* c, v1::ReviewCase* r) { return Stub()->AddCaseNote(c, req, r); },
+        PrintCase);
+  });
+  CLI::App* decide = monitoring->add_subcommand("decide", "decide a case, with the reason the person reads");
+  decide->add_option("id", f.id, "case id")->required();
+  decide->add_option("--decision", f.decision, "no_action, request_information, agree_plan, recover, suspend")
+      ->required()
+      ->check(CLI::IsMember({"no_action", "request_information", "agree_plan", "recover", "suspend"}));
+  decide->add_option("--reason", f.reason, "why, in plain words (the person reads it)")->required();
+  decide->add_option("--due", f.due, "request_information: due date, YYYY-MM-DD (default 28 days)");
+  decide->add_option("--amount", f.amount, "recover: pounds, e.g. 1200.00");
+  decide->add_option("--request-id", f.request_id, "idempotency key (default: random)");
+  decide->callback([] {
+    v1::DecideCaseRequest req;
+    req.set_request_id(RequestId());
+    req.set_case_id(f.id);
+    std::string upper = "CASE_DECISION_";
+    for (char x : f.decision) upper += static_cast<char>(std::toupper(x));
+    v1::CaseDecision decision = v1::CASE_DECISION_UNSPECIFIED;
+    (void)v1::CaseDecision_Parse(upper, &decision);  // checked by CLI::IsMember above
+    req.set_decision(decision);
+    req.set_reason(f.reason);
+    if (!f.due.empty() && !ParseDate(f.due, req.mutable_due_date())) {
+      return UsageError("--due must be a date such as 2026-12-30");
+    }
+    if (!f.amount.empty() && !MoneyFlag(f.amount, "--amount", req.mutable_amount())) {
+      *exit_code = 2;
+      return;
+    }
+    *exit_code = CallAndPrint<v1::ReviewCase>(
+        kMonitoring, "recording the decision",
+        [&](grpc::ClientContext* c, v1::ReviewCase* r) { return Stub()->DecideCase(c, req, r); },
+        PrintCase);
+  });
+}
+
+void AddAgreementCommands(CLI::App* monitoring) {
+  CLI::App* sweep = monitoring->add_subcommand(
+      "sweep", "check an authority's agreements now (only those with new activity, unless --full)");
+  sweep->add_option("--authority", f.authority, "authority id")->required();
+  sweep->add_flag("--full", f.full, "check every active agreement");
+  sweep->add_option("--share", f.share, "agreements a call")->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  sweep->add_option("--request-id", f.request_id, "idempotency key (default: random)");
+  sweep->callback([] {
+    const std::string base = RequestId();
+    v1::SweepReport total;
+    int64_t after = 0;
+    constexpr int kMaxShares = 100000;
+    for (int share = 0; share < kMaxShares; ++share) {
+      v1::SweepRequest req;
+      req.set_request_id(base + ":" + std::to_string(after));
+      req.set_authority_id(f.authority);
+      req.set_full(f.full);
+      req.set_after_agreement_id(after);
+      req.set_max_agreements(f.share);
+      v1::SweepReport part;
+      *exit_code = Call(kMonitoring, "sweeping", [&](grpc::ClientContext* c) {
+        return Stub()->Sweep(c, req, &part);
+      });
+      if (*exit_code != 0) return;
+      total.set_authority_id(part.authority_id());
+      total.set_agreements(part.agreements());
+      total.set_checked(total.checked() + part.checked());
+      total.set_unchanged(total.unchanged() + part.unchanged());
+      total.set_findings_opened(total.findings_opened() + part.findings_opened());
+      total.set_cases_opened(total.cases_opened() + part.cases_opened());
+      total.set_tier_changes(total.tier_changes() + part.tier_changes());
+      total.set_elapsed_ms(total.elapsed_ms() + part.elapsed_ms());
+      std::cerr << "dpctl: swept " << total.checked() + total.unchanged() << " of "
+                << part.agreements() << " agreements (" << total.findings_opened()
+                << " findings so far)\n";
+      if (part.done() || part.last_agreement_id() == after) break;
+      after = part.last_agreement_id();
+    }
+    total.set_done(true);
+    total.set_last_agreement_id(after);
+    if (out().json()) return out().Json(total);
+    out().KeyValues({{"authority", total.authority_id()},
+                     {"active agreements", std::to_string(total.agreements())},
+                     {"checked", std::to_string(total.checked())},
+                     {"unchanged since today's check", std::to_string(total.unchanged())},
+                     {"findings opened", std::to_string(total.findings_opened())},
+                     {"cases opened", std::to_string(total.cases_opened())},
+                     {"tier changes", std::to_string(total.tier_changes())},
+                     {"took", std::to_string(total.elapsed_ms()) + " ms"}});
+  });
+  CLI::App* show = monitoring->add_subcommand("show", "an agreement's tier, why, and its findings");
+  show->add_option("agreement", f.agreement, "agreement id")->required();
+  show->callback([] {
+    v1::GetAgreementMonitoringRequest req;
+    req.set_agreement_id(f.agreement);
+    *exit_code = CallAndPrint<v1::AgreementMonitoring>(
+        kMonitoring, "reading the agreement's monitoring",
+        [&](grpc::ClientContext* c, v1::AgreementMonitoring* r) {
+          return Stub()->GetAgreementMonitoring(c, req, r);
+        },
+        [](const v1::AgreementMonitoring& m) {
+          if (out().json()) return out().Json(m);
+          out().KeyValues({{"agreement", std::to_string(m.agreement_id())},
+                           {"tier", TierText(m.tier()) + " (" + std::to_string(m.points()) + " points)"},
+                           {"next review by", DateText(m.next_review_due())},
+                           {"may be asked for", m.evidence()},
+                           {"settings", m.settings_version()},
+                           {"checked", Rfc3339(m.checked_at().seconds())}});
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& x : m.factors()) rows.push_back({x.name(), std::to_string(x.points()), x.words()});
+          if (!rows.empty()) out().Table({"FACTOR", "POINTS", "THE PERSON READS"}, rows);
+          if (!m.findings().empty()) FindingRows(m.findings());
+        });
+  });
+  CLI::App* findings = monitoring->add_subcommand("findings", "findings of an authority or agreement");
+  findings->add_option("--authority", f.authority, "authority id");
+  findings->add_option("--agreement", f.agreement, "agreement id");
+  findings->add_flag("--open", f.open, "open findings only");
+  findings->add_flag("--closed", f.closed, "closed findings only");
+  findings->add_flag("--all", f.all, "every page");
+  findings->callback([] {
+    v1::ListFindingsRequest req;
+    req.set_authority_id(f.authority);
+    req.set_agreement_id(f.agreement);
+    if (f.open) req.set_state(v1::FINDING_STATE_OPEN);
+    if (f.closed) req.set_state(v1::FINDING_STATE_CLOSED);
+    v1::ListFindingsResponse all;
+    *exit_code = CallPages(kMonitoring, "listing findings", req, f.all, &all,
+                           [&](grpc::ClientContext* c, const v1::ListFindingsRequest& r,
+                               v1::ListFindingsResponse* p) { return Stub()->ListFindings(c, r, p); });
+    if (*exit_code != 0) return;
+    if (out().json()) return out().Json(all);
+    FindingRows(all.findings());
+    if (!all.next_page_token().empty()) std::cerr << "dpctl: more findings: --all lists every page\n";
+  });
+}
+
+}  // namespace
+
+void AddMonitoringCommands(CLI::App& app, int& code, std::function<Output()> make_output) {
+  out = std::move(make_output);
+  exit_code = &code;
+  const char* env = std::getenv("DP_MONITORING_ADDR");
+  f.address = env != nullptr ? env : "127.0.0.1:7055";
+  CLI::App* monitoring = app.add_subcommand("monitoring", "risk tiers, findings and review cases");
+  monitoring->require_subcommand(1);
+  monitoring->add_option("--monitoring", f.address, "MonitoringService address (env DP_MONITORING_ADDR)");
+  AddAgreementCommands(monitoring);
+  AddCaseCommands(monitoring);
+  AddSettingsCommands(monitoring);
+}
+
+}  // namespace dpctl
