@@ -204,7 +204,9 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
 
   // The PAs still employed.
   for (const auto& r : tx.exec_params(
-           "SELECT m.id, m.start_date::text, m.holiday_rate_pence,"
+           // Holiday is paid at least at the normal rate: an employee with
+           // no holiday rate of their own is valued at their standard rate.
+           "SELECT m.id, m.start_date::text, greatest(m.holiday_rate_pence, m.standard_rate_pence),"
            " (SELECT coalesce(sum((s.detail->>'holiday_accrued_centi_hours')::bigint), 0)"
            "  FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
            "  WHERE s.employee_id = m.id AND r.status = 'posted'),"
