@@ -101,6 +101,9 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.MonitoringService/ListCases", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.MonitoringService/AddCaseNote", kOfficer | kService, true, false, "monitoring/cases/{}"},
     {"/dp.v1.MonitoringService/DecideCase", kOfficer | kService, true, false, "monitoring/cases/{}"},
+    // Auditors pull reports for the authorities granted to them.
+    {"/dp.v1.MonitoringService/GetAuditorReport", kOfficer | kAuditor | kService},
+    {"/dp.v1.MonitoringService/VerifyAuditorReport", kOfficer | kAuditor | kService},
 
     {"/dp.v1.AdminService/WhoAmI", kAnyone},
     {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true, false, "iam/organisations/{}"},

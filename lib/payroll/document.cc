@@ -6,6 +6,7 @@
 
 #include "base/check.h"
 #include "base/strings.h"
+#include "base/win_ansi.h"
 
 namespace dp::payroll {
 namespace {
@@ -13,28 +14,6 @@ namespace {
 constexpr size_t kMaxPages = 10000;
 constexpr size_t kLinesPerPage = 40;  // lines beyond continue on the next page
 constexpr float kLeft = 56, kValueAt = 330, kTop = 780, kLineGap = 17;
-
-// WinAnsi is the built-in fonts' encoding: our UTF-8 £ and • become its
-// single bytes; any other non-ASCII character becomes '?'.
-std::string ToWinAnsi(const std::string& utf8) {
-  std::string out;
-  for (size_t i = 0; i < utf8.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (utf8.compare(i, 2, "\xC2\xA3") == 0) {
-      out.push_back('\xA3');
-      i += 1;
-    } else if (utf8.compare(i, 3, "\xE2\x80\xA2") == 0) {
-      out.push_back('\x95');
-      i += 2;
-    } else {
-      out.push_back('?');
-      while (i + 1 < utf8.size() && (static_cast<unsigned char>(utf8[i + 1]) & 0xC0) == 0x80) ++i;
-    }
-  }
-  return out;
-}
 
 void ErrorHandler(HPDF_STATUS, HPDF_STATUS, void* failed) { *static_cast<bool*>(failed) = true; }
 

@@ -11,6 +11,11 @@
 #include "monitoring/books/facts.h"
 #include "monitoring/books/review.h"
 #include "monitoring/books/store.h"
+#include "monitoring/reports/gather.h"
+#include "audit/head.h"
+#include "audit/log.h"
+#include "base/sha256.h"
+#include "ledger/store.h"
 #include "service/log.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
@@ -576,6 +581,122 @@ grpc::Status MonitoringServiceImpl::DecideCase(grpc::ServerContext* ctx,
                          service::TodayInLondon(), absl::ToUnixMicros(absl::Now()), defaults_);
                    },
                    out);
+}
+
+namespace {
+
+constexpr int kDefaultSample = 25, kMaxSample = 500;
+
+// ReportParams reads a report request; the instant is checked against the
+// settled horizon by the caller, inside its snapshot.
+absl::StatusOr<monitoring::reports::Params> ReportParams(const v1::GetAuditorReportRequest& req) {
+  monitoring::reports::Params p;
+  if (req.authority_id().empty()) return FieldError("authority_id", "is required");
+  p.authority_id = req.authority_id();
+  auto from = service::DayFromProto(req.period_start(), "period_start");
+  if (!from.ok()) return from.status();
+  auto to = service::DayFromProto(req.period_end(), "period_end");
+  if (!to.ok()) return to.status();
+  if (*to < *from) return FieldError("period_end", "must not be before period_start");
+  if (*to - *from > 366 * 5) return FieldError("period_end", "a report covers at most five years");
+  p.from = *from;
+  p.to = *to;
+  if (req.sample_size() < 0 || req.sample_size() > kMaxSample) {
+    return FieldError("sample_size", dp::StrCat("must be 0 (", kDefaultSample, ") to ", kMaxSample));
+  }
+  p.sample_size = req.sample_size() > 0 ? req.sample_size() : kDefaultSample;
+  if (req.seed() < 0) return FieldError("seed", "must not be negative (0: derived from as_of)");
+  p.seed = req.seed();
+  p.as_of_us = req.has_as_of() ? service::FromTimestamp(req.as_of()) : 0;
+  return p;
+}
+
+}  // namespace
+
+grpc::Status MonitoringServiceImpl::GetAuditorReport(grpc::ServerContext* ctx,
+                                                     const v1::GetAuditorReportRequest* req,
+                                                     v1::AuditorReport* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto params = ReportParams(*req);
+  if (!params.ok()) return ToGrpcStatus(params.status());
+  monitoring::reports::Report report;
+  const absl::Status read = service::RunReadOnlySnapshot(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    if (auto s = Scope(tx, *caller, params->authority_id, 0); !s.ok()) return s;
+    const int64_t horizon_us = ledger::SettledHorizonUs(tx);
+    if (params->as_of_us == 0) {
+      params->as_of_us = horizon_us;
+    } else if (params->as_of_us > horizon_us) {
+      return absl::FailedPreconditionError(dp::StrCat(
+          "as_of ", monitoring::reports::Rfc3339Micros(params->as_of_us),
+          " is later than the settled horizon (", monitoring::reports::Rfc3339Micros(horizon_us),
+          "): what is stamped after it may still change; ask again for an earlier instant, or later"));
+    }
+    if (params->seed == 0) params->seed = params->as_of_us;
+    auto gathered = monitoring::reports::Gather(tx, *params);
+    if (!gathered.ok()) return gathered.status();
+    report = *std::move(gathered);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return ToGrpcStatus(read);
+  const std::string csv = monitoring::reports::ToCsv(report);
+  const std::string csv_sha = Sha256Hex(csv);
+  std::string content = csv, extension = "csv", type = "text/csv";
+  if (req->format() == v1::REPORT_FORMAT_XLSX || req->format() == v1::REPORT_FORMAT_PDF) {
+    const bool xlsx = req->format() == v1::REPORT_FORMAT_XLSX;
+    auto rendered = xlsx ? monitoring::reports::ToXlsx(report, csv_sha)
+                         : monitoring::reports::ToPdf(report, csv_sha);
+    if (!rendered.ok()) return ToGrpcStatus(rendered.status());
+    content = *std::move(rendered);
+    extension = xlsx ? "xlsx" : "pdf";
+    type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "application/pdf";
+  }
+  out->set_sha256(Sha256Hex(content));
+  out->set_content(std::move(content));
+  out->set_content_type(type);
+  out->set_file_name(dp::StrCat("auditor-report-", params->authority_id, "-",
+                                absl::FormatCivilTime(params->from), "-",
+                                absl::FormatCivilTime(params->to), ".", extension));
+  out->set_audit_head(report.audit_head);
+  service::ToTimestamp(params->as_of_us, out->mutable_as_of());
+  out->set_seed(params->seed);
+  out->set_sample_size(params->sample_size);
+  out->set_csv_sha256(csv_sha);
+  return grpc::Status::OK;
+}
+
+grpc::Status MonitoringServiceImpl::VerifyAuditorReport(grpc::ServerContext* ctx,
+                                                        const v1::VerifyAuditorReportRequest* req,
+                                                        v1::ReportVerification* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto params = monitoring::reports::ParamsFromCsv(req->content());
+  if (!params.ok()) return ToGrpcStatus(params.status());
+  auto recorded = audit::ParseHead(monitoring::reports::AuditHeadFromCsv(req->content()));
+  if (!recorded.ok()) {
+    return ToGrpcStatus(FieldError("content", "the report's audit_head line is damaged"));
+  }
+  return ToGrpcStatus(service::RunReadOnlySnapshot(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    if (auto s = Scope(tx, *caller, params->authority_id, 0); !s.ok()) return s;
+    auto report = monitoring::reports::Gather(tx, *params);
+    if (!report.ok()) return report.status();
+    const std::string now = monitoring::reports::ToCsv(*report);
+    out->set_sha256_given(Sha256Hex(req->content()));
+    out->set_sha256_now(Sha256Hex(now));
+    out->set_matches(now == req->content());
+    for (std::string& d : monitoring::reports::Differences(req->content(), now)) {
+      out->add_differences(std::move(d));
+    }
+    const audit::ChainReport chain = audit::VerifyChain(tx, host_.keyring().audit_key(), &*recorded);
+    out->set_audit_intact(chain.verdict.intact);
+    if (!chain.verdict.intact) {
+      out->set_audit_problem(dp::StrCat("lane ", chain.verdict.first_bad_lane, ", event ",
+                                        chain.verdict.first_bad_seq, ": ", chain.verdict.problem));
+    }
+    return absl::OkStatus();
+  }));
 }
 
 void MonitoringServiceImpl::SweepAll() {

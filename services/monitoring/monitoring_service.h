@@ -47,6 +47,12 @@ class MonitoringServiceImpl final : public v1::MonitoringService::Service {
   grpc::Status DecideCase(grpc::ServerContext* ctx, const v1::DecideCaseRequest* req,
                           v1::ReviewCase* out) override;
 
+  grpc::Status GetAuditorReport(grpc::ServerContext* ctx, const v1::GetAuditorReportRequest* req,
+                                v1::AuditorReport* out) override;
+  grpc::Status VerifyAuditorReport(grpc::ServerContext* ctx,
+                                   const v1::VerifyAuditorReportRequest* req,
+                                   v1::ReportVerification* out) override;
+
   // SweepAll runs an incremental sweep of every authority with agreements,
   // as the schedule does; it logs what it did.
   void SweepAll();

@@ -411,5 +411,172 @@ TEST_F(MonitoringTest, SettingsAreEffectiveDatedAndPreviewedBeforeTheyAreSaved) 
   EXPECT_EQ(current.light_evidence(), "Nothing: your card shows us what we need.");
 }
 
+// Auditor reports, on a database of their own: the test alters ledger and
+// audit rows, as someone with the owner's rights could, and shows that the
+// report it pulled earlier no longer verifies, naming what changed.
+TEST(AuditorReportTest, AReportIsRepeatableVerifiableAndCatchesAlteredBooks) {
+  const std::string tag = "r" + std::to_string(std::random_device{}() % 100000000);
+  const std::string url = FreshDatabase("reports");
+  TestPki pki(::testing::TempDir() + "/pki-" + tag);
+  ASSERT_TRUE(pki.Issue("officer@r") && pki.Issue("auditor@r") && pki.Issue("auditor@other"));
+  {
+    pqxx::connection conn(url);
+    pqxx::work tx(conn);
+    tx.exec("INSERT INTO iam.organisations (id, kind, name) VALUES ('R-FIFE', 'authority', 'Fife'),"
+            " ('R-AUDIT', 'audit', 'Audit'), ('R-OTHER', 'audit', 'Other')");
+    tx.exec("INSERT INTO iam.principals (name, organisation_id, role, approver_level) VALUES"
+            " ('officer@r', 'R-FIFE', 'finance_officer', 'manager'),"
+            " ('auditor@r', 'R-AUDIT', 'auditor', 'none'), ('auditor@other', 'R-OTHER', 'auditor', 'none')");
+    tx.exec("INSERT INTO iam.grants (organisation_id, scope_type, scope_id) VALUES ('R-AUDIT', 'authority', 'R-FIFE')");
+    tx.commit();
+  }
+  std::vector<std::string> args = pki.ServerArgs();
+  args.insert(args.end(), {"--database-url", url});
+  ServiceProcess agreements("agreements", args), monitoring("monitoring", args);
+  ASSERT_TRUE(agreements.Start()) << agreements.Log();
+  ASSERT_TRUE(monitoring.Start()) << monitoring.Log();
+  auto a = v1::AgreementService::NewStub(pki.ChannelAs("officer@r", agreements.address()));
+  auto m = v1::MonitoringService::NewStub(pki.ChannelAs("officer@r", monitoring.address()));
+  auto auditor = v1::MonitoringService::NewStub(pki.ChannelAs("auditor@r", monitoring.address()));
+  int n = 0;
+  auto id = [&] { return tag + "-" + std::to_string(n++); };
+  v1::SetAuthoritySettingsRequest settings;
+  settings.set_request_id(id());
+  auto* s = settings.mutable_settings();
+  s->set_authority_id("R-FIFE");
+  *s->mutable_effective_from() = D(2026, 4, 1);
+  *s->mutable_worker_limit() = Gbp(20'000'00);
+  *s->mutable_manager_limit() = Gbp(50'000'00);
+  s->set_panel_max_wait_days(28);
+  s->set_payment_frequency(v1::PAYMENT_FREQUENCY_FOUR_WEEKLY);
+  *s->mutable_cycle_anchor() = D(2026, 4, 6);
+  s->set_surplus_threshold_weeks(8);
+  v1::AuthoritySettings saved;
+  auto set = a->SetAuthoritySettings(Ctx().get(), settings, &saved);
+  ASSERT_TRUE(set.ok()) << set.error_message();
+  v1::CreatePersonRequest person;
+  person.set_request_id(id());
+  person.set_authority_id("R-FIFE");
+  person.set_display_name("Morag Brown");
+  v1::PersonSummary who;
+  ASSERT_TRUE(a->CreatePerson(Ctx().get(), person, &who).ok());
+  auto agreement = [&](int64_t gross_pence) {
+    v1::CreateAgreementRequest create;
+    create.set_request_id(id());
+    create.set_authority_id("R-FIFE");
+    create.set_person_id(who.person_id());
+    create.mutable_terms()->set_model_version("FIFE-2026-1");
+    create.mutable_terms()->add_permitted_uses("pa_employment");
+    *create.mutable_terms()->mutable_gross_budget() = Gbp(gross_pence);
+    *create.mutable_terms()->mutable_start_date() = D(2026, 4, 6);
+    v1::Agreement out;
+    EXPECT_TRUE(a->CreateAgreement(Ctx().get(), create, &out).ok());
+    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
+                        v1::DECISION_ACTION_ACTIVATE}) {
+      v1::DecideRequest d;
+      d.set_request_id(id());
+      d.set_agreement_id(out.agreement_id());
+      d.set_action(action);
+      d.set_reason("as assessed");
+      EXPECT_TRUE(a->Decide(Ctx().get(), d, &out).ok());
+    }
+    v1::RunPaymentScheduleRequest run;
+    run.set_request_id(id());
+    run.set_authority_id("R-FIFE");
+    *run.mutable_run_date() = D(2026, 12, 2);
+    v1::PaymentRun paid;
+    EXPECT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    return out.agreement_id();
+  };
+  const int64_t first = agreement(1'000'00);
+  v1::SweepRequest sweep;
+  sweep.set_request_id(id());
+  sweep.set_authority_id("R-FIFE");
+  v1::SweepReport swept;
+  ASSERT_TRUE(m->Sweep(Ctx().get(), sweep, &swept).ok());
+
+  v1::GetAuditorReportRequest req;
+  req.set_authority_id("R-FIFE");
+  *req.mutable_period_start() = D(2026, 4, 1);
+  *req.mutable_period_end() = D(2027, 3, 31);
+  v1::AuditorReport report;
+  auto st = auditor->GetAuditorReport(Ctx().get(), req, &report);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const std::string csv = report.content();
+  EXPECT_EQ(report.sha256(), report.csv_sha256());
+  EXPECT_EQ(report.seed(), report.as_of().seconds() * 1000000 + report.as_of().nanos() / 1000)
+      << "derived from the instant";
+  EXPECT_NE(csv.find("section,totals\nmeasure,value\nagreements,1\nactive_at_as_of,1\n"
+                     "paid_in_pence,900000\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(std::to_string(first) + ",active,900000,0,0,0\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\nsurplus,1,1,0,0,0,0\n"), std::string::npos) << "findings by check: " << csv;
+  EXPECT_NE(csv.find("audit_head,\"v1:"), std::string::npos);
+
+  // More activity after the instant changes nothing for that instant.
+  agreement(500'00);
+  req.mutable_as_of()->CopyFrom(report.as_of());
+  req.set_seed(report.seed());
+  v1::AuditorReport again;
+  ASSERT_TRUE(auditor->GetAuditorReport(Ctx().get(), req, &again).ok());
+  EXPECT_EQ(again.content(), csv) << "byte-identical for the same instant";
+  EXPECT_EQ(again.sha256(), report.sha256());
+  // The other formats carry the CSV's digest.
+  req.set_format(v1::REPORT_FORMAT_PDF);
+  v1::AuditorReport pdf;
+  ASSERT_TRUE(auditor->GetAuditorReport(Ctx().get(), req, &pdf).ok());
+  EXPECT_EQ(pdf.content().substr(0, 5), "%PDF-");
+  EXPECT_EQ(pdf.csv_sha256(), report.sha256());
+  req.set_format(v1::REPORT_FORMAT_XLSX);
+  v1::AuditorReport xlsx;
+  ASSERT_TRUE(auditor->GetAuditorReport(Ctx().get(), req, &xlsx).ok());
+  EXPECT_EQ(xlsx.content().substr(0, 2), "PK");
+
+  // Within the auditor's grant only; never beyond the settled horizon.
+  auto other = v1::MonitoringService::NewStub(pki.ChannelAs("auditor@other", monitoring.address()));
+  v1::AuditorReport denied;
+  EXPECT_EQ(other->GetAuditorReport(Ctx().get(), req, &denied).error_code(), grpc::NOT_FOUND);
+  req.mutable_as_of()->set_seconds(report.as_of().seconds() + 86400 * 365);
+  EXPECT_EQ(auditor->GetAuditorReport(Ctx().get(), req, &denied).error_code(),
+            grpc::FAILED_PRECONDITION);
+
+  v1::VerifyAuditorReportRequest verify;
+  verify.set_content(csv);
+  v1::ReportVerification v;
+  ASSERT_TRUE(auditor->VerifyAuditorReport(Ctx().get(), verify, &v).ok());
+  EXPECT_TRUE(v.matches());
+  EXPECT_TRUE(v.audit_intact()) << v.audit_problem();
+  EXPECT_EQ(v.differences_size(), 0);
+
+  // The owner alters a payment's postings (both legs, so the books still
+  // sum to zero) and an audit event: the old report no longer verifies.
+  {
+    pqxx::connection conn(url);
+    pqxx::work tx(conn);
+    const int64_t txn = tx.exec_params1(
+        "SELECT p.transaction_id FROM ledger.postings p JOIN ledger.accounts ac ON ac.id = p.account_id"
+        " WHERE ac.owner_type = 'agreement' AND ac.owner_id = $1 ORDER BY p.id LIMIT 1",
+        std::to_string(first))[0].as<int64_t>();
+    tx.exec("ALTER TABLE ledger.postings DISABLE TRIGGER postings_append_only");
+    tx.exec_params("UPDATE ledger.postings SET amount_pence = amount_pence + sign(amount_pence) * 100"
+                   " WHERE transaction_id = $1", txn);
+    tx.exec("ALTER TABLE ledger.postings ENABLE TRIGGER postings_append_only");
+    tx.exec("ALTER TABLE audit.events DISABLE TRIGGER events_append_only");
+    tx.exec("UPDATE audit.events SET resource = 'agreements/999' WHERE seq = 2 AND lane = "
+            "(SELECT min(lane) FROM audit.events WHERE seq = 2)");
+    tx.exec("ALTER TABLE audit.events ENABLE TRIGGER events_append_only");
+    tx.commit();
+  }
+  ASSERT_TRUE(auditor->VerifyAuditorReport(Ctx().get(), verify, &v).ok());
+  EXPECT_FALSE(v.matches());
+  EXPECT_NE(v.sha256_now(), v.sha256_given());
+  bool names_the_agreement = false;
+  for (const auto& d : v.differences()) {
+    if (d == "agreements: now " + std::to_string(first) + ",active,900100,0,0,0") names_the_agreement = true;
+  }
+  EXPECT_TRUE(names_the_agreement) << "the differences name the agreement and both figures";
+  EXPECT_FALSE(v.audit_intact());
+  EXPECT_NE(v.audit_problem().find("event 2"), std::string::npos) << v.audit_problem();
+}
+
 }  // namespace
 }  // namespace dp::testing

@@ -1,7 +1,9 @@
 #include "monitoring_commands.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "call.h"
 #include "channel.h"
@@ -17,7 +19,10 @@ namespace v1 = dp::v1;
 using google::protobuf::FieldDescriptor;
 
 struct Flags {
-  std::string address, request_id, authority, reason, note, decision, due, amount, from, as_of;
+  std::string address, request_id, authority, reason, note, decision, due, amount, from, to, as_of,
+      format = "csv", out_file;
+  int64_t seed = 0;
+  int sample = 0;
   int64_t id = 0, agreement = 0;
   int share = 200;
   bool full = false, open = false, closed = false, all = false;
@@ -393,6 +398,100 @@ void AddAgreementCommands(CLI::App* monitoring) {
   });
 }
 
+void AddReportCommands(CLI::App* monitoring) {
+  CLI::App* report = monitoring->add_subcommand(
+      "report", "an authority's auditor report for a period, as of an instant");
+  report->add_option("--authority", f.authority, "authority id")->required();
+  report->add_option("--from", f.from, "period start, YYYY-MM-DD")->required();
+  report->add_option("--to", f.to, "period end, YYYY-MM-DD (inclusive)")->required();
+  report->add_option("--as-of", f.as_of,
+                     "the instant, e.g. 2026-12-02T05:40:00.123456Z (default: the settled horizon now)");
+  report->add_option("--seed", f.seed, "the sample's seed (default: from the instant)");
+  report->add_option("--sample", f.sample, "transactions in the sample (default 25, at most 500)");
+  report->add_option("--format", f.format, "csv, xlsx or pdf")
+      ->check(CLI::IsMember({"csv", "xlsx", "pdf"}))
+      ->capture_default_str();
+  report->add_option("--out", f.out_file, "file to write (default: the report's own name)");
+  report->callback([] {
+    v1::GetAuditorReportRequest req;
+    req.set_authority_id(f.authority);
+    if (!ParseDate(f.from, req.mutable_period_start()) || !ParseDate(f.to, req.mutable_period_end())) {
+      return UsageError("--from and --to must be dates such as 2026-04-01");
+    }
+    if (!f.as_of.empty()) {
+      int64_t micros = 0;
+      if (!ParseInstant(f.as_of, &micros)) {
+        return UsageError("--as-of must be an instant such as 2026-12-02T05:40:00.123456Z");
+      }
+      req.mutable_as_of()->set_seconds(micros / 1000000);
+      req.mutable_as_of()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+    }
+    req.set_seed(f.seed);
+    req.set_sample_size(f.sample);
+    req.set_format(f.format == "xlsx"  ? v1::REPORT_FORMAT_XLSX
+                   : f.format == "pdf" ? v1::REPORT_FORMAT_PDF
+                                       : v1::REPORT_FORMAT_CSV);
+    v1::AuditorReport r;
+    *exit_code = Call(kMonitoring, "making the report", [&](grpc::ClientContext* c) {
+      return Stub()->GetAuditorReport(c, req, &r);
+    });
+    if (*exit_code != 0) return;
+    const std::string file = f.out_file.empty() ? r.file_name() : f.out_file;
+    std::ofstream o(file, std::ios::binary);
+    o << r.content();
+    if (!o.good()) {
+      std::cerr << "dpctl: could not write " << file << "\n";
+      *exit_code = 1;
+      return;
+    }
+    const std::string as_of = InstantText(r.as_of().seconds() * 1000000 + r.as_of().nanos() / 1000);
+    if (out().json()) {
+      r.clear_content();
+      return out().Json(r);
+    }
+    out().KeyValues({{"written", file + " (" + std::to_string(r.content().size()) + " bytes)"},
+                     {"sha256", r.sha256()},
+                     {"csv sha256", r.csv_sha256()},
+                     {"as of", as_of},
+                     {"seed", std::to_string(r.seed())},
+                     {"audit head", r.audit_head()},
+                     {"the same again", "dpctl monitoring report --authority " + f.authority +
+                                            " --from " + f.from + " --to " + f.to + " --as-of " +
+                                            as_of + " --seed " + std::to_string(r.seed()) +
+                                            " --sample " + std::to_string(r.sample_size())},
+                     {"verify later", "dpctl monitoring verify-report FILE.csv"}});
+  });
+  CLI::App* verify = monitoring->add_subcommand(
+      "verify-report", "recompute a CSV auditor report from the books and say what differs");
+  verify->add_option("file", f.out_file, "the CSV report")->required()->check(CLI::ExistingFile);
+  verify->callback([] {
+    std::ifstream in(f.out_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    v1::VerifyAuditorReportRequest req;
+    req.set_content(text.str());
+    v1::ReportVerification v;
+    *exit_code = Call(kMonitoring, "verifying the report", [&](grpc::ClientContext* c) {
+      return Stub()->VerifyAuditorReport(c, req, &v);
+    });
+    if (*exit_code != 0) return;
+    if (out().json()) {
+      out().Json(v);
+    } else {
+      out().KeyValues({{"report", v.matches() ? "matches the books" : "DOES NOT MATCH the books"},
+                       {"sha256 of the file", v.sha256_given()},
+                       {"sha256 now", v.sha256_now()},
+                       {"audit trail", v.audit_intact() ? "intact to the report's head"
+                                                        : "NOT INTACT: " + v.audit_problem()}});
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& d : v.differences()) rows.push_back({d});
+      if (!rows.empty()) out().Table({"WHAT DIFFERS"}, rows);
+    }
+    // Scripts branch on it: 1 when the report no longer holds.
+    if (!v.matches() || !v.audit_intact()) *exit_code = 1;
+  });
+}
+
 }  // namespace
 
 void AddMonitoringCommands(CLI::App& app, int& code, std::function<Output()> make_output) {
@@ -406,6 +505,7 @@ void AddMonitoringCommands(CLI::App& app, int& code, std::function<Output()> mak
   AddAgreementCommands(monitoring);
   AddCaseCommands(monitoring);
   AddSettingsCommands(monitoring);
+  AddReportCommands(monitoring);
 }
 
 }  // namespace dpctl

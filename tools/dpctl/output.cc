@@ -12,6 +12,7 @@
 #include "channel.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "absl/time/time.h"
 #include "money/money.h"
 
 namespace dpctl {
@@ -152,6 +153,18 @@ std::string Rfc3339(int64_t seconds) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string InstantText(int64_t micros) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(micros), absl::UTCTimeZone());
+}
+
+bool ParseInstant(const std::string& text, int64_t* micros) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ", text, absl::UTCTimeZone(), &t, &err)) return false;
+  *micros = absl::ToUnixMicros(t);
+  return true;
 }
 
 bool ParseDate(const std::string& text, dp::v1::Date* out) {

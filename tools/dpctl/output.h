@@ -54,6 +54,11 @@ dp::v1::Date TodayUtc();
 
 // Rfc3339 renders seconds since the epoch as UTC: "2026-11-23T20:01:51Z".
 std::string Rfc3339(int64_t seconds);
+// InstantText renders microseconds since the epoch as UTC to the
+// microsecond, "2026-12-02T05:40:00.123456Z", and ParseInstant reads one
+// (fewer digits of the second's fraction, or none, are fine).
+std::string InstantText(int64_t micros);
+bool ParseInstant(const std::string& text, int64_t* micros);
 
 }  // namespace dpctl
 

@@ -10,7 +10,7 @@ PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 DP_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libpqxx-dev libpq-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libhpdf-dev libxml2-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libhpdf-dev libxml2-dev libxlsxwriter-dev
   golang-github-gogo-googleapis-dev
   postgresql postgresql-contrib openssl iproute2)
 
