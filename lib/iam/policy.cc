@@ -101,6 +101,10 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.MonitoringService/ListCases", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.MonitoringService/AddCaseNote", kOfficer | kService, true, false, "monitoring/cases/{}"},
     {"/dp.v1.MonitoringService/DecideCase", kOfficer | kService, true, false, "monitoring/cases/{}"},
+    // A bank-paid agreement's statement, from the officer or the ISO that
+    // manages the account.
+    {"/dp.v1.MonitoringService/ImportBankStatement", kOfficer | kIso | kService, true, false,
+     "monitoring/bank/{}"},
     // Auditors pull reports for the authorities granted to them.
     {"/dp.v1.MonitoringService/GetAuditorReport", kOfficer | kAuditor | kService},
     {"/dp.v1.MonitoringService/VerifyAuditorReport", kOfficer | kAuditor | kService},

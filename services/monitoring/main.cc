@@ -14,11 +14,15 @@ int main(int argc, char** argv) {
   dp::service::ServiceConfig config{.name = "monitoring", .listen = "127.0.0.1:7055",
                                     .migrations_dir = DP_MIGRATIONS_DIR};
   std::string settings_file = DP_MONITORING_SETTINGS_FILE;
+  std::string bank_rules_file = DP_BANK_RULES_FILE;
   int sweep_every_s = 3600;
   CLI::App app{"dp-monitoring: Direct Payments monitoring service"};
   dp::service::AddServiceFlags(app, config);
   app.add_option("--monitoring-settings", settings_file,
                  "default monitoring settings by effective date (JSON)")
+      ->capture_default_str();
+  app.add_option("--bank-rules", bank_rules_file,
+                 "how bank statement lines are sorted into categories, by effective date (JSON)")
       ->capture_default_str();
   app.add_option("--sweep-every-s", sweep_every_s,
                  "seconds between scheduled incremental sweeps of every authority; 0: none")
@@ -30,12 +34,18 @@ int main(int argc, char** argv) {
     dp::service::LogEvent("error", {{"service", "monitoring"}, {"msg", std::string(defaults.status().message())}});
     return 1;
   }
+  auto bank_rules = dp::monitoring::LoadBankRules(bank_rules_file);
+  if (!bank_rules.ok()) {
+    dp::service::LogEvent("error", {{"service", "monitoring"}, {"msg", std::string(bank_rules.status().message())}});
+    return 1;
+  }
   dp::service::ServiceHost host(config);
   if (absl::Status s = host.Prepare(); !s.ok()) {
     dp::service::LogEvent("error", {{"service", "monitoring"}, {"msg", std::string(s.message())}});
     return 1;
   }
-  dp::monitoring_service::MonitoringServiceImpl monitoring(host, std::move(*defaults));
+  dp::monitoring_service::MonitoringServiceImpl monitoring(host, std::move(*defaults),
+                                                          std::move(*bank_rules));
   // The schedule: a thread that sweeps, then waits, until the service stops.
   std::mutex mu;
   std::condition_variable stop_cv;

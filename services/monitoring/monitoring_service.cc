@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "db/errors.h"
 #include "db/page_token.h"
+#include "monitoring/books/bank.h"
 #include "monitoring/books/facts.h"
 #include "monitoring/books/review.h"
 #include "monitoring/books/store.h"
@@ -376,6 +377,7 @@ grpc::Status MonitoringServiceImpl::Sweep(grpc::ServerContext* ctx, const v1::Sw
       },
       [&](pqxx::work&, const std::string& key) -> absl::Status {
         ReportFromJson(key, out);
+        if (audit != nullptr) audit->SetResource(dp::StrCat("monitoring/sweeps/", req->authority_id()));
         return absl::OkStatus();
       });
 }
@@ -697,6 +699,103 @@ grpc::Status MonitoringServiceImpl::VerifyAuditorReport(grpc::ServerContext* ctx
     }
     return absl::OkStatus();
   }));
+}
+
+namespace {
+
+nlohmann::json ToJson(const monitoring::BankImport& r) {
+  nlohmann::json j{{"lines", r.lines}, {"imported", r.imported}, {"already", r.already_imported},
+                   {"matched", r.matched}, {"blocked", r.blocked}};
+  j["problems"] = nlohmann::json::array();
+  for (const auto& p : r.problems) j["problems"].push_back({p.line_no, p.detail});
+  j["missing"] = nlohmann::json::array();
+  for (const auto& e : r.expected_not_seen) {
+    j["missing"].push_back({e.kind, e.ref, agreements::DayText(e.date), e.amount_pence});
+  }
+  j["categories"] = nlohmann::json::array();
+  for (const auto& [category, pence] : r.by_category) j["categories"].push_back({category, pence});
+  return j;
+}
+
+void BankReportFromJson(const std::string& text, v1::BankImportReport* out) {
+  const nlohmann::json j = nlohmann::json::parse(text);
+  out->set_lines(j.at("lines").get<int>());
+  out->set_imported(j.at("imported").get<int>());
+  out->set_already_imported(j.at("already").get<int>());
+  out->set_matched(j.at("matched").get<int>());
+  out->set_blocked(j.at("blocked").get<int>());
+  for (const auto& p : j.at("problems")) {
+    auto* problem = out->add_problems();
+    problem->set_line(p.at(0).get<int>());
+    problem->set_detail(p.at(1).get<std::string>());
+  }
+  for (const auto& e : j.at("missing")) {
+    auto* m = out->add_expected_not_seen();
+    m->set_kind(e.at(0).get<std::string>());
+    m->set_ref(e.at(1).get<std::string>());
+    if (auto day = agreements::ParseDay(e.at(2).get<std::string>()); day.ok()) {
+      service::DayToProto(*day, m->mutable_date());
+    }
+    m->mutable_amount()->set_amount_pence(e.at(3).get<int64_t>());
+    m->mutable_amount()->set_currency("GBP");
+  }
+  for (const auto& c : j.at("categories")) {
+    auto* total = out->add_by_category();
+    total->set_category(c.at(0).get<std::string>());
+    total->mutable_amount()->set_amount_pence(c.at(1).get<int64_t>());
+    total->mutable_amount()->set_currency("GBP");
+  }
+}
+
+}  // namespace
+
+grpc::Status MonitoringServiceImpl::ImportBankStatement(grpc::ServerContext* ctx,
+                                                        const v1::ImportBankStatementRequest* req,
+                                                        v1::BankImportReport* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->file_name().empty()) return ToGrpcStatus(FieldError("file_name", "is required"));
+  constexpr int kMaxLines = 1'000'000;  // a statement longer than this is several files
+  if (req->first_line() < 2 || req->first_line() > kMaxLines) {
+    return ToGrpcStatus(FieldError("first_line", "must be 2 (the header is line 1) to 1,000,000"));
+  }
+  if (req->lines().empty()) return ToGrpcStatus(FieldError("lines", "are required, at least one"));
+  const std::vector<std::string> lines(req->lines().begin(), req->lines().end());
+  const absl::CivilDay today = service::TodayInLondon();
+  return service::IdempotentWrite(
+      host_.pool(), host_.AuditOf(*ctx), requests_, *req, req->request_id(), "ImportBankStatement",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto header = ReadableHeader(tx, *caller, req->agreement_id());
+        if (!header.ok()) return header.status();
+        const bool may = caller->CanWrite(header->authority_id) ||
+                         (caller->role == iam::Role::kIso &&
+                          caller->CanReachOwner("agreement", std::to_string(header->id)));
+        if (!may) {
+          return absl::PermissionDeniedError(dp::StrCat(
+              caller->name, " may not import statements for agreement ", header->id));
+        }
+        const monitoring::Settings settings =
+            monitoring::SettingsOn(tx, header->authority_id, today, defaults_);
+        auto imported = monitoring::ImportBankLines(
+            tx, header->id, req->file_name(), req->header(), lines, req->first_line(),
+            monitoring::InForce(bank_rules_, today), settings, caller->name);
+        if (!imported.ok()) return imported.status();
+        const std::string report = ToJson(*imported).dump();
+        BankReportFromJson(report, out);
+        // The audit event names the agreement, not the report the key holds.
+        if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
+          audit->SetResourceId(std::to_string(header->id));
+        }
+        return report;
+      },
+      [&](pqxx::work&, const std::string& report) -> absl::Status {
+        BankReportFromJson(report, out);
+        if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
+          audit->SetResourceId(std::to_string(req->agreement_id()));
+        }
+        return absl::OkStatus();
+      });
 }
 
 void MonitoringServiceImpl::SweepAll() {

@@ -6,6 +6,7 @@
 
 #include "db/idempotency.h"
 #include "dp/v1/monitoring.grpc.pb.h"
+#include "monitoring/rules/bank.h"
 #include "monitoring/rules/settings.h"
 #include "service/host.h"
 
@@ -17,8 +18,9 @@ namespace dp::monitoring_service {
 // anything outside a caller's reach answers as missing.
 class MonitoringServiceImpl final : public v1::MonitoringService::Service {
  public:
-  MonitoringServiceImpl(service::ServiceHost& host, std::vector<monitoring::Settings> defaults)
-      : host_(host), defaults_(std::move(defaults)) {}
+  MonitoringServiceImpl(service::ServiceHost& host, std::vector<monitoring::Settings> defaults,
+                        std::vector<monitoring::BankRules> bank_rules)
+      : host_(host), defaults_(std::move(defaults)), bank_rules_(std::move(bank_rules)) {}
 
   grpc::Status GetServiceInfo(grpc::ServerContext*, const v1::GetServiceInfoRequest*,
                               v1::ServiceInfo* out) override;
@@ -53,6 +55,10 @@ class MonitoringServiceImpl final : public v1::MonitoringService::Service {
                                    const v1::VerifyAuditorReportRequest* req,
                                    v1::ReportVerification* out) override;
 
+  grpc::Status ImportBankStatement(grpc::ServerContext* ctx,
+                                   const v1::ImportBankStatementRequest* req,
+                                   v1::BankImportReport* out) override;
+
   // SweepAll runs an incremental sweep of every authority with agreements,
   // as the schedule does; it logs what it did.
   void SweepAll();
@@ -65,6 +71,7 @@ class MonitoringServiceImpl final : public v1::MonitoringService::Service {
 
   service::ServiceHost& host_;
   std::vector<monitoring::Settings> defaults_;
+  std::vector<monitoring::BankRules> bank_rules_;
   db::RequestLog requests_{"monitoring.requests"};
 };
 

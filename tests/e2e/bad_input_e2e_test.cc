@@ -1021,6 +1021,19 @@ class BadInputTest : public ::testing::Test {
       r->set_decision(v1::CASE_DECISION_REQUEST_INFORMATION);
       r->set_reason("We need to see the PA's timesheets for May");
     });
+    s["/dp.v1.MonitoringService/ImportBankStatement"] =
+        SeedOf<v1::ImportBankStatementRequest>([](auto* r) {
+          r->set_agreement_id(w->active);
+          r->set_file_name("bi-statement.csv");
+          r->set_header("date,description,amount");
+          r->set_first_line(2);
+          r->add_lines("2026-05-10,TESCO " + std::to_string(w->n++) + ",-12.50");
+        });
+    s["/dp.v1.MonitoringService/GetAuditorReport"] = SeedOf<v1::GetAuditorReportRequest>([](auto* r) {
+      r->set_authority_id(kAuthority);
+      *r->mutable_period_start() = D(2026, 4, 1);
+      *r->mutable_period_end() = D(2027, 3, 31);
+    });
     s["/dp.v1.MonitoringService/GetAgreementMonitoring"] =
         SeedOf<v1::GetAgreementMonitoringRequest>([](auto* r) { r->set_agreement_id(w->active); });
     s["/dp.v1.MonitoringService/GetCase"] =
@@ -1213,7 +1226,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 43) << "every write RPC of the ledger, agreements, payroll, cards, monitoring and admin";
+  EXPECT_GE(methods, 44) << "every write RPC of the ledger, agreements, payroll, cards, monitoring and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 

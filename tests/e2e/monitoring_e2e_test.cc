@@ -6,6 +6,7 @@
 // shows every step in plain words. A card force post beyond the money on
 // the card is flagged as a negative balance.
 #include <atomic>
+#include <optional>
 #include <random>
 
 #include "dp/v1/agreements.grpc.pb.h"
@@ -151,11 +152,14 @@ class MonitoringTest : public ::testing::Test {
     return {out.findings().begin(), out.findings().end()};
   }
 
-  static const v1::Finding* Find(const std::vector<v1::Finding>& findings, const std::string& check) {
+  // Find is the finding of `check` among `findings` (a copy: the list may
+  // be a temporary), or nothing.
+  static std::optional<v1::Finding> Find(const std::vector<v1::Finding>& findings,
+                                         const std::string& check) {
     for (const auto& f : findings) {
-      if (f.check() == check) return &f;
+      if (f.check() == check) return f;
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   static grpc::Status Decide(const std::string& who, int64_t case_id, v1::CaseDecision decision,
@@ -187,8 +191,8 @@ TEST_F(MonitoringTest, ASurplusIsFoundOnceTalkedAboutAndRecoveredThroughTheLedge
   EXPECT_GE(first.checked(), 1);
   EXPECT_GE(first.cases_opened(), 1);
   auto open = Findings(agreement, v1::FINDING_STATE_OPEN);
-  const v1::Finding* surplus = Find(open, "surplus");
-  ASSERT_NE(surplus, nullptr);
+  const std::optional<v1::Finding> surplus = Find(open, "surplus");
+  ASSERT_TRUE(surplus.has_value());
   EXPECT_EQ(surplus->amount().amount_pence(), held - threshold);
   EXPECT_EQ(surplus->summary(),
             "The account holds £9,000.00. Less £0.00 committed to card purchases, £0.00 owed (wages, "
@@ -197,7 +201,7 @@ TEST_F(MonitoringTest, ASurplusIsFoundOnceTalkedAboutAndRecoveredThroughTheLedge
             "person about why before deciding anything.");
   EXPECT_EQ(surplus->transaction_ids_size(), 3) << "the last three payments in, as evidence";
   EXPECT_EQ(surplus->settings_version(), "default:2020-01-01");
-  ASSERT_NE(Find(open, "underspend"), nullptr) << "three payments in, nothing spent";
+  ASSERT_TRUE(Find(open, "underspend").has_value()) << "three payments in, nothing spent";
   const int64_t case_id = surplus->case_id();
   for (const auto& f : open) EXPECT_EQ(f.case_id(), case_id) << f.check() << " joins the one open case";
 
@@ -278,7 +282,7 @@ TEST_F(MonitoringTest, ASurplusIsFoundOnceTalkedAboutAndRecoveredThroughTheLedge
   }
   // With the surplus returned, a new sweep finds none.
   Sweep(/*full=*/true);
-  EXPECT_EQ(Find(Findings(agreement, v1::FINDING_STATE_OPEN), "surplus"), nullptr);
+  EXPECT_FALSE(Find(Findings(agreement, v1::FINDING_STATE_OPEN), "surplus").has_value());
 }
 
 TEST_F(MonitoringTest, AnOverdueRequestForInformationIsItselfAFinding) {
@@ -300,8 +304,8 @@ TEST_F(MonitoringTest, AnOverdueRequestForInformationIsItselfAFinding) {
     tx.commit();
   }
   Sweep(/*full=*/true);
-  const v1::Finding* overdue = Find(Findings(agreement, v1::FINDING_STATE_OPEN), "overdue_information");
-  ASSERT_NE(overdue, nullptr);
+  const std::optional<v1::Finding> overdue = Find(Findings(agreement, v1::FINDING_STATE_OPEN), "overdue_information");
+  ASSERT_TRUE(overdue.has_value());
   EXPECT_EQ(overdue->case_id(), case_id);
   // Suspension is a decision too: the agreement's lifecycle moves with it.
   ASSERT_TRUE(Decide(officer_, case_id, v1::CASE_DECISION_SUSPEND,
@@ -343,8 +347,8 @@ TEST_F(MonitoringTest, ACardForcePostBeyondTheMoneyIsFlaggedAsANegativeBalance) 
 
   Sweep();
   const auto open = Findings(agreement, v1::FINDING_STATE_OPEN);
-  const v1::Finding* negative = Find(open, "negative_balance");
-  ASSERT_NE(negative, nullptr);
+  const std::optional<v1::Finding> negative = Find(open, "negative_balance");
+  ASSERT_TRUE(negative.has_value());
   EXPECT_EQ(negative->amount().amount_pence(), 12'40);
   ASSERT_EQ(negative->transaction_ids_size(), 1);
   EXPECT_EQ(negative->transaction_ids(0), posted.ledger_transaction_id());
@@ -409,6 +413,128 @@ TEST_F(MonitoringTest, SettingsAreEffectiveDatedAndPreviewedBeforeTheyAreSaved) 
   EXPECT_EQ(current.version(), authority_ + ":1");
   EXPECT_EQ(current.enhanced_from_points(), 4);
   EXPECT_EQ(current.light_evidence(), "Nothing: your card shows us what we need.");
+}
+
+TEST_F(MonitoringTest, ABankStatementIsMatchedOnceAndWhatItShowsIsChecked) {
+  const auto [agreement, account] = PaidAgreement(800'00, v1::PAYMENT_METHOD_BANK);
+  v1::ListPaymentsRequest list;
+  list.set_agreement_id(agreement);
+  v1::ListPaymentsResponse payments;
+  ASSERT_TRUE(Agreements()->ListPayments(Ctx().get(), list, &payments).ok());
+  ASSERT_EQ(payments.payments_size(), 9);
+  // November's statement: the payment of 16 November arrives a day late;
+  // 19 October's is there; a betting shop; two identical coffees; a line
+  // nobody can read.
+  auto day = [](const v1::Date& d, int plus) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", d.year(), d.month(), d.day() + plus);
+    return std::string(text);
+  };
+  const v1::Payment& oct = payments.payments(7);
+  const v1::Payment& nov = payments.payments(8);
+  v1::ImportBankStatementRequest req;
+  req.set_request_id(Id());
+  req.set_agreement_id(agreement);
+  req.set_file_name("nov.csv");
+  req.set_header("Date,Description,Amount");
+  req.set_first_line(2);
+  req.add_lines(day(oct.due_date(), 0) + ",FIFE COUNCIL DIRECT PAYMENT,800.00");
+  req.add_lines(day(nov.due_date(), 1) + ",FIFE COUNCIL DIRECT PAYMENT,800.00");
+  req.add_lines("2026-11-20,BET365 LTD,-25.00");
+  req.add_lines("2026-11-21,CAFE,-3.20");
+  req.add_lines("2026-11-21,CAFE,-3.20");
+  req.add_lines("2026-11-22,TESCO,twelve pounds");
+  v1::BankImportReport report;
+  auto monitoring = As(officer_);
+  auto st = monitoring->ImportBankStatement(Ctx().get(), req, &report);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(report.lines(), 6);
+  EXPECT_EQ(report.imported(), 5) << "both coffees: identical lines are different payments";
+  EXPECT_EQ(report.matched(), 2);
+  EXPECT_EQ(report.blocked(), 1);
+  ASSERT_EQ(report.problems_size(), 1);
+  EXPECT_EQ(report.problems(0).line(), 7);
+  EXPECT_EQ(report.problems(0).detail(), "amount: not an amount in pounds");
+  // The same file again, as a new request: nothing changes.
+  req.set_request_id(Id());
+  ASSERT_TRUE(monitoring->ImportBankStatement(Ctx().get(), req, &report).ok());
+  EXPECT_EQ(report.imported(), 0);
+  EXPECT_EQ(report.already_imported(), 5);
+  {
+    auto conn = MigratedConnection();
+    EXPECT_EQ(ScalarInt(*conn, "SELECT count(*) FROM monitoring.bank_lines WHERE agreement_id = " +
+                                   std::to_string(agreement)), 5);
+    EXPECT_EQ(ScalarInt(*conn, "SELECT count(*) FROM monitoring.bank_lines WHERE agreement_id = " +
+                                   std::to_string(agreement) + " AND matched_kind = 'payment_in'"), 2);
+  }
+  // A card-paid agreement has no bank returns.
+  const auto [card_agreement, card_account] = PaidAgreement(50'00, v1::PAYMENT_METHOD_CARD);
+  req.set_request_id(Id());
+  req.set_agreement_id(card_agreement);
+  EXPECT_EQ(monitoring->ImportBankStatement(Ctx().get(), req, &report).error_code(),
+            grpc::FAILED_PRECONDITION);
+
+  Sweep();
+  const std::optional<v1::Finding> blocked = Find(Findings(agreement, v1::FINDING_STATE_OPEN), "blocked_spending");
+  ASSERT_TRUE(blocked.has_value());
+  EXPECT_EQ(blocked->summary(),
+            "The bank statement shows 1 payment (£25.00) in the last 90 days of a kind a direct "
+            "payment may not buy.");
+}
+
+TEST_F(MonitoringTest, AGrossPaymentsContributionNotPaidInIsFound) {
+  v1::CreateAgreementRequest create;
+  create.set_request_id(Id());
+  create.set_authority_id(authority_);
+  create.set_person_id(person_);
+  auto* t = create.mutable_terms();
+  t->set_model_version("FIFE-2026-1");
+  t->add_permitted_uses("pa_employment");
+  *t->mutable_gross_budget() = Gbp(900'00);
+  *t->mutable_assessed_contribution() = Gbp(100'00);
+  t->set_pay_gross(true);
+  *t->mutable_start_date() = D(2026, 4, 6);
+  v1::Agreement a;
+  ASSERT_TRUE(Agreements()->CreateAgreement(Ctx().get(), create, &a).ok());
+  for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE, v1::DECISION_ACTION_ACTIVATE}) {
+    v1::DecideRequest d;
+    d.set_request_id(Id());
+    d.set_agreement_id(a.agreement_id());
+    d.set_action(action);
+    d.set_reason("as assessed");
+    ASSERT_TRUE(Agreements()->Decide(Ctx().get(), d, &a).ok());
+  }
+  v1::RunPaymentScheduleRequest run;
+  run.set_request_id(Id());
+  run.set_authority_id(authority_);
+  *run.mutable_run_date() = D(2026, 12, 2);
+  v1::PaymentRun paid;
+  ASSERT_TRUE(Agreements()->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+  // A statement of 19 October to 30 November: both payments in arrive
+  // (gross, £900), but the person's £100 contribution only once.
+  v1::ImportBankStatementRequest req;
+  req.set_request_id(Id());
+  req.set_agreement_id(a.agreement_id());
+  req.set_file_name("autumn.csv");
+  req.set_header("date,description,paid_out,paid_in");
+  req.set_first_line(2);
+  req.add_lines("19/10/2026,FIFE COUNCIL,,900.00");
+  req.add_lines("20/10/2026,M BROWN CONTRIBUTION,,100.00");
+  req.add_lines("16/11/2026,FIFE COUNCIL,,900.00");
+  req.add_lines("30/11/2026,TESCO,40.00,");
+  v1::BankImportReport report;
+  auto st = As(officer_)->ImportBankStatement(Ctx().get(), req, &report);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(report.matched(), 3);
+  ASSERT_EQ(report.expected_not_seen_size(), 1);
+  EXPECT_EQ(report.expected_not_seen(0).kind(), "contribution");
+  EXPECT_EQ(report.expected_not_seen(0).amount().amount_pence(), 100'00);
+  Sweep();
+  const std::optional<v1::Finding> unpaid = Find(Findings(a.agreement_id(), v1::FINDING_STATE_OPEN), "contribution_unpaid");
+  ASSERT_TRUE(unpaid.has_value());
+  EXPECT_EQ(unpaid->amount().amount_pence(), 100'00);
+  EXPECT_EQ(unpaid->summary(),
+            "1 assessed contribution (£100.00) due to be paid in have not reached the account.");
 }
 
 // Auditor reports, on a database of their own: the test alters ledger and

@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "call.h"
 #include "channel.h"
+#include "base/sha256.h"
 #include "dp/v1/monitoring.grpc.pb.h"
 
 namespace dpctl {
@@ -398,6 +400,88 @@ void AddAgreementCommands(CLI::App* monitoring) {
   });
 }
 
+// The bank statement, sent a chunk at a time so that a long file shows
+// progress and no request nears gRPC's message limit.
+void AddBankCommands(CLI::App* monitoring) {
+  static int chunk = 500;
+  CLI::App* bank = monitoring->add_subcommand("bank", "bank returns of bank-paid agreements");
+  bank->require_subcommand(1);
+  CLI::App* import = bank->add_subcommand("import", "import a bank statement (CSV, header first)");
+  import->add_option("--agreement", f.agreement, "agreement id")->required();
+  import->add_option("file", f.out_file, "the CSV statement")->required()->check(CLI::ExistingFile);
+  import->add_option("--chunk", chunk, "lines a call")->check(CLI::Range(1, 1000))->capture_default_str();
+  import->add_option("--request-id", f.request_id, "idempotency key (default: from the file's content)");
+  import->callback([] {
+    std::ifstream in(f.out_file);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line) && lines.size() < 1'000'000;) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(std::move(line));
+    }
+    if (lines.size() < 2) return UsageError(f.out_file + ": a header line and at least one line are needed");
+    const std::string name = f.out_file.substr(f.out_file.rfind('/') + 1);
+    // The same file again is the same requests: nothing changes.
+    std::string all;
+    for (const auto& l : lines) all += l + "\n";
+    const std::string base = f.request_id.empty()
+                                 ? "bank-" + std::to_string(f.agreement) + "-" + dp::Sha256Hex(all).substr(0, 32)
+                                 : f.request_id;
+    v1::BankImportReport total;
+    std::map<std::string, int64_t> categories;
+    for (size_t at = 1; at < lines.size(); at += static_cast<size_t>(chunk)) {
+      v1::ImportBankStatementRequest req;
+      req.set_request_id(base + ":" + std::to_string(at + 1));
+      req.set_agreement_id(f.agreement);
+      req.set_file_name(name);
+      req.set_header(lines[0]);
+      req.set_first_line(static_cast<int>(at) + 1);
+      for (size_t i = at; i < std::min(lines.size(), at + static_cast<size_t>(chunk)); ++i) {
+        req.add_lines(lines[i]);
+      }
+      v1::BankImportReport part;
+      *exit_code = Call(kMonitoring, "importing the statement", [&](grpc::ClientContext* c) {
+        return Stub()->ImportBankStatement(c, req, &part);
+      });
+      if (*exit_code != 0) return;
+      total.set_lines(total.lines() + part.lines());
+      total.set_imported(total.imported() + part.imported());
+      total.set_already_imported(total.already_imported() + part.already_imported());
+      total.set_matched(total.matched() + part.matched());
+      total.set_blocked(total.blocked() + part.blocked());
+      total.mutable_problems()->MergeFrom(part.problems());
+      total.mutable_expected_not_seen()->MergeFrom(part.expected_not_seen());
+      for (const auto& c : part.by_category()) categories[c.category()] += c.amount().amount_pence();
+      std::cerr << "dpctl: " << name << ": lines " << at + 1 << " to "
+                << std::min(lines.size(), at + static_cast<size_t>(chunk)) << " of " << lines.size()
+                << "\n";
+    }
+    for (const auto& [category, pence] : categories) {
+      auto* c = total.add_by_category();
+      c->set_category(category);
+      c->mutable_amount()->set_amount_pence(pence);
+      c->mutable_amount()->set_currency("GBP");
+    }
+    if (out().json()) return out().Json(total);
+    out().KeyValues({{"lines", std::to_string(total.lines())},
+                     {"imported", std::to_string(total.imported())},
+                     {"imported before", std::to_string(total.already_imported())},
+                     {"matched to the books", std::to_string(total.matched())},
+                     {"in blocked categories", std::to_string(total.blocked())},
+                     {"problems", std::to_string(total.problems_size())}});
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : total.by_category()) rows.push_back({c.category(), Gbp(c.amount())});
+    if (!rows.empty()) out().Table({"CATEGORY", "AMOUNT"}, rows);
+    rows.clear();
+    for (const auto& p : total.problems()) rows.push_back({std::to_string(p.line()), p.detail()});
+    if (!rows.empty()) out().Table({"LINE", "PROBLEM"}, rows);
+    rows.clear();
+    for (const auto& e : total.expected_not_seen()) {
+      rows.push_back({DateText(e.date()), e.kind(), e.ref(), Gbp(e.amount())});
+    }
+    if (!rows.empty()) out().Table({"EXPECTED ON", "KIND", "WHAT", "AMOUNT (NOT ON THE STATEMENT)"}, rows);
+  });
+}
+
 void AddReportCommands(CLI::App* monitoring) {
   CLI::App* report = monitoring->add_subcommand(
       "report", "an authority's auditor report for a period, as of an instant");
@@ -506,6 +590,7 @@ void AddMonitoringCommands(CLI::App& app, int& code, std::function<Output()> mak
   AddCaseCommands(monitoring);
   AddSettingsCommands(monitoring);
   AddReportCommands(monitoring);
+  AddBankCommands(monitoring);
 }
 
 }  // namespace dpctl

@@ -1,38 +1,12 @@
 #include "cards/rules/clearing.h"
 
+#include "base/csv.h"
+
 #include "base/strings.h"
 #include "cards/rules/categories.h"
 #include "money/money.h"
 
 namespace dp::cards {
-
-absl::StatusOr<std::vector<std::string>> SplitCsv(std::string_view line) {
-  constexpr size_t kMaxFields = 64;  // a line of this file has 7
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c != '"') {
-        fields.back().push_back(c);
-      } else if (i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back().push_back('"');
-        ++i;
-      } else {
-        quoted = false;
-      }
-    } else if (c == '"' && fields.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      if (fields.size() == kMaxFields) return absl::InvalidArgumentError("too many columns");
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back().push_back(c);
-    }
-  }
-  if (quoted) return absl::InvalidArgumentError("a quoted field is not closed");
-  return fields;
-}
 
 absl::StatusOr<ClearingLine> ParseClearingLine(std::string_view text) {
   auto fields = SplitCsv(text);

@@ -32,10 +32,6 @@ struct ClearingLine {
   std::string merchant_name;
 };
 
-// SplitCsv splits one CSV line into its fields, honouring double quotes
-// ("a ""b""" is a "b"); INVALID_ARGUMENT for an unterminated quote.
-absl::StatusOr<std::vector<std::string>> SplitCsv(std::string_view line);
-
 // ParseClearingLine reads one line of the file; the error says which
 // column is wrong and why, in words an operator can act on.
 //

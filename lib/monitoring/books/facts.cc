@@ -1,11 +1,13 @@
 #include "monitoring/books/facts.h"
 
 #include <algorithm>
+#include <set>
 
 #include "agreements/store.h"
 #include "agreements/workflow.h"
 #include "base/strings.h"
 #include "ledger/store.h"
+#include "monitoring/books/bank.h"
 
 namespace dp::monitoring {
 namespace {
@@ -93,7 +95,7 @@ int CountActive(pqxx::transaction_base& tx, const std::string& authority_id) {
 }
 
 absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_id,
-                                  absl::CivilDay today, int underspend_periods) {
+                                  absl::CivilDay today, int underspend_periods, int bank_match_days) {
   auto header = agreements::GetHeader(tx, agreement_id);
   if (!header.ok()) return header.status();
   const auto versions = agreements::Versions(tx, agreement_id);
@@ -255,6 +257,43 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
         agreement_id);
     f.earlier_findings_actioned = r[0].as<int>();
     f.last_review_day = MaybeDay(r[1]);
+  }
+  // Bank returns: what the statements show, and what the books expected
+  // that they do not (over the dates they cover).
+  {
+    const pqxx::row r = tx.exec_params1(
+        "SELECT count(*) FILTER (WHERE blocked AND posted_on >= $2::date),"
+        " coalesce(-sum(amount_pence) FILTER (WHERE blocked AND posted_on >= $2::date), 0),"
+        " count(*) FILTER (WHERE category = 'wages' AND matched_kind IS NULL AND amount_pence < 0),"
+        " coalesce(-sum(amount_pence) FILTER (WHERE category = 'wages' AND matched_kind IS NULL"
+        "  AND amount_pence < 0), 0),"
+        " min(posted_on)::text, max(posted_on)::text"
+        " FROM monitoring.bank_lines WHERE agreement_id = $1",
+        agreement_id, DayText(today - 90));
+    f.blocked_bank_lines_90d = r[0].as<int>();
+    f.blocked_bank_pence_90d = r[1].as<int64_t>();
+    f.unexplained_wages_lines = r[2].as<int>();
+    f.unexplained_wages_pence = r[3].as<int64_t>();
+    if (!r[4].is_null()) {
+      const absl::CivilDay first = DayOf(r[4]), last = DayOf(r[5]);
+      const int days = bank_match_days;
+      std::set<std::string> matched;
+      for (const auto& m : tx.exec_params("SELECT matched_ref FROM monitoring.bank_lines"
+                                          " WHERE agreement_id = $1 AND matched_ref IS NOT NULL",
+                                          agreement_id)) {
+        matched.insert(m[0].as<std::string>());
+      }
+      for (const Expected& e : ExpectedMovements(tx, agreement_id, first, last - days)) {
+        if (matched.contains(e.ref)) continue;
+        if (e.kind == "wages") {
+          f.unpaid_payslips.push_back(e.ref);
+          f.unpaid_wages_pence -= e.amount_pence;
+        } else if (e.kind == "contribution") {
+          ++f.contributions_missing;
+          f.contributions_missing_pence += e.amount_pence;
+        }
+      }
+    }
   }
   for (const auto& r : tx.exec_params(
            "SELECT id, information_due::text FROM monitoring.cases WHERE agreement_id = $1"

@@ -38,9 +38,10 @@ std::string CurrentMark(pqxx::transaction_base& tx, int64_t agreement_id);
 int CountActive(pqxx::transaction_base& tx, const std::string& authority_id);
 
 // GatherFacts reads everything the checks need about one agreement on
-// `today`. `underspend_periods` bounds the window of payments in.
+// `today`. `underspend_periods` bounds the window of payments in;
+// `bank_match_days` is how long a payment may take to show on a statement.
 absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_id,
-                                  absl::CivilDay today, int underspend_periods);
+                                  absl::CivilDay today, int underspend_periods, int bank_match_days);
 
 }  // namespace dp::monitoring
 

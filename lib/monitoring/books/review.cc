@@ -44,7 +44,8 @@ absl::StatusOr<CheckOutcome> CheckAgreement(pqxx::work& tx, int64_t agreement_id
   auto header = agreements::GetHeader(tx, agreement_id);
   if (!header.ok()) return header.status();
   const Settings settings = SettingsOn(tx, header->authority_id, today, defaults);
-  auto facts = GatherFacts(tx, agreement_id, today, settings.underspend_periods);
+  auto facts = GatherFacts(tx, agreement_id, today, settings.underspend_periods,
+                           settings.bank_match_days);
   if (!facts.ok()) return facts.status();
   const Assessment a = Assess(*facts, settings);
   CheckOutcome out;
@@ -128,7 +129,8 @@ std::vector<TierPreview> PreviewTiers(pqxx::transaction_base& tx, const std::str
   constexpr int kMaxAgreements = 100'000;
   for (const Activity& a : ActiveAgreements(tx, authority_id, 0, kMaxAgreements)) {
     auto facts = GatherFacts(tx, a.agreement_id, today,
-                             std::max(now.underspend_periods, proposed.underspend_periods));
+                             std::max(now.underspend_periods, proposed.underspend_periods),
+                             now.bank_match_days);
     if (!facts.ok()) continue;
     out.push_back({a.agreement_id, Assess(*facts, now), Assess(*facts, proposed)});
   }

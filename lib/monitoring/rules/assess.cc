@@ -208,11 +208,41 @@ std::vector<Candidate> Check(const Facts& f, const Settings& st, const Assessmen
                               "is working for them."),
                    f.payment_transactions, {}});
   }
-  if (f.blocked_declines_90d >= st.blocked_declines_at_least) {
-    out.push_back({"blocked_spending", "blocked_spending", 0,
-                   dp::StrCat(Plural(f.blocked_declines_90d, "card payment was", "card payments were"),
-                              " declined in the last 90 days in categories the card may not "
-                              "be used for."),
+  if (f.blocked_declines_90d >= st.blocked_declines_at_least || f.blocked_bank_lines_90d > 0) {
+    std::string summary;
+    if (f.blocked_declines_90d >= st.blocked_declines_at_least) {
+      summary = dp::StrCat(Plural(f.blocked_declines_90d, "card payment was", "card payments were"),
+                           " declined in the last 90 days in categories the card may not be used for.");
+    }
+    if (f.blocked_bank_lines_90d > 0) {
+      summary += dp::StrCat(summary.empty() ? "" : " ", "The bank statement shows ",
+                            Plural(f.blocked_bank_lines_90d, "payment", "payments"), " (",
+                            Pounds(f.blocked_bank_pence_90d),
+                            ") in the last 90 days of a kind a direct payment may not buy.");
+    }
+    out.push_back({"blocked_spending", "blocked_spending", f.blocked_bank_pence_90d, summary, {}, {}});
+  }
+  if (!f.unpaid_payslips.empty() || f.unexplained_wages_lines > 0) {
+    std::string summary;
+    if (!f.unpaid_payslips.empty()) {
+      summary = dp::StrCat(Plural(static_cast<int>(f.unpaid_payslips.size()), "payslip's", "payslips'"),
+                           " net wages (", Pounds(f.unpaid_wages_pence),
+                           ") do not appear on the bank statement.");
+    }
+    if (f.unexplained_wages_lines > 0) {
+      summary += dp::StrCat(summary.empty() ? "" : " ", "The statement shows ",
+                            Plural(f.unexplained_wages_lines, "wage payment", "wage payments"), " (",
+                            Pounds(f.unexplained_wages_pence), ") that no payslip explains.");
+    }
+    out.push_back({"pa_payments", "pa_payments", f.unpaid_wages_pence + f.unexplained_wages_pence,
+                   summary + " Check with the person and their payroll provider.", {},
+                   f.unpaid_payslips});
+  }
+  if (f.contributions_missing > 0) {
+    out.push_back({"contribution_unpaid", "contribution_unpaid", f.contributions_missing_pence,
+                   dp::StrCat(Plural(f.contributions_missing, "assessed contribution", "assessed contributions"),
+                              " (", Pounds(f.contributions_missing_pence),
+                              ") due to be paid in have not reached the account."),
                    {}, {}});
   }
   for (auto [name, accruals, owed] :

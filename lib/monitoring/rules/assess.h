@@ -72,6 +72,16 @@ struct Facts {
   std::optional<absl::CivilDay> last_review_day;  // the last case decision
   // Open requests for information past their due date: case id and due.
   std::vector<std::pair<int64_t, absl::CivilDay>> information_overdue;
+
+  // Bank returns, where the agreement sent statements (lib/monitoring/books/bank.h).
+  int blocked_bank_lines_90d = 0;
+  int64_t blocked_bank_pence_90d = 0;
+  std::vector<std::string> unpaid_payslips;  // net wages no statement line paid
+  int64_t unpaid_wages_pence = 0;
+  int unexplained_wages_lines = 0;           // wages paid out that no payslip explains
+  int64_t unexplained_wages_pence = 0;
+  int contributions_missing = 0;             // a gross payment's contributions not paid in
+  int64_t contributions_missing_pence = 0;
 };
 
 // Factor is one reason for a tier, in words the person can be shown.

@@ -206,6 +206,33 @@ TEST(Checks, OverdueReviewAndInformation) {
   EXPECT_EQ(Checks(f), std::vector<std::string>{"overdue_information:7"});
 }
 
+TEST(Checks, BankReturnsShowWagesPayrollDoesNotAndContributionsNotPaidIn) {
+  Facts f = Settled();
+  EXPECT_TRUE(Checks(f).empty());
+  f.unpaid_payslips = {"run 4, employee 3"};
+  f.unpaid_wages_pence = 612'34;
+  auto found = Check(f, Defaults(), Assess(f, Defaults()));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].check, "pa_payments");
+  EXPECT_EQ(found[0].amount_pence, 612'34);
+  EXPECT_EQ(found[0].payslips, std::vector<std::string>{"run 4, employee 3"});
+  EXPECT_EQ(found[0].summary,
+            "1 payslip's net wages (£612.34) do not appear on the bank statement. Check with the person "
+            "and their payroll provider.");
+  f = Settled();
+  f.contributions_missing = 2;
+  f.contributions_missing_pence = 200'00;
+  EXPECT_EQ(Checks(f), std::vector<std::string>{"contribution_unpaid"});
+  f = Settled();
+  f.blocked_bank_lines_90d = 1;
+  f.blocked_bank_pence_90d = 20'00;
+  found = Check(f, Defaults(), Assess(f, Defaults()));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].summary,
+            "The bank statement shows 1 payment (£20.00) in the last 90 days of a kind a direct payment "
+            "may not buy.");
+}
+
 TEST(Settings, RefuseWhatNoAuthorityCouldWorkBy) {
   Settings s = Defaults();
   EXPECT_TRUE(s.Check("settings.").ok());
@@ -216,7 +243,7 @@ TEST(Settings, RefuseWhatNoAuthorityCouldWorkBy) {
   EXPECT_FALSE(s.Check("settings.").ok()) << "enhanced reviewed less often than standard";
   s = Defaults();
   s.redundancy_week_cap_pence = 0;
-  EXPECT_EQ(std::string(s.Check("settings.").message()), "settings.redundancy_week_cap must be positive and at most £10m");
+  EXPECT_EQ(std::string(s.Check("settings.").message()), "settings.redundancy_week_cap must be positive and at most £10,000.00");
   auto round = FromJson(ToJson(Defaults()));
   ASSERT_TRUE(round.ok());
   EXPECT_EQ(ToJson(*round), ToJson(Defaults()));

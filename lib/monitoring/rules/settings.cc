@@ -8,6 +8,7 @@
 
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "money/money.h"
 
 namespace dp::monitoring {
 namespace {
@@ -44,17 +45,20 @@ constexpr IntField kIntFields[] = {
     {"underspend_percent", &Settings::underspend_percent, 1, 100},
     {"information_due_days", &Settings::information_due_days, 7, 90},
     {"liability_grace_days", &Settings::liability_grace_days, 0, 90},
+    {"bank_match_days", &Settings::bank_match_days, 0, 31},
 };
 
 struct MoneyField {
   std::string_view name;
   int64_t Settings::*member;
   int64_t max_pence;
+  bool zero_allowed = false;
 };
 
 constexpr MoneyField kMoneyFields[] = {
     {"large_budget_annual_pence", &Settings::large_budget_annual_pence, 10'000'000'00},
     {"redundancy_week_cap_pence", &Settings::redundancy_week_cap_pence, 10'000'00},
+    {"bank_match_pence", &Settings::bank_match_pence, 100'00, true},
 };
 
 }  // namespace
@@ -80,10 +84,12 @@ absl::Status Settings::Check(std::string_view prefix) const {
   }
   for (const MoneyField& f : kMoneyFields) {
     const int64_t v = this->*f.member;
-    if (v <= 0 || v > f.max_pence) {
+    if (v < (f.zero_allowed ? 0 : 1) || v > f.max_pence) {
       // The request names the Money field, without the JSON key's "_pence".
       const std::string_view field = f.name.substr(0, f.name.size() - std::string_view("_pence").size());
-      return FieldError(dp::StrCat(prefix, field), "must be positive and at most £10m");
+      return FieldError(dp::StrCat(prefix, field),
+                        dp::StrCat(f.zero_allowed ? "must be 0 to " : "must be positive and at most ",
+                                   Pounds(f.max_pence)));
     }
   }
   if (enhanced_from_points <= standard_from_points) {

@@ -55,6 +55,8 @@ struct Settings {
   int underspend_percent = 50;
   int information_due_days = 28;
   int liability_grace_days = 0;
+  int bank_match_days = 5;          // a bank line matches what was expected within this many days
+  int64_t bank_match_pence = 0;     // and within this much
   int64_t redundancy_week_cap_pence = 719'00;  // 2025-26 statutory cap
 
   // Check refuses settings no authority could work by, naming the field
