@@ -33,3 +33,13 @@ ALTER TABLE monitoring.findings DROP CONSTRAINT findings_check_name_check;
 ALTER TABLE monitoring.findings ADD CONSTRAINT findings_check_name_check CHECK (check_name IN (
   'surplus', 'underspend', 'blocked_spending', 'unpaid_liability', 'negative_balance', 'dormant',
   'overdue_review', 'overdue_information', 'pa_payments', 'contribution_unpaid'));
+
+-- Reports and sweeps find a ledger transaction's card settlement, and an
+-- agreement's cases.
+CREATE INDEX settlements_transaction_idx ON cards.settlements (transaction_id);
+CREATE INDEX cases_agreement_idx ON monitoring.cases (agreement_id, id);
+
+-- An agreement with no new activity is checked again only when time alone
+-- could change what the checks say (a review falling due, a liability
+-- becoming late, dormancy beginning), and at least weekly.
+ALTER TABLE monitoring.checked ADD COLUMN recheck_on date NOT NULL DEFAULT '2000-01-01';

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -29,6 +30,20 @@ std::string MicrosOf(std::string_view expression);
 // RowBytes is about what a row weighs once sent: its fields' text plus a
 // little for each field's framing. For PageFill (page_token.h).
 size_t RowBytes(const pqxx::row& row);
+
+// Prepared runs `sql`, prepared on the connection the first time under
+// `name` and reused after (libpqxx keeps the definitions per connection and
+// prepares again after a reconnect): for a statement run once per row of a
+// long job, where planning it each time would cost more than running it.
+// One name, one text: the caller names each variant of a built statement.
+//
+//   Prepared(tx, "monitoring.facts.cards", "SELECT ... WHERE c.agreement_id = $1", agreement_id)
+template <typename... Args>
+pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& name, const std::string& sql,
+                      Args&&... args) {
+  tx.conn().prepare(name, sql);
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
 
 }  // namespace dp::db
 

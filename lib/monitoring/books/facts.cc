@@ -6,6 +6,8 @@
 #include "agreements/store.h"
 #include "agreements/workflow.h"
 #include "base/strings.h"
+#include "db/sql.h"
+#include "ledger/rules.h"
 #include "ledger/store.h"
 #include "monitoring/books/bank.h"
 
@@ -30,7 +32,7 @@ std::optional<absl::CivilDay> MaybeDay(const pqxx::field& f) {
 std::vector<Accrual> Accruals(pqxx::transaction_base& tx, int64_t agreement_id,
                               std::string_view column) {
   std::vector<Accrual> out;
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : db::Prepared(tx, dp::StrCat("monitoring.facts.accruals.", column),
            dp::StrCat("SELECT r.payment_date::text, r.transaction_id, -sum(p.amount_pence)"
                       " FROM payroll.pay_runs r JOIN payroll.employers e ON e.id = r.employer_id"
                       " JOIN ledger.postings p ON p.transaction_id = r.transaction_id"
@@ -44,29 +46,43 @@ std::vector<Accrual> Accruals(pqxx::transaction_base& tx, int64_t agreement_id,
   return out;
 }
 
+// One is db::Prepared for a statement of exactly one row.
+template <typename... Args>
+pqxx::row One(pqxx::transaction_base& tx, const std::string& name, const std::string& sql, Args&&... args) {
+  const pqxx::result r = db::Prepared(tx, name, sql, std::forward<Args>(args)...);
+  if (r.size() != 1) throw pqxx::unexpected_rows(dp::StrCat(name, " gave ", r.size(), " rows, not one"));
+  return r[0];
+}
+
 }  // namespace
 
 // MarkSql is the activity mark of the agreement whose id is `id` (an SQL
 // expression): the latest posting on its accounts, card decision, record
 // entry and case event.
 std::string MarkSql(std::string_view id) {
+  // The ledger's part: every posting adds to an account's posted totals and
+  // every hold moves its pending ones, so the two sums over the agreement's
+  // accounts change with any money that moves. Read from one balance row
+  // per account, not from the postings.
   return dp::StrCat(
       "concat_ws(':',"
-      " (SELECT max(p.id) FROM ledger.accounts ac JOIN ledger.postings p ON p.account_id = ac.id"
+      " (SELECT sum(b.debits_posted + b.credits_posted) || '/' || sum(b.debits_pending + b.credits_pending)"
+      "   FROM ledger.accounts ac JOIN ledger.balances b ON b.account_id = ac.id"
       "   WHERE ac.owner_type = 'agreement' AND ac.owner_id = (", id, ")::text),"
-      " (SELECT max(z.id) FROM cards.cards c JOIN cards.authorisations z ON z.card_id = c.id"
-      "   WHERE c.agreement_id = ", id, "),"
+      " (SELECT max((SELECT max(z.decided_at) FROM cards.authorisations z WHERE z.card_id = c.id))"
+      "   FROM cards.cards c WHERE c.agreement_id = ", id, "),"
       " (SELECT max(d.id) FROM agreements.decisions d WHERE d.agreement_id = ", id, "),"
       " (SELECT max(e.id) FROM monitoring.cases k JOIN monitoring.case_events e"
-      "   ON e.case_id = k.id WHERE k.agreement_id = ", id, "))");
+      "   ON e.case_id = k.id WHERE k.agreement_id = ", id, "),"
+      " (SELECT count(*) FROM monitoring.bank_lines l WHERE l.agreement_id = ", id, "))");
 }
 
 std::vector<Activity> ActiveAgreements(pqxx::transaction_base& tx, const std::string& authority_id,
                                        int64_t after_agreement_id, int limit) {
   std::vector<Activity> out;
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : tx.exec_params(  // once a share: not worth preparing
            dp::StrCat("SELECT a.id, ", MarkSql("a.id"), " AS mark,"
-                      " m.activity_mark, m.checked_on::text"
+                      " m.activity_mark, m.recheck_on::text"
                       " FROM agreements.agreements a LEFT JOIN monitoring.checked m"
                       " ON m.agreement_id = a.id"
                       " WHERE a.authority_id = $1 AND a.status = 'active' AND a.id > $2"
@@ -76,19 +92,19 @@ std::vector<Activity> ActiveAgreements(pqxx::transaction_base& tx, const std::st
     a.agreement_id = r[0].as<int64_t>();
     a.mark = r[1].as<std::string>("");
     a.checked_mark = r[2].as<std::string>("");
-    a.checked_on = MaybeDay(r[3]);
+    a.recheck_on = MaybeDay(r[3]);
     out.push_back(std::move(a));
   }
   return out;
 }
 
 std::string CurrentMark(pqxx::transaction_base& tx, int64_t agreement_id) {
-  return tx.exec_params1(dp::StrCat("SELECT ", MarkSql("$1::bigint")), agreement_id)[0]
+  return One(tx, "monitoring.facts.mark", dp::StrCat("SELECT ", MarkSql("$1::bigint")), agreement_id)[0]
       .as<std::string>("");
 }
 
 int CountActive(pqxx::transaction_base& tx, const std::string& authority_id) {
-  return tx.exec_params1("SELECT count(*) FROM agreements.agreements"
+  return tx.exec_params1("SELECT count(*) FROM agreements.agreements"  // once a share
                          " WHERE authority_id = $1 AND status = 'active'",
                          authority_id)[0]
       .as<int>();
@@ -117,29 +133,35 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
       v.surplus_threshold_weeks > 0 ? v.surplus_threshold_weeks : settings->surplus_threshold_weeks;
   f.pay_gross = v.version.terms.pay_gross;
 
-  // The ledger: every account the agreement owns.
+  // The ledger: every account the agreement owns, with its totals now (as
+  // GetBalance reads them), in one statement.
   std::vector<int64_t> expense_accounts;
-  for (const auto& r : tx.exec_params(
-           "SELECT id, code, type FROM ledger.accounts WHERE owner_type = 'agreement'"
-           " AND owner_id = $1 ORDER BY id",
+  for (const auto& r : db::Prepared(
+           tx, "monitoring.facts.accounts",
+           dp::StrCat("SELECT ac.id, ac.code, ac.type, t.* FROM ledger.accounts ac CROSS JOIN LATERAL (",
+                      ledger::CurrentTotalsSelect("ac.id"),
+                      " FROM ledger.balances WHERE account_id = ac.id) t"
+                      " WHERE ac.owner_type = 'agreement' AND ac.owner_id = $1 ORDER BY ac.id"),
            std::to_string(agreement_id))) {
     const int64_t id = r[0].as<int64_t>();
     const std::string code = r[1].as<std::string>();
-    const std::string type = r[2].as<std::string>();
-    auto balance = ledger::GetBalance(tx, id, std::nullopt);
-    if (!balance.ok()) return balance.status();
+    const std::optional<ledger::AccountType> type = ledger::ParseAccountType(r[2].as<std::string>());
+    if (!type) return absl::DataLossError(dp::StrCat("account ", id, " has an unknown type"));
+    const ledger::BalanceTotals totals{r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>(),
+                                       r[6].as<int64_t>()};
+    const int64_t posted = ledger::PostedBalance(*type, totals);
     auto ends = [&](std::string_view suffix) { return code.ends_with(suffix); };
-    if (type == "asset") {
-      f.balance_pence += balance->posted_balance_pence;
-      f.held_pence += balance->posted_balance_pence - balance->available_balance_pence;
-    } else if (type == "liability") {
+    if (*type == ledger::AccountType::kAsset) {
+      f.balance_pence += posted;
+      f.held_pence += posted - ledger::AvailableBalance(*type, totals);
+    } else if (*type == ledger::AccountType::kLiability) {
       int64_t* bucket = ends(":WAGES")            ? &f.wages_owed_pence
                         : ends(":HMRC")           ? &f.hmrc_owed_pence
                         : ends(":PENSION")        ? &f.pension_owed_pence
                         : ends(":CARD-SHORTFALL") ? &f.shortfall_pence
                                                   : &f.wages_owed_pence;
-      *bucket += balance->posted_balance_pence;
-    } else if (type == "expense") {
+      *bucket += posted;
+    } else if (*type == ledger::AccountType::kExpense) {
       expense_accounts.push_back(id);
     }
   }
@@ -148,13 +170,9 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
 
   // Spending: debits to the agreement's expense accounts (card purchases,
   // the PA employer's costs).
-  std::string expense_list = "{";
-  for (size_t i = 0; i < expense_accounts.size(); ++i) {
-    expense_list += dp::StrCat(i ? "," : "", expense_accounts[i]);
-  }
-  expense_list += "}";
+  const std::string expense_list = db::IntArrayLiteral(expense_accounts);
   {
-    const pqxx::row r = tx.exec_params1(
+    const pqxx::row r = One(tx, "monitoring.facts.1", 
         "SELECT ((max(posted_at) FILTER (WHERE amount_pence > 0)) AT TIME ZONE 'Europe/London')::date::text"
         " FROM ledger.postings WHERE account_id = ANY($1::bigint[])",
         expense_list);
@@ -173,7 +191,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
     }
     f.payments_in_window = static_cast<int>(n);
     f.spent_in_window_pence =
-        tx.exec_params1("SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+        One(tx, "monitoring.facts.2", "SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
                         " WHERE account_id = ANY($1::bigint[])"
                         " AND posted_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London'",
                         expense_list, DayText(from))[0]
@@ -183,7 +201,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
   // Cards, over the last 90 days.
   const std::string since = DayText(today - 90);
   {
-    const pqxx::row r = tx.exec_params1(
+    const pqxx::row r = One(tx, "monitoring.facts.3", 
         "SELECT count(*) FILTER (WHERE z.decision = 'declined' AND z.reason = 'BLOCKED_CATEGORY'),"
         " coalesce(sum(z.approved_pence) FILTER (WHERE z.decision <> 'declined'"
         "  AND (z.channel = 'atm' OR z.merchant_category IN ('6010', '6011'))), 0)"
@@ -194,7 +212,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
     f.blocked_declines_90d = r[0].as<int>();
     f.cash_90d_pence = r[1].as<int64_t>();
   }
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : db::Prepared(tx, "monitoring.facts.7", 
            "SELECT coalesce(s.transaction_id, 0) FROM cards.cards c"
            " JOIN cards.settlements s ON s.card_id = c.id"
            " WHERE c.agreement_id = $1 AND s.kind = 'force_post'"
@@ -205,7 +223,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
   }
 
   // The PAs still employed.
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : db::Prepared(tx, "monitoring.facts.8", 
            // Holiday is paid at least at the normal rate: an employee with
            // no holiday rate of their own is valued at their standard rate.
            "SELECT m.id, m.start_date::text, greatest(m.holiday_rate_pence, m.standard_rate_pence),"
@@ -247,7 +265,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
 
   // Monitoring's own history.
   {
-    const pqxx::row r = tx.exec_params1(
+    const pqxx::row r = One(tx, "monitoring.facts.4", 
         "SELECT (SELECT count(*) FROM monitoring.findings WHERE agreement_id = $1"
         "   AND outcome IN ('plan_agreed', 'recovered', 'suspended')"
         "   AND closed_at >= now() - interval '365 days'),"
@@ -261,7 +279,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
   // Bank returns: what the statements show, and what the books expected
   // that they do not (over the dates they cover).
   {
-    const pqxx::row r = tx.exec_params1(
+    const pqxx::row r = One(tx, "monitoring.facts.5", 
         "SELECT count(*) FILTER (WHERE blocked AND posted_on >= $2::date),"
         " coalesce(-sum(amount_pence) FILTER (WHERE blocked AND posted_on >= $2::date), 0),"
         " count(*) FILTER (WHERE category = 'wages' AND matched_kind IS NULL AND amount_pence < 0),"
@@ -278,7 +296,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
       const absl::CivilDay first = DayOf(r[4]), last = DayOf(r[5]);
       const int days = bank_match_days;
       std::set<std::string> matched;
-      for (const auto& m : tx.exec_params("SELECT matched_ref FROM monitoring.bank_lines"
+      for (const auto& m : db::Prepared(tx, "monitoring.facts.9", "SELECT matched_ref FROM monitoring.bank_lines"
                                           " WHERE agreement_id = $1 AND matched_ref IS NOT NULL",
                                           agreement_id)) {
         matched.insert(m[0].as<std::string>());
@@ -295,11 +313,16 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
       }
     }
   }
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : db::Prepared(tx, "monitoring.facts.10", 
            "SELECT id, information_due::text FROM monitoring.cases WHERE agreement_id = $1"
-           " AND state = 'open' AND information_due < $2::date ORDER BY id",
-           agreement_id, DayText(today))) {
-    f.information_overdue.emplace_back(r[0].as<int64_t>(), DayOf(r[1]));
+           " AND state = 'open' AND information_due IS NOT NULL ORDER BY id",
+           agreement_id)) {
+    const absl::CivilDay due = DayOf(r[1]);
+    if (due < today) {
+      f.information_overdue.emplace_back(r[0].as<int64_t>(), due);
+    } else if (!f.information_due_next || due < *f.information_due_next) {
+      f.information_due_next = due;
+    }
   }
   return f;
 }

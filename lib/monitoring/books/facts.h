@@ -23,9 +23,9 @@ struct Activity {
   int64_t agreement_id = 0;
   std::string mark;          // changes whenever anything new happens to it
   std::string checked_mark;  // the mark at its last check ("" : never)
-  std::optional<absl::CivilDay> checked_on;
+  std::optional<absl::CivilDay> recheck_on;  // when time alone may change its checks
   bool Unchanged(absl::CivilDay today) const {
-    return checked_on == today && mark == checked_mark;
+    return recheck_on && *recheck_on > today && mark == checked_mark;
   }
 };
 

@@ -1,5 +1,12 @@
 #include "monitoring/books/review.h"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "base/check.h"
+
 #include "agreements/store.h"
 #include "base/refusal.h"
 #include "base/strings.h"
@@ -85,7 +92,7 @@ absl::StatusOr<CheckOutcome> CheckAgreement(pqxx::work& tx, int64_t agreement_id
     ++out.findings_opened;
     if (opened) ++out.cases_opened;
   }
-  MarkChecked(tx, agreement_id, CurrentMark(tx, agreement_id), today);
+  MarkChecked(tx, agreement_id, CurrentMark(tx, agreement_id), RecheckOn(*facts, settings, a));
   return out;
 }
 
@@ -103,21 +110,48 @@ absl::StatusOr<SweepResult> Sweep(db::PgPool& pool, const SweepOptions& o,
   result.done = batch.size() <= static_cast<size_t>(o.max_agreements);
   if (!result.done) batch.pop_back();
   result.last_agreement_id = batch.empty() ? o.after_agreement_id : batch.back().agreement_id;
+  std::vector<const Activity*> due;
   for (const Activity& activity : batch) {
     if (!o.full && activity.Unchanged(o.today)) {
       ++result.unchanged;
-      continue;
+    } else {
+      due.push_back(&activity);
     }
-    auto conn = pool.Acquire();
-    pqxx::work tx(*conn);
-    auto outcome = CheckAgreement(tx, activity.agreement_id, o.today, defaults);
-    if (!outcome.ok()) return outcome.status();
-    tx.commit();
-    ++result.checked;
-    result.findings_opened += outcome->findings_opened;
-    result.cases_opened += outcome->cases_opened;
-    result.tier_changes += outcome->tier_changed ? 1 : 0;
   }
+  // Workers take the next agreement until none is left or one fails.
+  std::mutex mu;
+  absl::Status failed;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < due.size(); i = next++) {
+      absl::StatusOr<CheckOutcome> outcome = absl::InternalError("not checked");
+      try {
+        auto conn = pool.Acquire();
+        pqxx::work tx(*conn);
+        outcome = CheckAgreement(tx, due[i]->agreement_id, o.today, defaults);
+        if (outcome.ok()) tx.commit();
+      } catch (const std::exception& e) {
+        outcome = absl::UnavailableError(dp::StrCat("checking agreement ", due[i]->agreement_id, ": ", e.what()));
+      }
+      std::lock_guard lock(mu);
+      if (!outcome.ok()) {
+        if (failed.ok()) failed = outcome.status();
+        next = due.size();  // the others stop after their current one
+        return;
+      }
+      ++result.checked;
+      result.findings_opened += outcome->findings_opened;
+      result.cases_opened += outcome->cases_opened;
+      result.tier_changes += outcome->tier_changed ? 1 : 0;
+    }
+  };
+  const int workers = std::clamp(o.workers, 1, 8);
+  std::vector<std::thread> threads;
+  for (int w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  if (!failed.ok()) return failed;
+  DP_CHECK(result.checked + result.unchanged == static_cast<int>(batch.size()));
   return result;
 }
 

@@ -41,6 +41,7 @@ struct SweepOptions {
   int64_t after_agreement_id = 0;
   int max_agreements = 1000;  // this call's share; a caller loops for more
   absl::CivilDay today;
+  int workers = 4;  // agreements checked at once, each on its own connection (1 to 8)
 };
 
 struct SweepResult {
@@ -57,6 +58,8 @@ struct SweepResult {
 // Sweep checks up to `max_agreements` of the authority's active agreements
 // after `after_agreement_id`, each in its own transaction, so that an
 // interrupted sweep keeps what it did and a re-run finds nothing twice.
+// `workers` threads share the agreements: a check is mostly waiting on the
+// database, so several at once use it better.
 absl::StatusOr<SweepResult> Sweep(db::PgPool& pool, const SweepOptions& options,
                                   const std::vector<Settings>& defaults);
 

@@ -4,6 +4,7 @@
 
 #include "agreements/store.h"
 #include "base/strings.h"
+#include "db/sql.h"
 
 namespace dp::monitoring {
 namespace {
@@ -25,34 +26,6 @@ std::optional<std::string> DayOrNull(const std::optional<absl::CivilDay>& d) {
   return DayText(*d);
 }
 
-// ArrayText writes a PostgreSQL array literal of ids: {1,2,3}.
-std::string ArrayText(const std::vector<int64_t>& ids) {
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) out += dp::StrCat(i ? "," : "", ids[i]);
-  return out + "}";
-}
-
-// TextArray writes a PostgreSQL array literal of texts, each quoted.
-std::string TextArray(const std::vector<std::string>& texts) {
-  std::string out = "{";
-  for (size_t i = 0; i < texts.size(); ++i) {
-    out += i ? ",\"" : "\"";
-    for (char c : texts[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::vector<int64_t> Ids(const std::string& joined) {
-  std::vector<int64_t> out;
-  for (const std::string& part : SplitCommas(joined)) out.push_back(std::stoll(part));
-  return out;
-}
-
-
 std::string Micros(std::string_view column) {
   return dp::StrCat("coalesce((extract(epoch from ", column, ") * 1000000)::bigint, 0)");
 }
@@ -60,7 +33,7 @@ std::string Micros(std::string_view column) {
 const std::string& FindingColumns() {
   static const std::string columns = dp::StrCat(
       "SELECT id, agreement_id, authority_id, check_name, dedupe_key, state, amount_pence, summary,"
-      " array_to_string(transaction_ids, ','), array_to_json(payslips)::text, settings_version,"
+      " transaction_ids::text, array_to_json(payslips)::text, settings_version,"
       " case_id, coalesce(outcome, ''), ",
       Micros("opened_at"), ", ", Micros("closed_at"), " FROM monitoring.findings");
   return columns;
@@ -76,7 +49,7 @@ FindingRecord FindingFromRow(const pqxx::row& r) {
   f.open = r[5].as<std::string>() == "open";
   f.amount_pence = r[6].as<int64_t>();
   f.summary = r[7].as<std::string>();
-  f.transaction_ids = Ids(r[8].as<std::string>(""));
+  f.transaction_ids = db::ParseIntArray(r[8].as<std::string>("{}"));
   f.payslips = nlohmann::json::parse(r[9].as<std::string>("[]")).get<std::vector<std::string>>();
   f.settings_version = r[10].as<std::string>();
   f.case_id = r[11].as<int64_t>();
@@ -139,7 +112,8 @@ Settings InsertSettings(pqxx::work& tx, const std::string& authority_id, Setting
 }
 
 std::optional<TierRecord> LatestTier(pqxx::transaction_base& tx, int64_t agreement_id) {
-  const pqxx::result r = tx.exec_params(
+  const pqxx::result r = db::Prepared(
+      tx, "monitoring.store.latest_tier",
       dp::StrCat("SELECT tier, points, factors::text, settings_version, next_review_due::text, ",
                  Micros("decided_at"),
                  " FROM monitoring.tiers WHERE agreement_id = $1 ORDER BY id DESC LIMIT 1"),
@@ -164,14 +138,15 @@ void InsertTier(pqxx::work& tx, const TierRecord& t) {
   for (const Factor& f : t.factors) {
     factors.push_back({{"name", f.name}, {"points", f.points}, {"words", f.words}});
   }
-  tx.exec_params("INSERT INTO monitoring.tiers (agreement_id, tier, points, factors, settings_version,"
+  db::Prepared(tx, "monitoring.store.insert_tier", "INSERT INTO monitoring.tiers (agreement_id, tier, points, factors, settings_version,"
                  " next_review_due) VALUES ($1, $2, $3, $4::jsonb, $5, $6::date)",
                  t.agreement_id, std::string(TierName(t.tier)), t.points, factors.dump(),
                  t.settings_version, DayText(t.next_review_due));
 }
 
 bool HasOpenFinding(pqxx::transaction_base& tx, int64_t agreement_id, const std::string& key) {
-  return !tx.exec_params("SELECT 1 FROM monitoring.findings WHERE agreement_id = $1"
+  return !db::Prepared(tx, "monitoring.store.open_finding",
+                       "SELECT 1 FROM monitoring.findings WHERE agreement_id = $1"
                          " AND dedupe_key = $2 AND state = 'open'",
                          agreement_id, key)
               .empty();
@@ -184,7 +159,7 @@ int64_t InsertFinding(pqxx::work& tx, const FindingRecord& f) {
                " VALUES ($1, $2, $3, $4, 'open', $5, $6, $7::bigint[], $8::text[], $9, $10)"
                " RETURNING id",
                f.agreement_id, f.authority_id, f.check, f.key, f.amount_pence, f.summary,
-               ArrayText(f.transaction_ids), TextArray(f.payslips), f.settings_version, f.case_id)[0]
+               db::IntArrayLiteral(f.transaction_ids), db::TextArrayLiteral(f.payslips), f.settings_version, f.case_id)[0]
       .as<int64_t>();
 }
 
@@ -287,12 +262,13 @@ void CloseCase(pqxx::work& tx, int64_t case_id) {
                  case_id);
 }
 
-void MarkChecked(pqxx::work& tx, int64_t agreement_id, const std::string& mark, absl::CivilDay day) {
-  tx.exec_params("INSERT INTO monitoring.checked (agreement_id, activity_mark, checked_on)"
-                 " VALUES ($1, $2, $3::date) ON CONFLICT (agreement_id) DO UPDATE"
+void MarkChecked(pqxx::work& tx, int64_t agreement_id, const std::string& mark,
+                 absl::CivilDay recheck_on) {
+  db::Prepared(tx, "monitoring.store.checked", "INSERT INTO monitoring.checked (agreement_id, activity_mark, checked_on, recheck_on)"
+                 " VALUES ($1, $2, current_date, $3::date) ON CONFLICT (agreement_id) DO UPDATE"
                  " SET activity_mark = excluded.activity_mark, checked_on = excluded.checked_on,"
-                 " checked_at = now()",
-                 agreement_id, mark, DayText(day));
+                 " recheck_on = excluded.recheck_on, checked_at = now()",
+                 agreement_id, mark, DayText(recheck_on));
 }
 
 }  // namespace dp::monitoring

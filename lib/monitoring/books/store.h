@@ -111,8 +111,10 @@ std::vector<EventRecord> Events(pqxx::transaction_base& tx, int64_t case_id);
 void SetInformationDue(pqxx::work& tx, int64_t case_id, std::optional<absl::CivilDay> due);
 void CloseCase(pqxx::work& tx, int64_t case_id);
 
-// MarkChecked records where the agreement's check stood.
-void MarkChecked(pqxx::work& tx, int64_t agreement_id, const std::string& mark, absl::CivilDay day);
+// MarkChecked records where the agreement's check stood: its activity mark,
+// and the day time alone may change what the checks say.
+void MarkChecked(pqxx::work& tx, int64_t agreement_id, const std::string& mark,
+                 absl::CivilDay recheck_on);
 
 }  // namespace dp::monitoring
 

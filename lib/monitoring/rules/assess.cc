@@ -284,4 +284,20 @@ std::vector<Candidate> Check(const Facts& f, const Settings& st, const Assessmen
   return out;
 }
 
+absl::CivilDay RecheckOn(const Facts& f, const Settings& st, const Assessment& a) {
+  absl::CivilDay next = f.today + 7;
+  auto upcoming = [&](absl::CivilDay day) {
+    if (day > f.today) next = std::min(next, day);
+  };
+  upcoming(a.next_review_due + 1);  // overdue from the day after
+  upcoming(AddMonths(f.start_date, st.new_agreement_months));
+  upcoming(f.last_spend_day.value_or(f.start_date) + st.dormant_days);
+  if (f.information_due_next) upcoming(*f.information_due_next + 1);
+  for (const auto* accruals : {&f.hmrc_accruals, &f.pension_accruals}) {
+    for (const Accrual& accrual : *accruals) upcoming(DueDate(accrual.pay_date) + st.liability_grace_days + 1);
+  }
+  DP_CHECK(next > f.today);
+  return next;
+}
+
 }  // namespace dp::monitoring

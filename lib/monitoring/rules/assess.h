@@ -72,6 +72,7 @@ struct Facts {
   std::optional<absl::CivilDay> last_review_day;  // the last case decision
   // Open requests for information past their due date: case id and due.
   std::vector<std::pair<int64_t, absl::CivilDay>> information_overdue;
+  std::optional<absl::CivilDay> information_due_next;  // the next one not yet late
 
   // Bank returns, where the agreement sent statements (lib/monitoring/books/bank.h).
   int blocked_bank_lines_90d = 0;
@@ -158,6 +159,15 @@ struct Candidate {
 //     -> {surplus, £..., "The account holds £8,374.64. ..."}
 std::vector<Candidate> Check(const Facts& facts, const Settings& settings,
                              const Assessment& assessment);
+
+// RecheckOn is the first day on which time alone, with no new activity,
+// could change the agreement's tier or findings: a review falling due, a
+// liability becoming late, an information request running out, dormancy
+// beginning, the new-agreement months ending; never later than a week
+// from today (what counts over the last 90 days ages too).
+//
+//   RecheckOn(facts_with_review_due_2026_12_10, defaults, a) -> 2026-12-09 ... at most today + 7
+absl::CivilDay RecheckOn(const Facts& facts, const Settings& settings, const Assessment& assessment);
 
 }  // namespace dp::monitoring
 
