@@ -43,3 +43,5 @@ CREATE INDEX cases_agreement_idx ON monitoring.cases (agreement_id, id);
 -- could change what the checks say (a review falling due, a liability
 -- becoming late, dormancy beginning), and at least weekly.
 ALTER TABLE monitoring.checked ADD COLUMN recheck_on date NOT NULL DEFAULT '2000-01-01';
+-- A check reads an agreement's earlier findings.
+CREATE INDEX findings_agreement_idx ON monitoring.findings (agreement_id, id);

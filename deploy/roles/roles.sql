@@ -34,5 +34,9 @@ END $$;
 GRANT dp_audit_writer TO dp_service_base;
 GRANT dp_service_base, dp_ledger_writer TO dp_ledger, dp_agreements, dp_payroll, dp_cards;
 GRANT dp_service_base, dp_ledger_writer TO dp_monitoring;
+-- A monitoring sweep runs the same few statements for every agreement,
+-- prepared once per connection: plan them once, not on each call (planning
+-- them cost three quarters of their running).
+ALTER ROLE dp_monitoring SET plan_cache_mode = force_generic_plan;
 -- The settled horizon reads every session's transaction start.
 GRANT pg_read_all_stats TO dp_owner;

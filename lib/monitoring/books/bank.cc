@@ -9,6 +9,7 @@
 #include "base/refusal.h"
 #include "base/sha256.h"
 #include "base/strings.h"
+#include "db/sql.h"
 
 namespace dp::monitoring {
 namespace {
@@ -42,7 +43,7 @@ std::vector<Expected> ExpectedMovements(pqxx::transaction_base& tx, int64_t agre
     }
   }
   // Net wages, one payslip each.
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : db::Prepared(tx, "monitoring.bank.wages",
            "SELECT r.payment_date::text, s.net_pence, r.id, s.employee_id FROM payroll.pay_runs r"
            " JOIN payroll.employers e ON e.id = r.employer_id JOIN payroll.payslips s ON s.run_id = r.id"
            " WHERE e.agreement_id = $1 AND r.status = 'posted' AND s.net_pence > 0"
@@ -52,7 +53,7 @@ std::vector<Expected> ExpectedMovements(pqxx::transaction_base& tx, int64_t agre
                    DayOf(r[0]), -r[1].as<int64_t>()});
   }
   // Payments of HMRC and pension liabilities: debits to those accounts.
-  for (const auto& r : tx.exec_params(
+  for (const auto& r : db::Prepared(tx, "monitoring.bank.liabilities",
            "SELECT ((p.posted_at AT TIME ZONE 'Europe/London')::date)::text, p.amount_pence,"
            " p.transaction_id, CASE WHEN a.code LIKE '%:HMRC' THEN 'hmrc' ELSE 'pension' END"
            " FROM ledger.accounts a JOIN ledger.postings p ON p.account_id = a.id"

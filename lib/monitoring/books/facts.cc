@@ -26,24 +26,27 @@ std::optional<absl::CivilDay> MaybeDay(const pqxx::field& f) {
   return DayOf(f);
 }
 
-// Accruals reads what each posted pay run made owing on one of the
-// employers' liability accounts (`column` of payroll.employers), oldest
-// first: the credits of the run's transaction to that account.
-std::vector<Accrual> Accruals(pqxx::transaction_base& tx, int64_t agreement_id,
-                              std::string_view column) {
-  std::vector<Accrual> out;
-  for (const auto& r : db::Prepared(tx, dp::StrCat("monitoring.facts.accruals.", column),
-           dp::StrCat("SELECT r.payment_date::text, r.transaction_id, -sum(p.amount_pence)"
-                      " FROM payroll.pay_runs r JOIN payroll.employers e ON e.id = r.employer_id"
-                      " JOIN ledger.postings p ON p.transaction_id = r.transaction_id"
-                      "  AND p.account_id = e.", column,
-                      " WHERE e.agreement_id = $1 AND r.status = 'posted'"
-                      " GROUP BY r.id, r.payment_date, r.transaction_id"
-                      " HAVING -sum(p.amount_pence) > 0 ORDER BY r.payment_date, r.id"),
+// AccrualsOf reads what each posted pay run made owing to HMRC and to the
+// pension scheme (the credits of the run's transaction to the employers'
+// two liability accounts), oldest first, in one statement.
+void AccrualsOf(pqxx::transaction_base& tx, int64_t agreement_id, std::vector<Accrual>* hmrc,
+                std::vector<Accrual>* pension) {
+  for (const auto& r : db::Prepared(
+           tx, "monitoring.facts.accruals",
+           "SELECT r.payment_date::text, r.transaction_id,"
+           " -coalesce(sum(p.amount_pence) FILTER (WHERE p.account_id = e.hmrc_account_id), 0),"
+           " -coalesce(sum(p.amount_pence) FILTER (WHERE p.account_id = e.pension_account_id), 0)"
+           " FROM payroll.pay_runs r JOIN payroll.employers e ON e.id = r.employer_id"
+           " JOIN ledger.postings p ON p.transaction_id = r.transaction_id"
+           "  AND p.account_id IN (e.hmrc_account_id, e.pension_account_id)"
+           " WHERE e.agreement_id = $1 AND r.status = 'posted'"
+           " GROUP BY r.id, r.payment_date, r.transaction_id ORDER BY r.payment_date, r.id",
            agreement_id)) {
-    out.push_back({DayOf(r[0]), r[2].as<int64_t>(), r[1].as<int64_t>()});
+    const absl::CivilDay day = DayOf(r[0]);
+    const int64_t txn = r[1].as<int64_t>();
+    if (r[2].as<int64_t>() > 0) hmrc->push_back({day, r[2].as<int64_t>(), txn});
+    if (r[3].as<int64_t>() > 0) pension->push_back({day, r[3].as<int64_t>(), txn});
   }
-  return out;
 }
 
 // One is db::Prepared for a statement of exactly one row.
@@ -110,10 +113,10 @@ int CountActive(pqxx::transaction_base& tx, const std::string& authority_id) {
       .as<int>();
 }
 
-absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_id,
+absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::Header& agreement,
                                   absl::CivilDay today, int underspend_periods, int bank_match_days) {
-  auto header = agreements::GetHeader(tx, agreement_id);
-  if (!header.ok()) return header.status();
+  const agreements::Header* header = &agreement;
+  const int64_t agreement_id = agreement.id;
   const auto versions = agreements::Versions(tx, agreement_id);
   if (versions.empty()) return absl::DataLossError(dp::StrCat("agreement ", agreement_id, " has no version"));
   const agreements::VersionRecord& v = agreements::VersionInForce(versions, today);
@@ -165,16 +168,17 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
       expense_accounts.push_back(id);
     }
   }
-  f.hmrc_accruals = Accruals(tx, agreement_id, "hmrc_account_id");
-  f.pension_accruals = Accruals(tx, agreement_id, "pension_account_id");
+  AccrualsOf(tx, agreement_id, &f.hmrc_accruals, &f.pension_accruals);
 
   // Spending: debits to the agreement's expense accounts (card purchases,
   // the PA employer's costs).
   const std::string expense_list = db::IntArrayLiteral(expense_accounts);
   {
-    const pqxx::row r = One(tx, "monitoring.facts.1", 
-        "SELECT ((max(posted_at) FILTER (WHERE amount_pence > 0)) AT TIME ZONE 'Europe/London')::date::text"
-        " FROM ledger.postings WHERE account_id = ANY($1::bigint[])",
+    // Each account's latest debit, read backwards along its time index.
+    const pqxx::row r = One(tx, "monitoring.facts.last_spend",
+        "SELECT ((max(last.posted_at)) AT TIME ZONE 'Europe/London')::date::text"
+        " FROM unnest($1::bigint[]) AS a(id) CROSS JOIN LATERAL (SELECT posted_at FROM ledger.postings"
+        "  WHERE account_id = a.id AND amount_pence > 0 ORDER BY posted_at DESC LIMIT 1) last",
         expense_list);
     f.last_spend_day = MaybeDay(r[0]);
   }
@@ -227,22 +231,20 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_
            // Holiday is paid at least at the normal rate: an employee with
            // no holiday rate of their own is valued at their standard rate.
            "SELECT m.id, m.start_date::text, greatest(m.holiday_rate_pence, m.standard_rate_pence),"
-           " (SELECT coalesce(sum((s.detail->>'holiday_accrued_centi_hours')::bigint), 0)"
-           "  FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
-           "  WHERE s.employee_id = m.id AND r.status = 'posted'),"
-           " (SELECT coalesce(sum(x.hours_centi), 0) FROM payroll.timesheets t"
-           "  JOIN payroll.timesheet_entries x ON x.timesheet_id = t.id"
-           "  WHERE t.employee_id = m.id AND NOT t.superseded AND x.rate_type = 'holiday'),"
-           " (SELECT coalesce(sum(s.gross_pence), 0) FROM payroll.payslips s"
-           "  JOIN payroll.pay_runs r ON r.id = s.run_id WHERE s.employee_id = m.id"
-           "  AND r.status = 'posted' AND r.period_end > $2::date - 84),"
-           " (SELECT coalesce((max(r.period_end) - min(r.period_start) + 1) / 7, 0)"
-           "  FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
-           "  WHERE s.employee_id = m.id AND r.status = 'posted' AND r.period_end > $2::date - 84),"
-           " (SELECT coalesce(array_to_string(array_agg('run ' || s.run_id || ', employee ' || m.id"
-           "   ORDER BY s.run_id), ';'), '') FROM payroll.payslips s"
-           "  JOIN payroll.pay_runs r ON r.id = s.run_id WHERE s.employee_id = m.id AND r.status = 'posted')"
+           " coalesce(ps.accrued, 0), coalesce(th.taken, 0), coalesce(ps.recent_gross, 0),"
+           " coalesce(ps.recent_weeks, 0), coalesce(ps.slips, '')"
            " FROM payroll.employees m JOIN payroll.employers e ON e.id = m.employer_id"
+           // One pass over each PA's payslips.
+           " LEFT JOIN LATERAL (SELECT sum((s.detail->>'holiday_accrued_centi_hours')::bigint) AS accrued,"
+           "  sum(s.gross_pence) FILTER (WHERE r.period_end > $2::date - 84) AS recent_gross,"
+           "  (max(r.period_end) FILTER (WHERE r.period_end > $2::date - 84)"
+           "   - min(r.period_start) FILTER (WHERE r.period_end > $2::date - 84) + 1) / 7 AS recent_weeks,"
+           "  string_agg('run ' || s.run_id || ', employee ' || m.id, ';' ORDER BY s.run_id) AS slips"
+           "  FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id AND r.status = 'posted'"
+           "  WHERE s.employee_id = m.id) ps ON true"
+           " LEFT JOIN LATERAL (SELECT sum(x.hours_centi) AS taken FROM payroll.timesheets t"
+           "  JOIN payroll.timesheet_entries x ON x.timesheet_id = t.id"
+           "  WHERE t.employee_id = m.id AND NOT t.superseded AND x.rate_type = 'holiday') th ON true"
            " WHERE e.agreement_id = $1 AND (m.leave_date IS NULL OR m.leave_date >= $2::date)"
            " ORDER BY m.id",
            agreement_id, DayText(today))) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "agreements/store.h"
 #include "monitoring/rules/assess.h"
 
 // What the monitoring checks read: named queries over the ledger, the
@@ -40,7 +41,7 @@ int CountActive(pqxx::transaction_base& tx, const std::string& authority_id);
 // GatherFacts reads everything the checks need about one agreement on
 // `today`. `underspend_periods` bounds the window of payments in;
 // `bank_match_days` is how long a payment may take to show on a statement.
-absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, int64_t agreement_id,
+absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::Header& agreement,
                                   absl::CivilDay today, int underspend_periods, int bank_match_days);
 
 }  // namespace dp::monitoring

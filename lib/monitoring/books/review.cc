@@ -51,7 +51,7 @@ absl::StatusOr<CheckOutcome> CheckAgreement(pqxx::work& tx, int64_t agreement_id
   auto header = agreements::GetHeader(tx, agreement_id);
   if (!header.ok()) return header.status();
   const Settings settings = SettingsOn(tx, header->authority_id, today, defaults);
-  auto facts = GatherFacts(tx, agreement_id, today, settings.underspend_periods,
+  auto facts = GatherFacts(tx, *header, today, settings.underspend_periods,
                            settings.bank_match_days);
   if (!facts.ok()) return facts.status();
   const Assessment a = Assess(*facts, settings);
@@ -162,7 +162,9 @@ std::vector<TierPreview> PreviewTiers(pqxx::transaction_base& tx, const std::str
   std::vector<TierPreview> out;
   constexpr int kMaxAgreements = 100'000;
   for (const Activity& a : ActiveAgreements(tx, authority_id, 0, kMaxAgreements)) {
-    auto facts = GatherFacts(tx, a.agreement_id, today,
+    auto header = agreements::GetHeader(tx, a.agreement_id);
+    if (!header.ok()) continue;
+    auto facts = GatherFacts(tx, *header, today,
                              std::max(now.underspend_periods, proposed.underspend_periods),
                              now.bank_match_days);
     if (!facts.ok()) continue;
