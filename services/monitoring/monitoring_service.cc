@@ -436,31 +436,60 @@ grpc::Status MonitoringServiceImpl::GetAgreementMonitoring(
   }));
 }
 
-grpc::Status MonitoringServiceImpl::ListFindings(grpc::ServerContext* ctx,
-                                                 const v1::ListFindingsRequest* req,
-                                                 v1::ListFindingsResponse* out) {
-  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
-  auto caller = host_.Caller(*ctx);
+namespace {
+
+// ListPage answers a list of findings or cases: within the caller's scope
+// (an authority it reaches, or an agreement it may read), a page of at most
+// page_size rows and 1 MiB, resumed after the token's id. `rows` reads
+// (tx, after_id, limit); `fill` makes a row's message; `push` keeps it.
+template <typename Request, typename Response, typename Item, typename Rows, typename Fill,
+          typename Push>
+grpc::Status ListPage(service::ServiceHost& host, grpc::ServerContext* ctx, const Request& req,
+                      std::string_view kind, Rows rows, Fill fill, Push push, Response* out) {
+  if (auto bad = service::CheckRequestBounds(req); !bad.ok()) return ToGrpcStatus(bad);
+  auto caller = host.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  auto size = db::ClampPageSize(req->page_size(), kDefaultPage, kMaxPage);
+  auto size = db::ClampPageSize(req.page_size(), kDefaultPage, kMaxPage);
   if (!size.ok()) return ToGrpcStatus(size.status());
   const std::string fingerprint =
-      dp::StrCat("findings|", req->authority_id(), "|", req->agreement_id(), "|", req->state());
-  auto after = db::DecodePageToken(req->page_token(), fingerprint);
+      dp::StrCat(kind, "|", req.authority_id(), "|", req.agreement_id(), "|", req.state());
+  auto after = db::DecodePageToken(req.page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    if (auto s = Scope(tx, *caller, req->authority_id(), req->agreement_id()); !s.ok()) return s;
-    const auto found = monitoring::Findings(
-        tx, {.authority_id = req->authority_id(), .agreement_id = req->agreement_id(),
-             .open = OpenFilter(req->state()), .after_id = *after, .limit = *size + 1});
-    for (size_t i = 0; i < found.size() && i < static_cast<size_t>(*size); ++i) {
-      ToProto(found[i], out->add_findings());
-    }
-    if (found.size() > static_cast<size_t>(*size)) {
-      out->set_next_page_token(db::EncodePageToken(fingerprint, found[*size - 1].id));
+  return ToGrpcStatus(service::RunReadOnly(host.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    if (auto s = Scope(tx, *caller, req.authority_id(), req.agreement_id()); !s.ok()) return s;
+    db::PageFill page(*size);
+    int64_t last = *after;
+    for (const auto& row : rows(tx, *after, *size + 1)) {
+      Item item;
+      fill(tx, row, &item);
+      if (!page.Room(item.ByteSizeLong())) {
+        out->set_next_page_token(db::EncodePageToken(fingerprint, last));
+        break;
+      }
+      last = row.id;
+      push(std::move(item));
     }
     return absl::OkStatus();
   }));
+}
+
+}  // namespace
+
+grpc::Status MonitoringServiceImpl::ListFindings(grpc::ServerContext* ctx,
+                                                 const v1::ListFindingsRequest* req,
+                                                 v1::ListFindingsResponse* out) {
+  return ListPage<v1::ListFindingsRequest, v1::ListFindingsResponse, v1::Finding>(
+      host_, ctx, *req, "findings",
+      [&](pqxx::transaction_base& tx, int64_t after, int limit) {
+        return monitoring::Findings(tx, {.authority_id = req->authority_id(),
+                                         .agreement_id = req->agreement_id(),
+                                         .open = OpenFilter(req->state()), .after_id = after,
+                                         .limit = limit});
+      },
+      [](pqxx::transaction_base&, const monitoring::FindingRecord& f, v1::Finding* item) {
+        ToProto(f, item);
+      },
+      [&](v1::Finding&& item) { *out->add_findings() = std::move(item); }, out);
 }
 
 grpc::Status MonitoringServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
@@ -478,33 +507,18 @@ grpc::Status MonitoringServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::
 
 grpc::Status MonitoringServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
                                               v1::ListCasesResponse* out) {
-  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
-  auto caller = host_.Caller(*ctx);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  auto size = db::ClampPageSize(req->page_size(), kDefaultPage, kMaxPage);
-  if (!size.ok()) return ToGrpcStatus(size.status());
-  const std::string fingerprint =
-      dp::StrCat("cases|", req->authority_id(), "|", req->agreement_id(), "|", req->state());
-  auto after = db::DecodePageToken(req->page_token(), fingerprint);
-  if (!after.ok()) return ToGrpcStatus(after.status());
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    if (auto s = Scope(tx, *caller, req->authority_id(), req->agreement_id()); !s.ok()) return s;
-    const auto cases = monitoring::Cases(
-        tx, {.authority_id = req->authority_id(), .agreement_id = req->agreement_id(),
-             .open = OpenFilter(req->state()), .after_id = *after, .limit = *size + 1});
-    db::PageFill fill(*size);
-    for (const auto& c : cases) {
-      v1::ReviewCase one;
-      FillCase(tx, c, &one);
-      if (!fill.Room(one.ByteSizeLong())) {
-        out->set_next_page_token(db::EncodePageToken(fingerprint, out->cases().empty() ? *after
-                                                                  : out->cases().rbegin()->case_id()));
-        break;
-      }
-      *out->add_cases() = std::move(one);
-    }
-    return absl::OkStatus();
-  }));
+  return ListPage<v1::ListCasesRequest, v1::ListCasesResponse, v1::ReviewCase>(
+      host_, ctx, *req, "cases",
+      [&](pqxx::transaction_base& tx, int64_t after, int limit) {
+        return monitoring::Cases(tx, {.authority_id = req->authority_id(),
+                                      .agreement_id = req->agreement_id(),
+                                      .open = OpenFilter(req->state()), .after_id = after,
+                                      .limit = limit});
+      },
+      [](pqxx::transaction_base& tx, const monitoring::CaseRecord& c, v1::ReviewCase* item) {
+        FillCase(tx, c, item);
+      },
+      [&](v1::ReviewCase&& item) { *out->add_cases() = std::move(item); }, out);
 }
 
 grpc::Status MonitoringServiceImpl::CaseWrite(grpc::ServerContext* ctx,

@@ -6,6 +6,7 @@
 // shows every step in plain words. A card force post beyond the money on
 // the card is flagged as a negative balance.
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <random>
 
@@ -99,7 +100,9 @@ class MonitoringTest : public ::testing::Test {
   // PaidAgreement is an active agreement of `gross_pence` every four weeks
   // from 6 April 2026, paid by the schedule up to 2 December 2026 (nine
   // periods), with nothing spent.
-  static std::pair<int64_t, int64_t> PaidAgreement(int64_t gross_pence, v1::PaymentMethod method) {
+  static std::pair<int64_t, int64_t> PaidAgreement(
+      int64_t gross_pence, v1::PaymentMethod method,
+      const std::function<void(v1::Terms*)>& adjust = [](v1::Terms*) {}) {
     v1::CreateAgreementRequest create;
     create.set_request_id(Id());
     create.set_authority_id(authority_);
@@ -110,6 +113,7 @@ class MonitoringTest : public ::testing::Test {
     *t->mutable_gross_budget() = Gbp(gross_pence);
     *t->mutable_start_date() = D(2026, 4, 6);
     t->set_payment_method(method);
+    adjust(t);
     v1::Agreement agreement;
     auto st = Agreements()->CreateAgreement(Ctx().get(), create, &agreement);
     EXPECT_TRUE(st.ok()) << st.error_message();
@@ -483,38 +487,15 @@ TEST_F(MonitoringTest, ABankStatementIsMatchedOnceAndWhatItShowsIsChecked) {
 }
 
 TEST_F(MonitoringTest, AGrossPaymentsContributionNotPaidInIsFound) {
-  v1::CreateAgreementRequest create;
-  create.set_request_id(Id());
-  create.set_authority_id(authority_);
-  create.set_person_id(person_);
-  auto* t = create.mutable_terms();
-  t->set_model_version("FIFE-2026-1");
-  t->add_permitted_uses("pa_employment");
-  *t->mutable_gross_budget() = Gbp(900'00);
-  *t->mutable_assessed_contribution() = Gbp(100'00);
-  t->set_pay_gross(true);
-  *t->mutable_start_date() = D(2026, 4, 6);
-  v1::Agreement a;
-  ASSERT_TRUE(Agreements()->CreateAgreement(Ctx().get(), create, &a).ok());
-  for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE, v1::DECISION_ACTION_ACTIVATE}) {
-    v1::DecideRequest d;
-    d.set_request_id(Id());
-    d.set_agreement_id(a.agreement_id());
-    d.set_action(action);
-    d.set_reason("as assessed");
-    ASSERT_TRUE(Agreements()->Decide(Ctx().get(), d, &a).ok());
-  }
-  v1::RunPaymentScheduleRequest run;
-  run.set_request_id(Id());
-  run.set_authority_id(authority_);
-  *run.mutable_run_date() = D(2026, 12, 2);
-  v1::PaymentRun paid;
-  ASSERT_TRUE(Agreements()->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+  const auto [agreement, account] = PaidAgreement(900'00, v1::PAYMENT_METHOD_BANK, [](v1::Terms* t) {
+    *t->mutable_assessed_contribution() = Gbp(100'00);
+    t->set_pay_gross(true);
+  });
   // A statement of 19 October to 30 November: both payments in arrive
   // (gross, £900), but the person's £100 contribution only once.
   v1::ImportBankStatementRequest req;
   req.set_request_id(Id());
-  req.set_agreement_id(a.agreement_id());
+  req.set_agreement_id(agreement);
   req.set_file_name("autumn.csv");
   req.set_header("date,description,paid_out,paid_in");
   req.set_first_line(2);
@@ -530,7 +511,7 @@ TEST_F(MonitoringTest, AGrossPaymentsContributionNotPaidInIsFound) {
   EXPECT_EQ(report.expected_not_seen(0).kind(), "contribution");
   EXPECT_EQ(report.expected_not_seen(0).amount().amount_pence(), 100'00);
   Sweep();
-  const std::optional<v1::Finding> unpaid = Find(Findings(a.agreement_id(), v1::FINDING_STATE_OPEN), "contribution_unpaid");
+  const std::optional<v1::Finding> unpaid = Find(Findings(agreement, v1::FINDING_STATE_OPEN), "contribution_unpaid");
   ASSERT_TRUE(unpaid.has_value());
   EXPECT_EQ(unpaid->amount().amount_pence(), 100'00);
   EXPECT_EQ(unpaid->summary(),

@@ -255,4 +255,7 @@ DO $$ BEGIN
   PERFORM setval('ledger.transaction_id_seq', (SELECT max(id) FROM ledger.transactions));
   PERFORM setval('ledger.pending_transfer_id_seq', (SELECT max(id) FROM ledger.pending_transfers));
 END $$;
-ANALYZE;
+\echo vacuum, statistics and a checkpoint: the steady state a live system is in
+RESET synchronous_commit;
+VACUUM ANALYZE;
+CHECKPOINT;

@@ -50,6 +50,10 @@ absl::StatusOr<Report> Gather(pqxx::transaction_base& tx, const Params& p) {
   Report report;
   report.params = p;
   const std::string as_of = Rfc3339Micros(p.as_of_us);
+  // The monitoring role plans its per-agreement statements once, generically
+  // (deploy/roles/roles.sql); a report's few large ones are planned for
+  // their own period and authority.
+  tx.exec("SET LOCAL plan_cache_mode = auto");
 
   // The audit trail's head at the instant: each lane's last event by then.
   std::vector<audit::LaneHead> heads;
