@@ -45,6 +45,18 @@ pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& name, const
   return tx.exec_prepared(name, std::forward<Args>(args)...);
 }
 
+// PreparedRow is Prepared for a statement that gives exactly one row;
+// pqxx::unexpected_rows (a database failure to the caller) otherwise.
+template <typename... Args>
+pqxx::row PreparedRow(pqxx::transaction_base& tx, const std::string& name, const std::string& sql,
+                      Args&&... args) {
+  const pqxx::result r = Prepared(tx, name, sql, std::forward<Args>(args)...);
+  if (r.size() != 1) {
+    throw pqxx::unexpected_rows(name + " gave " + std::to_string(r.size()) + " rows, not one");
+  }
+  return r[0];
+}
+
 }  // namespace dp::db
 
 #endif  // DP_LIB_DB_SQL_H_

@@ -5,6 +5,7 @@
 #include "base/bounds.h"
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "db/sql.h"
 #include "ledger/writer.h"
 
 namespace dp::cards {
@@ -382,9 +383,11 @@ absl::StatusOr<Card> GetCard(pqxx::transaction_base& tx, int64_t card_id, absl::
 
 absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& token,
                                  absl::CivilDay day, bool for_update) {
-  return OneCard(tx.exec_params(dp::StrCat(CardSelect(2), " WHERE c.processor_token = $1",
-                                           for_update ? " FOR UPDATE OF c" : ""),
-                                token, DayText(day)),
+  // Prepared: every authorisation starts here.
+  return OneCard(db::Prepared(tx, for_update ? "cards.by_token_locked" : "cards.by_token",
+                              dp::StrCat(CardSelect(2), " WHERE c.processor_token = $1",
+                                         for_update ? " FOR UPDATE OF c" : ""),
+                              token, DayText(day)),
                  absl::NotFoundError("no card has this token"));
 }
 

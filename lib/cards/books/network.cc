@@ -93,12 +93,13 @@ absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transactio
 absl::StatusOr<AuthorisationRecord> Record(pqxx::work& tx, const AuthorisationRequest& req,
                                            int64_t card_id, const Verdict& v, int64_t hold_id,
                                            int64_t increments_id) {
-  const pqxx::row row = tx.exec_params1(dp::StrCat(
+  static const std::string kInsert = dp::StrCat(
       "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
       " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
       " reason, limit_name, message, hold_id, increments_id, remaining_pence)"
       " VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-      " nullif($14, 0), nullif($15, 0), $16)", kAuthReturning),
+      " nullif($14, 0), nullif($15, 0), $16)", kAuthReturning);
+  const pqxx::row row = db::PreparedRow(tx, "cards.record_authorisation", kInsert,
       req.processor_id, req.digest, card_id, req.purchase.amount_pence, req.purchase.mcc,
       req.merchant_name, req.purchase.country, std::string(ChannelName(req.purchase.channel)),
       std::string(kOutcomeNames[static_cast<int>(v.outcome)]), v.approved_pence,
@@ -121,7 +122,10 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
   auto since = [](int n) {
     return dp::StrCat("decided_at >= ($", n, "::date)::timestamp AT TIME ZONE 'Europe/London'");
   };
-  const pqxx::row r = tx.exec_params1(
+  // Prepared once per connection: the decision's busiest statement, whose
+  // planning would otherwise cost more than its running.
+  const pqxx::row r = db::PreparedRow(
+      tx, "cards.situation",
       dp::StrCat(
           "WITH usage AS (SELECT",
           " coalesce(sum(approved_pence) FILTER (WHERE ", since(2), "), 0) AS day_pence,",

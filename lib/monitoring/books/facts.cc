@@ -49,14 +49,6 @@ void AccrualsOf(pqxx::transaction_base& tx, int64_t agreement_id, std::vector<Ac
   }
 }
 
-// One is db::Prepared for a statement of exactly one row.
-template <typename... Args>
-pqxx::row One(pqxx::transaction_base& tx, const std::string& name, const std::string& sql, Args&&... args) {
-  const pqxx::result r = db::Prepared(tx, name, sql, std::forward<Args>(args)...);
-  if (r.size() != 1) throw pqxx::unexpected_rows(dp::StrCat(name, " gave ", r.size(), " rows, not one"));
-  return r[0];
-}
-
 }  // namespace
 
 // MarkSql is the activity mark of the agreement whose id is `id` (an SQL
@@ -102,7 +94,7 @@ std::vector<Activity> ActiveAgreements(pqxx::transaction_base& tx, const std::st
 }
 
 std::string CurrentMark(pqxx::transaction_base& tx, int64_t agreement_id) {
-  return One(tx, "monitoring.facts.mark", dp::StrCat("SELECT ", MarkSql("$1::bigint")), agreement_id)[0]
+  return db::PreparedRow(tx, "monitoring.facts.mark", dp::StrCat("SELECT ", MarkSql("$1::bigint")), agreement_id)[0]
       .as<std::string>("");
 }
 
@@ -175,7 +167,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
   const std::string expense_list = db::IntArrayLiteral(expense_accounts);
   {
     // Each account's latest debit, read backwards along its time index.
-    const pqxx::row r = One(tx, "monitoring.facts.last_spend",
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.last_spend",
         "SELECT ((max(last.posted_at)) AT TIME ZONE 'Europe/London')::date::text"
         " FROM unnest($1::bigint[]) AS a(id) CROSS JOIN LATERAL (SELECT posted_at FROM ledger.postings"
         "  WHERE account_id = a.id AND amount_pence > 0 ORDER BY posted_at DESC LIMIT 1) last",
@@ -195,7 +187,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
     }
     f.payments_in_window = static_cast<int>(n);
     f.spent_in_window_pence =
-        One(tx, "monitoring.facts.2", "SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+        db::PreparedRow(tx, "monitoring.facts.2", "SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
                         " WHERE account_id = ANY($1::bigint[])"
                         " AND posted_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London'",
                         expense_list, DayText(from))[0]
@@ -205,7 +197,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
   // Cards, over the last 90 days.
   const std::string since = DayText(today - 90);
   {
-    const pqxx::row r = One(tx, "monitoring.facts.3", 
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.3", 
         "SELECT count(*) FILTER (WHERE z.decision = 'declined' AND z.reason = 'BLOCKED_CATEGORY'),"
         " coalesce(sum(z.approved_pence) FILTER (WHERE z.decision <> 'declined'"
         "  AND (z.channel = 'atm' OR z.merchant_category IN ('6010', '6011'))), 0)"
@@ -267,7 +259,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
 
   // Monitoring's own history.
   {
-    const pqxx::row r = One(tx, "monitoring.facts.4", 
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.4", 
         "SELECT (SELECT count(*) FROM monitoring.findings WHERE agreement_id = $1"
         "   AND outcome IN ('plan_agreed', 'recovered', 'suspended')"
         "   AND closed_at >= now() - interval '365 days'),"
@@ -281,7 +273,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
   // Bank returns: what the statements show, and what the books expected
   // that they do not (over the dates they cover).
   {
-    const pqxx::row r = One(tx, "monitoring.facts.5", 
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.5", 
         "SELECT count(*) FILTER (WHERE blocked AND posted_on >= $2::date),"
         " coalesce(-sum(amount_pence) FILTER (WHERE blocked AND posted_on >= $2::date), 0),"
         " count(*) FILTER (WHERE category = 'wages' AND matched_kind IS NULL AND amount_pence < 0),"
