@@ -9,17 +9,13 @@
 #include "base/refusal.h"
 #include "base/sha256.h"
 #include "base/strings.h"
+#include "monitoring/books/store.h"
 #include "db/sql.h"
 
 namespace dp::monitoring {
 namespace {
 
 using agreements::DayText;
-
-absl::CivilDay DayOf(const pqxx::field& f) {
-  auto day = agreements::ParseDay(f.as<std::string>());
-  return day.ok() ? *day : absl::CivilDay();
-}
 
 }  // namespace
 

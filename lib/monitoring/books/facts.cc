@@ -6,6 +6,7 @@
 #include "agreements/store.h"
 #include "agreements/workflow.h"
 #include "base/strings.h"
+#include "monitoring/books/store.h"
 #include "db/sql.h"
 #include "ledger/rules.h"
 #include "ledger/store.h"
@@ -15,16 +16,6 @@ namespace dp::monitoring {
 namespace {
 
 using agreements::DayText;
-
-absl::CivilDay DayOf(const pqxx::field& f) {
-  auto day = agreements::ParseDay(f.as<std::string>());
-  return day.ok() ? *day : absl::CivilDay();
-}
-
-std::optional<absl::CivilDay> MaybeDay(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return DayOf(f);
-}
 
 // AccrualsOf reads what each posted pay run made owing to HMRC and to the
 // pension scheme (the credits of the run's transaction to the employers'

@@ -11,16 +11,6 @@ namespace {
 
 using agreements::DayText;
 
-absl::CivilDay DayOf(const pqxx::field& f) {
-  auto day = agreements::ParseDay(f.as<std::string>());
-  return day.ok() ? *day : absl::CivilDay();
-}
-
-std::optional<absl::CivilDay> MaybeDay(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return DayOf(f);
-}
-
 std::optional<std::string> DayOrNull(const std::optional<absl::CivilDay>& d) {
   if (!d) return std::nullopt;
   return DayText(*d);
@@ -79,6 +69,16 @@ CaseRecord CaseFromRow(const pqxx::row& r) {
 }
 
 }  // namespace
+
+absl::CivilDay DayOf(const pqxx::field& f) {
+  auto day = agreements::ParseDay(f.as<std::string>());
+  return day.ok() ? *day : absl::CivilDay();
+}
+
+std::optional<absl::CivilDay> MaybeDay(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return DayOf(f);
+}
 
 Settings SettingsOn(pqxx::transaction_base& tx, const std::string& authority_id,
                     absl::CivilDay day, const std::vector<Settings>& defaults) {

@@ -17,6 +17,10 @@
 // rows out, no rules.
 namespace dp::monitoring {
 
+// DayOf reads a `date` column (as text); MaybeDay a nullable one.
+absl::CivilDay DayOf(const pqxx::field& field);
+std::optional<absl::CivilDay> MaybeDay(const pqxx::field& field);
+
 // SettingsOn is the authority's settings in force on `day`: its own latest
 // version effective by then, else the defaults in force.
 Settings SettingsOn(pqxx::transaction_base& tx, const std::string& authority_id,
