@@ -1,6 +1,7 @@
 #include "ledger/writer.h"
 
 #include <algorithm>
+#include <mutex>
 #include <charconv>
 #include <optional>
 #include <map>
@@ -132,6 +133,75 @@ class BatchPlan {
   std::vector<PlannedIncrease> increases_;
 };
 
+// The accounts a batch names, directly or through what it reverses ($2)
+// or resolves ($3), and the due holds on them: the parts of the two
+// prepared reads below.
+constexpr char kInvolved[] =
+    "ARRAY(SELECT unnest($1::bigint[])"
+    " UNION SELECT account_id FROM ledger.postings WHERE transaction_id = ANY($2::bigint[])"
+    " UNION SELECT debit_account_id FROM ledger.pending_transfers WHERE id = ANY($3::bigint[])"
+    " UNION SELECT credit_account_id FROM ledger.pending_transfers WHERE id = ANY($3::bigint[]))";
+
+std::string DueHolds() {
+  return dp::StrCat("FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+                    " AND (debit_account_id = ANY(", kInvolved, ") OR credit_account_id = ANY(",
+                    kInvolved, "))");
+}
+
+// PrepareReads prepares, once per connection, the two reads of a batch
+// that cost most to plan, with SQL PREPARE so that the batch's pipeline can
+// EXECUTE them (a prepared statement outlives a rolled-back transaction; a
+// connection made again gets them again).
+void PrepareReads(pqxx::transaction_base& tx) {
+  static std::mutex mu;
+  static std::set<std::pair<const void*, int>> done;  // (connection, backend pid)
+  const std::pair<const void*, int> key{&tx.conn(), tx.conn().backendpid()};
+  {
+    std::lock_guard lock(mu);
+    if (done.count(key) > 0) return;
+  }
+  const std::string args = "(bigint[], bigint[], bigint[])";
+  const std::map<std::string, std::string> statements = {
+      {"dp_ledger_accounts",
+       dp::StrCat("SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
+                  " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
+                  " b.debits_pending, b.credits_pending"
+                  " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
+                  // One array, computed first, keeps this an index scan on
+                  // balances. It also takes both sides of the due holds
+                  // released next.
+                  " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", kInvolved, ")"
+                  "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", DueHolds(), "))"
+                  " ORDER BY b.account_id FOR UPDATE OF b")},
+      // The same for a batch that reverses and resolves nothing (new
+      // transactions and holds: most of them), simple enough that its
+      // generic plan is as good as a custom one.
+      {"dp_ledger_accounts_named",
+       "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
+       " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
+       " b.debits_pending, b.credits_pending"
+       " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
+       " WHERE b.account_id = ANY(ARRAY(SELECT unnest($1::bigint[])"
+       "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
+       "   FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+       "   AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[]))))"
+       " ORDER BY b.account_id FOR UPDATE OF b"},
+      {"dp_ledger_expire",
+       dp::StrCat("UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
+                  " resolve_reason = 'expired' WHERE p.id IN (SELECT id ", DueHolds(),
+                  " FOR UPDATE SKIP LOCKED)"
+                  " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence")}};
+  for (const auto& [name, sql] : statements) {
+    if (tx.exec_params1("SELECT count(*) FROM pg_prepared_statements WHERE name = $1", name)[0]
+            .as<int>() == 0) {
+      const std::string types = name == "dp_ledger_accounts_named" ? "(bigint[])" : args;
+      tx.exec(dp::StrCat("PREPARE ", name, types, " AS ", sql));
+    }
+  }
+  std::lock_guard lock(mu);
+  done.insert(key);
+}
+
 std::vector<absl::StatusOr<WriteResult>> BatchPlan::Run() {
   LoadAndLock();
   std::vector<absl::StatusOr<WriteResult>> results;
@@ -173,6 +243,7 @@ void BatchPlan::LoadAndLock() {
   }
   const std::string reverse_array = tx_.quote(IntArrayLiteral(reverse_ids));
   const std::string pending_array = tx_.quote(IntArrayLiteral(pending_ids));
+  PrepareReads(tx_);
   pqxx::pipeline pipe(tx_);
   const auto clock_q = pipe.insert(dp::StrCat(
       "SELECT ", MicrosOf("now()"),
@@ -196,37 +267,25 @@ void BatchPlan::LoadAndLock() {
         "SELECT ", PendingTransferColumns(), " FROM ledger.pending_transfers WHERE id = ANY(",
         pending_array, "::bigint[]) ORDER BY id FOR UPDATE"));
   }
-  // The accounts the ops name, directly or through what they reverse or resolve.
-  const std::string involved = dp::StrCat(
-      "ARRAY(SELECT unnest(", tx_.quote(IntArrayLiteral(account_ids)), "::bigint[])"
-      " UNION SELECT account_id FROM ledger.postings"
-      "  WHERE transaction_id = ANY(", reverse_array, "::bigint[])"
-      " UNION SELECT debit_account_id FROM ledger.pending_transfers"
-      "  WHERE id = ANY(", pending_array, "::bigint[])"
-      " UNION SELECT credit_account_id FROM ledger.pending_transfers"
-      "  WHERE id = ANY(", pending_array, "::bigint[]))");
-  const std::string due_holds = dp::StrCat(
-      "FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
-      " AND (debit_account_id = ANY(", involved, ") OR credit_account_id = ANY(", involved, "))");
-  const auto accounts_q = pipe.insert(dp::StrCat(
-      "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
-      " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
-      " b.debits_pending, b.credits_pending"
-      " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
-      // One array, computed first, keeps this an index scan on balances. It
-      // also takes both sides of the due holds released below.
-      " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", involved, ")"
-      "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", due_holds, "))"
-      " ORDER BY b.account_id FOR UPDATE OF b"));
+  // The accounts and the expiry of due holds, prepared (PrepareReads) and
+  // executed here with this batch's arrays: planning them cost more than
+  // running them.
+  const std::string arrays = dp::StrCat("(", tx_.quote(IntArrayLiteral(account_ids)), ", ",
+                                        reverse_array, ", ", pending_array, ")");
+  const bool named_only = reverse_ids.empty() && pending_ids.empty();
+  if (named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
+  const auto accounts_q = pipe.insert(
+      named_only ? dp::StrCat("EXECUTE dp_ledger_accounts_named(", tx_.quote(IntArrayLiteral(account_ids)), ")")
+                 : dp::StrCat("EXECUTE dp_ledger_accounts", arrays));
   // An expired hold stops holding at its expiry, not when the sweeper next
   // runs: release the due holds of these accounts now, before any rule is
   // checked. SKIP LOCKED: a hold the sweeper is releasing is left to it, so
   // this never waits on a pending row while holding balance rows.
-  const auto expired_q = pipe.insert(dp::StrCat(
-      "UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
-      " resolve_reason = 'expired' WHERE p.id IN (SELECT id ", due_holds,
-      " FOR UPDATE SKIP LOCKED)"
-      " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence"));
+  // Its generic plan is as good as a custom one, which would be planned
+  // again on every batch (the full accounts read's is not: it stays custom).
+  if (!named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
+  const auto expired_q = pipe.insert(dp::StrCat("EXECUTE dp_ledger_expire", arrays));
+  pipe.insert("SET LOCAL plan_cache_mode = auto");
   ReadClock(pipe.retrieve(clock_q));
   ReadRequests(pipe.retrieve(requests_q));
   if (originals_q) ReadOriginals(pipe.retrieve(*originals_q));
