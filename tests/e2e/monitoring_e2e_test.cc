@@ -289,6 +289,37 @@ TEST_F(MonitoringTest, ASurplusIsFoundOnceTalkedAboutAndRecoveredThroughTheLedge
   EXPECT_FALSE(Find(Findings(agreement, v1::FINDING_STATE_OPEN), "surplus").has_value());
 }
 
+TEST_F(MonitoringTest, FindingsPageByTokenAndATokenOfAnotherListIsRefused) {
+  const auto [agreement, account] = PaidAgreement(700'00, v1::PAYMENT_METHOD_BANK);
+  Sweep();
+  const auto all = Findings(agreement, v1::FINDING_STATE_UNSPECIFIED);
+  ASSERT_GE(all.size(), 2u) << "a surplus, an underspend and dormancy at least";
+  v1::ListFindingsRequest req;
+  req.set_agreement_id(agreement);
+  req.set_page_size(1);
+  std::vector<int64_t> seen;
+  std::string other_token;
+  for (int page = 0; page < 20; ++page) {
+    v1::ListFindingsResponse out;
+    ASSERT_TRUE(As(officer_)->ListFindings(Ctx().get(), req, &out).ok());
+    ASSERT_LE(out.findings_size(), 1);
+    for (const auto& f : out.findings()) seen.push_back(f.finding_id());
+    if (out.next_page_token().empty()) break;
+    other_token = out.next_page_token();
+    req.set_page_token(out.next_page_token());
+  }
+  ASSERT_EQ(seen.size(), all.size()) << "every finding once, a page at a time";
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], all[i].finding_id());
+  // A token is bound to its list: the cases of the agreement refuse it.
+  v1::ListCasesRequest cases;
+  cases.set_agreement_id(agreement);
+  cases.set_page_token(other_token);
+  v1::ListCasesResponse none;
+  const grpc::Status refused = As(officer_)->ListCases(Ctx().get(), cases, &none);
+  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(refused).field, "page_token");
+}
+
 TEST_F(MonitoringTest, AnOverdueRequestForInformationIsItselfAFinding) {
   const auto [agreement, account] = PaidAgreement(400'00, v1::PAYMENT_METHOD_BANK);
   Sweep();
