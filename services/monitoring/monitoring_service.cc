@@ -1,22 +1,22 @@
 #include "monitoring_service.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/time/clock.h"
 #include "agreements/store.h"
+#include "audit/head.h"
+#include "audit/log.h"
 #include "base/refusal.h"
+#include "base/sha256.h"
 #include "base/strings.h"
-#include "db/errors.h"
 #include "db/page_token.h"
+#include "ledger/store.h"
 #include "monitoring/books/bank.h"
 #include "monitoring/books/facts.h"
 #include "monitoring/books/review.h"
 #include "monitoring/books/store.h"
 #include "monitoring/reports/gather.h"
-#include "audit/head.h"
-#include "audit/log.h"
-#include "base/sha256.h"
-#include "ledger/store.h"
 #include "service/log.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
@@ -105,7 +105,7 @@ void ToProto(const monitoring::FindingRecord& f, v1::Finding* out) {
 }
 
 v1::CaseDecision DecisionToProto(const std::string& name) {
-  for (int d = 0; d < 5; ++d) {
+  for (int d = 0; d < monitoring::kDecisions; ++d) {
     if (monitoring::DecisionName(static_cast<monitoring::Decision>(d)) == name) {
       return static_cast<v1::CaseDecision>(d + 1);
     }
@@ -190,28 +190,71 @@ std::optional<bool> OpenFilter(int state) {
   return std::nullopt;
 }
 
-std::string ReportJson(const monitoring::SweepResult& r, const std::string& authority,
-                       int64_t elapsed_ms) {
-  return nlohmann::json{{"authority_id", authority}, {"agreements", r.agreements},
-                        {"checked", r.checked}, {"unchanged", r.unchanged},
-                        {"findings_opened", r.findings_opened}, {"cases_opened", r.cases_opened},
-                        {"tier_changes", r.tier_changes}, {"last", r.last_agreement_id},
-                        {"done", r.done}, {"elapsed_ms", elapsed_ms}}
-      .dump();
+// MayWrite: the caller may change `authority`'s monitoring (`what`, for
+// the refusal); an authority out of its reach answers as unknown.
+absl::Status MayWrite(const iam::Principal& caller, const std::string& authority,
+                      std::string_view what) {
+  if (caller.CanWrite(authority)) return absl::OkStatus();
+  if (!caller.CanReachAuthority(authority)) {
+    return absl::NotFoundError(dp::StrCat("authority \"", authority, "\" is not one you reach"));
+  }
+  return absl::PermissionDeniedError(dp::StrCat(caller.name, " may not ", what, " of ", authority));
 }
 
-void ReportFromJson(const std::string& text, v1::SweepReport* out) {
-  const nlohmann::json j = nlohmann::json::parse(text);
-  out->set_authority_id(j.at("authority_id").get<std::string>());
-  out->set_agreements(j.at("agreements").get<int>());
-  out->set_checked(j.at("checked").get<int>());
-  out->set_unchanged(j.at("unchanged").get<int>());
-  out->set_findings_opened(j.at("findings_opened").get<int>());
-  out->set_cases_opened(j.at("cases_opened").get<int>());
-  out->set_tier_changes(j.at("tier_changes").get<int>());
-  out->set_last_agreement_id(j.at("last").get<int64_t>());
-  out->set_done(j.at("done").get<bool>());
-  out->set_elapsed_ms(j.at("elapsed_ms").get<int64_t>());
+// AsKey and FromKey keep an answer in a request log's resource key, so that
+// a retry returns the first answer as it was (protobuf's JSON mapping).
+std::string AsKey(const google::protobuf::Message& answer) {
+  std::string json;
+  DP_CHECK(google::protobuf::util::MessageToJsonString(answer, &json).ok());
+  return json;
+}
+
+absl::Status FromKey(const std::string& key, google::protobuf::Message* answer) {
+  if (!google::protobuf::util::JsonStringToMessage(key, answer).ok()) {
+    return absl::DataLossError("a recorded answer is not readable");
+  }
+  return absl::OkStatus();
+}
+
+void ToProto(const monitoring::SweepResult& r, const std::string& authority, int64_t elapsed_ms,
+             v1::SweepReport* out) {
+  out->set_authority_id(authority);
+  out->set_agreements(r.agreements);
+  out->set_checked(r.checked);
+  out->set_unchanged(r.unchanged);
+  out->set_findings_opened(r.findings_opened);
+  out->set_cases_opened(r.cases_opened);
+  out->set_tier_changes(r.tier_changes);
+  out->set_last_agreement_id(r.last_agreement_id);
+  out->set_done(r.done);
+  out->set_elapsed_ms(elapsed_ms);
+}
+
+void ToProto(const monitoring::BankImport& r, v1::BankImportReport* out) {
+  out->set_lines(r.lines);
+  out->set_imported(r.imported);
+  out->set_already_imported(r.already_imported);
+  out->set_matched(r.matched);
+  out->set_blocked(r.blocked);
+  for (const auto& p : r.problems) {
+    auto* problem = out->add_problems();
+    problem->set_line(p.line_no);
+    problem->set_detail(p.detail);
+  }
+  for (const auto& e : r.expected_not_seen) {
+    auto* m = out->add_expected_not_seen();
+    m->set_kind(e.kind);
+    m->set_ref(e.ref);
+    service::DayToProto(e.date, m->mutable_date());
+    m->mutable_amount()->set_amount_pence(e.amount_pence);  // signed: out is negative
+    m->mutable_amount()->set_currency("GBP");
+  }
+  for (const auto& [category, pence] : r.by_category) {
+    auto* total = out->add_by_category();
+    total->set_category(category);
+    total->mutable_amount()->set_amount_pence(pence);
+    total->mutable_amount()->set_currency("GBP");
+  }
 }
 
 }  // namespace
@@ -238,10 +281,7 @@ grpc::Status MonitoringServiceImpl::SetMonitoringSettings(grpc::ServerContext* c
       host_.pool(), host_.AuditOf(*ctx), requests_, *req, req->request_id(), "SetMonitoringSettings",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         if (auto s = agreements::CheckAuthority(tx, authority); !s.ok()) return s;
-        if (!caller->CanWrite(authority)) {
-          return absl::PermissionDeniedError(
-              dp::StrCat(caller->name, " may not set the monitoring settings of ", authority));
-        }
+        if (auto s = MayWrite(*caller, authority, "set the monitoring settings"); !s.ok()) return s;
         const monitoring::Settings saved =
             monitoring::InsertSettings(tx, authority, *settings, req->reason(), caller->name);
         ToProto(authority, saved, out);
@@ -290,11 +330,8 @@ grpc::Status MonitoringServiceImpl::PreviewMonitoringSettings(
   if (!proposed.ok()) return ToGrpcStatus(proposed.status());
   const std::string authority = req->settings().authority_id();
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    if (auto s = Scope(tx, *caller, authority, 0); !s.ok()) return s;
-    if (!caller->CanWrite(authority)) {
-      return absl::PermissionDeniedError(dp::StrCat(caller->name, " may not change ", authority,
-                                                    "'s monitoring settings"));
-    }
+    if (authority.empty()) return FieldError("settings.authority_id", "is required");
+    if (auto s = MayWrite(*caller, authority, "change the monitoring settings"); !s.ok()) return s;
     constexpr int kMaxChangesShown = 1000;
     std::array<int, monitoring::kTiers> before{}, after{};
     for (const auto& p : monitoring::PreviewTiers(tx, authority, *proposed,
@@ -331,12 +368,8 @@ grpc::Status MonitoringServiceImpl::Sweep(grpc::ServerContext* ctx, const v1::Sw
                                                                 " (0: ", kSweepShare, ")")));
   }
   const int share = req->max_agreements() > 0 ? req->max_agreements() : kSweepShare;
-  if (!caller->CanWrite(req->authority_id())) {
-    return ToGrpcStatus(caller->CanReachAuthority(req->authority_id())
-                            ? absl::PermissionDeniedError(dp::StrCat(caller->name, " may not sweep ",
-                                                                     req->authority_id()))
-                            : absl::NotFoundError(dp::StrCat("authority \"", req->authority_id(),
-                                                             "\" is not one you reach")));
+  if (auto s = MayWrite(*caller, req->authority_id(), "sweep the agreements"); !s.ok()) {
+    return ToGrpcStatus(s);
   }
   if (req->after_agreement_id() != 0) {
     // Where a share ends: one of the authority's agreements.
@@ -353,32 +386,26 @@ grpc::Status MonitoringServiceImpl::Sweep(grpc::ServerContext* ctx, const v1::Sw
   // before the request is recorded; a retry is answered from the record.
   auto seen = service::SeenBefore(host_.pool(), audit, requests_, *req, req->request_id(), "Sweep");
   if (!seen.ok()) return ToGrpcStatus(seen.status());
-  std::string report;
   if (!*seen) {
     const absl::Time started = absl::Now();
     monitoring::SweepOptions options{req->authority_id(), req->full(), req->after_agreement_id(),
                                       share, service::TodayInLondon()};
-    absl::StatusOr<monitoring::SweepResult> result = absl::InternalError("not run");
-    try {
-      result = monitoring::Sweep(host_.pool(), options, defaults_);
-    } catch (const std::exception& e) {
-      result = db::StatusFromException(e);
-    }
+    const absl::StatusOr<monitoring::SweepResult> result =
+        monitoring::Sweep(host_.pool(), options, defaults_);
     if (!result.ok()) return ToGrpcStatus(result.status());
-    report = ReportJson(*result, req->authority_id(), absl::ToInt64Milliseconds(absl::Now() - started));
+    ToProto(*result, req->authority_id(), absl::ToInt64Milliseconds(absl::Now() - started), out);
   }
   return service::IdempotentWrite(
       host_.pool(), audit, requests_, *req, req->request_id(), "Sweep",
       [&](pqxx::work&) -> absl::StatusOr<std::string> {
-        if (report.empty()) return absl::AbortedError("the sweep was recorded meanwhile: retry");
-        ReportFromJson(report, out);
+        if (*seen) return absl::AbortedError("the sweep was recorded meanwhile: retry");
         if (audit != nullptr) audit->SetResource(dp::StrCat("monitoring/sweeps/", req->authority_id()));
-        return report;
+        return AsKey(*out);
       },
       [&](pqxx::work&, const std::string& key) -> absl::Status {
-        ReportFromJson(key, out);
+        out->Clear();
         if (audit != nullptr) audit->SetResource(dp::StrCat("monitoring/sweeps/", req->authority_id()));
-        return absl::OkStatus();
+        return FromKey(key, out);
       });
 }
 
@@ -399,7 +426,7 @@ grpc::Status MonitoringServiceImpl::GetAgreementMonitoring(
           "agreement ", header->id, " has not been checked yet: `dpctl monitoring sweep --authority ",
           header->authority_id, "` checks it"));
     }
-    // The words and evidence come from the settings version that set the tier.
+    // What may be asked for at this tier, by the settings in force today.
     const absl::CivilDay today = service::TodayInLondon();
     const monitoring::Settings settings = monitoring::SettingsOn(tx, header->authority_id, today, defaults_);
     out->set_tier(TierToProto(tier->tier));
@@ -421,9 +448,10 @@ grpc::Status MonitoringServiceImpl::GetAgreementMonitoring(
         header->id);
     if (!words.empty()) out->set_words(words[0][0].as<std::string>());
     constexpr int kShown = 100;
+    // Open findings first, then the latest closed ones.
     for (bool open : {true, false}) {
       for (const auto& f : monitoring::Findings(tx, {.agreement_id = header->id, .open = open,
-                                                     .limit = kShown})) {
+                                                     .newest_first = !open, .limit = kShown})) {
         ToProto(f, out->add_findings());
       }
     }
@@ -522,12 +550,11 @@ grpc::Status MonitoringServiceImpl::ListCases(grpc::ServerContext* ctx, const v1
 }
 
 grpc::Status MonitoringServiceImpl::CaseWrite(grpc::ServerContext* ctx,
+                                              const iam::Principal& caller,
                                               const google::protobuf::Message& request,
                                               const std::string& request_id,
                                               const std::string& operation, int64_t case_id,
                                               const CaseFn& change, v1::ReviewCase* out) {
-  auto caller = host_.Caller(*ctx);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto fill = [&](pqxx::transaction_base& tx) -> absl::Status {
     auto c = monitoring::GetCase(tx, case_id);
     if (!c.ok()) return c.status();
@@ -537,10 +564,10 @@ grpc::Status MonitoringServiceImpl::CaseWrite(grpc::ServerContext* ctx,
   return service::IdempotentWrite(
       host_.pool(), host_.AuditOf(*ctx), requests_, request, request_id, operation,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        auto c = ReadableCase(tx, *caller, case_id);
+        auto c = ReadableCase(tx, caller, case_id);
         if (!c.ok()) return c.status();
-        if (!caller->CanWrite(c->authority_id)) {
-          return absl::PermissionDeniedError(dp::StrCat(caller->name, " may not change case ", case_id));
+        if (!caller.CanWrite(c->authority_id)) {
+          return absl::PermissionDeniedError(dp::StrCat(caller.name, " may not change case ", case_id));
         }
         if (auto s = change(tx, case_id); !s.ok()) return s;
         if (auto s = fill(tx); !s.ok()) return s;
@@ -555,7 +582,7 @@ grpc::Status MonitoringServiceImpl::AddCaseNote(grpc::ServerContext* ctx,
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return CaseWrite(ctx, *req, req->request_id(), "AddCaseNote", req->case_id(),
+  return CaseWrite(ctx, *caller, *req, req->request_id(), "AddCaseNote", req->case_id(),
                    [&](pqxx::work& tx, int64_t id) {
                      return monitoring::AddNote(tx, id, req->note(), ActorOf(*caller));
                    },
@@ -589,7 +616,7 @@ grpc::Status MonitoringServiceImpl::DecideCase(grpc::ServerContext* ctx,
   } else if (req->has_amount()) {
     return ToGrpcStatus(FieldError("amount", "is only for recover"));
   }
-  return CaseWrite(ctx, *req, req->request_id(), "DecideCase", req->case_id(),
+  return CaseWrite(ctx, *caller, *req, req->request_id(), "DecideCase", req->case_id(),
                    [&](pqxx::work& tx, int64_t id) {
                      return monitoring::DecideCase(
                          tx, id, d, ActorOf(*caller),
@@ -715,54 +742,6 @@ grpc::Status MonitoringServiceImpl::VerifyAuditorReport(grpc::ServerContext* ctx
   }));
 }
 
-namespace {
-
-nlohmann::json ToJson(const monitoring::BankImport& r) {
-  nlohmann::json j{{"lines", r.lines}, {"imported", r.imported}, {"already", r.already_imported},
-                   {"matched", r.matched}, {"blocked", r.blocked}};
-  j["problems"] = nlohmann::json::array();
-  for (const auto& p : r.problems) j["problems"].push_back({p.line_no, p.detail});
-  j["missing"] = nlohmann::json::array();
-  for (const auto& e : r.expected_not_seen) {
-    j["missing"].push_back({e.kind, e.ref, agreements::DayText(e.date), e.amount_pence});
-  }
-  j["categories"] = nlohmann::json::array();
-  for (const auto& [category, pence] : r.by_category) j["categories"].push_back({category, pence});
-  return j;
-}
-
-void BankReportFromJson(const std::string& text, v1::BankImportReport* out) {
-  const nlohmann::json j = nlohmann::json::parse(text);
-  out->set_lines(j.at("lines").get<int>());
-  out->set_imported(j.at("imported").get<int>());
-  out->set_already_imported(j.at("already").get<int>());
-  out->set_matched(j.at("matched").get<int>());
-  out->set_blocked(j.at("blocked").get<int>());
-  for (const auto& p : j.at("problems")) {
-    auto* problem = out->add_problems();
-    problem->set_line(p.at(0).get<int>());
-    problem->set_detail(p.at(1).get<std::string>());
-  }
-  for (const auto& e : j.at("missing")) {
-    auto* m = out->add_expected_not_seen();
-    m->set_kind(e.at(0).get<std::string>());
-    m->set_ref(e.at(1).get<std::string>());
-    if (auto day = agreements::ParseDay(e.at(2).get<std::string>()); day.ok()) {
-      service::DayToProto(*day, m->mutable_date());
-    }
-    m->mutable_amount()->set_amount_pence(e.at(3).get<int64_t>());
-    m->mutable_amount()->set_currency("GBP");
-  }
-  for (const auto& c : j.at("categories")) {
-    auto* total = out->add_by_category();
-    total->set_category(c.at(0).get<std::string>());
-    total->mutable_amount()->set_amount_pence(c.at(1).get<int64_t>());
-    total->mutable_amount()->set_currency("GBP");
-  }
-}
-
-}  // namespace
-
 grpc::Status MonitoringServiceImpl::ImportBankStatement(grpc::ServerContext* ctx,
                                                         const v1::ImportBankStatementRequest* req,
                                                         v1::BankImportReport* out) {
@@ -795,20 +774,18 @@ grpc::Status MonitoringServiceImpl::ImportBankStatement(grpc::ServerContext* ctx
             tx, header->id, req->file_name(), req->header(), lines, req->first_line(),
             monitoring::InForce(bank_rules_, today), settings, caller->name);
         if (!imported.ok()) return imported.status();
-        const std::string report = ToJson(*imported).dump();
-        BankReportFromJson(report, out);
+        ToProto(*imported, out);
         // The audit event names the agreement, not the report the key holds.
         if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
           audit->SetResourceId(std::to_string(header->id));
         }
-        return report;
+        return AsKey(*out);
       },
-      [&](pqxx::work&, const std::string& report) -> absl::Status {
-        BankReportFromJson(report, out);
+      [&](pqxx::work&, const std::string& key) -> absl::Status {
         if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
           audit->SetResourceId(std::to_string(req->agreement_id()));
         }
-        return absl::OkStatus();
+        return FromKey(key, out);
       });
 }
 
@@ -829,12 +806,7 @@ void MonitoringServiceImpl::SweepAll() {
     monitoring::SweepOptions o{authority, false, 0, kSweepShare, service::TodayInLondon()};
     monitoring::SweepResult total;
     for (bool done = false; !done;) {  // bounded: each share moves past the agreements it saw
-      absl::StatusOr<monitoring::SweepResult> r = absl::InternalError("not run");
-      try {
-        r = monitoring::Sweep(host_.pool(), o, defaults_);
-      } catch (const std::exception& e) {
-        r = db::StatusFromException(e);
-      }
+      const absl::StatusOr<monitoring::SweepResult> r = monitoring::Sweep(host_.pool(), o, defaults_);
       if (!r.ok()) {
         service::LogEvent("warn", {{"service", "monitoring"}, {"authority", authority},
                                    {"msg", std::string(r.status().message())}});

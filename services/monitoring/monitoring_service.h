@@ -65,7 +65,8 @@ class MonitoringServiceImpl final : public v1::MonitoringService::Service {
 
  private:
   using CaseFn = std::function<absl::Status(pqxx::work&, int64_t case_id)>;
-  grpc::Status CaseWrite(grpc::ServerContext* ctx, const google::protobuf::Message& request,
+  grpc::Status CaseWrite(grpc::ServerContext* ctx, const iam::Principal& caller,
+                         const google::protobuf::Message& request,
                          const std::string& request_id, const std::string& operation,
                          int64_t case_id, const CaseFn& change, v1::ReviewCase* out);
 

@@ -284,6 +284,13 @@ TEST_F(MonitoringTest, ASurplusIsFoundOnceTalkedAboutAndRecoveredThroughTheLedge
         std::string("£7,000.00 was returned to the authority")}) {
     EXPECT_NE(record.document().find(words), std::string::npos) << words << "\n" << record.document();
   }
+  // The agreement's monitoring lists the closed findings newest first.
+  ASSERT_TRUE(As(officer_)->GetAgreementMonitoring(Ctx().get(), get, &monitoring).ok());
+  ASSERT_GE(monitoring.findings_size(), 2);
+  for (int i = 1; i < monitoring.findings_size(); ++i) {
+    EXPECT_EQ(monitoring.findings(i).state(), v1::FINDING_STATE_CLOSED);
+    EXPECT_GT(monitoring.findings(i - 1).finding_id(), monitoring.findings(i).finding_id());
+  }
   // With the surplus returned, a new sweep finds none.
   Sweep(/*full=*/true);
   EXPECT_FALSE(Find(Findings(agreement, v1::FINDING_STATE_OPEN), "surplus").has_value());

@@ -5,11 +5,11 @@
 #include <mutex>
 #include <thread>
 
-#include "base/check.h"
-
 #include "agreements/store.h"
+#include "base/check.h"
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "db/errors.h"
 #include "monitoring/books/facts.h"
 #include "monitoring/books/store.h"
 #include "money/money.h"
@@ -100,12 +100,14 @@ absl::StatusOr<SweepResult> Sweep(db::PgPool& pool, const SweepOptions& o,
                                   const std::vector<Settings>& defaults) {
   SweepResult result;
   std::vector<Activity> batch;
-  {
+  try {
     auto conn = pool.Acquire();
     pqxx::read_transaction tx(*conn);
     result.agreements = CountActive(tx, o.authority_id);
     // One more than asked, to tell whether any are left after this call.
     batch = ActiveAgreements(tx, o.authority_id, o.after_agreement_id, o.max_agreements + 1);
+  } catch (const std::exception& e) {
+    return db::StatusFromException(e);
   }
   result.done = batch.size() <= static_cast<size_t>(o.max_agreements);
   if (!result.done) batch.pop_back();

@@ -59,7 +59,8 @@ struct SweepResult {
 // after `after_agreement_id`, each in its own transaction, so that an
 // interrupted sweep keeps what it did and a re-run finds nothing twice.
 // `workers` threads share the agreements: a check is mostly waiting on the
-// database, so several at once use it better.
+// database, so several at once use it better. A database failure is a
+// status, never an exception.
 absl::StatusOr<SweepResult> Sweep(db::PgPool& pool, const SweepOptions& options,
                                   const std::vector<Settings>& defaults);
 
@@ -74,6 +75,7 @@ std::vector<TierPreview> PreviewTiers(pqxx::transaction_base& tx, const std::str
                                       const std::vector<Settings>& defaults);
 
 enum class Decision { kNoAction, kRequestInformation, kAgreePlan, kRecover, kSuspend };
+inline constexpr int kDecisions = 5;
 std::string_view DecisionName(Decision d);  // "no_action", ...
 
 struct CaseDecision {

@@ -174,10 +174,11 @@ std::vector<FindingRecord> Findings(pqxx::transaction_base& tx, const FindingQue
   for (const auto& r : tx.exec_params(
            dp::StrCat(FindingColumns(),
                       " WHERE ($1 = '' OR authority_id = $1) AND ($2 = 0 OR agreement_id = $2)"
-                      " AND ($3 = 0 OR case_id = $3) AND ($4 = '' OR state = $4) AND id > $5"
-                      " ORDER BY id LIMIT $6"),
+                      " AND ($3 = 0 OR case_id = $3) AND ($4 = '' OR state = $4) AND id > $5",
+                      q.newest_first ? " ORDER BY id DESC" : " ORDER BY id", " LIMIT $6"),
            q.authority_id, q.agreement_id, q.case_id,
-           std::string(!q.open ? "" : *q.open ? "open" : "closed"), q.after_id, q.limit)) {
+           std::string(!q.open ? "" : *q.open ? "open" : "closed"),
+           q.newest_first ? int64_t{0} : q.after_id, q.limit)) {
     out.push_back(FindingFromRow(r));
   }
   return out;

@@ -70,7 +70,8 @@ struct FindingQuery {
   int64_t agreement_id = 0;
   int64_t case_id = 0;
   std::optional<bool> open;
-  int64_t after_id = 0;
+  int64_t after_id = 0;  // in id order; ignored when newest_first
+  bool newest_first = false;
   int limit = 50;
 };
 std::vector<FindingRecord> Findings(pqxx::transaction_base& tx, const FindingQuery& query);
