@@ -98,20 +98,19 @@ int CountActive(pqxx::transaction_base& tx, const std::string& authority_id) {
 
 absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::Header& agreement,
                                   absl::CivilDay today, int underspend_periods, int bank_match_days) {
-  const agreements::Header* header = &agreement;
   const int64_t agreement_id = agreement.id;
   const auto versions = agreements::Versions(tx, agreement_id);
   if (versions.empty()) return absl::DataLossError(dp::StrCat("agreement ", agreement_id, " has no version"));
   const agreements::VersionRecord& v = agreements::VersionInForce(versions, today);
-  auto settings = agreements::SettingsInForce(tx, header->authority_id, today);
+  auto settings = agreements::SettingsInForce(tx, agreement.authority_id, today);
   if (!settings.ok()) return settings.status();
 
   Facts f;
   f.agreement_id = agreement_id;
-  f.authority_id = header->authority_id;
+  f.authority_id = agreement.authority_id;
   f.today = today;
   f.start_date = versions.front().version.terms.start;
-  f.manager_kind = header->manager.kind;
+  f.manager_kind = agreement.manager.kind;
   f.annual_cost_pence = agreements::AnnualCost(v.version.terms);
   const int64_t net = agreements::NetPerPeriod(v.version.terms);
   f.net_per_week_pence = net * agreements::PeriodsPerYear(v.version.terms.frequency) / 52;
@@ -178,7 +177,8 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
     }
     f.payments_in_window = static_cast<int>(n);
     f.spent_in_window_pence =
-        db::PreparedRow(tx, "monitoring.facts.2", "SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
+        db::PreparedRow(tx, "monitoring.facts.spent",
+                        "SELECT coalesce(sum(amount_pence), 0) FROM ledger.postings"
                         " WHERE account_id = ANY($1::bigint[])"
                         " AND posted_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/London'",
                         expense_list, DayText(from))[0]
@@ -188,7 +188,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
   // Cards, over the last 90 days.
   const std::string since = DayText(today - 90);
   {
-    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.3", 
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.card_decisions",
         "SELECT count(*) FILTER (WHERE z.decision = 'declined' AND z.reason = 'BLOCKED_CATEGORY'),"
         " coalesce(sum(z.approved_pence) FILTER (WHERE z.decision <> 'declined'"
         "  AND (z.channel = 'atm' OR z.merchant_category IN ('6010', '6011'))), 0)"
@@ -199,7 +199,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
     f.blocked_declines_90d = r[0].as<int>();
     f.cash_90d_pence = r[1].as<int64_t>();
   }
-  for (const auto& r : db::Prepared(tx, "monitoring.facts.7", 
+  for (const auto& r : db::Prepared(tx, "monitoring.facts.force_posts",
            "SELECT coalesce(s.transaction_id, 0) FROM cards.cards c"
            " JOIN cards.settlements s ON s.card_id = c.id"
            " WHERE c.agreement_id = $1 AND s.kind = 'force_post'"
@@ -210,7 +210,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
   }
 
   // The PAs still employed.
-  for (const auto& r : db::Prepared(tx, "monitoring.facts.8", 
+  for (const auto& r : db::Prepared(tx, "monitoring.facts.pas",
            // Holiday is paid at least at the normal rate: an employee with
            // no holiday rate of their own is valued at their standard rate.
            "SELECT m.id, m.start_date::text, greatest(m.holiday_rate_pence, m.standard_rate_pence),"
@@ -250,7 +250,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
 
   // Monitoring's own history.
   {
-    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.4", 
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.history",
         "SELECT (SELECT count(*) FROM monitoring.findings WHERE agreement_id = $1"
         "   AND outcome IN ('plan_agreed', 'recovered', 'suspended')"
         "   AND closed_at >= now() - interval '365 days'),"
@@ -264,7 +264,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
   // Bank returns: what the statements show, and what the books expected
   // that they do not (over the dates they cover).
   {
-    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.5", 
+    const pqxx::row r = db::PreparedRow(tx, "monitoring.facts.bank",
         "SELECT count(*) FILTER (WHERE blocked AND posted_on >= $2::date),"
         " coalesce(-sum(amount_pence) FILTER (WHERE blocked AND posted_on >= $2::date), 0),"
         " count(*) FILTER (WHERE category = 'wages' AND matched_kind IS NULL AND amount_pence < 0),"
@@ -281,7 +281,8 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
       const absl::CivilDay first = DayOf(r[4]), last = DayOf(r[5]);
       const int days = bank_match_days;
       std::set<std::string> matched;
-      for (const auto& m : db::Prepared(tx, "monitoring.facts.9", "SELECT matched_ref FROM monitoring.bank_lines"
+      for (const auto& m : db::Prepared(tx, "monitoring.facts.bank_matched",
+                                          "SELECT matched_ref FROM monitoring.bank_lines"
                                           " WHERE agreement_id = $1 AND matched_ref IS NOT NULL",
                                           agreement_id)) {
         matched.insert(m[0].as<std::string>());
@@ -298,7 +299,7 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
       }
     }
   }
-  for (const auto& r : db::Prepared(tx, "monitoring.facts.10", 
+  for (const auto& r : db::Prepared(tx, "monitoring.facts.information_due",
            "SELECT id, information_due::text FROM monitoring.cases WHERE agreement_id = $1"
            " AND state = 'open' AND information_due IS NOT NULL ORDER BY id",
            agreement_id)) {
