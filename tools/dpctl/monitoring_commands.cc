@@ -543,7 +543,10 @@ void AddReportCommands(CLI::App* monitoring) {
                                             " --from " + f.from + " --to " + f.to + " --as-of " +
                                             as_of + " --seed " + std::to_string(r.seed()) +
                                             " --sample " + std::to_string(r.sample_size())},
-                     {"verify later", "dpctl monitoring verify-report FILE.csv"}});
+                     {"verify later", f.format == "csv"
+                                          ? "dpctl monitoring verify-report " + file
+                                          : "dpctl monitoring verify-report with the CSV of the same "
+                                            "report (--format csv)"}});
   });
   CLI::App* verify = monitoring->add_subcommand(
       "verify-report", "recompute a CSV auditor report from the books and say what differs");
