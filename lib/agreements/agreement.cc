@@ -139,6 +139,13 @@ int64_t AnnualCost(const Terms& t) {
   return annual;
 }
 
+LiabilityKind LiabilityOf(std::string_view code) {
+  if (code.ends_with(":WAGES")) return LiabilityKind::kWages;
+  if (code.ends_with(":HMRC")) return LiabilityKind::kHmrc;
+  if (code.ends_with(":PENSION")) return LiabilityKind::kPension;
+  return LiabilityKind::kOther;
+}
+
 int64_t Recoverable(const Position& p) {
   const int64_t owed = p.wages_owed_pence + p.hmrc_owed_pence + p.pension_owed_pence +
                        p.other_owed_pence + p.notice_pay_owed_pence + p.holiday_pay_owed_pence;

@@ -122,6 +122,14 @@ struct Position {
   int64_t holiday_pay_owed_pence = 0;
 };
 
+// LiabilityKind sorts an agreement's liability account by its code's
+// ending: the wages, HMRC and pension payable that payroll opens
+// (":WAGES", ":HMRC", ":PENSION"), or another (a card shortfall, ...).
+//
+//   LiabilityOf("AGR-1:EMP-1:HMRC") -> kHmrc
+enum class LiabilityKind { kWages, kHmrc, kPension, kOther };
+LiabilityKind LiabilityOf(std::string_view account_code);
+
 // Recoverable is what the authority may recover: the balance held less
 // everything still owed, never below zero (a shortfall is not recovered
 // from the person).

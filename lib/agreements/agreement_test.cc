@@ -180,5 +180,13 @@ TEST(Recoverable, HeldLessEverythingOwedNeverBelowZero) {
   EXPECT_EQ(Recoverable(p), 0);
 }
 
+TEST(Liability, SortedByTheAccountCodesEnding) {
+  EXPECT_EQ(LiabilityOf("AGR-1:EMP-1:WAGES"), LiabilityKind::kWages);
+  EXPECT_EQ(LiabilityOf("AGR-1:EMP-1:HMRC"), LiabilityKind::kHmrc);
+  EXPECT_EQ(LiabilityOf("AGR-1:EMP-1:PENSION"), LiabilityKind::kPension);
+  EXPECT_EQ(LiabilityOf("AGR-1:CARD-SHORTFALL"), LiabilityKind::kOther);
+  EXPECT_EQ(LiabilityOf("AGR-1:HMRC-REFUND"), LiabilityKind::kOther) << "the ending, not a part";
+}
+
 }  // namespace
 }  // namespace dp::agreements

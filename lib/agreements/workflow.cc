@@ -433,15 +433,9 @@ absl::StatusOr<Position> PositionOf(pqxx::transaction_base& tx, const Header& h)
            std::to_string(h.id))) {
     auto owed = ledger::GetBalance(tx, row[0].as<int64_t>(), std::nullopt);
     if (!owed.ok()) return owed.status();
-    const std::string code = row[1].as<std::string>();
-    auto ends = [&](std::string_view suffix) {
-      return code.size() >= suffix.size() && code.compare(code.size() - suffix.size(),
-                                                          suffix.size(), suffix) == 0;
-    };
-    int64_t* bucket = ends(":WAGES")     ? &p.wages_owed_pence
-                      : ends(":HMRC")    ? &p.hmrc_owed_pence
-                      : ends(":PENSION") ? &p.pension_owed_pence
-                                         : &p.other_owed_pence;
+    int64_t* const buckets[] = {&p.wages_owed_pence, &p.hmrc_owed_pence, &p.pension_owed_pence,
+                                &p.other_owed_pence};
+    int64_t* bucket = buckets[static_cast<int>(LiabilityOf(row[1].as<std::string>()))];
     *bucket += owed->posted_balance_pence;
   }
   return p;

@@ -135,17 +135,16 @@ absl::StatusOr<Facts> GatherFacts(pqxx::transaction_base& tx, const agreements::
     const ledger::BalanceTotals totals{r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>(),
                                        r[6].as<int64_t>()};
     const int64_t posted = ledger::PostedBalance(*type, totals);
-    auto ends = [&](std::string_view suffix) { return code.ends_with(suffix); };
     if (*type == ledger::AccountType::kAsset) {
       f.balance_pence += posted;
       f.held_pence += posted - ledger::AvailableBalance(*type, totals);
     } else if (*type == ledger::AccountType::kLiability) {
-      int64_t* bucket = ends(":WAGES")            ? &f.wages_owed_pence
-                        : ends(":HMRC")           ? &f.hmrc_owed_pence
-                        : ends(":PENSION")        ? &f.pension_owed_pence
-                        : ends(":CARD-SHORTFALL") ? &f.shortfall_pence
-                                                  : &f.wages_owed_pence;
-      *bucket += posted;
+      // As the agreement's final position sorts them; of the others, the
+      // card shortfall is told apart, anything else is owed like wages.
+      int64_t* const buckets[] = {&f.wages_owed_pence, &f.hmrc_owed_pence, &f.pension_owed_pence,
+                                  code.ends_with(":CARD-SHORTFALL") ? &f.shortfall_pence
+                                                                    : &f.wages_owed_pence};
+      *buckets[static_cast<int>(agreements::LiabilityOf(code))] += posted;
     } else if (*type == ledger::AccountType::kExpense) {
       expense_accounts.push_back(id);
     }
