@@ -66,13 +66,6 @@ v1::Money ParseMoney(const std::string& text, const std::string& flag) {
   return m;
 }
 
-std::string Gbp(const v1::Money& m) { return Pounds(m.amount_pence(), "GBP"); }
-
-std::string Lower(std::string name, const std::string& prefix) {
-  name = name.substr(prefix.size());
-  for (char& c : name) c = static_cast<char>(std::tolower(c));
-  return name;
-}
 
 std::string StatusText(v1::AgreementStatus s) {
   return Lower(v1::AgreementStatus_Name(s), "AGREEMENT_STATUS_");

@@ -45,13 +45,6 @@ bool Money(const std::string& text, const std::string& flag, v1::Money* outm) {
   return false;
 }
 
-std::string Lower(const std::string& name, const std::string& prefix) {
-  std::string s = name.substr(prefix.size());
-  for (char& c : s) c = static_cast<char>(std::tolower(c));
-  return s;
-}
-
-std::string Gbp(const v1::Money& m) { return Pounds(m.amount_pence(), "GBP"); }
 
 std::string ControlsText(const v1::CardControls& c) {
   std::string text = c.cash_allowed() ? "cash up to " + Gbp(c.cash_daily_limit()) + " a day"

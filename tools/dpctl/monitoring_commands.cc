@@ -40,13 +40,6 @@ std::unique_ptr<v1::MonitoringService::Stub> Stub() {
 
 std::string RequestId() { return f.request_id.empty() ? NewRequestId() : f.request_id; }
 
-std::string Gbp(const v1::Money& m) { return Pounds(m.amount_pence(), "GBP"); }
-
-std::string Lower(const std::string& name, const std::string& prefix) {
-  std::string s = name.substr(prefix.size());
-  for (char& c : s) c = static_cast<char>(std::tolower(c));
-  return s;
-}
 
 std::string TierText(v1::Tier t) { return Lower(v1::Tier_Name(t), "TIER_"); }
 

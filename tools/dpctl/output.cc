@@ -135,6 +135,14 @@ std::string Pounds(int64_t pence, const std::string& currency) {
   return dp::FormatPence(pence) + " " + currency;
 }
 
+std::string Gbp(const dp::v1::Money& money) { return Pounds(money.amount_pence(), "GBP"); }
+
+std::string Lower(const std::string& name, const std::string& prefix) {
+  std::string s = name.substr(prefix.size());
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 bool MoneyFlag(const std::string& text, const std::string& flag, dp::v1::Money* out) {
   auto pence = dp::ParsePence(text);
   if (!pence.ok()) {

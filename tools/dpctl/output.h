@@ -40,6 +40,13 @@ int ExitCodeFor(const grpc::Status& status);
 // Pounds renders pence with a currency: 123456, "GBP" -> "1234.56 GBP".
 std::string Pounds(int64_t pence, const std::string& currency);
 
+// Gbp renders GBP money for a table: 123456 -> "1234.56 GBP".
+std::string Gbp(const dp::v1::Money& money);
+
+// Lower is an enum value's name as dpctl shows it: its prefix dropped, in
+// lower case. Lower("CARD_STATUS_ACTIVE", "CARD_STATUS_") -> "active".
+std::string Lower(const std::string& name, const std::string& prefix);
+
 // MoneyFlag reads a pounds flag ("12.50") into GBP money exactly; false,
 // with a message naming the flag on stderr, when it is not an amount.
 bool MoneyFlag(const std::string& text, const std::string& flag, dp::v1::Money* out);
