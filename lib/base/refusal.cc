@@ -48,6 +48,16 @@ const std::vector<ReasonDoc>& AllReasons() {
       {reason::kNotSettled,
        "the instant asked for is after the settled horizon (writes still committing); retry "
        "shortly; metadata: horizon_us"},
+      {reason::kBankDetailsInvalid,
+       "the sort code and account number fail the banks' modulus check; confirm them with the payee"},
+      {reason::kPayeeNotApproved,
+       "the payee has not been approved by the payment manager or an officer; metadata: payee_id"},
+      {reason::kCommitmentsUnfunded,
+       "the payment would leave money already committed unfunded; metadata: commitment, "
+       "available_pence"},
+      {reason::kAgreementNotPayable, "the agreement is not active (frozen, suspended or ended)"},
+      {reason::kNoPayrollEmployment, "a PA is paid as an employee: record their payroll employment first"},
+      {reason::kUseNotPermitted, "the agreement's permitted uses exclude this kind of payee; metadata: use"},
       {reason::kMissingDateOfBirth, "a PA cannot be paid until their date of birth is recorded; metadata: employee_id"},
       {reason::kTooLong, "a text field is longer than its bound (proto/dp/v1/bounds.proto); the field is named"},
       {reason::kTooMany, "a list has more items than its bound; the field is named"},

@@ -54,6 +54,13 @@ inline constexpr std::string_view kRoleNotAllowed = "ROLE_NOT_ALLOWED";
 inline constexpr std::string_view kPrincipalDisabled = "PRINCIPAL_DISABLED";
 inline constexpr std::string_view kMissingDateOfBirth = "MISSING_DATE_OF_BIRTH";
 inline constexpr std::string_view kNotSettled = "NOT_SETTLED";
+// Payments out (lib/payments).
+inline constexpr std::string_view kBankDetailsInvalid = "BANK_DETAILS_INVALID";
+inline constexpr std::string_view kPayeeNotApproved = "PAYEE_NOT_APPROVED";
+inline constexpr std::string_view kCommitmentsUnfunded = "COMMITMENTS_UNFUNDED";
+inline constexpr std::string_view kAgreementNotPayable = "AGREEMENT_NOT_PAYABLE";
+inline constexpr std::string_view kNoPayrollEmployment = "NO_PAYROLL_EMPLOYMENT";
+inline constexpr std::string_view kUseNotPermitted = "USE_NOT_PERMITTED";
 // Bounds at the door (service/request_bounds.h).
 inline constexpr std::string_view kTooLong = "TOO_LONG";
 inline constexpr std::string_view kTooMany = "TOO_MANY";
