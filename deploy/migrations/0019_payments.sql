@@ -76,6 +76,9 @@ CREATE TABLE payments.standing_orders (
   reference text NOT NULL,
   status text NOT NULL CHECK (status IN ('active', 'cancelled')),
   cancel_reason text,
+  -- The last date a payment run has made its payment for (it goes on from
+  -- the day after).
+  generated_through date,
   created_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
@@ -102,6 +105,8 @@ CREATE TABLE payments.runs (
   payments integer NOT NULL,
   total_pence bigint NOT NULL,
   bacs text NOT NULL,
+  -- What the run held back, and why: [{agreement_id, what, amount_pence, reason}].
+  held jsonb NOT NULL DEFAULT '[]',
   created_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
@@ -119,6 +124,9 @@ CREATE TABLE payments.payments (
   due_date date NOT NULL,
   amount_pence bigint NOT NULL CHECK (amount_pence > 0),
   reference text NOT NULL,
+  -- Where the money ends: the payee's expense account, or payroll's wages,
+  -- HMRC or pension liability it pays off.
+  to_account_id bigint NOT NULL REFERENCES ledger.accounts (id),
   status text NOT NULL CHECK (status IN ('scheduled', 'submitted', 'paid', 'returned')),
   run_id bigint REFERENCES payments.runs (id),
   submit_transaction_id bigint REFERENCES ledger.transactions (id),

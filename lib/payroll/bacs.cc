@@ -59,7 +59,8 @@ std::string BacsText(std::string_view text, size_t width) {
 }
 
 absl::StatusOr<std::string> BacsStandard18(const BacsAccount& from,
-                                           const std::vector<BacsCredit>& credits) {
+                                           const std::vector<BacsCredit>& credits,
+                                           std::string_view contra_narrative) {
   if (auto s = CheckAccount(from, "the paying account"); !s.ok()) return s;
   if (credits.empty()) return absl::FailedPreconditionError("there is nothing to pay");
   if (credits.size() > kMaxCredits) return absl::InvalidArgumentError("too many credits");
@@ -75,7 +76,7 @@ absl::StatusOr<std::string> BacsStandard18(const BacsAccount& from,
     file += Record(c.to, "99", from, c.amount_pence, from.name, c.reference, c.to.name);
   }
   if (total > kMaxAmountPence) return absl::InvalidArgumentError("the total does not fit 11 digits");
-  file += Record(from, "17", from, total, "PAYROLL", "CONTRA", from.name);
+  file += Record(from, "17", from, total, contra_narrative, "CONTRA", from.name);
   return file;
 }
 

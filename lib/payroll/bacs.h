@@ -27,13 +27,18 @@ struct BacsCredit {
   std::string reference;  // shown on the payee's statement
 };
 
-// BacsStandard18 builds the file: `from` is the account the money leaves.
+// BacsStandard18 builds the file: `from` is the account the money leaves;
+// the contra record carries `contra_narrative` (payroll's "PAYROLL", the
+// payment runs' "DP PAYMENTS"). A file of several paying accounts is their
+// parts one after another, each closed by its contra. Payroll and payment
+// runs both write with it.
 //
 //   BacsStandard18({"401234", "12345678", "J SMITH DP ACCOUNT"},
 //                  {{{"209876", "87654321", "A PA"}, 61234, "PAY 2025-26 P5"}})
 //   -> "2098768765432109940123412345678    00000061234J SMITH DP ACCOUNTPAY 2025-26 P5 ..."
 absl::StatusOr<std::string> BacsStandard18(const BacsAccount& from,
-                                           const std::vector<BacsCredit>& credits);
+                                           const std::vector<BacsCredit>& credits,
+                                           std::string_view contra_narrative = "PAYROLL");
 
 // BacsText upper-cases and keeps only the characters BACS accepts
 // (A-Z 0-9 . & / - and space), padded or cut to `width`.

@@ -15,6 +15,9 @@
 // above the support plan, and what is committed and so not free to spend.
 namespace dp::payments {
 
+// kMaxBacsPence is the largest amount a BACS record's eleven digits hold.
+inline constexpr int64_t kMaxBacsPence = 99'999'999'999;
+
 enum class PayeeKind { kPa, kAgency, kHmrc, kPension, kSupplier };
 std::string_view PayeeKindName(PayeeKind kind);  // "pa", "agency", ...
 std::optional<PayeeKind> ParsePayeeKind(std::string_view name);
