@@ -1,5 +1,8 @@
 #include "service/write.h"
 
+#include <google/protobuf/util/json_util.h>
+
+#include "base/check.h"
 #include "base/refusal.h"
 #include "db/errors.h"
 #include "service/digest.h"
@@ -69,6 +72,19 @@ grpc::Status IdempotentWrite(db::PgPool& pool, CallAudit* audit, const db::Reque
   } catch (const std::exception& e) {
     return ToGrpcStatus(db::StatusFromException(e));
   }
+}
+
+std::string AnswerAsKey(const google::protobuf::Message& answer) {
+  std::string json;
+  DP_CHECK(google::protobuf::util::MessageToJsonString(answer, &json).ok());
+  return json;
+}
+
+absl::Status AnswerFromKey(const std::string& key, google::protobuf::Message* answer) {
+  if (!google::protobuf::util::JsonStringToMessage(key, answer).ok()) {
+    return absl::DataLossError("a recorded answer is not readable");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace dp::service

@@ -47,6 +47,15 @@ absl::StatusOr<bool> SeenBefore(db::PgPool& pool, CallAudit* audit, const db::Re
                                 const google::protobuf::Message& request,
                                 const std::string& request_id, const std::string& operation);
 
+// AnswerAsKey and AnswerFromKey keep a whole answer in a request log's
+// resource key (protobuf's JSON mapping), for a write whose answer cannot
+// be read back from its rows (a bank file's report): a retry returns the
+// first answer as it was.
+//   return AnswerAsKey(*out);                           // in the WriteFn
+//   return AnswerFromKey(key, out);                     // in the ReloadFn
+std::string AnswerAsKey(const google::protobuf::Message& answer);
+absl::Status AnswerFromKey(const std::string& key, google::protobuf::Message* answer);
+
 }  // namespace dp::service
 
 #endif  // DP_LIB_SERVICE_WRITE_H_

@@ -1,6 +1,5 @@
 #include "monitoring_service.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/time/clock.h"
@@ -201,21 +200,6 @@ absl::Status MayWrite(const iam::Principal& caller, const std::string& authority
   return absl::PermissionDeniedError(dp::StrCat(caller.name, " may not ", what, " of ", authority));
 }
 
-// AsKey and FromKey keep an answer in a request log's resource key, so that
-// a retry returns the first answer as it was (protobuf's JSON mapping).
-std::string AsKey(const google::protobuf::Message& answer) {
-  std::string json;
-  DP_CHECK(google::protobuf::util::MessageToJsonString(answer, &json).ok());
-  return json;
-}
-
-absl::Status FromKey(const std::string& key, google::protobuf::Message* answer) {
-  if (!google::protobuf::util::JsonStringToMessage(key, answer).ok()) {
-    return absl::DataLossError("a recorded answer is not readable");
-  }
-  return absl::OkStatus();
-}
-
 void ToProto(const monitoring::SweepResult& r, const std::string& authority, int64_t elapsed_ms,
              v1::SweepReport* out) {
   out->set_authority_id(authority);
@@ -400,12 +384,12 @@ grpc::Status MonitoringServiceImpl::Sweep(grpc::ServerContext* ctx, const v1::Sw
       [&](pqxx::work&) -> absl::StatusOr<std::string> {
         if (*seen) return absl::AbortedError("the sweep was recorded meanwhile: retry");
         if (audit != nullptr) audit->SetResource(dp::StrCat("monitoring/sweeps/", req->authority_id()));
-        return AsKey(*out);
+        return service::AnswerAsKey(*out);
       },
       [&](pqxx::work&, const std::string& key) -> absl::Status {
         out->Clear();
         if (audit != nullptr) audit->SetResource(dp::StrCat("monitoring/sweeps/", req->authority_id()));
-        return FromKey(key, out);
+        return service::AnswerFromKey(key, out);
       });
 }
 
@@ -779,13 +763,13 @@ grpc::Status MonitoringServiceImpl::ImportBankStatement(grpc::ServerContext* ctx
         if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
           audit->SetResourceId(std::to_string(header->id));
         }
-        return AsKey(*out);
+        return service::AnswerAsKey(*out);
       },
       [&](pqxx::work&, const std::string& key) -> absl::Status {
         if (service::CallAudit* audit = host_.AuditOf(*ctx)) {
           audit->SetResourceId(std::to_string(req->agreement_id()));
         }
-        return FromKey(key, out);
+        return service::AnswerFromKey(key, out);
       });
 }
 
