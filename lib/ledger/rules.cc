@@ -100,6 +100,9 @@ constexpr KindRule kKinds[] = {
     {"pay_run", false},        {"payroll_payment", false},  {"schedule_payment", false},
     {"recovery", false},       {"reversal", false},         {"pending_post", false},
     {"card_force_post", false}, {"card_refund", false},      {"card_load", false},
+    // Payments out (lib/payments): sent to the bank, paid, returned, collected.
+    {"payment_out", false},    {"payment_paid", false},     {"payment_returned", false},
+    {"direct_debit", false},
 };
 
 // The owners an account can have, each tied to the account's authority.

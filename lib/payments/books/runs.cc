@@ -335,10 +335,10 @@ absl::StatusOr<int64_t> SchedulePayment(pqxx::work& tx, const crypto::FieldCiphe
   tx.exec_params(
       "INSERT INTO payments.payments (id, agreement_id, payee_id, source, source_key, due_date,"
       " amount_pence, reference, to_account_id, status, override_reason, created_by)"
-      " VALUES ($1, $2, $3, 'one_off', $1::text, $4::date, $5, $6, $7, 'scheduled',"
+      " VALUES ($1, $2, $3, 'one_off', $10, $4::date, $5, $6, $7, 'scheduled',"
       " nullif($8, ''), $9)",
       id, agreement_id, payee_id, DayText(due), amount_pence, ref, payee->ledger_account_id,
-      override_reason, actor.name);
+      override_reason, actor.name, std::to_string(id));
   return id;
 }
 
