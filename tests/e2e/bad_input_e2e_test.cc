@@ -36,6 +36,7 @@
 #include "dp/v1/cards.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "dp/v1/monitoring.grpc.pb.h"
+#include "dp/v1/payments.grpc.pb.h"
 #include "dp/v1/payroll.grpc.pb.h"
 #include "grpc_helpers.h"
 #include "iam/policy.h"
@@ -363,6 +364,8 @@ struct World {
   int64_t card_agreement = 0, card = 0, card_to_cancel = 0, card_to_replace = 0;
   std::string card_token, authorisation;
   int64_t review_case = 0;
+  int64_t payee = 0, payee_pending = 0, pa_payee = 0, invoice = 0, standing_order = 0, mandate = 0;
+  int64_t payments_run = 0;
   v1::MonitoringSettings monitoring_settings;
   std::map<std::string, Seed> seeds;  // by "/dp.v1.Service/Method"
   int n = 0;
@@ -435,7 +438,8 @@ class BadInputTest : public ::testing::Test {
         {"dp.v1.AgreementService", w->agreements->address()},
         {"dp.v1.PayrollService", w->payroll->address()},
         {"dp.v1.CardService", w->cards->address()},
-        {"dp.v1.MonitoringService", w->monitoring->address()}};
+        {"dp.v1.MonitoringService", w->monitoring->address()},
+        {"dp.v1.PaymentService", w->agreements->address()}};
     for (const auto& [service, address] : addresses) {
       w->officer[service] = w->pki->ChannelAs("officer@bi", address);
       w->admin[service] = w->pki->ChannelAs("admin@bi", address);
@@ -451,7 +455,8 @@ class BadInputTest : public ::testing::Test {
     for (const auto& row : tx.exec(
              "SELECT table_schema || '.' || table_name FROM information_schema.tables"
              " WHERE table_type = 'BASE TABLE' AND table_schema IN"
-             " ('ledger', 'agreements', 'payroll', 'people', 'iam', 'cards', 'monitoring')"
+             " ('ledger', 'agreements', 'payroll', 'people', 'iam', 'cards', 'monitoring',"
+             " 'payments')"
              " ORDER BY 1")) {
       const std::string table = row[0].as<std::string>();
       if (!sql.empty()) sql += " UNION ALL ";
@@ -703,6 +708,71 @@ class BadInputTest : public ::testing::Test {
     MustSucceed("settings", [&](auto* c) {
       return monitoring->GetMonitoringSettings(c, get, &w->monitoring_settings);
     });
+
+    // Payments out: payees (one approved, one waiting), a PA's payee, an
+    // invoice, a standing order, a mandate and a run.
+    auto payments = v1::PaymentService::NewStub(w->officer["dp.v1.PaymentService"]);
+    auto add_payee = [&](v1::PayeeKind kind, int64_t employee, bool approve) {
+      v1::AddPayeeRequest req;
+      req.set_request_id(w->Id());
+      req.set_agreement_id(w->active);
+      req.set_kind(kind);
+      req.set_name("HM Revenue and Customs");
+      req.set_account_name("HMRC CUMBERNAULD");
+      req.set_sort_code("08-32-10");
+      req.set_account_number("12001039");
+      req.set_reference("123PA00045678");
+      req.set_employee_id(employee);
+      req.set_reason("the employer's PAYE");
+      v1::Payee payee;
+      MustSucceed("payee", [&](auto* c) { return payments->AddPayee(c, req, &payee); });
+      if (approve) {
+        v1::ApprovePayeeRequest a;
+        a.set_request_id(w->Id());
+        a.set_payee_id(payee.payee_id());
+        a.set_reason("confirmed");
+        MustSucceed("approve", [&](auto* c) { return payments->ApprovePayee(c, a, &payee); });
+      }
+      return payee.payee_id();
+    };
+    w->payee = add_payee(v1::PAYEE_KIND_HMRC, 0, true);
+    w->payee_pending = add_payee(v1::PAYEE_KIND_HMRC, 0, false);
+    w->pa_payee = add_payee(v1::PAYEE_KIND_PA, w->employee, true);
+    v1::SubmitInvoiceRequest inv;
+    inv.set_request_id(w->Id());
+    inv.set_agreement_id(w->active);
+    inv.set_payee_id(w->pa_payee);
+    inv.set_number("MILEAGE-1");
+    *inv.mutable_amount() = Gbp(12'00);
+    *inv.mutable_due_date() = D(2027, 1, 4);
+    v1::Invoice invoice;
+    MustSucceed("invoice", [&](auto* c) { return payments->SubmitInvoice(c, inv, &invoice); });
+    w->invoice = invoice.invoice_id();
+    v1::CreateStandingOrderRequest so;
+    so.set_request_id(w->Id());
+    so.set_agreement_id(w->active);
+    so.set_payee_id(w->payee);
+    *so.mutable_amount() = Gbp(1'00);
+    so.set_frequency(v1::ORDER_FREQUENCY_MONTHLY);
+    *so.mutable_first_date() = D(2027, 1, 4);
+    v1::StandingOrder order;
+    MustSucceed("standing order", [&](auto* c) { return payments->CreateStandingOrder(c, so, &order); });
+    w->standing_order = order.standing_order_id();
+    v1::CreateMandateRequest mandate;
+    mandate.set_request_id(w->Id());
+    mandate.set_agreement_id(w->active);
+    mandate.set_payee_id(w->payee);
+    mandate.set_reference("BI-MANDATE");
+    v1::Mandate made;
+    MustSucceed("mandate", [&](auto* c) { return payments->CreateMandate(c, mandate, &made); });
+    w->mandate = made.mandate_id();
+    v1::RunPaymentsRequest pr;
+    pr.set_request_id(w->Id());
+    pr.set_authority_id(kAuthority);
+    *pr.mutable_run_date() = D(2026, 12, 1);
+    v1::PaymentsRun prun;
+    MustSucceed("payments run", [&](auto* c) { return payments->RunPayments(c, pr, &prun); });
+    w->payments_run = prun.run_id();
   }
 
   // DefineSeeds gives each RPC a request that would succeed, or would be
@@ -1021,6 +1091,94 @@ class BadInputTest : public ::testing::Test {
       r->set_decision(v1::CASE_DECISION_REQUEST_INFORMATION);
       r->set_reason("We need to see the PA's timesheets for May");
     });
+    // Payments out.
+    s["/dp.v1.PaymentService/AddPayee"] = SeedOf<v1::AddPayeeRequest>([](auto* r) {
+      r->set_agreement_id(w->active);
+      r->set_kind(v1::PAYEE_KIND_PENSION);
+      r->set_name("NEST");
+      r->set_account_name("NEST PENSIONS");
+      r->set_sort_code("40-12-34");
+      r->set_account_number("12345678");
+      r->set_reference("EMPLOYER 123");
+      r->set_reason("the PA's pension scheme");
+    });
+    s["/dp.v1.PaymentService/ApprovePayee"] = SeedOf<v1::ApprovePayeeRequest>([](auto* r) {
+      r->set_payee_id(w->payee_pending);
+      r->set_reason("confirmed with Morag");
+    });
+    s["/dp.v1.PaymentService/SubmitInvoice"] = SeedOf<v1::SubmitInvoiceRequest>([](auto* r) {
+      r->set_agreement_id(w->active);
+      r->set_payee_id(w->pa_payee);
+      r->set_number("MILEAGE-" + std::to_string(w->n++));
+      r->set_centi_hours(150);
+      *r->mutable_rate() = Gbp(14'00);
+      *r->mutable_period_start() = D(2026, 11, 2);
+      *r->mutable_period_end() = D(2026, 11, 29);
+      *r->mutable_due_date() = D(2027, 1, 4);
+      r->set_description("training hours");
+    });
+    s["/dp.v1.PaymentService/ApproveInvoice"] = SeedOf<v1::ApproveInvoiceRequest>([](auto* r) {
+      r->set_invoice_id(w->invoice);
+      r->set_reason("receipts seen");
+    });
+    s["/dp.v1.PaymentService/CreateStandingOrder"] =
+        SeedOf<v1::CreateStandingOrderRequest>([](auto* r) {
+          r->set_agreement_id(w->active);
+          r->set_payee_id(w->payee);
+          *r->mutable_amount() = Gbp(1'00);
+          r->set_frequency(v1::ORDER_FREQUENCY_WEEKLY);
+          *r->mutable_first_date() = D(2027, 1, 4);
+          *r->mutable_end_date() = D(2027, 2, 1);
+          r->set_reference("WEEKLY");
+        });
+    s["/dp.v1.PaymentService/CancelStandingOrder"] =
+        SeedOf<v1::CancelArrangementRequest>([](auto* r) {
+          r->set_id(w->standing_order);
+          r->set_reason("no longer needed");
+        });
+    s["/dp.v1.PaymentService/CreateMandate"] = SeedOf<v1::CreateMandateRequest>([](auto* r) {
+      r->set_agreement_id(w->active);
+      r->set_payee_id(w->payee);
+      r->set_reference("BI-DD-" + std::to_string(w->n++));
+    });
+    s["/dp.v1.PaymentService/CancelMandate"] = SeedOf<v1::CancelArrangementRequest>([](auto* r) {
+      r->set_id(w->mandate);
+      r->set_reason("the supplier closed");
+    });
+    s["/dp.v1.PaymentService/SchedulePayment"] = SeedOf<v1::SchedulePaymentRequest>([](auto* r) {
+      r->set_agreement_id(w->active);
+      r->set_payee_id(w->payee);
+      *r->mutable_amount() = Gbp(1'00);
+      *r->mutable_due_date() = D(2027, 1, 4);
+      r->set_reference("ONE OFF");
+    });
+    s["/dp.v1.PaymentService/RunPayments"] = SeedOf<v1::RunPaymentsRequest>([](auto* r) {
+      r->set_authority_id(kAuthority);
+      *r->mutable_run_date() = D(2026, 12, 1);
+      r->set_include_payroll(true);
+    });
+    s["/dp.v1.PaymentService/SettlePaymentsRun"] =
+        SeedOf<v1::SettlePaymentsRunRequest>([](auto* r) { r->set_run_id(w->payments_run); });
+    s["/dp.v1.PaymentService/ImportCollections"] = SeedOf<v1::ImportBankFileRequest>([](auto* r) {
+      r->set_authority_id(kAuthority);
+      r->set_file_name("bi-collections.csv");
+      r->set_content("date,reference,originator,amount\n2026-12-01,BI-" + std::to_string(w->n++) +
+                     ",GYM,9.99\n");
+    });
+    s["/dp.v1.PaymentService/ImportReturns"] = SeedOf<v1::ImportBankFileRequest>([](auto* r) {
+      r->set_authority_id(kAuthority);
+      r->set_file_name("bi-returns.csv");
+      r->set_content("original_date,reference,amount,return_code,reason\n2026-12-01,BI-" +
+                     std::to_string(w->n++) + ",9.99,0,REFER TO PAYER\n");
+    });
+    s["/dp.v1.PaymentService/ListArrangements"] =
+        SeedOf<v1::ListArrangementsRequest>([](auto* r) { r->set_agreement_id(w->active); });
+    s["/dp.v1.PaymentService/GetPaymentsRun"] =
+        SeedOf<v1::GetPaymentsRunRequest>([](auto* r) { r->set_run_id(w->payments_run); });
+    s["/dp.v1.PaymentService/ListOutgoingPayments"] =
+        SeedOf<v1::ListOutgoingPaymentsRequest>([](auto* r) { r->set_agreement_id(w->active); });
+    s["/dp.v1.PaymentService/GetAvailableToSpend"] =
+        SeedOf<v1::GetAvailableToSpendRequest>([](auto* r) { r->set_agreement_id(w->active); });
     s["/dp.v1.MonitoringService/ImportBankStatement"] =
         SeedOf<v1::ImportBankStatementRequest>([](auto* r) {
           r->set_agreement_id(w->active);
@@ -1091,7 +1249,8 @@ class BadInputTest : public ::testing::Test {
     pqxx::read_transaction tx(*w->db);
     int64_t n = 0;
     for (const char* log : {"ledger.requests", "iam.requests", "agreements.requests",
-                            "payroll.requests", "cards.requests", "monitoring.requests"}) {
+                            "payroll.requests", "cards.requests", "monitoring.requests",
+                            "payments.requests"}) {
       n += tx.exec_params1(std::string("SELECT count(*) FROM ") + log +
                                " WHERE request_id = $1 OR request_id LIKE '%|' || $1",
                            request_id)[0]
@@ -1187,17 +1346,20 @@ class BadInputTest : public ::testing::Test {
 // and its process to SetUpTestSuite.
 const char* const kProtoFiles[] = {"dp/v1/ledger.proto", "dp/v1/agreements.proto",
                                    "dp/v1/payroll.proto", "dp/v1/admin.proto",
-                                   "dp/v1/cards.proto", "dp/v1/monitoring.proto"};
+                                   "dp/v1/cards.proto", "dp/v1/monitoring.proto",
+                                   "dp/v1/payments.proto"};
 
 // A generated file registers its descriptors only if something links it
-// in; nothing else here names the card and monitoring files.
+// in; nothing else here names the card, monitoring and payments files.
 const void* volatile kLinkedFiles[] = {&descriptor_table_dp_2fv1_2fcards_2eproto,
-                                       &descriptor_table_dp_2fv1_2fmonitoring_2eproto};
+                                       &descriptor_table_dp_2fv1_2fmonitoring_2eproto,
+                                       &descriptor_table_dp_2fv1_2fpayments_2eproto};
 
 template <typename Fn>
 void ForEachMethod(Fn fn) {
   ASSERT_NE(kLinkedFiles[0], nullptr);
   ASSERT_NE(kLinkedFiles[1], nullptr);
+  ASSERT_NE(kLinkedFiles[2], nullptr);
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const char* name : kProtoFiles) {
     const auto* file = pool->FindFileByName(name);
@@ -1226,7 +1388,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 44) << "every write RPC of the ledger, agreements, payroll, cards, monitoring and admin";
+  EXPECT_GE(methods, 57) << "every write RPC of the ledger, agreements, payroll, cards, monitoring, payments and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 

@@ -12,6 +12,8 @@
 namespace dp::payments {
 namespace {
 
+constexpr int64_t kMaxPlanRatePence = 1000'00;  // £1,000 an hour: beyond any care rate
+
 constexpr std::string_view kPayeeColumns =
     "p.id, p.agreement_id, p.authority_id, p.kind, p.use, p.name, p.sort_code, p.account_number,"
     " p.account_last4, p.reference, coalesce(p.employee_id, 0), coalesce(p.plan_rate_pence, 0),"
@@ -210,8 +212,11 @@ absl::StatusOr<int64_t> AddPayee(pqxx::work& tx, const crypto::FieldCipher& ciph
   if (payee.kind != PayeeKind::kPa && payee.employee_id != 0) {
     return FieldError("employee_id", "is only for a PA");
   }
-  if (payee.plan.rate_pence < 0 || payee.plan.centi_hours_per_week < 0) {
-    return FieldError("plan_rate", "and plan_centi_hours_per_week must not be negative");
+  if (payee.plan.rate_pence < 0 || payee.plan.rate_pence > kMaxPlanRatePence) {
+    return FieldError("plan_rate", "must be between £0 and £1,000 an hour");
+  }
+  if (payee.plan.centi_hours_per_week < 0 || payee.plan.centi_hours_per_week > 16800) {
+    return FieldError("plan_centi_hours_per_week", "must be between 0 and 168 hours a week");
   }
   if (auto s = NeedReason(payee.reason); !s.ok()) return s;
   if (auto s = modulus.Check(*sort_code, *account_number); !s.ok()) return s;
@@ -241,8 +246,8 @@ absl::StatusOr<int64_t> AddPayee(pqxx::work& tx, const crypto::FieldCipher& ciph
       "INSERT INTO payments.payees (id, agreement_id, authority_id, kind, use, name, sort_code,"
       " account_number, account_last4, reference, employee_id, plan_rate_pence,"
       " plan_centi_hours_per_week, ledger_account_id, status, created_by)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, 0), nullif($12, 0),"
-      " nullif($13, 0), $14, 'awaiting_approval', $15)",
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11::bigint, 0),"
+      " nullif($12::bigint, 0), nullif($13::integer, 0), $14, 'awaiting_approval', $15)",
       id, payee.agreement_id, header->authority_id, std::string(PayeeKindName(payee.kind)), *use,
       payee.name, cipher.Encrypt(*sort_code, context),
       cipher.Encrypt(dp::StrCat(*account_number, "|", *account_name), context),
@@ -338,8 +343,8 @@ absl::StatusOr<int64_t> SubmitInvoice(pqxx::work& tx, const crypto::FieldCipher&
   const pqxx::result r = tx.exec_params(
       "INSERT INTO payments.invoices (agreement_id, payee_id, number, hours_centi, rate_pence,"
       " amount_pence, period_start, period_end, due_date, description, status, flag, created_by)"
-      " VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), $6, $7::date, $8::date, $9::date, $10,"
-      " 'awaiting_approval', $11, $12) ON CONFLICT (payee_id, number) DO NOTHING RETURNING id",
+      " VALUES ($1, $2, $3, nullif($4::integer, 0), nullif($5::bigint, 0), $6, $7::date,"
+      " $8::date, $9::date, $10, 'awaiting_approval', $11, $12) ON CONFLICT (payee_id, number) DO NOTHING RETURNING id",
       invoice.agreement_id, invoice.payee_id, invoice.number, line.centi_hours, line.rate_pence,
       amount,
       line.period_start ? std::optional<std::string>(agreements::DayText(*line.period_start)) : std::nullopt,

@@ -535,8 +535,10 @@ std::vector<Payment> ListPayments(pqxx::transaction_base& tx, const PaymentQuery
   for (const auto& r : tx.exec_params(
            dp::StrCat("SELECT ", kPaymentColumns, " FROM payments.payments x"
                       " JOIN payments.payees p ON p.id = x.payee_id"
-                      " WHERE ($1 = 0 OR x.agreement_id = $1) AND ($2 = 0 OR x.run_id = $2)"
-                      " AND ($3 = '' OR x.status = $3) AND x.id > $4 ORDER BY x.id LIMIT $5"),
+                      " WHERE ($1::bigint = 0 OR x.agreement_id = $1::bigint)"
+                      " AND ($2::bigint = 0 OR x.run_id = $2::bigint)"
+                      " AND ($3::text = '' OR x.status = $3::text) AND x.id > $4::bigint"
+                      " ORDER BY x.id LIMIT $5"),
            query.agreement_id, query.run_id,
            query.status ? std::string(PaymentStatusName(*query.status)) : std::string(),
            query.after_id, query.limit)) {
@@ -552,7 +554,7 @@ bool FirstTime(pqxx::work& tx, const std::string& kind, const std::string& key,
                const std::string& outcome, int64_t payment_id) {
   return !tx.exec_params(
                 "INSERT INTO payments.file_lines (kind, line_key, outcome, payment_id)"
-                " VALUES ($1, $2, $3, nullif($4, 0)) ON CONFLICT DO NOTHING RETURNING 1",
+                " VALUES ($1, $2, $3, nullif($4::bigint, 0)) ON CONFLICT DO NOTHING RETURNING 1",
                 kind, key, outcome, payment_id)
               .empty();
 }
