@@ -167,5 +167,11 @@ GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA payments TO dp_agreements;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA payments TO dp_agreements;
 GRANT SELECT ON ALL TABLES IN SCHEMA payments TO dp_monitoring;
 GRANT USAGE ON SCHEMA payroll TO dp_agreements;
-GRANT SELECT ON payroll.employers, payroll.employees, payroll.pay_runs, payroll.payslips,
-  payroll.timesheets, payroll.timesheet_entries TO dp_agreements;
+-- A payment run pays each payslip's net wages, and available to spend
+-- counts the holiday PAs have earned: the columns that needs, no more (not
+-- tax, NI or the employee's personal details).
+GRANT SELECT ON payroll.employers, payroll.pay_runs, payroll.timesheets,
+  payroll.timesheet_entries TO dp_agreements;
+GRANT SELECT (id, employer_id, leave_date, holiday_rate_pence, standard_rate_pence)
+  ON payroll.employees TO dp_agreements;
+GRANT SELECT (run_id, employee_id, net_pence, detail) ON payroll.payslips TO dp_agreements;

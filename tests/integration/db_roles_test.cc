@@ -103,7 +103,11 @@ TEST_F(DbRolesTest, EachServiceReadsOnlyWhatItNeeds) {
   EXPECT_EQ(SqlState("dp_cards", "SELECT * FROM people.persons"), "42501");
   EXPECT_EQ(SqlState("dp_monitoring", "SELECT * FROM people.persons"), "42501");
   EXPECT_EQ(SqlState("dp_monitoring", "SELECT * FROM iam.requests"), "42501");
+  // Payment runs read a payslip's net pay and holiday accrued, not its tax.
   EXPECT_EQ(SqlState("dp_agreements", "SELECT * FROM payroll.payslips"), "42501");
+  EXPECT_EQ(SqlState("dp_agreements", "SELECT tax_pence FROM payroll.payslips"), "42501");
+  EXPECT_EQ(SqlState("dp_agreements", "SELECT net_pence FROM payroll.payslips LIMIT 1"), "ok");
+  EXPECT_EQ(SqlState("dp_agreements", "SELECT tax_code FROM payroll.employees"), "42501");
   EXPECT_EQ(SqlState("dp_payroll", "SELECT * FROM agreements.decisions"), "42501");
   EXPECT_EQ(SqlState("dp_cards", "SELECT * FROM iam.requests"), "42501");
   // What they do need, they have.

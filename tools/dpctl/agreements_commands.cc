@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "call.h"
+#include "payments_commands.h"
 #include "channel.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "money/money.h"
@@ -361,6 +362,16 @@ void AddAgreementCommands(CLI::App* agreements) {
       if (st.ok()) PrintAgreement(a);
       return st;
     });
+    // Today's view also says what the person has available to spend.
+    if (*exit_code != 0 || out().json() || !f.as_of.empty()) return;
+    v1::AvailableToSpend available;
+    *exit_code = Call(kAgreements, "reading what is available to spend", [&](grpc::ClientContext* c) {
+      return FetchAvailable(c, f.id, &available);
+    });
+    if (*exit_code == 0) {
+      std::cout << "\n";
+      PrintAvailable(available);
+    }
   });
 
   CLI::App* list = agreements->add_subcommand("list", "agreements you can see");

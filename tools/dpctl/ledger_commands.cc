@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "admin_commands.h"
 #include "call.h"
+#include "payments_commands.h"
 #include "channel.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "money/money.h"
@@ -171,6 +172,20 @@ int Balance(const std::string& key, const std::string& as_of) {
                    {"credits posted", Pounds(b.credits_posted_pence(), c)},
                    {"debits held", Pounds(b.debits_pending_pence(), c)},
                    {"credits held", Pounds(b.credits_pending_pence(), c)}});
+  // An agreement's own account: what it has available to spend, and why.
+  const std::string& code = account.code();
+  const bool agreement_account =
+      account.owner_type() == "agreement" &&
+      (code.ends_with(":BANK") || code.ends_with(":CARD"));
+  if (agreement_account && as_of.empty()) {
+    v1::AvailableToSpend available;
+    if (Call(kAgreements, "reading what is available to spend", [&](grpc::ClientContext* ctx) {
+          return FetchAvailable(ctx, std::stoll(account.owner_id()), &available);
+        }) == 0) {
+      std::cout << "\n";
+      PrintAvailable(available);
+    }
+  }
   return 0;
 }
 

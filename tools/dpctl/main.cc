@@ -22,6 +22,7 @@
 #include "agreements_commands.h"
 #include "cards_commands.h"
 #include "monitoring_commands.h"
+#include "payments_commands.h"
 #include "ledger_commands.h"
 #include "services.h"
 
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   AddAgreementsCommands(app, exit_code, [] { return Out(); });
   AddCardsCommands(app, exit_code, [] { return Out(); });
   AddMonitoringCommands(app, exit_code, [] { return Out(); });
+  AddPaymentsCommands(app, exit_code, [] { return Out(); });
 
   AddLedgerCommands(app, exit_code, [] { return Out(); });
 
