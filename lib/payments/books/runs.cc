@@ -52,7 +52,11 @@ std::string SourceWords(const std::string& source, const std::string& key) {
     const size_t colon = key.find(':');
     return dp::StrCat("wages of run ", key.substr(0, colon), ", employee ", key.substr(colon + 1));
   }
-  if (source == "direct_debit") return dp::StrCat("direct debit ", key.substr(0, key.find('|', 11)));
+  if (source == "direct_debit") {  // "2026-12-02|CL-EG-001|1850|CARELINE ALARMS"
+    const size_t first = key.find('|'), second = key.find('|', first + 1);
+    return dp::StrCat("direct debit ", key.substr(first + 1, second - first - 1), " collected ",
+                      key.substr(0, first));
+  }
   if (source == "one_off") return dp::StrCat("payment ", key);
   return dp::StrCat(source, " owed on ", key.substr(key.rfind(':') + 1));
 }
