@@ -7,6 +7,7 @@
 // officer's override of committed funds, in the person's record. The
 // ledger balances after each test.
 #include <random>
+#include <thread>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -271,10 +272,14 @@ TEST_F(PaymentsTest, APayeeIsApprovedBeforeItsFirstPayment) {
             grpc::ALREADY_EXISTS);
 
   const grpc::Status scheduled = Schedule(w, w.iso, payee.payee_id(), 120'00, &payment);
-  ASSERT_TRUE(scheduled.ok()) << scheduled.error_code() << " " << scheduled.error_message();
+  ASSERT_TRUE(scheduled.ok()) << scheduled.error_message();
   EXPECT_EQ(payment.status(), v1::PAYMENT_STATUS_SCHEDULED);
   EXPECT_EQ(payment.amount().amount_pence(), 120'00);
   EXPECT_EQ(payment.source(), "one_off");
+  // Beyond the eleven digits a BACS record holds: refused, naming the field.
+  refused = Schedule(w, w.officer, payee.payee_id(), 1'000'000'000'00, &payment);
+  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(refused).field, "amount");
 
   const auto record = Record(w);
   ASSERT_GE(record.size(), 2u);
@@ -308,6 +313,11 @@ TEST_F(PaymentsTest, BadPayeesAreRefusedNamingWhy) {
   });
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_EQ(RefusalOf(s).field, "account_name");
+  s = AddPayee(w, w.iso, &payee, [](auto* r) {
+    r->set_kind(v1::PAYEE_KIND_HMRC);
+    r->set_reference("123PA00045678 MONTH 9");
+  });
+  EXPECT_EQ(RefusalOf(s).field, "reference");
   // A PA with no payroll employment under this agreement.
   s = AddPayee(w, w.iso, &payee, [](auto* r) {
     r->set_kind(v1::PAYEE_KIND_PA);
@@ -662,6 +672,32 @@ TEST_F(PaymentsTest, AvailableToSpendFallsAsWagesAccrueAndHoldsWhenTheyArePaid) 
   EXPECT_EQ(settled.held_size(), run.held_size()) << "what the run held back; nothing more";
   EXPECT_EQ(PostedBalance(employer.wages_payable_account_id()), 0);
   EXPECT_EQ(Available(w).available().amount_pence(), accrued.available().amount_pence());
+
+  // A PA's expenses may be invoiced while they are employed here; once
+  // they have left, an invoice for them is refused.
+  v1::SubmitInvoiceRequest mileage;
+  mileage.set_request_id(Id());
+  mileage.set_agreement_id(w.agreement_id);
+  v1::ListArrangementsRequest list;
+  list.set_agreement_id(w.agreement_id);
+  v1::Arrangements arrangements;
+  ASSERT_TRUE(As(w.iso)->ListArrangements(Ctx().get(), list, &arrangements).ok());
+  ASSERT_EQ(arrangements.payees_size(), 1);
+  mileage.set_payee_id(arrangements.payees(0).payee_id());
+  mileage.set_number("MILES-1");
+  *mileage.mutable_amount() = Gbp(18'90);
+  *mileage.mutable_due_date() = Day(today + 7);
+  v1::Invoice invoice;
+  ASSERT_TRUE(As(w.iso)->SubmitInvoice(Ctx().get(), mileage, &invoice).ok());
+  v1::LeaveEmployeeRequest leave;
+  leave.set_request_id(Id());
+  leave.set_employee_id(employee.employee_id());
+  *leave.mutable_leave_date() = Day(today - 1);
+  ASSERT_TRUE(payroll->LeaveEmployee(Ctx().get(), leave, &employee).ok());
+  mileage.set_request_id(Id());
+  mileage.set_number("MILES-2");
+  const grpc::Status refused = As(w.iso)->SubmitInvoice(Ctx().get(), mileage, &invoice);
+  EXPECT_EQ(RefusalOf(refused).info.reason(), "NO_PAYROLL_EMPLOYMENT");
 }
 
 TEST_F(PaymentsTest, AnOfficerMayOverrideCommittedFundsWithAReasonThePersonSees) {
@@ -709,6 +745,23 @@ TEST_F(PaymentsTest, AnOfficerMayOverrideCommittedFundsWithAReasonThePersonSees)
             "An officer allowed a payment to Bright Care Agency Ltd (£1,500.00) although it leaves "
             "invoices approved and not yet paid short. Available to spend was £1,000.00.");
   EXPECT_EQ(Available(w).available().amount_pence(), -500'00);
+}
+
+TEST_F(PaymentsTest, TwoRunsAtOnceSendEachPaymentOnce) {
+  const World w = NewWorld();
+  const v1::Payee agency = ApprovedPayee(w);
+  v1::OutgoingPayment payment;
+  for (int64_t pence : {10'00, 20'00, 30'00}) {
+    ASSERT_TRUE(Schedule(w, w.iso, agency.payee_id(), pence, &payment).ok());
+  }
+  v1::PaymentsRun a, b;
+  std::thread first([&] { a = Run(w); });
+  std::thread second([&] { b = Run(w); });
+  first.join();
+  second.join();
+  EXPECT_EQ(a.payments() + b.payments(), 3);
+  EXPECT_EQ(a.total().amount_pence() + b.total().amount_pence(), 60'00);
+  EXPECT_EQ(PostedBalance(w.holding_account_id), kPaidIn - 60'00);
 }
 
 TEST_F(PaymentsTest, NothingIsPaidFromASuspendedAgreement) {
