@@ -10,6 +10,7 @@
 
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
+#include "agreement_steps.h"
 #include "grpc_helpers.h"
 #include "ledger_checks.h"
 #include "service_process.h"
@@ -112,21 +113,7 @@ class CardsTest : public ::testing::Test {
     v1::Agreement agreement;
     auto st = a->CreateAgreement(Ctx().get(), create, &agreement);
     EXPECT_TRUE(st.ok()) << st.error_message();
-    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
-                        v1::DECISION_ACTION_ACTIVATE}) {
-      v1::DecideRequest d;
-      d.set_request_id(Id());
-      d.set_agreement_id(agreement.agreement_id());
-      d.set_action(action);
-      d.set_reason("as assessed");
-      EXPECT_TRUE(a->Decide(Ctx().get(), d, &agreement).ok());
-    }
-    v1::RunPaymentScheduleRequest run;
-    run.set_request_id(Id());
-    run.set_authority_id(authority_);
-    *run.mutable_run_date() = D(2026, 5, 10);
-    v1::PaymentRun paid;
-    EXPECT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    ActivateAndPay(*a, &agreement, D(2026, 5, 10), [] { return Id(); });
     EXPECT_EQ(PostedBalance(agreement.holding_account_id()), 2 * budget_pence);
     return {agreement.agreement_id(), agreement.holding_account_id()};
   }

@@ -13,6 +13,7 @@
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
 #include "dp/v1/monitoring.grpc.pb.h"
+#include "agreement_steps.h"
 #include "grpc_helpers.h"
 #include "ledger_checks.h"
 #include "service_process.h"
@@ -117,21 +118,7 @@ class MonitoringTest : public ::testing::Test {
     v1::Agreement agreement;
     auto st = Agreements()->CreateAgreement(Ctx().get(), create, &agreement);
     EXPECT_TRUE(st.ok()) << st.error_message();
-    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
-                        v1::DECISION_ACTION_ACTIVATE}) {
-      v1::DecideRequest d;
-      d.set_request_id(Id());
-      d.set_agreement_id(agreement.agreement_id());
-      d.set_action(action);
-      d.set_reason("as assessed");
-      EXPECT_TRUE(Agreements()->Decide(Ctx().get(), d, &agreement).ok());
-    }
-    v1::RunPaymentScheduleRequest run;
-    run.set_request_id(Id());
-    run.set_authority_id(authority_);
-    *run.mutable_run_date() = D(2026, 12, 2);
-    v1::PaymentRun paid;
-    EXPECT_TRUE(Agreements()->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    ActivateAndPay(*Agreements(), &agreement, D(2026, 12, 2), [] { return Id(); });
     return {agreement.agreement_id(), agreement.holding_account_id()};
   }
 
@@ -616,21 +603,7 @@ TEST(AuditorReportTest, AReportIsRepeatableVerifiableAndCatchesAlteredBooks) {
     *create.mutable_terms()->mutable_start_date() = D(2026, 4, 6);
     v1::Agreement out;
     EXPECT_TRUE(a->CreateAgreement(Ctx().get(), create, &out).ok());
-    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
-                        v1::DECISION_ACTION_ACTIVATE}) {
-      v1::DecideRequest d;
-      d.set_request_id(id());
-      d.set_agreement_id(out.agreement_id());
-      d.set_action(action);
-      d.set_reason("as assessed");
-      EXPECT_TRUE(a->Decide(Ctx().get(), d, &out).ok());
-    }
-    v1::RunPaymentScheduleRequest run;
-    run.set_request_id(id());
-    run.set_authority_id("R-FIFE");
-    *run.mutable_run_date() = D(2026, 12, 2);
-    v1::PaymentRun paid;
-    EXPECT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
+    ActivateAndPay(*a, &out, D(2026, 12, 2), id);
     return out.agreement_id();
   };
   const int64_t first = agreement(1'000'00);

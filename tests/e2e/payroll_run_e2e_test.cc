@@ -9,6 +9,7 @@
 
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/payroll.grpc.pb.h"
+#include "agreement_steps.h"
 #include "grpc_helpers.h"
 #include "ledger_checks.h"
 #include "service_process.h"
@@ -84,22 +85,11 @@ class PayrollRunTest : public ::testing::Test {
     v1::Agreement agreement;
     ASSERT_TRUE(a->CreateAgreement(Ctx().get(), create, &agreement).ok());
     agreement_id_ = agreement.agreement_id();
-    for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
-                        v1::DECISION_ACTION_ACTIVATE}) {
-      v1::DecideRequest d;
-      d.set_request_id(tag_ + "-d" + std::to_string(action));
-      d.set_agreement_id(agreement_id_);
-      d.set_action(action);
-      d.set_reason("as assessed");
-      ASSERT_TRUE(a->Decide(Ctx().get(), d, &agreement).ok());
-    }
+    int step = 0;
+    ActivateAndPay(*a, &agreement, D(2026, 5, 10),
+                   [&] { return tag_ + "-activate-" + std::to_string(step++); });
+    ASSERT_FALSE(HasFailure());
     holding_ = agreement.holding_account_id();
-    v1::RunPaymentScheduleRequest run;
-    run.set_request_id(tag_ + "-pay");
-    run.set_authority_id(authority);
-    *run.mutable_run_date() = D(2026, 5, 10);
-    v1::PaymentRun paid;
-    ASSERT_TRUE(a->RunPaymentSchedule(Ctx().get(), run, &paid).ok());
     ASSERT_EQ(PostedBalance(holding_), 5000'00);  // two 4-weekly periods
     {  // The authority links its payroll bureau to this agreement.
       pqxx::work tx(*conn);
