@@ -119,9 +119,10 @@ InvoiceStatus ParseInvoiceStatus(const std::string& name) {
 }
 
 constexpr std::string_view kInvoiceColumns =
-    "id, agreement_id, payee_id, number, coalesce(hours_centi, 0), coalesce(rate_pence, 0),"
-    " amount_pence, period_start::text, period_end::text, due_date::text, description, status,"
-    " flag, coalesce(approved_by, ''), coalesce(approval_reason, '')";
+    "i.id, i.agreement_id, i.payee_id, i.number, coalesce(i.hours_centi, 0),"
+    " coalesce(i.rate_pence, 0), i.amount_pence, i.period_start::text, i.period_end::text,"
+    " i.due_date::text, i.description, i.status, i.flag, coalesce(i.approved_by, ''),"
+    " coalesce(i.approval_reason, '')";
 
 Invoice InvoiceOf(const pqxx::row& r) {
   Invoice i;
@@ -175,6 +176,38 @@ StandingOrderRecord OrderOf(const pqxx::row& r) {
 MandateRecord MandateOf(const pqxx::row& r) {
   return {r[0].as<int64_t>(), r[1].as<int64_t>(), r[2].as<int64_t>(), r[3].as<std::string>(),
           r[4].as<bool>(), r[5].as<std::string>()};
+}
+
+constexpr std::string_view kMandateColumns =
+    "m.id, m.agreement_id, m.payee_id, m.reference, m.status = 'active',"
+    " coalesce(m.cancel_reason, '')";
+
+// ById and OfAgreement read one of the schema's tables, aliased as its
+// columns expect ("payments.payees p"), and decode its rows: one by id
+// (NOT_FOUND naming `what`), or an agreement's, at most 200, in `order`.
+template <typename Decode>
+auto ById(pqxx::transaction_base& tx, std::string_view what, std::string_view columns,
+          std::string_view table, int64_t id, Decode decode)
+    -> absl::StatusOr<decltype(decode(std::declval<pqxx::row>()))> {
+  const char alias = table.back();
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat("SELECT ", columns, " FROM ", table, " WHERE ", alias, ".id = $1"), id);
+  if (r.empty()) return absl::NotFoundError(dp::StrCat(what, " ", id, " does not exist"));
+  return decode(r[0]);
+}
+
+template <typename Decode>
+auto OfAgreement(pqxx::transaction_base& tx, std::string_view columns, std::string_view table,
+                 int64_t agreement_id, std::string_view order, Decode decode) {
+  const char alias = table.back();
+  std::vector<decltype(decode(std::declval<pqxx::row>()))> out;
+  for (const auto& r : tx.exec_params(
+           dp::StrCat("SELECT ", columns, " FROM ", table, " WHERE ", alias,
+                      ".agreement_id = $1 ORDER BY ", alias, ".id ", order, " LIMIT 200"),
+           agreement_id)) {
+    out.push_back(decode(r));
+  }
+  return out;
 }
 
 }  // namespace
@@ -281,22 +314,14 @@ absl::Status ApprovePayee(pqxx::work& tx, int64_t payee_id, const std::string& r
 
 absl::StatusOr<Payee> GetPayee(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
                                int64_t payee_id) {
-  const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", kPayeeColumns, " FROM payments.payees p WHERE p.id = $1"), payee_id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("payee ", payee_id, " does not exist"));
-  return PayeeOf(r[0], cipher);
+  return ById(tx, "payee", kPayeeColumns, "payments.payees p", payee_id,
+              [&](const pqxx::row& r) { return PayeeOf(r, cipher); });
 }
 
 std::vector<Payee> ListPayees(pqxx::transaction_base& tx, const crypto::FieldCipher& cipher,
                               int64_t agreement_id) {
-  std::vector<Payee> out;
-  for (const auto& r : tx.exec_params(dp::StrCat("SELECT ", kPayeeColumns,
-                                                 " FROM payments.payees p WHERE p.agreement_id = $1"
-                                                 " ORDER BY p.id LIMIT 1000"),
-                                      agreement_id)) {
-    out.push_back(PayeeOf(r, cipher));
-  }
-  return out;
+  return OfAgreement(tx, kPayeeColumns, "payments.payees p", agreement_id, "",
+                     [&](const pqxx::row& r) { return PayeeOf(r, cipher); });
 }
 
 absl::Status PayableTo(const Payee& payee) {
@@ -363,7 +388,7 @@ absl::Status ApproveInvoice(pqxx::work& tx, int64_t invoice_id, const std::strin
                             absl::CivilDay today) {
   if (auto s = NeedReason(reason); !s.ok()) return s;
   const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", kInvoiceColumns, " FROM payments.invoices WHERE id = $1 FOR UPDATE"),
+      dp::StrCat("SELECT ", kInvoiceColumns, " FROM payments.invoices i WHERE i.id = $1 FOR UPDATE"),
       invoice_id);
   if (r.empty()) return absl::NotFoundError(dp::StrCat("invoice ", invoice_id, " does not exist"));
   const Invoice invoice = InvoiceOf(r[0]);
@@ -396,21 +421,11 @@ absl::Status ApproveInvoice(pqxx::work& tx, int64_t invoice_id, const std::strin
 }
 
 absl::StatusOr<Invoice> GetInvoice(pqxx::transaction_base& tx, int64_t invoice_id) {
-  const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", kInvoiceColumns, " FROM payments.invoices WHERE id = $1"), invoice_id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("invoice ", invoice_id, " does not exist"));
-  return InvoiceOf(r[0]);
+  return ById(tx, "invoice", kInvoiceColumns, "payments.invoices i", invoice_id, InvoiceOf);
 }
 
 std::vector<Invoice> ListInvoices(pqxx::transaction_base& tx, int64_t agreement_id) {
-  std::vector<Invoice> out;
-  for (const auto& r : tx.exec_params(
-           dp::StrCat("SELECT ", kInvoiceColumns, " FROM payments.invoices WHERE agreement_id = $1"
-                                                  " ORDER BY id DESC LIMIT 200"),
-           agreement_id)) {
-    out.push_back(InvoiceOf(r));
-  }
-  return out;
+  return OfAgreement(tx, kInvoiceColumns, "payments.invoices i", agreement_id, "DESC", InvoiceOf);
 }
 
 absl::StatusOr<int64_t> CreateStandingOrder(pqxx::work& tx, const crypto::FieldCipher& cipher,
@@ -458,21 +473,11 @@ absl::StatusOr<int64_t> CreateStandingOrder(pqxx::work& tx, const crypto::FieldC
 }
 
 absl::StatusOr<StandingOrderRecord> GetStandingOrder(pqxx::transaction_base& tx, int64_t id) {
-  const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", kOrderColumns, " FROM payments.standing_orders o WHERE o.id = $1"), id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("standing order ", id, " does not exist"));
-  return OrderOf(r[0]);
+  return ById(tx, "standing order", kOrderColumns, "payments.standing_orders o", id, OrderOf);
 }
 
 std::vector<StandingOrderRecord> ListStandingOrders(pqxx::transaction_base& tx, int64_t agreement_id) {
-  std::vector<StandingOrderRecord> out;
-  for (const auto& r : tx.exec_params(
-           dp::StrCat("SELECT ", kOrderColumns, " FROM payments.standing_orders o"
-                                                " WHERE o.agreement_id = $1 ORDER BY o.id LIMIT 200"),
-           agreement_id)) {
-    out.push_back(OrderOf(r));
-  }
-  return out;
+  return OfAgreement(tx, kOrderColumns, "payments.standing_orders o", agreement_id, "", OrderOf);
 }
 
 absl::StatusOr<int64_t> CreateMandate(pqxx::work& tx, const crypto::FieldCipher& cipher,
@@ -498,24 +503,11 @@ absl::StatusOr<int64_t> CreateMandate(pqxx::work& tx, const crypto::FieldCipher&
 }
 
 absl::StatusOr<MandateRecord> GetMandate(pqxx::transaction_base& tx, int64_t id) {
-  const pqxx::result r = tx.exec_params(
-      "SELECT id, agreement_id, payee_id, reference, status = 'active', coalesce(cancel_reason, '')"
-      " FROM payments.mandates WHERE id = $1",
-      id);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("mandate ", id, " does not exist"));
-  return MandateOf(r[0]);
+  return ById(tx, "mandate", kMandateColumns, "payments.mandates m", id, MandateOf);
 }
 
 std::vector<MandateRecord> ListMandates(pqxx::transaction_base& tx, int64_t agreement_id) {
-  std::vector<MandateRecord> out;
-  for (const auto& r : tx.exec_params(
-           "SELECT id, agreement_id, payee_id, reference, status = 'active',"
-           " coalesce(cancel_reason, '') FROM payments.mandates WHERE agreement_id = $1"
-           " ORDER BY id LIMIT 200",
-           agreement_id)) {
-    out.push_back(MandateOf(r));
-  }
-  return out;
+  return OfAgreement(tx, kMandateColumns, "payments.mandates m", agreement_id, "", MandateOf);
 }
 
 absl::Status Cancel(pqxx::work& tx, const std::string& what, int64_t id, const std::string& reason,

@@ -553,7 +553,7 @@ std::vector<Payment> ListPayments(pqxx::transaction_base& tx, const PaymentQuery
 
 namespace {
 
-// Seen records a file line once; false when it was read before.
+// FirstTime records a file line once; false when it was read before.
 bool FirstTime(pqxx::work& tx, const std::string& kind, const std::string& key,
                const std::string& outcome, int64_t payment_id) {
   return !tx.exec_params(
@@ -563,17 +563,29 @@ bool FirstTime(pqxx::work& tx, const std::string& kind, const std::string& key,
               .empty();
 }
 
-bool SeenBefore(pqxx::work& tx, const std::string& kind, const std::string& key) {
-  return !tx.exec_params("SELECT 1 FROM payments.file_lines WHERE kind = $1 AND line_key = $2",
-                         kind, key)
-              .empty();
+// ReadBefore: a line read in an earlier file is reported as seen before
+// and changes nothing; true then.
+bool ReadBefore(pqxx::work& tx, const std::string& kind, const std::string& key, int line_no,
+                FileReport* report) {
+  if (tx.exec_params("SELECT 1 FROM payments.file_lines WHERE kind = $1 AND line_key = $2", kind,
+                     key)
+          .empty()) {
+    return false;
+  }
+  report->lines.push_back({line_no, "seen_before", "read in an earlier file", 0});
+  ++report->seen_before;
+  return true;
 }
 
-void AddProblems(const std::vector<FileProblem>& problems, FileReport* report) {
+// StartReport counts a file's lines and reports the malformed ones.
+FileReport StartReport(size_t good_lines, const std::vector<FileProblem>& problems) {
+  FileReport report;
+  report.lines_read = static_cast<int>(good_lines + problems.size());
   for (const FileProblem& p : problems) {
-    report->lines.push_back({p.line_no, "malformed", p.detail, 0});
-    ++report->malformed;
+    report.lines.push_back({p.line_no, "malformed", p.detail, 0});
+    ++report.malformed;
   }
+  return report;
 }
 
 }  // namespace
@@ -582,16 +594,10 @@ absl::StatusOr<FileReport> ImportCollections(pqxx::work& tx, const std::string& 
                                              std::string_view content, const Actor& actor) {
   auto file = ParseCollections(content);
   if (!file.ok()) return FieldError("content", std::string(file.status().message()));
-  FileReport report;
-  report.lines_read = static_cast<int>(file->lines.size() + file->problems.size());
-  AddProblems(file->problems, &report);
+  FileReport report = StartReport(file->lines.size(), file->problems);
   for (const Collection& c : file->lines) {
     const std::string key = dp::StrCat(authority_id, "|", c.key);
-    if (SeenBefore(tx, "collections", key)) {
-      report.lines.push_back({c.line_no, "seen_before", "read in an earlier file", 0});
-      ++report.seen_before;
-      continue;
-    }
+    if (ReadBefore(tx, "collections", key, c.line_no, &report)) continue;
     std::string reference = c.reference;
     for (char& ch : reference) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     const pqxx::result m = tx.exec_params(
@@ -648,16 +654,10 @@ absl::StatusOr<FileReport> ImportReturns(pqxx::work& tx, const std::string& auth
   if (!file.ok()) return FieldError("content", std::string(file.status().message()));
   auto clearing = ClearingAccount(tx, authority_id);
   if (!clearing.ok()) return clearing.status();
-  FileReport report;
-  report.lines_read = static_cast<int>(file->lines.size() + file->problems.size());
-  AddProblems(file->problems, &report);
+  FileReport report = StartReport(file->lines.size(), file->problems);
   for (const Return& ret : file->lines) {
     const std::string key = dp::StrCat(authority_id, "|", ret.key);
-    if (SeenBefore(tx, "returns", key)) {
-      report.lines.push_back({ret.line_no, "seen_before", "read in an earlier file", 0});
-      ++report.seen_before;
-      continue;
-    }
+    if (ReadBefore(tx, "returns", key, ret.line_no, &report)) continue;
     const pqxx::result found = tx.exec_params(
         "SELECT x.id, x.agreement_id, x.status, x.to_account_id, g.holding_account_id, p.name"
         " FROM payments.payments x JOIN payments.runs r ON r.id = x.run_id"
