@@ -66,6 +66,8 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.PayrollService/LeaveEmployee", kOfficer | kIso | kService, true, false, "payroll/employees/{}"},
     // Documents carry full NI numbers and bank details: those who run the
     // payroll, not auditors.
+    {"/dp.v1.PayrollService/RecordStudentLoan", kOfficer | kIso | kService, true, false,
+     "payroll/student-loans/{}"},
     {"/dp.v1.PayrollService/GetDocument", kOfficer | kIso | kService},
     {"/dp.v1.CardService/GetServiceInfo", kAnyone | kProcessor},
     {"/dp.v1.CardService/IssueCard", kOfficer | kService, true, false, "cards/{}"},

@@ -2,7 +2,7 @@
 #define DP_SERVICES_PAYROLL_PAYROLL_SERVICE_H_
 
 #include "dp/v1/payroll.grpc.pb.h"
-#include "payroll/tax_year.h"
+#include "payroll/engine/tax_year.h"
 #include "service/host.h"
 #include "service/write.h"
 #include "db/idempotency.h"
@@ -33,6 +33,8 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                             v1::LiabilityPayment* out) override;
   grpc::Status LeaveEmployee(grpc::ServerContext* ctx, const v1::LeaveEmployeeRequest* req,
                              v1::Employee* out) override;
+  grpc::Status RecordStudentLoan(grpc::ServerContext* ctx, const v1::RecordStudentLoanRequest* req,
+                                 v1::StudentLoans* out) override;
   grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
                            v1::Document* out) override;
 

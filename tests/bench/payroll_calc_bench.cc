@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "payroll/ni.h"
-#include "payroll/paye.h"
+#include "payroll/engine/ni.h"
+#include "payroll/engine/paye.h"
 
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : "data/tax-years";

@@ -16,8 +16,8 @@
 
 #include "crypto/keyring.h"
 #include "db/migrate.h"
-#include "payroll/book.h"
-#include "payroll/pay_run.h"
+#include "payroll/books/book.h"
+#include "payroll/books/pay_run.h"
 #include "people/person_store.h"
 
 namespace {

@@ -1091,6 +1091,13 @@ class BadInputTest : public ::testing::Test {
       r->set_decision(v1::CASE_DECISION_REQUEST_INFORMATION);
       r->set_reason("We need to see the PA's timesheets for May");
     });
+    s["/dp.v1.PayrollService/RecordStudentLoan"] =
+        SeedOf<v1::RecordStudentLoanRequest>([](auto* r) {
+          r->set_employee_id(w->employee);
+          r->set_plan(v1::STUDENT_LOAN_PLAN_POSTGRADUATE);
+          r->set_notice("PGL1");
+          *r->mutable_effective_date() = D(2026, 5, 1);
+        });
     // Payments out.
     s["/dp.v1.PaymentService/AddPayee"] = SeedOf<v1::AddPayeeRequest>([](auto* r) {
       r->set_agreement_id(w->active);
@@ -1388,7 +1395,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 57) << "every write RPC of the ledger, agreements, payroll, cards, monitoring, payments and admin";
+  EXPECT_GE(methods, 58) << "every write RPC of the ledger, agreements, payroll, cards, monitoring, payments and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 

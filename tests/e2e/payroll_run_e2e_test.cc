@@ -533,5 +533,103 @@ TEST_F(PayrollRunTest, SickPayLeaversAndTheDocumentsForThePaPeopleTheBankAndHmrc
          read_document(v1::DOCUMENT_KIND_EPS, 0, 0, 987654321), employer_id);
 }
 
+// A Scottish PA with a Plan 4 student loan, through the payroll bureau:
+// HMRC's SL1 starts it, the pay run deducts 9% of the period's NI earnings
+// above four weeks of the weekly threshold (rounded down to the pound),
+// the deduction goes to HMRC with the PAYE and appears on the FPS; SL2
+// stops it. Notices that do not fit are refused naming the field.
+TEST_F(PayrollRunTest, APlan4StudentLoanIsDeductedReportedAndStopped) {
+  const v1::Employer employer = NewEmployer();
+  v1::CreateEmployeeRequest er;
+  er.set_request_id(Id());
+  er.set_employer_id(employer.employer_id());
+  er.set_name("Iona Macleod");
+  er.set_ni_number("AB123456C");
+  *er.mutable_date_of_birth() = D(1998, 2, 14);
+  *er.mutable_start_date() = D(2026, 4, 6);
+  er.set_tax_code("S1257L");
+  er.set_standard_rate_pence(1400);
+  er.set_gender("F");
+  v1::Employee iona;
+  ASSERT_TRUE(bureau_->CreateEmployee(Ctx().get(), er, &iona).ok());
+  auto notice = [&](v1::StudentLoanPlan plan, const std::string& kind, v1::Date from,
+                    v1::StudentLoans* out) {
+    v1::RecordStudentLoanRequest req;
+    req.set_request_id(Id());
+    req.set_employee_id(iona.employee_id());
+    req.set_plan(plan);
+    req.set_notice(kind);
+    *req.mutable_effective_date() = from;
+    return bureau_->RecordStudentLoan(Ctx().get(), req, out);
+  };
+  v1::StudentLoans loans;
+  // Refused: before she started, a plan's notice for a postgraduate loan,
+  // no plan at all.
+  grpc::Status s = notice(v1::STUDENT_LOAN_PLAN_4, "SL1", D(2026, 4, 1), &loans);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(RefusalOf(s).field, "effective_date");
+  s = notice(v1::STUDENT_LOAN_PLAN_POSTGRADUATE, "SL1", D(2026, 4, 6), &loans);
+  EXPECT_EQ(RefusalOf(s).field, "notice");
+  s = notice(v1::STUDENT_LOAN_PLAN_UNSPECIFIED, "SL1", D(2026, 4, 6), &loans);
+  EXPECT_EQ(RefusalOf(s).field, "plan");
+  ASSERT_TRUE(notice(v1::STUDENT_LOAN_PLAN_4, "SL1", D(2026, 4, 6), &loans).ok());
+  ASSERT_EQ(loans.loans_size(), 1);
+  EXPECT_EQ(loans.loans(0).start_notice(), "SL1");
+  s = notice(v1::STUDENT_LOAN_PLAN_4, "SL1", D(2026, 5, 1), &loans);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION) << "already repaying Plan 4";
+
+  // May: 20 days of 10 hours at 14.00 = 2,800.00. Four weeks of Plan 4's
+  // weekly threshold is 4 x 629.71 = 2,518.84; 9% of 281.16 is 25.30: 25.00.
+  v1::TimesheetReceipt receipt;
+  ASSERT_TRUE(Timesheet(iona.employee_id(), 10, 20, &receipt).ok());
+  v1::PayRun may;
+  auto st = Run(employer.employer_id(), &may);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(may.payslips_size(), 1);
+  const v1::Payslip& slip = may.payslips(0);
+  EXPECT_EQ(slip.gross_pence(), 2800'00);
+  EXPECT_EQ(slip.student_loan_pence(), 25'00);
+  EXPECT_EQ(slip.student_loan_plan(), v1::STUDENT_LOAN_PLAN_4);
+  EXPECT_EQ(slip.net_pence(), slip.gross_pence() - slip.tax_pence() - slip.employee_ni_pence() -
+                                  slip.employee_pension_pence() - 25'00);
+  EXPECT_EQ(PostedBalance(employer.hmrc_payable_account_id()),
+            slip.tax_pence() + slip.employee_ni_pence() + slip.employer_ni_pence() + 25'00);
+  EXPECT_EQ(may.hmrc_pence(), PostedBalance(employer.hmrc_payable_account_id()));
+  v1::GetDocumentRequest fps;
+  fps.set_kind(v1::DOCUMENT_KIND_FPS);
+  fps.set_run_id(may.run_id());
+  v1::Document doc;
+  st = bureau_->GetDocument(Ctx().get(), fps, &doc);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_NE(doc.content().find("<StudentLoanRecovered PlanType=\"04\">25.00</StudentLoanRecovered>"),
+            std::string::npos)
+      << doc.content();
+
+  // SL2 from 1 June: June's pay has no deduction.
+  ASSERT_TRUE(notice(v1::STUDENT_LOAN_PLAN_4, "SL2", D(2026, 6, 1), &loans).ok());
+  EXPECT_EQ(loans.loans(0).stop_notice(), "SL2");
+  v1::SubmitTimesheetRequest june;
+  june.set_request_id(Id());
+  june.set_employee_id(iona.employee_id());
+  *june.mutable_period_start() = D(2026, 6, 1);
+  *june.mutable_period_end() = D(2026, 6, 28);
+  for (int d = 0; d < 20; ++d) {
+    auto* e = june.add_entries();
+    *e->mutable_date() = D(2026, 6, 1 + d);
+    e->set_hours_centi(1000);
+  }
+  ASSERT_TRUE(bureau_->SubmitTimesheet(Ctx().get(), june, &receipt).ok());
+  v1::RunPayrollRequest run;
+  run.set_request_id(Id());
+  run.set_employer_id(employer.employer_id());
+  *run.mutable_period_start() = D(2026, 6, 1);
+  *run.mutable_period_end() = D(2026, 6, 28);
+  *run.mutable_payment_date() = D(2026, 6, 26);
+  v1::PayRun second;
+  st = bureau_->RunPayroll(Ctx().get(), run, &second);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(second.payslips(0).student_loan_pence(), 0);
+}
+
 }  // namespace
 }  // namespace dp::testing

@@ -53,10 +53,12 @@ void PrintRun(const v1::PayRun& run, const Output& out) {
     rows.push_back({std::to_string(p.employee_id()), p.employee_name(), p.tax_code(),
                     Pounds(p.gross_pence(), "GBP"), Pounds(p.tax_pence(), "GBP"),
                     Pounds(p.employee_ni_pence(), "GBP"), Pounds(p.employee_pension_pence(), "GBP"),
+                    Pounds(p.student_loan_pence() + p.postgraduate_loan_pence(), "GBP"),
                     Pounds(p.net_pence(), "GBP"), Pounds(p.employer_ni_pence(), "GBP"),
                     Pounds(p.employer_pension_pence(), "GBP")});
   }
-  out.Table({"PA", "NAME", "CODE", "GROSS", "TAX", "NI", "PENSION", "NET", "ER NI", "ER PENSION"},
+  out.Table({"PA", "NAME", "CODE", "GROSS", "TAX", "NI", "PENSION", "LOANS", "NET", "ER NI",
+             "ER PENSION"},
             rows);
   std::cout << "\nrun " << run.run_id() << " (" << run.status() << "), " << run.tax_year()
             << " period " << run.period() << ": cost " << Pounds(run.total_cost_pence(), "GBP")
@@ -237,6 +239,46 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
                      {"left", DateText(e.leave_date())},
                      {"next", dp::StrCat("dpctl payroll document p45 --employee ", e.employee_id(),
                                          " --to p45.pdf")}});
+  });
+
+  CLI::App* loan = payroll->add_subcommand(
+      "student-loan", "apply an HMRC student or postgraduate loan notice (SL1, SL2, PGL1, PGL2)");
+  loan->add_option("--employee", r.employee, "employee id")->required();
+  loan->add_option("--plan", r.kind, "plan_1, plan_2, plan_4, plan_5 or postgraduate")
+      ->check(CLI::IsMember({"plan_1", "plan_2", "plan_4", "plan_5", "postgraduate"}))
+      ->required();
+  loan->add_option("--notice", r.reference, "SL1, SL2, PGL1, PGL2, starter or P45")->required();
+  loan->add_option("--from", r.from, "the notice's effective date")->required();
+  loan->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  loan->callback([&exit_code, &address] {
+    v1::RecordStudentLoanRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employee_id(r.employee);
+    const std::pair<const char*, v1::StudentLoanPlan> plans[] = {
+        {"plan_1", v1::STUDENT_LOAN_PLAN_1}, {"plan_2", v1::STUDENT_LOAN_PLAN_2},
+        {"plan_4", v1::STUDENT_LOAN_PLAN_4}, {"plan_5", v1::STUDENT_LOAN_PLAN_5},
+        {"postgraduate", v1::STUDENT_LOAN_PLAN_POSTGRADUATE}};
+    for (const auto& [name, plan] : plans) {
+      if (r.kind == name) req.set_plan(plan);
+    }
+    req.set_notice(r.reference);
+    if (!ParseDate(r.from, req.mutable_effective_date())) {
+      std::cerr << "dpctl: --from must be a date such as 2026-12-01\n";
+      exit_code = 2;
+      return;
+    }
+    v1::StudentLoans loans;
+    exit_code = Call(kPayroll, "recording the loan notice",
+      [&](grpc::ClientContext* c) { return Payroll(address)->RecordStudentLoan(c, req, &loans); });
+    if (exit_code != 0) return;
+    if (out().json()) return out().Json(loans);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& l : loans.loans()) {
+      rows.push_back({Lower(v1::StudentLoanPlan_Name(l.plan()), "STUDENT_LOAN_"),
+                      DateText(l.starts()) + " (" + l.start_notice() + ")",
+                      l.stop_notice().empty() ? "-" : DateText(l.stops()) + " (" + l.stop_notice() + ")"});
+    }
+    out().Table({"PLAN", "FROM", "STOPPED"}, rows);
   });
 
   CLI::App* document = payroll->add_subcommand(

@@ -13,7 +13,7 @@
 #include "money/money.h"
 #include "payments/books/available.h"
 #include "payments/rules/bank_files.h"
-#include "payroll/bacs.h"
+#include "payroll/forms/bacs.h"
 #include "people/person_store.h"
 
 namespace dp::payments {

@@ -1,0 +1,459 @@
+#include "payroll/books/book.h"
+
+
+#include "base/bounds.h"
+#include "base/check.h"
+#include "base/refusal.h"
+#include "base/strings.h"
+#include "db/sql.h"
+#include "ledger/store.h"
+#include "ledger/writer.h"
+#include "money/money.h"
+#include "payroll/books/book_rows.h"
+#include "payroll/engine/ni.h"
+#include "payroll/engine/paye.h"
+#include "people/person_store.h"
+
+namespace dp::payroll {
+
+using rows::DayOf;
+using rows::kCurrency;
+using rows::Leg;
+
+namespace rows {
+
+absl::CivilDay DayOf(const pqxx::field& f) {
+  absl::CivilDay day;
+  const bool parsed = absl::ParseCivilTime(f.c_str(), &day);
+  DP_CHECK(parsed);
+  (void)parsed;
+  return day;
+}
+
+void Leg(std::vector<ledger::PostingSpec>& legs, int64_t account_id, ledger::Side side,
+         int64_t amount_pence) {
+  if (amount_pence == 0) return;
+  if (amount_pence < 0) {
+    side = side == ledger::Side::kDebit ? ledger::Side::kCredit : ledger::Side::kDebit;
+    amount_pence = -amount_pence;
+  }
+  legs.push_back({account_id, side, {amount_pence, kCurrency}});
+}
+
+const char* const kEmployeeColumns =
+    "e.id, e.employer_id, e.person_id, e.start_date, e.leave_date, e.tax_code, e.week1_month1,"
+    " e.ni_category, e.standard_rate_pence, e.night_rate_pence, e.sleepover_rate_pence,"
+    " e.holiday_rate_pence, e.holiday_method, e.pension_member, e.previous_pay_pence,"
+    " e.previous_tax_pence, e.qualifying_days_per_week, coalesce(e.gender, ''),"
+    " e.pension_postponed_until, e.pension_opted_out";
+
+Employee EmployeeFrom(const pqxx::row& row, int first) {
+  auto at = [&](int i) { return row[first + i]; };
+  Employee e;
+  e.id = at(0).as<int64_t>();
+  e.employer_id = at(1).as<int64_t>();
+  e.person_id = at(2).as<int64_t>();
+  e.start_date = DayOf(at(3));
+  if (!at(4).is_null()) e.leave_date = DayOf(at(4));
+  e.tax_code = at(5).as<std::string>();
+  e.week1_month1 = at(6).as<bool>();
+  e.ni_category = at(7).as<std::string>();
+  e.rates = {at(8).as<int64_t>(), at(9).as<int64_t>(), at(10).as<int64_t>(),
+             at(11).as<int64_t>()};
+  e.holiday_accrual = at(12).as<std::string>() == "accrual_12_07";
+  e.pension_member = at(13).as<bool>();
+  e.previous_pay_pence = at(14).as<int64_t>();
+  e.previous_tax_pence = at(15).as<int64_t>();
+  e.qualifying_days_per_week = at(16).as<int>();
+  e.gender = at(17).as<std::string>();
+  if (!at(18).is_null()) e.pension_postponed_until = DayOf(at(18));
+  e.pension_opted_out = at(19).as<bool>();
+  return e;
+}
+
+const char* const kEmployerColumns =
+    "id, agreement_id, authority_id, name, paye_reference, accounts_office_reference,"
+    " pay_frequency, claims_employment_allowance, scottish_care_minimum, cost_account_id,"
+    " wages_account_id, hmrc_account_id, pension_account_id";
+
+Employer EmployerFrom(const pqxx::row& r) {
+  Employer e;
+  e.id = r[0].as<int64_t>();
+  e.agreement_id = r[1].as<int64_t>();
+  e.authority_id = r[2].as<std::string>();
+  e.name = r[3].as<std::string>();
+  e.paye_reference = r[4].as<std::string>();
+  e.accounts_office_reference = r[5].as<std::string>();
+  e.frequency = *ParseFrequency(r[6].as<std::string>());
+  e.claims_employment_allowance = r[7].as<bool>();
+  e.scottish_care_minimum = r[8].as<bool>();
+  e.cost_account_id = r[9].as<int64_t>();
+  e.wages_account_id = r[10].as<int64_t>();
+  e.hmrc_account_id = r[11].as<int64_t>();
+  e.pension_account_id = r[12].as<int64_t>();
+  return e;
+}
+
+}  // namespace rows
+
+namespace {
+
+constexpr int kMaxEmployeesPerEmployer = 1000;  // bounds one run
+
+absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const Employer& e, int64_t employer_id,
+                                    std::string_view suffix, ledger::AccountType type,
+                                    std::string name) {
+  ledger::NewAccount a;
+  a.code = dp::StrCat("AGR-", e.agreement_id, ":EMP-", employer_id, ":", suffix);
+  a.idem = ledger::ServiceIdempotency(dp::StrCat("payroll:account:", a.code), a.code);
+  a.name = dp::StrCat(e.name, ": ", name);
+  a.type = type;
+  a.currency = kCurrency;
+  a.owner_type = "agreement";
+  a.owner_id = std::to_string(e.agreement_id);
+  a.authority_id = e.authority_id;
+  auto account = ledger::CreateAccount(tx, a);
+  if (!account.ok()) return account.status();
+  return account->id;
+}
+
+}  // namespace
+
+std::string_view FrequencyName(PayFrequency f) {
+  switch (f) {
+    case PayFrequency::kWeekly: return "weekly";
+    case PayFrequency::kFortnightly: return "fortnightly";
+    case PayFrequency::kFourWeekly: return "four_weekly";
+    case PayFrequency::kMonthly: return "monthly";
+  }
+  return "monthly";
+}
+
+std::optional<PayFrequency> ParseFrequency(std::string_view name) {
+  for (PayFrequency f : {PayFrequency::kWeekly, PayFrequency::kFortnightly,
+                         PayFrequency::kFourWeekly, PayFrequency::kMonthly}) {
+    if (FrequencyName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer e) {
+  const pqxx::result agreement = tx.exec_params(
+      "SELECT authority_id, status FROM agreements.agreements WHERE id = $1", e.agreement_id);
+  if (agreement.empty()) {
+    return absl::NotFoundError(dp::StrCat("agreement_id: agreement ", e.agreement_id,
+                                          " does not exist"));
+  }
+  if (agreement[0][1].as<std::string>() == "terminated") {
+    return absl::FailedPreconditionError(
+        dp::StrCat("agreement ", e.agreement_id, " has ended; it cannot take on an employer"));
+  }
+  if (e.name.empty()) return FieldError("name", "is required");
+  e.authority_id = agreement[0][0].as<std::string>();
+  const int64_t id = tx.exec1("SELECT nextval('payroll.employers_id_seq')")[0].as<int64_t>();
+  struct Spec {
+    std::string_view suffix;
+    ledger::AccountType type;
+    const char* name;
+    int64_t* id;
+  } specs[] = {{"COST", ledger::AccountType::kExpense, "payroll cost", &e.cost_account_id},
+               {"WAGES", ledger::AccountType::kLiability, "net wages payable", &e.wages_account_id},
+               {"HMRC", ledger::AccountType::kLiability, "PAYE and NI payable", &e.hmrc_account_id},
+               {"PENSION", ledger::AccountType::kLiability, "pension contributions payable",
+                &e.pension_account_id}};
+  for (Spec& s : specs) {
+    auto account = OpenAccount(tx, e, id, s.suffix, s.type, s.name);
+    if (!account.ok()) return account.status();
+    *s.id = *account;
+  }
+  tx.exec_params(
+      "INSERT INTO payroll.employers (id, agreement_id, authority_id, name, paye_reference,"
+      " accounts_office_reference, pay_frequency, claims_employment_allowance,"
+      " scottish_care_minimum, cost_account_id, wages_account_id, hmrc_account_id,"
+      " pension_account_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+      id, e.agreement_id, e.authority_id, e.name, e.paye_reference, e.accounts_office_reference,
+      std::string(FrequencyName(e.frequency)), e.claims_employment_allowance,
+      e.scottish_care_minimum, e.cost_account_id, e.wages_account_id, e.hmrc_account_id,
+      e.pension_account_id);
+  e.id = id;
+  return e;
+}
+
+absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id, bool for_update) {
+  const pqxx::result r = tx.exec_params(
+      dp::StrCat("SELECT ", rows::kEmployerColumns, " FROM payroll.employers WHERE id = $1",
+                 for_update ? " FOR UPDATE" : ""),
+      id);
+  if (r.empty()) return absl::NotFoundError(dp::StrCat("employer ", id, " does not exist"));
+  return rows::EmployerFrom(r[0]);
+}
+
+absl::StatusOr<int64_t> RecordLoanNotice(pqxx::work& tx, int64_t employee_id, LoanPlan plan,
+                                         const std::string& notice, absl::CivilDay effective,
+                                         const std::string& actor) {
+  const bool postgraduate = plan == LoanPlan::kPostgraduate;
+  const bool starts = notice == "SL1" || notice == "PGL1" || notice == "starter" || notice == "P45";
+  const bool stops = notice == "SL2" || notice == "PGL2";
+  if (!starts && !stops) {
+    return FieldError("notice", "must be SL1, SL2, PGL1, PGL2, starter or P45");
+  }
+  if ((notice == "SL1" || notice == "SL2") == postgraduate ||
+      ((notice == "PGL1" || notice == "PGL2") != postgraduate)) {
+    return FieldError("notice", postgraduate ? "for a postgraduate loan is PGL1 or PGL2"
+                                             : "for a student loan plan is SL1 or SL2");
+  }
+  auto employee = GetEmployee(tx, employee_id);
+  if (!employee.ok()) return employee.status();
+  if (effective < employee->start_date) {
+    return FieldError("effective_date",
+                      dp::StrCat("is before employee ", employee_id, " started on ",
+                                 absl::FormatCivilTime(employee->start_date)));
+  }
+  const std::string name(LoanPlanName(plan));
+  const pqxx::result open = tx.exec_params(
+      "SELECT id, starts FROM payroll.student_loans WHERE employee_id = $1 AND plan = $2"
+      " AND stops IS NULL FOR UPDATE",
+      employee_id, name);
+  if (starts) {
+    if (!open.empty()) {
+      return absl::FailedPreconditionError(
+          dp::StrCat("employee ", employee_id, " already repays ", name, " from ",
+                     open[0][1].as<std::string>(), ": a stop notice comes first"));
+    }
+    return tx.exec_params1(
+        "INSERT INTO payroll.student_loans (employee_id, plan, starts, start_notice, created_by)"
+        " VALUES ($1, $2, $3::date, $4, $5) RETURNING id",
+        employee_id, name, absl::FormatCivilTime(effective), notice, actor)[0].as<int64_t>();
+  }
+  if (open.empty()) {
+    return absl::FailedPreconditionError(
+        dp::StrCat("employee ", employee_id, " does not repay ", name, ": there is nothing to stop"));
+  }
+  if (effective <= DayOf(open[0][1])) {
+    return FieldError("effective_date", dp::StrCat("must be after the plan started on ",
+                                                   open[0][1].as<std::string>()));
+  }
+  tx.exec_params("UPDATE payroll.student_loans SET stops = $2::date, stop_notice = $3 WHERE id = $1",
+                 open[0][0].as<int64_t>(), absl::FormatCivilTime(effective), notice);
+  return open[0][0].as<int64_t>();
+}
+
+std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employee_id) {
+  std::vector<StudentLoan> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT plan, starts, start_notice, stops, coalesce(stop_notice, '')"
+           " FROM payroll.student_loans WHERE employee_id = $1 ORDER BY starts, id",
+           employee_id)) {
+    StudentLoan l{*ParseLoanPlan(r[0].as<std::string>()), DayOf(r[1]), r[2].as<std::string>(),
+                  std::nullopt, r[4].as<std::string>()};
+    if (!r[3].is_null()) l.stops = DayOf(r[3]);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+absl::Status CheckEmployee(const Employee& e, const TaxYear* year) {
+  for (auto [field, pence] : {std::pair{"standard_rate_pence", e.rates.standard_pence},
+                              std::pair{"night_rate_pence", e.rates.night_pence},
+                              std::pair{"sleepover_rate_pence", e.rates.sleepover_pence},
+                              std::pair{"holiday_rate_pence", e.rates.holiday_pence}}) {
+    if (pence < 0 || pence > bounds::kMaxHourlyRatePence) {
+      return FieldError(field, "must be 0 to 100000 pence (£1,000) an hour", reason::kOverLimit);
+    }
+  }
+  if (e.previous_pay_pence < 0 || e.previous_pay_pence > bounds::kMaxPayPerYearPence) {
+    return FieldError("previous_pay_pence", "must be 0 to £10 million (a P45's pay)",
+                      reason::kOverLimit);
+  }
+  // A P45's tax may be a refund (negative), never more than the pay.
+  if (e.previous_tax_pence > e.previous_pay_pence || e.previous_tax_pence < -e.previous_pay_pence) {
+    return FieldError("previous_tax_pence",
+                      "must be within the previous pay, either way (a refund is negative)",
+                      reason::kOverLimit);
+  }
+  if (e.qualifying_days_per_week < 1 || e.qualifying_days_per_week > 7) {
+    return FieldError("qualifying_days_per_week", "must be 1 to 7");
+  }
+  if (e.pension_postponed_until) {
+    // As PostgreSQL adds 3 months: 30 November runs to 28 (or 29) February.
+    const absl::CivilMonth month = absl::CivilMonth(e.start_date) + 3;
+    const absl::CivilDay limit =
+        std::min(absl::CivilDay(month.year(), month.month(), e.start_date.day()),
+                 absl::CivilDay(month + 1) - 1);
+    if (*e.pension_postponed_until < e.start_date || *e.pension_postponed_until > limit) {
+      return FieldError("pension_postponed_until", "must be within 3 months of the start date");
+    }
+  }
+  if (!e.gender.empty() && e.gender != "M" && e.gender != "F") {
+    return FieldError("gender", "must be M or F, as RTI records it");
+  }
+  if (year != nullptr) {
+    auto paye = CalculatePaye(*year, {PayFrequency::kMonthly, 1, e.tax_code, false, 0, 0, 0});
+    if (!paye.ok()) return paye.status();  // names tax_code
+    auto nic = CalculateNi(*year, e.ni_category, PayFrequency::kMonthly, 0);
+    if (!nic.ok()) return nic.status();  // names ni_category
+  }
+  if (e.rates.standard_pence <= 0) return FieldError("standard_rate_pence", "must be positive");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& e) {
+  return tx
+      .exec_params1(
+          "INSERT INTO payroll.employees (employer_id, person_id, start_date, tax_code,"
+          " week1_month1, ni_category, standard_rate_pence, night_rate_pence,"
+          " sleepover_rate_pence, holiday_rate_pence, holiday_method, pension_member,"
+          " previous_pay_pence, previous_tax_pence, qualifying_days_per_week, gender,"
+          " pension_postponed_until, pension_opted_out) VALUES ($1, $2, $3::date, $4, $5, $6,"
+          " $7, $8, $9, $10, $11, $12, $13, $14, $15, nullif($16, ''), nullif($17, '')::date,"
+          " $18) RETURNING id",
+          e.employer_id, e.person_id, absl::FormatCivilTime(e.start_date), e.tax_code, e.week1_month1,
+          e.ni_category, e.rates.standard_pence, e.rates.night_pence, e.rates.sleepover_pence,
+          e.rates.holiday_pence, e.holiday_accrual ? "accrual_12_07" : "weeks_5_6",
+          e.pension_member, e.previous_pay_pence, e.previous_tax_pence,
+          e.qualifying_days_per_week, e.gender,
+          e.pension_postponed_until ? absl::FormatCivilTime(*e.pension_postponed_until) : "",
+          e.pension_opted_out)[0]
+      .as<int64_t>();
+}
+
+absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id) {
+  auto found = GetEmployees(tx, {id});
+  if (found.empty()) return absl::NotFoundError(dp::StrCat("employee ", id, " does not exist"));
+  return std::move(found.begin()->second);
+}
+
+std::map<int64_t, Employee> GetEmployees(pqxx::transaction_base& tx,
+                                         const std::vector<int64_t>& ids) {
+  std::map<int64_t, Employee> employees;
+  for (const auto& row : tx.exec_params(
+           dp::StrCat("SELECT ", rows::kEmployeeColumns,
+                      " FROM payroll.employees e WHERE e.id = ANY($1::bigint[])"),
+           db::IntArrayLiteral(ids))) {
+    Employee e = rows::EmployeeFrom(row, 0);
+    employees.emplace(e.id, std::move(e));
+  }
+  return employees;
+}
+
+absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay leave_date) {
+  auto employee = GetEmployee(tx, employee_id);
+  if (!employee.ok()) return employee.status();
+  if (employee->leave_date) {
+    if (*employee->leave_date == leave_date) return absl::OkStatus();
+    return absl::FailedPreconditionError(dp::StrCat(
+        "employee ", employee_id, " already left on ",
+        absl::FormatCivilTime(*employee->leave_date), "; their P45 may have been issued"));
+  }
+  if (leave_date < employee->start_date) {
+    return FieldError("leave_date", dp::StrCat(
+        "", absl::FormatCivilTime(leave_date), " is before the start date ",
+        absl::FormatCivilTime(employee->start_date)));
+  }
+  const pqxx::result later = tx.exec_params(
+      "SELECT min(t.period_start) FROM payroll.timesheets t JOIN payroll.timesheet_entries x"
+      " ON x.timesheet_id = t.id WHERE t.employee_id = $1 AND NOT t.superseded"
+      " AND x.work_date > $2::date",
+      employee_id, absl::FormatCivilTime(leave_date));
+  if (!later[0][0].is_null()) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "employee ", employee_id, " has hours recorded after ", absl::FormatCivilTime(leave_date),
+        " (timesheet for the period from ", later[0][0].c_str(), "); correct it first"));
+  }
+  tx.exec_params("UPDATE payroll.employees SET leave_date = $2::date WHERE id = $1", employee_id,
+                 absl::FormatCivilTime(leave_date));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
+                                        int64_t employee_id, const Timesheet& t,
+                                        const std::string& actor) {
+  auto employee = GetEmployee(tx, employee_id);
+  if (!employee.ok()) return employee.status();
+  auto employer = GetEmployer(tx, employee->employer_id);
+  if (!employer.ok()) return employer.status();
+  if (auto s = ValidateTimesheet(years, t, employee->rates, employer->scottish_care_minimum);
+      !s.ok()) {
+    return s;
+  }
+  auto employed = [&](absl::CivilDay d) {
+    return d >= employee->start_date && !(employee->leave_date && d > *employee->leave_date);
+  };
+  for (const TimesheetEntry& e : t.entries) {
+    if (!employed(e.date)) {
+      return FieldError("entries", dp::StrCat(
+          "", absl::FormatCivilTime(e.date), " is outside employee ", employee_id,
+          "'s employment"));
+    }
+  }
+  for (absl::CivilDay d : t.sick_days) {
+    if (!employed(d)) {
+      return FieldError("sick_days", dp::StrCat(
+          "", absl::FormatCivilTime(d), " is outside employee ", employee_id,
+          "'s employment"));
+    }
+  }
+  tx.exec_params("UPDATE payroll.timesheets SET superseded = true WHERE employee_id = $1"
+                 " AND period_start = $2::date AND NOT superseded",
+                 employee_id, absl::FormatCivilTime(t.period_start));
+  const int64_t id =
+      tx.exec_params1("INSERT INTO payroll.timesheets (employee_id, period_start, period_end,"
+                      " submitted_by) VALUES ($1, $2::date, $3::date, $4) RETURNING id",
+                      employee_id, absl::FormatCivilTime(t.period_start), absl::FormatCivilTime(t.period_end), actor)[0]
+          .as<int64_t>();
+  for (size_t i = 0; i < t.entries.size(); ++i) {
+    const TimesheetEntry& e = t.entries[i];
+    tx.exec_params("INSERT INTO payroll.timesheet_entries (timesheet_id, line, work_date,"
+                   " rate_type, hours_centi) VALUES ($1, $2, $3::date, $4, $5)",
+                   id, static_cast<int>(i), absl::FormatCivilTime(e.date), std::string(RateTypeName(e.type)),
+                   e.hours_centi);
+  }
+  for (absl::CivilDay d : t.sick_days) {
+    tx.exec_params("INSERT INTO payroll.timesheet_absences (timesheet_id, absence_date, kind)"
+                   " VALUES ($1, $2::date, 'sick')",
+                   id, absl::FormatCivilTime(d));
+  }
+  return id;
+}
+
+absl::StatusOr<int64_t> Owed(pqxx::transaction_base& tx, int64_t account_id) {
+  auto balance = ledger::GetBalance(tx, account_id, std::nullopt);
+  if (!balance.ok()) return balance.status();
+  return balance->posted_balance_pence;
+}
+
+absl::StatusOr<int64_t> PayLiability(pqxx::work& tx, int64_t employer_id, Liability liability,
+                                     int64_t amount_pence, const std::string& reference,
+                                     const std::string& request_id, const std::string& actor) {
+  if (amount_pence <= 0) return FieldError("amount_pence", "must be positive");
+  auto employer = GetEmployer(tx, employer_id);
+  if (!employer.ok()) return employer.status();
+  const int64_t account = liability == Liability::kWages  ? employer->wages_account_id
+                          : liability == Liability::kHmrc ? employer->hmrc_account_id
+                                                          : employer->pension_account_id;
+  auto owed = Owed(tx, account);
+  if (!owed.ok()) return owed.status();
+  if (amount_pence > *owed) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "only £", FormatPence(*owed), " is owed on that liability; £", FormatPence(amount_pence),
+        " would overpay it"));
+  }
+  const pqxx::result holding = tx.exec_params(
+      "SELECT coalesce(holding_account_id, 0) FROM agreements.agreements WHERE id = $1",
+      employer->agreement_id);
+  if (holding.empty() || holding[0][0].as<int64_t>() == 0) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "agreement ", employer->agreement_id, " has no account to pay from; activate it first"));
+  }
+  ledger::NewTransaction txn;
+  txn.idem = ledger::ServiceIdempotency(dp::StrCat("payroll:pay:", request_id),
+                               dp::StrCat(account, "/", amount_pence));
+  txn.kind = "payroll_payment";
+  txn.description = dp::StrCat(employer->name, ": payment ", reference);
+  txn.created_by = actor;
+  Leg(txn.postings, account, ledger::Side::kDebit, amount_pence);
+  Leg(txn.postings, holding[0][0].as<int64_t>(), ledger::Side::kCredit, amount_pence);
+  return ledger::ApplyOne(tx, txn);
+}
+
+}  // namespace dp::payroll

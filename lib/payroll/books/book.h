@@ -1,0 +1,133 @@
+#ifndef DP_LIB_PAYROLL_BOOKS_BOOK_H_
+#define DP_LIB_PAYROLL_BOOKS_BOOK_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "crypto/field_cipher.h"
+#include "payroll/engine/payslip.h"
+#include "payroll/engine/student_loan.h"
+#include "payroll/engine/tax_year.h"
+
+// The payroll books over the database (schema `payroll`, 0006 and 0007):
+// employers, employees, timesheets, and paying out liabilities, in the
+// caller's transaction. Pay runs are pay_run.h's; calculation payslip.h's.
+namespace dp::payroll {
+
+std::string_view FrequencyName(PayFrequency f);  // "four_weekly", ...
+std::optional<PayFrequency> ParseFrequency(std::string_view name);
+
+struct Employer {
+  int64_t id = 0;
+  int64_t agreement_id = 0;
+  std::string authority_id;
+  std::string name;
+  std::string paye_reference;
+  std::string accounts_office_reference;
+  PayFrequency frequency = PayFrequency::kFourWeekly;
+  bool claims_employment_allowance = false;
+  bool scottish_care_minimum = false;
+  int64_t cost_account_id = 0;
+  int64_t wages_account_id = 0;
+  int64_t hmrc_account_id = 0;
+  int64_t pension_account_id = 0;
+};
+
+// CreateEmployer checks the agreement (it must exist and not have ended)
+// and opens the employer's four ledger accounts, owned by the agreement.
+absl::StatusOr<Employer> CreateEmployer(pqxx::work& tx, Employer employer);
+// GetEmployer reads an employer; `for_update` locks it for a pay run.
+absl::StatusOr<Employer> GetEmployer(pqxx::transaction_base& tx, int64_t id,
+                                     bool for_update = false);
+
+struct Employee {
+  int64_t id = 0;
+  int64_t employer_id = 0;
+  int64_t person_id = 0;  // name, NI number, date of birth: people.persons
+  absl::CivilDay start_date;
+  std::optional<absl::CivilDay> leave_date;
+  std::string tax_code;
+  bool week1_month1 = false;
+  std::string ni_category = "A";
+  Rates rates;
+  bool holiday_accrual = false;
+  bool pension_member = false;
+  int64_t previous_pay_pence = 0;
+  int64_t previous_tax_pence = 0;
+  int qualifying_days_per_week = 5;  // SSP working pattern, from Monday
+  std::string gender;                // "M", "F" or "" (RTI needs it)
+  std::optional<absl::CivilDay> pension_postponed_until;  // at most 3 months from the start
+  bool pension_opted_out = false;
+};
+
+// CheckEmployee refuses, naming the field, what no employee may have:
+// rates outside 0 to £1,000 an hour (the standard rate above 0), a P45's
+// pay or tax out of bounds, a working pattern outside 1 to 7 days, a
+// pension postponement beyond 3 months from the start, a gender RTI does
+// not record, and (where `year` is given) a tax code or NI category the
+// engine cannot use.
+//
+//   if (auto s = CheckEmployee(employee, *years.ForDate("2026-12-02")); !s.ok()) return s;
+absl::Status CheckEmployee(const Employee& employee, const TaxYear* year);
+
+absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& employee);
+absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id);
+// GetEmployees reads many employees in one query; ids not found are absent.
+std::map<int64_t, Employee> GetEmployees(pqxx::transaction_base& tx,
+                                         const std::vector<int64_t>& ids);
+
+// LeaveEmployee records the last day of employment. Timesheets after it are
+// refused; the P45 is available from then on. A leave date already set is
+// only replaced with the same date (a retry).
+absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay leave_date);
+
+// SubmitTimesheet validates and stores a period's hours and sick days for
+// an employee, superseding an earlier timesheet of the same period.
+absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
+                                        int64_t employee_id, const Timesheet& timesheet,
+                                        const std::string& actor);
+
+// StudentLoan is one plan an employee repays, from the notice that started
+// it to the one that stopped it (`stops`: the first payment date with no
+// deduction, HMRC's "next payday" after a stop notice).
+struct StudentLoan {
+  LoanPlan plan = LoanPlan::kPlan1;
+  absl::CivilDay starts;
+  std::string start_notice;  // SL1, PGL1, starter or P45
+  std::optional<absl::CivilDay> stops;
+  std::string stop_notice;  // SL2 or PGL2
+};
+
+// RecordLoanNotice applies an HMRC notice to an employee: SL1 (or a
+// starter declaration or P45 that says so) starts a plan, SL2 stops it;
+// PGL1 and PGL2 the same for a postgraduate loan. Refused, naming the
+// field: a notice that does not fit the plan, a date before the PA
+// started; FAILED_PRECONDITION: a plan already being repaid, or stopping
+// one that is not. Returns the row's id.
+absl::StatusOr<int64_t> RecordLoanNotice(pqxx::work& tx, int64_t employee_id, LoanPlan plan,
+                                         const std::string& notice, absl::CivilDay effective,
+                                         const std::string& actor);
+std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employee_id);
+
+enum class Liability { kWages, kHmrc, kPension };
+
+// PayLiability posts a payment of `amount_pence` out of the agreement's
+// account against one liability, which must owe at least that much.
+// Returns the ledger transaction id; `request_id` names the posting.
+absl::StatusOr<int64_t> PayLiability(pqxx::work& tx, int64_t employer_id, Liability liability,
+                                     int64_t amount_pence, const std::string& reference,
+                                     const std::string& request_id, const std::string& actor);
+
+// Owed is what a liability account still owes.
+absl::StatusOr<int64_t> Owed(pqxx::transaction_base& tx, int64_t account_id);
+
+}  // namespace dp::payroll
+
+#endif  // DP_LIB_PAYROLL_BOOKS_BOOK_H_

@@ -1,0 +1,63 @@
+#include "payroll/engine/statutory.h"
+#include "base/refusal.h"
+
+#include <algorithm>
+
+namespace dp::payroll {
+namespace {
+
+// Nearest penny, halves up: amount x basis points / 10,000.
+int64_t RoundedShare(int64_t amount_pence, int32_t bp) { return (amount_pence * bp + 5000) / 10000; }
+
+}  // namespace
+
+AutoEnrolment AssessAutoEnrolment(const TaxYear& year, PayFrequency frequency,
+                                  int64_t earnings_pence, int age_years, bool member) {
+  const AutoEnrolmentThresholds& t = year.auto_enrolment.at(frequency);
+  AutoEnrolment out;
+  const bool working_age = age_years >= 22 && age_years < year.state_pension_age;
+  if (age_years < 16 || age_years >= 75) {
+    out.category = WorkerCategory::kOutOfScope;
+  } else if (earnings_pence > t.trigger_pence && working_age) {
+    out.category = WorkerCategory::kEligibleJobholder;
+  } else if (earnings_pence > t.qualifying_lower_pence) {
+    out.category = WorkerCategory::kNonEligibleJobholder;
+  } else {
+    out.category = WorkerCategory::kEntitledWorker;
+  }
+  out.qualifying_earnings_pence =
+      std::max<int64_t>(0, std::min(earnings_pence, t.qualifying_upper_pence) - t.qualifying_lower_pence);
+  if (member && out.category != WorkerCategory::kOutOfScope) {
+    out.employee_contribution_pence = RoundedShare(out.qualifying_earnings_pence, year.pension_employee_bp);
+    // An entitled worker's employer need not contribute.
+    if (out.category != WorkerCategory::kEntitledWorker) {
+      out.employer_contribution_pence = RoundedShare(out.qualifying_earnings_pence, year.pension_employer_bp);
+    }
+  }
+  return out;
+}
+
+int64_t HolidayAccrualCentiHours(const TaxYear& year, int64_t hours_worked_centi) {
+  return RoundedShare(hours_worked_centi, year.holiday_accrual_bp);
+}
+
+int64_t RolledUpHolidayPayPence(const TaxYear& year, int64_t pay_pence) {
+  return RoundedShare(pay_pence, year.holiday_accrual_bp);
+}
+
+
+AllowanceUse ApplyEmploymentAllowance(int64_t remaining_pence, int64_t employer_ni_pence) {
+  AllowanceUse use;
+  use.claimed_pence = std::min(std::max<int64_t>(remaining_pence, 0), employer_ni_pence);
+  use.remaining_pence = remaining_pence - use.claimed_pence;
+  use.employer_ni_payable_pence = employer_ni_pence - use.claimed_pence;
+  return use;
+}
+
+P45Figures LeaverP45(int64_t previous_pay_pence, int64_t previous_tax_pence,
+                     int64_t pay_to_date_pence, int64_t tax_to_date_pence) {
+  return {previous_pay_pence + pay_to_date_pence, previous_tax_pence + tax_to_date_pence,
+          pay_to_date_pence, tax_to_date_pence};
+}
+
+}  // namespace dp::payroll
