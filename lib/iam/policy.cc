@@ -68,6 +68,10 @@ const MethodPolicy kPolicies[] = {
     // payroll, not auditors.
     {"/dp.v1.PayrollService/RecordStudentLoan", kOfficer | kIso | kService, true, false,
      "payroll/student-loans/{}"},
+    {"/dp.v1.PayrollService/RecordTaxCodeNotice", kOfficer | kIso | kService, true, false,
+     "payroll/tax-code-notices/{}"},
+    {"/dp.v1.PayrollService/RecordStarter", kOfficer | kIso | kService, true, false,
+     "payroll/tax-code-notices/{}"},
     {"/dp.v1.PayrollService/GetDocument", kOfficer | kIso | kService},
     {"/dp.v1.CardService/GetServiceInfo", kAnyone | kProcessor},
     {"/dp.v1.CardService/IssueCard", kOfficer | kService, true, false, "cards/{}"},

@@ -57,6 +57,23 @@ void ToProto(int64_t employee_id, const std::vector<payroll::StudentLoan>& loans
   }
 }
 
+void ToProto(const payroll::Employee& employee, const std::vector<payroll::TaxCodeNotice>& notices,
+             absl::CivilDay today, v1::TaxCodes* out) {
+  out->Clear();
+  out->set_employee_id(employee.id);
+  const payroll::TaxCodeNotice now = payroll::CodeInForce(employee, notices, today);
+  out->set_tax_code(now.tax_code);
+  out->set_week1_month1(now.week1_month1);
+  for (const payroll::TaxCodeNotice& n : notices) {
+    v1::TaxCodeNotice* notice = out->add_notices();
+    notice->set_kind(n.kind);
+    notice->set_tax_code(n.tax_code);
+    notice->set_week1_month1(n.week1_month1);
+    service::DayToProto(n.effective_from, notice->mutable_effective_date());
+    notice->set_starter_declaration(n.starter_declaration);
+  }
+}
+
 absl::StatusOr<payroll::Liability> LiabilityFromProto(v1::Liability liability) {
   switch (liability) {
     case v1::LIABILITY_WAGES: return payroll::Liability::kWages;

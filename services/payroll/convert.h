@@ -29,6 +29,8 @@ absl::StatusOr<payroll::Timesheet> TimesheetFromProto(const v1::SubmitTimesheetR
                                                       int32_t* total_centi);
 absl::StatusOr<payroll::RunRequest> RunRequestFromProto(const v1::RunPayrollRequest& req);
 
+void ToProto(const payroll::Employee& employee, const std::vector<payroll::TaxCodeNotice>& notices,
+             absl::CivilDay today, v1::TaxCodes* out);
 void ToProto(const payroll::Employer& e, v1::Employer* out);
 void ToProto(const payroll::PayRun& run, v1::PayRun* out);
 void ToProto(const payroll::Employee& e, const people::Person& person, v1::Employee* out);

@@ -329,6 +329,63 @@ grpc::Status PayrollServiceImpl::RecordStudentLoan(grpc::ServerContext* ctx,
       [&](pqxx::work& tx, const std::string&) { return fill(tx); });
 }
 
+grpc::Status PayrollServiceImpl::TaxCodeWrite(
+    grpc::ServerContext* ctx, const google::protobuf::Message& request,
+    const std::string& request_id, const std::string& operation, int64_t employee_id,
+    const std::function<absl::StatusOr<int64_t>(pqxx::work&, const std::string&)>& record,
+    v1::TaxCodes* out) {
+  if (auto bad = service::CheckRequestBounds(request); !bad.ok()) return ToGrpcStatus(bad);
+  auto employer_id = EmployerOfEmployee(employee_id);
+  if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
+  auto caller = host_.Caller(*ctx);
+  const std::string actor = caller.ok() ? caller->name : "";
+  auto fill = [&](pqxx::transaction_base& tx) -> absl::Status {
+    auto employee = payroll::GetEmployee(tx, employee_id);
+    if (!employee.ok()) return employee.status();
+    ToProto(*employee, payroll::TaxCodeNotices(tx, employee_id), service::TodayInLondon(), out);
+    return absl::OkStatus();
+  };
+  return EmployerWrite(
+      ctx, request, request_id, operation, *employer_id,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto id = record(tx, actor);
+        if (!id.ok()) return id.status();
+        if (auto s = fill(tx); !s.ok()) return s;
+        return std::to_string(*id);
+      },
+      [&](pqxx::work& tx, const std::string&) { return fill(tx); });
+}
+
+grpc::Status PayrollServiceImpl::RecordTaxCodeNotice(grpc::ServerContext* ctx,
+                                                     const v1::RecordTaxCodeNoticeRequest* req,
+                                                     v1::TaxCodes* out) {
+  auto effective = service::DayFromProto(req->effective_date(), "effective_date");
+  if (!effective.ok()) return ToGrpcStatus(effective.status());
+  return TaxCodeWrite(ctx, *req, req->request_id(), "RecordTaxCodeNotice", req->employee_id(),
+                      [&](pqxx::work& tx, const std::string& actor) {
+                        return payroll::RecordTaxCodeNotice(tx, years_, req->employee_id(),
+                                                            req->kind(), req->tax_code(),
+                                                            req->week1_month1(), *effective, actor);
+                      },
+                      out);
+}
+
+grpc::Status PayrollServiceImpl::RecordStarter(grpc::ServerContext* ctx,
+                                               const v1::RecordStarterRequest* req,
+                                               v1::TaxCodes* out) {
+  std::optional<payroll::P45> p45;
+  if (req->has_p45()) {
+    p45 = payroll::P45{req->p45().previous_pay_pence(), req->p45().previous_tax_pence(),
+                       req->p45().tax_code(), req->p45().week1_month1()};
+  }
+  return TaxCodeWrite(ctx, *req, req->request_id(), "RecordStarter", req->employee_id(),
+                      [&](pqxx::work& tx, const std::string& actor) {
+                        return payroll::RecordStarter(tx, years_, req->employee_id(),
+                                                      req->declaration(), p45, actor);
+                      },
+                      out);
+}
+
 grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
                                              const v1::GetDocumentRequest* req,
                                              v1::Document* out) {

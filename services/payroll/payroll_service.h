@@ -1,6 +1,8 @@
 #ifndef DP_SERVICES_PAYROLL_PAYROLL_SERVICE_H_
 #define DP_SERVICES_PAYROLL_PAYROLL_SERVICE_H_
 
+#include <functional>
+
 #include "dp/v1/payroll.grpc.pb.h"
 #include "payroll/engine/tax_year.h"
 #include "service/host.h"
@@ -35,10 +37,22 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                              v1::Employee* out) override;
   grpc::Status RecordStudentLoan(grpc::ServerContext* ctx, const v1::RecordStudentLoanRequest* req,
                                  v1::StudentLoans* out) override;
+  grpc::Status RecordTaxCodeNotice(grpc::ServerContext* ctx,
+                                   const v1::RecordTaxCodeNoticeRequest* req,
+                                   v1::TaxCodes* out) override;
+  grpc::Status RecordStarter(grpc::ServerContext* ctx, const v1::RecordStarterRequest* req,
+                             v1::TaxCodes* out) override;
   grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
                            v1::Document* out) override;
 
  private:
+  // TaxCodeWrite records a tax code notice or starter for an employee
+  // (`record` returns the notice's id) and answers the employee's codes.
+  grpc::Status TaxCodeWrite(
+      grpc::ServerContext* ctx, const google::protobuf::Message& request,
+      const std::string& request_id, const std::string& operation, int64_t employee_id,
+      const std::function<absl::StatusOr<int64_t>(pqxx::work&, const std::string&)>& record,
+      v1::TaxCodes* out);
   // EmployerWrite runs an idempotent write on one employer's books, if the
   // caller may operate them: an officer of its authority, an internal
   // service, or an ISO linked to its agreement.

@@ -1091,6 +1091,17 @@ class BadInputTest : public ::testing::Test {
       r->set_decision(v1::CASE_DECISION_REQUEST_INFORMATION);
       r->set_reason("We need to see the PA's timesheets for May");
     });
+    s["/dp.v1.PayrollService/RecordTaxCodeNotice"] =
+        SeedOf<v1::RecordTaxCodeNoticeRequest>([](auto* r) {
+          r->set_employee_id(w->employee);
+          r->set_kind("P6");
+          r->set_tax_code("S1100L");
+          *r->mutable_effective_date() = D(2026, 7, 1);
+        });
+    s["/dp.v1.PayrollService/RecordStarter"] = SeedOf<v1::RecordStarterRequest>([](auto* r) {
+      r->set_employee_id(w->leaver);
+      r->set_declaration("A");
+    });
     s["/dp.v1.PayrollService/RecordStudentLoan"] =
         SeedOf<v1::RecordStudentLoanRequest>([](auto* r) {
           r->set_employee_id(w->employee);
@@ -1395,7 +1406,7 @@ TEST_F(BadInputTest, EveryWriteRefusesWhatNoFieldMayHoldNamingItAndWritesNothing
     calls += Probe(method, true);
   });
   google::protobuf::SetLogHandler(nullptr);
-  EXPECT_GE(methods, 58) << "every write RPC of the ledger, agreements, payroll, cards, monitoring, payments and admin";
+  EXPECT_GE(methods, 60) << "every write RPC of the ledger, agreements, payroll, cards, monitoring, payments and admin";
   std::cout << "probed " << methods << " write RPCs with " << calls << " bad requests\n";
 }
 

@@ -631,5 +631,143 @@ TEST_F(PayrollRunTest, APlan4StudentLoanIsDeductedReportedAndStopped) {
   EXPECT_EQ(second.payslips(0).student_loan_pence(), 0);
 }
 
+// Tax codes a bureau applies: a PA joining mid-year with a P45 is taxed on
+// the year's figures (their previous pay and tax feed the cumulative
+// calculation); a P6 changes the code from its pay date; a starter with no
+// P45 gets the code HMRC's checklist gives. Each payslip's tax is checked
+// against the stateless calculator given the same figures.
+TEST_F(PayrollRunTest, StartersP45sAndP6NoticesSetTheCodeEachRunUses) {
+  const v1::Employer employer = NewEmployer();
+  auto employee = [&](const std::string& name, const std::string& ni, v1::Date start) {
+    v1::CreateEmployeeRequest er;
+    er.set_request_id(Id());
+    er.set_employer_id(employer.employer_id());
+    er.set_name(name);
+    er.set_ni_number(ni);
+    *er.mutable_date_of_birth() = D(1990, 3, 3);
+    *er.mutable_start_date() = start;
+    er.set_tax_code("S1257L");
+    er.set_standard_rate_pence(1400);
+    er.set_gender("M");
+    v1::Employee out;
+    EXPECT_TRUE(bureau_->CreateEmployee(Ctx().get(), er, &out).ok());
+    return out.employee_id();
+  };
+  auto pay = [&](int64_t who, v1::Date from, v1::Date to, v1::Date day, int days,
+                 v1::PayRun* out) {
+    v1::SubmitTimesheetRequest sheet;
+    sheet.set_request_id(Id());
+    sheet.set_employee_id(who);
+    *sheet.mutable_period_start() = from;
+    *sheet.mutable_period_end() = to;
+    for (int d = 0; d < days; ++d) {
+      auto* e = sheet.add_entries();
+      *e->mutable_date() = D(from.year(), from.month(), from.day() + d);
+      e->set_hours_centi(800);
+    }
+    v1::TimesheetReceipt receipt;
+    EXPECT_TRUE(bureau_->SubmitTimesheet(Ctx().get(), sheet, &receipt).ok());
+    v1::RunPayrollRequest run;
+    run.set_request_id(Id());
+    run.set_employer_id(employer.employer_id());
+    *run.mutable_period_start() = from;
+    *run.mutable_period_end() = to;
+    *run.mutable_payment_date() = day;
+    return bureau_->RunPayroll(Ctx().get(), run, out);
+  };
+  auto calculator = [&](const v1::PayRun& run, const v1::Payslip& slip, bool w1m1,
+                        int64_t pay_before, int64_t tax_before) {
+    v1::CalculateRequest req;
+    req.set_tax_year(run.tax_year());
+    req.set_pay_frequency(v1::PAY_FREQUENCY_FOUR_WEEKLY);
+    req.set_period(run.period());
+    req.set_tax_code(slip.tax_code());
+    req.set_week1_month1(w1m1);
+    req.set_gross_pay_pence(slip.gross_pence());
+    req.set_taxable_pay_to_date_pence(pay_before);
+    req.set_tax_paid_to_date_pence(tax_before);
+    v1::CalculateResponse out;
+    EXPECT_TRUE(bureau_->Calculate(Ctx().get(), req, &out).ok());
+    return out.tax_pence();
+  };
+
+  // Joining on 7 September with a P45: £10,000.00 paid and £1,000.00 tax so far.
+  const int64_t joiner = employee("Ewan Grant", "AB123456C", D(2026, 9, 7));
+  v1::RecordStarterRequest starter;
+  starter.set_request_id(Id());
+  starter.set_employee_id(joiner);
+  starter.mutable_p45()->set_previous_pay_pence(10'000'00);
+  starter.mutable_p45()->set_previous_tax_pence(1'000'00);
+  starter.mutable_p45()->set_tax_code("S1257L");
+  v1::TaxCodes codes;
+  ASSERT_TRUE(bureau_->RecordStarter(Ctx().get(), starter, &codes).ok());
+  EXPECT_EQ(codes.tax_code(), "S1257L");
+  EXPECT_FALSE(codes.week1_month1());
+  starter.set_request_id(Id());
+  EXPECT_EQ(bureau_->RecordStarter(Ctx().get(), starter, &codes).error_code(),
+            grpc::ALREADY_EXISTS)
+      << "a second starter declaration";
+  v1::PayRun october;
+  auto st = pay(joiner, D(2026, 9, 7), D(2026, 10, 4), D(2026, 10, 2), 20, &october);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const v1::Payslip& first = october.payslips(0);
+  EXPECT_EQ(first.gross_pence(), 20 * 8 * 1400);
+  EXPECT_EQ(first.taxable_pay_to_date_pence(), 10'000'00 + first.gross_pence());
+  EXPECT_EQ(first.tax_pence(), calculator(october, first, false, 10'000'00, 1'000'00));
+  EXPECT_EQ(first.tax_paid_to_date_pence(), 1'000'00 + first.tax_pence());
+
+  // A P6 from 30 October: S1100L, cumulative. The next run uses it.
+  v1::RecordTaxCodeNoticeRequest p6;
+  p6.set_request_id(Id());
+  p6.set_employee_id(joiner);
+  p6.set_kind("P6");
+  p6.set_tax_code("S1100L");
+  *p6.mutable_effective_date() = D(2026, 10, 30);
+  ASSERT_TRUE(bureau_->RecordTaxCodeNotice(Ctx().get(), p6, &codes).ok());
+  ASSERT_EQ(codes.notices_size(), 2);
+  EXPECT_EQ(codes.notices(1).kind(), "P6");
+  v1::PayRun november;
+  st = pay(joiner, D(2026, 10, 5), D(2026, 11, 1), D(2026, 10, 30), 20, &november);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const v1::Payslip& second = november.payslips(0);
+  EXPECT_EQ(second.tax_code(), "S1100L");
+  EXPECT_EQ(second.tax_pence(), calculator(november, second, false,
+                                           first.taxable_pay_to_date_pence(),
+                                           first.tax_paid_to_date_pence()));
+  // Refused, naming the field: a code the engine cannot use, a date before
+  // the PA started, a kind that is not a notice.
+  p6.set_request_id(Id());
+  p6.set_tax_code("S12X57L");
+  v1::TaxCodes unchanged;
+  grpc::Status s = bureau_->RecordTaxCodeNotice(Ctx().get(), p6, &unchanged);
+  EXPECT_EQ(RefusalOf(s).field, "tax_code") << s.error_message();
+  p6.set_tax_code("S1100L");
+  *p6.mutable_effective_date() = D(2026, 9, 1);
+  EXPECT_EQ(RefusalOf(bureau_->RecordTaxCodeNotice(Ctx().get(), p6, &unchanged)).field,
+            "effective_date");
+  p6.set_kind("P45");
+  *p6.mutable_effective_date() = D(2026, 11, 27);
+  EXPECT_EQ(RefusalOf(bureau_->RecordTaxCodeNotice(Ctx().get(), p6, &unchanged)).field, "kind");
+
+  // A starter with no P45 who has another job (statement C): BR, Week 1/Month 1.
+  const int64_t second_job = employee("Kirsty Bell", "CE123456A", D(2026, 9, 7));
+  v1::RecordStarterRequest c;
+  c.set_request_id(Id());
+  c.set_employee_id(second_job);
+  c.set_declaration("C");
+  ASSERT_TRUE(bureau_->RecordStarter(Ctx().get(), c, &codes).ok());
+  EXPECT_EQ(codes.tax_code(), "SBR");
+  EXPECT_TRUE(codes.week1_month1());
+  v1::GetDocumentRequest fps;
+  fps.set_kind(v1::DOCUMENT_KIND_FPS);
+  fps.set_run_id(october.run_id());
+  v1::Document doc;
+  ASSERT_TRUE(bureau_->GetDocument(Ctx().get(), fps, &doc).ok());
+  EXPECT_NE(doc.content().find("<StartDate>2026-09-07</StartDate>"), std::string::npos)
+      << doc.content();
+  EXPECT_EQ(doc.content().find("<StartDec>"), std::string::npos)
+      << "a starter with a P45 makes no declaration";
+}
+
 }  // namespace
 }  // namespace dp::testing

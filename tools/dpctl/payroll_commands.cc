@@ -281,6 +281,74 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     out().Table({"PLAN", "FROM", "STOPPED"}, rows);
   });
 
+  // Tax codes: HMRC's P6/P6B/P9, and a starter's declaration or P45.
+  static bool w1m1 = false;
+  static std::string declaration, p45_pay, p45_tax, p45_code;
+  auto print_codes = [&exit_code](const v1::TaxCodes& codes) {
+    if (out().json()) return out().Json(codes);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& n : codes.notices()) {
+      rows.push_back({n.kind() + (n.starter_declaration().empty() ? "" : " " + n.starter_declaration()),
+                      n.tax_code() + (n.week1_month1() ? " (week 1/month 1)" : ""),
+                      DateText(n.effective_date())});
+    }
+    out().Table({"NOTICE", "CODE", "FROM PAY DATE"}, rows);
+    std::cout << "\nin force today: " << codes.tax_code()
+              << (codes.week1_month1() ? " (week 1/month 1)" : " (cumulative)") << "\n";
+  };
+  CLI::App* taxcode = payroll->add_subcommand(
+      "tax-code", "apply HMRC's tax code notice (P6, P6B, P9) from a pay date");
+  taxcode->add_option("--employee", r.employee, "employee id")->required();
+  taxcode->add_option("--kind", r.kind, "P6, P6B or P9")->required();
+  taxcode->add_option("--code", r.code, "the new code, e.g. S1100L")->required();
+  taxcode->add_flag("--week1-month1", w1m1, "non-cumulative basis");
+  taxcode->add_option("--from", r.from, "the first pay date it applies to")->required();
+  taxcode->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  taxcode->callback([&exit_code, &address, print_codes] {
+    v1::RecordTaxCodeNoticeRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employee_id(r.employee);
+    req.set_kind(r.kind);
+    req.set_tax_code(r.code);
+    req.set_week1_month1(w1m1);
+    if (!ParseDate(r.from, req.mutable_effective_date())) {
+      std::cerr << "dpctl: --from must be a date such as 2026-12-01\n";
+      exit_code = 2;
+      return;
+    }
+    v1::TaxCodes codes;
+    exit_code = Call(kPayroll, "applying the tax code notice",
+      [&](grpc::ClientContext* c) { return Payroll(address)->RecordTaxCodeNotice(c, req, &codes); });
+    if (exit_code == 0) print_codes(codes);
+  });
+  CLI::App* starter = payroll->add_subcommand(
+      "starter", "a new PA's starter declaration (A, B, C) and P45, before their first pay");
+  starter->add_option("--employee", r.employee, "employee id")->required();
+  starter->add_option("--declaration", declaration, "A, B or C (the starter checklist)");
+  starter->add_option("--p45-pay", p45_pay, "pay to date on the P45, pounds");
+  starter->add_option("--p45-tax", p45_tax, "tax to date on the P45, pounds");
+  starter->add_option("--p45-code", p45_code, "the P45's tax code");
+  starter->add_flag("--p45-week1-month1", w1m1, "the P45's code is week 1/month 1");
+  starter->add_option("--request-id", r.request_id, "idempotency key (default: random)");
+  starter->callback([&exit_code, &address, print_codes] {
+    v1::RecordStarterRequest req;
+    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
+    req.set_employee_id(r.employee);
+    req.set_declaration(declaration);
+    if (!p45_pay.empty() || !p45_tax.empty() || !p45_code.empty()) {
+      auto* p45 = req.mutable_p45();
+      p45->set_previous_pay_pence(PenceOr(p45_pay.empty() ? "0" : p45_pay, exit_code, "--p45-pay"));
+      p45->set_previous_tax_pence(PenceOr(p45_tax.empty() ? "0" : p45_tax, exit_code, "--p45-tax"));
+      if (exit_code != 0) return;
+      p45->set_tax_code(p45_code);
+      p45->set_week1_month1(w1m1);
+    }
+    v1::TaxCodes codes;
+    exit_code = Call(kPayroll, "recording the starter",
+      [&](grpc::ClientContext* c) { return Payroll(address)->RecordStarter(c, req, &codes); });
+    if (exit_code == 0) print_codes(codes);
+  });
+
   CLI::App* document = payroll->add_subcommand(
       "document", "write a payslip PDF, BACS file, RTI FPS/EPS, P45 or P60 to a file");
   document->add_option("kind", r.kind, "payslips, bacs, fps, eps, p45 or p60")

@@ -252,6 +252,130 @@ std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employ
   return out;
 }
 
+namespace {
+
+// CheckCode: the engine can use `code` in the tax year of `day`.
+absl::Status CheckCode(const TaxYears& years, const std::string& code, absl::CivilDay day,
+                       std::string_view field) {
+  auto year = years.ForDate(absl::FormatCivilTime(day));
+  if (!year.ok()) return FieldError("effective_date", "is in no tax year this system has figures for");
+  auto paye = CalculatePaye(**year, {PayFrequency::kMonthly, 1, code, false, 0, 0, 0});
+  if (!paye.ok()) return FieldError(field, std::string(paye.status().message()));
+  return absl::OkStatus();
+}
+
+int64_t InsertNotice(pqxx::work& tx, int64_t employee_id, const TaxCodeNotice& n,
+                     const std::optional<P45>& p45, const std::string& actor) {
+  return tx.exec_params1(
+      "INSERT INTO payroll.tax_code_notices (employee_id, kind, tax_code, week1_month1,"
+      " effective_from, starter_declaration, p45_pay_pence, p45_tax_pence, created_by)"
+      " VALUES ($1, $2, $3, $4, $5::date, nullif($6, ''), $7, $8, $9) RETURNING id",
+      employee_id, n.kind, n.tax_code, n.week1_month1, absl::FormatCivilTime(n.effective_from),
+      n.starter_declaration, p45 ? std::optional<int64_t>(p45->pay_pence) : std::nullopt,
+      p45 ? std::optional<int64_t>(p45->tax_pence) : std::nullopt, actor)[0].as<int64_t>();
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> RecordTaxCodeNotice(pqxx::work& tx, const TaxYears& years,
+                                            int64_t employee_id, const std::string& kind,
+                                            const std::string& tax_code, bool week1_month1,
+                                            absl::CivilDay effective, const std::string& actor) {
+  if (kind != "P6" && kind != "P6B" && kind != "P9") {
+    return FieldError("kind", "must be P6, P6B or P9 (a starter's code comes with RecordStarter)");
+  }
+  auto employee = GetEmployee(tx, employee_id);
+  if (!employee.ok()) return employee.status();
+  if (effective < employee->start_date) {
+    return FieldError("effective_date", dp::StrCat("is before employee ", employee_id,
+                                                   " started on ",
+                                                   absl::FormatCivilTime(employee->start_date)));
+  }
+  if (auto s = CheckCode(years, tax_code, effective, "tax_code"); !s.ok()) return s;
+  return InsertNotice(tx, employee_id, {0, kind, tax_code, week1_month1, effective, ""},
+                      std::nullopt, actor);
+}
+
+absl::StatusOr<int64_t> RecordStarter(pqxx::work& tx, const TaxYears& years, int64_t employee_id,
+                                      const std::string& declaration,
+                                      const std::optional<P45>& p45, const std::string& actor) {
+  if (!declaration.empty() && declaration != "A" && declaration != "B" && declaration != "C") {
+    return FieldError("declaration", "must be A, B or C (the starter checklist's statements)");
+  }
+  if (!p45 && declaration.empty()) {
+    return FieldError("declaration", "is required when there is no P45");
+  }
+  if (p45 && (p45->pay_pence < 0 || p45->pay_pence > bounds::kMaxPayPerYearPence)) {
+    return FieldError("p45.previous_pay_pence", "must be 0 to £10 million", reason::kOverLimit);
+  }
+  if (p45 && (p45->tax_pence > p45->pay_pence || p45->tax_pence < -p45->pay_pence)) {
+    return FieldError("p45.previous_tax_pence",
+                      "must be within the previous pay, either way (a refund is negative)",
+                      reason::kOverLimit);
+  }
+  auto employee = GetEmployee(tx, employee_id);
+  if (!employee.ok()) return employee.status();
+  // One declaration at a time: the employee's row is held while it is checked.
+  tx.exec_params("SELECT 1 FROM payroll.employees WHERE id = $1 FOR UPDATE", employee_id);
+  const pqxx::row seen = tx.exec_params1(
+      "SELECT (SELECT count(*) FROM payroll.tax_code_notices WHERE employee_id = $1"
+      "   AND kind = 'starter'),"
+      " (SELECT count(*) FROM payroll.payslips WHERE employee_id = $1)",
+      employee_id);
+  if (seen[0].as<int>() > 0) {
+    return Refusal(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                   dp::StrCat("employee ", employee_id, " already has a starter declaration"));
+  }
+  if (seen[1].as<int>() > 0) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "employee ", employee_id, " has been paid already: a starter declaration comes before "
+        "the first pay; apply a P6 for a new code"));
+  }
+  TaxCodeNotice n{0, "starter", "", false, employee->start_date, declaration};
+  if (p45) {
+    n.tax_code = p45->tax_code;
+    n.week1_month1 = p45->week1_month1;
+    if (auto s = CheckCode(years, n.tax_code, n.effective_from, "p45.tax_code"); !s.ok()) return s;
+  } else {
+    auto year = years.ForDate(absl::FormatCivilTime(employee->start_date));
+    if (!year.ok()) return year.status();
+    const std::string prefix =
+        !employee->tax_code.empty() && (employee->tax_code[0] == 'S' || employee->tax_code[0] == 'C')
+            ? employee->tax_code.substr(0, 1)
+            : "";
+    n.tax_code = prefix + (declaration == "C" ? "BR" : (*year)->emergency_tax_code);
+    n.week1_month1 = declaration != "A";
+  }
+  if (p45) {
+    tx.exec_params(
+        "UPDATE payroll.employees SET previous_pay_pence = $2, previous_tax_pence = $3"
+        " WHERE id = $1",
+        employee_id, p45->pay_pence, p45->tax_pence);
+  }
+  return InsertNotice(tx, employee_id, n, p45, actor);
+}
+
+std::vector<TaxCodeNotice> TaxCodeNotices(pqxx::transaction_base& tx, int64_t employee_id) {
+  std::vector<TaxCodeNotice> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT id, kind, tax_code, week1_month1, effective_from, coalesce(starter_declaration, '')"
+           " FROM payroll.tax_code_notices WHERE employee_id = $1 ORDER BY effective_from, id",
+           employee_id)) {
+    out.push_back({r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<bool>(), DayOf(r[4]), r[5].as<std::string>()});
+  }
+  return out;
+}
+
+TaxCodeNotice CodeInForce(const Employee& employee, const std::vector<TaxCodeNotice>& notices,
+                          absl::CivilDay pay_date) {
+  TaxCodeNotice in_force{0, "", employee.tax_code, employee.week1_month1, employee.start_date, ""};
+  for (const TaxCodeNotice& n : notices) {  // in effective order
+    if (n.effective_from <= pay_date) in_force = n;
+  }
+  return in_force;
+}
+
 absl::Status CheckEmployee(const Employee& e, const TaxYear* year) {
   for (auto [field, pence] : {std::pair{"standard_rate_pence", e.rates.standard_pence},
                               std::pair{"night_rate_pence", e.rates.night_pence},

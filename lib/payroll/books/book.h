@@ -116,6 +116,49 @@ absl::StatusOr<int64_t> RecordLoanNotice(pqxx::work& tx, int64_t employee_id, Lo
                                          const std::string& actor);
 std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employee_id);
 
+// TaxCodeNotice is a code an employee is taxed on from a pay date: HMRC's
+// P6, P6B or P9, or the code a starter's declaration or P45 sets.
+struct TaxCodeNotice {
+  int64_t id = 0;
+  std::string kind;  // starter, P6, P6B, P9
+  std::string tax_code;
+  bool week1_month1 = false;
+  absl::CivilDay effective_from;
+  std::string starter_declaration;  // A, B, C; "" with a P45
+};
+
+// RecordTaxCodeNotice applies a P6, P6B or P9 from the pay date
+// `effective` on. Refused, naming the field: another kind, a code the
+// engine cannot use in that year, a date before the PA started.
+absl::StatusOr<int64_t> RecordTaxCodeNotice(pqxx::work& tx, const TaxYears& years,
+                                            int64_t employee_id, const std::string& kind,
+                                            const std::string& tax_code, bool week1_month1,
+                                            absl::CivilDay effective, const std::string& actor);
+
+// P45 is what a starter brings from their previous employment this year.
+struct P45 {
+  int64_t pay_pence = 0;
+  int64_t tax_pence = 0;
+  std::string tax_code;
+  bool week1_month1 = false;
+};
+
+// RecordStarter records a starter's declaration, once and before their
+// first pay. With a P45 its code and basis apply and its pay and tax start
+// the year's cumulative figures; without one, HMRC's starter checklist
+// decides: A, the emergency code (data: income_tax.emergency_tax_code),
+// cumulative; B, the same on a Week 1/Month 1 basis; C, BR on a Week
+// 1/Month 1 basis. A Scottish (S) or Welsh (C) code keeps its prefix.
+absl::StatusOr<int64_t> RecordStarter(pqxx::work& tx, const TaxYears& years, int64_t employee_id,
+                                      const std::string& declaration,
+                                      const std::optional<P45>& p45, const std::string& actor);
+std::vector<TaxCodeNotice> TaxCodeNotices(pqxx::transaction_base& tx, int64_t employee_id);
+
+// CodeInForce is the code and basis an employee is taxed on at `pay_date`:
+// the latest notice in force then, else the code they were registered with.
+TaxCodeNotice CodeInForce(const Employee& employee, const std::vector<TaxCodeNotice>& notices,
+                          absl::CivilDay pay_date);
+
 enum class Liability { kWages, kHmrc, kPension };
 
 // PayLiability posts a payment of `amount_pence` out of the agreement's

@@ -225,8 +225,13 @@ absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYe
     if (employee.leave_date && *employee.leave_date <= run.period_end) {
       e.leaving_date = employee.leave_date;
     }
+    const std::vector<TaxCodeNotice> notices = TaxCodeNotices(tx, p.employee_id);
+    const TaxCodeNotice code = CodeInForce(employee, notices, run.payment_date);
     e.tax_code = p.tax_code;
-    e.week1_month1 = employee.week1_month1;
+    e.week1_month1 = code.week1_month1;
+    for (const TaxCodeNotice& n : notices) {
+      if (n.kind == "starter") e.starter_declaration = n.starter_declaration;
+    }
     e.ni_category = p.ni_category;
     int64_t hours = 0;
     for (int64_t h : p.payslip.hours_centi) hours += h;

@@ -284,6 +284,7 @@ struct History {
     std::optional<absl::CivilDay> stops;  // the first payment date with no deduction
   };
   std::vector<Loan> loans;
+  std::vector<TaxCodeNotice> codes;  // in effective order
 };
 
 std::map<int64_t, History> LoadHistory(pqxx::work& tx, const std::vector<Job>& jobs,
@@ -331,6 +332,15 @@ std::map<int64_t, History> LoadHistory(pqxx::work& tx, const std::vector<Job>& j
     history[row[0].as<int64_t>()].loans.push_back(
         {*ParseLoanPlan(row[1].as<std::string>()), DayOf(row[2]), stops});
   }
+  for (const auto& row : tx.exec_params(
+           "SELECT employee_id, id, kind, tax_code, week1_month1, effective_from"
+           " FROM payroll.tax_code_notices WHERE employee_id = ANY($1::bigint[])"
+           " ORDER BY effective_from, id",
+           db::IntArrayLiteral(employee_ids))) {
+    history[row[0].as<int64_t>()].codes.push_back({row[1].as<int64_t>(), row[2].as<std::string>(),
+                                                   row[3].as<std::string>(), row[4].as<bool>(),
+                                                   DayOf(row[5]), ""});
+  }
   return history;
 }
 
@@ -372,8 +382,9 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
   PayslipInput in;
   in.frequency = job.employer.frequency;
   in.payment_date = r.payment_date;
-  in.tax_code = e.tax_code;
-  in.week1_month1 = e.week1_month1;
+  const TaxCodeNotice code = CodeInForce(e, history.codes, r.payment_date);
+  in.tax_code = code.tax_code;
+  in.week1_month1 = code.week1_month1;
   in.ni_category = e.ni_category;
   in.age_years = *age;
   in.pension_member = e.pension_member;
@@ -447,7 +458,7 @@ void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
     job.pension += slip->employee_pension_pence + slip->employer_pension_pence;
     job.slips.push_back({sheet.employee.id,
                          person == people.end() ? "" : person->second.display_name,
-                         sheet.employee.tax_code, sheet.employee.ni_category, *slip});
+                         in->tax_code, sheet.employee.ni_category, *slip});
     const bool last_of_job = i + 1 == sheets.size() || sheets[i + 1].job != sheet.job;
     if (last_of_job && progress) progress(++done, jobs.size());
   }

@@ -40,6 +40,7 @@ absl::StatusOr<TaxYear> ParseTaxYear(const std::string& text) {
       y.flat_rate_codes_bp[code] = bp.get<int32_t>();
     }
     y.regulatory_limit_bp = it.at("regulatory_limit_bp").get<int32_t>();
+    y.emergency_tax_code = it.at("emergency_tax_code").get<std::string>();
     const json& ni = j.at("national_insurance");
     const std::pair<const char*, PayFrequency> frequencies[] = {
         {"weekly", PayFrequency::kWeekly},

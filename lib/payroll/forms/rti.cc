@@ -136,6 +136,7 @@ void Employee(Writer& w, PayFrequency frequency, absl::CivilDay payment_date,
   if (e.starter) {
     w.Open("Starter");
     w.Element("StartDate", absl::FormatCivilTime(e.start_date));
+    if (!e.starter_declaration.empty()) w.Element("StartDec", e.starter_declaration);
     w.Close();
   }
   w.Element("PayId", std::to_string(e.payroll_id));

@@ -37,6 +37,7 @@ struct FpsEmployee {
   std::string ni_number, forename, surname, birth_date, gender;  // birth_date YYYY-MM-DD
   absl::CivilDay start_date;
   bool starter = false;  // first payment in this employment
+  std::string starter_declaration;  // A, B or C; "" with a P45
   std::optional<absl::CivilDay> leaving_date;
   std::string tax_code;  // with its S or C prefix
   bool week1_month1 = false;
