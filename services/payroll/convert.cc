@@ -240,4 +240,23 @@ void ToProto(const payroll::Employee& e, const people::Person& person, v1::Emplo
   out->set_qualifying_days_per_week(e.qualifying_days_per_week);
 }
 
+void ToProto(const payroll::TimesheetSummary& t, v1::TimesheetSummary* out) {
+  out->set_timesheet_id(t.id);
+  out->set_employee_id(t.employee_id);
+  service::DayToProto(t.period_start, out->mutable_period_start());
+  service::DayToProto(t.period_end, out->mutable_period_end());
+  out->set_total_hours_centi(t.hours_centi);
+  out->set_sick_days(t.sick_days);
+  out->set_superseded(t.superseded);
+  out->set_submitted_by(t.submitted_by);
+}
+
+void ToProto(const payroll::RunTotals& t, v1::PayRun* out) {
+  ToProto(t.run, out);
+  out->set_total_cost_pence(t.cost_pence);
+  out->set_net_wages_pence(t.net_pence);
+  out->set_hmrc_pence(t.hmrc_pence);
+  out->set_pension_pence(t.pension_pence);
+}
+
 }  // namespace dp::payroll_service

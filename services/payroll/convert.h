@@ -4,6 +4,7 @@
 #include "absl/status/statusor.h"
 #include "dp/v1/payroll.pb.h"
 #include "payroll/books/book.h"
+#include "payroll/books/lists.h"
 #include "payroll/books/pay_run.h"
 #include "people/person_store.h"
 
@@ -32,6 +33,8 @@ absl::StatusOr<payroll::RunRequest> RunRequestFromProto(const v1::RunPayrollRequ
 void ToProto(const payroll::Employee& employee, const std::vector<payroll::TaxCodeNotice>& notices,
              absl::CivilDay today, v1::TaxCodes* out);
 void ToProto(const payroll::Employer& e, v1::Employer* out);
+void ToProto(const payroll::TimesheetSummary& t, v1::TimesheetSummary* out);
+void ToProto(const payroll::RunTotals& t, v1::PayRun* out);
 void ToProto(const payroll::PayRun& run, v1::PayRun* out);
 void ToProto(const payroll::Employee& e, const people::Person& person, v1::Employee* out);
 

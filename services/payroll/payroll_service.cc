@@ -7,8 +7,11 @@
 #include "base/strings.h"
 #include "convert.h"
 #include "crypto/field_cipher.h"
+#include "db/page_token.h"
+#include "db/sql.h"
 #include "payroll/books/book.h"
 #include "payroll/books/documents.h"
+#include "payroll/books/lists.h"
 #include "payroll/books/pay_run.h"
 #include "payroll/engine/ni.h"
 #include "payroll/engine/paye.h"
@@ -38,6 +41,37 @@ absl::Status Refused(const iam::Principal& p, const std::string& what) {
 // answers as a missing one would, so ids cannot be probed.
 bool MaySee(const iam::Principal& p, const std::string& authority_id, int64_t agreement_id) {
   return p.CanRead(authority_id, "agreement", std::to_string(agreement_id));
+}
+
+
+constexpr int kDefaultPage = 50;
+constexpr int kMaxPage = 500;
+
+// Paged fills one page of a list: rows read by `read(page)` (one more than
+// the page, to know whether another follows), each made an item by `fill`
+// and kept by `add` while the page has room (rows and bytes); the next
+// page's token resumes after the last row kept, bound to `fingerprint`.
+template <typename Request, typename Response, typename Item, typename Read, typename Fill,
+          typename Add>
+absl::Status Paged(const Request& req, const std::string& fingerprint, Read read, Fill fill,
+                   Add add, Response* out) {
+  auto size = db::ClampPageSize(req.page_size(), kDefaultPage, kMaxPage);
+  if (!size.ok()) return size.status();
+  auto after = db::DecodePageToken(req.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+  db::PageFill page(*size);
+  int64_t last = *after;
+  for (const auto& row : read(payroll::Page{*after, *size + 1})) {
+    Item item;
+    const int64_t id = fill(row, &item);
+    if (!page.Room(item.ByteSizeLong())) {
+      out->set_next_page_token(db::EncodePageToken(fingerprint, last));
+      break;
+    }
+    last = id;
+    add(std::move(item));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -477,6 +511,139 @@ grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
     out->set_content(std::move(doc->content));
     return absl::OkStatus();
   }));
+}
+
+grpc::Status PayrollServiceImpl::ReadEmployer(
+    grpc::ServerContext* ctx, int64_t employer_id,
+    const std::function<absl::Status(pqxx::transaction_base&)>& read) {
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    auto employer = payroll::GetEmployer(tx, employer_id);
+    if (!employer.ok()) return employer.status();
+    if (!MaySee(*caller, employer->authority_id, employer->agreement_id)) {
+      return absl::NotFoundError(dp::StrCat("employer ", employer_id, " does not exist"));
+    }
+    return read(tx);
+  }));
+}
+
+grpc::Status PayrollServiceImpl::ListEmployers(grpc::ServerContext* ctx,
+                                               const v1::ListEmployersRequest* req,
+                                               v1::ListEmployersResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  if (req->authority_id().empty() == (req->agreement_id() == 0)) {
+    return ToGrpcStatus(FieldError("authority_id", "or agreement_id: give one of them"));
+  }
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  payroll::EmployerFilter filter{req->authority_id(), req->agreement_id(), std::nullopt};
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx)
+                                                              -> absl::Status {
+    if (req->agreement_id() > 0) {
+      const pqxx::result a = tx.exec_params(
+          "SELECT authority_id FROM agreements.agreements WHERE id = $1", req->agreement_id());
+      if (a.empty() || !MaySee(*caller, a[0][0].as<std::string>(), req->agreement_id())) {
+        return absl::NotFoundError(dp::StrCat("agreement ", req->agreement_id(), " does not exist"));
+      }
+    } else if (!caller->CanRead(req->authority_id(), "", "")) {
+      // An ISO sees the employers of the agreements granted to it.
+      if (caller->role != iam::Role::kIso) {
+        return absl::NotFoundError(dp::StrCat("authority ", Quoted(req->authority_id()),
+                                              " is not one you reach"));
+      }
+      filter.only_agreements.emplace();
+      for (const auto& [type, id] : caller->owners) {
+        if (type == "agreement") {
+          try {
+            filter.only_agreements->push_back(std::stoll(id));
+          } catch (const std::exception&) {
+          }
+        }
+      }
+    }
+    return Paged<v1::ListEmployersRequest, v1::ListEmployersResponse, v1::Employer>(
+        *req,
+        dp::StrCat("employers|", req->authority_id(), "|", req->agreement_id(), "|",
+                   filter.only_agreements ? db::IntArrayLiteral(*filter.only_agreements) : std::string()),
+        [&](const payroll::Page& page) { return payroll::ListEmployers(tx, filter, page); },
+        [](const payroll::Employer& e, v1::Employer* item) {
+          ToProto(e, item);
+          return e.id;
+        },
+        [&](v1::Employer&& item) { *out->add_employers() = std::move(item); }, out);
+  }));
+}
+
+grpc::Status PayrollServiceImpl::ListEmployees(grpc::ServerContext* ctx,
+                                               const v1::ListEmployeesRequest* req,
+                                               v1::ListEmployeesResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  const crypto::FieldCipher cipher(host_.keyring());
+  return ReadEmployer(ctx, req->employer_id(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    std::map<int64_t, people::Person> persons;
+    return Paged<v1::ListEmployeesRequest, v1::ListEmployeesResponse, v1::Employee>(
+        *req, dp::StrCat("employees|", req->employer_id(), "|", req->include_leavers()),
+        [&](const payroll::Page& page) {
+          auto list = payroll::ListEmployees(tx, req->employer_id(), req->include_leavers(), page);
+          std::vector<int64_t> ids;
+          for (const auto& e : list) ids.push_back(e.person_id);
+          auto found = people::GetPersons(tx, cipher, ids);
+          if (found.ok()) persons = std::move(*found);
+          return list;
+        },
+        [&](const payroll::Employee& e, v1::Employee* item) {
+          static const people::Person kNobody;
+          const auto p = persons.find(e.person_id);
+          ToProto(e, p == persons.end() ? kNobody : p->second, item);
+          return e.id;
+        },
+        [&](v1::Employee&& item) { *out->add_employees() = std::move(item); }, out);
+  });
+}
+
+grpc::Status PayrollServiceImpl::ListTimesheets(grpc::ServerContext* ctx,
+                                                const v1::ListTimesheetsRequest* req,
+                                                v1::ListTimesheetsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  auto from = service::OptionalDay(req->period_from(), "period_from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  auto to = service::OptionalDay(req->period_to(), "period_to");
+  if (!to.ok()) return ToGrpcStatus(to.status());
+  const payroll::TimesheetFilter filter{req->employer_id(), req->employee_id(), *from, *to};
+  return ReadEmployer(ctx, req->employer_id(), [&](pqxx::transaction_base& tx) {
+    return Paged<v1::ListTimesheetsRequest, v1::ListTimesheetsResponse, v1::TimesheetSummary>(
+        *req,
+        dp::StrCat("timesheets|", req->employer_id(), "|", req->employee_id(), "|",
+                   req->period_from().ShortDebugString(), "|", req->period_to().ShortDebugString()),
+        [&](const payroll::Page& page) { return payroll::ListTimesheets(tx, filter, page); },
+        [](const payroll::TimesheetSummary& t, v1::TimesheetSummary* item) {
+          ToProto(t, item);
+          return t.id;
+        },
+        [&](v1::TimesheetSummary&& item) { *out->add_timesheets() = std::move(item); }, out);
+  });
+}
+
+grpc::Status PayrollServiceImpl::ListPayRuns(grpc::ServerContext* ctx,
+                                             const v1::ListPayRunsRequest* req,
+                                             v1::ListPayRunsResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  if (!req->status().empty() && req->status() != "posted" && req->status() != "replaced") {
+    return ToGrpcStatus(FieldError("status", "must be posted or replaced (or empty for both)"));
+  }
+  return ReadEmployer(ctx, req->employer_id(), [&](pqxx::transaction_base& tx) {
+    return Paged<v1::ListPayRunsRequest, v1::ListPayRunsResponse, v1::PayRun>(
+        *req, dp::StrCat("payruns|", req->employer_id(), "|", req->status(), "|", req->tax_year()),
+        [&](const payroll::Page& page) {
+          return payroll::ListPayRuns(tx, req->employer_id(), req->status(), req->tax_year(), page);
+        },
+        [](const payroll::RunTotals& t, v1::PayRun* item) {
+          ToProto(t, item);
+          return t.run.id;
+        },
+        [&](v1::PayRun&& item) { *out->add_runs() = std::move(item); }, out);
+  });
 }
 
 grpc::Status PayrollServiceImpl::GetServiceInfo(grpc::ServerContext*,

@@ -42,10 +42,22 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                                    v1::TaxCodes* out) override;
   grpc::Status RecordStarter(grpc::ServerContext* ctx, const v1::RecordStarterRequest* req,
                              v1::TaxCodes* out) override;
+  grpc::Status ListEmployers(grpc::ServerContext* ctx, const v1::ListEmployersRequest* req,
+                             v1::ListEmployersResponse* out) override;
+  grpc::Status ListEmployees(grpc::ServerContext* ctx, const v1::ListEmployeesRequest* req,
+                             v1::ListEmployeesResponse* out) override;
+  grpc::Status ListTimesheets(grpc::ServerContext* ctx, const v1::ListTimesheetsRequest* req,
+                              v1::ListTimesheetsResponse* out) override;
+  grpc::Status ListPayRuns(grpc::ServerContext* ctx, const v1::ListPayRunsRequest* req,
+                           v1::ListPayRunsResponse* out) override;
   grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
                            v1::Document* out) override;
 
  private:
+  // ReadEmployer runs `read` if the caller may see the employer's books;
+  // an employer out of sight answers as a missing one.
+  grpc::Status ReadEmployer(grpc::ServerContext* ctx, int64_t employer_id,
+                            const std::function<absl::Status(pqxx::transaction_base&)>& read);
   // TaxCodeWrite records a tax code notice or starter for an employee
   // (`record` returns the notice's id) and answers the employee's codes.
   grpc::Status TaxCodeWrite(

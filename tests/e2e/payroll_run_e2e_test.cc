@@ -769,5 +769,99 @@ TEST_F(PayrollRunTest, StartersP45sAndP6NoticesSetTheCodeEachRunUses) {
       << "a starter with a P45 makes no declaration";
 }
 
+// An integrating bureau pages through what it runs: employers (of its
+// granted agreement, by authority; an officer the same), PAs (leavers when
+// asked), timesheets by PA and period, pay runs by status with totals. A
+// page token resumes where the page ended and only for the same query.
+TEST_F(PayrollRunTest, ListsPageThroughEmployersPasTimesheetsAndRuns) {
+  const v1::Employer employer = NewEmployer();
+  const int64_t a = NewEmployee(employer.employer_id(), 1400).employee_id();
+  const int64_t b = NewEmployee(employer.employer_id(), 1500).employee_id();
+  const int64_t c = NewEmployee(employer.employer_id(), 1600).employee_id();
+  v1::TimesheetReceipt receipt;
+  for (int64_t who : {a, b, c}) ASSERT_TRUE(Timesheet(who, 7, 10, &receipt).ok());
+  v1::PayRun may;
+  ASSERT_TRUE(Run(employer.employer_id(), &may).ok());
+  v1::PayRun corrected;
+  ASSERT_TRUE(Timesheet(a, 8, 10, &receipt).ok());
+  ASSERT_TRUE(Run(employer.employer_id(), &corrected, /*correction=*/true).ok());
+  v1::LeaveEmployeeRequest leave;
+  leave.set_request_id(Id());
+  leave.set_employee_id(c);
+  *leave.mutable_leave_date() = D(2026, 5, 31);
+  v1::Employee left;
+  ASSERT_TRUE(bureau_->LeaveEmployee(Ctx().get(), leave, &left).ok());
+
+  // Employers: by agreement, and by authority (the ISO sees its grant's).
+  v1::ListEmployersRequest employers;
+  employers.set_agreement_id(employer.agreement_id());
+  v1::ListEmployersResponse found;
+  ASSERT_TRUE(bureau_->ListEmployers(Ctx().get(), employers, &found).ok());
+  ASSERT_GE(found.employers_size(), 1);
+  EXPECT_EQ(found.employers(found.employers_size() - 1).employer_id(), employer.employer_id());
+  employers.clear_agreement_id();
+  employers.set_authority_id(employer.authority_id());
+  v1::ListEmployersResponse by_authority;
+  ASSERT_TRUE(bureau_->ListEmployers(Ctx().get(), employers, &by_authority).ok());
+  EXPECT_EQ(by_authority.employers_size(), found.employers_size());
+  employers.set_agreement_id(employer.agreement_id());
+  EXPECT_EQ(RefusalOf(bureau_->ListEmployers(Ctx().get(), employers, &found)).field, "authority_id");
+
+  // PAs, two a page: the current ones, then with the leaver.
+  v1::ListEmployeesRequest pas;
+  pas.set_employer_id(employer.employer_id());
+  pas.set_page_size(2);
+  v1::ListEmployeesResponse page1, page2;
+  ASSERT_TRUE(bureau_->ListEmployees(Ctx().get(), pas, &page1).ok());
+  ASSERT_EQ(page1.employees_size(), 2);
+  EXPECT_EQ(page1.employees(0).employee_id(), a);
+  EXPECT_EQ(page1.employees(1).employee_id(), b);
+  EXPECT_EQ(page1.employees(0).name(), "Jamie Fraser");
+  EXPECT_TRUE(page1.next_page_token().empty()) << "the leaver is left out";
+  pas.set_include_leavers(true);
+  ASSERT_TRUE(bureau_->ListEmployees(Ctx().get(), pas, &page1).ok());
+  ASSERT_FALSE(page1.next_page_token().empty());
+  pas.set_page_token(page1.next_page_token());
+  ASSERT_TRUE(bureau_->ListEmployees(Ctx().get(), pas, &page2).ok());
+  ASSERT_EQ(page2.employees_size(), 1);
+  EXPECT_EQ(page2.employees(0).employee_id(), c);
+  EXPECT_EQ(page2.employees(0).leave_date().day(), 31);
+  pas.set_include_leavers(false);  // the token belongs to the other query
+  EXPECT_EQ(RefusalOf(bureau_->ListEmployees(Ctx().get(), pas, &page2)).field, "page_token");
+
+  // Timesheets: A's two for May (the first superseded), none for June.
+  v1::ListTimesheetsRequest sheets;
+  sheets.set_employer_id(employer.employer_id());
+  sheets.set_employee_id(a);
+  v1::ListTimesheetsResponse listed;
+  ASSERT_TRUE(bureau_->ListTimesheets(Ctx().get(), sheets, &listed).ok());
+  ASSERT_EQ(listed.timesheets_size(), 2);
+  EXPECT_TRUE(listed.timesheets(0).superseded());
+  EXPECT_EQ(listed.timesheets(0).total_hours_centi(), 10 * 700);
+  EXPECT_EQ(listed.timesheets(1).total_hours_centi(), 10 * 800);
+  *sheets.mutable_period_from() = D(2026, 6, 1);
+  ASSERT_TRUE(bureau_->ListTimesheets(Ctx().get(), sheets, &listed).ok());
+  EXPECT_EQ(listed.timesheets_size(), 0);
+
+  // Pay runs: the posted one's totals are GetPayRun's.
+  v1::ListPayRunsRequest runs;
+  runs.set_employer_id(employer.employer_id());
+  runs.set_status("posted");
+  v1::ListPayRunsResponse posted;
+  ASSERT_TRUE(bureau_->ListPayRuns(Ctx().get(), runs, &posted).ok());
+  ASSERT_EQ(posted.runs_size(), 1);
+  EXPECT_EQ(posted.runs(0).run_id(), corrected.run_id());
+  EXPECT_EQ(posted.runs(0).payslips_size(), 0);
+  EXPECT_EQ(posted.runs(0).net_wages_pence(), corrected.net_wages_pence());
+  EXPECT_EQ(posted.runs(0).hmrc_pence(), corrected.hmrc_pence());
+  EXPECT_EQ(posted.runs(0).total_cost_pence(), corrected.total_cost_pence());
+  runs.set_status("");
+  ASSERT_TRUE(bureau_->ListPayRuns(Ctx().get(), runs, &posted).ok());
+  EXPECT_EQ(posted.runs_size(), 2);
+  EXPECT_EQ(posted.runs(0).status(), "replaced");
+  runs.set_status("cancelled");
+  EXPECT_EQ(RefusalOf(bureau_->ListPayRuns(Ctx().get(), runs, &posted)).field, "status");
+}
+
 }  // namespace
 }  // namespace dp::testing

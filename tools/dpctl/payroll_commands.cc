@@ -349,6 +349,57 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     if (exit_code == 0) print_codes(codes);
   });
 
+  // Lists, as an integrating bureau pages through them.
+  static bool leavers = false, all_pages = false;
+  CLI::App* employees = payroll->add_subcommand("employees", "an employer's PAs");
+  employees->add_option("--employer", r.employer, "employer id")->required();
+  employees->add_flag("--leavers", leavers, "include PAs who have left");
+  employees->add_flag("--all", all_pages, "follow every page");
+  employees->callback([&exit_code, &address] {
+    v1::ListEmployeesRequest req;
+    req.set_employer_id(r.employer);
+    req.set_include_leavers(leavers);
+    v1::ListEmployeesResponse list;
+    exit_code = CallPages(kPayroll, "listing the PAs", req, all_pages, &list,
+        [&](grpc::ClientContext* c, const v1::ListEmployeesRequest& q, v1::ListEmployeesResponse* p) {
+          return Payroll(address)->ListEmployees(c, q, p);
+        });
+    if (exit_code != 0) return;
+    if (out().json()) return out().Json(list);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : list.employees()) {
+      rows.push_back({std::to_string(e.employee_id()), e.name(), e.ni_number_masked(), e.tax_code(),
+                      DateText(e.start_date()), DateText(e.leave_date())});
+    }
+    out().Table({"PA", "NAME", "NI NUMBER", "CODE", "STARTED", "LEFT"}, rows);
+    if (!list.next_page_token().empty()) std::cout << "(more: --all)\n";
+  });
+  CLI::App* runs = payroll->add_subcommand("runs", "an employer's pay runs, with totals");
+  runs->add_option("--employer", r.employer, "employer id")->required();
+  runs->add_option("--tax-year", r.tax_year, "e.g. 2026-27");
+  runs->add_flag("--all", all_pages, "follow every page");
+  runs->callback([&exit_code, &address] {
+    v1::ListPayRunsRequest req;
+    req.set_employer_id(r.employer);
+    req.set_tax_year(r.tax_year);
+    v1::ListPayRunsResponse list;
+    exit_code = CallPages(kPayroll, "listing the pay runs", req, all_pages, &list,
+        [&](grpc::ClientContext* c, const v1::ListPayRunsRequest& q, v1::ListPayRunsResponse* p) {
+          return Payroll(address)->ListPayRuns(c, q, p);
+        });
+    if (exit_code != 0) return;
+    if (out().json()) return out().Json(list);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& x : list.runs()) {
+      rows.push_back({std::to_string(x.run_id()), x.tax_year() + " P" + std::to_string(x.period()),
+                      DateText(x.payment_date()), x.status(), Pounds(x.total_cost_pence(), "GBP"),
+                      Pounds(x.net_wages_pence(), "GBP"), Pounds(x.hmrc_pence(), "GBP"),
+                      Pounds(x.pension_pence(), "GBP")});
+    }
+    out().Table({"RUN", "PERIOD", "PAID", "STATUS", "COST", "NET WAGES", "HMRC", "PENSION"}, rows);
+    if (!list.next_page_token().empty()) std::cout << "(more: --all)\n";
+  });
+
   CLI::App* document = payroll->add_subcommand(
       "document", "write a payslip PDF, BACS file, RTI FPS/EPS, P45 or P60 to a file");
   document->add_option("kind", r.kind, "payslips, bacs, fps, eps, p45 or p60")
