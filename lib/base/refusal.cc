@@ -59,6 +59,9 @@ const std::vector<ReasonDoc>& AllReasons() {
       {reason::kNoPayrollEmployment, "a PA is paid as an employee: record their payroll employment first"},
       {reason::kUseNotPermitted, "the agreement's permitted uses exclude this kind of payee; metadata: use"},
       {reason::kMissingDateOfBirth, "a PA cannot be paid until their date of birth is recorded; metadata: employee_id"},
+      {reason::kHolidayExceedsBalance,
+       "holiday asked for is more than the PA's balance; an officer or the ISO may allow it with a "
+       "reason; metadata: balance_centi_hours"},
       {reason::kTooLong, "a text field is longer than its bound (proto/dp/v1/bounds.proto); the field is named"},
       {reason::kTooMany, "a list has more items than its bound; the field is named"},
       {reason::kUnknownEnumValue, "an enum field holds a number that is not one of its values"},

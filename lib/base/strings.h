@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,14 @@ inline std::vector<std::string> SplitCommas(std::string_view joined) {
     at = comma + 1;
   }
   return out;
+}
+
+// Hundredths shows a count in hundredths with two decimals, as hours are
+// kept: Hundredths(1250) -> "12.50", Hundredths(-5) -> "-0.05".
+inline std::string Hundredths(int64_t centi) {
+  const int64_t whole = (centi < 0 ? -centi : centi) / 100, rest = (centi < 0 ? -centi : centi) % 100;
+  return std::string(centi < 0 ? "-" : "") + std::to_string(whole) + (rest < 10 ? ".0" : ".") +
+         std::to_string(rest);
 }
 
 // Quoted is `text` in double quotes for a message, cut to its first

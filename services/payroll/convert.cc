@@ -215,6 +215,8 @@ void ToProto(const payroll::PayRun& run, v1::PayRun* out) {
     slip->set_tax_paid_to_date_pence(s.tax_paid_to_date_pence);
     out->set_total_cost_pence(out->total_cost_pence() + s.EmployerCost());
     out->set_net_wages_pence(out->net_wages_pence() + s.net_pence);
+    slip->set_holiday_taken_centi_hours(static_cast<int32_t>(s.holiday_taken_centi_hours));
+    slip->set_holiday_balance_centi_hours(static_cast<int32_t>(s.holiday_balance_centi_hours));
     slip->set_student_loan_pence(s.student_loan_pence);
     slip->set_postgraduate_loan_pence(s.postgraduate_loan_pence);
     if (s.loan_plan) slip->set_student_loan_plan(ToProto(*s.loan_plan));

@@ -198,7 +198,8 @@ grpc::Status PayrollServiceImpl::SubmitTimesheet(grpc::ServerContext* ctx,
   return EmployerWrite(
       ctx, *req, req->request_id(), "SubmitTimesheet", *employer_id,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        auto id = payroll::SubmitTimesheet(tx, years_, req->employee_id(), t, actor);
+        auto id = payroll::SubmitTimesheet(tx, years_, req->employee_id(), t, actor,
+                                           req->holiday_override_reason());
         if (!id.ok()) return id.status();
         out->set_timesheet_id(*id);
         out->set_employee_id(req->employee_id());

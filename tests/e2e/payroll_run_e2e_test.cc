@@ -863,5 +863,109 @@ TEST_F(PayrollRunTest, ListsPageThroughEmployersPasTimesheetsAndRuns) {
   EXPECT_EQ(RefusalOf(bureau_->ListPayRuns(Ctx().get(), runs, &posted)).field, "status");
 }
 
+// Holiday as a running balance: a fixed-hours PA accrues 5.6 weeks a year
+// on the hours of each period (5.6 of 52 weeks); holiday beyond the
+// balance is refused unless the bureau allows it with a reason; the
+// payslip shows accrued, taken and the balance; a leaver's final pay pays
+// what is left of it.
+TEST_F(PayrollRunTest, HolidayIsABalanceRefusedBeyondItAndPaidToALeaver) {
+  const v1::Employer employer = NewEmployer();
+  const int64_t ann = NewEmployee(employer.employer_id(), 1400).employee_id();
+  const int64_t bob = NewEmployee(employer.employer_id(), 1400).employee_id();
+  v1::TimesheetReceipt receipt;
+  // May: 20 days of 7.5 hours = 150 hours: 150 x 5.6 / 52 = 16.15 hours accrued.
+  for (int64_t who : {ann, bob}) {
+    v1::SubmitTimesheetRequest may;
+    may.set_request_id(Id());
+    may.set_employee_id(who);
+    *may.mutable_period_start() = D(2026, 5, 4);
+    *may.mutable_period_end() = D(2026, 5, 31);
+    for (int d = 0; d < 20; ++d) {
+      auto* e = may.add_entries();
+      *e->mutable_date() = D(2026, 5, 4 + d);
+      e->set_hours_centi(750);
+    }
+    ASSERT_TRUE(bureau_->SubmitTimesheet(Ctx().get(), may, &receipt).ok());
+  }
+  v1::PayRun may_run;
+  ASSERT_TRUE(Run(employer.employer_id(), &may_run).ok());
+  for (const auto& slip : may_run.payslips()) {
+    EXPECT_EQ(slip.holiday_accrued_centi_hours(), 1615);
+    EXPECT_EQ(slip.holiday_taken_centi_hours(), 0);
+    EXPECT_EQ(slip.holiday_balance_centi_hours(), 1615);
+  }
+
+  // June: Ann asks for 30 hours of holiday beside 75 worked. With June's
+  // accrual, (75 + 30) x 5.6 / 52 = 11.31, her balance is 27.46 hours.
+  v1::SubmitTimesheetRequest june;
+  june.set_request_id(Id());
+  june.set_employee_id(ann);
+  *june.mutable_period_start() = D(2026, 6, 1);
+  *june.mutable_period_end() = D(2026, 6, 28);
+  for (int d = 0; d < 10; ++d) {
+    auto* e = june.add_entries();
+    *e->mutable_date() = D(2026, 6, 1 + d);
+    e->set_hours_centi(750);
+  }
+  for (int d = 15; d < 19; ++d) {
+    auto* e = june.add_entries();
+    *e->mutable_date() = D(2026, 6, d);
+    e->set_rate_type("holiday");
+    e->set_hours_centi(750);
+  }
+  grpc::Status s = bureau_->SubmitTimesheet(Ctx().get(), june, &receipt);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(RefusalOf(s).info.reason(), "HOLIDAY_EXCEEDS_BALANCE");
+  EXPECT_EQ(s.error_message(),
+            "30.00 hours of holiday are more than the 27.46 hours' balance: an officer or the ISO "
+            "may allow it with a reason (holiday_override_reason)");
+  june.set_request_id(Id());
+  june.set_holiday_override_reason("Agreed with Morag: Ann's annual week away, booked in March");
+  ASSERT_TRUE(bureau_->SubmitTimesheet(Ctx().get(), june, &receipt).ok());
+
+  // Bob leaves on 12 June after 5 days: his final pay includes the 16.15
+  // hours from May and 4.04 accrued in June (37.5 x 5.6 / 52), at 14.00.
+  v1::SubmitTimesheetRequest last;
+  last.set_request_id(Id());
+  last.set_employee_id(bob);
+  *last.mutable_period_start() = D(2026, 6, 1);
+  *last.mutable_period_end() = D(2026, 6, 28);
+  for (int d = 0; d < 5; ++d) {
+    auto* e = last.add_entries();
+    *e->mutable_date() = D(2026, 6, 1 + d);
+    e->set_hours_centi(750);
+  }
+  ASSERT_TRUE(bureau_->SubmitTimesheet(Ctx().get(), last, &receipt).ok());
+  v1::LeaveEmployeeRequest leave;
+  leave.set_request_id(Id());
+  leave.set_employee_id(bob);
+  *leave.mutable_leave_date() = D(2026, 6, 12);
+  v1::Employee left;
+  ASSERT_TRUE(bureau_->LeaveEmployee(Ctx().get(), leave, &left).ok());
+
+  v1::RunPayrollRequest run;
+  run.set_request_id(Id());
+  run.set_employer_id(employer.employer_id());
+  *run.mutable_period_start() = D(2026, 6, 1);
+  *run.mutable_period_end() = D(2026, 6, 28);
+  *run.mutable_payment_date() = D(2026, 6, 26);
+  v1::PayRun june_run;
+  auto st = bureau_->RunPayroll(Ctx().get(), run, &june_run);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(june_run.payslips_size(), 2);
+  const v1::Payslip& a = june_run.payslips(0).employee_id() == ann ? june_run.payslips(0)
+                                                                   : june_run.payslips(1);
+  const v1::Payslip& b = june_run.payslips(0).employee_id() == bob ? june_run.payslips(0)
+                                                                   : june_run.payslips(1);
+  EXPECT_EQ(a.holiday_accrued_centi_hours(), 1131);
+  EXPECT_EQ(a.holiday_taken_centi_hours(), 3000);
+  EXPECT_EQ(a.holiday_balance_centi_hours(), 1615 + 1131 - 3000);
+  EXPECT_EQ(a.gross_pence(), (75 + 30) * 1400);  // holiday at the standard rate
+  EXPECT_EQ(b.holiday_accrued_centi_hours(), 404);
+  EXPECT_EQ(b.holiday_taken_centi_hours(), 1615 + 404);
+  EXPECT_EQ(b.holiday_balance_centi_hours(), 0);
+  EXPECT_EQ(b.gross_pence(), 37'50 * 14 + (1615 + 404) * 14);  // 525.00 + 282.66
+}
+
 }  // namespace
 }  // namespace dp::testing

@@ -26,11 +26,7 @@ absl::CivilDay MonthlyOn(absl::CivilDay first, int months_on) {
                   [](absl::CivilDay a, absl::CivilDay b) { return a < b; });
 }
 
-// HoursText: 1250 hundredths -> "12.50".
-std::string HoursText(int64_t centi_hours) {
-  const int64_t rest = centi_hours % 100;
-  return dp::StrCat(centi_hours / 100, rest < 10 ? ".0" : ".", rest);
-}
+std::string HoursText(int64_t centi_hours) { return dp::Hundredths(centi_hours); }
 
 }  // namespace
 

@@ -489,9 +489,21 @@ absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay l
   return absl::OkStatus();
 }
 
+int64_t HolidayBalanceBefore(pqxx::transaction_base& tx, int64_t employee_id,
+                             absl::CivilDay before) {
+  return tx.exec_params1(
+      "SELECT coalesce(sum((s.detail->>'holiday_accrued_centi_hours')::bigint"
+      "  - coalesce((s.detail->>'holiday_taken_centi_hours')::bigint,"
+      "      (s.detail->'hours_centi'->>3)::bigint)), 0)::bigint"
+      " FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
+      " WHERE s.employee_id = $1 AND r.status = 'posted' AND r.period_end < $2::date",
+      employee_id, absl::FormatCivilTime(before))[0].as<int64_t>();
+}
+
 absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
                                         int64_t employee_id, const Timesheet& t,
-                                        const std::string& actor) {
+                                        const std::string& actor,
+                                        const std::string& holiday_override_reason) {
   auto employee = GetEmployee(tx, employee_id);
   if (!employee.ok()) return employee.status();
   auto employer = GetEmployer(tx, employee->employer_id);
@@ -517,13 +529,35 @@ absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
           "'s employment"));
     }
   }
+  // Holiday is taken from the balance: what was accrued and not taken in
+  // the pay before this period, and what this period's hours accrue.
+  int64_t holiday = 0, worked = 0;
+  for (const TimesheetEntry& e : t.entries) {
+    (e.type == RateType::kHoliday ? holiday : worked) += e.hours_centi;
+  }
+  if (holiday > 0) {
+    auto year = years.ForDate(absl::FormatCivilTime(t.period_end));
+    if (!year.ok()) return year.status();
+    const int64_t accruing = employee->holiday_accrual
+                                 ? HolidayAccrualCentiHours(**year, worked)
+                                 : FixedHoursAccrualCentiHours(**year, worked + holiday);
+    auto balance = HolidayBalanceBefore(tx, employee_id, t.period_start);
+    if (auto s = CheckHolidayTaken(balance + accruing, holiday, holiday_override_reason); !s.ok()) {
+      return s;
+    }
+  }
+  if (holiday_override_reason.size() > 2000) {
+    return FieldError("holiday_override_reason", "is longer than 2000 characters");
+  }
   tx.exec_params("UPDATE payroll.timesheets SET superseded = true WHERE employee_id = $1"
                  " AND period_start = $2::date AND NOT superseded",
                  employee_id, absl::FormatCivilTime(t.period_start));
   const int64_t id =
       tx.exec_params1("INSERT INTO payroll.timesheets (employee_id, period_start, period_end,"
-                      " submitted_by) VALUES ($1, $2::date, $3::date, $4) RETURNING id",
-                      employee_id, absl::FormatCivilTime(t.period_start), absl::FormatCivilTime(t.period_end), actor)[0]
+                      " submitted_by, holiday_override_reason)"
+                      " VALUES ($1, $2::date, $3::date, $4, nullif($5, '')) RETURNING id",
+                      employee_id, absl::FormatCivilTime(t.period_start),
+                      absl::FormatCivilTime(t.period_end), actor, holiday_override_reason)[0]
           .as<int64_t>();
   for (size_t i = 0; i < t.entries.size(); ++i) {
     const TimesheetEntry& e = t.entries[i];

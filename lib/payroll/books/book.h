@@ -90,9 +90,19 @@ absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay l
 
 // SubmitTimesheet validates and stores a period's hours and sick days for
 // an employee, superseding an earlier timesheet of the same period.
+// Holiday taken beyond the balance (HolidayBalanceBefore the period, plus
+// what the period's hours accrue) is refused, HOLIDAY_EXCEEDS_BALANCE,
+// unless an officer or the ISO gives `holiday_override_reason`.
 absl::StatusOr<int64_t> SubmitTimesheet(pqxx::work& tx, const TaxYears& years,
                                         int64_t employee_id, const Timesheet& timesheet,
-                                        const std::string& actor);
+                                        const std::string& actor,
+                                        const std::string& holiday_override_reason = "");
+
+// HolidayBalanceBefore is an employee's holiday balance, in hundredths of
+// an hour, from the posted payslips of periods ending before `before`:
+// accrued less taken.
+int64_t HolidayBalanceBefore(pqxx::transaction_base& tx, int64_t employee_id,
+                             absl::CivilDay before);
 
 // StudentLoan is one plan an employee repays, from the notice that started
 // it to the one that stopped it (`stops`: the first payment date with no

@@ -85,6 +85,8 @@ std::string DetailJson(const Payslip& s) {
       {"ssp_payable_days", s.ssp_payable_days},
       {"ssp_waiting_days", s.ssp_waiting_days},
       {"pension_postponed", s.pension_postponed},
+      {"holiday_taken_centi_hours", s.holiday_taken_centi_hours},
+      {"holiday_balance_centi_hours", s.holiday_balance_centi_hours},
       {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()}};
   return j.dump();
 }
@@ -102,6 +104,8 @@ void ReadDetail(const std::string& json, Payslip& s) {
   s.ssp_payable_days = j.value("ssp_payable_days", 0);
   s.ssp_waiting_days = j.value("ssp_waiting_days", 0);
   s.pension_postponed = j.value("pension_postponed", false);
+  s.holiday_taken_centi_hours = j.value("holiday_taken_centi_hours", s.hours_centi[3]);
+  s.holiday_balance_centi_hours = j.value("holiday_balance_centi_hours", int64_t{0});
   s.loan_plan = ParseLoanPlan(j.value("loan_plan", std::string()));
 }
 
@@ -276,6 +280,7 @@ struct History {
     int period;
     absl::CivilDay payment_date;
     int64_t gross, tax;
+    int64_t holiday_accrued_centi, holiday_taken_centi;
   };
   std::vector<Paid> paid;
   struct Loan {
@@ -315,13 +320,15 @@ std::map<int64_t, History> LoadHistory(pqxx::work& tx, const std::vector<Job>& j
   }
   for (const auto& row : tx.exec_params(
            "SELECT s.employee_id, r.tax_year, r.period, r.payment_date, s.gross_pence,"
-           " s.tax_pence FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
-           " WHERE s.employee_id = ANY($1::bigint[]) AND r.status = 'posted'"
-           " AND (r.tax_year = ANY($2::text[]) OR r.payment_date >= $3::date)",
-           db::IntArrayLiteral(employee_ids), YearNames(jobs), since)) {
-    history[row[0].as<int64_t>()].paid.push_back({row[1].as<std::string>(), row[2].as<int>(),
-                                                  DayOf(row[3]), row[4].as<int64_t>(),
-                                                  row[5].as<int64_t>()});
+           " s.tax_pence, (s.detail->>'holiday_accrued_centi_hours')::bigint,"
+           " coalesce((s.detail->>'holiday_taken_centi_hours')::bigint,"
+           "  (s.detail->'hours_centi'->>3)::bigint)"
+           " FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
+           " WHERE s.employee_id = ANY($1::bigint[]) AND r.status = 'posted'",
+           db::IntArrayLiteral(employee_ids))) {
+    history[row[0].as<int64_t>()].paid.push_back(
+        {row[1].as<std::string>(), row[2].as<int>(), DayOf(row[3]), row[4].as<int64_t>(),
+         row[5].as<int64_t>(), row[6].as<int64_t>(), row[7].as<int64_t>()});
   }
   for (const auto& row : tx.exec_params(
            "SELECT employee_id, plan, starts, stops FROM payroll.student_loans"
@@ -404,13 +411,18 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
       in.taxable_pay_to_date_pence += p.gross;
       in.tax_paid_to_date_pence += p.tax;
     }
-    if (p.payment_date < r.payment_date) in.earlier_pay.push_back({p.payment_date, p.gross});
+    if (p.payment_date < r.payment_date) {
+      in.earlier_pay.push_back({p.payment_date, p.gross});
+      in.holiday_balance_before_centi_hours += p.holiday_accrued_centi - p.holiday_taken_centi;
+    }
   }
   for (absl::CivilDay d : history.sick_days) {
     if (d < r.period_start) in.earlier_sick_days.push_back(d);
   }
   in.qualifying_days_per_week = e.qualifying_days_per_week;
   in.employment_allowance_remaining_pence = job.allowance_left_pence;
+  // A leaver's final pay includes the holiday they have not taken.
+  in.pay_holiday_balance = e.leave_date && *e.leave_date <= r.period_end;
   for (const History::Loan& loan : history.loans) {
     if (loan.starts <= r.payment_date && (!loan.stops || r.payment_date < *loan.stops)) {
       in.loan_plans.push_back(loan.plan);

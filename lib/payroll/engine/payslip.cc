@@ -47,7 +47,7 @@ int64_t Rates::For(RateType type) const {
     case RateType::kStandard: return standard_pence;
     case RateType::kNight: return night_pence;
     case RateType::kSleepover: return sleepover_pence;
-    case RateType::kHoliday: return holiday_pence;
+    case RateType::kHoliday: return std::max(holiday_pence, standard_pence);
   }
   return 0;
 }
@@ -169,6 +169,24 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
     s.hours_centi[i] += e.hours_centi;
     pay_centi_pence += e.hours_centi * in.rates.For(e.type);
   }
+  // Holiday: accrued on this period's hours, taken as holiday hours; a
+  // leaver's final pay pays what is left of the balance.
+  const int64_t worked = s.hours_centi[0] + s.hours_centi[1] + s.hours_centi[2];
+  const int64_t holiday = static_cast<int>(RateType::kHoliday);
+  s.holiday_accrued_centi_hours =
+      in.holiday_accrual ? HolidayAccrualCentiHours(year, worked)
+                         : FixedHoursAccrualCentiHours(year, worked + s.hours_centi[holiday]);
+  if (in.pay_holiday_balance) {
+    const int64_t left = in.holiday_balance_before_centi_hours + s.holiday_accrued_centi_hours -
+                         s.hours_centi[holiday];
+    if (left > 0) {
+      s.hours_centi[holiday] += left;
+      pay_centi_pence += left * in.rates.For(RateType::kHoliday);
+    }
+  }
+  s.holiday_taken_centi_hours = s.hours_centi[holiday];
+  s.holiday_balance_centi_hours = in.holiday_balance_before_centi_hours +
+                                  s.holiday_accrued_centi_hours - s.holiday_taken_centi_hours;
   for (int i = 0; i < 4; ++i) {
     s.pay_pence[i] = (s.hours_centi[i] * in.rates.For(static_cast<RateType>(i)) + 50) / 100;
   }
@@ -216,13 +234,6 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
   s.pension_category = ae.category;
   s.employee_pension_pence = ae.employee_contribution_pence;
   s.employer_pension_pence = ae.employer_contribution_pence;
-  if (in.holiday_accrual) {
-    int64_t worked = 0;
-    for (int i = 0; i < 4; ++i) {
-      if (static_cast<RateType>(i) != RateType::kHoliday) worked += s.hours_centi[i];
-    }
-    s.holiday_accrued_centi_hours = HolidayAccrualCentiHours(year, worked);
-  }
   // Student and postgraduate loans: on the period's NI earnings (the gross).
   auto loans = StudentLoanDeductions(year, in.frequency, s.gross_pence, in.loan_plans);
   if (!loans.ok()) return loans.status();

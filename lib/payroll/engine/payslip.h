@@ -28,6 +28,8 @@ struct Rates {
   int64_t night_pence = 0;
   int64_t sleepover_pence = 0;
   int64_t holiday_pence = 0;
+  // For is the rate an hour of `type` is paid at. Holiday is paid at least
+  // at the standard rate (a week's pay is the normal pay).
   int64_t For(RateType type) const;
 };
 
@@ -79,7 +81,11 @@ struct PayslipInput {
   bool pension_member = false;
   bool pension_opted_out = false;
   std::optional<absl::CivilDay> pension_postponed_until;
-  bool holiday_accrual = false;  // 12.07% accrual (irregular hours)
+  bool holiday_accrual = false;  // 12.07% accrual (irregular hours); else 5.6 weeks (fixed)
+  // The holiday balance before this period, in hundredths of an hour; a
+  // leaver is paid what is left of it in their final pay.
+  int64_t holiday_balance_before_centi_hours = 0;
+  bool pay_holiday_balance = false;
   Rates rates;
   Timesheet timesheet;
   // Before this period, this tax year (including a previous employment's P45).
@@ -115,6 +121,8 @@ struct Payslip {
   WorkerCategory pension_category = WorkerCategory::kOutOfScope;
   bool pension_postponed = false;  // eligible, but enrolment is postponed
   int64_t holiday_accrued_centi_hours = 0;
+  int64_t holiday_taken_centi_hours = 0;    // holiday paid this period, a leaver's balance too
+  int64_t holiday_balance_centi_hours = 0;  // after this period
   std::optional<LoanPlan> loan_plan;  // the undergraduate plan deducted under
   int64_t student_loan_pence = 0;
   int64_t postgraduate_loan_pence = 0;

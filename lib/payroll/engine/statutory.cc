@@ -1,7 +1,10 @@
 #include "payroll/engine/statutory.h"
-#include "base/refusal.h"
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "base/refusal.h"
+#include "base/strings.h"
 
 namespace dp::payroll {
 namespace {
@@ -43,6 +46,25 @@ int64_t HolidayAccrualCentiHours(const TaxYear& year, int64_t hours_worked_centi
 
 int64_t RolledUpHolidayPayPence(const TaxYear& year, int64_t pay_pence) {
   return RoundedShare(pay_pence, year.holiday_accrual_bp);
+}
+
+int64_t FixedHoursAccrualCentiHours(const TaxYear& year, int64_t hours_centi) {
+  const int64_t denominator = int64_t{100} * year.holiday_weeks_in_year;
+  return (hours_centi * year.holiday_statutory_weeks_centi + denominator / 2) / denominator;
+}
+
+absl::Status CheckHolidayTaken(int64_t balance_centi_hours, int64_t taking_centi_hours,
+                               const std::string& override_reason) {
+  if (taking_centi_hours <= balance_centi_hours || !override_reason.empty()) {
+    return absl::OkStatus();
+  }
+  auto hours = [](int64_t centi) { return dp::Hundredths(centi); };
+  return Refusal(absl::StatusCode::kFailedPrecondition, reason::kHolidayExceedsBalance,
+                 dp::StrCat(hours(taking_centi_hours), " hours of holiday are more than the ",
+                            hours(balance_centi_hours),
+                            " hours' balance: an officer or the ISO may allow it with a reason "
+                            "(holiday_override_reason)"),
+                 {{"balance_centi_hours", std::to_string(balance_centi_hours)}});
 }
 
 

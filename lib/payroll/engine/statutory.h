@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "payroll/engine/tax_year.h"
@@ -38,6 +39,15 @@ AutoEnrolment AssessAutoEnrolment(const TaxYear& year, PayFrequency frequency,
 // pay, shown separately.
 int64_t HolidayAccrualCentiHours(const TaxYear& year, int64_t hours_worked_centi);
 int64_t RolledUpHolidayPayPence(const TaxYear& year, int64_t pay_pence);
+// FixedHoursAccrualCentiHours: a fixed-hours worker's 5.6 weeks a year,
+// accrued on the period's hours (worked and holiday taken) as 5.6 of 52
+// weeks, to the hundredth of an hour: 150 h -> 16.15 h.
+int64_t FixedHoursAccrualCentiHours(const TaxYear& year, int64_t hours_centi);
+// CheckHolidayTaken refuses (FAILED_PRECONDITION, HOLIDAY_EXCEEDS_BALANCE)
+// holiday beyond the balance, saying both in hours, unless it is allowed
+// with `override_reason`.
+absl::Status CheckHolidayTaken(int64_t balance_centi_hours, int64_t taking_centi_hours,
+                               const std::string& override_reason);
 
 // ---- Employment Allowance: an employer's NI is reduced until the year's
 // allowance is used up (the care and support worker exception lets a

@@ -81,6 +81,8 @@ absl::StatusOr<TaxYear> ParseTaxYear(const std::string& text) {
       y.ssp.percent_of_awe_bp = ssp.at("percent_of_average_weekly_earnings_bp").get<int32_t>();
     }
     y.holiday_accrual_bp = j.at("holiday").at("irregular_hours_accrual_bp").get<int32_t>();
+    y.holiday_statutory_weeks_centi = j.at("holiday").at("statutory_weeks_centi").get<int32_t>();
+    y.holiday_weeks_in_year = j.at("holiday").at("weeks_in_year").get<int32_t>();
     const json& loans = j.at("student_loans");
     for (const auto& [name, pence] : loans.at("annual_thresholds_pence").items()) {
       const auto plan = ParseLoanPlan(name);

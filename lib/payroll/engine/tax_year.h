@@ -75,6 +75,8 @@ struct TaxYear {
   std::map<PayFrequency, AutoEnrolmentThresholds> auto_enrolment;
   StatutorySickPay ssp;
   int32_t holiday_accrual_bp = 0;  // 12.07% for irregular-hours workers
+  int32_t holiday_statutory_weeks_centi = 560;  // 5.6 weeks a year
+  int32_t holiday_weeks_in_year = 52;
   std::map<LoanPlan, LoanRate> student_loans;  // the plans HMRC collects this year
 };
 

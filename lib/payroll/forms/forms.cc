@@ -6,9 +6,7 @@
 namespace dp::payroll {
 namespace {
 
-std::string Hours(int64_t centi) {
-  return dp::StrCat(centi / 100, ".", centi % 100 < 10 ? "0" : "", centi % 100);
-}
+std::string Hours(int64_t centi) { return dp::Hundredths(centi); }
 
 std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
@@ -76,9 +74,10 @@ DocPage PayslipPage(const PayslipForm& f) {
   Heading(page, "This tax year to date");
   Line(page, "Taxable pay", Pounds(s.taxable_pay_to_date_pence));
   Line(page, "Tax paid", Pounds(s.tax_paid_to_date_pence));
-  if (s.holiday_accrued_centi_hours > 0) {
-    Line(page, "Holiday accrued this period", dp::StrCat(Hours(s.holiday_accrued_centi_hours), " h"));
-  }
+  Heading(page, "Holiday");
+  Line(page, "Accrued this period", dp::StrCat(Hours(s.holiday_accrued_centi_hours), " h"));
+  Line(page, "Taken this period", dp::StrCat(Hours(s.holiday_taken_centi_hours), " h"));
+  Line(page, "Balance", dp::StrCat(Hours(s.holiday_balance_centi_hours), " h"));
   Heading(page, "Paid by your employer, not deducted");
   Line(page, "Employer's National Insurance", Pounds(s.employer_ni_pence));
   Line(page, "Employer's pension contribution", Pounds(s.employer_pension_pence));
