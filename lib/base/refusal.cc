@@ -62,6 +62,9 @@ const std::vector<ReasonDoc>& AllReasons() {
       {reason::kHolidayExceedsBalance,
        "holiday asked for is more than the PA's balance; an officer or the ISO may allow it with a "
        "reason; metadata: balance_centi_hours"},
+      {reason::kAverageEarningsNeeded,
+       "a PA off sick within 8 weeks of starting needs their average weekly earnings from before "
+       "recorded, for SSP"},
       {reason::kTooLong, "a text field is longer than its bound (proto/dp/v1/bounds.proto); the field is named"},
       {reason::kTooMany, "a list has more items than its bound; the field is named"},
       {reason::kUnknownEnumValue, "an enum field holds a number that is not one of its values"},

@@ -54,6 +54,7 @@ inline constexpr std::string_view kRoleNotAllowed = "ROLE_NOT_ALLOWED";
 inline constexpr std::string_view kPrincipalDisabled = "PRINCIPAL_DISABLED";
 inline constexpr std::string_view kMissingDateOfBirth = "MISSING_DATE_OF_BIRTH";
 inline constexpr std::string_view kHolidayExceedsBalance = "HOLIDAY_EXCEEDS_BALANCE";
+inline constexpr std::string_view kAverageEarningsNeeded = "AVERAGE_EARNINGS_NEEDED";
 inline constexpr std::string_view kNotSettled = "NOT_SETTLED";
 // Payments out (lib/payments).
 inline constexpr std::string_view kBankDetailsInvalid = "BANK_DETAILS_INVALID";

@@ -102,6 +102,9 @@ absl::StatusOr<payroll::Employee> EmployeeFromProto(const v1::CreateEmployeeRequ
       req.qualifying_days_per_week() == 0 ? 5 : req.qualifying_days_per_week();
   e.gender = req.gender();
   e.pension_opted_out = req.pension_opted_out();
+  if (req.average_weekly_earnings_before_pence() != 0) {
+    e.average_weekly_earnings_before_pence = req.average_weekly_earnings_before_pence();
+  }
   if (req.has_pension_postponed_until()) {
     auto until = service::DayFromProto(req.pension_postponed_until(), "pension_postponed_until");
     if (!until.ok()) return until.status();

@@ -411,7 +411,8 @@ grpc::Status PayrollServiceImpl::RecordStarter(grpc::ServerContext* ctx,
   std::optional<payroll::P45> p45;
   if (req->has_p45()) {
     p45 = payroll::P45{req->p45().previous_pay_pence(), req->p45().previous_tax_pence(),
-                       req->p45().tax_code(), req->p45().week1_month1()};
+                       req->p45().tax_code(), req->p45().week1_month1(),
+                       req->p45().average_weekly_earnings_pence()};
   }
   return TaxCodeWrite(ctx, *req, req->request_id(), "RecordStarter", req->employee_id(),
                       [&](pqxx::work& tx, const std::string& actor) {

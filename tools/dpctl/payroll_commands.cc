@@ -283,7 +283,7 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
 
   // Tax codes: HMRC's P6/P6B/P9, and a starter's declaration or P45.
   static bool w1m1 = false;
-  static std::string declaration, p45_pay, p45_tax, p45_code;
+  static std::string declaration, p45_pay, p45_tax, p45_code, earnings_before;
   auto print_codes = [&exit_code](const v1::TaxCodes& codes) {
     if (out().json()) return out().Json(codes);
     std::vector<std::vector<std::string>> rows;
@@ -329,19 +329,25 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
   starter->add_option("--p45-tax", p45_tax, "tax to date on the P45, pounds");
   starter->add_option("--p45-code", p45_code, "the P45's tax code");
   starter->add_flag("--p45-week1-month1", w1m1, "the P45's code is week 1/month 1");
+  starter->add_option("--earnings-before", earnings_before,
+                      "what they earned a week before, pounds (SSP in their first 8 weeks)");
   starter->add_option("--request-id", r.request_id, "idempotency key (default: random)");
   starter->callback([&exit_code, &address, print_codes] {
     v1::RecordStarterRequest req;
     req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
     req.set_employee_id(r.employee);
     req.set_declaration(declaration);
-    if (!p45_pay.empty() || !p45_tax.empty() || !p45_code.empty()) {
+    if (!p45_pay.empty() || !p45_tax.empty() || !p45_code.empty() || !earnings_before.empty()) {
       auto* p45 = req.mutable_p45();
       p45->set_previous_pay_pence(PenceOr(p45_pay.empty() ? "0" : p45_pay, exit_code, "--p45-pay"));
       p45->set_previous_tax_pence(PenceOr(p45_tax.empty() ? "0" : p45_tax, exit_code, "--p45-tax"));
       if (exit_code != 0) return;
       p45->set_tax_code(p45_code);
       p45->set_week1_month1(w1m1);
+      if (!earnings_before.empty()) {
+        p45->set_average_weekly_earnings_pence(PenceOr(earnings_before, exit_code, "--earnings-before"));
+        if (exit_code != 0) return;
+      }
     }
     v1::TaxCodes codes;
     exit_code = Call(kPayroll, "recording the starter",

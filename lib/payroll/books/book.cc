@@ -45,7 +45,7 @@ const char* const kEmployeeColumns =
     " e.ni_category, e.standard_rate_pence, e.night_rate_pence, e.sleepover_rate_pence,"
     " e.holiday_rate_pence, e.holiday_method, e.pension_member, e.previous_pay_pence,"
     " e.previous_tax_pence, e.qualifying_days_per_week, coalesce(e.gender, ''),"
-    " e.pension_postponed_until, e.pension_opted_out";
+    " e.pension_postponed_until, e.pension_opted_out, e.average_weekly_earnings_before_pence";
 
 Employee EmployeeFrom(const pqxx::row& row, int first) {
   auto at = [&](int i) { return row[first + i]; };
@@ -68,6 +68,7 @@ Employee EmployeeFrom(const pqxx::row& row, int first) {
   e.gender = at(17).as<std::string>();
   if (!at(18).is_null()) e.pension_postponed_until = DayOf(at(18));
   e.pension_opted_out = at(19).as<bool>();
+  if (!at(20).is_null()) e.average_weekly_earnings_before_pence = at(20).as<int64_t>();
   return e;
 }
 
@@ -347,10 +348,16 @@ absl::StatusOr<int64_t> RecordStarter(pqxx::work& tx, const TaxYears& years, int
     n.week1_month1 = declaration != "A";
   }
   if (p45) {
+    if (p45->average_weekly_earnings_pence < 0 ||
+        p45->average_weekly_earnings_pence > bounds::kMaxPayPerYearPence / 52) {
+      return FieldError("p45.average_weekly_earnings_pence", "must be 0 to £192,307 a week",
+                        reason::kOverLimit);
+    }
     tx.exec_params(
-        "UPDATE payroll.employees SET previous_pay_pence = $2, previous_tax_pence = $3"
-        " WHERE id = $1",
-        employee_id, p45->pay_pence, p45->tax_pence);
+        "UPDATE payroll.employees SET previous_pay_pence = $2, previous_tax_pence = $3,"
+        " average_weekly_earnings_before_pence = coalesce(nullif($4::bigint, 0),"
+        "  average_weekly_earnings_before_pence) WHERE id = $1",
+        employee_id, p45->pay_pence, p45->tax_pence, p45->average_weekly_earnings_pence);
   }
   return InsertNotice(tx, employee_id, n, p45, actor);
 }
@@ -418,6 +425,12 @@ absl::Status CheckEmployee(const Employee& e, const TaxYear* year) {
     if (!nic.ok()) return nic.status();  // names ni_category
   }
   if (e.rates.standard_pence <= 0) return FieldError("standard_rate_pence", "must be positive");
+  if (e.average_weekly_earnings_before_pence &&
+      (*e.average_weekly_earnings_before_pence < 0 ||
+       *e.average_weekly_earnings_before_pence > bounds::kMaxPayPerYearPence / 52)) {
+    return FieldError("average_weekly_earnings_before_pence", "must be 0 to £192,307 a week",
+                      reason::kOverLimit);
+  }
   return absl::OkStatus();
 }
 
@@ -428,16 +441,16 @@ absl::StatusOr<int64_t> CreateEmployee(pqxx::work& tx, const Employee& e) {
           " week1_month1, ni_category, standard_rate_pence, night_rate_pence,"
           " sleepover_rate_pence, holiday_rate_pence, holiday_method, pension_member,"
           " previous_pay_pence, previous_tax_pence, qualifying_days_per_week, gender,"
-          " pension_postponed_until, pension_opted_out) VALUES ($1, $2, $3::date, $4, $5, $6,"
-          " $7, $8, $9, $10, $11, $12, $13, $14, $15, nullif($16, ''), nullif($17, '')::date,"
-          " $18) RETURNING id",
+          " pension_postponed_until, pension_opted_out, average_weekly_earnings_before_pence)"
+          " VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+          " nullif($16, ''), nullif($17, '')::date, $18, $19) RETURNING id",
           e.employer_id, e.person_id, absl::FormatCivilTime(e.start_date), e.tax_code, e.week1_month1,
           e.ni_category, e.rates.standard_pence, e.rates.night_pence, e.rates.sleepover_pence,
           e.rates.holiday_pence, e.holiday_accrual ? "accrual_12_07" : "weeks_5_6",
           e.pension_member, e.previous_pay_pence, e.previous_tax_pence,
           e.qualifying_days_per_week, e.gender,
           e.pension_postponed_until ? absl::FormatCivilTime(*e.pension_postponed_until) : "",
-          e.pension_opted_out)[0]
+          e.pension_opted_out, e.average_weekly_earnings_before_pence)[0]
       .as<int64_t>();
 }
 

@@ -65,6 +65,7 @@ struct Employee {
   std::string gender;                // "M", "F" or "" (RTI needs it)
   std::optional<absl::CivilDay> pension_postponed_until;  // at most 3 months from the start
   bool pension_opted_out = false;
+  std::optional<int64_t> average_weekly_earnings_before_pence;  // for SSP in the first 8 weeks
 };
 
 // CheckEmployee refuses, naming the field, what no employee may have:
@@ -151,6 +152,7 @@ struct P45 {
   int64_t tax_pence = 0;
   std::string tax_code;
   bool week1_month1 = false;
+  int64_t average_weekly_earnings_pence = 0;  // 0: not known
 };
 
 // RecordStarter records a starter's declaration, once and before their

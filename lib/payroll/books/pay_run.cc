@@ -420,6 +420,8 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
     if (d < r.period_start) in.earlier_sick_days.push_back(d);
   }
   in.qualifying_days_per_week = e.qualifying_days_per_week;
+  in.employment_start = e.start_date;
+  in.average_weekly_earnings_before_pence = e.average_weekly_earnings_before_pence;
   in.employment_allowance_remaining_pence = job.allowance_left_pence;
   // A leaver's final pay includes the holiday they have not taken.
   in.pay_holiday_balance = e.leave_date && *e.leave_date <= r.period_end;

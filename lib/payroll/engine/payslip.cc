@@ -195,7 +195,8 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
     sick_days.insert(sick_days.end(), in.timesheet.sick_days.begin(), in.timesheet.sick_days.end());
     auto sick = SickPayForPeriod(year, {in.timesheet.period_start, in.timesheet.period_end,
                                         std::move(sick_days), in.qualifying_days_per_week,
-                                        in.earlier_pay});
+                                        in.earlier_pay, in.employment_start,
+                                        in.average_weekly_earnings_before_pence});
     if (!sick.ok()) return sick.status();
     s.ssp_pence = sick->amount_pence;
     s.ssp_payable_days = sick->payable_days;

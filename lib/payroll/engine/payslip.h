@@ -98,6 +98,8 @@ struct PayslipInput {
   std::vector<absl::CivilDay> earlier_sick_days;
   int qualifying_days_per_week = 5;
   std::vector<PaidOn> earlier_pay;
+  std::optional<absl::CivilDay> employment_start;
+  std::optional<int64_t> average_weekly_earnings_before_pence;
   // The student and postgraduate loan plans in force on the payment date.
   std::vector<LoanPlan> loan_plans;
 };

@@ -4,6 +4,7 @@
 
 #include "base/check.h"
 #include "base/refusal.h"
+#include "base/strings.h"
 
 namespace dp::payroll {
 namespace {
@@ -40,6 +41,8 @@ std::vector<Series> LinkedSeries(std::vector<absl::CivilDay> days) {
   }
   return series;
 }
+
+constexpr int kMaxSspWeeks = 28;
 
 int64_t AverageWeeklyEarnings(const std::vector<PaidOn>& pay, absl::CivilDay series_start) {
   int64_t total = 0;
@@ -90,19 +93,40 @@ absl::StatusOr<SickPay> SickPayForPeriod(const TaxYear& year, const SickPayInput
     if (d >= in.period_start && d <= in.period_end) ++out.sick_days_this_period;
   }
   int64_t payable_pence_times_days = 0;  // sum over series of weekly rate x days
+  // SSP is paid for at most 28 weeks of qualifying days in a linked series.
+  const int max_days = kMaxSspWeeks * in.qualifying_days_per_week;
   for (const Series& s : LinkedSeries(in.sick_days)) {
-    int served_before = 0, waiting = 0, payable = 0;
+    int served_before = 0, paid_before = 0, waiting = 0, payable = 0;
     for (absl::CivilDay d : s.days) {
       if (d > in.period_end || !IsQualifyingDay(d, in.qualifying_days_per_week)) continue;
       const bool is_waiting = served_before + waiting < year.ssp.waiting_days;
       if (d < in.period_start) {
-        if (is_waiting) ++served_before;
+        is_waiting ? ++served_before : ++paid_before;
         continue;
       }
       is_waiting ? ++waiting : ++payable;
     }
+    if (paid_before + payable > max_days) {
+      payable = std::max(0, max_days - paid_before);
+      out.maximum_reached = true;
+    }
     if (waiting + payable == 0) continue;
-    const int64_t awe = AverageWeeklyEarnings(in.earlier_pay, s.first);
+    // Average weekly earnings: the 8 weeks' pay before the series here, or,
+    // for a PA employed here for less, what they earned before (recorded).
+    int64_t awe = AverageWeeklyEarnings(in.earlier_pay, s.first);
+    if (in.employment_start && s.first - *in.employment_start < kAweWeeks * 7) {
+      if (!in.average_weekly_earnings_before_pence) {
+        return Refusal(absl::StatusCode::kFailedPrecondition, reason::kAverageEarningsNeeded,
+                       dp::StrCat("sickness from ", absl::FormatCivilTime(s.first),
+                                  " began within 8 weeks of the PA starting here on ",
+                                  absl::FormatCivilTime(*in.employment_start),
+                                  ": record their average weekly earnings from before they "
+                                  "started (RecordStarter's p45.average_weekly_earnings_pence, "
+                                  "or CreateEmployee's average_weekly_earnings_before_pence), so "
+                                  "that SSP can be worked out"));
+      }
+      awe = *in.average_weekly_earnings_before_pence;
+    }
     out.average_weekly_earnings_pence = awe;
     out.qualifying_days_this_period += waiting + payable;
     out.waiting_days_served += waiting;

@@ -23,7 +23,10 @@
 //   `qualifying_days_per_week` days of the week from Monday (5: Monday to
 //   Friday). SSP is paid for qualifying days only.
 // - Average weekly earnings: pay received in the 8 weeks before the series
-//   began, divided by 8.
+//   began, divided by 8; for a PA employed here for less than 8 weeks, the
+//   average recorded from before (AVERAGE_EARNINGS_NEEDED without one:
+//   never a silent 0).
+// - At most 28 weeks of qualifying days are paid in a linked series.
 namespace dp::payroll {
 
 struct PaidOn {
@@ -36,6 +39,10 @@ struct SickPayInput {
   std::vector<absl::CivilDay> sick_days;    // this period and earlier; any order
   int qualifying_days_per_week = 5;
   std::vector<PaidOn> earlier_pay;          // the employee's earlier payslips
+  // When the PA started here, and what they earned a week before, for a
+  // sickness within 8 weeks of starting (unset: employed long enough).
+  std::optional<absl::CivilDay> employment_start;
+  std::optional<int64_t> average_weekly_earnings_before_pence;
 };
 
 struct SickPay {
@@ -45,6 +52,7 @@ struct SickPay {
   int payable_days = 0;
   int64_t average_weekly_earnings_pence = 0;
   bool entitled = true;  // false: earnings below the LEL (2025-26 rules)
+  bool maximum_reached = false;  // 28 weeks paid in the linked series
   int64_t amount_pence = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "payroll/engine/sickness.h"
 
+#include "base/refusal.h"
 #include "gtest/gtest.h"
 #include "payroll/engine/test_years.h"
 
@@ -114,6 +115,42 @@ TEST(SickPay, ABadWorkingPatternIsRefused) {
   SickPayInput in = June2025(Days(absl::CivilDay(2025, 6, 2), 7));
   in.qualifying_days_per_week = 0;
   EXPECT_EQ(SickPayForPeriod(Y2025(), in).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SickPay, TwentyEightWeeksAreTheMostALinkedSeriesPays) {
+  // Off sick every day from 1 September 2025, five-day pattern: 3 waiting
+  // days, then 28 weeks (140 qualifying days) paid: 2 that week, 27 weeks
+  // from 8 September, and 3 more days, to Wednesday 18 March 2026. The
+  // period from 9 March to 5 April 2026 pays 8 of its 20 days.
+  std::vector<absl::CivilDay> spell = Days(absl::CivilDay(2025, 9, 1), 217);
+  SickPayInput input{absl::CivilDay(2026, 3, 9), absl::CivilDay(2026, 4, 5), spell, 5,
+                     {{absl::CivilDay(2025, 8, 1), 120000}, {absl::CivilDay(2025, 8, 29), 120000}}};
+  auto pay = SickPayForPeriod(Y2025(), input);
+  ASSERT_TRUE(pay.ok()) << pay.status();
+  EXPECT_TRUE(pay->maximum_reached);
+  EXPECT_EQ(pay->payable_days, 8);
+  EXPECT_EQ(pay->amount_pence, 19000);  // 8/5 of £118.75
+  // The period after: nothing more.
+  input.period_start = absl::CivilDay(2026, 4, 6);
+  input.period_end = absl::CivilDay(2026, 5, 3);
+  input.sick_days = Days(absl::CivilDay(2025, 9, 1), 245);
+  EXPECT_EQ(SickPayForPeriod(Y2025(), input)->payable_days, 0);
+}
+
+TEST(SickPay, ANewStartersEarningsComeFromBeforeOrAreAskedFor) {
+  // Started on 19 May 2025, off sick from 2 June: no 8 weeks of pay here.
+  SickPayInput input = June2025(Days(absl::CivilDay(2025, 6, 2), 7));
+  input.earlier_pay.clear();
+  input.employment_start = absl::CivilDay(2025, 5, 19);
+  const absl::Status asked = SickPayForPeriod(Y2025(), input).status();
+  EXPECT_EQ(ReasonOf(asked), "AVERAGE_EARNINGS_NEEDED");
+  EXPECT_NE(asked.message().find("average_weekly_earnings_before_pence"), std::string::npos);
+  // With £300.00 a week recorded from before: 2 days paid, as for anyone.
+  input.average_weekly_earnings_before_pence = 30000;
+  auto pay = SickPayForPeriod(Y2025(), input);
+  ASSERT_TRUE(pay.ok()) << pay.status();
+  EXPECT_EQ(pay->average_weekly_earnings_pence, 30000);
+  EXPECT_EQ(pay->amount_pence, 4750);
 }
 
 }  // namespace
