@@ -220,6 +220,10 @@ void ToProto(const payroll::PayRun& run, v1::PayRun* out) {
     out->set_net_wages_pence(out->net_wages_pence() + s.net_pence);
     slip->set_holiday_taken_centi_hours(static_cast<int32_t>(s.holiday_taken_centi_hours));
     slip->set_holiday_balance_centi_hours(static_cast<int32_t>(s.holiday_balance_centi_hours));
+    slip->set_employee_ni_to_date_pence(s.employee_ni_to_date_pence);
+    slip->set_employee_pension_to_date_pence(s.employee_pension_to_date_pence);
+    slip->set_student_loans_to_date_pence(s.loans_to_date_pence);
+    slip->set_statutory_pay_to_date_pence(s.statutory_pay_to_date_pence);
     slip->set_student_loan_pence(s.student_loan_pence);
     slip->set_postgraduate_loan_pence(s.postgraduate_loan_pence);
     if (s.loan_plan) slip->set_student_loan_plan(ToProto(*s.loan_plan));

@@ -629,6 +629,14 @@ TEST_F(PayrollRunTest, APlan4StudentLoanIsDeductedReportedAndStopped) {
   st = bureau_->RunPayroll(Ctx().get(), run, &second);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(second.payslips(0).student_loan_pence(), 0);
+  // The year to date, as the June payslip shows it.
+  const v1::Payslip& june_slip = second.payslips(0);
+  EXPECT_EQ(june_slip.student_loans_to_date_pence(), 25'00);
+  EXPECT_EQ(june_slip.employee_ni_to_date_pence(),
+            slip.employee_ni_pence() + june_slip.employee_ni_pence());
+  EXPECT_EQ(june_slip.employee_pension_to_date_pence(),
+            slip.employee_pension_pence() + june_slip.employee_pension_pence());
+  EXPECT_EQ(june_slip.statutory_pay_to_date_pence(), 0);
 }
 
 // Tax codes a bureau applies: a PA joining mid-year with a P45 is taxed on

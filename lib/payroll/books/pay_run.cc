@@ -87,6 +87,8 @@ std::string DetailJson(const Payslip& s) {
       {"pension_postponed", s.pension_postponed},
       {"holiday_taken_centi_hours", s.holiday_taken_centi_hours},
       {"holiday_balance_centi_hours", s.holiday_balance_centi_hours},
+      {"to_date_pence", {s.employee_ni_to_date_pence, s.employee_pension_to_date_pence,
+                         s.loans_to_date_pence, s.statutory_pay_to_date_pence}},
       {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()}};
   return j.dump();
 }
@@ -106,6 +108,13 @@ void ReadDetail(const std::string& json, Payslip& s) {
   s.pension_postponed = j.value("pension_postponed", false);
   s.holiday_taken_centi_hours = j.value("holiday_taken_centi_hours", s.hours_centi[3]);
   s.holiday_balance_centi_hours = j.value("holiday_balance_centi_hours", int64_t{0});
+  if (j.contains("to_date_pence")) {
+    const auto& t = j.at("to_date_pence");
+    s.employee_ni_to_date_pence = t.at(0).get<int64_t>();
+    s.employee_pension_to_date_pence = t.at(1).get<int64_t>();
+    s.loans_to_date_pence = t.at(2).get<int64_t>();
+    s.statutory_pay_to_date_pence = t.at(3).get<int64_t>();
+  }
   s.loan_plan = ParseLoanPlan(j.value("loan_plan", std::string()));
 }
 
@@ -281,6 +290,7 @@ struct History {
     absl::CivilDay payment_date;
     int64_t gross, tax;
     int64_t holiday_accrued_centi, holiday_taken_centi;
+    int64_t employee_ni, employee_pension, loans, ssp;
   };
   std::vector<Paid> paid;
   struct Loan {
@@ -322,13 +332,16 @@ std::map<int64_t, History> LoadHistory(pqxx::work& tx, const std::vector<Job>& j
            "SELECT s.employee_id, r.tax_year, r.period, r.payment_date, s.gross_pence,"
            " s.tax_pence, (s.detail->>'holiday_accrued_centi_hours')::bigint,"
            " coalesce((s.detail->>'holiday_taken_centi_hours')::bigint,"
-           "  (s.detail->'hours_centi'->>3)::bigint)"
+           "  (s.detail->'hours_centi'->>3)::bigint),"
+           " s.employee_ni_pence, s.employee_pension_pence,"
+           " s.student_loan_pence + s.postgraduate_loan_pence, s.ssp_pence"
            " FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
            " WHERE s.employee_id = ANY($1::bigint[]) AND r.status = 'posted'",
            db::IntArrayLiteral(employee_ids))) {
     history[row[0].as<int64_t>()].paid.push_back(
         {row[1].as<std::string>(), row[2].as<int>(), DayOf(row[3]), row[4].as<int64_t>(),
-         row[5].as<int64_t>(), row[6].as<int64_t>(), row[7].as<int64_t>()});
+         row[5].as<int64_t>(), row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
+         row[9].as<int64_t>(), row[10].as<int64_t>(), row[11].as<int64_t>()});
   }
   for (const auto& row : tx.exec_params(
            "SELECT employee_id, plan, starts, stops FROM payroll.student_loans"
@@ -410,6 +423,10 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
     if (p.tax_year == job.year->name && p.period < job.period) {
       in.taxable_pay_to_date_pence += p.gross;
       in.tax_paid_to_date_pence += p.tax;
+      in.employee_ni_to_date_pence += p.employee_ni;
+      in.employee_pension_to_date_pence += p.employee_pension;
+      in.loans_to_date_pence += p.loans;
+      in.statutory_pay_to_date_pence += p.ssp;
     }
     if (p.payment_date < r.payment_date) {
       in.earlier_pay.push_back({p.payment_date, p.gross});

@@ -243,6 +243,10 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
   s.postgraduate_loan_pence = loans->postgraduate_loan_pence;
   s.net_pence = s.gross_pence - s.tax_pence - s.employee_ni_pence - s.employee_pension_pence -
                 s.student_loan_pence - s.postgraduate_loan_pence;
+  s.employee_ni_to_date_pence = in.employee_ni_to_date_pence + s.employee_ni_pence;
+  s.employee_pension_to_date_pence = in.employee_pension_to_date_pence + s.employee_pension_pence;
+  s.loans_to_date_pence = in.loans_to_date_pence + s.student_loan_pence + s.postgraduate_loan_pence;
+  s.statutory_pay_to_date_pence = in.statutory_pay_to_date_pence + s.ssp_pence;
   return s;
 }
 

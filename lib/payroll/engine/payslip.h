@@ -91,6 +91,11 @@ struct PayslipInput {
   // Before this period, this tax year (including a previous employment's P45).
   int64_t taxable_pay_to_date_pence = 0;
   int64_t tax_paid_to_date_pence = 0;
+  // Before this period, this tax year, in this employment: for the payslip.
+  int64_t employee_ni_to_date_pence = 0;
+  int64_t employee_pension_to_date_pence = 0;
+  int64_t loans_to_date_pence = 0;
+  int64_t statutory_pay_to_date_pence = 0;
   int64_t employment_allowance_remaining_pence = 0;  // 0: not claimed
   // Sickness, for SSP (see sickness.h): besides the timesheet's sick days,
   // those of the months before (a linked PIW), the working pattern, and
@@ -131,6 +136,11 @@ struct Payslip {
   int64_t net_pence = 0;
   int64_t taxable_pay_to_date_pence = 0;  // after this period
   int64_t tax_paid_to_date_pence = 0;
+  // After this period, this tax year, in this employment.
+  int64_t employee_ni_to_date_pence = 0;
+  int64_t employee_pension_to_date_pence = 0;
+  int64_t loans_to_date_pence = 0;            // student and postgraduate
+  int64_t statutory_pay_to_date_pence = 0;    // SSP
   int64_t tax_held_back_pence = 0;
 
   // EmployerCost is what the period costs the employer.

@@ -74,6 +74,12 @@ DocPage PayslipPage(const PayslipForm& f) {
   Heading(page, "This tax year to date");
   Line(page, "Taxable pay", Pounds(s.taxable_pay_to_date_pence));
   Line(page, "Tax paid", Pounds(s.tax_paid_to_date_pence));
+  Line(page, "National Insurance", Pounds(s.employee_ni_to_date_pence));
+  Line(page, "Pension contributions", Pounds(s.employee_pension_to_date_pence));
+  if (s.loans_to_date_pence > 0) Line(page, "Student loans", Pounds(s.loans_to_date_pence));
+  if (s.statutory_pay_to_date_pence > 0) {
+    Line(page, "Statutory Sick Pay", Pounds(s.statutory_pay_to_date_pence));
+  }
   Heading(page, "Holiday");
   Line(page, "Accrued this period", dp::StrCat(Hours(s.holiday_accrued_centi_hours), " h"));
   Line(page, "Taken this period", dp::StrCat(Hours(s.holiday_taken_centi_hours), " h"));
