@@ -239,19 +239,6 @@ absl::StatusOr<int64_t> RecordLoanNotice(pqxx::work& tx, int64_t employee_id, Lo
   return open[0][0].as<int64_t>();
 }
 
-std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employee_id) {
-  std::vector<StudentLoan> out;
-  for (const auto& r : tx.exec_params(
-           "SELECT plan, starts, start_notice, stops, coalesce(stop_notice, '')"
-           " FROM payroll.student_loans WHERE employee_id = $1 ORDER BY starts, id",
-           employee_id)) {
-    StudentLoan l{*ParseLoanPlan(r[0].as<std::string>()), DayOf(r[1]), r[2].as<std::string>(),
-                  std::nullopt, r[4].as<std::string>()};
-    if (!r[3].is_null()) l.stops = DayOf(r[3]);
-    out.push_back(std::move(l));
-  }
-  return out;
-}
 
 namespace {
 
@@ -362,16 +349,46 @@ absl::StatusOr<int64_t> RecordStarter(pqxx::work& tx, const TaxYears& years, int
   return InsertNotice(tx, employee_id, n, p45, actor);
 }
 
-std::vector<TaxCodeNotice> TaxCodeNotices(pqxx::transaction_base& tx, int64_t employee_id) {
-  std::vector<TaxCodeNotice> out;
+
+std::map<int64_t, std::vector<StudentLoan>> StudentLoansOf(pqxx::transaction_base& tx,
+                                                           const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::vector<StudentLoan>> out;
   for (const auto& r : tx.exec_params(
-           "SELECT id, kind, tax_code, week1_month1, effective_from, coalesce(starter_declaration, '')"
-           " FROM payroll.tax_code_notices WHERE employee_id = $1 ORDER BY effective_from, id",
-           employee_id)) {
-    out.push_back({r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                   r[3].as<bool>(), DayOf(r[4]), r[5].as<std::string>()});
+           "SELECT employee_id, plan, starts, start_notice, stops, coalesce(stop_notice, '')"
+           " FROM payroll.student_loans WHERE employee_id = ANY($1::bigint[])"
+           " ORDER BY starts, id",
+           db::IntArrayLiteral(ids))) {
+    StudentLoan l{*ParseLoanPlan(r[1].as<std::string>()), DayOf(r[2]), r[3].as<std::string>(),
+                  std::nullopt, r[5].as<std::string>()};
+    if (!r[4].is_null()) l.stops = DayOf(r[4]);
+    out[r[0].as<int64_t>()].push_back(std::move(l));
   }
   return out;
+}
+
+std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employee_id) {
+  auto all = StudentLoansOf(tx, {employee_id});
+  return std::move(all[employee_id]);
+}
+
+std::map<int64_t, std::vector<TaxCodeNotice>> TaxCodeNoticesOf(pqxx::transaction_base& tx,
+                                                               const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::vector<TaxCodeNotice>> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT employee_id, id, kind, tax_code, week1_month1, effective_from,"
+           " coalesce(starter_declaration, '') FROM payroll.tax_code_notices"
+           " WHERE employee_id = ANY($1::bigint[]) ORDER BY effective_from, id",
+           db::IntArrayLiteral(ids))) {
+    out[r[0].as<int64_t>()].push_back({r[1].as<int64_t>(), r[2].as<std::string>(),
+                                       r[3].as<std::string>(), r[4].as<bool>(), DayOf(r[5]),
+                                       r[6].as<std::string>()});
+  }
+  return out;
+}
+
+std::vector<TaxCodeNotice> TaxCodeNotices(pqxx::transaction_base& tx, int64_t employee_id) {
+  auto all = TaxCodeNoticesOf(tx, {employee_id});
+  return std::move(all[employee_id]);
 }
 
 TaxCodeNotice CodeInForce(const Employee& employee, const std::vector<TaxCodeNotice>& notices,

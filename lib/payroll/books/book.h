@@ -126,6 +126,9 @@ absl::StatusOr<int64_t> RecordLoanNotice(pqxx::work& tx, int64_t employee_id, Lo
                                          const std::string& notice, absl::CivilDay effective,
                                          const std::string& actor);
 std::vector<StudentLoan> StudentLoans(pqxx::transaction_base& tx, int64_t employee_id);
+// StudentLoansOf reads many employees' plans at once (a pay run's).
+std::map<int64_t, std::vector<StudentLoan>> StudentLoansOf(pqxx::transaction_base& tx,
+                                                           const std::vector<int64_t>& ids);
 
 // TaxCodeNotice is a code an employee is taxed on from a pay date: HMRC's
 // P6, P6B or P9, or the code a starter's declaration or P45 sets.
@@ -165,6 +168,9 @@ absl::StatusOr<int64_t> RecordStarter(pqxx::work& tx, const TaxYears& years, int
                                       const std::string& declaration,
                                       const std::optional<P45>& p45, const std::string& actor);
 std::vector<TaxCodeNotice> TaxCodeNotices(pqxx::transaction_base& tx, int64_t employee_id);
+// TaxCodeNoticesOf reads many employees' notices at once, in effective order.
+std::map<int64_t, std::vector<TaxCodeNotice>> TaxCodeNoticesOf(pqxx::transaction_base& tx,
+                                                               const std::vector<int64_t>& ids);
 
 // CodeInForce is the code and basis an employee is taxed on at `pay_date`:
 // the latest notice in force then, else the code they were registered with.

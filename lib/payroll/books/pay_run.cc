@@ -343,24 +343,10 @@ std::map<int64_t, History> LoadHistory(pqxx::work& tx, const std::vector<Job>& j
          row[5].as<int64_t>(), row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
          row[9].as<int64_t>(), row[10].as<int64_t>(), row[11].as<int64_t>()});
   }
-  for (const auto& row : tx.exec_params(
-           "SELECT employee_id, plan, starts, stops FROM payroll.student_loans"
-           " WHERE employee_id = ANY($1::bigint[])",
-           db::IntArrayLiteral(employee_ids))) {
-    std::optional<absl::CivilDay> stops;
-    if (!row[3].is_null()) stops = DayOf(row[3]);
-    history[row[0].as<int64_t>()].loans.push_back(
-        {*ParseLoanPlan(row[1].as<std::string>()), DayOf(row[2]), stops});
+  for (auto& [id, loans] : StudentLoansOf(tx, employee_ids)) {
+    for (const StudentLoan& l : loans) history[id].loans.push_back({l.plan, l.starts, l.stops});
   }
-  for (const auto& row : tx.exec_params(
-           "SELECT employee_id, id, kind, tax_code, week1_month1, effective_from"
-           " FROM payroll.tax_code_notices WHERE employee_id = ANY($1::bigint[])"
-           " ORDER BY effective_from, id",
-           db::IntArrayLiteral(employee_ids))) {
-    history[row[0].as<int64_t>()].codes.push_back({row[1].as<int64_t>(), row[2].as<std::string>(),
-                                                   row[3].as<std::string>(), row[4].as<bool>(),
-                                                   DayOf(row[5]), ""});
-  }
+  for (auto& [id, codes] : TaxCodeNoticesOf(tx, employee_ids)) history[id].codes = std::move(codes);
   return history;
 }
 
