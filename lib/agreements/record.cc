@@ -29,6 +29,14 @@ std::string_view Heading(const std::string& kind) {
   if (kind == "review_note") return "A conversation about your direct payment";
   if (kind == "review_decision") return "A decision after a review";
   if (kind == "surplus_recovered") return "Money recovered";
+  // Written by payments (lib/payments/books).
+  if (kind == "payee_added") return "Someone your direct payment may pay";
+  if (kind == "payee_approved") return "A payee approved";
+  if (kind == "invoice_approved") return "An invoice above your support plan approved";
+  if (kind == "payment_override") return "A payment made although money was set aside";
+  if (kind == "payment_returned") return "A payment came back";
+  if (kind == "standing_order_cancelled") return "A standing order stopped";
+  if (kind == "mandate_cancelled") return "A direct debit stopped";
   return kind;
 }
 

@@ -474,11 +474,13 @@ TEST_F(PaymentsTest, DirectDebitsAreMatchedToMandatesOrReported) {
   EXPECT_EQ(report.malformed(), 1);
   EXPECT_EQ(report.total().amount_pence(), 45'60);
   ASSERT_EQ(report.lines_size(), 3);
-  EXPECT_EQ(report.lines(0).line(), 4);
-  EXPECT_EQ(report.lines(0).outcome(), "malformed");
-  EXPECT_EQ(report.lines(1).outcome(), "matched") << report.lines(1).detail();
-  EXPECT_EQ(report.lines(2).outcome(), "unmatched");
-  EXPECT_EQ(report.lines(2).detail(),
+  // In the file's order: line 2 matched, 3 unmatched, 4 malformed.
+  EXPECT_EQ(report.lines(0).line(), 2);
+  EXPECT_EQ(report.lines(0).outcome(), "matched") << report.lines(0).detail();
+  EXPECT_EQ(report.lines(1).outcome(), "unmatched");
+  EXPECT_EQ(report.lines(2).line(), 4);
+  EXPECT_EQ(report.lines(2).outcome(), "malformed");
+  EXPECT_EQ(report.lines(1).detail(),
             "£29.99 collected by \"PUREGYM\" with reference \"GYM-000123\" matches no active mandate");
   EXPECT_EQ(PostedBalance(w.holding_account_id), kPaidIn - 45'60);
 
@@ -539,6 +541,13 @@ TEST_F(PaymentsTest, AReturnedPaymentIsReversedWithTheBanksReason) {
   EXPECT_EQ(after.returned(0).return_reason(), "B: ACCOUNT CLOSED");
   const auto record = Record(w);
   EXPECT_EQ(record.back().kind(), "payment_returned");
+  {
+    v1::GetRecordRequest req;
+    req.set_agreement_id(w.agreement_id);
+    v1::PersonRecord document;
+    ASSERT_TRUE(Agreements(w)->GetRecord(Ctx().get(), req, &document).ok());
+    EXPECT_NE(document.document().find("A payment came back"), std::string::npos);
+  }
   EXPECT_EQ(record.back().summary(),
             "Your payment of £310.00 to Bright Care Agency Ltd was returned by their bank (ACCOUNT "
             "CLOSED). The money is back in your account; check the payee's bank details before "

@@ -4,6 +4,7 @@
 #include "payments_commands.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -530,7 +531,7 @@ void AddPaymentCommands(CLI::App* payments) {
       v1::ImportBankFileRequest req;
       req.set_request_id(RequestId());
       req.set_authority_id(f.authority);
-      req.set_file_name(f.name);
+      req.set_file_name(std::filesystem::path(f.name).filename().string());  // not where it lies
       req.set_content(text.str());
       *exit_code = CallAndPrint<v1::BankFileReport>(
           kPayments, collections ? "importing the collections" : "importing the returns",

@@ -1,5 +1,6 @@
 #include "payments/books/runs.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -577,6 +578,12 @@ bool ReadBefore(pqxx::work& tx, const std::string& kind, const std::string& key,
   return true;
 }
 
+// SortByLine puts a report's lines in the file's order.
+void SortByLine(FileReport* report) {
+  std::stable_sort(report->lines.begin(), report->lines.end(),
+                   [](const FileLine& a, const FileLine& b) { return a.line_no < b.line_no; });
+}
+
 // StartReport counts a file's lines and reports the malformed ones.
 FileReport StartReport(size_t good_lines, const std::vector<FileProblem>& problems) {
   FileReport report;
@@ -645,6 +652,7 @@ absl::StatusOr<FileReport> ImportCollections(pqxx::work& tx, const std::string& 
     ++report.matched;
     report.total_pence += c.amount_pence;
   }
+  SortByLine(&report);
   return report;
 }
 
@@ -707,6 +715,7 @@ absl::StatusOr<FileReport> ImportReturns(pqxx::work& tx, const std::string& auth
     ++report.matched;
     report.total_pence += ret.amount_pence;
   }
+  SortByLine(&report);
   return report;
 }
 
