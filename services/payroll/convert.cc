@@ -173,6 +173,12 @@ void ToProto(const payroll::Employer& e, v1::Employer* out) {
   out->set_wages_payable_account_id(e.wages_account_id);
   out->set_hmrc_payable_account_id(e.hmrc_account_id);
   out->set_pension_payable_account_id(e.pension_account_id);
+  if (e.duties_start) {
+    const payroll::PensionDates dates = payroll::PensionDatesFrom(*e.duties_start);
+    service::DayToProto(*e.duties_start, out->mutable_duties_start_date());
+    service::DayToProto(dates.declaration_due, out->mutable_declaration_of_compliance_due());
+    service::DayToProto(dates.re_enrolment, out->mutable_re_enrolment_date());
+  }
 }
 
 void ToProto(const payroll::PayRun& run, v1::PayRun* out) {

@@ -470,7 +470,7 @@ grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
       }
     }
     absl::StatusOr<payroll::RenderedDocument> doc =
-        FieldError("kind", "must be PAYSLIPS_PDF, BACS, FPS, EPS, P45 or P60");
+        FieldError("kind", "must be PAYSLIPS_PDF, BACS, FPS, EPS, P45, P60 or PENSION_CSV");
     auto need = [&](bool present, const char* field) {
       if (!present) doc = FieldError(field, "is required for this kind");
       return present;
@@ -497,6 +497,11 @@ grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
       case v1::DOCUMENT_KIND_P45:
         if (need(req->employee_id() != 0, "employee_id")) {
           doc = payroll::P45Pdf(tx, years_, cipher, req->employee_id());
+        }
+        break;
+      case v1::DOCUMENT_KIND_PENSION_CSV:
+        if (need(req->run_id() != 0, "run_id")) {
+          doc = payroll::PensionCsv(tx, years_, cipher, req->run_id());
         }
         break;
       case v1::DOCUMENT_KIND_P60:

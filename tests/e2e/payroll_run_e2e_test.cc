@@ -7,6 +7,7 @@
 
 #include "absl/time/civil_time.h"
 
+#include "base/strings.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/payroll.grpc.pb.h"
 #include "agreement_steps.h"
@@ -812,6 +813,13 @@ TEST_F(PayrollRunTest, ListsPageThroughEmployersPasTimesheetsAndRuns) {
   v1::ListEmployersResponse by_authority;
   ASSERT_TRUE(bureau_->ListEmployers(Ctx().get(), employers, &by_authority).ok());
   EXPECT_EQ(by_authority.employers_size(), found.employers_size());
+  // Its PAs started on 6 April 2026: the declaration of compliance is due
+  // by 6 September 2026, re-enrolment on 6 April 2029.
+  const v1::Employer& listed_employer = found.employers(found.employers_size() - 1);
+  EXPECT_EQ(listed_employer.duties_start_date().month(), 4);
+  EXPECT_EQ(listed_employer.declaration_of_compliance_due().month(), 9);
+  EXPECT_EQ(listed_employer.declaration_of_compliance_due().day(), 6);
+  EXPECT_EQ(listed_employer.re_enrolment_date().year(), 2029);
   employers.set_agreement_id(employer.agreement_id());
   EXPECT_EQ(RefusalOf(bureau_->ListEmployers(Ctx().get(), employers, &found)).field, "authority_id");
 
@@ -869,6 +877,21 @@ TEST_F(PayrollRunTest, ListsPageThroughEmployersPasTimesheetsAndRuns) {
   EXPECT_EQ(posted.runs(0).status(), "replaced");
   runs.set_status("cancelled");
   EXPECT_EQ(RefusalOf(bureau_->ListPayRuns(Ctx().get(), runs, &posted)).field, "status");
+
+  // The pension scheme's contribution schedule for the posted run.
+  v1::GetDocumentRequest schedule;
+  schedule.set_kind(v1::DOCUMENT_KIND_PENSION_CSV);
+  schedule.set_run_id(corrected.run_id());
+  v1::Document csv;
+  ASSERT_TRUE(bureau_->GetDocument(Ctx().get(), schedule, &csv).ok());
+  EXPECT_EQ(csv.content_type(), "text/csv");
+  EXPECT_EQ(csv.content().rfind("Employer reference,Earnings period start date,", 0), 0u);
+  const auto& slip = corrected.payslips(0);
+  const std::string row = dp::StrCat("\"", employer.paye_reference(), "\",2026-05-04,2026-05-31,",
+                                     "AB123456C,\"Jamie\",\"Fraser\",");
+  EXPECT_NE(csv.content().find(row), std::string::npos) << csv.content();
+  EXPECT_NE(csv.content().find(dp::StrCat(",", slip.employer_pension_pence() / 100, ".")),
+            std::string::npos);
 }
 
 // Holiday as a running balance: a fixed-hours PA accrues 5.6 weeks a year

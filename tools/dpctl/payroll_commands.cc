@@ -408,8 +408,9 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
 
   CLI::App* document = payroll->add_subcommand(
       "document", "write a payslip PDF, BACS file, RTI FPS/EPS, P45 or P60 to a file");
-  document->add_option("kind", r.kind, "payslips, bacs, fps, eps, p45 or p60")
-      ->check(CLI::IsMember({"payslips", "bacs", "fps", "eps", "p45", "p60"}))->required();
+  document->add_option("kind", r.kind, "payslips, bacs, fps, eps, p45, p60 or pension")
+      ->check(CLI::IsMember({"payslips", "bacs", "fps", "eps", "p45", "p60", "pension"}))
+      ->required();
   document->add_option("--run", r.run, "pay run id (payslips, bacs, fps)");
   document->add_option("--employee", r.employee, "employee id (p45, p60; one payslip)");
   document->add_option("--employer", r.employer, "employer id (eps)");
@@ -421,7 +422,8 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     const std::pair<const char*, v1::DocumentKind> kinds[] = {
         {"payslips", v1::DOCUMENT_KIND_PAYSLIPS_PDF}, {"bacs", v1::DOCUMENT_KIND_BACS},
         {"fps", v1::DOCUMENT_KIND_FPS}, {"eps", v1::DOCUMENT_KIND_EPS},
-        {"p45", v1::DOCUMENT_KIND_P45}, {"p60", v1::DOCUMENT_KIND_P60}};
+        {"p45", v1::DOCUMENT_KIND_P45}, {"p60", v1::DOCUMENT_KIND_P60},
+        {"pension", v1::DOCUMENT_KIND_PENSION_CSV}};
     for (const auto& [name, kind] : kinds) {
       if (r.kind == name) req.set_kind(kind);
     }

@@ -75,7 +75,9 @@ Employee EmployeeFrom(const pqxx::row& row, int first) {
 const char* const kEmployerColumns =
     "id, agreement_id, authority_id, name, paye_reference, accounts_office_reference,"
     " pay_frequency, claims_employment_allowance, scottish_care_minimum, cost_account_id,"
-    " wages_account_id, hmrc_account_id, pension_account_id";
+    " wages_account_id, hmrc_account_id, pension_account_id,"
+    " (SELECT min(m.start_date) FROM payroll.employees m"
+    "  WHERE m.employer_id = payroll.employers.id)";
 
 Employer EmployerFrom(const pqxx::row& r) {
   Employer e;
@@ -92,6 +94,7 @@ Employer EmployerFrom(const pqxx::row& r) {
   e.wages_account_id = r[10].as<int64_t>();
   e.hmrc_account_id = r[11].as<int64_t>();
   e.pension_account_id = r[12].as<int64_t>();
+  if (!r[13].is_null()) e.duties_start = DayOf(r[13]);
   return e;
 }
 

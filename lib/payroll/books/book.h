@@ -38,6 +38,8 @@ struct Employer {
   int64_t wages_account_id = 0;
   int64_t hmrc_account_id = 0;
   int64_t pension_account_id = 0;
+  // Its first PA's start: when its auto-enrolment duties began.
+  std::optional<absl::CivilDay> duties_start;
 };
 
 // CreateEmployer checks the agreement (it must exist and not have ended)

@@ -1,16 +1,18 @@
 #include "payroll/books/documents.h"
 
+#include <algorithm>
 #include <map>
 
 #include "base/refusal.h"
 #include "base/strings.h"
-#include "payroll/forms/bacs.h"
+#include "money/money.h"
 #include "payroll/books/book.h"
 #include "payroll/books/book_rows.h"
+#include "payroll/books/pay_run.h"
+#include "payroll/engine/ni.h"
+#include "payroll/forms/bacs.h"
 #include "payroll/forms/document.h"
 #include "payroll/forms/forms.h"
-#include "payroll/engine/ni.h"
-#include "payroll/books/pay_run.h"
 #include "payroll/forms/rti.h"
 #include "people/person_store.h"
 
@@ -249,6 +251,48 @@ absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYe
                     employer.frequency, run.payment_date, employees);
   if (!xml.ok()) return xml.status();
   return RenderedDocument{dp::StrCat("fps-run-", run_id, ".xml"), "application/xml", *xml};
+}
+
+absl::StatusOr<RenderedDocument> PensionCsv(pqxx::transaction_base& tx, const TaxYears& years,
+                                            const crypto::FieldCipher& cipher, int64_t run_id) {
+  auto books = ReadRun(tx, cipher, run_id, /*posted_only=*/true);
+  if (!books.ok()) return books.status();
+  const PayRun& run = books->run;
+  auto year = years.ByName(run.tax_year);
+  if (!year.ok()) return year.status();
+  const AutoEnrolmentThresholds& band = (*year)->auto_enrolment.at(books->employer.frequency);
+  // Quoted keeps a name with a comma or quote in one CSV field.
+  auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string csv =
+      "Employer reference,Earnings period start date,Earnings period end date,NI number,"
+      "Forename,Surname,Pensionable earnings,Employer contribution,Member contribution,"
+      "Reason for partial or non-payment\r\n";
+  for (const StoredPayslip& p : run.payslips) {
+    const Employee& employee = books->EmployeeOf(p);
+    const people::Person& person = books->PersonOf(p);
+    const Payslip& s = p.payslip;
+    const auto [forename, surname] = SplitName(person.display_name);
+    const int64_t pensionable =
+        std::clamp<int64_t>(s.gross_pence - band.qualifying_lower_pence, 0,
+                            band.qualifying_upper_pence - band.qualifying_lower_pence);
+    const bool contributes = s.employee_pension_pence + s.employer_pension_pence > 0;
+    const std::string why = contributes                   ? ""
+                            : s.pension_postponed         ? "Postponed"
+                            : employee.pension_opted_out  ? "Opted out"
+                                                          : "Not eligible";
+    dp::StrAppend(&csv, quoted(books->employer.paye_reference), ",",
+                  absl::FormatCivilTime(run.period_start), ",",
+                  absl::FormatCivilTime(run.period_end), ",", person.ni_number, ",",
+                  quoted(forename), ",", quoted(surname), ",", FormatPence(pensionable), ",",
+                  FormatPence(s.employer_pension_pence), ",",
+                  FormatPence(s.employee_pension_pence), ",", why, "\r\n");
+  }
+  return RenderedDocument{dp::StrCat("pension-contributions-run-", run_id, ".csv"), "text/csv",
+                          csv};
 }
 
 absl::StatusOr<RenderedDocument> EpsFile(pqxx::transaction_base& tx, const TaxYears& years,

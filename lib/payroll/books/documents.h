@@ -32,6 +32,13 @@ absl::StatusOr<RenderedDocument> BacsFile(pqxx::transaction_base& tx,
 // FpsFile: a posted run's RTI Full Payment Submission.
 absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYears& years,
                                          const crypto::FieldCipher& cipher, int64_t run_id);
+// PensionCsv: a posted run's contribution schedule for the pension scheme,
+// one line a PA, in the columns of NEST's contribution schedule: employer
+// reference, earnings period, NI number, names, pensionable (qualifying)
+// earnings, employer and member contributions, and why a PA contributes
+// nothing (postponed, opted out, not eligible).
+absl::StatusOr<RenderedDocument> PensionCsv(pqxx::transaction_base& tx, const TaxYears& years,
+                                            const crypto::FieldCipher& cipher, int64_t run_id);
 // EpsFile: an employer's Employer Payment Summary for a tax month.
 absl::StatusOr<RenderedDocument> EpsFile(pqxx::transaction_base& tx, const TaxYears& years,
                                          int64_t employer_id, const std::string& tax_year,

@@ -48,6 +48,16 @@ int64_t RolledUpHolidayPayPence(const TaxYear& year, int64_t pay_pence) {
   return RoundedShare(pay_pence, year.holiday_accrual_bp);
 }
 
+PensionDates PensionDatesFrom(absl::CivilDay duties_start) {
+  // A month on from the 31st is the month's last day.
+  auto months_on = [&](int months) {
+    const absl::CivilMonth m = absl::CivilMonth(duties_start) + months;
+    return std::min(absl::CivilDay(m.year(), m.month(), duties_start.day()),
+                    absl::CivilDay(m + 1) - 1);
+  };
+  return {months_on(5), months_on(36)};
+}
+
 int64_t FixedHoursAccrualCentiHours(const TaxYear& year, int64_t hours_centi) {
   const int64_t denominator = int64_t{100} * year.holiday_weeks_in_year;
   return (hours_centi * year.holiday_statutory_weeks_centi + denominator / 2) / denominator;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "payroll/engine/tax_year.h"
 
 // The employer's other statutory duties for one period: workplace pension
@@ -33,6 +34,16 @@ struct AutoEnrolment {
 // rounded to the nearest penny.
 AutoEnrolment AssessAutoEnrolment(const TaxYear& year, PayFrequency frequency,
                                   int64_t earnings_pence, int age_years, bool member);
+
+// PensionDates are an employer's auto-enrolment dates from its duties
+// start date (its first PA's start): the declaration of compliance is due
+// within 5 months of it, and re-enrolment comes every 3 years after it.
+//   PensionDatesFrom(2026-04-06) -> {2026-09-06, 2029-04-06}
+struct PensionDates {
+  absl::CivilDay declaration_due;
+  absl::CivilDay re_enrolment;
+};
+PensionDates PensionDatesFrom(absl::CivilDay duties_start);
 
 // ---- Holiday for irregular-hours and part-year workers: 12.07% of hours
 // worked accrues as leave; rolled-up holiday pay, when used, is 12.07% of

@@ -89,5 +89,14 @@ TEST(P45, LeaverFiguresIncludePreviousEmploymentInTheTotals) {
   EXPECT_EQ(p45.tax_in_this_employment_pence, 98000);
 }
 
+TEST(PensionDuties, TheDeclarationIsDueIn5MonthsAndReEnrolmentEvery3Years) {
+  const PensionDates april = PensionDatesFrom(absl::CivilDay(2026, 4, 6));
+  EXPECT_EQ(april.declaration_due, absl::CivilDay(2026, 9, 6));
+  EXPECT_EQ(april.re_enrolment, absl::CivilDay(2029, 4, 6));
+  // From the 30th of September, five months on is the last day of February.
+  EXPECT_EQ(PensionDatesFrom(absl::CivilDay(2026, 9, 30)).declaration_due,
+            absl::CivilDay(2027, 2, 28));
+}
+
 }  // namespace
 }  // namespace dp::payroll
