@@ -58,10 +58,10 @@ void ToProto(int64_t employee_id, const std::vector<payroll::StudentLoan>& loans
 }
 
 void ToProto(const payroll::Employee& employee, const std::vector<payroll::TaxCodeNotice>& notices,
-             absl::CivilDay today, v1::TaxCodes* out) {
+             absl::CivilDay today, const payroll::TaxYear* year, v1::TaxCodes* out) {
   out->Clear();
   out->set_employee_id(employee.id);
-  const payroll::TaxCodeNotice now = payroll::CodeInForce(employee, notices, today);
+  const payroll::TaxCodeNotice now = payroll::CodeInForce(employee, notices, today, year);
   out->set_tax_code(now.tax_code);
   out->set_week1_month1(now.week1_month1);
   for (const payroll::TaxCodeNotice& n : notices) {

@@ -31,7 +31,7 @@ absl::StatusOr<payroll::Timesheet> TimesheetFromProto(const v1::SubmitTimesheetR
 absl::StatusOr<payroll::RunRequest> RunRequestFromProto(const v1::RunPayrollRequest& req);
 
 void ToProto(const payroll::Employee& employee, const std::vector<payroll::TaxCodeNotice>& notices,
-             absl::CivilDay today, v1::TaxCodes* out);
+             absl::CivilDay today, const payroll::TaxYear* year, v1::TaxCodes* out);
 void ToProto(const payroll::Employer& e, v1::Employer* out);
 void ToProto(const payroll::TimesheetSummary& t, v1::TimesheetSummary* out);
 void ToProto(const payroll::RunTotals& t, v1::PayRun* out);

@@ -377,7 +377,10 @@ grpc::Status PayrollServiceImpl::TaxCodeWrite(
   auto fill = [&](pqxx::transaction_base& tx) -> absl::Status {
     auto employee = payroll::GetEmployee(tx, employee_id);
     if (!employee.ok()) return employee.status();
-    ToProto(*employee, payroll::TaxCodeNotices(tx, employee_id), service::TodayInLondon(), out);
+    const absl::CivilDay today = service::TodayInLondon();
+    auto year = years_.ForDate(absl::FormatCivilTime(today));
+    ToProto(*employee, payroll::TaxCodeNotices(tx, employee_id), today, year.ok() ? *year : nullptr,
+            out);
     return absl::OkStatus();
   };
   return EmployerWrite(

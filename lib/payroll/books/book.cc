@@ -395,10 +395,24 @@ std::vector<TaxCodeNotice> TaxCodeNotices(pqxx::transaction_base& tx, int64_t em
 }
 
 TaxCodeNotice CodeInForce(const Employee& employee, const std::vector<TaxCodeNotice>& notices,
-                          absl::CivilDay pay_date) {
+                          absl::CivilDay pay_date, const TaxYear* year) {
   TaxCodeNotice in_force{0, "", employee.tax_code, employee.week1_month1, employee.start_date, ""};
   for (const TaxCodeNotice& n : notices) {  // in effective order
     if (n.effective_from <= pay_date) in_force = n;
+  }
+  if (year == nullptr || InTaxYear(*year, in_force.effective_from)) return in_force;
+  // Carried into this year: cumulative, and uplifted by the year's P9X.
+  in_force.week1_month1 = false;
+  std::string& code = in_force.tax_code;
+  const size_t digits = code.find_first_of("0123456789");
+  const size_t suffix = code.find_last_of("0123456789");
+  if (digits != std::string::npos && suffix + 1 == code.size() - 1 &&
+      code.find_first_not_of("0123456789", digits) == suffix + 1) {
+    const auto uplift = year->start_of_year_uplift.find(code.back());
+    if (uplift != year->start_of_year_uplift.end() && uplift->second != 0) {
+      const int number = std::stoi(code.substr(digits, suffix + 1 - digits)) + uplift->second;
+      code = dp::StrCat(code.substr(0, digits), number, code.substr(suffix + 1));
+    }
   }
   return in_force;
 }

@@ -176,8 +176,12 @@ std::map<int64_t, std::vector<TaxCodeNotice>> TaxCodeNoticesOf(pqxx::transaction
 
 // CodeInForce is the code and basis an employee is taxed on at `pay_date`:
 // the latest notice in force then, else the code they were registered with.
+// A code carried into `year` (the pay date's tax year, when given) from an
+// earlier one starts the year cumulative, its Week 1/Month 1 marker removed,
+// and gains the year's P9X uplift for its suffix (data).
+//   CodeInForce(pa, {}, 2026-05-29, y2026): registered "S1257L" W1/M1 in 2025 -> "S1257L", cumulative
 TaxCodeNotice CodeInForce(const Employee& employee, const std::vector<TaxCodeNotice>& notices,
-                          absl::CivilDay pay_date);
+                          absl::CivilDay pay_date, const TaxYear* year = nullptr);
 
 enum class Liability { kWages, kHmrc, kPension };
 

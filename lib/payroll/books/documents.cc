@@ -228,7 +228,7 @@ absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYe
       e.leaving_date = employee.leave_date;
     }
     const std::vector<TaxCodeNotice> notices = TaxCodeNotices(tx, p.employee_id);
-    const TaxCodeNotice code = CodeInForce(employee, notices, run.payment_date);
+    const TaxCodeNotice code = CodeInForce(employee, notices, run.payment_date, *year);
     e.tax_code = p.tax_code;
     e.week1_month1 = code.week1_month1;
     for (const TaxCodeNotice& n : notices) {

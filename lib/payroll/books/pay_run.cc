@@ -388,7 +388,7 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
   PayslipInput in;
   in.frequency = job.employer.frequency;
   in.payment_date = r.payment_date;
-  const TaxCodeNotice code = CodeInForce(e, history.codes, r.payment_date);
+  const TaxCodeNotice code = CodeInForce(e, history.codes, r.payment_date, job.year);
   in.tax_code = code.tax_code;
   in.week1_month1 = code.week1_month1;
   in.ni_category = e.ni_category;

@@ -41,6 +41,10 @@ absl::StatusOr<TaxYear> ParseTaxYear(const std::string& text) {
     }
     y.regulatory_limit_bp = it.at("regulatory_limit_bp").get<int32_t>();
     y.emergency_tax_code = it.at("emergency_tax_code").get<std::string>();
+    for (const auto& [suffix, uplift] : it.at("start_of_year_code_uplift").items()) {
+      if (suffix.size() != 1) return absl::InvalidArgumentError("a code suffix is one letter");
+      y.start_of_year_uplift[suffix[0]] = uplift.get<int>();
+    }
     const json& ni = j.at("national_insurance");
     const std::pair<const char*, PayFrequency> frequencies[] = {
         {"weekly", PayFrequency::kWeekly},

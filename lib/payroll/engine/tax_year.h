@@ -64,6 +64,8 @@ struct TaxYear {
   std::map<std::string, int32_t> flat_rate_codes_bp;  // "BR" -> 2000
   int32_t regulatory_limit_bp = 5000;
   std::string emergency_tax_code;  // a starter's code without a P45: "1257L"
+  // P9X: what a code with this suffix carried into the year gains ('L' -> 0).
+  std::map<char, int> start_of_year_uplift;
   std::map<PayFrequency, NiThresholds> ni_thresholds;
   std::map<std::string, NiCategory> ni_categories;   // "A" -> ...
   int64_t employment_allowance_pence = 0;
