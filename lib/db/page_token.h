@@ -75,6 +75,30 @@ class PageFill {
   size_t bytes_ = 0;
 };
 
+// FillPage keeps one page of a list of messages: each of `rows` (read for
+// one more than the page, so that a next page is known) is made an item by
+// `make`, which returns the row's id, and kept by `keep` while the page has
+// room (PageFill). Returns the token that resumes after the last row kept,
+// bound to `fingerprint`; "" when the list ended on this page.
+//
+//   out->set_next_page_token(FillPage<v1::Card>(rows, *size, fingerprint,
+//       [](const Card& c, v1::Card* item) { ToProto(c, item); return c.id; },
+//       [&](v1::Card&& item) { *out->add_cards() = std::move(item); }));
+template <typename Item, typename Rows, typename Make, typename Keep>
+std::string FillPage(const Rows& rows, int page_size, std::string_view fingerprint, Make make,
+                     Keep keep) {
+  PageFill page(page_size);
+  int64_t last = 0;
+  for (const auto& row : rows) {
+    Item item;
+    const int64_t id = make(row, &item);
+    if (!page.Room(item.ByteSizeLong())) return EncodePageToken(fingerprint, last);
+    last = id;
+    keep(std::move(item));
+  }
+  return "";
+}
+
 }  // namespace dp::db
 
 #endif  // DP_LIB_DB_PAGE_TOKEN_H_

@@ -341,17 +341,13 @@ grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
   query.after_id = *after_id;
   const absl::CivilDay today = service::TodayInLondon();
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
-    db::PageFill fill(*page_size);
-    for (const auto& h : agreements::ListHeaders(tx, query)) {
-      v1::Agreement agreement;
-      ToProto(h, agreements::Versions(tx, h.id), today, &agreement);
-      if (!fill.Room(agreement.ByteSizeLong())) {
-        const auto& last = out->agreements(out->agreements_size() - 1);
-        out->set_next_page_token(db::EncodePageToken(fingerprint, last.agreement_id()));
-        break;
-      }
-      *out->add_agreements() = std::move(agreement);
-    }
+    out->set_next_page_token(db::FillPage<v1::Agreement>(
+        agreements::ListHeaders(tx, query), *page_size, fingerprint,
+        [&](const agreements::Header& h, v1::Agreement* item) {
+          ToProto(h, agreements::Versions(tx, h.id), today, item);
+          return h.id;
+        },
+        [&](v1::Agreement&& item) { *out->add_agreements() = std::move(item); }));
     return absl::OkStatus();
   }));
 }

@@ -145,6 +145,13 @@ void ToProto(const payments::Payment& p, v1::OutgoingPayment* out) {
   out->set_override_reason(p.override_reason);
 }
 
+void ToProto(const payments::Held& h, v1::HeldBack* out) {
+  out->set_agreement_id(h.agreement_id);
+  out->set_what(h.what);
+  PenceToProto(h.amount_pence, out->mutable_amount());
+  out->set_reason(h.reason);
+}
+
 void ToProto(const payments::Run& r, v1::PaymentsRun* out) {
   out->set_run_id(r.id);
   out->set_authority_id(r.authority_id);
@@ -152,13 +159,7 @@ void ToProto(const payments::Run& r, v1::PaymentsRun* out) {
   out->set_settled(r.settled);
   out->set_payments(r.payments);
   PenceToProto(r.total_pence, out->mutable_total());
-  for (const payments::Held& h : r.held) {
-    v1::HeldBack* item = out->add_held();
-    item->set_agreement_id(h.agreement_id);
-    item->set_what(h.what);
-    PenceToProto(h.amount_pence, item->mutable_amount());
-    item->set_reason(h.reason);
-  }
+  for (const payments::Held& h : r.held) ToProto(h, out->add_held());
   out->set_bacs(r.bacs);
 }
 

@@ -20,6 +20,7 @@ void ToProto(const payments::Invoice& i, v1::Invoice* out);
 void ToProto(const payments::StandingOrderRecord& o, v1::StandingOrder* out);
 void ToProto(const payments::MandateRecord& m, v1::Mandate* out);
 void ToProto(const payments::Payment& p, v1::OutgoingPayment* out);
+void ToProto(const payments::Held& h, v1::HeldBack* out);
 void ToProto(const payments::Run& r, v1::PaymentsRun* out);
 void ToProto(const payments::FileReport& r, v1::BankFileReport* out);
 void ToProto(int64_t agreement_id, const payments::Available& a, v1::AvailableToSpend* out);

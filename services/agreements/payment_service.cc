@@ -405,13 +405,7 @@ grpc::Status PaymentServiceImpl::SettlePaymentsRun(grpc::ServerContext* ctx,
         auto held = payments::SettleRun(tx, req->run_id(), actor);
         if (!held.ok()) return held.status();
         if (auto s = FillRun(tx, req->run_id(), out); !s.ok()) return s;
-        for (const auto& h : *held) {
-          v1::HeldBack* item = out->add_held();
-          item->set_agreement_id(h.agreement_id);
-          item->set_what(h.what);
-          service::PenceToProto(h.amount_pence, item->mutable_amount());
-          item->set_reason(h.reason);
-        }
+        for (const auto& h : *held) ToProto(h, out->add_held());
         return std::to_string(req->run_id());
       },
       [&](pqxx::work& tx, const std::string& key) { return FillRun(tx, std::stoll(key), out); });
@@ -477,20 +471,15 @@ grpc::Status PaymentServiceImpl::ListOutgoingPayments(grpc::ServerContext* ctx,
         return absl::NotFoundError(dp::StrCat("payment run ", req->run_id(), " does not exist"));
       }
     }
-    db::PageFill page(*size);
-    int64_t last = *after;
-    for (const auto& p : payments::ListPayments(tx, {.agreement_id = req->agreement_id(),
-                                                     .run_id = req->run_id(), .status = *status,
-                                                     .after_id = *after, .limit = *size + 1})) {
-      v1::OutgoingPayment item;
-      ToProto(p, &item);
-      if (!page.Room(item.ByteSizeLong())) {
-        out->set_next_page_token(db::EncodePageToken(fingerprint, last));
-        break;
-      }
-      last = p.id;
-      *out->add_payments() = std::move(item);
-    }
+    out->set_next_page_token(db::FillPage<v1::OutgoingPayment>(
+        payments::ListPayments(tx, {.agreement_id = req->agreement_id(), .run_id = req->run_id(),
+                                    .status = *status, .after_id = *after, .limit = *size + 1}),
+        *size, fingerprint,
+        [](const payments::Payment& p, v1::OutgoingPayment* item) {
+          ToProto(p, item);
+          return p.id;
+        },
+        [&](v1::OutgoingPayment&& item) { *out->add_payments() = std::move(item); }));
     return absl::OkStatus();
   }));
 }

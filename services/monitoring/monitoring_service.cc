@@ -469,18 +469,13 @@ grpc::Status ListPage(service::ServiceHost& host, grpc::ServerContext* ctx, cons
   if (!after.ok()) return ToGrpcStatus(after.status());
   return ToGrpcStatus(service::RunReadOnly(host.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     if (auto s = Scope(tx, *caller, req.authority_id(), req.agreement_id()); !s.ok()) return s;
-    db::PageFill page(*size);
-    int64_t last = *after;
-    for (const auto& row : rows(tx, *after, *size + 1)) {
-      Item item;
-      fill(tx, row, &item);
-      if (!page.Room(item.ByteSizeLong())) {
-        out->set_next_page_token(db::EncodePageToken(fingerprint, last));
-        break;
-      }
-      last = row.id;
-      push(std::move(item));
-    }
+    out->set_next_page_token(db::FillPage<Item>(
+        rows(tx, *after, *size + 1), *size, fingerprint,
+        [&](const auto& row, Item* item) {
+          fill(tx, row, item);
+          return row.id;
+        },
+        push));
     return absl::OkStatus();
   }));
 }

@@ -59,18 +59,8 @@ absl::Status Paged(const Request& req, const std::string& fingerprint, Read read
   if (!size.ok()) return size.status();
   auto after = db::DecodePageToken(req.page_token(), fingerprint);
   if (!after.ok()) return after.status();
-  db::PageFill page(*size);
-  int64_t last = *after;
-  for (const auto& row : read(payroll::Page{*after, *size + 1})) {
-    Item item;
-    const int64_t id = fill(row, &item);
-    if (!page.Room(item.ByteSizeLong())) {
-      out->set_next_page_token(db::EncodePageToken(fingerprint, last));
-      break;
-    }
-    last = id;
-    add(std::move(item));
-  }
+  out->set_next_page_token(
+      db::FillPage<Item>(read(payroll::Page{*after, *size + 1}), *size, fingerprint, fill, add));
   return absl::OkStatus();
 }
 
