@@ -302,8 +302,7 @@ struct History {
   std::vector<TaxCodeNotice> codes;  // in effective order
 };
 
-std::map<int64_t, History> LoadHistory(pqxx::work& tx, const std::vector<Job>& jobs,
-                                       std::vector<Sheet>& sheets) {
+std::map<int64_t, History> LoadHistory(pqxx::work& tx, std::vector<Sheet>& sheets) {
   std::map<int64_t, History> history;
   if (sheets.empty()) return history;
   std::vector<int64_t> employee_ids;
@@ -600,7 +599,7 @@ std::vector<absl::StatusOr<int64_t>> RunPayrolls(
   LockEmployers(tx, jobs);
   FindEarlierRuns(tx, jobs);
   std::vector<Sheet> sheets = LoadSheets(tx, jobs);
-  const std::map<int64_t, History> history = LoadHistory(tx, jobs, sheets);
+  const std::map<int64_t, History> history = LoadHistory(tx, sheets);
   LoadAllowance(tx, jobs);
   std::vector<int64_t> person_ids;
   for (const Sheet& s : sheets) person_ids.push_back(s.employee.person_id);
