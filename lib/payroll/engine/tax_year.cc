@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/strings.h"
+#include "payroll/engine/family_pay.h"
 #include "payroll/engine/student_loan.h"
 
 namespace dp::payroll {
@@ -92,6 +93,40 @@ absl::StatusOr<TaxYear> ParseTaxYear(const std::string& text) {
       const auto plan = ParseLoanPlan(name);
       if (!plan) return absl::InvalidArgumentError(dp::StrCat("unknown student loan plan ", name));
       y.student_loans[*plan] = {pence.get<int64_t>(), loans.at("rate_bp").at(name).get<int32_t>()};
+    }
+    const json& fp = j.at("statutory_family_pay");
+    FamilyPayFigures& f = y.family_pay;
+    f.weekly_rate_pence = fp.at("weekly_rate_pence").get<int64_t>();
+    f.rate_from = fp.at("rate_from").get<std::string>();
+    f.earnings_related_bp = fp.at("earnings_related_bp").get<int32_t>();
+    for (const auto& [name, weeks] : fp.at("max_weeks").items()) {
+      const auto kind = ParseFamilyPayKind(name);
+      if (!kind) return absl::InvalidArgumentError(dp::StrCat("unknown family pay kind ", name));
+      f.max_weeks[*kind] = weeks.get<int>();
+      f.earnings_related_weeks[*kind] = fp.at("earnings_related_weeks").value(name, 0);
+    }
+    f.qualifying_service_weeks = fp.at("qualifying_service_weeks").get<int>();
+    f.qualifying_week_before_due = fp.at("qualifying_week_before_due").get<int>();
+    f.recovery_bp = fp.at("recovery_bp").get<int32_t>();
+    f.small_employer_recovery_bp = fp.at("small_employer_recovery_bp").get<int32_t>();
+    f.small_employer_compensation_bp = fp.at("small_employer_compensation_bp").get<int32_t>();
+    f.small_employer_ni_limit_pence = fp.at("small_employer_ni_limit_pence").get<int64_t>();
+    if (f.max_weeks.size() != kFamilyPayKinds) {
+      return absl::InvalidArgumentError("statutory_family_pay.max_weeks needs every kind");
+    }
+    const json& lv = j.at("leavers");
+    LeaverFigures& l = y.leavers;
+    l.notice_min_service_days = lv.at("notice_min_service_days").get<int>();
+    l.notice_max_weeks = lv.at("notice_max_weeks").get<int>();
+    l.redundancy_min_years = lv.at("redundancy_min_years").get<int>();
+    l.redundancy_max_years = lv.at("redundancy_max_years").get<int>();
+    l.redundancy_week_pay_cap_pence = lv.at("redundancy_week_pay_cap_pence").get<int64_t>();
+    for (const auto& band : lv.at("redundancy_bands")) {
+      l.redundancy_bands.push_back({band.at("from_age").get<int>(),
+                                    band.at("weeks_centi").get<int>()});
+    }
+    if (l.redundancy_bands.empty() || l.redundancy_bands.front().from_age != 0) {
+      return absl::InvalidArgumentError("leavers.redundancy_bands must start at age 0");
     }
     if (y.rest_of_uk.empty() || y.scotland.empty() || y.rest_of_uk.back().upper_pounds ||
         y.scotland.back().upper_pounds) {

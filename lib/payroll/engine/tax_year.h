@@ -48,7 +48,39 @@ struct StatutorySickPay {
   std::optional<int32_t> percent_of_awe_bp;  // 2026-27: 80% of average weekly earnings if lower
 };
 
-enum class LoanPlan;  // student_loan.h
+enum class LoanPlan;       // student_loan.h
+enum class FamilyPayKind;  // family_pay.h
+
+// FamilyPayFigures are statutory family pay's figures (see family_pay.h).
+struct FamilyPayFigures {
+  int64_t weekly_rate_pence = 0;  // the prescribed rate
+  std::string rate_from;          // it applies to pay weeks starting on or after this day
+  int32_t earnings_related_bp = 9000;                 // 90% of average weekly earnings
+  std::map<FamilyPayKind, int> earnings_related_weeks;  // paid at 90% throughout: SMP, SAP 6
+  std::map<FamilyPayKind, int> max_weeks;
+  int qualifying_service_weeks = 26;
+  int qualifying_week_before_due = 15;
+  int32_t recovery_bp = 9200;
+  int32_t small_employer_recovery_bp = 10000;
+  int32_t small_employer_compensation_bp = 850;
+  int64_t small_employer_ni_limit_pence = 0;  // Class 1 NI of the year before, at most
+};
+
+// LeaverFigures are statutory notice and redundancy pay's (see leaving.h).
+struct LeaverFigures {
+  int notice_min_service_days = 30;  // a month's service before any notice is due
+  int notice_max_weeks = 12;         // a week a complete year, at most this
+  int redundancy_min_years = 2;
+  int redundancy_max_years = 20;
+  int64_t redundancy_week_pay_cap_pence = 0;
+  // A year of service in which the PA was at least `from_age` throughout
+  // counts `weeks_centi` hundredths of a week's pay; ascending by age.
+  struct Band {
+    int from_age = 0;
+    int weeks_centi = 0;
+  };
+  std::vector<Band> redundancy_bands;
+};
 
 struct LoanRate {
   int64_t annual_threshold_pence = 0;
@@ -80,6 +112,8 @@ struct TaxYear {
   int32_t holiday_statutory_weeks_centi = 560;  // 5.6 weeks a year
   int32_t holiday_weeks_in_year = 52;
   std::map<LoanPlan, LoanRate> student_loans;  // the plans HMRC collects this year
+  FamilyPayFigures family_pay;
+  LeaverFigures leavers;
 };
 
 // ParseTaxYear reads one year's JSON, naming what is missing or wrong.
@@ -95,6 +129,8 @@ class TaxYears {
   static absl::StatusOr<TaxYears> LoadDirectory(const std::string& dir);
   absl::StatusOr<const TaxYear*> ForDate(const std::string& yyyy_mm_dd) const;
   absl::StatusOr<const TaxYear*> ByName(const std::string& name) const;
+  // All is every year loaded, in no particular order.
+  const std::vector<TaxYear>& All() const { return years_; }
 
  private:
   std::vector<TaxYear> years_;
