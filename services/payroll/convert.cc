@@ -233,8 +233,16 @@ void ToProto(const payroll::PayRun& run, v1::PayRun* out) {
     slip->set_student_loan_pence(s.student_loan_pence);
     slip->set_postgraduate_loan_pence(s.postgraduate_loan_pence);
     if (s.loan_plan) slip->set_student_loan_plan(ToProto(*s.loan_plan));
-    out->set_hmrc_pence(out->hmrc_pence() + s.tax_pence + s.employee_ni_pence +
-                        s.employer_ni_pence + s.student_loan_pence + s.postgraduate_loan_pence);
+    slip->set_smp_pence(s.family_pay_pence[static_cast<int>(payroll::FamilyPayKind::kMaternity)]);
+    slip->set_spp_pence(s.family_pay_pence[static_cast<int>(payroll::FamilyPayKind::kPaternity)]);
+    slip->set_sap_pence(s.family_pay_pence[static_cast<int>(payroll::FamilyPayKind::kAdoption)]);
+    slip->set_shpp_pence(
+        s.family_pay_pence[static_cast<int>(payroll::FamilyPayKind::kSharedParental)]);
+    slip->set_spbp_pence(s.family_pay_pence[static_cast<int>(payroll::FamilyPayKind::kBereavement)]);
+    slip->set_family_pay_recovered_pence(s.RecoveredPence());
+    slip->set_notice_pay_pence(s.notice_pay_pence);
+    slip->set_redundancy_pence(s.redundancy_pence);
+    out->set_hmrc_pence(out->hmrc_pence() + s.ToHmrcPence());
     out->set_pension_pence(out->pension_pence() + s.employee_pension_pence +
                            s.employer_pension_pence);
   }
@@ -253,6 +261,70 @@ void ToProto(const payroll::Employee& e, const people::Person& person, v1::Emplo
   out->set_week1_month1(e.week1_month1);
   out->set_ni_category(e.ni_category);
   out->set_qualifying_days_per_week(e.qualifying_days_per_week);
+  out->set_notice_pay_pence(e.notice_pay_pence);
+  out->set_redundancy_pence(e.redundancy_pence);
+  out->set_leaving_explanation(e.leaving_explanation);
+  out->set_pension_opted_out(e.pension_opted_out);
+  if (e.pension_opted_out_on) {
+    service::DayToProto(*e.pension_opted_out_on, out->mutable_pension_opted_out_on());
+  }
+}
+
+absl::StatusOr<payroll::FamilyPayKind> FamilyPayKindFromProto(v1::FamilyLeaveKind kind) {
+  switch (kind) {
+    case v1::FAMILY_LEAVE_KIND_MATERNITY: return payroll::FamilyPayKind::kMaternity;
+    case v1::FAMILY_LEAVE_KIND_PATERNITY: return payroll::FamilyPayKind::kPaternity;
+    case v1::FAMILY_LEAVE_KIND_ADOPTION: return payroll::FamilyPayKind::kAdoption;
+    case v1::FAMILY_LEAVE_KIND_SHARED_PARENTAL: return payroll::FamilyPayKind::kSharedParental;
+    case v1::FAMILY_LEAVE_KIND_BEREAVEMENT: return payroll::FamilyPayKind::kBereavement;
+    default:
+      return FieldError("kind", "must be MATERNITY, PATERNITY, ADOPTION, SHARED_PARENTAL or "
+                                "BEREAVEMENT");
+  }
+}
+
+absl::StatusOr<payroll::FamilyLeaveRequest> FamilyLeaveFromProto(
+    const v1::RecordFamilyLeaveRequest& req) {
+  payroll::FamilyLeaveRequest r;
+  auto kind = FamilyPayKindFromProto(req.kind());
+  if (!kind.ok()) return kind.status();
+  r.kind = *kind;
+  const char* field = r.kind == payroll::FamilyPayKind::kAdoption     ? "matching_date"
+                      : r.kind == payroll::FamilyPayKind::kBereavement ? "date_of_death"
+                                                                       : "due_date";
+  const v1::Date& relevant = r.kind == payroll::FamilyPayKind::kAdoption ? req.matching_date()
+                             : r.kind == payroll::FamilyPayKind::kBereavement ? req.date_of_death()
+                                                                              : req.due_date();
+  if (relevant.ByteSizeLong() > 0) {
+    auto day = service::DayFromProto(relevant, field);
+    if (!day.ok()) return day.status();
+    r.relevant_date = *day;
+  }
+  if (req.has_pay_start()) {
+    auto day = service::DayFromProto(req.pay_start(), "pay_start");
+    if (!day.ok()) return day.status();
+    r.pay_start = *day;
+  }
+  r.weeks = req.weeks();
+  r.evidence_received = req.evidence_received();
+  if (req.has_average_weekly_earnings_pence()) {
+    r.average_weekly_earnings_pence = req.average_weekly_earnings_pence();
+  }
+  return r;
+}
+
+void ToProto(const payroll::FamilyLeaveRecord& r, v1::FamilyLeave* out) {
+  out->Clear();
+  out->set_leave_id(r.id);
+  out->set_employee_id(r.employee_id);
+  out->set_kind(static_cast<v1::FamilyLeaveKind>(static_cast<int>(r.kind) + 1));
+  service::DayToProto(r.relevant_date, out->mutable_relevant_date());
+  service::DayToProto(r.pay_start, out->mutable_pay_start());
+  out->set_weeks(r.weeks);
+  service::DayToProto(r.qualifying_week_start, out->mutable_qualifying_week_start());
+  out->set_average_weekly_earnings_pence(r.average_weekly_earnings_pence);
+  out->set_entitled(r.entitled);
+  out->set_reason(r.reason);
 }
 
 void ToProto(const payroll::TimesheetSummary& t, v1::TimesheetSummary* out) {

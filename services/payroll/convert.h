@@ -4,6 +4,7 @@
 #include "absl/status/statusor.h"
 #include "dp/v1/payroll.pb.h"
 #include "payroll/books/book.h"
+#include "payroll/books/leave.h"
 #include "payroll/books/lists.h"
 #include "payroll/books/pay_run.h"
 #include "people/person_store.h"
@@ -37,6 +38,14 @@ void ToProto(const payroll::TimesheetSummary& t, v1::TimesheetSummary* out);
 void ToProto(const payroll::RunTotals& t, v1::PayRun* out);
 void ToProto(const payroll::PayRun& run, v1::PayRun* out);
 void ToProto(const payroll::Employee& e, const people::Person& person, v1::Employee* out);
+
+absl::StatusOr<payroll::FamilyPayKind> FamilyPayKindFromProto(v1::FamilyLeaveKind kind);
+// FamilyLeaveFromProto reads the kind and the date its qualifying week
+// needs (due_date, matching_date or date_of_death); a missing one is left
+// unset for RecordFamilyLeave to name.
+absl::StatusOr<payroll::FamilyLeaveRequest> FamilyLeaveFromProto(
+    const v1::RecordFamilyLeaveRequest& req);
+void ToProto(const payroll::FamilyLeaveRecord& r, v1::FamilyLeave* out);
 
 }  // namespace dp::payroll_service
 

@@ -312,18 +312,140 @@ grpc::Status PayrollServiceImpl::LeaveEmployee(grpc::ServerContext* ctx,
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto leave = service::DayFromProto(req->leave_date(), "leave_date");
   if (!leave.ok()) return ToGrpcStatus(leave.status());
+  payroll::LeaverRequest leaver;
+  leaver.leave_date = *leave;
+  leaver.notice_in_lieu = req->notice_in_lieu();
+  if (req->has_notice_weeks()) leaver.notice_weeks = req->notice_weeks();
+  leaver.redundancy = req->redundancy();
+  if (req->has_weeks_pay_pence()) leaver.weeks_pay_pence = req->weeks_pay_pence();
   auto employer_id = EmployerOfEmployee(req->employee_id());
   if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
+  const crypto::FieldCipher cipher(host_.keyring());
   return EmployerWrite(
       ctx, *req, req->request_id(), "LeaveEmployee", *employer_id,
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
-        if (auto s = payroll::LeaveEmployee(tx, req->employee_id(), *leave); !s.ok()) return s;
+        auto pay = payroll::LeaveEmployee(tx, years_, cipher, req->employee_id(), leaver);
+        if (!pay.ok()) return pay.status();
         if (auto s = FillEmployee(tx, req->employee_id(), out); !s.ok()) return s;
         return std::to_string(req->employee_id());
       },
       [&](pqxx::work& tx, const std::string&) {
         return FillEmployee(tx, req->employee_id(), out);
       });
+}
+
+grpc::Status PayrollServiceImpl::RecordFamilyLeave(grpc::ServerContext* ctx,
+                                                   const v1::RecordFamilyLeaveRequest* req,
+                                                   v1::FamilyLeave* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto leave = FamilyLeaveFromProto(*req);
+  if (!leave.ok()) return ToGrpcStatus(leave.status());
+  auto employer_id = EmployerOfEmployee(req->employee_id());
+  if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
+  auto caller = host_.Caller(*ctx);
+  const std::string actor = caller.ok() ? caller->name : "";
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "RecordFamilyLeave", *employer_id,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        auto record = payroll::RecordFamilyLeave(tx, years_, req->employee_id(), *leave, actor);
+        if (!record.ok()) return record.status();
+        ToProto(*record, out);
+        return std::to_string(record->id);
+      },
+      [&](pqxx::work& tx, const std::string& key) -> absl::Status {
+        for (const payroll::FamilyLeaveRecord& r : payroll::FamilyLeaves(tx, req->employee_id())) {
+          if (std::to_string(r.id) == key) {
+            ToProto(r, out);
+            return absl::OkStatus();
+          }
+        }
+        return absl::NotFoundError(dp::StrCat("family leave ", key, " does not exist"));
+      });
+}
+
+grpc::Status PayrollServiceImpl::RecordPensionOptOut(grpc::ServerContext* ctx,
+                                                     const v1::RecordPensionOptOutRequest* req,
+                                                     v1::Employee* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto day = service::DayFromProto(req->opted_out_on(), "opted_out_on");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  auto employer_id = EmployerOfEmployee(req->employee_id());
+  if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
+  return EmployerWrite(
+      ctx, *req, req->request_id(), "RecordPensionOptOut", *employer_id,
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        if (auto s = payroll::RecordPensionOptOut(tx, req->employee_id(), *day,
+                                                  service::TodayInLondon());
+            !s.ok()) {
+          return s;
+        }
+        if (auto s = FillEmployee(tx, req->employee_id(), out); !s.ok()) return s;
+        return std::to_string(req->employee_id());
+      },
+      [&](pqxx::work& tx, const std::string&) {
+        return FillEmployee(tx, req->employee_id(), out);
+      });
+}
+
+grpc::Status PayrollServiceImpl::YearEnd(grpc::ServerContext* ctx, const v1::YearEndRequest* req,
+                                         grpc::ServerWriter<v1::YearEndItem>* writer) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  auto year = years_.ByName(req->tax_year());
+  if (!year.ok()) return ToGrpcStatus(FieldError("tax_year", std::string(year.status().message())));
+  if (req->authority_id().empty() == (req->employer_id() == 0)) {
+    return ToGrpcStatus(FieldError("employer_id", "or authority_id: give one of them"));
+  }
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const crypto::FieldCipher cipher(host_.keyring());
+  // Whose P60s: the employer, or every employer of the authority the
+  // caller runs the payroll of (an ISO's are its granted agreements').
+  std::vector<std::pair<int64_t, int64_t>> paid;
+  auto listed = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+    std::vector<int64_t> employer_ids;
+    const pqxx::result rows = tx.exec_params(
+        "SELECT id, authority_id, agreement_id FROM payroll.employers"
+        " WHERE ($1::bigint <> 0 AND id = $1) OR ($1::bigint = 0 AND authority_id = $2)"
+        " ORDER BY id",
+        req->employer_id(), req->authority_id());
+    for (const auto& row : rows) {
+      const std::string authority = row[1].as<std::string>();
+      const int64_t agreement = row[2].as<int64_t>();
+      if (MaySee(*caller, authority, agreement) && MayOperate(*caller, authority, agreement)) {
+        employer_ids.push_back(row[0].as<int64_t>());
+      }
+    }
+    if (employer_ids.empty()) {
+      return absl::NotFoundError(req->employer_id() != 0
+                                     ? dp::StrCat("employer ", req->employer_id(), " does not exist")
+                                     : dp::StrCat("authority ", Quoted(req->authority_id()),
+                                                  " has no employers whose payroll you run"));
+    }
+    paid = payroll::PaidInYear(tx, employer_ids, req->tax_year());
+    return absl::OkStatus();
+  });
+  if (!listed.ok()) return ToGrpcStatus(listed);
+  const int total = static_cast<int>(paid.size());
+  int done = 0;
+  for (const auto& [employer_id, employee_id] : paid) {
+    if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    v1::YearEndItem item;
+    item.set_employer_id(employer_id);
+    item.set_employee_id(employee_id);
+    auto rendered = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+      auto doc = payroll::P60Pdf(tx, years_, cipher, employee_id, req->tax_year());
+      if (!doc.ok()) return doc.status();
+      item.mutable_p60()->set_file_name(doc->file_name);
+      item.mutable_p60()->set_content_type(doc->content_type);
+      item.mutable_p60()->set_content(std::move(doc->content));
+      return absl::OkStatus();
+    });
+    if (!rendered.ok()) item.set_skipped(std::string(rendered.message()));
+    item.set_done(++done);
+    item.set_total(total);
+    if (!writer->Write(item)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status PayrollServiceImpl::RecordStudentLoan(grpc::ServerContext* ctx,
@@ -484,7 +606,8 @@ grpc::Status PayrollServiceImpl::GetDocument(grpc::ServerContext* ctx,
         break;
       case v1::DOCUMENT_KIND_EPS:
         if (need(req->employer_id() != 0, "employer_id") && need(!req->tax_year().empty(), "tax_year")) {
-          doc = payroll::EpsFile(tx, years_, req->employer_id(), req->tax_year(), req->tax_month());
+          doc = payroll::EpsFile(tx, years_, req->employer_id(), req->tax_year(), req->tax_month(),
+                                 req->final_for_year());
         }
         break;
       case v1::DOCUMENT_KIND_P45:

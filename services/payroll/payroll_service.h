@@ -42,6 +42,13 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                                    v1::TaxCodes* out) override;
   grpc::Status RecordStarter(grpc::ServerContext* ctx, const v1::RecordStarterRequest* req,
                              v1::TaxCodes* out) override;
+  grpc::Status RecordFamilyLeave(grpc::ServerContext* ctx, const v1::RecordFamilyLeaveRequest* req,
+                                 v1::FamilyLeave* out) override;
+  grpc::Status RecordPensionOptOut(grpc::ServerContext* ctx,
+                                   const v1::RecordPensionOptOutRequest* req,
+                                   v1::Employee* out) override;
+  grpc::Status YearEnd(grpc::ServerContext* ctx, const v1::YearEndRequest* req,
+                       grpc::ServerWriter<v1::YearEndItem>* writer) override;
   grpc::Status ListEmployers(grpc::ServerContext* ctx, const v1::ListEmployersRequest* req,
                              v1::ListEmployersResponse* out) override;
   grpc::Status ListEmployees(grpc::ServerContext* ctx, const v1::ListEmployeesRequest* req,

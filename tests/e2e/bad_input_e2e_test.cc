@@ -1109,6 +1109,21 @@ class BadInputTest : public ::testing::Test {
           r->set_notice("PGL1");
           *r->mutable_effective_date() = D(2026, 5, 1);
         });
+    s["/dp.v1.PayrollService/RecordFamilyLeave"] =
+        SeedOf<v1::RecordFamilyLeaveRequest>([](auto* r) {
+          r->set_employee_id(w->employee);
+          r->set_kind(v1::FAMILY_LEAVE_KIND_MATERNITY);
+          *r->mutable_due_date() = D(2027, 1, 20);
+          *r->mutable_pay_start() = D(2026, 12, 27);
+          r->set_weeks(39);
+          r->set_evidence_received(true);
+          r->set_average_weekly_earnings_pence(50000);
+        });
+    s["/dp.v1.PayrollService/RecordPensionOptOut"] =
+        SeedOf<v1::RecordPensionOptOutRequest>([](auto* r) {
+          r->set_employee_id(w->employee);
+          *r->mutable_opted_out_on() = D(2026, 5, 1);
+        });
     // Payments out.
     s["/dp.v1.PaymentService/AddPayee"] = SeedOf<v1::AddPayeeRequest>([](auto* r) {
       r->set_agreement_id(w->active);

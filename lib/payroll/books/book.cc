@@ -45,7 +45,8 @@ const char* const kEmployeeColumns =
     " e.ni_category, e.standard_rate_pence, e.night_rate_pence, e.sleepover_rate_pence,"
     " e.holiday_rate_pence, e.holiday_method, e.pension_member, e.previous_pay_pence,"
     " e.previous_tax_pence, e.qualifying_days_per_week, coalesce(e.gender, ''),"
-    " e.pension_postponed_until, e.pension_opted_out, e.average_weekly_earnings_before_pence";
+    " e.pension_postponed_until, e.pension_opted_out, e.average_weekly_earnings_before_pence,"
+    " e.notice_pay_pence, e.redundancy_pence, e.leaving_explanation, e.pension_opted_out_on";
 
 Employee EmployeeFrom(const pqxx::row& row, int first) {
   auto at = [&](int i) { return row[first + i]; };
@@ -69,6 +70,10 @@ Employee EmployeeFrom(const pqxx::row& row, int first) {
   if (!at(18).is_null()) e.pension_postponed_until = DayOf(at(18));
   e.pension_opted_out = at(19).as<bool>();
   if (!at(20).is_null()) e.average_weekly_earnings_before_pence = at(20).as<int64_t>();
+  e.notice_pay_pence = at(21).as<int64_t>();
+  e.redundancy_pence = at(22).as<int64_t>();
+  e.leaving_explanation = at(23).as<std::string>();
+  if (!at(24).is_null()) e.pension_opted_out_on = DayOf(at(24));
   return e;
 }
 
@@ -507,35 +512,6 @@ std::map<int64_t, Employee> GetEmployees(pqxx::transaction_base& tx,
   return employees;
 }
 
-absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay leave_date) {
-  auto employee = GetEmployee(tx, employee_id);
-  if (!employee.ok()) return employee.status();
-  if (employee->leave_date) {
-    if (*employee->leave_date == leave_date) return absl::OkStatus();
-    return absl::FailedPreconditionError(dp::StrCat(
-        "employee ", employee_id, " already left on ",
-        absl::FormatCivilTime(*employee->leave_date), "; their P45 may have been issued"));
-  }
-  if (leave_date < employee->start_date) {
-    return FieldError("leave_date", dp::StrCat(
-        "", absl::FormatCivilTime(leave_date), " is before the start date ",
-        absl::FormatCivilTime(employee->start_date)));
-  }
-  const pqxx::result later = tx.exec_params(
-      "SELECT min(t.period_start) FROM payroll.timesheets t JOIN payroll.timesheet_entries x"
-      " ON x.timesheet_id = t.id WHERE t.employee_id = $1 AND NOT t.superseded"
-      " AND x.work_date > $2::date",
-      employee_id, absl::FormatCivilTime(leave_date));
-  if (!later[0][0].is_null()) {
-    return absl::FailedPreconditionError(dp::StrCat(
-        "employee ", employee_id, " has hours recorded after ", absl::FormatCivilTime(leave_date),
-        " (timesheet for the period from ", later[0][0].c_str(), "); correct it first"));
-  }
-  tx.exec_params("UPDATE payroll.employees SET leave_date = $2::date WHERE id = $1", employee_id,
-                 absl::FormatCivilTime(leave_date));
-  return absl::OkStatus();
-}
-
 int64_t HolidayBalanceBefore(pqxx::transaction_base& tx, int64_t employee_id,
                              absl::CivilDay before) {
   return tx.exec_params1(
@@ -659,6 +635,37 @@ absl::StatusOr<int64_t> PayLiability(pqxx::work& tx, int64_t employer_id, Liabil
   Leg(txn.postings, account, ledger::Side::kDebit, amount_pence);
   Leg(txn.postings, holding[0][0].as<int64_t>(), ledger::Side::kCredit, amount_pence);
   return ledger::ApplyOne(tx, txn);
+}
+
+
+absl::Status RecordPensionOptOut(pqxx::work& tx, int64_t employee_id, absl::CivilDay day,
+                                 absl::CivilDay today) {
+  auto employee = GetEmployee(tx, employee_id);
+  if (!employee.ok()) return employee.status();
+  if (day < employee->start_date || day > today) {
+    return FieldError("opted_out_on", dp::StrCat(
+        "must be from the PA's start (", absl::FormatCivilTime(employee->start_date),
+        ") to today"));
+  }
+  tx.exec_params("UPDATE payroll.employees SET pension_opted_out = true,"
+                 " pension_opted_out_on = $2::date WHERE id = $1",
+                 employee_id, absl::FormatCivilTime(day));
+  return absl::OkStatus();
+}
+
+bool ReEnrolled(const Employee& employee, const Employer& employer, absl::CivilDay on) {
+  if (!employee.pension_opted_out || !employer.duties_start) return false;
+  const absl::CivilDay d = *employer.duties_start;
+  std::optional<absl::CivilDay> latest;
+  for (int k = 1; k <= 100; ++k) {  // bounded: a century of 3-year cycles
+    const absl::CivilDay r(d.year() + 3 * k, d.month(), d.day());
+    if (r > on) break;
+    latest = r;
+  }
+  if (!latest) return false;
+  const absl::CivilDay opted_out = employee.pension_opted_out_on.value_or(employee.start_date);
+  const absl::CivilDay year_before(latest->year() - 1, latest->month(), latest->day());
+  return opted_out < year_before;
 }
 
 }  // namespace dp::payroll

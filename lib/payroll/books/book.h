@@ -68,6 +68,11 @@ struct Employee {
   std::optional<absl::CivilDay> pension_postponed_until;  // at most 3 months from the start
   bool pension_opted_out = false;
   std::optional<int64_t> average_weekly_earnings_before_pence;  // for SSP in the first 8 weeks
+  // A leaver's notice and redundancy pay (leave.h), paid in their final pay.
+  int64_t notice_pay_pence = 0;
+  int64_t redundancy_pence = 0;
+  std::string leaving_explanation;
+  std::optional<absl::CivilDay> pension_opted_out_on;
 };
 
 // CheckEmployee refuses, naming the field, what no employee may have:
@@ -86,10 +91,19 @@ absl::StatusOr<Employee> GetEmployee(pqxx::transaction_base& tx, int64_t id);
 std::map<int64_t, Employee> GetEmployees(pqxx::transaction_base& tx,
                                          const std::vector<int64_t>& ids);
 
-// LeaveEmployee records the last day of employment. Timesheets after it are
-// refused; the P45 is available from then on. A leave date already set is
-// only replaced with the same date (a retry).
-absl::Status LeaveEmployee(pqxx::work& tx, int64_t employee_id, absl::CivilDay leave_date);
+// RecordPensionOptOut records that an enrolled PA opted out on `day`: no
+// contributions from then until re-enrolment (ReEnrolled). Refused, naming
+// the field: a day before the PA started or in the future.
+absl::Status RecordPensionOptOut(pqxx::work& tx, int64_t employee_id, absl::CivilDay day,
+                                 absl::CivilDay today);
+
+// ReEnrolled: whether an opted-out PA is brought back into the scheme by
+// pay day `on`: the employer re-enrols every 3 years from its duties start,
+// and those who opted out more than 12 months before a re-enrolment date
+// are enrolled again on it (Pensions Act 2008 s.5; the Regulator's
+// "Re-enrolment" guidance).
+//   duties 2022-06-01, opted out 2022-07-15: re-enrolled from 2025-06-01
+bool ReEnrolled(const Employee& employee, const Employer& employer, absl::CivilDay on);
 
 // SubmitTimesheet validates and stores a period's hours and sick days for
 // an employee, superseding an earlier timesheet of the same period.

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "base/refusal.h"
 #include "base/strings.h"
+#include "db/sql.h"
 #include "money/money.h"
 #include "payroll/books/book.h"
 #include "payroll/books/book_rows.h"
@@ -35,7 +38,24 @@ struct PostedSlip {
   std::string ni_category, tax_code;
   int64_t gross = 0, tax = 0, employee_ni = 0, employer_ni = 0, allowance = 0;
   int64_t taxable_to_date = 0, tax_to_date = 0;
+  // Statutory family pay, what was recovered and the compensation, by kind.
+  int64_t family[kFamilyPayKinds] = {}, recovered[kFamilyPayKinds] = {},
+          compensation[kFamilyPayKinds] = {};
 };
+
+// ReadFamilyPay reads a payslip detail's family pay arrays.
+void ReadFamilyPay(const std::string& detail, int64_t* family, int64_t* recovered,
+                   int64_t* compensation) {
+  const nlohmann::json j = nlohmann::json::parse(detail);
+  const std::pair<const char*, int64_t*> arrays[] = {
+      {"family_pay_pence", family},
+      {"family_recovered_pence", recovered},
+      {"family_compensation_pence", compensation}};
+  for (const auto& [key, out] : arrays) {
+    if (!j.contains(key)) continue;
+    for (int k = 0; k < kFamilyPayKinds; ++k) out[k] += j.at(key).at(k).get<int64_t>();
+  }
+}
 
 std::vector<PostedSlip> PostedSlips(pqxx::transaction_base& tx, int64_t employee_id,
                                     const std::string& tax_year) {
@@ -44,16 +64,18 @@ std::vector<PostedSlip> PostedSlips(pqxx::transaction_base& tx, int64_t employee
            "SELECT r.id, r.period, r.payment_date, coalesce(s.ni_category, e.ni_category),"
            " coalesce(s.tax_code, e.tax_code), s.gross_pence, s.tax_pence, s.employee_ni_pence,"
            " s.employer_ni_pence, s.employment_allowance_pence, s.taxable_pay_to_date_pence,"
-           " s.tax_paid_to_date_pence FROM payroll.payslips s"
+           " s.tax_paid_to_date_pence, s.detail FROM payroll.payslips s"
            " JOIN payroll.pay_runs r ON r.id = s.run_id"
            " JOIN payroll.employees e ON e.id = s.employee_id"
            " WHERE s.employee_id = $1 AND r.tax_year = $2 AND r.status = 'posted'"
            " ORDER BY r.period LIMIT $3",
            employee_id, tax_year, static_cast<int>(kMaxSlipsPerYear))) {
-    out.push_back({row[0].as<int64_t>(), row[1].as<int>(), rows::DayOf(row[2]),
-                   row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<int64_t>(),
-                   row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
-                   row[9].as<int64_t>(), row[10].as<int64_t>(), row[11].as<int64_t>()});
+    PostedSlip p{row[0].as<int64_t>(), row[1].as<int>(), rows::DayOf(row[2]),
+                 row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<int64_t>(),
+                 row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
+                 row[9].as<int64_t>(), row[10].as<int64_t>(), row[11].as<int64_t>()};
+    ReadFamilyPay(row[12].as<std::string>(), p.family, p.recovered, p.compensation);
+    out.push_back(std::move(p));
   }
   return out;
 }
@@ -242,6 +264,10 @@ absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYe
     // RTI's figures to date are this employment's alone.
     e.taxable_pay_to_date_pence = p.payslip.taxable_pay_to_date_pence - previous_pay;
     e.tax_to_date_pence = p.payslip.tax_paid_to_date_pence - previous_tax;
+    for (const PostedSlip& slip : slips) {
+      if (slip.period > run.period) continue;
+      for (int k = 0; k < kFamilyPayKinds; ++k) e.family_pay_to_date_pence[k] += slip.family[k];
+    }
     auto ni = NiByLetter(**year, employer.frequency, slips, run.period);
     e.ni = ni[p.ni_category];
     e.ni.letter = p.ni_category;
@@ -297,7 +323,7 @@ absl::StatusOr<RenderedDocument> PensionCsv(pqxx::transaction_base& tx, const Ta
 
 absl::StatusOr<RenderedDocument> EpsFile(pqxx::transaction_base& tx, const TaxYears& years,
                                          int64_t employer_id, const std::string& tax_year,
-                                         int tax_month) {
+                                         int tax_month, bool final_for_year) {
   auto employer = GetEmployer(tx, employer_id);
   if (!employer.ok()) return employer.status();
   auto year = years.ByName(tax_year);
@@ -315,6 +341,18 @@ absl::StatusOr<RenderedDocument> EpsFile(pqxx::transaction_base& tx, const TaxYe
   in.tax_month = tax_month;
   in.claims_employment_allowance = employer->claims_employment_allowance;
   in.no_payment_in_month = runs == 0;
+  in.final_for_year = final_for_year;
+  // Family pay recovered, year to date: every posted payslip paid before
+  // the month ends.
+  int64_t family[kFamilyPayKinds] = {};
+  for (const auto& row : tx.exec_params(
+           "SELECT s.detail FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
+           " WHERE r.employer_id = $1 AND r.tax_year = $2 AND r.status = 'posted'"
+           " AND r.payment_date < ($3::date + make_interval(months => $4))",
+           employer_id, tax_year, (*year)->starts, tax_month)) {
+    ReadFamilyPay(row[0].as<std::string>(), family, in.recovered_ytd_pence,
+                  in.compensation_ytd_pence);
+  }
   auto xml = EpsXml(**year, in);
   if (!xml.ok()) return xml.status();
   return RenderedDocument{
@@ -336,6 +374,17 @@ absl::StatusOr<RenderedDocument> P45Pdf(pqxx::transaction_base& tx, const TaxYea
   if (!person.ok()) return person.status();
   auto year = years.ForDate(absl::FormatCivilTime(*employee->leave_date));
   if (!year.ok()) return year.status();
+  // The P45 shows the final pay: the run whose period holds the leave date.
+  if (tx.exec_params1("SELECT count(*) FROM payroll.payslips s JOIN payroll.pay_runs r"
+                      " ON r.id = s.run_id WHERE s.employee_id = $1 AND r.status = 'posted'"
+                      " AND r.period_end >= $2::date",
+                      employee_id, absl::FormatCivilTime(*employee->leave_date))[0]
+          .as<int64_t>() == 0) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "employee ", employee_id, "'s final pay (the pay run whose period holds their leave date ",
+        absl::FormatCivilTime(*employee->leave_date),
+        ") is not posted yet: run it first, so that the P45 shows it"));
+  }
   const std::vector<PostedSlip> slips = PostedSlips(tx, employee_id, (*year)->name);
   const auto [previous_pay, previous_tax] = Previous(**year, *employee);
   P45Form form;
@@ -382,6 +431,9 @@ absl::StatusOr<RenderedDocument> P60Pdf(pqxx::transaction_base& tx, const TaxYea
   form.pay_pence = slips.back().taxable_to_date - previous_pay;
   form.tax_pence = slips.back().tax_to_date - previous_tax;
   form.final_tax_code = slips.back().tax_code;
+  for (const PostedSlip& slip : slips) {
+    for (int k = 0; k < kFamilyPayKinds; ++k) form.family_pay_pence[k] += slip.family[k];
+  }
   for (const auto& [letter, n] : NiByLetter(**year, employer->frequency, slips, 56)) {
     form.ni.push_back({letter, n.at_lel_pence, n.lel_to_pt_pence, n.pt_to_uel_pence,
                        n.employee_nic_pence});
@@ -389,6 +441,20 @@ absl::StatusOr<RenderedDocument> P60Pdf(pqxx::transaction_base& tx, const TaxYea
   auto pdf = RenderPdf({P60Page(form)});
   if (!pdf.ok()) return pdf.status();
   return Pdf(dp::StrCat("p60-employee-", employee_id, "-", tax_year, ".pdf"), *pdf);
+}
+
+std::vector<std::pair<int64_t, int64_t>> PaidInYear(pqxx::transaction_base& tx,
+                                                    const std::vector<int64_t>& employer_ids,
+                                                    const std::string& tax_year) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (const auto& row : tx.exec_params(
+           "SELECT DISTINCT r.employer_id, s.employee_id FROM payroll.payslips s"
+           " JOIN payroll.pay_runs r ON r.id = s.run_id WHERE r.employer_id = ANY($1::bigint[])"
+           " AND r.tax_year = $2 AND r.status = 'posted' ORDER BY 1, 2",
+           db::IntArrayLiteral(employer_ids), tax_year)) {
+    out.emplace_back(row[0].as<int64_t>(), row[1].as<int64_t>());
+  }
+  return out;
 }
 
 }  // namespace dp::payroll

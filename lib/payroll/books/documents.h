@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -39,17 +41,26 @@ absl::StatusOr<RenderedDocument> FpsFile(pqxx::transaction_base& tx, const TaxYe
 // nothing (postponed, opted out, not eligible).
 absl::StatusOr<RenderedDocument> PensionCsv(pqxx::transaction_base& tx, const TaxYears& years,
                                             const crypto::FieldCipher& cipher, int64_t run_id);
-// EpsFile: an employer's Employer Payment Summary for a tax month.
+// EpsFile: an employer's Employer Payment Summary for a tax month, with
+// the family pay recovered to date; `final_for_year` marks month 12's as
+// the year's final submission.
 absl::StatusOr<RenderedDocument> EpsFile(pqxx::transaction_base& tx, const TaxYears& years,
                                          int64_t employer_id, const std::string& tax_year,
-                                         int tax_month);
-// P45Pdf: a leaver's P45 (refused before a leave date is recorded).
+                                         int tax_month, bool final_for_year = false);
+// P45Pdf: a leaver's P45, refused before a leave date is recorded and
+// before the final pay (the run whose period holds it) is posted.
 absl::StatusOr<RenderedDocument> P45Pdf(pqxx::transaction_base& tx, const TaxYears& years,
                                         const crypto::FieldCipher& cipher, int64_t employee_id);
 // P60Pdf: an employee's P60 for a tax year in which they were paid.
 absl::StatusOr<RenderedDocument> P60Pdf(pqxx::transaction_base& tx, const TaxYears& years,
                                         const crypto::FieldCipher& cipher, int64_t employee_id,
                                         const std::string& tax_year);
+
+// PaidInYear lists (employer, employee) for every PA the employers paid
+// in a tax year: whose P60s the year end gives.
+std::vector<std::pair<int64_t, int64_t>> PaidInYear(pqxx::transaction_base& tx,
+                                                    const std::vector<int64_t>& employer_ids,
+                                                    const std::string& tax_year);
 
 }  // namespace dp::payroll
 

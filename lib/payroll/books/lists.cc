@@ -70,18 +70,24 @@ std::vector<RunTotals> ListPayRuns(pqxx::transaction_base& tx, int64_t employer_
                                    const std::string& status, const std::string& tax_year,
                                    const Page& page) {
   std::vector<RunTotals> out;
+  // The family pay a payslip recovers from HMRC, with the compensation.
+  static constexpr const char* kRecovered =
+      "(SELECT coalesce(sum(v::bigint), 0) FROM jsonb_array_elements_text("
+      "coalesce(s.detail->'family_recovered_pence', '[]') || "
+      "coalesce(s.detail->'family_compensation_pence', '[]')) v)";
   for (const auto& r : tx.exec_params(
-           "SELECT r.id, r.tax_year, r.period, r.period_start, r.period_end, r.payment_date,"
+           dp::StrCat("SELECT r.id, r.tax_year, r.period, r.period_start, r.period_end, r.payment_date,"
            " r.status, r.transaction_id, coalesce(r.replaces_run_id, 0), count(s.employee_id),"
-           " coalesce(sum(s.gross_pence + s.employer_ni_pence + s.employer_pension_pence), 0),"
+           " coalesce(sum(s.gross_pence + s.redundancy_pence + s.employer_ni_pence"
+           "  + s.employer_pension_pence - ", kRecovered, "), 0)::bigint,"
            " coalesce(sum(s.net_pence), 0),"
            " coalesce(sum(s.tax_pence + s.employee_ni_pence + s.employer_ni_pence"
-           "  + s.student_loan_pence + s.postgraduate_loan_pence), 0),"
+           "  + s.student_loan_pence + s.postgraduate_loan_pence - ", kRecovered, "), 0)::bigint,"
            " coalesce(sum(s.employee_pension_pence + s.employer_pension_pence), 0)"
            " FROM payroll.pay_runs r LEFT JOIN payroll.payslips s ON s.run_id = r.id"
            " WHERE r.employer_id = $1 AND ($2::text = '' OR r.status = $2::text)"
            " AND ($3::text = '' OR r.tax_year = $3::text) AND r.id > $4::bigint"
-           " GROUP BY r.id ORDER BY r.id LIMIT $5::int",
+           " GROUP BY r.id ORDER BY r.id LIMIT $5::int"),
            employer_id, status, tax_year, page.after_id, page.limit)) {
     RunTotals t;
     t.run.id = r[0].as<int64_t>();

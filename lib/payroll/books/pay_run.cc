@@ -13,6 +13,7 @@
 #include "db/sql.h"
 #include "ledger/writer.h"
 #include "payroll/books/book_rows.h"
+#include "payroll/books/leave.h"
 #include "people/person_store.h"
 
 namespace dp::payroll {
@@ -50,6 +51,7 @@ struct Job {
   int runs_before = 0;  // names the ledger posting of a correction apart
   int64_t replaces_run = 0, replaces_txn = 0;
   int64_t allowance_left_pence = 0;
+  bool small_employer = true;  // recovers family pay at the small employers' rate
   std::vector<StoredPayslip> slips;
   int64_t cost = 0, net = 0, hmrc = 0, pension = 0;
   int64_t run_id = 0;
@@ -89,7 +91,15 @@ std::string DetailJson(const Payslip& s) {
       {"holiday_balance_centi_hours", s.holiday_balance_centi_hours},
       {"to_date_pence", {s.employee_ni_to_date_pence, s.employee_pension_to_date_pence,
                          s.loans_to_date_pence, s.statutory_pay_to_date_pence}},
-      {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()}};
+      {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()},
+      {"family_pay_pence", std::vector<int64_t>(std::begin(s.family_pay_pence),
+                                                std::end(s.family_pay_pence))},
+      {"family_recovered_pence", std::vector<int64_t>(std::begin(s.family_recovered_pence),
+                                                      std::end(s.family_recovered_pence))},
+      {"family_compensation_pence",
+       std::vector<int64_t>(std::begin(s.family_compensation_pence),
+                            std::end(s.family_compensation_pence))},
+      {"notice_pay_pence", s.notice_pay_pence}};
   return j.dump();
 }
 
@@ -116,6 +126,14 @@ void ReadDetail(const std::string& json, Payslip& s) {
     s.statutory_pay_to_date_pence = t.at(3).get<int64_t>();
   }
   s.loan_plan = ParseLoanPlan(j.value("loan_plan", std::string()));
+  auto read_kinds = [&](const char* key, int64_t* out) {
+    if (!j.contains(key)) return;
+    for (int k = 0; k < kFamilyPayKinds; ++k) out[k] = j.at(key).at(k).get<int64_t>();
+  };
+  read_kinds("family_pay_pence", s.family_pay_pence);
+  read_kinds("family_recovered_pence", s.family_recovered_pence);
+  read_kinds("family_compensation_pence", s.family_compensation_pence);
+  s.notice_pay_pence = j.value("notice_pay_pence", int64_t{0});
 }
 
 // Plan validates the requests and picks each one's tax year.
@@ -226,32 +244,56 @@ void FindEarlierRuns(pqxx::work& tx, std::vector<Job>& jobs) {
 
 std::vector<Sheet> LoadSheets(pqxx::work& tx, std::vector<Job>& jobs) {
   std::vector<int64_t> employer_ids;
-  std::vector<absl::CivilDay> starts;
+  std::vector<absl::CivilDay> starts, ends;
   for (const Job& j : jobs) {
     if (!j.Active()) continue;
     employer_ids.push_back(j.employer.id);
     starts.push_back(j.request->period_start);
+    ends.push_back(j.request->period_end);
   }
   auto by_employer = JobsByEmployer(jobs);
   std::vector<Sheet> sheets;
-  std::map<int64_t, size_t> sheet_of_id;
+  auto add = [&](const pqxx::row& row) {
+    Sheet sheet;
+    sheet.employee = rows::EmployeeFrom(row, 1);
+    // A PA paid with no timesheet has a sheet of their own, never a real id.
+    sheet.id = row[0].is_null() ? -sheet.employee.id : row[0].as<int64_t>();
+    sheet.job = by_employer.at(sheet.employee.employer_id);
+    const RunRequest& r = *jobs[sheet.job].request;
+    sheet.timesheet = {r.period_start, r.period_end, {}, {}};
+    sheets.push_back(std::move(sheet));
+  };
   for (const auto& row : tx.exec_params(
            dp::StrCat("SELECT t.id, ", rows::kEmployeeColumns,
                       " FROM unnest($1::bigint[], $2::date[]) q(employer_id, period_start)"
                       " JOIN payroll.employees e ON e.employer_id = q.employer_id"
                       " JOIN payroll.timesheets t ON t.employee_id = e.id"
-                      " AND t.period_start = q.period_start AND NOT t.superseded"
-                      " ORDER BY e.employer_id, e.id"),
+                      " AND t.period_start = q.period_start AND NOT t.superseded"),
            db::IntArrayLiteral(employer_ids), Days(starts))) {
-    Sheet sheet;
-    sheet.id = row[0].as<int64_t>();
-    sheet.employee = rows::EmployeeFrom(row, 1);
-    sheet.job = by_employer.at(sheet.employee.employer_id);
-    const RunRequest& r = *jobs[sheet.job].request;
-    sheet.timesheet = {r.period_start, r.period_end, {}, {}};
-    sheet_of_id[sheet.id] = sheets.size();
-    sheets.push_back(std::move(sheet));
+    add(row);
   }
+  // Paid without a timesheet: a PA on statutory family leave in the period,
+  // and a leaver whose last day falls in it (their final pay).
+  for (const auto& row : tx.exec_params(
+           dp::StrCat("SELECT NULL::bigint, ", rows::kEmployeeColumns,
+                      " FROM unnest($1::bigint[], $2::date[], $3::date[])"
+                      "  q(employer_id, period_start, period_end)"
+                      " JOIN payroll.employees e ON e.employer_id = q.employer_id"
+                      " WHERE NOT EXISTS (SELECT 1 FROM payroll.timesheets t"
+                      "  WHERE t.employee_id = e.id AND t.period_start = q.period_start"
+                      "  AND NOT t.superseded)"
+                      " AND (e.leave_date BETWEEN q.period_start AND q.period_end"
+                      "  OR EXISTS (SELECT 1 FROM payroll.family_leave f WHERE f.employee_id = e.id"
+                      "   AND f.entitled AND f.pay_start <= q.period_end"
+                      "   AND f.pay_start + 7 * f.weeks > q.period_start))"),
+           db::IntArrayLiteral(employer_ids), Days(starts), Days(ends))) {
+    add(row);
+  }
+  std::sort(sheets.begin(), sheets.end(), [](const Sheet& a, const Sheet& b) {
+    return std::pair(a.job, a.employee.id) < std::pair(b.job, b.employee.id);
+  });
+  std::map<int64_t, size_t> sheet_of_id;
+  for (size_t i = 0; i < sheets.size(); ++i) sheet_of_id[sheets[i].id] = i;
   std::vector<int64_t> sheet_ids;
   std::map<size_t, int> per_job;
   for (const Sheet& s : sheets) {
@@ -300,6 +342,7 @@ struct History {
   };
   std::vector<Loan> loans;
   std::vector<TaxCodeNotice> codes;  // in effective order
+  std::vector<FamilyLeave> leaves;   // entitled statutory family leave
 };
 
 std::map<int64_t, History> LoadHistory(pqxx::work& tx, std::vector<Sheet>& sheets) {
@@ -333,7 +376,9 @@ std::map<int64_t, History> LoadHistory(pqxx::work& tx, std::vector<Sheet>& sheet
            " coalesce((s.detail->>'holiday_taken_centi_hours')::bigint,"
            "  (s.detail->'hours_centi'->>3)::bigint),"
            " s.employee_ni_pence, s.employee_pension_pence,"
-           " s.student_loan_pence + s.postgraduate_loan_pence, s.ssp_pence"
+           " s.student_loan_pence + s.postgraduate_loan_pence, s.ssp_pence + coalesce((SELECT"
+           "  sum(v::bigint) FROM jsonb_array_elements_text(s.detail->'family_pay_pence') v),"
+           "  0)::bigint"
            " FROM payroll.payslips s JOIN payroll.pay_runs r ON r.id = s.run_id"
            " WHERE s.employee_id = ANY($1::bigint[]) AND r.status = 'posted'",
            db::IntArrayLiteral(employee_ids))) {
@@ -346,6 +391,7 @@ std::map<int64_t, History> LoadHistory(pqxx::work& tx, std::vector<Sheet>& sheet
     for (const StudentLoan& l : loans) history[id].loans.push_back({l.plan, l.starts, l.stops});
   }
   for (auto& [id, codes] : TaxCodeNoticesOf(tx, employee_ids)) history[id].codes = std::move(codes);
+  for (auto& [id, leaves] : FamilyLeavesOf(tx, employee_ids)) history[id].leaves = std::move(leaves);
   return history;
 }
 
@@ -371,8 +417,34 @@ void LoadAllowance(pqxx::work& tx, std::vector<Job>& jobs) {
   }
 }
 
-absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const History& history,
-                                      const people::Person* person) {
+// LoadSmallEmployers decides which employers recover family pay at the
+// small employers' rate: Class 1 NI (both shares, before the Employment
+// Allowance) of the tax year before at most the year's limit. A new
+// employer, with no year before here, is small.
+void LoadSmallEmployers(pqxx::work& tx, std::vector<Job>& jobs) {
+  auto by_employer = JobsByEmployer(jobs);
+  std::vector<std::string> previous;
+  for (const Job& j : jobs) {
+    if (!j.year) continue;
+    const int first = std::stoi(j.year->name.substr(0, 4)) - 1;
+    previous.push_back(dp::StrCat(first, "-", (first + 1) % 100 < 10 ? "0" : "", (first + 1) % 100));
+  }
+  for (const auto& row : tx.exec_params(
+           "SELECT r.employer_id, r.tax_year, sum(s.employee_ni_pence + s.employer_ni_pence"
+           " + s.employment_allowance_pence)::bigint FROM payroll.pay_runs r"
+           " JOIN payroll.payslips s ON s.run_id = r.id WHERE r.employer_id = ANY($1::bigint[])"
+           " AND r.status = 'posted' AND r.tax_year = ANY($2::text[]) GROUP BY 1, 2",
+           db::IntArrayLiteral(ActiveEmployerIds(jobs)), db::TextArrayLiteral(previous))) {
+    Job& job = jobs[by_employer.at(row[0].as<int64_t>())];
+    const int first = std::stoi(job.year->name.substr(0, 4)) - 1;
+    if (row[1].as<std::string>().substr(0, 4) != std::to_string(first)) continue;
+    job.small_employer =
+        row[2].as<int64_t>() <= job.year->family_pay.small_employer_ni_limit_pence;
+  }
+}
+
+absl::StatusOr<PayslipInput> InputFor(const TaxYears& years, const Job& job, const Sheet& sheet,
+                                      const History& history, const people::Person* person) {
   const RunRequest& r = *job.request;
   const Employee& e = sheet.employee;
   const std::optional<int> age =
@@ -393,7 +465,7 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
   in.ni_category = e.ni_category;
   in.age_years = *age;
   in.pension_member = e.pension_member;
-  in.pension_opted_out = e.pension_opted_out;
+  in.pension_opted_out = e.pension_opted_out && !ReEnrolled(e, job.employer, r.payment_date);
   in.pension_postponed_until = e.pension_postponed_until;
   in.holiday_accrual = e.holiday_accrual;
   in.rates = e.rates;
@@ -425,8 +497,19 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
   in.employment_start = e.start_date;
   in.average_weekly_earnings_before_pence = e.average_weekly_earnings_before_pence;
   in.employment_allowance_remaining_pence = job.allowance_left_pence;
-  // A leaver's final pay includes the holiday they have not taken.
+  // A leaver's final pay includes the holiday they have not taken, and
+  // their notice and redundancy pay.
   in.pay_holiday_balance = e.leave_date && *e.leave_date <= r.period_end;
+  if (e.leave_date && *e.leave_date >= r.period_start && *e.leave_date <= r.period_end) {
+    in.notice_pay_pence = e.notice_pay_pence;
+    in.redundancy_pence = e.redundancy_pence;
+  }
+  for (const FamilyLeave& leave : history.leaves) {
+    auto due = FamilyPayForPeriod(years, leave, r.period_start, r.period_end);
+    if (!due.ok()) return due.status();
+    in.family_pay_pence[static_cast<int>(leave.kind)] += *due;
+  }
+  in.small_employer_relief = job.small_employer;
   for (const History::Loan& loan : history.loans) {
     if (loan.starts <= r.payment_date && (!loan.stops || r.payment_date < *loan.stops)) {
       in.loan_plans.push_back(loan.plan);
@@ -435,7 +518,7 @@ absl::StatusOr<PayslipInput> InputFor(const Job& job, const Sheet& sheet, const 
   return in;
 }
 
-void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
+void Compute(const TaxYears& years, std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
              const std::map<int64_t, History>& history,
              const std::map<int64_t, people::Person>& people,
              const std::function<void(size_t, size_t)>& progress) {
@@ -447,7 +530,7 @@ void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
     if (!job.Active()) continue;
     const auto h = history.find(sheet.employee.id);
     const auto person = people.find(sheet.employee.person_id);
-    const auto in = InputFor(job, sheet, h == history.end() ? kNone : h->second,
+    const auto in = InputFor(years, job, sheet, h == history.end() ? kNone : h->second,
                              person == people.end() ? nullptr : &person->second);
     if (!in.ok()) {
       job.Refuse(in.status());
@@ -461,10 +544,9 @@ void Compute(std::vector<Job>& jobs, const std::vector<Sheet>& sheets,
       continue;
     }
     // Both sides of the posting: what the employer pays is what the PA,
-    // HMRC and the pension scheme receive.
-    // Student loans go to HMRC with the PAYE.
-    const int64_t to_hmrc = slip->tax_pence + slip->employee_ni_pence + slip->employer_ni_pence +
-                            slip->student_loan_pence + slip->postgraduate_loan_pence;
+    // HMRC and the pension scheme receive. Student loans go to HMRC with
+    // the PAYE; recovered family pay is kept back from it.
+    const int64_t to_hmrc = slip->ToHmrcPence();
     DP_CHECK_EQ(slip->EmployerCost(), slip->net_pence + to_hmrc + slip->employee_pension_pence +
                                           slip->employer_pension_pence);
     job.allowance_left_pence -= slip->employment_allowance_pence;
@@ -563,7 +645,7 @@ void Post(pqxx::work& tx, std::vector<Job>& jobs, const std::string& actor) {
       " employee_ni_pence, employer_ni_pence, employment_allowance_pence,"
       " employee_pension_pence, employer_pension_pence, net_pence, taxable_pay_to_date_pence,"
       " tax_paid_to_date_pence, tax_code, ni_category, ssp_pence, student_loan_pence,"
-      " postgraduate_loan_pence, detail) VALUES ";
+      " postgraduate_loan_pence, redundancy_pence, detail) VALUES ";
   bool first = true;
   for (const Job& job : jobs) {
     if (!job.Active()) continue;
@@ -576,7 +658,7 @@ void Post(pqxx::work& tx, std::vector<Job>& jobs, const std::string& actor) {
                     ",", s.taxable_pay_to_date_pence, ",", s.tax_paid_to_date_pence, ",",
                     tx.quote(p.tax_code), ",", tx.quote(p.ni_category), ",", s.ssp_pence, ",",
                     s.student_loan_pence, ",", s.postgraduate_loan_pence, ",",
-                    tx.quote(DetailJson(s)), "::jsonb)");
+                    s.redundancy_pence, ",", tx.quote(DetailJson(s)), "::jsonb)");
       first = false;
     }
   }
@@ -601,13 +683,14 @@ std::vector<absl::StatusOr<int64_t>> RunPayrolls(
   std::vector<Sheet> sheets = LoadSheets(tx, jobs);
   const std::map<int64_t, History> history = LoadHistory(tx, sheets);
   LoadAllowance(tx, jobs);
+  LoadSmallEmployers(tx, jobs);
   std::vector<int64_t> person_ids;
   for (const Sheet& s : sheets) person_ids.push_back(s.employee.person_id);
   auto people = people::GetPersons(tx, cipher, person_ids);
   if (!people.ok()) {
     for (Job& j : jobs) j.Refuse(people.status());
   }
-  Compute(jobs, sheets, history, people.ok() ? *people : std::map<int64_t, people::Person>{},
+  Compute(years, jobs, sheets, history, people.ok() ? *people : std::map<int64_t, people::Person>{},
           progress);
   Correct(tx, jobs, actor);
   Post(tx, jobs, actor);
@@ -655,7 +738,7 @@ absl::StatusOr<PayRun> GetPayRun(pqxx::transaction_base& tx, const crypto::Field
       " s.employee_ni_pence, s.employer_ni_pence, s.employment_allowance_pence,"
       " s.employee_pension_pence, s.employer_pension_pence, s.net_pence,"
       " s.taxable_pay_to_date_pence, s.tax_paid_to_date_pence, s.ssp_pence, s.detail,"
-      " s.student_loan_pence, s.postgraduate_loan_pence"
+      " s.student_loan_pence, s.postgraduate_loan_pence, s.redundancy_pence"
       " FROM payroll.payslips s JOIN payroll.employees e ON e.id = s.employee_id"
       " WHERE s.run_id = $1 ORDER BY s.employee_id",
       run_id);
@@ -687,6 +770,7 @@ absl::StatusOr<PayRun> GetPayRun(pqxx::transaction_base& tx, const crypto::Field
     ReadDetail(row[15].as<std::string>(), s);
     s.student_loan_pence = row[16].as<int64_t>();
     s.postgraduate_loan_pence = row[17].as<int64_t>();
+    s.redundancy_pence = row[18].as<int64_t>();
     run.payslips.push_back(std::move(p));
   }
   return run;

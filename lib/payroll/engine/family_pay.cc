@@ -16,17 +16,6 @@ std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-std::string LongName(FamilyPayKind kind) {
-  switch (kind) {
-    case FamilyPayKind::kMaternity: return "Statutory Maternity Pay";
-    case FamilyPayKind::kPaternity: return "Statutory Paternity Pay";
-    case FamilyPayKind::kAdoption: return "Statutory Adoption Pay";
-    case FamilyPayKind::kSharedParental: return "Statutory Shared Parental Pay";
-    case FamilyPayKind::kBereavement: return "Statutory Parental Bereavement Pay";
-  }
-  return "";
-}
-
 // NotEntitledStep is what the employer must do when a PA is not entitled.
 std::string NotEntitledStep(FamilyPayKind kind) {
   switch (kind) {
@@ -115,6 +104,17 @@ std::optional<FamilyPayKind> ParseFamilyPayKind(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view FamilyPayLongName(FamilyPayKind kind) {
+  switch (kind) {
+    case FamilyPayKind::kMaternity: return "Statutory Maternity Pay";
+    case FamilyPayKind::kPaternity: return "Statutory Paternity Pay";
+    case FamilyPayKind::kAdoption: return "Statutory Adoption Pay";
+    case FamilyPayKind::kSharedParental: return "Statutory Shared Parental Pay";
+    case FamilyPayKind::kBereavement: return "Statutory Parental Bereavement Pay";
+  }
+  return "";
+}
+
 std::string_view FamilyPayAbbreviation(FamilyPayKind kind) {
   switch (kind) {
     case FamilyPayKind::kMaternity: return "SMP";
@@ -200,13 +200,13 @@ absl::StatusOr<FamilyPayDecision> DecideFamilyPay(const TaxYears& years,
   const std::string qw = dp::StrCat("the qualifying week (", Day(d.qualifying_week_start), " to ",
                                     Day(d.qualifying_week_end), ")");
   if (d.weeks_employed < f.qualifying_service_weeks) {
-    d.reason = dp::StrCat("Not entitled to ", LongName(c.kind), ": employed here for ",
+    d.reason = dp::StrCat("Not entitled to ", FamilyPayLongName(c.kind), ": employed here for ",
                           d.weeks_employed, " weeks by ", qw, "; ", f.qualifying_service_weeks,
                           " are needed. ", NotEntitledStep(c.kind));
     return d;
   }
   if (d.average_weekly_earnings_pence < lel) {
-    d.reason = dp::StrCat("Not entitled to ", LongName(c.kind), ": average weekly earnings of £",
+    d.reason = dp::StrCat("Not entitled to ", FamilyPayLongName(c.kind), ": average weekly earnings of £",
                           FormatPence(d.average_weekly_earnings_pence),
                           " are below the lower earnings limit of £", FormatPence(lel), " for ",
                           qw, ". ", NotEntitledStep(c.kind));
@@ -217,7 +217,7 @@ absl::StatusOr<FamilyPayDecision> DecideFamilyPay(const TaxYears& years,
   const int high_weeks = std::min(c.weeks, f.earnings_related_weeks.count(c.kind)
                                                ? f.earnings_related_weeks.at(c.kind)
                                                : 0);
-  d.reason = dp::StrCat("Entitled to ", LongName(c.kind), ": employed here for ",
+  d.reason = dp::StrCat("Entitled to ", FamilyPayLongName(c.kind), ": employed here for ",
                         d.weeks_employed, " weeks by ", qw, ", average weekly earnings £",
                         FormatPence(d.average_weekly_earnings_pence), " (at least £",
                         FormatPence(lel), "). ", c.weeks, " weeks from ", Day(c.pay_start), ": ");

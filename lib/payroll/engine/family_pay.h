@@ -46,6 +46,7 @@ inline constexpr FamilyPayKind kAllFamilyPayKinds[kFamilyPayKinds] = {
 std::string_view FamilyPayKindName(FamilyPayKind kind);  // "maternity", ...
 std::optional<FamilyPayKind> ParseFamilyPayKind(std::string_view name);
 std::string_view FamilyPayAbbreviation(FamilyPayKind kind);  // "SMP", "SPP", "SAP", "ShPP", "SPBP"
+std::string_view FamilyPayLongName(FamilyPayKind kind);  // "Statutory Maternity Pay", ...
 
 // FamilyPayClaim is what an employer is told: the kind, the date that
 // fixes the qualifying week (the due date, the matching date, or the

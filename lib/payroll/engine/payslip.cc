@@ -203,7 +203,20 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
     s.ssp_waiting_days = sick->waiting_days_served;
     s.sick_days = sick->sick_days_this_period;
   }
-  s.gross_pence = (pay_centi_pence + 50) / 100 + s.ssp_pence;
+  int64_t family_pay = 0;
+  for (int k = 0; k < kFamilyPayKinds; ++k) {
+    DP_CHECK(in.family_pay_pence[k] >= 0);
+    s.family_pay_pence[k] = in.family_pay_pence[k];
+    family_pay += in.family_pay_pence[k];
+    const FamilyPayRecovery back =
+        RecoverFamilyPay(year, in.family_pay_pence[k], in.small_employer_relief);
+    s.family_recovered_pence[k] = back.recovered_pence;
+    s.family_compensation_pence[k] = back.compensation_pence;
+  }
+  DP_CHECK(in.notice_pay_pence >= 0 && in.redundancy_pence >= 0);
+  s.notice_pay_pence = in.notice_pay_pence;
+  s.redundancy_pence = in.redundancy_pence;
+  s.gross_pence = (pay_centi_pence + 50) / 100 + s.ssp_pence + family_pay + s.notice_pay_pence;
 
   auto paye = CalculatePaye(year, {in.frequency, s.period, in.tax_code, in.week1_month1,
                                    s.gross_pence, in.taxable_pay_to_date_pence,
@@ -224,12 +237,15 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
 
   const bool postponed =
       in.pension_postponed_until && in.payment_date < *in.pension_postponed_until;
+  // Notice pay in lieu is damages for the notice not worked, not pay for
+  // work: outside qualifying earnings.
+  const int64_t pensionable = s.gross_pence - s.notice_pay_pence;
   const WorkerCategory category =
-      AssessAutoEnrolment(year, in.frequency, s.gross_pence, in.age_years, false).category;
+      AssessAutoEnrolment(year, in.frequency, pensionable, in.age_years, false).category;
   const bool enrolled = in.pension_member || (category == WorkerCategory::kEligibleJobholder &&
                                               !postponed && !in.pension_opted_out);
   const AutoEnrolment ae =
-      AssessAutoEnrolment(year, in.frequency, s.gross_pence, in.age_years, enrolled);
+      AssessAutoEnrolment(year, in.frequency, pensionable, in.age_years, enrolled);
   s.pension_postponed = postponed && category == WorkerCategory::kEligibleJobholder &&
                         !in.pension_member;
   s.pension_category = ae.category;
@@ -242,12 +258,38 @@ absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& 
   s.student_loan_pence = loans->student_loan_pence;
   s.postgraduate_loan_pence = loans->postgraduate_loan_pence;
   s.net_pence = s.gross_pence - s.tax_pence - s.employee_ni_pence - s.employee_pension_pence -
-                s.student_loan_pence - s.postgraduate_loan_pence;
+                s.student_loan_pence - s.postgraduate_loan_pence + s.redundancy_pence;
   s.employee_ni_to_date_pence = in.employee_ni_to_date_pence + s.employee_ni_pence;
   s.employee_pension_to_date_pence = in.employee_pension_to_date_pence + s.employee_pension_pence;
   s.loans_to_date_pence = in.loans_to_date_pence + s.student_loan_pence + s.postgraduate_loan_pence;
-  s.statutory_pay_to_date_pence = in.statutory_pay_to_date_pence + s.ssp_pence;
+  s.statutory_pay_to_date_pence = in.statutory_pay_to_date_pence + s.ssp_pence + family_pay;
+  DP_CHECK_EQ(s.EmployerCost(), s.net_pence + s.ToHmrcPence() + s.employee_pension_pence +
+                                    s.employer_pension_pence);
   return s;
+}
+
+int64_t Payslip::FamilyPayPence() const {
+  int64_t total = 0;
+  for (int64_t p : family_pay_pence) total += p;
+  return total;
+}
+
+int64_t Payslip::RecoveredPence() const {
+  int64_t total = 0;
+  for (int k = 0; k < kFamilyPayKinds; ++k) {
+    total += family_recovered_pence[k] + family_compensation_pence[k];
+  }
+  return total;
+}
+
+int64_t Payslip::ToHmrcPence() const {
+  return tax_pence + employee_ni_pence + employer_ni_pence + student_loan_pence +
+         postgraduate_loan_pence - RecoveredPence();
+}
+
+int64_t Payslip::EmployerCost() const {
+  return gross_pence + redundancy_pence + employer_ni_pence + employer_pension_pence -
+         RecoveredPence();
 }
 
 }  // namespace dp::payroll

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "payroll/engine/family_pay.h"
 #include "payroll/engine/sickness.h"
 #include "payroll/engine/statutory.h"
 #include "payroll/engine/student_loan.h"
@@ -107,6 +108,16 @@ struct PayslipInput {
   std::optional<int64_t> average_weekly_earnings_before_pence;
   // The student and postgraduate loan plans in force on the payment date.
   std::vector<LoanPlan> loan_plans;
+  // Statutory family pay due this period, by FamilyPayKind (the pay run
+  // works it out from the leave: family_pay.h), and whether the employer
+  // recovers it at the small employers' rate.
+  int64_t family_pay_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};
+  bool small_employer_relief = false;
+  // A leaver's final pay (leaving.h): notice pay in lieu, taxed and NI'd
+  // but not pensionable, and statutory redundancy pay, paid beside the
+  // taxable gross.
+  int64_t notice_pay_pence = 0;
+  int64_t redundancy_pence = 0;
 };
 
 struct Payslip {
@@ -118,7 +129,14 @@ struct Payslip {
   int ssp_payable_days = 0;
   int ssp_waiting_days = 0;
   int sick_days = 0;
-  int64_t gross_pence = 0;  // hours' pay plus SSP
+  int64_t family_pay_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};  // by FamilyPayKind
+  // What the employer recovers of it from HMRC (92% or 100%) and the small
+  // employers' compensation (8.5%), by kind: they reduce what HMRC is paid.
+  int64_t family_recovered_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};
+  int64_t family_compensation_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};
+  int64_t notice_pay_pence = 0;
+  int64_t redundancy_pence = 0;  // not taxable: outside the gross, inside the net
+  int64_t gross_pence = 0;  // hours' pay, SSP, family pay and notice pay: taxable
   int64_t tax_pence = 0;
   int64_t employee_ni_pence = 0;
   int64_t employer_ni_pence = 0;           // after Employment Allowance
@@ -140,18 +158,24 @@ struct Payslip {
   int64_t employee_ni_to_date_pence = 0;
   int64_t employee_pension_to_date_pence = 0;
   int64_t loans_to_date_pence = 0;            // student and postgraduate
-  int64_t statutory_pay_to_date_pence = 0;    // SSP
+  int64_t statutory_pay_to_date_pence = 0;    // SSP and family pay
   int64_t tax_held_back_pence = 0;
 
-  // EmployerCost is what the period costs the employer.
-  int64_t EmployerCost() const { return gross_pence + employer_ni_pence + employer_pension_pence; }
+  int64_t FamilyPayPence() const;
+  // RecoveredPence is family pay recovered from HMRC with its compensation.
+  int64_t RecoveredPence() const;
+  // ToHmrcPence is what the period owes HMRC: PAYE, both NI and student
+  // loans, less the family pay recovered.
+  int64_t ToHmrcPence() const;
+  // EmployerCost is what the period costs the employer, after recovery.
+  int64_t EmployerCost() const;
 };
 
 // ComputePayslip works out one payslip.
 //
 //   auto slip = ComputePayslip(year, {.frequency = kFourWeekly, .tax_code = "S1257L", ...});
 //   slip->net_pence == slip->gross_pence - tax - employee NI - employee pension
-//                      - student loan - postgraduate loan
+//                      - student loan - postgraduate loan + redundancy
 absl::StatusOr<Payslip> ComputePayslip(const TaxYear& year, const PayslipInput& input);
 
 }  // namespace dp::payroll

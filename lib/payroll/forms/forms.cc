@@ -55,6 +55,11 @@ DocPage PayslipPage(const PayslipForm& f) {
          dp::StrCat(Pounds(s.ssp_pence), " (", s.sick_days, " days sick, ", s.ssp_waiting_days,
                     " waiting, ", s.ssp_payable_days, " paid)"));
   }
+  for (FamilyPayKind kind : kAllFamilyPayKinds) {
+    const int64_t pence = s.family_pay_pence[static_cast<int>(kind)];
+    if (pence > 0) Line(page, std::string(FamilyPayLongName(kind)), Pounds(pence));
+  }
+  if (s.notice_pay_pence > 0) Line(page, "Notice pay in lieu", Pounds(s.notice_pay_pence));
   Line(page, "Gross pay", Pounds(s.gross_pence));
   Heading(page, "Deductions");
   Line(page, "Income tax (PAYE)", Pounds(s.tax_pence));
@@ -69,6 +74,10 @@ DocPage PayslipPage(const PayslipForm& f) {
   }
   Line(page, "Pension contribution",
        s.pension_postponed ? "enrolment postponed" : Pounds(s.employee_pension_pence));
+  if (s.redundancy_pence > 0) {
+    Heading(page, "Not taxed");
+    Line(page, "Statutory redundancy pay", Pounds(s.redundancy_pence));
+  }
   Heading(page, "Net pay");
   Line(page, "Net pay", Pounds(s.net_pence));
   Heading(page, "This tax year to date");
@@ -78,7 +87,7 @@ DocPage PayslipPage(const PayslipForm& f) {
   Line(page, "Pension contributions", Pounds(s.employee_pension_to_date_pence));
   if (s.loans_to_date_pence > 0) Line(page, "Student loans", Pounds(s.loans_to_date_pence));
   if (s.statutory_pay_to_date_pence > 0) {
-    Line(page, "Statutory Sick Pay", Pounds(s.statutory_pay_to_date_pence));
+    Line(page, "Statutory pay (sick and family)", Pounds(s.statutory_pay_to_date_pence));
   }
   Heading(page, "Holiday");
   Line(page, "Accrued this period", dp::StrCat(Hours(s.holiday_accrued_centi_hours), " h"));
@@ -130,6 +139,15 @@ DocPage P60Page(const P60Form& f) {
   Line(page, "Total for year: pay", Pounds(f.previous_pay_pence + f.pay_pence));
   Line(page, "Total for year: tax", Pounds(f.previous_tax_pence + f.tax_pence));
   Line(page, "Final tax code", f.final_tax_code);
+  bool any_family = false;
+  for (int64_t pence : f.family_pay_pence) any_family = any_family || pence > 0;
+  if (any_family) {
+    Heading(page, "Statutory payments included in the pay in this employment");
+    for (FamilyPayKind kind : kAllFamilyPayKinds) {
+      const int64_t pence = f.family_pay_pence[static_cast<int>(kind)];
+      if (pence > 0) Line(page, std::string(FamilyPayLongName(kind)), Pounds(pence));
+    }
+  }
   Heading(page, "National Insurance contributions in this employment");
   for (const P60NiRow& r : f.ni) {
     Line(page, dp::StrCat("Letter ", r.letter, ": earnings at the LEL"), Pounds(r.at_lel_pence));

@@ -65,6 +65,7 @@ struct P60Form {
   int64_t pay_pence = 0, tax_pence = 0;  // in this employment
   std::string final_tax_code;
   std::vector<P60NiRow> ni;
+  int64_t family_pay_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};  // SMP, SPP, ...: in the pay
 };
 DocPage P60Page(const P60Form& form);
 

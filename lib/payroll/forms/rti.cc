@@ -144,6 +144,10 @@ void Employee(Writer& w, PayFrequency frequency, absl::CivilDay payment_date,
   w.Open("FiguresToDate");
   w.Element("TaxablePay", Money(e.taxable_pay_to_date_pence));
   w.Element("TotalTax", Money(e.tax_to_date_pence));
+  for (FamilyPayKind kind : kAllFamilyPayKinds) {
+    const int64_t ytd = e.family_pay_to_date_pence[static_cast<int>(kind)];
+    if (ytd > 0) w.Element(dp::StrCat(FamilyPayAbbreviation(kind), "YTD"), Money(ytd));
+  }
   w.Close();
   w.Open("Payment");
   w.Element("PayFreq", PayFreqCode(frequency));
@@ -233,6 +237,9 @@ absl::StatusOr<std::string> EpsXml(const TaxYear& year, const EpsInput& in) {
   if (in.tax_month < 1 || in.tax_month > 12) {
     return FieldError("tax_month", "must be 1 to 12");
   }
+  if (in.final_for_year && in.tax_month != 12) {
+    return FieldError("final_for_year", "marks the year's last EPS: tax month 12");
+  }
   absl::CivilDay start;
   if (!absl::ParseCivilTime(year.starts, &start)) return absl::InternalError("bad tax year start");
   const absl::CivilDay from(start.year(), start.month() + in.tax_month - 1, start.day());
@@ -248,7 +255,29 @@ absl::StatusOr<std::string> EpsXml(const TaxYear& year, const EpsInput& in) {
     w.Close();
   }
   w.Element("EmpAllceInd", in.claims_employment_allowance ? "yes" : "no");
+  int64_t any_recovered = 0;
+  for (int k = 0; k < kFamilyPayKinds; ++k) {
+    any_recovered += in.recovered_ytd_pence[k] + in.compensation_ytd_pence[k];
+  }
+  if (any_recovered > 0) {
+    w.Open("RecoverableAmountsYTD");
+    w.Element("TaxMonth", std::to_string(in.tax_month));
+    for (FamilyPayKind kind : kAllFamilyPayKinds) {
+      const int64_t v = in.recovered_ytd_pence[static_cast<int>(kind)];
+      if (v > 0) w.Element(dp::StrCat(FamilyPayAbbreviation(kind), "Recovered"), Money(v));
+    }
+    for (FamilyPayKind kind : kAllFamilyPayKinds) {
+      const int64_t v = in.compensation_ytd_pence[static_cast<int>(kind)];
+      if (v > 0) w.Element(dp::StrCat("NICCompensationOn", FamilyPayAbbreviation(kind)), Money(v));
+    }
+    w.Close();
+  }
   w.Element("RelatedTaxYear", YearCode(year));
+  if (in.final_for_year) {
+    w.Open("FinalSubmission");
+    w.Element("ForYear", "yes");
+    w.Close();
+  }
   w.Close();
   w.Close();
   return w.Finish();

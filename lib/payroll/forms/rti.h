@@ -45,6 +45,7 @@ struct FpsEmployee {
   int64_t average_weekly_hours_centi = 0;
   Payslip slip;  // this period's
   int64_t taxable_pay_to_date_pence = 0, tax_to_date_pence = 0;
+  int64_t family_pay_to_date_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};  // SMPYTD, ...
   NiYearToDate ni;
 };
 
@@ -61,10 +62,17 @@ struct EpsInput {
   int tax_month = 1;  // 1: 6 April to 5 May
   bool claims_employment_allowance = false;
   bool no_payment_in_month = false;
+  // Statutory family pay recovered this year to date, by FamilyPayKind,
+  // and the small employers' NIC compensation on it.
+  int64_t recovered_ytd_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};
+  int64_t compensation_ytd_pence[kFamilyPayKinds] = {0, 0, 0, 0, 0};
+  bool final_for_year = false;  // the year's final submission (month 12)
 };
 
-// EpsXml builds the EPS for a tax month: the Employment Allowance claim
-// and, when nothing was paid, the period with no payment.
+// EpsXml builds the EPS for a tax month: the Employment Allowance claim,
+// the family pay recovered to date, when nothing was paid the period with
+// no payment, and for the year's last the final submission marker (HMRC
+// takes it on the EPS). Refused: final_for_year before month 12.
 absl::StatusOr<std::string> EpsXml(const TaxYear& year, const EpsInput& input);
 
 // HoursBand is RTI's band for average weekly hours: A under 16, B 16 to
