@@ -1,5 +1,7 @@
 #include "payroll_commands.h"
 
+#include "payroll_leave_commands.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -27,7 +29,7 @@ struct RunFlags {
   int64_t employer = 0, employee = 0, agreement = 0, run = 0;
   int qualifying_days = 5, month = 0;
   bool correction = false, allowance = false, scottish_minimum = false, pension = false;
-  bool accrual = false, opted_out = false;
+  bool accrual = false, opted_out = false, final_for_year = false;
 } r;
 
 std::function<Output()> out;
@@ -50,15 +52,18 @@ void PrintRun(const v1::PayRun& run, const Output& out) {
   if (out.json()) return out.Json(run);
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : run.payslips()) {
+    const int64_t statutory = p.ssp_pence() + p.smp_pence() + p.spp_pence() + p.sap_pence() +
+                              p.shpp_pence() + p.spbp_pence();
     rows.push_back({std::to_string(p.employee_id()), p.employee_name(), p.tax_code(),
-                    Pounds(p.gross_pence(), "GBP"), Pounds(p.tax_pence(), "GBP"),
+                    Pounds(p.gross_pence(), "GBP"), Pounds(statutory, "GBP"),
+                    Pounds(p.tax_pence(), "GBP"),
                     Pounds(p.employee_ni_pence(), "GBP"), Pounds(p.employee_pension_pence(), "GBP"),
                     Pounds(p.student_loan_pence() + p.postgraduate_loan_pence(), "GBP"),
                     Pounds(p.net_pence(), "GBP"), Pounds(p.employer_ni_pence(), "GBP"),
                     Pounds(p.employer_pension_pence(), "GBP")});
   }
-  out.Table({"PA", "NAME", "CODE", "GROSS", "TAX", "NI", "PENSION", "LOANS", "NET", "ER NI",
-             "ER PENSION"},
+  out.Table({"PA", "NAME", "CODE", "GROSS", "STAT PAY", "TAX", "NI", "PENSION", "LOANS", "NET",
+             "ER NI", "ER PENSION"},
             rows);
   std::cout << "\nrun " << run.run_id() << " (" << run.status() << "), " << run.tax_year()
             << " period " << run.period() << ": cost " << Pounds(run.total_cost_pence(), "GBP")
@@ -215,30 +220,6 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     out().KeyValues({{"timesheet", std::to_string(t.timesheet_id())},
                      {"hours", dp::FormatPence(t.total_hours_centi())},
                      {"sick days", std::to_string(t.sick_days())}});
-  });
-
-  CLI::App* leave = payroll->add_subcommand("leave", "record a PA's last day; the P45 follows");
-  leave->add_option("--employee", r.employee, "employee id")->required();
-  leave->add_option("--date", r.to, "last day of employment")->required();
-  leave->add_option("--request-id", r.request_id, "idempotency key (default: random)");
-  leave->callback([&exit_code, &address] {
-    v1::LeaveEmployeeRequest req;
-    req.set_request_id(r.request_id.empty() ? NewRequestId() : r.request_id);
-    req.set_employee_id(r.employee);
-    if (!ParseDate(r.to, req.mutable_leave_date())) {
-      std::cerr << "dpctl: --date must be a date such as 2026-05-29\n";
-      exit_code = 2;
-      return;
-    }
-    v1::Employee e;
-    exit_code = Call(kPayroll, "recording the leave date",
-      [&](grpc::ClientContext* c) { return Payroll(address)->LeaveEmployee(c, req, &e); });
-    if (exit_code != 0) return;
-    if (out().json()) return out().Json(e);
-    out().KeyValues({{"employee", std::to_string(e.employee_id())}, {"name", e.name()},
-                     {"left", DateText(e.leave_date())},
-                     {"next", dp::StrCat("dpctl payroll document p45 --employee ", e.employee_id(),
-                                         " --to p45.pdf")}});
   });
 
   CLI::App* loan = payroll->add_subcommand(
@@ -416,6 +397,7 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
   document->add_option("--employer", r.employer, "employer id (eps)");
   document->add_option("--tax-year", r.tax_year, "e.g. 2026-27 (eps, p60)");
   document->add_option("--month", r.month, "tax month 1-12 (eps)");
+  document->add_flag("--final", r.final_for_year, "the year's final EPS (month 12)");
   document->add_option("--to", r.to_file, "file to write (default: the document's own name)");
   document->callback([&exit_code, &address] {
     v1::GetDocumentRequest req;
@@ -432,6 +414,7 @@ void AddPayRunCommands(CLI::App* payroll, int& exit_code, const std::string& add
     req.set_employer_id(r.employer);
     req.set_tax_year(r.tax_year);
     req.set_tax_month(r.month);
+    req.set_final_for_year(r.final_for_year);
     v1::Document d;
     exit_code = Call(kPayroll, dp::StrCat("rendering the ", r.kind, " document"),
       [&](grpc::ClientContext* c) { return Payroll(address)->GetDocument(c, req, &d); });
@@ -535,6 +518,7 @@ void AddPayrollCommands(CLI::App& app, int& exit_code, std::function<Output()> m
   payroll->require_subcommand(1);
   payroll->add_option("--payroll", address, "PayrollService address (env DP_PAYROLL_ADDR)");
   AddPayRunCommands(payroll, exit_code, address);
+  AddPayrollLeaveCommands(payroll, exit_code, address, out);
   CLI::App* calc = payroll->add_subcommand(
       "calculate", "one period's PAYE and NI, as in HMRC's test data; saves nothing");
   calc->add_option("--tax-year", tax_year, "e.g. 2025-26 (default: the year of today's date)");

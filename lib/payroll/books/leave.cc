@@ -46,11 +46,11 @@ std::string_view RelevantDateField(FamilyPayKind kind) {
 std::string_view Evidence(FamilyPayKind kind) {
   switch (kind) {
     case FamilyPayKind::kMaternity:
-      return "SMP needs the MATB1 (or other medical evidence of the due date)";
+      return "the MATB1 (or other medical evidence of the due date)";
     case FamilyPayKind::kAdoption:
-      return "SAP needs the matching certificate from the adoption agency";
+      return "the matching certificate from the adoption agency";
     default:
-      return "needs the PA's written declaration of entitlement";
+      return "the PA's written declaration of entitlement";
   }
 }
 
@@ -80,8 +80,8 @@ absl::StatusOr<FamilyLeaveRecord> RecordFamilyLeave(pqxx::work& tx, const TaxYea
   if (!request.pay_start) return FieldError("pay_start", "is required: the first day of pay");
   if (!request.evidence_received) {
     return FieldError("evidence_received",
-                      dp::StrCat(FamilyPayAbbreviation(request.kind), " ",
-                                 Evidence(request.kind), " before it is paid"));
+                      dp::StrCat(FamilyPayAbbreviation(request.kind), " needs ",
+                                 Evidence(request.kind), " before it is paid: set it once held"));
   }
   if (request.average_weekly_earnings_pence &&
       (*request.average_weekly_earnings_pence < 0 ||

@@ -150,6 +150,42 @@ TEST(FamilyPay, PaternityAndBereavementPayTheLowerRateThroughout) {
   EXPECT_TRUE(d->entitled);
 }
 
+TEST(FamilyPay, AdoptionPaysAsMaternityAndSharedParentalAndBereavementAtTheLowerRate) {
+  // SAP: matched on Wednesday 2 July 2025, so the qualifying week is the
+  // matching week, 29 June to 5 July: the same figures as the SMP above.
+  FamilyPayClaim c = Smp();
+  c.kind = FamilyPayKind::kAdoption;
+  c.relevant_date = D(2025, 7, 2);
+  auto d = DecideFamilyPay(Years(), c);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->qualifying_week_start, D(2025, 6, 29));
+  EXPECT_EQ(*FamilyPayForPeriod(Years(), LeaveOf(c, *d), D(2025, 9, 1), D(2026, 12, 31)), 895548);
+  // ShPP: 10 weeks from the week of the birth, £187.18 each.
+  c = Smp();
+  c.kind = FamilyPayKind::kSharedParental;
+  c.pay_start = D(2025, 10, 19);
+  c.weeks = 10;
+  d = DecideFamilyPay(Years(), c);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(*FamilyPayForPeriod(Years(), LeaveOf(c, *d), D(2025, 10, 1), D(2026, 3, 1)), 187180);
+  c.weeks = 38;  // at most 37
+  EXPECT_EQ(FieldOf(DecideFamilyPay(Years(), c).status()), "weeks");
+  // SPBP: 2 weeks at the lower of 90% and £187.18; a week's 90% below the
+  // rate pays the 90% (AWE £150.00: £135.00).
+  c = Smp();
+  c.kind = FamilyPayKind::kBereavement;
+  c.relevant_date = D(2025, 8, 20);
+  c.pay_start = D(2025, 9, 1);
+  c.weeks = 2;
+  c.earlier_pay = {{D(2025, 5, 9), 60000}, {D(2025, 6, 6), 60000}, {D(2025, 7, 4), 60000},
+                   {D(2025, 8, 1), 60000}};
+  d = DecideFamilyPay(Years(), c);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->average_weekly_earnings_pence, 15000);
+  EXPECT_EQ(*FamilyPayForPeriod(Years(), LeaveOf(c, *d), D(2025, 9, 1), D(2025, 9, 30)),
+            2 * 13500);
+}
+
 TEST(FamilyPay, RefusesWhatTheRulesDoNotAllowNamingTheField) {
   FamilyPayClaim c = Smp();
   c.weeks = 40;
