@@ -91,15 +91,16 @@ std::string DetailJson(const Payslip& s) {
       {"holiday_balance_centi_hours", s.holiday_balance_centi_hours},
       {"to_date_pence", {s.employee_ni_to_date_pence, s.employee_pension_to_date_pence,
                          s.loans_to_date_pence, s.statutory_pay_to_date_pence}},
-      {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()},
-      {"family_pay_pence", std::vector<int64_t>(std::begin(s.family_pay_pence),
-                                                std::end(s.family_pay_pence))},
-      {"family_recovered_pence", std::vector<int64_t>(std::begin(s.family_recovered_pence),
-                                                      std::end(s.family_recovered_pence))},
-      {"family_compensation_pence",
-       std::vector<int64_t>(std::begin(s.family_compensation_pence),
-                            std::end(s.family_compensation_pence))},
-      {"notice_pay_pence", s.notice_pay_pence}};
+      {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()}};
+  // Family and notice pay are rare: kept only when there is some, so that
+  // a national run's payslips stay small.
+  if (s.FamilyPayPence() > 0) {
+    auto kinds = [](const int64_t* v) { return std::vector<int64_t>(v, v + kFamilyPayKinds); };
+    j["family_pay_pence"] = kinds(s.family_pay_pence);
+    j["family_recovered_pence"] = kinds(s.family_recovered_pence);
+    j["family_compensation_pence"] = kinds(s.family_compensation_pence);
+  }
+  if (s.notice_pay_pence > 0) j["notice_pay_pence"] = s.notice_pay_pence;
   return j.dump();
 }
 

@@ -80,9 +80,13 @@ absl::StatusOr<TaxCode> ParseTaxCode(std::string_view raw, const TaxYear& year) 
   }
   TaxCode out;
   out.text = code;
-  const auto bad = FieldError("tax_code", dp::StrCat(
-      "\"", std::string(raw), "\" is not a PAYE code such as 1257L, S1257L, K585, BR, "
-      "SD0, NT or 0T"));
+  // Bad builds the refusal only when one is needed: a pay run parses a code
+  // for every payslip.
+  const auto bad = [raw] {
+    return FieldError("tax_code", dp::StrCat("\"", std::string(raw),
+                                             "\" is not a PAYE code such as 1257L, S1257L, "
+                                             "K585, BR, SD0, NT or 0T"));
+  };
   if (auto flat = year.flat_rate_codes_bp.find(code); flat != year.flat_rate_codes_bp.end()) {
     out.kind = TaxCode::Kind::kFlatRate;
     out.flat_rate_bp = flat->second;
@@ -103,13 +107,13 @@ absl::StatusOr<TaxCode> ParseTaxCode(std::string_view raw, const TaxYear& year) 
   if (k) rest.remove_prefix(1);
   if (!k) {
     if (rest.size() < 2 || std::string_view("LMNT").find(rest.back()) == std::string_view::npos) {
-      return bad;
+      return bad();
     }
     rest.remove_suffix(1);
   }
-  if (rest.empty() || rest.size() > 5) return bad;
+  if (rest.empty() || rest.size() > 5) return bad();
   for (char c : rest) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return bad;
+    if (!std::isdigit(static_cast<unsigned char>(c))) return bad();
   }
   out.kind = k ? TaxCode::Kind::kK : TaxCode::Kind::kAllowance;
   out.number = std::stoi(std::string(rest));

@@ -14,13 +14,7 @@
 namespace dp::payroll {
 namespace {
 
-absl::CivilDay YearStart(const TaxYear& year) {
-  absl::CivilDay start;
-  const bool parsed = absl::ParseCivilTime(year.starts, &start);
-  DP_CHECK(parsed);  // checked when the tax year was loaded
-  (void)parsed;
-  return start;
-}
+absl::CivilDay YearStart(const TaxYear& year) { return year.first_day; }
 
 }  // namespace
 

@@ -34,6 +34,9 @@ absl::StatusOr<TaxYear> ParseTaxYear(const std::string& text) {
     y.name = j.at("tax_year").get<std::string>();
     y.starts = j.at("starts").get<std::string>();
     y.ends = j.at("ends").get<std::string>();
+    if (!absl::ParseCivilTime(y.starts, &y.first_day)) {
+      return absl::InvalidArgumentError(dp::StrCat("starts: ", y.starts, " is not a date"));
+    }
     const json& it = j.at("income_tax");
     y.rest_of_uk = ParseBands(it.at("rest_of_uk"));
     y.scotland = ParseBands(it.at("scotland"));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 
 // The figures of one tax year, as read from data/tax-years/YYYY-YY.json.
 // No figure that changes by year lives in code.
@@ -91,6 +92,7 @@ struct TaxYear {
   std::string name;  // "2025-26"
   std::string starts;  // "2025-04-06", inclusive
   std::string ends;    // "2026-04-05", inclusive
+  absl::CivilDay first_day;  // `starts`, parsed once
   std::vector<Band> rest_of_uk;
   std::vector<Band> scotland;
   std::map<std::string, int32_t> flat_rate_codes_bp;  // "BR" -> 2000
