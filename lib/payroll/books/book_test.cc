@@ -1,4 +1,5 @@
-// The payroll books' pure parts: which tax code a pay date uses.
+// The payroll books' pure parts: which tax code a pay date uses, and who
+// re-enrolment brings back into the pension scheme.
 #include "gtest/gtest.h"
 #include "payroll/books/book.h"
 #include "payroll/engine/test_years.h"
@@ -48,6 +49,31 @@ TEST(CodeInForce, ACodeCarriedIntoANewYearStartsItCumulativeAndUplifted) {
   // A code from this year keeps its basis.
   EXPECT_TRUE(CodeInForce(Registered("S1257L", true, absl::CivilDay(2026, 4, 6)), {},
                           absl::CivilDay(2026, 4, 24), &uplifted).week1_month1);
+}
+
+// Re-enrolment every 3 years from the duties start (1 June 2022): those
+// who opted out more than 12 months before it are enrolled again on it.
+TEST(ReEnrolled, ThoseWhoOptedOutMoreThanAYearBeforeComeBackOnTheDate) {
+  Employer employer;
+  employer.duties_start = absl::CivilDay(2022, 6, 1);
+  Employee pa = Registered("S1257L", false, absl::CivilDay(2022, 6, 1));
+  pa.pension_opted_out = true;
+  pa.pension_opted_out_on = absl::CivilDay(2022, 7, 15);
+  EXPECT_FALSE(ReEnrolled(pa, employer, absl::CivilDay(2025, 5, 31)));
+  EXPECT_TRUE(ReEnrolled(pa, employer, absl::CivilDay(2025, 6, 1)));
+  // Opted out again after re-enrolment: out until the next date, 2028.
+  pa.pension_opted_out_on = absl::CivilDay(2025, 6, 20);
+  EXPECT_FALSE(ReEnrolled(pa, employer, absl::CivilDay(2027, 1, 1)));
+  EXPECT_TRUE(ReEnrolled(pa, employer, absl::CivilDay(2028, 6, 1)));
+  // Opted out within the 12 months before: not brought back this time.
+  pa.pension_opted_out_on = absl::CivilDay(2024, 9, 1);
+  EXPECT_FALSE(ReEnrolled(pa, employer, absl::CivilDay(2025, 6, 1)));
+  // Never opted out, or no duties yet: nothing to do.
+  pa.pension_opted_out = false;
+  EXPECT_FALSE(ReEnrolled(pa, employer, absl::CivilDay(2025, 6, 1)));
+  pa.pension_opted_out = true;
+  employer.duties_start.reset();
+  EXPECT_FALSE(ReEnrolled(pa, employer, absl::CivilDay(2025, 6, 1)));
 }
 
 }  // namespace
