@@ -392,22 +392,37 @@ grpc::Status PayrollServiceImpl::YearEnd(grpc::ServerContext* ctx, const v1::Yea
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
   auto year = years_.ByName(req->tax_year());
   if (!year.ok()) return ToGrpcStatus(FieldError("tax_year", std::string(year.status().message())));
-  if (req->authority_id().empty() == (req->employer_id() == 0)) {
-    return ToGrpcStatus(FieldError("employer_id", "or authority_id: give one of them"));
-  }
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // Whose P60s: the employer; every employer of the authority the caller
+  // runs the payroll of; or, for a bureau (an ISO) naming neither, every
+  // employer of the agreements granted to it, whatever their authority.
+  const bool whole_bureau = req->employer_id() == 0 && req->authority_id().empty();
+  if (req->employer_id() != 0 && !req->authority_id().empty()) {
+    return ToGrpcStatus(FieldError("authority_id", "give employer_id or authority_id, not both"));
+  }
+  if (whole_bureau && caller->role != iam::Role::kIso) {
+    return ToGrpcStatus(FieldError("employer_id", "or authority_id: give one of them"));
+  }
+  std::vector<int64_t> granted;
+  for (const auto& [type, id] : caller->owners) {
+    if (type != "agreement") continue;
+    try {
+      granted.push_back(std::stoll(id));
+    } catch (const std::exception&) {
+    }
+  }
   const crypto::FieldCipher cipher(host_.keyring());
-  // Whose P60s: the employer, or every employer of the authority the
-  // caller runs the payroll of (an ISO's are its granted agreements').
   std::vector<std::pair<int64_t, int64_t>> paid;
   auto listed = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     std::vector<int64_t> employer_ids;
     const pqxx::result rows = tx.exec_params(
         "SELECT id, authority_id, agreement_id FROM payroll.employers"
-        " WHERE ($1::bigint <> 0 AND id = $1) OR ($1::bigint = 0 AND authority_id = $2)"
+        " WHERE ($1::bigint <> 0 AND id = $1)"
+        " OR ($1::bigint = 0 AND $2::text <> '' AND authority_id = $2)"
+        " OR ($1::bigint = 0 AND $2::text = '' AND agreement_id = ANY($3::bigint[]))"
         " ORDER BY id",
-        req->employer_id(), req->authority_id());
+        req->employer_id(), req->authority_id(), db::IntArrayLiteral(granted));
     for (const auto& row : rows) {
       const std::string authority = row[1].as<std::string>();
       const int64_t agreement = row[2].as<int64_t>();
@@ -416,10 +431,11 @@ grpc::Status PayrollServiceImpl::YearEnd(grpc::ServerContext* ctx, const v1::Yea
       }
     }
     if (employer_ids.empty()) {
-      return absl::NotFoundError(req->employer_id() != 0
-                                     ? dp::StrCat("employer ", req->employer_id(), " does not exist")
-                                     : dp::StrCat("authority ", Quoted(req->authority_id()),
-                                                  " has no employers whose payroll you run"));
+      return absl::NotFoundError(
+          req->employer_id() != 0 ? dp::StrCat("employer ", req->employer_id(), " does not exist")
+          : whole_bureau          ? std::string("no employer's payroll is granted to you")
+                                  : dp::StrCat("authority ", Quoted(req->authority_id()),
+                                               " has no employers whose payroll you run"));
     }
     paid = payroll::PaidInYear(tx, employer_ids, req->tax_year());
     return absl::OkStatus();

@@ -1367,7 +1367,9 @@ class BadInputTest : public ::testing::Test {
           EXPECT_EQ(n, rows[table]) << where << " (" << answer.error_code()
                                     << ") changed the rows of " << table;
         }
-        if (!id.empty()) EXPECT_EQ(RequestsLogged(id), 0) << where << " logged its request id";
+        if (!id.empty()) {
+          EXPECT_EQ(RequestsLogged(id), 0) << where << " logged its request id";
+        }
       }
       rows = std::move(after);
     }

@@ -374,6 +374,14 @@ TEST_F(PayrollLeaveTest, TheYearEndStreamsEveryP60WithProgressAndTheFinalEps) {
   grpc::Status s = stream->Finish();
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(got, ids);
+  // The bureau's whole book, naming no authority: the same three.
+  grpc::ClientContext book;
+  req.clear_authority_id();
+  auto whole = bureau_->YearEnd(&book, req);
+  got.clear();
+  while (whole->Read(&item)) got.push_back(item.employee_id());
+  ASSERT_TRUE(whole->Finish().ok());
+  EXPECT_EQ(got, ids);
 
   grpc::ClientContext bad;
   req.set_tax_year("2031-32");

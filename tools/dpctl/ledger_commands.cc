@@ -363,7 +363,8 @@ void AddLedgerCommands(CLI::App& app, int& exit_code, std::function<Output()> ma
     v1::Account a;
     exit_code = Call(kLedger, "creating the account",
         [&](grpc::ClientContext* c) { return Ledger()->CreateAccount(c, req, &a); });
-    if (exit_code == 0) if (Out().json()) {
+    if (exit_code != 0) return;
+    if (Out().json()) {
       Out().Json(a);
     } else {
       PrintAccounts({a});

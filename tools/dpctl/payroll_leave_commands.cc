@@ -182,8 +182,8 @@ void AddPayrollLeaveCommands(CLI::App* payroll, int& exit_code, const std::strin
   });
 
   CLI::App* year_end = payroll->add_subcommand(
-      "year-end", "write every PA's P60 for a tax year, for an employer or a whole authority's "
-                  "book, showing progress");
+      "year-end", "write every PA's P60 for a tax year, for an employer, an authority, or (as a "
+                  "bureau, naming neither) the whole book, showing progress");
   year_end->add_option("--tax-year", f.tax_year, "e.g. 2026-27")->required();
   year_end->add_option("--employer", f.employer, "one employer's PAs");
   year_end->add_option("--authority", f.authority, "or every employer of the authority you run");
