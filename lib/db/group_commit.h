@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,12 +18,15 @@ namespace dp::db {
 // GroupCommit queues work from many threads and hands it to worker threads
 // in batches, so that one database transaction (one fsync, one lock per
 // row) serves many callers. `run` gets a batch and returns one result per
-// item, in order. Submit blocks until its item's result is known.
+// item, in order. Submit blocks until its item's result is known;
+// SubmitAsync returns at once and hands the result to `done`, on the
+// worker's thread, so that no thread waits per call (gRPC's callback API).
 //
 //   GroupCommit<Op, absl::StatusOr<int64_t>> commits(
 //       {.workers = 2, .max_batch = 64},
 //       [&](std::vector<Op>& batch) { return ApplyInOneTransaction(batch); });
 //   absl::StatusOr<int64_t> id = commits.Submit(op);
+//   commits.SubmitAsync(op, refused, [reactor](absl::StatusOr<int64_t> id) { ... });
 template <typename Item, typename Result>
 class GroupCommit {
  public:
@@ -52,21 +56,35 @@ class GroupCommit {
 
   // Submit returns `refused` if the queue is shutting down.
   Result Submit(Item item, Result refused) {
-    Pending pending{std::move(item), {}};
-    auto done = pending.done.get_future();
+    std::promise<Result> result;
+    auto future = result.get_future();
+    SubmitAsync(std::move(item), std::move(refused),
+                [&result](Result r) { result.set_value(std::move(r)); });
+    return future.get();
+  }
+
+  // SubmitAsync queues `item`; `done` gets its result on a worker thread
+  // (or `refused`, at once, if the queue is shutting down). `done` must not
+  // block: the batch's other callers wait behind it.
+  void SubmitAsync(Item item, Result refused, std::function<void(Result)> done) {
     {
       std::lock_guard lock(mu_);
-      if (stopping_) return refused;
-      queue_.push_back(&pending);
+      if (!stopping_) {
+        queue_.push_back(new Pending{std::move(item), std::move(done)});
+        done = nullptr;
+      }
+    }
+    if (done) {
+      done(std::move(refused));
+      return;
     }
     ready_.notify_one();
-    return done.get();
   }
 
  private:
   struct Pending {
     Item item;
-    std::promise<Result> done;
+    std::function<void(Result)> done;
   };
 
   void Loop() {
@@ -86,7 +104,10 @@ class GroupCommit {
       for (Pending* p : batch) items.push_back(std::move(p->item));
       std::vector<Result> results = run_(items);
       DP_CHECK(results.size() == batch.size());
-      for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+      for (size_t i = 0; i < batch.size(); ++i) {
+        std::unique_ptr<Pending> p(batch[i]);
+        p->done(std::move(results[i]));
+      }
     }
   }
 

@@ -17,9 +17,20 @@ WriteBatcher::WriteBatcher(std::string database_url, std::string audit_key, Opti
       audit_key_(std::move(audit_key)),
       commits_(options, [this](std::vector<BatchItem>& items) { return RunBatch(items); }) {}
 
+namespace {
+
+BatchOutcome ShuttingDown() {
+  return {absl::UnavailableError("the ledger is shutting down; retry"), false};
+}
+
+}  // namespace
+
 BatchOutcome WriteBatcher::Submit(BatchItem item) {
-  return commits_.Submit(std::move(item),
-                         {absl::UnavailableError("the ledger is shutting down; retry"), false});
+  return commits_.Submit(std::move(item), ShuttingDown());
+}
+
+void WriteBatcher::SubmitAsync(BatchItem item, std::function<void(BatchOutcome)> done) {
+  commits_.SubmitAsync(std::move(item), ShuttingDown(), std::move(done));
 }
 
 pqxx::connection& WriteBatcher::Connection() {

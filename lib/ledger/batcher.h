@@ -1,6 +1,7 @@
 #ifndef DP_LIB_LEDGER_BATCHER_H_
 #define DP_LIB_LEDGER_BATCHER_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ class WriteBatcher {
 
   // Submit blocks until the item is committed or refused.
   BatchOutcome Submit(BatchItem item);
+  // SubmitAsync returns at once; `done` gets the outcome on the batch's
+  // thread once it is committed or refused, and must not block.
+  void SubmitAsync(BatchItem item, std::function<void(BatchOutcome)> done);
 
  private:
   // Each worker thread keeps its own connection.

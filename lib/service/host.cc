@@ -99,8 +99,13 @@ class CallObserver : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
       // Our code never answers INTERNAL without a message; gRPC does when
-      // the request could not be parsed.
-      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty()) {
+      // the request could not be parsed (UNIMPLEMENTED, for a method on the
+      // callback API: its handler is never given the request).
+      const bool unparsed =
+          status.error_message().empty() &&
+          (status.error_code() == grpc::StatusCode::INTERNAL ||
+           (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && !request_type_.empty()));
+      if (unparsed) {
         const std::string field = TakeBadUtf8Field(request_type_);
         status = ToGrpcStatus(
             field.empty()

@@ -28,7 +28,7 @@ grpc::Status LedgerServiceImpl::GetServiceInfo(grpc::ServerContext*,
   return service::DescribeService(host_.config(), host_.pool(), out);
 }
 
-absl::Status LedgerServiceImpl::Authorize(const grpc::ServerContext& ctx,
+absl::Status LedgerServiceImpl::Authorize(const grpc::ServerContextBase& ctx,
                                           const std::vector<int64_t>& account_ids,
                                           Access access, const HiddenFn& hidden) {
   auto caller = host_.Caller(ctx);
@@ -158,8 +158,8 @@ grpc::Status LedgerServiceImpl::ListAccounts(grpc::ServerContext* ctx,
   }));
 }
 
-absl::StatusOr<ledger::WriteResult> LedgerServiceImpl::Submit(const grpc::ServerContext& ctx,
-                                                              ledger::WriteOp op) {
+ledger::BatchItem LedgerServiceImpl::Prepare(const grpc::ServerContextBase& ctx,
+                                             ledger::WriteOp op) {
   // Journals record who posted them; request ids are the caller's
   // organisation's own.
   if (auto caller = host_.Caller(ctx); caller.ok()) {
@@ -173,12 +173,28 @@ absl::StatusOr<ledger::WriteResult> LedgerServiceImpl::Submit(const grpc::Server
   service::CallAudit* audit = host_.AuditOf(ctx);
   ledger::BatchItem item{std::move(op), std::nullopt};
   if (audit != nullptr) item.event = audit->Event(0);
-  ledger::BatchOutcome outcome = batcher_.Submit(std::move(item));
-  if (outcome.audited) audit->MarkCommitted();
+  return item;
+}
+
+absl::StatusOr<ledger::WriteResult> LedgerServiceImpl::Submit(const grpc::ServerContextBase& ctx,
+                                                              ledger::WriteOp op) {
+  ledger::BatchOutcome outcome = batcher_.Submit(Prepare(ctx, std::move(op)));
+  if (outcome.audited) host_.AuditOf(ctx)->MarkCommitted();
   return std::move(outcome.result);
 }
 
-grpc::Status LedgerServiceImpl::WriteTransaction(const grpc::ServerContext& ctx,
+void LedgerServiceImpl::SubmitAsync(
+    const grpc::ServerContextBase& ctx, ledger::WriteOp op,
+    std::function<void(absl::StatusOr<ledger::WriteResult>)> done) {
+  service::CallAudit* audit = host_.AuditOf(ctx);
+  batcher_.SubmitAsync(Prepare(ctx, std::move(op)),
+                       [audit, done = std::move(done)](ledger::BatchOutcome outcome) {
+                         if (outcome.audited) audit->MarkCommitted();
+                         done(std::move(outcome.result));
+                       });
+}
+
+grpc::Status LedgerServiceImpl::WriteTransaction(const grpc::ServerContextBase& ctx,
                                                  ledger::WriteOp op, v1::Transaction* out) {
   auto result = Submit(ctx, std::move(op));
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -189,23 +205,32 @@ grpc::Status LedgerServiceImpl::WriteTransaction(const grpc::ServerContext& ctx,
   return ToGrpcStatus(ReadTransaction(result->id, out));
 }
 
-grpc::Status LedgerServiceImpl::WritePending(const grpc::ServerContext& ctx, ledger::WriteOp op,
+grpc::Status LedgerServiceImpl::WritePending(const grpc::ServerContextBase& ctx, ledger::WriteOp op,
                                              v1::PendingTransfer* out) {
   auto result = Submit(ctx, std::move(op));
   if (!result.ok()) return ToGrpcStatus(result.status());
   return ToGrpcStatus(ReadPending(result->id, out));
 }
 
-grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
-                                                  const v1::CreateTransactionRequest* req,
-                                                  v1::Transaction* out) {
-  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+grpc::ServerUnaryReactor* LedgerServiceImpl::CreateTransaction(
+    grpc::CallbackServerContext* ctx, const v1::CreateTransactionRequest* req,
+    v1::Transaction* out) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto finish = [reactor](const absl::Status& s) { reactor->Finish(ToGrpcStatus(s)); };
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) {
+    reactor->Finish(service::ToGrpcStatus(bad));
+    return reactor;
+  }
   auto txn = FromProto(*req);
-  if (!txn.ok()) return ToGrpcStatus(txn.status());
+  if (!txn.ok()) {
+    finish(txn.status());
+    return reactor;
+  }
   if (ledger::IsKnownKind(txn->kind) && !ledger::IsClientKind(txn->kind)) {
-    return ToGrpcStatus(FieldError(
-        "kind", dp::StrCat("\"", txn->kind, "\" is posted only by the service it belongs to; "
-                           "use manual_journal, with a reason")));
+    finish(FieldError("kind", dp::StrCat("\"", txn->kind,
+                                         "\" is posted only by the service it belongs to; "
+                                         "use manual_journal, with a reason")));
+    return reactor;
   }
   std::vector<int64_t> accounts;
   for (const auto& p : req->postings()) accounts.push_back(p.account_id());
@@ -214,9 +239,22 @@ grpc::Status LedgerServiceImpl::CreateTransaction(grpc::ServerContext* ctx,
                            return ledger::MissingAccount(dp::StrCat("postings[", i, "].account_id"), id);
                          });
       !s.ok()) {
-    return ToGrpcStatus(s);
+    finish(s);
+    return reactor;
   }
-  return WriteTransaction(*ctx, std::move(*txn), out);
+  SubmitAsync(*ctx, std::move(*txn),
+              [this, reactor, out](absl::StatusOr<ledger::WriteResult> result) {
+                if (!result.ok()) {
+                  reactor->Finish(ToGrpcStatus(result.status()));
+                } else if (result->transaction.has_value()) {
+                  ToProto(*result->transaction, out);
+                  reactor->Finish(grpc::Status::OK);
+                } else {
+                  // A retry answered with the transaction made before: read it.
+                  reactor->Finish(ToGrpcStatus(ReadTransaction(result->id, out)));
+                }
+              });
+  return reactor;
 }
 
 namespace {
@@ -283,7 +321,7 @@ grpc::Status LedgerServiceImpl::CreatePendingTransfer(grpc::ServerContext* ctx,
   return WritePending(*ctx, FromProto(*req), out);
 }
 
-grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContext& ctx, int64_t id) {
+grpc::Status LedgerServiceImpl::AuthorizePending(const grpc::ServerContextBase& ctx, int64_t id) {
   v1::PendingTransfer pending;
   if (!ReadPending(id, &pending).ok()) return grpc::Status::OK;  // the write says NOT_FOUND
   return ToGrpcStatus(Authorize(ctx, AccountsOf(pending), Access::kWrite,
