@@ -74,6 +74,7 @@ const MethodPolicy kPolicies[] = {
      "payroll/tax-code-notices/{}"},
     {"/dp.v1.PayrollService/RecordFamilyLeave", kOfficer | kIso | kService, true, false,
      "payroll/family-leave/{}"},
+    {"/dp.v1.PayrollService/ListFamilyLeave", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.PayrollService/RecordPensionOptOut", kOfficer | kIso | kService, true, false,
      "payroll/employees/{}"},
     {"/dp.v1.PayrollService/YearEnd", kOfficer | kIso | kService},

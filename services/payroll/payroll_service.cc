@@ -363,6 +363,20 @@ grpc::Status PayrollServiceImpl::RecordFamilyLeave(grpc::ServerContext* ctx,
       });
 }
 
+grpc::Status PayrollServiceImpl::ListFamilyLeave(grpc::ServerContext* ctx,
+                                                 const v1::ListFamilyLeaveRequest* req,
+                                                 v1::ListFamilyLeaveResponse* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
+  auto employer_id = EmployerOfEmployee(req->employee_id());
+  if (!employer_id.ok()) return ToGrpcStatus(employer_id.status());
+  return ReadEmployer(ctx, *employer_id, [&](pqxx::transaction_base& tx) {
+    for (const payroll::FamilyLeaveRecord& r : payroll::FamilyLeaves(tx, req->employee_id())) {
+      ToProto(r, out->add_leave());
+    }
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status PayrollServiceImpl::RecordPensionOptOut(grpc::ServerContext* ctx,
                                                      const v1::RecordPensionOptOutRequest* req,
                                                      v1::Employee* out) {

@@ -44,6 +44,8 @@ class PayrollServiceImpl final : public v1::PayrollService::Service {
                              v1::TaxCodes* out) override;
   grpc::Status RecordFamilyLeave(grpc::ServerContext* ctx, const v1::RecordFamilyLeaveRequest* req,
                                  v1::FamilyLeave* out) override;
+  grpc::Status ListFamilyLeave(grpc::ServerContext* ctx, const v1::ListFamilyLeaveRequest* req,
+                               v1::ListFamilyLeaveResponse* out) override;
   grpc::Status RecordPensionOptOut(grpc::ServerContext* ctx,
                                    const v1::RecordPensionOptOutRequest* req,
                                    v1::Employee* out) override;

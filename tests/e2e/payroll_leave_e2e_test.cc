@@ -154,6 +154,15 @@ TEST_F(PayrollLeaveTest, MaternityPayRunsThroughSeveralPeriodsAndIsRecoveredOnTh
             grpc::FAILED_PRECONDITION)
       << "the same weeks twice";
 
+  // The PA's leave, as the bureau and the officer read it back.
+  v1::ListFamilyLeaveRequest leave_of;
+  leave_of.set_employee_id(iona.employee_id());
+  v1::ListFamilyLeaveResponse listed;
+  ASSERT_TRUE(bureau_->ListFamilyLeave(Ctx().get(), leave_of, &listed).ok());
+  ASSERT_EQ(listed.leave_size(), 1);
+  EXPECT_EQ(listed.leave(0).leave_id(), leave.leave_id());
+  EXPECT_EQ(listed.leave(0).reason(), leave.reason());
+
   // A PA here only since April is not entitled: the decision says why, and
   // no run pays her anything.
   const v1::Employee eilidh =

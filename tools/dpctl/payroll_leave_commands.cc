@@ -1,5 +1,6 @@
 #include "payroll_leave_commands.h"
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -159,6 +160,27 @@ void AddPayrollLeaveCommands(CLI::App* payroll, int& exit_code, const std::strin
                      {"average weekly earnings", Pounds(leave.average_weekly_earnings_pence(), "GBP")},
                      {"entitled", leave.entitled() ? "yes" : "no"},
                      {"decision", leave.reason()}});
+  });
+
+  CLI::App* leaves = payroll->add_subcommand(
+      "family-leaves", "a PA's statutory family leave, with each decision in words");
+  leaves->add_option("--employee", f.employee, "employee id")->required();
+  leaves->callback([&exit_code, &address] {
+    v1::ListFamilyLeaveRequest req;
+    req.set_employee_id(f.employee);
+    v1::ListFamilyLeaveResponse list;
+    exit_code = Call(kPayroll, "listing the family leave",
+      [&](grpc::ClientContext* c) { return Payroll(address)->ListFamilyLeave(c, req, &list); });
+    if (exit_code != 0) return;
+    if (out().json()) return out().Json(list);
+    std::vector<std::vector<std::string>> rows;
+    for (const v1::FamilyLeave& l : list.leave()) {
+      std::string kind = v1::FamilyLeaveKind_Name(l.kind()).substr(sizeof("FAMILY_LEAVE_KIND_") - 1);
+      for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      rows.push_back({std::to_string(l.leave_id()), kind, DateText(l.pay_start()),
+                      std::to_string(l.weeks()), l.entitled() ? "yes" : "no", l.reason()});
+    }
+    out().Table({"LEAVE", "KIND", "FROM", "WEEKS", "ENTITLED", "DECISION"}, rows);
   });
 
   CLI::App* opt_out = payroll->add_subcommand(
