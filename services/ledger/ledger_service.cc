@@ -194,15 +194,20 @@ void LedgerServiceImpl::SubmitAsync(
                        });
 }
 
-grpc::Status LedgerServiceImpl::WriteTransaction(const grpc::ServerContextBase& ctx,
-                                                 ledger::WriteOp op, v1::Transaction* out) {
-  auto result = Submit(ctx, std::move(op));
+grpc::Status LedgerServiceImpl::AnswerTransaction(
+    const absl::StatusOr<ledger::WriteResult>& result, v1::Transaction* out) {
   if (!result.ok()) return ToGrpcStatus(result.status());
   if (result->transaction.has_value()) {
     ToProto(*result->transaction, out);
     return grpc::Status::OK;
   }
+  // A retry answered with the transaction made before: read it.
   return ToGrpcStatus(ReadTransaction(result->id, out));
+}
+
+grpc::Status LedgerServiceImpl::WriteTransaction(const grpc::ServerContextBase& ctx,
+                                                 ledger::WriteOp op, v1::Transaction* out) {
+  return AnswerTransaction(Submit(ctx, std::move(op)), out);
 }
 
 grpc::Status LedgerServiceImpl::WritePending(const grpc::ServerContextBase& ctx, ledger::WriteOp op,
@@ -244,15 +249,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::CreateTransaction(
   }
   SubmitAsync(*ctx, std::move(*txn),
               [this, reactor, out](absl::StatusOr<ledger::WriteResult> result) {
-                if (!result.ok()) {
-                  reactor->Finish(ToGrpcStatus(result.status()));
-                } else if (result->transaction.has_value()) {
-                  ToProto(*result->transaction, out);
-                  reactor->Finish(grpc::Status::OK);
-                } else {
-                  // A retry answered with the transaction made before: read it.
-                  reactor->Finish(ToGrpcStatus(ReadTransaction(result->id, out)));
-                }
+                reactor->Finish(AnswerTransaction(result, out));
               });
   return reactor;
 }

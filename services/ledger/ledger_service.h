@@ -66,6 +66,9 @@ class LedgerServiceImpl final
   using HiddenFn = std::function<absl::Status(size_t, int64_t)>;
   absl::Status Authorize(const grpc::ServerContextBase& ctx, const std::vector<int64_t>& account_ids,
                          Access access, const HiddenFn& hidden = nullptr);
+  // AnswerTransaction answers a write's result with its transaction.
+  grpc::Status AnswerTransaction(const absl::StatusOr<ledger::WriteResult>& result,
+                                 v1::Transaction* out);
   // Write sends one op through the batcher and answers with the resulting
   // transaction or pending transfer.
   grpc::Status WriteTransaction(const grpc::ServerContextBase& ctx, ledger::WriteOp op,
