@@ -1,5 +1,7 @@
 #include "convert.h"
 
+#include "base/check.h"
+
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "service/proto_convert.h"
@@ -289,12 +291,12 @@ absl::StatusOr<payroll::FamilyLeaveRequest> FamilyLeaveFromProto(
   auto kind = FamilyPayKindFromProto(req.kind());
   if (!kind.ok()) return kind.status();
   r.kind = *kind;
-  const char* field = r.kind == payroll::FamilyPayKind::kAdoption     ? "matching_date"
-                      : r.kind == payroll::FamilyPayKind::kBereavement ? "date_of_death"
-                                                                       : "due_date";
-  const v1::Date& relevant = r.kind == payroll::FamilyPayKind::kAdoption ? req.matching_date()
-                             : r.kind == payroll::FamilyPayKind::kBereavement ? req.date_of_death()
-                                                                              : req.due_date();
+  const std::string_view field = payroll::RelevantDateField(r.kind);
+  const google::protobuf::FieldDescriptor* relevant_field =
+      req.GetDescriptor()->FindFieldByName(std::string(field));
+  DP_CHECK(relevant_field != nullptr);  // the request has each kind's date
+  const auto& relevant =
+      static_cast<const v1::Date&>(req.GetReflection()->GetMessage(req, relevant_field));
   if (relevant.ByteSizeLong() > 0) {
     auto day = service::DayFromProto(relevant, field);
     if (!day.ok()) return day.status();

@@ -37,6 +37,20 @@ absl::Status Refused(const iam::Principal& p, const std::string& what) {
   return absl::PermissionDeniedError(dp::StrCat(p.name, " may not ", what));
 }
 
+// GrantedAgreements lists the agreements granted to the caller's
+// organisation (an ISO's reach); an id that is not a number is skipped.
+std::vector<int64_t> GrantedAgreements(const iam::Principal& p) {
+  std::vector<int64_t> ids;
+  for (const auto& [type, id] : p.owners) {
+    if (type != "agreement") continue;
+    try {
+      ids.push_back(std::stoll(id));
+    } catch (const std::exception&) {
+    }
+  }
+  return ids;
+}
+
 // MaySee: the caller may read an agreement's payroll. Outside it, a thing
 // answers as a missing one would, so ids cannot be probed.
 bool MaySee(const iam::Principal& p, const std::string& authority_id, int64_t agreement_id) {
@@ -418,14 +432,7 @@ grpc::Status PayrollServiceImpl::YearEnd(grpc::ServerContext* ctx, const v1::Yea
   if (whole_bureau && caller->role != iam::Role::kIso) {
     return ToGrpcStatus(FieldError("employer_id", "or authority_id: give one of them"));
   }
-  std::vector<int64_t> granted;
-  for (const auto& [type, id] : caller->owners) {
-    if (type != "agreement") continue;
-    try {
-      granted.push_back(std::stoll(id));
-    } catch (const std::exception&) {
-    }
-  }
+  const std::vector<int64_t> granted = GrantedAgreements(*caller);
   const crypto::FieldCipher cipher(host_.keyring());
   std::vector<std::pair<int64_t, int64_t>> paid;
   auto listed = service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -705,15 +712,7 @@ grpc::Status PayrollServiceImpl::ListEmployers(grpc::ServerContext* ctx,
         return absl::NotFoundError(dp::StrCat("authority ", Quoted(req->authority_id()),
                                               " is not one you reach"));
       }
-      filter.only_agreements.emplace();
-      for (const auto& [type, id] : caller->owners) {
-        if (type == "agreement") {
-          try {
-            filter.only_agreements->push_back(std::stoll(id));
-          } catch (const std::exception&) {
-          }
-        }
-      }
+      filter.only_agreements = GrantedAgreements(*caller);
     }
     return Paged<v1::ListEmployersRequest, v1::ListEmployersResponse, v1::Employer>(
         *req,

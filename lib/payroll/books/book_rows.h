@@ -2,6 +2,7 @@
 #define DP_LIB_PAYROLL_BOOKS_BOOK_ROWS_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -23,6 +24,12 @@ absl::CivilDay DayOf(const pqxx::field& f);
 // refund) and leaving out a zero.
 void Leg(std::vector<ledger::PostingSpec>& legs, int64_t account_id, ledger::Side side,
          int64_t amount_pence);
+
+// DetailJson and ReadDetail keep what a payslip holds beyond its columns
+// in its `detail` (hours and pay by rate, holiday, SSP days, figures to
+// date, family and notice pay); a key an older payslip lacks reads as 0.
+std::string DetailJson(const Payslip& s);
+void ReadDetail(const std::string& json, Payslip& s);
 
 // kEmployeeColumns selects an employee from `payroll.employees e`, read
 // back by EmployeeFrom starting at column `first`.

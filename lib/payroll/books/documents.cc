@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "db/sql.h"
@@ -43,17 +41,16 @@ struct PostedSlip {
           compensation[kFamilyPayKinds] = {};
 };
 
-// ReadFamilyPay reads a payslip detail's family pay arrays.
+// ReadFamilyPay adds a payslip detail's family pay, recovered and
+// compensation, by kind, to the totals given.
 void ReadFamilyPay(const std::string& detail, int64_t* family, int64_t* recovered,
                    int64_t* compensation) {
-  const nlohmann::json j = nlohmann::json::parse(detail);
-  const std::pair<const char*, int64_t*> arrays[] = {
-      {"family_pay_pence", family},
-      {"family_recovered_pence", recovered},
-      {"family_compensation_pence", compensation}};
-  for (const auto& [key, out] : arrays) {
-    if (!j.contains(key)) continue;
-    for (int k = 0; k < kFamilyPayKinds; ++k) out[k] += j.at(key).at(k).get<int64_t>();
+  Payslip s;
+  rows::ReadDetail(detail, s);
+  for (int k = 0; k < kFamilyPayKinds; ++k) {
+    family[k] += s.family_pay_pence[k];
+    recovered[k] += s.family_recovered_pence[k];
+    compensation[k] += s.family_compensation_pence[k];
   }
 }
 

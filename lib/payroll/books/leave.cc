@@ -33,16 +33,6 @@ FamilyLeaveRecord LeaveFrom(const pqxx::row& row) {
   return r;
 }
 
-// RelevantDateField names the date that fixes a kind's qualifying week, as
-// the API calls it.
-std::string_view RelevantDateField(FamilyPayKind kind) {
-  switch (kind) {
-    case FamilyPayKind::kAdoption: return "matching_date";
-    case FamilyPayKind::kBereavement: return "date_of_death";
-    default: return "due_date";
-  }
-}
-
 std::string_view Evidence(FamilyPayKind kind) {
   switch (kind) {
     case FamilyPayKind::kMaternity:
@@ -67,6 +57,14 @@ std::vector<PaidPeriod> PaidPeriods(pqxx::transaction_base& tx, int64_t employee
 }
 
 }  // namespace
+
+std::string_view RelevantDateField(FamilyPayKind kind) {
+  switch (kind) {
+    case FamilyPayKind::kAdoption: return "matching_date";
+    case FamilyPayKind::kBereavement: return "date_of_death";
+    default: return "due_date";
+  }
+}
 
 absl::StatusOr<FamilyLeaveRecord> RecordFamilyLeave(pqxx::work& tx, const TaxYears& years,
                                                     int64_t employee_id,

@@ -42,6 +42,11 @@ struct FamilyLeaveRequest {
   std::optional<int64_t> average_weekly_earnings_pence;  // when pay here does not show it
 };
 
+// RelevantDateField names, as the API does, the date that fixes a kind's
+// qualifying week: "due_date", "matching_date" (adoption) or
+// "date_of_death" (bereavement).
+std::string_view RelevantDateField(FamilyPayKind kind);
+
 // RecordFamilyLeave decides a leave the PA has given notice of and records
 // it with the decision in words. Refused, naming what is missing: the due
 // date (maternity, paternity, shared parental), the matching date

@@ -4,8 +4,6 @@
 #include <map>
 #include <optional>
 
-#include <nlohmann/json.hpp>
-
 #include "base/bounds.h"
 #include "base/check.h"
 #include "base/refusal.h"
@@ -20,6 +18,8 @@ namespace dp::payroll {
 namespace {
 
 using rows::DayOf;
+using rows::DetailJson;
+using rows::ReadDetail;
 
 constexpr size_t kMaxRequests = 20000;          // bounds one call: a national run is 10,000
 constexpr int kMaxEmployeesPerEmployer = 1000;  // bounds one employer's run
@@ -74,67 +74,6 @@ std::string Days(const std::vector<absl::CivilDay>& days) {
   std::vector<std::string> text;
   for (absl::CivilDay d : days) text.push_back(absl::FormatCivilTime(d));
   return db::TextArrayLiteral(text);
-}
-
-std::string DetailJson(const Payslip& s) {
-  nlohmann::json j = {
-      {"hours_centi", std::vector<int64_t>(std::begin(s.hours_centi), std::end(s.hours_centi))},
-      {"pay_pence", std::vector<int64_t>(std::begin(s.pay_pence), std::end(s.pay_pence))},
-      {"pension_category", static_cast<int>(s.pension_category)},
-      {"holiday_accrued_centi_hours", s.holiday_accrued_centi_hours},
-      {"tax_held_back_pence", s.tax_held_back_pence},
-      {"sick_days", s.sick_days},
-      {"ssp_payable_days", s.ssp_payable_days},
-      {"ssp_waiting_days", s.ssp_waiting_days},
-      {"pension_postponed", s.pension_postponed},
-      {"holiday_taken_centi_hours", s.holiday_taken_centi_hours},
-      {"holiday_balance_centi_hours", s.holiday_balance_centi_hours},
-      {"to_date_pence", {s.employee_ni_to_date_pence, s.employee_pension_to_date_pence,
-                         s.loans_to_date_pence, s.statutory_pay_to_date_pence}},
-      {"loan_plan", s.loan_plan ? std::string(LoanPlanName(*s.loan_plan)) : std::string()}};
-  // Family and notice pay are rare: kept only when there is some, so that
-  // a national run's payslips stay small.
-  if (s.FamilyPayPence() > 0) {
-    auto kinds = [](const int64_t* v) { return std::vector<int64_t>(v, v + kFamilyPayKinds); };
-    j["family_pay_pence"] = kinds(s.family_pay_pence);
-    j["family_recovered_pence"] = kinds(s.family_recovered_pence);
-    j["family_compensation_pence"] = kinds(s.family_compensation_pence);
-  }
-  if (s.notice_pay_pence > 0) j["notice_pay_pence"] = s.notice_pay_pence;
-  return j.dump();
-}
-
-void ReadDetail(const std::string& json, Payslip& s) {
-  const nlohmann::json j = nlohmann::json::parse(json);
-  for (int i = 0; i < 4; ++i) {
-    s.hours_centi[i] = j.at("hours_centi").at(i).get<int64_t>();
-    s.pay_pence[i] = j.at("pay_pence").at(i).get<int64_t>();
-  }
-  s.pension_category = static_cast<WorkerCategory>(j.at("pension_category").get<int>());
-  s.holiday_accrued_centi_hours = j.at("holiday_accrued_centi_hours").get<int64_t>();
-  s.tax_held_back_pence = j.value("tax_held_back_pence", int64_t{0});
-  s.sick_days = j.value("sick_days", 0);
-  s.ssp_payable_days = j.value("ssp_payable_days", 0);
-  s.ssp_waiting_days = j.value("ssp_waiting_days", 0);
-  s.pension_postponed = j.value("pension_postponed", false);
-  s.holiday_taken_centi_hours = j.value("holiday_taken_centi_hours", s.hours_centi[3]);
-  s.holiday_balance_centi_hours = j.value("holiday_balance_centi_hours", int64_t{0});
-  if (j.contains("to_date_pence")) {
-    const auto& t = j.at("to_date_pence");
-    s.employee_ni_to_date_pence = t.at(0).get<int64_t>();
-    s.employee_pension_to_date_pence = t.at(1).get<int64_t>();
-    s.loans_to_date_pence = t.at(2).get<int64_t>();
-    s.statutory_pay_to_date_pence = t.at(3).get<int64_t>();
-  }
-  s.loan_plan = ParseLoanPlan(j.value("loan_plan", std::string()));
-  auto read_kinds = [&](const char* key, int64_t* out) {
-    if (!j.contains(key)) return;
-    for (int k = 0; k < kFamilyPayKinds; ++k) out[k] = j.at(key).at(k).get<int64_t>();
-  };
-  read_kinds("family_pay_pence", s.family_pay_pence);
-  read_kinds("family_recovered_pence", s.family_recovered_pence);
-  read_kinds("family_compensation_pence", s.family_compensation_pence);
-  s.notice_pay_pence = j.value("notice_pay_pence", int64_t{0});
 }
 
 // Plan validates the requests and picks each one's tax year.
@@ -418,6 +357,12 @@ void LoadAllowance(pqxx::work& tx, std::vector<Job>& jobs) {
   }
 }
 
+// YearBefore names the tax year before `year`: "2025-26" for 2026-27.
+std::string YearBefore(const TaxYear& year) {
+  const int first = static_cast<int>(year.first_day.year()) - 1;
+  return dp::StrCat(first, "-", (first + 1) % 100 < 10 ? "0" : "", (first + 1) % 100);
+}
+
 // LoadSmallEmployers decides which employers recover family pay at the
 // small employers' rate: Class 1 NI (both shares, before the Employment
 // Allowance) of the tax year before at most the year's limit. A new
@@ -426,9 +371,7 @@ void LoadSmallEmployers(pqxx::work& tx, std::vector<Job>& jobs) {
   auto by_employer = JobsByEmployer(jobs);
   std::vector<std::string> previous;
   for (const Job& j : jobs) {
-    if (!j.year) continue;
-    const int first = std::stoi(j.year->name.substr(0, 4)) - 1;
-    previous.push_back(dp::StrCat(first, "-", (first + 1) % 100 < 10 ? "0" : "", (first + 1) % 100));
+    if (j.year) previous.push_back(YearBefore(*j.year));
   }
   for (const auto& row : tx.exec_params(
            "SELECT r.employer_id, r.tax_year, sum(s.employee_ni_pence + s.employer_ni_pence"
@@ -437,8 +380,7 @@ void LoadSmallEmployers(pqxx::work& tx, std::vector<Job>& jobs) {
            " AND r.status = 'posted' AND r.tax_year = ANY($2::text[]) GROUP BY 1, 2",
            db::IntArrayLiteral(ActiveEmployerIds(jobs)), db::TextArrayLiteral(previous))) {
     Job& job = jobs[by_employer.at(row[0].as<int64_t>())];
-    const int first = std::stoi(job.year->name.substr(0, 4)) - 1;
-    if (row[1].as<std::string>().substr(0, 4) != std::to_string(first)) continue;
+    if (row[1].as<std::string>() != YearBefore(*job.year)) continue;
     job.small_employer =
         row[2].as<int64_t>() <= job.year->family_pay.small_employer_ni_limit_pence;
   }
