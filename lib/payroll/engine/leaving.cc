@@ -21,6 +21,10 @@ absl::CivilDay YearsBefore(absl::CivilDay day, int years) {
   return moved;
 }
 
+// Weeks and Years say a count in words: "1 week", "4 weeks".
+std::string Weeks(int n) { return dp::StrCat(n, n == 1 ? " week" : " weeks"); }
+std::string Years(int n) { return dp::StrCat(n, n == 1 ? " complete year's" : " complete years'"); }
+
 }  // namespace
 
 std::optional<int64_t> WeeksPay(const std::vector<PaidPeriod>& pay, absl::CivilDay leave_date) {
@@ -52,8 +56,8 @@ absl::StatusOr<LeaverPay> LeaverFinalPay(const TaxYear& year, const LeaverClaim&
   out.notice_weeks = c.notice_weeks.value_or(out.statutory_notice_weeks);
   if (out.notice_weeks < out.statutory_notice_weeks || out.notice_weeks > kMaxNoticeWeeks) {
     return FieldError("notice_weeks", dp::StrCat(
-        "must be from the statutory minimum of ", out.statutory_notice_weeks, " weeks (",
-        out.complete_years, " complete years' service) to ", kMaxNoticeWeeks));
+        "must be from the statutory minimum of ", Weeks(out.statutory_notice_weeks), " (",
+        Years(out.complete_years), " service) to ", kMaxNoticeWeeks));
   }
   const bool pays_something = (c.notice_in_lieu && out.notice_weeks > 0) || c.redundancy;
   if (pays_something && c.weeks_pay_pence <= 0) {
@@ -63,15 +67,14 @@ absl::StatusOr<LeaverPay> LeaverFinalPay(const TaxYear& year, const LeaverClaim&
   std::vector<std::string> words;
   if (c.notice_in_lieu) {
     out.notice_pay_pence = out.notice_weeks * c.weeks_pay_pence;
-    words.push_back(dp::StrCat("Notice pay in lieu: ", out.notice_weeks, " weeks at £",
+    words.push_back(dp::StrCat("Notice pay in lieu: ", Weeks(out.notice_weeks), " at £",
                                FormatPence(c.weeks_pay_pence), " = £",
                                FormatPence(out.notice_pay_pence), " (statutory minimum ",
-                               out.statutory_notice_weeks, " weeks), taxed as pay."));
+                               Weeks(out.statutory_notice_weeks), "), taxed as pay."));
   }
   if (c.redundancy && out.complete_years < f.redundancy_min_years) {
-    words.push_back(dp::StrCat("No statutory redundancy pay: ", out.complete_years,
-                               " complete years' service; ", f.redundancy_min_years,
-                               " are needed."));
+    words.push_back(dp::StrCat("No statutory redundancy pay: ", Years(out.complete_years),
+                               " service; ", f.redundancy_min_years, " are needed."));
   } else if (c.redundancy) {
     const int counted = std::min(out.complete_years, f.redundancy_max_years);
     std::vector<int> years_in_band(f.redundancy_bands.size(), 0);

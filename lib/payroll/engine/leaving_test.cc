@@ -80,7 +80,7 @@ TEST(Leaving, NoRedundancyPayBeforeTwoYearsSaidInWords) {
   ASSERT_TRUE(pay.ok());
   EXPECT_EQ(pay->redundancy_pence, 0);
   EXPECT_EQ(pay->explanation,
-            "No statutory redundancy pay: 1 complete years' service; 2 are needed.");
+            "No statutory redundancy pay: 1 complete year's service; 2 are needed.");
 }
 
 TEST(Leaving, StatutoryNoticeByServiceAndPaidInLieuAsEarnings) {
@@ -94,6 +94,9 @@ TEST(Leaving, StatutoryNoticeByServiceAndPaidInLieuAsEarnings) {
   EXPECT_EQ(LeaverFinalPay(Y2025(), c)->statutory_notice_weeks, 12);
   c.employment_start = D(2024, 9, 1);  // under 2 years: a week
   EXPECT_EQ(LeaverFinalPay(Y2025(), c)->notice_pay_pence, 40000);
+  EXPECT_EQ(LeaverFinalPay(Y2025(), c)->explanation,
+            "Notice pay in lieu: 1 week at £400.00 = £400.00 (statutory minimum 1 week), "
+            "taxed as pay.");
   c.employment_start = D(2025, 5, 10);  // under a month: none
   EXPECT_EQ(LeaverFinalPay(Y2025(), c)->statutory_notice_weeks, 0);
   // The contract may give more, never less.
