@@ -1,0 +1,100 @@
+#include "console/pages/html.h"
+
+#include <cstdint>
+
+#include "base/strings.h"
+
+namespace dp::console {
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Page(std::string_view title, const Viewer& viewer, std::string_view main_html) {
+  std::string header;
+  if (!viewer.name.empty()) {
+    header = dp::StrCat(
+        "<nav aria-label=\"Main\"><ul>", "<li>", Link("/", "Home"), "</li>", "</ul></nav>",
+        "<form class=\"signout\" method=\"post\" action=\"/sign-out\">",
+        CsrfField(viewer.csrf_token), "<p>Signed in as ", Escape(viewer.name), " (",
+        Escape(viewer.role_words), ") <button type=\"submit\">Sign out</button></p></form>");
+  }
+  return dp::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>", Escape(title), " – Direct Payments</title>"
+      "<link rel=\"stylesheet\" href=\"/static/console.css\"></head><body>"
+      "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
+      "<header><p class=\"service\">Direct Payments</p>", header, "</header>"
+      "<main id=\"main\" tabindex=\"-1\"><h1>", Escape(title), "</h1>", main_html,
+      "</main><footer><p>Self-directed Support Option 1: direct payments.</p></footer>"
+      "</body></html>\n");
+}
+
+std::string Link(std::string_view href, std::string_view text) {
+  return dp::StrCat("<a href=\"", Escape(href), "\">", Escape(text), "</a>");
+}
+
+std::string DrawTable(const Table& table) {
+  if (table.rows.empty()) {
+    return dp::StrCat("<h2>", Escape(table.caption), "</h2><p>", Escape(table.empty_words), "</p>");
+  }
+  std::string out = dp::StrCat("<table><caption>", Escape(table.caption), "</caption><thead><tr>");
+  for (const std::string& h : table.headings) out += dp::StrCat("<th scope=\"col\">", Escape(h), "</th>");
+  out += "</tr></thead><tbody>";
+  for (const auto& row : table.rows) {
+    out += "<tr>";
+    for (const std::string& cell : row) out += dp::StrCat("<td>", cell, "</td>");
+    out += "</tr>";
+  }
+  return out + "</tbody></table>";
+}
+
+std::string CsrfField(std::string_view token) {
+  return dp::StrCat("<input type=\"hidden\" name=\"csrf\" value=\"", Escape(token), "\">");
+}
+
+std::string Field(std::string_view label, std::string_view name, std::string_view type,
+                  std::string_view autocomplete, std::string_view hint, bool required) {
+  const std::string id = dp::StrCat("f-", name);
+  std::string hint_html, described;
+  if (!hint.empty()) {
+    hint_html = dp::StrCat("<span class=\"hint\" id=\"", id, "-hint\">", Escape(hint), "</span>");
+    described = dp::StrCat(" aria-describedby=\"", id, "-hint\"");
+  }
+  return dp::StrCat("<p class=\"field\"><label for=\"", id, "\">", Escape(label), "</label>",
+                    hint_html, "<input id=\"", id, "\" name=\"", Escape(name), "\" type=\"",
+                    Escape(type), "\" autocomplete=\"", Escape(autocomplete), "\"", described,
+                    required ? " required" : "", "></p>");
+}
+
+std::string ErrorBox(std::string_view words) {
+  return dp::StrCat("<div class=\"error\" role=\"alert\"><p>", Escape(words), "</p></div>");
+}
+
+std::string NoticeBox(std::string_view words) {
+  return dp::StrCat("<div class=\"notice\" role=\"status\"><p>", Escape(words), "</p></div>");
+}
+
+std::string Pounds(int64_t pence) {
+  const bool negative = pence < 0;
+  const uint64_t abs = negative ? 0 - static_cast<uint64_t>(pence) : static_cast<uint64_t>(pence);
+  std::string whole = std::to_string(abs / 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, ",");
+  const uint64_t p = abs % 100;
+  return dp::StrCat(negative ? "\xE2\x88\x92" : "", "\xC2\xA3", whole, ".", p < 10 ? "0" : "", p);
+}
+
+}  // namespace dp::console

@@ -1,0 +1,64 @@
+#ifndef DP_LIB_CONSOLE_PAGES_HTML_H_
+#define DP_LIB_CONSOLE_PAGES_HTML_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The console's HTML, written on the server with no script: escaping, the
+// page layout every page shares, tables and forms. Every text that did not
+// come from this file goes through Escape (Text, Cell, attributes), so a
+// name like "<script>" shows as typed.
+namespace dp::console {
+
+// Escape makes text safe in HTML content and in quoted attributes.
+//
+//   Escape("<b>Tom & \"Jerry\"</b>") == "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;"
+std::string Escape(std::string_view text);
+
+// Viewer is who a page is drawn for: their name and role for the header,
+// and the session's form token for sign-out. Empty before sign-in.
+struct Viewer {
+  std::string name;
+  std::string role_words;  // "Finance officer"
+  std::string csrf_token;
+};
+
+// Page is a whole document: a skip link, the header (with the viewer and a
+// sign-out button when signed in), a navigation list, and `main_html`
+// under a heading of `title`. `main_html` must already be safe.
+std::string Page(std::string_view title, const Viewer& viewer, std::string_view main_html);
+
+// Link is an anchor; `href` is escaped as an attribute.
+std::string Link(std::string_view href, std::string_view text);
+
+// Table draws a captioned table: the caption and headings are text, the
+// cells are safe HTML (use Escape or Link for each).
+struct Table {
+  std::string caption;
+  std::vector<std::string> headings;
+  std::vector<std::vector<std::string>> rows;
+  std::string empty_words = "Nothing to show.";
+};
+std::string DrawTable(const Table& table);
+
+// Hidden is the CSRF field every form carries.
+std::string CsrfField(std::string_view token);
+
+// Field is a labelled input: label text, name, type ("text", "password"),
+// autocomplete hint, an optional hint shown under the label, and whether
+// the form needs it.
+std::string Field(std::string_view label, std::string_view name, std::string_view type,
+                  std::string_view autocomplete, std::string_view hint = "",
+                  bool required = true);
+
+// Alert is a message box: role="alert" for errors, a status for news.
+std::string ErrorBox(std::string_view words);
+std::string NoticeBox(std::string_view words);
+
+// Pence as money for people: 123456 -> "£1,234.56", -5 -> "−£0.05".
+std::string Pounds(int64_t pence);
+
+}  // namespace dp::console
+
+#endif  // DP_LIB_CONSOLE_PAGES_HTML_H_
