@@ -196,6 +196,10 @@ std::string PolicyMarkdown() {
       "it). A method not listed is refused to everyone. Within a method, each service still\n"
       "checks the caller's reach: an officer's own authority, an ISO's granted agreements\n"
       "and employers, an auditor's granted authorities.\n\n"
+      "The web console (role `console`) may call nothing as itself. It names the signed-in\n"
+      "user in the call's `dp-acting-for` metadata; the call is then judged by that user's\n"
+      "own role, reach and approver level, and the audit trail names both (`user via\n"
+      "console`). Any other caller naming a user is refused.\n\n"
       "| method | finance_officer | iso | auditor | service | admin | processor | audited write |\n"
       "|---|---|---|---|---|---|---|---|\n";
   for (const MethodPolicy& p : kPolicies) {

@@ -12,13 +12,14 @@ std::string_view RoleName(Role role) {
     case Role::kService: return "service";
     case Role::kAdmin: return "admin";
     case Role::kProcessor: return "processor";
+    case Role::kConsole: return "console";
   }
   return "finance_officer";
 }
 
 bool ParseRole(std::string_view name, Role* role) {
   for (Role r : {Role::kFinanceOfficer, Role::kIso, Role::kAuditor, Role::kService,
-                 Role::kAdmin, Role::kProcessor}) {
+                 Role::kAdmin, Role::kProcessor, Role::kConsole}) {
     if (RoleName(r) == name) {
       *role = r;
       return true;

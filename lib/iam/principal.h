@@ -10,7 +10,14 @@ namespace dp::iam {
 
 // kProcessor is the card processor: it may call only the card network's
 // RPCs, for the cards of the authorities granted to it.
-enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin, kProcessor };
+//
+// kConsole is the web console: it may call nothing as itself. It names the
+// signed-in user in each call's metadata (kActingForHeader), and the call
+// is judged as that user's: their role, their reach, their approver level.
+enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin, kProcessor, kConsole };
+
+// kActingForHeader is the metadata key the console names its user in.
+inline constexpr char kActingForHeader[] = "dp-acting-for";
 
 std::string_view RoleName(Role role);
 bool ParseRole(std::string_view name, Role* role);
@@ -28,6 +35,11 @@ struct Principal {
   bool all_authorities = false;  // internal services and development mode
   std::vector<std::string> authorities;  // reachable authorities
   std::vector<std::pair<std::string, std::string>> owners;  // ISO: (type, id)
+  std::string via;  // the console a user acts through, else ""
+
+  // AuditName is who the audit trail names: "alice@fife via console@dp"
+  // for a user acting through the console.
+  std::string AuditName() const { return via.empty() ? name : name + " via " + via; }
 
   bool CanReachAuthority(std::string_view authority_id) const;
   // CanReachOwner: an ISO reaches the agreements and employers it was

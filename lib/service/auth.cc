@@ -7,6 +7,40 @@
 #include "service/status.h"
 
 namespace dp::service {
+namespace {
+
+// ActingFor reads the user a call names in kActingForHeader ("" if none).
+template <typename Metadata>
+std::string ActingFor(const Metadata& metadata) {
+  auto it = metadata.find(iam::kActingForHeader);
+  return it == metadata.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<iam::Principal> ActAs(iam::PrincipalDirectory& directory,
+                                     iam::Principal certificate_holder,
+                                     const std::string& acting_for) {
+  if (certificate_holder.role != iam::Role::kConsole) {
+    if (acting_for.empty()) return certificate_holder;
+    return absl::PermissionDeniedError(
+        dp::StrCat("only the console may act for a user; ", certificate_holder.name,
+                   " has role ", iam::RoleName(certificate_holder.role)));
+  }
+  if (acting_for.empty()) {
+    return absl::PermissionDeniedError(
+        "the console may call only for a signed-in user, named in dp-acting-for");
+  }
+  auto user = directory.Find(acting_for);
+  if (!user.ok()) return user.status();
+  if (user->role == iam::Role::kService || user->role == iam::Role::kProcessor ||
+      user->role == iam::Role::kConsole) {
+    return absl::PermissionDeniedError(dp::StrCat("the console may not act for ", acting_for,
+                                                  ", of role ", iam::RoleName(user->role)));
+  }
+  user->via = certificate_holder.name;
+  return user;
+}
 
 grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthContext* context,
                                     OutputMetadata*, OutputMetadata*) {
@@ -15,15 +49,15 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
     method.assign(it->second.data(), it->second.size());
   }
   std::string principal;
-  grpc::Status status = Decide(method, context, &principal);
+  grpc::Status status = Decide(method, ActingFor(metadata), context, &principal);
   if (!status.ok() && on_refused_) {
     on_refused_(method, principal, principal.empty() ? PeerOf(*context) : "", status);
   }
   return status;
 }
 
-grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext* context,
-                                   std::string* principal_name) {
+grpc::Status AuthProcessor::Decide(const std::string& method, const std::string& acting_for,
+                                   grpc::AuthContext* context, std::string* principal_name) {
   const iam::MethodPolicy* policy = iam::FindPolicy(method);
   if (policy == nullptr) {
     return RefusalStatus(grpc::StatusCode::PERMISSION_DENIED, reason::kRoleNotAllowed,
@@ -46,6 +80,19 @@ grpc::Status AuthProcessor::Decide(const std::string& method, grpc::AuthContext*
                          "cannot check the caller's identity right now; retry");
   }
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  try {
+    principal = ActAs(directory_, *std::move(principal), acting_for);
+  } catch (const std::exception& e) {
+    return RefusalStatus(grpc::StatusCode::UNAVAILABLE, reason::kUnavailable,
+                         "cannot check the caller's identity right now; retry");
+  }
+  if (!principal.ok()) {
+    const grpc::Status refused = ToGrpcStatus(principal.status());
+    if (refused.error_code() != grpc::StatusCode::PERMISSION_DENIED) return refused;
+    return RefusalStatus(grpc::StatusCode::PERMISSION_DENIED, reason::kRoleNotAllowed,
+                         refused.error_message());
+  }
+  *principal_name = principal->AuditName();
   if (!iam::Allows(*policy, principal->role)) {
     return RefusalStatus(grpc::StatusCode::PERMISSION_DENIED, reason::kRoleNotAllowed,
                          dp::StrCat("role ", iam::RoleName(principal->role), " may not call ",
@@ -83,7 +130,9 @@ absl::StatusOr<iam::Principal> CallerOf(const grpc::ServerContextBase& context,
   if (pems.empty()) return absl::UnauthenticatedError("the call carries no client certificate");
   auto name = names->NameOf(std::string_view(pems[0].data(), pems[0].size()));
   if (!name.ok()) return name.status();
-  return directory->Find(*name);
+  auto holder = directory->Find(*name);
+  if (!holder.ok()) return holder.status();
+  return ActAs(*directory, *std::move(holder), ActingFor(context.client_metadata()));
 }
 
 }  // namespace dp::service

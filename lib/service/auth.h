@@ -65,13 +65,23 @@ class AuthProcessor : public grpc::AuthMetadataProcessor {
                        OutputMetadata* consumed, OutputMetadata* response) override;
 
  private:
-  grpc::Status Decide(const std::string& method, grpc::AuthContext* context,
-                      std::string* principal);
+  grpc::Status Decide(const std::string& method, const std::string& acting_for,
+                      grpc::AuthContext* context, std::string* principal);
 
   CertificateNames& names_;
   iam::PrincipalDirectory& directory_;
   RefusalFn on_refused_;
 };
+
+// ActAs is who a call acts as: its certificate's holder, or, when the holder
+// is the console (iam::Role::kConsole), the user named in
+// iam::kActingForHeader, with `via` set to the console. PERMISSION_DENIED
+// when anyone else names a user, when the console names none, or names a
+// service, processor or console. The user's own role, reach and approver
+// level then judge the call: the console adds nothing to them.
+absl::StatusOr<iam::Principal> ActAs(iam::PrincipalDirectory& directory,
+                                     iam::Principal certificate_holder,
+                                     const std::string& acting_for);
 
 // PeerOf names who knocked, as far as the door can tell: "none" without a
 // certificate, else "sha256:" and the first 16 hex digits of the

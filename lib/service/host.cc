@@ -406,7 +406,7 @@ void ServiceHost::BeginAudit(const grpc::ServerContextBase& context, const std::
   audit::Event event;
   auto caller = Caller(context);
   if (caller.ok()) {
-    event.principal = caller->name;
+    event.principal = caller->AuditName();
     event.role = std::string(iam::RoleName(caller->role));
     event.organisation_id = caller->organisation_id;
     if (caller->organisation_kind == "authority") event.authority_id = caller->organisation_id;

@@ -362,6 +362,79 @@ TEST_F(SecurityTest, FinanceOfficerWorksWithinTheirAuthorityOnly) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// ActingFor is a call's context as the console makes it for `user`.
+std::unique_ptr<grpc::ClientContext> ActingFor(const std::string& user) {
+  auto ctx = Ctx();
+  ctx->AddMetadata("dp-acting-for", user);
+  return ctx;
+}
+
+TEST_F(SecurityTest, TheConsoleActsOnlyAsItsSignedInUserAndNeverAboveThem) {
+  World& w = *world;
+  const std::string console = "console@" + w.tag;
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + w.pki + " " + console + " >/dev/null");
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')",
+                   console, w.platform);
+    tx.commit();
+  }
+  const auto own = NewAccount(w.officer, w.authority, w.tag + "-AGR-1");
+  const auto mine_too = NewAccount(w.officer, w.authority, w.tag + "-AGR-2");
+  const auto other = NewAccount(w.other_officer, w.other_authority, "AGR-X");
+  auto ledger = v1::LedgerService::NewStub(As(console));
+  v1::GetBalanceRequest req;
+  req.set_account_id(own.id());
+  v1::Balance out;
+  // As itself, the console may call nothing.
+  grpc::Status s = ledger->GetBalance(Ctx().get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_NE(s.error_message().find("signed-in user"), std::string::npos) << s.error_message();
+  // For the officer: exactly the officer's reach.
+  s = ledger->GetBalance(ActingFor(w.officer).get(), req, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  req.set_account_id(other.id());
+  EXPECT_EQ(ledger->GetBalance(ActingFor(w.officer).get(), req, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // For the auditor: no write, whatever the console sends.
+  v1::CreateTransactionRequest journal;
+  journal.set_request_id(w.tag + "-console-j");
+  journal.set_kind("manual_journal");
+  journal.set_description("through the console");
+  for (auto [id, side] : {std::pair{own.id(), v1::SIDE_DEBIT}, std::pair{mine_too.id(), v1::SIDE_CREDIT}}) {
+    auto* p = journal.add_postings();
+    p->set_account_id(id);
+    p->set_side(side);
+    p->mutable_amount()->set_amount_pence(100);
+    p->mutable_amount()->set_currency("GBP");
+  }
+  v1::Transaction posted;
+  EXPECT_EQ(ledger->CreateTransaction(ActingFor(w.auditor).get(), journal, &posted).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Never for a service, nor for someone unknown.
+  EXPECT_EQ(ledger->GetBalance(ActingFor(w.service).get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ledger->GetBalance(ActingFor(w.stranger).get(), req, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // Only the console may name a user: an officer naming the admin is refused.
+  v1::WhoAmIRequest who;
+  v1::PrincipalInfo info;
+  s = v1::AdminService::NewStub(As(w.officer))->WhoAmI(ActingFor(w.admin).get(), who, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  s = v1::AdminService::NewStub(As(console))->WhoAmI(ActingFor(w.officer).get(), who, &info);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(info.name(), w.officer);
+  // A write for the officer is the officer's, and the trail names both.
+  s = ledger->CreateTransaction(ActingFor(w.officer).get(), journal, &posted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  auto conn = MigratedConnection();
+  pqxx::nontransaction q(*conn);
+  EXPECT_EQ(q.exec_params1("SELECT count(*) FROM audit.events WHERE principal = $1"
+                           " AND method = '/dp.v1.LedgerService/CreateTransaction' AND code = 0",
+                           w.officer + " via " + console)[0].as<int>(), 1);
+}
+
 TEST_F(SecurityTest, IsoReadsLinkedAgreementsOnlyEvenWhenGuessingIds) {
   const auto linked = NewAccount(world->officer, world->authority, world->tag + "-AGR-1");
   const auto unlinked = NewAccount(world->officer, world->authority, world->tag + "-AGR-2");
