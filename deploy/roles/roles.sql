@@ -19,7 +19,8 @@ BEGIN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
     END IF;
   END LOOP;
-  FOREACH r IN ARRAY ARRAY['dp_ledger', 'dp_agreements', 'dp_payroll', 'dp_cards', 'dp_monitoring'] LOOP
+  FOREACH r IN ARRAY ARRAY['dp_ledger', 'dp_agreements', 'dp_payroll', 'dp_cards', 'dp_monitoring',
+      'dp_console'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
       -- NOINHERIT is not used: the shared grants reach them through membership.
       EXECUTE format('CREATE ROLE %I LOGIN', r);
@@ -34,6 +35,8 @@ END $$;
 GRANT dp_audit_writer TO dp_service_base;
 GRANT dp_service_base, dp_ledger_writer TO dp_ledger, dp_agreements, dp_payroll, dp_cards;
 GRANT dp_service_base, dp_ledger_writer TO dp_monitoring;
+-- The console reads and writes only its sign-in tables (migration 0025).
+GRANT dp_service_base TO dp_console;
 -- A monitoring sweep runs the same few statements for every agreement,
 -- prepared once per connection: plan them once, not on each call (planning
 -- them cost three quarters of their running).

@@ -37,7 +37,7 @@ class DbRolesTest : public LedgerTest {
 const char* const kLedgerWriters[] = {"dp_ledger", "dp_agreements", "dp_payroll", "dp_cards",
                                       "dp_monitoring"};
 const char* const kAll[] = {"dp_ledger", "dp_agreements", "dp_payroll", "dp_cards",
-                            "dp_monitoring"};
+                            "dp_monitoring", "dp_console"};
 
 TEST_F(DbRolesTest, NoServiceMayRewriteLedgerOrAuditHistory) {
   for (const char* role : kAll) {
@@ -114,6 +114,25 @@ TEST_F(DbRolesTest, EachServiceReadsOnlyWhatItNeeds) {
   EXPECT_EQ(SqlState("dp_payroll", "SELECT authority_id FROM agreements.agreements LIMIT 1"), "ok");
   EXPECT_EQ(SqlState("dp_cards", "SELECT name FROM iam.principals LIMIT 1"), "ok");
   EXPECT_EQ(SqlState("dp_cards", "SELECT max(version) FROM public.schema_migrations"), "ok");
+}
+
+// The console keeps its sign-in tables and reads nothing of anyone's money
+// or personal data: every page goes through the services as its user.
+TEST_F(DbRolesTest, TheConsoleReachesOnlyItsSignInTables) {
+  EXPECT_EQ(SqlState("dp_console", "SELECT count(*) FROM iam.console_sessions"), "ok");
+  EXPECT_EQ(SqlState("dp_console", "SELECT count(*) FROM iam.console_accounts"), "ok");
+  EXPECT_EQ(SqlState("dp_console", "SELECT name, role FROM iam.principals LIMIT 1"), "ok");
+  EXPECT_EQ(SqlState("dp_console", "DELETE FROM iam.console_sessions"), "42501");
+  EXPECT_EQ(SqlState("dp_console", "UPDATE iam.principals SET role = 'admin'"), "42501");
+  EXPECT_EQ(SqlState("dp_console", "SELECT * FROM people.persons"), "42501");
+  EXPECT_EQ(SqlState("dp_console", "SELECT * FROM ledger.balances"), "42501");
+  EXPECT_EQ(SqlState("dp_console", "SELECT * FROM agreements.agreements"), "42501");
+  EXPECT_EQ(SqlState("dp_console", "SELECT * FROM payroll.payslips"), "42501");
+  EXPECT_EQ(SqlState("dp_console", "INSERT INTO ledger.transactions DEFAULT VALUES"), "42501");
+  // A session's token cannot be read back as anything but its digest.
+  EXPECT_EQ(SqlState("dp_console", "INSERT INTO iam.console_sessions (token_sha256, principal_name,"
+                                   " csrf_token) VALUES ('plain-token', 'x', repeat('c', 40))"),
+            "23514");
 }
 
 // The ledger library works under a service's role: postings, holds, the
