@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every example tools/start prints works: tools/start --examples on free
-# ports, in a folder of its own, then cleans up.
+# ports, in a folder of its own, then cleans up. With --console-tests, the
+# console's browser tests instead (tools/start --console-tests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/tools/lib/common.sh"
@@ -34,4 +35,11 @@ for _ in $(seq 1 50); do
   if [ "$busy" -eq 0 ]; then DP_BASE_PORT=$base; break; fi
 done
 [ -n "$DP_BASE_PORT" ] || { echo "no five free ports"; exit 1; }
-exec "$ROOT/tools/start" --examples
+export DP_CONSOLE_PORT=""
+for _ in $(seq 1 50); do
+  p=$(( 20000 + RANDOM % 12000 ))
+  [ "$p" -eq "$DP_PG_PORT" ] && continue
+  [ "$p" -ge "$DP_BASE_PORT" ] && [ "$p" -le $((DP_BASE_PORT + 4)) ] && continue
+  ss -ltn "sport = :$p" | grep -q LISTEN || { DP_CONSOLE_PORT=$p; break; }
+done
+exec "$ROOT/tools/start" "${1:---examples}"

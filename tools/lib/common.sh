@@ -12,6 +12,7 @@ DP_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   libpqxx-dev libpq-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libhpdf-dev libxml2-dev libxlsxwriter-dev
   golang-github-gogo-googleapis-dev
+  libcpp-httplib-dev chromium
   postgresql postgresql-contrib openssl iproute2)
 
 dp_log() { printf '\033[1m[dp]\033[0m %s\n' "$*" >&2; }
@@ -30,7 +31,10 @@ dp_install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# dp_build configures (once) and builds everything with two jobs.
+# dp_build configures (once) and builds everything with two jobs. ccache
+# rewrites paths under the checkout as relative ones, so that another clone
+# (CI's) finds what this one compiled.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$DP_ROOT}"
 dp_build() {
   if [ ! -f "$DP_BUILD/build.ninja" ]; then
     cmake -S "$DP_ROOT" -B "$DP_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

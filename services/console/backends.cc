@@ -1,0 +1,41 @@
+#include "backends.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "iam/principal.h"
+
+namespace dp::console_service {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadFile(config.ca_file);
+  options.pem_cert_chain = ReadFile(config.cert_file);
+  options.pem_private_key = ReadFile(config.key_file);
+  auto credentials = grpc::SslCredentials(options);
+  agreements_ = v1::AgreementService::NewStub(
+      grpc::CreateChannel(config.agreements_addr, credentials));
+  ledger_ = v1::LedgerService::NewStub(grpc::CreateChannel(config.ledger_addr, credentials));
+}
+
+std::unique_ptr<grpc::ClientContext> Backends::For(const std::string& user) const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  ctx->AddMetadata(iam::kActingForHeader, user);
+  return ctx;
+}
+
+}  // namespace dp::console_service

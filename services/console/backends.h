@@ -1,0 +1,44 @@
+#ifndef DP_SERVICES_CONSOLE_BACKENDS_H_
+#define DP_SERVICES_CONSOLE_BACKENDS_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/ledger.grpc.pb.h"
+
+namespace dp::console_service {
+
+// BackendConfig is where the services are and the console's own
+// certificate (role `console`) that it calls them with.
+struct BackendConfig {
+  std::string agreements_addr = "127.0.0.1:7052";
+  std::string ledger_addr = "127.0.0.1:7051";
+  std::string ca_file, cert_file, key_file;
+  int timeout_ms = 5000;
+};
+
+// Backends are the services the pages read and write through. Every call
+// names the signed-in user (iam::kActingForHeader); the services judge it
+// by that user's role and reach, never the console's.
+//
+//   auto ctx = backends.For("officer@fife");
+//   backends.agreements().GetAgreement(ctx.get(), request, &agreement);
+class Backends {
+ public:
+  explicit Backends(const BackendConfig& config);
+  std::unique_ptr<grpc::ClientContext> For(const std::string& user) const;
+  v1::AgreementService::Stub& agreements() { return *agreements_; }
+  v1::LedgerService::Stub& ledger() { return *ledger_; }
+
+ private:
+  int timeout_ms_;
+  std::unique_ptr<v1::AgreementService::Stub> agreements_;
+  std::unique_ptr<v1::LedgerService::Stub> ledger_;
+};
+
+}  // namespace dp::console_service
+
+#endif  // DP_SERVICES_CONSOLE_BACKENDS_H_

@@ -1,0 +1,223 @@
+// The console in a real browser (Debian's chromium, driven by
+// playwright-core): invitations with a TOTP app, sign-in, the officer's
+// pages, an approval refused above the officer's level, CSRF, sign-out and
+// an old session's cookie, the lockout, an ISO kept to its own agreements,
+// the security headers, and axe-core on every page (no serious or critical
+// violation). Screenshots of each page go to SCREENSHOT_DIR.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import assert from 'node:assert/strict';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run this through tools/start --console-tests`);
+  return v;
+};
+const base = env('CONSOLE_URL');
+const shots = env('SCREENSHOT_DIR');
+const A1 = env('A1');
+const A3 = env('A3');
+
+// totp: RFC 6238's code for a base32 secret, `offset` steps from now.
+function totp(secretBase32, offset = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/\s/g, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + offset));
+  const mac = crypto.createHmac('sha1', Buffer.from(bytes)).update(counter).digest();
+  const at = mac[19] & 15;
+  const n = ((mac[at] & 0x7f) << 24) | (mac[at + 1] << 16) | (mac[at + 2] << 8) | mac[at + 3];
+  return String(n % 1e6).padStart(6, '0');
+}
+
+const results = [];
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push(`ok   ${name} (${Date.now() - started} ms)`);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    console.log(`FAIL ${name}\n${e.stack}`);
+    throw e;
+  }
+}
+
+// checkPage runs axe-core in the page (evaluated over the DevTools
+// protocol: the page's CSP allows no script of its own) and saves a
+// screenshot.
+async function checkPage(page, shot) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }))
+      .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })));
+  const bad = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `axe-core on ${page.url()}: ${JSON.stringify(bad)}`);
+  await page.screenshot({ path: `${shots}/${shot}.png`, fullPage: true });
+}
+
+async function setUp(page, invite, password, needsTotp) {
+  await page.goto(invite);
+  await checkPage(page, `invitation-${needsTotp ? 'totp' : 'password'}`);
+  await page.fill('#f-password', password);
+  await page.fill('#f-password2', password);
+  let secret = '';
+  if (needsTotp) {
+    secret = (await page.textContent('#totp-secret')).trim();
+    await page.fill('#f-code', totp(secret));
+  } else {
+    assert.equal(await page.locator('#totp-secret').count(), 0);
+  }
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1:has-text("Your sign-in is set up")');
+  return secret;
+}
+
+async function signIn(page, name, password, code = '') {
+  await page.goto(`${base}/sign-in`);
+  await page.fill('#f-name', name);
+  await page.fill('#f-password', password);
+  if (code) await page.fill('#f-code', code);
+  await page.click('form[action="/sign-in"] button[type=submit]');
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const officer = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await officer.newPage();
+  const password = 'heather and thistle 42';
+  let secret = '';
+
+  await step('sign-in page: headers, and nothing without a session', async () => {
+    const res = await page.goto(`${base}/`);
+    assert.equal(new URL(page.url()).pathname, '/sign-in');
+    const h = res.headers();
+    assert.match(h['content-security-policy'], /default-src 'none'/);
+    assert.match(h['content-security-policy'], /frame-ancestors 'none'/);
+    assert.doesNotMatch(h['content-security-policy'], /unsafe-inline/);
+    assert.match(h['strict-transport-security'], /max-age=31536000/);
+    assert.equal(h['x-content-type-options'], 'nosniff');
+    await checkPage(page, 'sign-in');
+  });
+
+  await step('officer sets up a password and an authenticator app from an invitation', async () => {
+    secret = await setUp(page, env('OFFICER_INVITE'), password, true);
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+  });
+
+  await step('an invitation works once', async () => {
+    const res = await page.goto(env('OFFICER_INVITE'));
+    assert.equal(res.status(), 404);
+    assert.match(await page.textContent('main'), /expired or has already been used/);
+  });
+
+  await step('a wrong code is refused, the right one signs in', async () => {
+    await signIn(page, 'officer@fife', password, totp(secret) === '000000' ? '111111' : '000000');
+    assert.match(await page.textContent('[role=alert]'), /user name, password or code is not right/);
+    // One step ahead: the code used at set-up may not be used again.
+    await signIn(page, 'officer@fife', password, totp(secret, 1));
+    await page.waitForSelector('h1:has-text("Home")');
+    const cookies = await officer.cookies();
+    const session = cookies.find((c) => c.name === '__Host-dp_session');
+    assert.ok(session, 'a session cookie');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.secure, true);
+    assert.equal(session.sameSite, 'Strict');
+  });
+
+  await step('home: approvals waiting, with the panel wait, and agreements by status', async () => {
+    const waiting = page.locator('table:has(caption:text("Approvals waiting"))');
+    await waiting.locator(`a[href="/agreements/${A3}"]`).waitFor();
+    assert.match(await waiting.textContent(), /panel/);
+    assert.match(await page.locator('table:has(caption:text("Agreements by status"))').textContent(), /Active/);
+    await checkPage(page, 'officer-home');
+  });
+
+  await step('agreement page: terms, money and the person\'s record', async () => {
+    await page.goto(`${base}/agreements/${A1}`);
+    const text = await page.textContent('main');
+    assert.match(text, /Status\s*Active/);
+    assert.match(text, /Available to spend£[\d,]+\.\d\d/);
+    assert.match(text, /Approved at manager level/);
+    await checkPage(page, 'agreement-active');
+  });
+
+  await step('an approval above the officer\'s level is refused, and nothing changes', async () => {
+    await page.goto(`${base}/agreements/${A3}`);
+    assert.match(await page.textContent('main'), /needs approval by a panel/);
+    await checkPage(page, 'agreement-awaiting-panel');
+    await page.check('#d-approve');
+    await page.fill('#f-reason', 'Care needs met within budget');
+    await page.click('form[action$="/decision"] button[type=submit]');
+    await page.waitForSelector('h1:has-text("Not allowed")');
+    assert.match(await page.textContent('[role=alert]'), /panel/);
+    await page.goto(`${base}/agreements/${A3}`);
+    assert.match(await page.textContent('main'), /Status\s*Awaiting approval/);
+  });
+
+  await step('a form without the session\'s token changes nothing (CSRF)', async () => {
+    const res = await page.request.post(`${base}/agreements/${A3}/decision`, {
+      form: { csrf: 'forged', action: 'return', reason: 'forged', request_id: 'forged-1' },
+      maxRedirects: 0,
+    });
+    assert.equal(res.status(), 403);
+    assert.match(await res.text(), /This form has expired/);
+    await page.goto(`${base}/agreements/${A3}`);
+    assert.match(await page.textContent('main'), /Status\s*Awaiting approval/);
+  });
+
+  await step('sign-out ends the session, and its old cookie opens nothing', async () => {
+    const before = await officer.cookies();
+    await page.click('form.signout button');
+    await page.waitForSelector('h1:has-text("Sign in")');
+    await officer.addCookies(before.filter((c) => c.name === '__Host-dp_session'));
+    await page.goto(`${base}/agreements/${A1}`);
+    assert.equal(new URL(page.url()).pathname, '/sign-in');
+  });
+
+  await step('five wrong passwords lock the account, even against the right one', async () => {
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const p = await ctx.newPage();
+    const auditorSecret = await setUp(p, env('AUDITOR_INVITE'), 'ledger lines balance 7', true);
+    for (let i = 1; i <= 4; ++i) {
+      await signIn(p, 'auditor@audit-scotland', `wrong password ${i}`, totp(auditorSecret, 1));
+      assert.match(await p.textContent('[role=alert]'), /not right/);
+    }
+    await signIn(p, 'auditor@audit-scotland', 'wrong password 5', totp(auditorSecret, 1));
+    assert.match(await p.textContent('[role=alert]'), /locked after too many failed sign-ins/);
+    await signIn(p, 'auditor@audit-scotland', 'ledger lines balance 7', totp(auditorSecret, 1));
+    assert.match(await p.textContent('[role=alert]'), /locked/);
+    await checkPage(p, 'sign-in-locked');
+    await ctx.close();
+  });
+
+  await step('an ISO signs in without a code and sees only what it was granted', async () => {
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const p = await ctx.newPage();
+    await setUp(p, env('ISO_INVITE'), 'penderels payroll desk', false);
+    await signIn(p, 'payroll@penderels', 'penderels payroll desk');
+    await p.waitForSelector('h1:has-text("Home")');
+    await p.goto(`${base}/agreements/${A1}`);
+    assert.match(await p.textContent('main'), /Status\s*Active/);
+    await checkPage(p, 'iso-agreement');
+    const other = await p.goto(`${base}/agreements/${A3}`);
+    assert.ok([403, 404].includes(other.status()), `status ${other.status()}`);
+    assert.doesNotMatch(await p.textContent('main'), /Needs approval by/);
+    await ctx.close();
+  });
+} finally {
+  await browser.close();
+}
+console.log(`console browser tests: ${results.length} passed`);
