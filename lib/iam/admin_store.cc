@@ -73,7 +73,11 @@ absl::StatusOr<PrincipalRecord> CreatePrincipal(pqxx::work& tx, const PrincipalR
   }
   Role role;
   if (!ParseRole(p.role, &role)) {
-    return Invalid("role", "must be finance_officer, iso, auditor, service, admin or processor");
+    return Invalid("role",
+                   "must be finance_officer, iso, auditor, service, admin, processor or console");
+  }
+  if (role == Role::kPerson) {
+    return Invalid("role", "a person is invited for their agreement with InvitePerson, not created");
   }
   const std::string level = p.approver_level.empty() ? "none" : p.approver_level;
   if (level != "none" && level != "worker" && level != "manager" && level != "panel") {

@@ -24,7 +24,8 @@ absl::StatusOr<Principal> PrincipalDirectory::Load(const std::string& name) {
   auto conn = pool_.Acquire();
   pqxx::read_transaction tx(*conn);
   const pqxx::result r = tx.exec_params(
-      "SELECT p.organisation_id, o.kind, p.role, p.approver_level, p.disabled"
+      "SELECT p.organisation_id, o.kind, p.role, p.approver_level, p.disabled,"
+      " coalesce(p.agreement_id, 0)"
       " FROM iam.principals p JOIN iam.organisations o ON o.id = p.organisation_id"
       " WHERE p.name = $1",
       name);
@@ -45,6 +46,10 @@ absl::StatusOr<Principal> PrincipalDirectory::Load(const std::string& name) {
   p.all_authorities = p.role == Role::kService;
   if (p.role == Role::kFinanceOfficer && p.organisation_kind == "authority") {
     p.authorities.push_back(p.organisation_id);
+  }
+  if (p.role == Role::kPerson) {  // their own agreement, and nothing from grants
+    p.owners.emplace_back("agreement", std::to_string(r[0][5].as<int64_t>()));
+    return p;
   }
   const pqxx::result grants = tx.exec_params(
       "SELECT scope_type, scope_id FROM iam.grants WHERE organisation_id = $1", p.organisation_id);

@@ -12,6 +12,8 @@ constexpr uint32_t kAuditor = RoleBit(Role::kAuditor);
 constexpr uint32_t kService = RoleBit(Role::kService);
 constexpr uint32_t kAdmin = RoleBit(Role::kAdmin);
 constexpr uint32_t kProcessor = RoleBit(Role::kProcessor);
+// A person signed in to the console: reads of their own agreement only.
+constexpr uint32_t kPerson = RoleBit(Role::kPerson);
 // Everyone but the card processor, which may call only the card network.
 constexpr uint32_t kAnyone = kOfficer | kIso | kAuditor | kService | kAdmin;
 
@@ -34,8 +36,8 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.LedgerService/PostPendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
     {"/dp.v1.LedgerService/VoidPendingTransfer", kOfficer | kService, true, false, "ledger/holds/{}"},
     {"/dp.v1.LedgerService/GetPendingTransfer", kOfficer | kAuditor | kService},
-    {"/dp.v1.LedgerService/GetBalance", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.LedgerService/ListStatement", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.LedgerService/GetBalance", kOfficer | kIso | kAuditor | kService | kPerson},
+    {"/dp.v1.LedgerService/ListStatement", kOfficer | kIso | kAuditor | kService | kPerson},
 
     {"/dp.v1.AgreementService/GetServiceInfo", kAnyone},
     {"/dp.v1.AgreementService/SetAuthoritySettings", kOfficer | kService, true, false, "agreements/settings/{}"},
@@ -44,8 +46,8 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.AgreementService/GetPerson", kOfficer | kAuditor | kService},
     {"/dp.v1.AgreementService/CreateAgreement", kOfficer | kService, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/AmendAgreement", kOfficer | kService, true, false, "agreements/{}"},
-    {"/dp.v1.AgreementService/GetAgreement", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.AgreementService/ListAgreements", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.AgreementService/GetAgreement", kOfficer | kIso | kAuditor | kService | kPerson},
+    {"/dp.v1.AgreementService/ListAgreements", kOfficer | kIso | kAuditor | kService | kPerson},
     // Approval needs a delegated level, which only finance officers have.
     {"/dp.v1.AgreementService/Decide", kOfficer | kService, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/Terminate", kOfficer | kService, true, false, "agreements/{}"},
@@ -53,7 +55,7 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.AgreementService/ConfirmRecovery", kOfficer, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/RunPaymentSchedule", kOfficer | kService, true, false, "agreements/payment-runs/{}"},
     {"/dp.v1.AgreementService/ListPayments", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.AgreementService/GetRecord", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.AgreementService/GetRecord", kOfficer | kIso | kAuditor | kService | kPerson},
     {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},
     {"/dp.v1.PayrollService/Calculate", kOfficer | kIso | kAuditor | kService},
     // Payroll bureaus (ISOs) run payroll for the agreements linked to them.
@@ -93,9 +95,9 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.CardService/LoadCard", kOfficer | kService, true, false, "cards/loads/{}"},
     {"/dp.v1.CardService/SetCardControls", kOfficer | kService, true, false, "cards/{}"},
     {"/dp.v1.CardService/PreviewCardControls", kOfficer | kService},
-    {"/dp.v1.CardService/GetCard", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.CardService/ListCards", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.CardService/GetCardStatement", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.CardService/GetCard", kOfficer | kIso | kAuditor | kService | kPerson},
+    {"/dp.v1.CardService/ListCards", kOfficer | kIso | kAuditor | kService | kPerson},
+    {"/dp.v1.CardService/GetCardStatement", kOfficer | kIso | kAuditor | kService | kPerson},
     // The card network: the processor only, for the authorities granted to it.
     {"/dp.v1.CardService/Authorize", kProcessor, true, false, "cards/authorisations/{}"},
     {"/dp.v1.CardService/Capture", kProcessor, true, false, "cards/settlements/{}"},
@@ -111,7 +113,7 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.MonitoringService/PreviewMonitoringSettings", kOfficer | kService},
     {"/dp.v1.MonitoringService/Sweep", kOfficer | kService, true, false, "monitoring/sweeps/{}"},
     // The person's ISO sees what monitoring says about the agreements it supports.
-    {"/dp.v1.MonitoringService/GetAgreementMonitoring", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.MonitoringService/GetAgreementMonitoring", kOfficer | kIso | kAuditor | kService | kPerson},
     {"/dp.v1.MonitoringService/ListFindings", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.MonitoringService/GetCase", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.MonitoringService/ListCases", kOfficer | kIso | kAuditor | kService},
@@ -153,9 +155,10 @@ const MethodPolicy kPolicies[] = {
      "payments/collections/{}"},
     {"/dp.v1.PaymentService/ImportReturns", kOfficer | kService, true, false, "payments/returns/{}"},
     {"/dp.v1.PaymentService/ListOutgoingPayments", kOfficer | kIso | kAuditor | kService},
-    {"/dp.v1.PaymentService/GetAvailableToSpend", kOfficer | kIso | kAuditor | kService},
+    {"/dp.v1.PaymentService/GetAvailableToSpend", kOfficer | kIso | kAuditor | kService | kPerson},
 
-    {"/dp.v1.AdminService/WhoAmI", kAnyone},
+    {"/dp.v1.AdminService/WhoAmI", kAnyone | kPerson},
+    {"/dp.v1.AdminService/InvitePerson", kOfficer | kAdmin, true, false, "iam/principals/{}"},
     {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true, false, "iam/organisations/{}"},
     {"/dp.v1.AdminService/CreatePrincipal", kAdmin, true, false, "iam/principals/{}"},
     {"/dp.v1.AdminService/SetPrincipalDisabled", kAdmin, true, false, "iam/principals/{}"},
@@ -188,7 +191,7 @@ std::string ResourceName(std::string_view pattern, std::string_view id) {
 
 std::string PolicyMarkdown() {
   constexpr Role kRoles[] = {Role::kFinanceOfficer, Role::kIso, Role::kAuditor, Role::kService,
-                             Role::kAdmin, Role::kProcessor};
+                             Role::kAdmin, Role::kProcessor, Role::kPerson};
   std::string out =
       "# Who may call what\n\n"
       "Generated from the one policy table (`lib/iam/policy.cc`); `policy_doc_test` fails if\n"
@@ -200,8 +203,9 @@ std::string PolicyMarkdown() {
       "user in the call's `dp-acting-for` metadata; the call is then judged by that user's\n"
       "own role, reach and approver level, and the audit trail names both (`user via\n"
       "console`). Any other caller naming a user is refused.\n\n"
-      "| method | finance_officer | iso | auditor | service | admin | processor | audited write |\n"
-      "|---|---|---|---|---|---|---|---|\n";
+      "| method | finance_officer | iso | auditor | service | admin | processor | person |"
+      " audited write |\n"
+      "|---|---|---|---|---|---|---|---|---|\n";
   for (const MethodPolicy& p : kPolicies) {
     std::string row = std::string("| `") + std::string(p.method) + "` |";
     for (Role r : kRoles) row += p.needs_no_principal ? " anyone |" : (Allows(p, r) ? " yes |" : " |");

@@ -13,13 +13,14 @@ std::string_view RoleName(Role role) {
     case Role::kAdmin: return "admin";
     case Role::kProcessor: return "processor";
     case Role::kConsole: return "console";
+    case Role::kPerson: return "person";
   }
   return "finance_officer";
 }
 
 bool ParseRole(std::string_view name, Role* role) {
   for (Role r : {Role::kFinanceOfficer, Role::kIso, Role::kAuditor, Role::kService,
-                 Role::kAdmin, Role::kProcessor, Role::kConsole}) {
+                 Role::kAdmin, Role::kProcessor, Role::kConsole, Role::kPerson}) {
     if (RoleName(r) == name) {
       *role = r;
       return true;
@@ -45,7 +46,7 @@ bool Principal::CanRead(std::string_view authority_id, std::string_view owner_ty
                         std::string_view owner_id) const {
   if (all_authorities) return true;
   if (!authority_id.empty() && CanReachAuthority(authority_id)) return true;
-  return role == Role::kIso && CanReachOwner(owner_type, owner_id);
+  return (role == Role::kIso || role == Role::kPerson) && CanReachOwner(owner_type, owner_id);
 }
 
 bool Principal::CanWrite(std::string_view authority_id) const {

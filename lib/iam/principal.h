@@ -14,7 +14,11 @@ namespace dp::iam {
 // kConsole is the web console: it may call nothing as itself. It names the
 // signed-in user in each call's metadata (kActingForHeader), and the call
 // is judged as that user's: their role, their reach, their approver level.
-enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin, kProcessor, kConsole };
+//
+// kPerson is a supported person or their representative, signed in to the
+// console: they read their own agreement (its record, balance, card and
+// monitoring), nothing else, and write nothing.
+enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin, kProcessor, kConsole, kPerson };
 
 // kActingForHeader is the metadata key the console names its user in.
 inline constexpr char kActingForHeader[] = "dp-acting-for";
@@ -34,7 +38,7 @@ struct Principal {
   std::string approver_level;   // none, worker, manager, panel
   bool all_authorities = false;  // internal services and development mode
   std::vector<std::string> authorities;  // reachable authorities
-  std::vector<std::pair<std::string, std::string>> owners;  // ISO: (type, id)
+  std::vector<std::pair<std::string, std::string>> owners;  // ISO, person: (type, id)
   std::string via;  // the console a user acts through, else ""
 
   // AuditName is who the audit trail names: "alice@fife via console@dp"
@@ -47,7 +51,8 @@ struct Principal {
   bool CanReachOwner(std::string_view owner_type, std::string_view owner_id) const;
 
   // CanRead: a resource of `authority_id` owned by (owner_type, owner_id) is
-  // visible through the authority or, for an ISO, through a grant on its owner.
+  // visible through the authority or, for an ISO, through a grant on its
+  // owner; for a person, through their own agreement.
   bool CanRead(std::string_view authority_id, std::string_view owner_type,
                std::string_view owner_id) const;
   // CanWrite: only through the authority (finance officers) or as a service.

@@ -1,9 +1,12 @@
 #include "admin_service.h"
 
+#include <regex>
+
 #include "base/refusal.h"
 #include "base/strings.h"
 
 #include "db/errors.h"
+#include "console/store/accounts.h"
 #include "crypto/field_cipher.h"
 #include "iam/admin_store.h"
 #include "people/person_store.h"
@@ -119,6 +122,49 @@ grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
         return p->name;
       },
       ReloadPrincipal(out));
+}
+
+grpc::Status AdminServiceImpl::InvitePerson(grpc::ServerContext* ctx,
+                                            const v1::InvitePersonRequest* req,
+                                            v1::PersonInvitation* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->agreement_id() <= 0) return ToGrpcStatus(FieldError("agreement_id", "is required"));
+  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9@._-]{0,127}");
+  if (!std::regex_match(req->name(), kName)) {
+    return ToGrpcStatus(FieldError("name", "must be 1 to 128 letters, digits, @ . _ or -"));
+  }
+  const absl::Time now = absl::Now();
+  const console::SignInPolicy policy;
+  return Write(*ctx,
+      *req, req->request_id(), "InvitePerson",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        const pqxx::result a = tx.exec_params(
+            "SELECT authority_id FROM agreements.agreements WHERE id = $1", req->agreement_id());
+        // Outside the caller's authority, an agreement answers as a missing one.
+        if (a.empty() ||
+            (caller->role != iam::Role::kAdmin && !caller->CanWrite(a[0][0].as<std::string>()))) {
+          return absl::NotFoundError(dp::StrCat("no agreement ", req->agreement_id()));
+        }
+        if (auto s = console::EnsurePerson(tx, req->name(), req->agreement_id(),
+                                           a[0][0].as<std::string>());
+            !s.ok()) {
+          return s;
+        }
+        auto token = console::IssueInvitation(tx, req->name(), caller->name, now, policy);
+        if (!token.ok()) return token.status();
+        out->set_name(req->name());
+        out->set_agreement_id(req->agreement_id());
+        out->set_invitation_token(*token);
+        out->mutable_expires_at()->set_seconds(absl::ToUnixSeconds(now + policy.invitation_ttl));
+        return req->name();
+      },
+      [&](pqxx::work&, const std::string& name) -> absl::Status {
+        out->set_name(name);
+        out->set_agreement_id(req->agreement_id());
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext* ctx,

@@ -26,9 +26,14 @@ Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms)
   options.pem_cert_chain = ReadFile(config.cert_file);
   options.pem_private_key = ReadFile(config.key_file);
   auto credentials = grpc::SslCredentials(options);
-  agreements_ = v1::AgreementService::NewStub(
-      grpc::CreateChannel(config.agreements_addr, credentials));
-  ledger_ = v1::LedgerService::NewStub(grpc::CreateChannel(config.ledger_addr, credentials));
+  auto agreements = grpc::CreateChannel(config.agreements_addr, credentials);
+  auto ledger = grpc::CreateChannel(config.ledger_addr, credentials);
+  agreements_ = v1::AgreementService::NewStub(agreements);
+  payments_ = v1::PaymentService::NewStub(agreements);
+  ledger_ = v1::LedgerService::NewStub(ledger);
+  admin_ = v1::AdminService::NewStub(ledger);
+  monitoring_ = v1::MonitoringService::NewStub(
+      grpc::CreateChannel(config.monitoring_addr, credentials));
 }
 
 std::unique_ptr<grpc::ClientContext> Backends::For(const std::string& user) const {

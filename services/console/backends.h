@@ -6,8 +6,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "dp/v1/admin.grpc.pb.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
+#include "dp/v1/monitoring.grpc.pb.h"
+#include "dp/v1/payments.grpc.pb.h"
 
 namespace dp::console_service {
 
@@ -15,7 +18,8 @@ namespace dp::console_service {
 // certificate (role `console`) that it calls them with.
 struct BackendConfig {
   std::string agreements_addr = "127.0.0.1:7052";
-  std::string ledger_addr = "127.0.0.1:7051";
+  std::string ledger_addr = "127.0.0.1:7051";  // and AdminService
+  std::string monitoring_addr = "127.0.0.1:7055";
   std::string ca_file, cert_file, key_file;
   int timeout_ms = 5000;
 };
@@ -32,11 +36,17 @@ class Backends {
   std::unique_ptr<grpc::ClientContext> For(const std::string& user) const;
   v1::AgreementService::Stub& agreements() { return *agreements_; }
   v1::LedgerService::Stub& ledger() { return *ledger_; }
+  v1::AdminService::Stub& admin() { return *admin_; }
+  v1::PaymentService::Stub& payments() { return *payments_; }
+  v1::MonitoringService::Stub& monitoring() { return *monitoring_; }
 
  private:
   int timeout_ms_;
   std::unique_ptr<v1::AgreementService::Stub> agreements_;
   std::unique_ptr<v1::LedgerService::Stub> ledger_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::PaymentService::Stub> payments_;
+  std::unique_ptr<v1::MonitoringService::Stub> monitoring_;
 };
 
 }  // namespace dp::console_service

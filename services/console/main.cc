@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--client-key", backends_config.key_file, "its key");
   app.add_option("--agreements-addr", backends_config.agreements_addr)->capture_default_str();
   app.add_option("--ledger-addr", backends_config.ledger_addr)->capture_default_str();
+  app.add_option("--monitoring-addr", backends_config.monitoring_addr)->capture_default_str();
   app.add_option("--static-dir", config.static_dir)->capture_default_str();
   app.add_option("--threads", config.threads, "requests served at once")->capture_default_str();
   std::string port_file;
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   }
   config.host = listen.substr(0, colon);
   if (base_url.empty()) base_url = dp::StrCat("https://", listen);
+  config.public_url = base_url;
   dp::db::PgPool pool(database_url, pool_size);
 
   if (!invite.empty()) {

@@ -2,7 +2,9 @@
 
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/time.h"
+#include "payroll/forms/document.h"
 #include "base/strings.h"
 
 namespace dp::console_service {
@@ -56,6 +58,26 @@ std::string Row(std::string_view term, std::string_view safe_value) {
   return dp::StrCat("<div><dt>", Escape(term), "</dt><dd>", safe_value, "</dd></div>");
 }
 
+// Wrap breaks text into lines of at most `width` bytes at spaces.
+std::vector<std::string> Wrap(const std::string& text, size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(at, end - at);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    at = end + 1;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
 std::string JoinEscaped(const google::protobuf::RepeatedPtrField<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += dp::StrCat(out.empty() ? "" : ", ", Escape(s));
@@ -72,7 +94,8 @@ std::optional<absl::Time> WhenSubmitted(const v1::PersonRecord& record) {
   return at;
 }
 
-void OfficerHome(Backends& backends, const SignedIn& who, httplib::Response& res) {
+void OfficerHome(Site& site, const SignedIn& who, httplib::Response& res) {
+  Backends& backends = site.backends;
   std::map<v1::AgreementStatus, int> by_status;
   std::vector<v1::Agreement> waiting;
   v1::ListAgreementsRequest list;
@@ -118,6 +141,118 @@ void OfficerHome(Backends& backends, const SignedIn& who, httplib::Response& res
   SendPage(res, 200, "Home", who.viewer,
            dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
                       console::DrawTable(approvals), console::DrawTable(counts)));
+}
+
+// MoneySection is the balance and what is available to spend, with each
+// part committed, as the payments service works it out.
+std::string MoneySection(Backends& backends, const std::string& user, int64_t agreement_id) {
+  v1::GetAvailableToSpendRequest req;
+  req.set_agreement_id(agreement_id);
+  v1::AvailableToSpend a;
+  const grpc::Status s = backends.payments().GetAvailableToSpend(backends.For(user).get(), req, &a);
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
+      s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    return "<h2>Money</h2><p>No money has been paid yet.</p>";
+  }
+  if (!s.ok()) return "<h2>Money</h2>" + console::ErrorBox("The balance cannot be shown just now.");
+  std::string rows = dp::StrCat(Row("Balance", Escape(console::Pounds(a.balance().amount_pence()))),
+                                Row("Card payments not yet settled",
+                                    Escape(console::Pounds(a.held().amount_pence()))));
+  for (const v1::CommittedPart& c : a.commitments()) {
+    std::string words = c.words();
+    if (!words.empty()) words[0] = absl::ascii_toupper(static_cast<unsigned char>(words[0]));
+    rows += Row(words, Escape(console::Pounds(c.amount().amount_pence())));
+  }
+  rows += Row("Available to spend", dp::StrCat("<strong>",
+                                               Escape(console::Pounds(a.available().amount_pence())),
+                                               "</strong>"));
+  return dp::StrCat("<h2>Money</h2><dl class=\"summary\">", rows, "</dl><p>", Escape(a.summary()),
+                    "</p>");
+}
+
+// RecordTable is the person's record: every decision, with its reason.
+std::string RecordTable(const v1::PersonRecord& record, std::string_view caption) {
+  console::Table decisions{std::string(caption), {"When", "What", "By", "Reason"}, {},
+                           "Nothing recorded yet."};
+  for (const v1::Decision& d : record.decisions()) {
+    decisions.rows.push_back({Escape(When(d.decided_at())),
+                              Escape(d.summary().empty() ? d.kind() : d.summary()),
+                              Escape(d.decided_by()), Escape(d.reason())});
+  }
+  return console::DrawTable(decisions);
+}
+
+// OpenRequest is the latest request for information in the record, unless
+// a later review decision has followed it.
+std::optional<v1::Decision> OpenRequest(const v1::PersonRecord& record) {
+  std::optional<v1::Decision> open;
+  for (const v1::Decision& d : record.decisions()) {
+    if (d.kind() != "review_decision") continue;
+    if (d.summary().find("asked for information") != std::string::npos) {
+      open = d;
+    } else {
+      open.reset();
+    }
+  }
+  return open;
+}
+
+std::string TierWords(v1::Tier t) {
+  switch (t) {
+    case v1::TIER_LIGHT: return "Light";
+    case v1::TIER_STANDARD: return "Standard";
+    case v1::TIER_ENHANCED: return "Enhanced";
+    default: return "Not set yet";
+  }
+}
+
+// PersonHome is the person's own page: their direct payment in plain
+// words, what they can spend, how it is checked and why, what we asked
+// them for, and every decision with its reason.
+void PersonHome(Site& site, const SignedIn& who, httplib::Response& res) {
+  Backends& backends = site.backends;
+  const std::string& user = who.principal.name;
+  v1::ListAgreementsRequest list;
+  list.set_page_size(10);
+  v1::ListAgreementsResponse got;
+  if (grpc::Status s = backends.agreements().ListAgreements(backends.For(user).get(), list, &got);
+      !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  std::string html;
+  for (const v1::Agreement& a : got.agreements()) {
+    v1::GetRecordRequest rr;
+    rr.set_agreement_id(a.agreement_id());
+    v1::PersonRecord record;
+    if (grpc::Status s = backends.agreements().GetRecord(backends.For(user).get(), rr, &record);
+        !s.ok()) {
+      return SendRefusal(res, who.viewer, s);
+    }
+    html += dp::StrCat("<p>This is the direct payment for <strong>", Escape(record.person_name()),
+                       "</strong>. It is ", Escape(absl::AsciiStrToLower(StatusWords(a.status()))),
+                       ".</p>");
+    if (auto open = OpenRequest(record)) {
+      html += console::NoticeBox(dp::StrCat(open->summary(), " ", open->reason()));
+    }
+    html += MoneySection(backends, user, a.agreement_id());
+    v1::GetAgreementMonitoringRequest mr;
+    mr.set_agreement_id(a.agreement_id());
+    v1::AgreementMonitoring m;
+    if (backends.monitoring().GetAgreementMonitoring(backends.For(user).get(), mr, &m).ok()) {
+      html += dp::StrCat("<h2>How your payment is checked</h2><dl class=\"summary\">",
+                         Row("Level", Escape(TierWords(m.tier()))),
+                         Row("What it means", Escape(m.words())),
+                         Row("What we may ask for", Escape(m.evidence())),
+                         Row("Next review by", Escape(DayOf(m.next_review_due()))), "</dl>");
+    }
+    html += RecordTable(record, "Your record: every decision and why");
+    html += dp::StrCat("<p>",
+                       console::Link(dp::StrCat("/agreements/", a.agreement_id(), "/record.pdf"),
+                                     "Download your record (PDF)"),
+                       "</p>");
+  }
+  if (got.agreements().empty()) html = "<p>There is no direct payment to show.</p>";
+  SendPage(res, 200, "Your direct payment", who.viewer, html);
 }
 
 }  // namespace
@@ -168,21 +303,24 @@ std::string RoleWords(iam::Role role) {
     case iam::Role::kService: return "Service";
     case iam::Role::kProcessor: return "Card processor";
     case iam::Role::kConsole: return "Console";
+    case iam::Role::kPerson: return "Your own record";
   }
   return "Unknown";
 }
 
-void HomePage(Backends& backends, const SignedIn& who, const httplib::Request&,
+void HomePage(Site& site, const SignedIn& who, const httplib::Request&,
               httplib::Response& res) {
-  if (who.principal.role == iam::Role::kFinanceOfficer) return OfficerHome(backends, who, res);
+  if (who.principal.role == iam::Role::kFinanceOfficer) return OfficerHome(site, who, res);
+  if (who.principal.role == iam::Role::kPerson) return PersonHome(site, who, res);
   SendPage(res, 200, "Home", who.viewer,
            dp::StrCat("<p>Signed in as ", Escape(who.principal.name),
                       ". The pages for your role are not in the console yet: use dpctl, or "
                       "open an agreement you may see at /agreements/ and its number.</p>"));
 }
 
-void AgreementPage(Backends& backends, const SignedIn& who, const httplib::Request& req,
+void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res) {
+  Backends& backends = site.backends;
   const int64_t id = std::stoll(req.matches[1]);
   const std::string& user = who.principal.name;
   v1::GetAgreementRequest get;
@@ -217,20 +355,7 @@ void AgreementPage(Backends& backends, const SignedIn& who, const httplib::Reque
       Row("Starts", Escape(DayOf(t.start_date()))), Row("Review", Escape(DayOf(t.review_date()))),
       Row("Ends", Escape(DayOf(t.end_date()))), Row("May be spent on", JoinEscaped(t.permitted_uses())),
       Row("Outcomes", JoinEscaped(t.personal_outcomes())), "</dl>");
-  if (a.holding_account_id() != 0) {
-    v1::GetBalanceRequest br;
-    br.set_account_id(a.holding_account_id());
-    v1::Balance b;
-    if (grpc::Status s = backends.ledger().GetBalance(backends.For(user).get(), br, &b); s.ok()) {
-      html += dp::StrCat("<h2>Money</h2><dl class=\"summary\">",
-                         Row("Balance", Escape(console::Pounds(b.posted_balance_pence()))),
-                         Row("Available to spend", Escape(console::Pounds(b.available_balance_pence()))),
-                         Row("Committed, not yet paid",
-                             Escape(console::Pounds(b.posted_balance_pence() -
-                                                    b.available_balance_pence()))),
-                         "</dl>");
-    }
-  }
+  html += MoneySection(backends, user, id);
   if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL &&
       who.principal.role == iam::Role::kFinanceOfficer) {
     html += dp::StrCat(
@@ -250,19 +375,25 @@ void AgreementPage(Backends& backends, const SignedIn& who, const httplib::Reque
         "aria-describedby=\"f-reason-hint\" required></textarea></p>"
         "<p><button type=\"submit\">Record the decision</button></p></form>");
   }
-  console::Table decisions{"The person's record", {"When", "What", "By", "Reason"}, {},
-                           "Nothing recorded yet."};
-  for (const v1::Decision& d : record.decisions()) {
-    decisions.rows.push_back({Escape(When(d.decided_at())),
-                              Escape(d.summary().empty() ? d.kind() : d.summary()),
-                              Escape(d.decided_by()), Escape(d.reason())});
+  html += RecordTable(record, "The person's record");
+  if (who.principal.role == iam::Role::kFinanceOfficer) {
+    html += dp::StrCat(
+        "<h2>The person's own sign-in</h2><p>Invite the person, or their representative, to "
+        "see this record, their money and their monitoring for themselves. The link works once, "
+        "for 72 hours; a new one replaces it.</p><form method=\"post\" action=\"/agreements/", id,
+        "/invite\">", console::CsrfField(who.session.csrf_token),
+        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        console::Field("Their sign-in name", "name", "text", "off",
+                       "Letters, digits and . _ - @, for example morag.brown"),
+        "<p><button type=\"submit\">Make an invitation link</button></p></form>");
   }
-  html += console::DrawTable(decisions);
   SendPage(res, 200, dp::StrCat("Agreement ", id), who.viewer, html);
+
 }
 
-void DecisionPost(Backends& backends, const SignedIn& who, const httplib::Request& req,
+void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
                   httplib::Response& res) {
+  Backends& backends = site.backends;
   const int64_t id = std::stoll(req.matches[1]);
   const std::string action = req.get_param_value("action");
   v1::DecideRequest d;
@@ -286,4 +417,64 @@ void DecisionPost(Backends& backends, const SignedIn& who, const httplib::Reques
                    303);
 }
 
+void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::InvitePersonRequest invite;
+  invite.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  invite.set_agreement_id(id);
+  invite.set_name(req.get_param_value("name").substr(0, 200));
+  v1::PersonInvitation out;
+  const grpc::Status s =
+      site.backends.admin().InvitePerson(site.backends.For(who.principal.name).get(), invite, &out);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (out.invitation_token().empty()) {
+    return SendPage(res, 200, "Invitation already made", who.viewer,
+                    dp::StrCat("<p>This form was sent before, and its link was shown then. To "
+                               "make a new link, open ",
+                               AgreementLink(id), " again and send the form once more.</p>"));
+  }
+  const std::string link = dp::StrCat(site.public_url, "/invitation?token=", out.invitation_token());
+  SendPage(res, 200, "Invitation link", who.viewer,
+           dp::StrCat("<p>Give this link to <strong>", Escape(out.name()),
+                      "</strong> (by email or letter). It works once, until ",
+                      Escape(When(out.expires_at())), ". This page shows it only now.</p>",
+                      "<p class=\"secret\"><code id=\"invitation-link\">", Escape(link),
+                      "</code></p><p>", AgreementLink(id), "</p>"));
+}
+
+void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
+               httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::GetRecordRequest rr;
+  rr.set_agreement_id(id);
+  v1::PersonRecord record;
+  if (grpc::Status s = site.backends.agreements().GetRecord(
+          site.backends.For(who.principal.name).get(), rr, &record);
+      !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  payroll::DocPage page{dp::StrCat("Direct payment record: ", record.person_name()),
+                        dp::StrCat("Agreement ", id, ", as at ",
+                                   absl::FormatTime("%e %B %Y", absl::Now(), London())),
+                        {},
+                        "Every decision about this direct payment, and the reason for it."};
+  for (const v1::Decision& d : record.decisions()) {
+    page.lines.push_back({When(d.decided_at()), "", true});
+    for (const std::string& text : {d.summary(), d.reason().empty() ? "" : "Why: " + d.reason(),
+                                    "By: " + d.decided_by()}) {
+      for (const std::string& line : Wrap(text, 80)) page.lines.push_back({"", line, false});
+    }
+  }
+  auto pdf = payroll::RenderPdf({page});
+  if (!pdf.ok()) {
+    return SendPage(res, 500, "The PDF could not be made", who.viewer,
+                    console::ErrorBox(std::string(pdf.status().message())));
+  }
+  res.set_header("Content-Disposition",
+                 dp::StrCat("attachment; filename=\"record-agreement-", id, ".pdf\""));
+  res.set_content(*pdf, "application/pdf");
+}
+
 }  // namespace dp::console_service
+

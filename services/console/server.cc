@@ -115,13 +115,18 @@ void ConsoleServer::Routes() {
   auto page = [this](auto fn, bool post) {
     return [this, fn, post](const Request& req, Response& res) {
       Guard(req, res,
-            [this, fn](const SignedIn& who, const Request& q, Response& r) { fn(backends_, who, q, r); },
+            [this, fn](const SignedIn& who, const Request& q, Response& r) {
+              Site site{backends_, config_.public_url};
+              fn(site, who, q, r);
+            },
             post);
     };
   };
   server_->Get("/", page(HomePage, false));
   server_->Get(R"(/agreements/(\d{1,18}))", page(AgreementPage, false));
   server_->Post(R"(/agreements/(\d{1,18})/decision)", page(DecisionPost, true));
+  server_->Post(R"(/agreements/(\d{1,18})/invite)", page(InvitePost, true));
+  server_->Get(R"(/agreements/(\d{1,18})/record.pdf)", page(RecordPdf, false));
   server_->set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
     SendPage(res, 500, "Something went wrong", {},
              "<p>The console could not show this page. Try again; if it keeps happening, "

@@ -24,6 +24,7 @@ struct ConsoleConfig {
   int port = 8443;  // 0: any free port
   std::string tls_cert, tls_key;
   std::string static_dir;
+  std::string public_url;  // the console's address in the links it gives out
   int threads = 16;
   console::SignInPolicy policy;
 };

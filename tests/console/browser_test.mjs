@@ -178,6 +178,17 @@ try {
     assert.match(await page.textContent('main'), /Status\s*Awaiting approval/);
   });
 
+  let personInvite = '';
+  await step('the officer invites the person to see their own record', async () => {
+    await page.goto(`${base}/agreements/${A1}`);
+    await page.fill('#f-name', 'morag.brown');
+    await page.click('form[action$="/invite"] button[type=submit]');
+    await page.waitForSelector('h1:has-text("Invitation link")');
+    personInvite = (await page.textContent('#invitation-link')).trim();
+    assert.match(personInvite, /\/invitation\?token=[A-Za-z0-9_-]{43}$/);
+    await checkPage(page, 'officer-invitation-link');
+  });
+
   await step('sign-out ends the session, and its old cookie opens nothing', async () => {
     const before = await officer.cookies();
     await page.click('form.signout button');
@@ -215,6 +226,35 @@ try {
     const other = await p.goto(`${base}/agreements/${A3}`);
     assert.ok([403, 404].includes(other.status()), `status ${other.status()}`);
     assert.doesNotMatch(await p.textContent('main'), /Needs approval by/);
+    await ctx.close();
+  });
+
+  await step('the person sees their own record, money and monitoring, and no one else\'s', async () => {
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const p = await ctx.newPage();
+    await setUp(p, personInvite, 'my own direct payment', false);
+    await signIn(p, 'morag.brown', 'my own direct payment');
+    await p.waitForSelector('h1:has-text("Your direct payment")');
+    const text = await p.textContent('main');
+    assert.match(text, /direct payment for Morag Brown/);
+    assert.match(text, /Available to spend£[\d,]+\.\d\d/);
+    assert.match(text, /How your payment is checked/);
+    assert.match(text, /LevelLight/);
+    assert.match(await p.textContent('[role=status]'), /We asked for information, by/);
+    assert.match(text, /Your record: every decision and why/);
+    assert.match(text, /Approved at manager level/);
+    await checkPage(p, 'person-home');
+    const pdf = await p.request.get(`${base}/agreements/${A1}/record.pdf`);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+    for (const other of [A3]) {
+      const res = await p.goto(`${base}/agreements/${other}`);
+      assert.equal(res.status(), 404);
+      assert.doesNotMatch(await p.textContent('main'), /Euan/);
+      const pdfOther = await p.request.get(`${base}/agreements/${other}/record.pdf`);
+      assert.equal(pdfOther.status(), 404);
+    }
     await ctx.close();
   });
 } finally {

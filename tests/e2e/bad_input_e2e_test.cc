@@ -1262,6 +1262,10 @@ class BadInputTest : public ::testing::Test {
                         : SeedOf<v1::RevokeRequest>([fill](auto* r) { fill(r->mutable_grant()); });
     }
     s["/dp.v1.AdminService/RotateKeys"] = SeedOf<v1::RotateKeysRequest>([](auto*) {});
+    s["/dp.v1.AdminService/InvitePerson"] = SeedOf<v1::InvitePersonRequest>([](auto* r) {
+      r->set_agreement_id(w->active);
+      r->set_name("person" + std::to_string(w->n++) + "@bi");
+    });
     s["/dp.v1.AdminService/ListPrincipals"] =
         SeedOf<v1::ListPrincipalsRequest>([](auto* r) { r->set_organisation_id(kAuthority); });
     s["/dp.v1.AdminService/ListGrants"] =

@@ -376,7 +376,8 @@ TEST_F(SecurityTest, TheConsoleActsOnlyAsItsSignedInUserAndNeverAboveThem) {
   {
     auto conn = MigratedConnection();
     pqxx::work tx(*conn);
-    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')",
+    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')"
+                   " ON CONFLICT DO NOTHING",
                    console, w.platform);
     tx.commit();
   }
@@ -433,6 +434,74 @@ TEST_F(SecurityTest, TheConsoleActsOnlyAsItsSignedInUserAndNeverAboveThem) {
   EXPECT_EQ(q.exec_params1("SELECT count(*) FROM audit.events WHERE principal = $1"
                            " AND method = '/dp.v1.LedgerService/CreateTransaction' AND code = 0",
                            w.officer + " via " + console)[0].as<int>(), 1);
+}
+
+TEST_F(SecurityTest, APersonInvitedByTheirOfficerReadsOnlyTheirOwnAgreement) {
+  World& w = *world;
+  const std::string console = "console@" + w.tag;
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + w.pki + " " + console + " >/dev/null");
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')"
+                   " ON CONFLICT DO NOTHING",
+                   console, w.platform);
+    tx.commit();
+  }
+  const auto own = NewAccount(w.officer, w.authority, w.tag + "-AGR-1");
+  const auto other = NewAccount(w.officer, w.authority, w.tag + "-AGR-2");
+  v1::InvitePersonRequest invite;
+  invite.set_request_id(w.tag + "-invite-1");
+  invite.set_agreement_id(std::stoll(Agreement(w.authority, w.tag + "-AGR-1")));
+  invite.set_name("morag@" + w.tag);
+  v1::PersonInvitation out;
+  // Another authority's officer finds no such agreement; an ISO may not invite.
+  EXPECT_EQ(v1::AdminService::NewStub(As(w.other_officer))->InvitePerson(Ctx().get(), invite, &out)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(v1::AdminService::NewStub(As(w.iso))->InvitePerson(Ctx().get(), invite, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status s = v1::AdminService::NewStub(As(w.officer))->InvitePerson(Ctx().get(), invite, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.invitation_token().size(), 43u);
+  // A retry answers without the token, which is shown once.
+  v1::PersonInvitation again;
+  s = v1::AdminService::NewStub(As(w.officer))->InvitePerson(Ctx().get(), invite, &again);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(again.name(), "morag@" + w.tag);
+  EXPECT_EQ(again.invitation_token(), "");
+  // The name cannot be taken over for another agreement.
+  invite.set_request_id(w.tag + "-invite-2");
+  invite.set_agreement_id(std::stoll(Agreement(w.authority, w.tag + "-AGR-2")));
+  EXPECT_EQ(v1::AdminService::NewStub(As(w.officer))->InvitePerson(Ctx().get(), invite, &out)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Through the console, the person reads their own agreement's account only,
+  // and writes nothing.
+  auto ledger = v1::LedgerService::NewStub(As(console));
+  v1::GetBalanceRequest req;
+  req.set_account_id(own.id());
+  v1::Balance balance;
+  s = ledger->GetBalance(ActingFor("morag@" + w.tag).get(), req, &balance);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  req.set_account_id(other.id());
+  EXPECT_EQ(ledger->GetBalance(ActingFor("morag@" + w.tag).get(), req, &balance).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::CreatePendingTransferRequest hold;
+  hold.set_request_id(w.tag + "-person-hold");
+  v1::PendingTransfer pending;
+  EXPECT_EQ(ledger->CreatePendingTransfer(ActingFor("morag@" + w.tag).get(), hold, &pending)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // And a person's certificate, were one ever issued, would still need the console.
+  v1::CreatePrincipalRequest p;
+  p.set_request_id(w.tag + "-person-direct");
+  p.set_name("someone@" + w.tag);
+  p.set_organisation_id(w.authority);
+  p.set_role("person");
+  v1::PrincipalInfo info;
+  s = v1::AdminService::NewStub(As(w.admin))->CreatePrincipal(Ctx().get(), p, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
 }
 
 TEST_F(SecurityTest, IsoReadsLinkedAgreementsOnlyEvenWhenGuessingIds) {

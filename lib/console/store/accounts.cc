@@ -50,6 +50,9 @@ absl::StatusOr<std::string> IssueInvitation(pqxx::work& tx, const std::string& p
         "principal \"", principal, "\" has role ", r[0][0].as<std::string>(),
         ", which does not sign in to the console"));
   }
+  tx.exec_params(dp::StrCat("UPDATE iam.console_invitations SET used_at = ", At(2),
+                            " WHERE principal_name = $1 AND used_at IS NULL"),
+                 principal, Micros(now));
   const std::string token = NewToken();
   tx.exec_params(dp::StrCat("INSERT INTO iam.console_invitations (token_sha256, principal_name,"
                             " issued_by, issued_at, expires_at) VALUES ($1, $2, $3, ", At(4), ", ",
@@ -57,6 +60,23 @@ absl::StatusOr<std::string> IssueInvitation(pqxx::work& tx, const std::string& p
                  Digest(token), principal, issued_by, Micros(now),
                  Micros(now + policy.invitation_ttl));
   return token;
+}
+
+absl::Status EnsurePerson(pqxx::work& tx, const std::string& name, int64_t agreement_id,
+                          const std::string& authority_id) {
+  const pqxx::result r = tx.exec_params(
+      "SELECT role, coalesce(agreement_id, 0) FROM iam.principals WHERE name = $1", name);
+  if (r.empty()) {
+    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, agreement_id)"
+                   " VALUES ($1, $2, 'person', $3)",
+                   name, authority_id, agreement_id);
+    return absl::OkStatus();
+  }
+  if (r[0][0].as<std::string>() != "person" || r[0][1].as<int64_t>() != agreement_id) {
+    return absl::FailedPreconditionError(dp::StrCat(
+        "the name \"", name, "\" is already someone else's sign-in; choose another"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Invitation> OpenInvitation(pqxx::transaction_base& tx, const std::string& token,

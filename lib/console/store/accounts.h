@@ -33,12 +33,19 @@ bool NeedsTotp(iam::Role role);
 std::string NewToken();
 
 // IssueInvitation records an invitation for `principal` and returns its
-// token (for the link, shown once). NOT_FOUND for an unknown principal;
+// token (for the link, shown once); an unused earlier one stops working. NOT_FOUND for an unknown principal;
 // FAILED_PRECONDITION for a disabled one or one that cannot use the
 // console (services, processors, the console itself).
 absl::StatusOr<std::string> IssueInvitation(pqxx::work& tx, const std::string& principal,
                                             const std::string& issued_by, absl::Time now,
                                             const SignInPolicy& policy);
+
+// EnsurePerson makes `name` a principal of role person for agreement
+// `agreement_id` of `authority_id` (the authority is their organisation),
+// or finds them already so. FAILED_PRECONDITION when the name is someone
+// else's, or a person's for another agreement.
+absl::Status EnsurePerson(pqxx::work& tx, const std::string& name, int64_t agreement_id,
+                          const std::string& authority_id);
 
 // Invitation is an open invitation: who it is for and whether they must
 // set up a TOTP code.
