@@ -30,4 +30,22 @@ absl::StatusOr<std::vector<std::string>> SplitCsv(std::string_view line) {
   return fields;
 }
 
+void AppendCsvLine(std::string* out, const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) *out += ',';
+    const std::string& value = fields[i];
+    if (value.find_first_of(",\"\r\n") == std::string::npos) {
+      *out += value;
+      continue;
+    }
+    *out += '"';
+    for (char c : value) {
+      if (c == '"') *out += '"';
+      *out += c;
+    }
+    *out += '"';
+  }
+  *out += '\n';
+}
+
 }  // namespace dp

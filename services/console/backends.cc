@@ -32,6 +32,8 @@ Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms)
   payments_ = v1::PaymentService::NewStub(agreements);
   ledger_ = v1::LedgerService::NewStub(ledger);
   admin_ = v1::AdminService::NewStub(ledger);
+  audit_ = v1::AuditService::NewStub(ledger);
+  cards_ = v1::CardService::NewStub(grpc::CreateChannel(config.cards_addr, credentials));
   monitoring_ = v1::MonitoringService::NewStub(
       grpc::CreateChannel(config.monitoring_addr, credentials));
 }

@@ -8,6 +8,7 @@
 
 #include "dp/v1/admin.grpc.pb.h"
 #include "dp/v1/agreements.grpc.pb.h"
+#include "dp/v1/cards.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "dp/v1/monitoring.grpc.pb.h"
 #include "dp/v1/payments.grpc.pb.h"
@@ -19,6 +20,7 @@ namespace dp::console_service {
 struct BackendConfig {
   std::string agreements_addr = "127.0.0.1:7052";
   std::string ledger_addr = "127.0.0.1:7051";  // and AdminService
+  std::string cards_addr = "127.0.0.1:7054";
   std::string monitoring_addr = "127.0.0.1:7055";
   std::string ca_file, cert_file, key_file;
   int timeout_ms = 5000;
@@ -37,16 +39,20 @@ class Backends {
   v1::AgreementService::Stub& agreements() { return *agreements_; }
   v1::LedgerService::Stub& ledger() { return *ledger_; }
   v1::AdminService::Stub& admin() { return *admin_; }
+  v1::AuditService::Stub& audit() { return *audit_; }
   v1::PaymentService::Stub& payments() { return *payments_; }
   v1::MonitoringService::Stub& monitoring() { return *monitoring_; }
+  v1::CardService::Stub& cards() { return *cards_; }
 
  private:
   int timeout_ms_;
   std::unique_ptr<v1::AgreementService::Stub> agreements_;
   std::unique_ptr<v1::LedgerService::Stub> ledger_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::PaymentService::Stub> payments_;
   std::unique_ptr<v1::MonitoringService::Stub> monitoring_;
+  std::unique_ptr<v1::CardService::Stub> cards_;
 };
 
 }  // namespace dp::console_service

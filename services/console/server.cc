@@ -8,7 +8,7 @@
 #include "base/strings.h"
 #include "console/signin/password.h"
 #include "console/signin/totp.h"
-#include "pages.h"
+#include "pages/pages.h"
 #include "service/log.h"
 
 namespace dp::console_service {
@@ -66,7 +66,7 @@ int ConsoleServer::Start() {
   if (!server_->is_valid()) return -1;
   const int threads = config_.threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_payload_max_length(64 * 1024);
+  server_->set_payload_max_length(4 * 1024 * 1024);  // an auditor's report to check
   server_->set_read_timeout(std::chrono::seconds(10));
   server_->set_default_headers({
       {"Content-Security-Policy",
@@ -127,6 +127,13 @@ void ConsoleServer::Routes() {
   server_->Post(R"(/agreements/(\d{1,18})/decision)", page(DecisionPost, true));
   server_->Post(R"(/agreements/(\d{1,18})/invite)", page(InvitePost, true));
   server_->Get(R"(/agreements/(\d{1,18})/record.pdf)", page(RecordPdf, false));
+  server_->Get(R"(/agreements/(\d{1,18})/statement)", page(StatementPage, false));
+  server_->Get(R"(/agreements/(\d{1,18})/statement.csv)", page(StatementCsv, false));
+  server_->Get(R"(/agreements/(\d{1,18})/card)", page(CardPage, false));
+  server_->Get("/reports/download", page(ReportDownload, false));
+  server_->Post("/reports/verify", page(ReportVerify, true));
+  server_->Get("/audit", page(AuditTrail, false));
+  server_->Get("/audit/verify", page(AuditVerify, false));
   server_->set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
     SendPage(res, 500, "Something went wrong", {},
              "<p>The console could not show this page. Try again; if it keeps happening, "
@@ -166,7 +173,9 @@ void ConsoleServer::Guard(
     }
     return;
   }
-  if (post && !SameToken(req.get_param_value("csrf"), who->session.csrf_token)) {
+  const std::string csrf = req.is_multipart_form_data() ? req.get_file_value("csrf").content
+                                                        : req.get_param_value("csrf");
+  if (post && !SameToken(csrf, who->session.csrf_token)) {
     SendPage(res, 403, "This form has expired", who->viewer,
              "<p>Nothing was changed: the form did not carry this session's token. Go back, "
              "reload the page and submit it again.</p>");

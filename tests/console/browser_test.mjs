@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import assert from 'node:assert/strict';
 
 const require = createRequire(import.meta.url);
@@ -20,6 +21,7 @@ const env = (name) => {
 const base = env('CONSOLE_URL');
 const shots = env('SCREENSHOT_DIR');
 const A1 = env('A1');
+const A2 = env('A2');
 const A3 = env('A3');
 
 // totp: RFC 6238's code for a base32 secret, `offset` steps from now.
@@ -178,6 +180,34 @@ try {
     assert.match(await page.textContent('main'), /Status\s*Awaiting approval/);
   });
 
+  await step('the statement pages, and downloads as CSV', async () => {
+    await page.goto(`${base}/agreements/${A1}`);
+    await page.click('a:has-text("See the statement")');
+    await page.waitForSelector('table caption:has-text("Money in and out")');
+    const rows = await page.locator('table tbody tr').count();
+    assert.ok(rows > 0 && rows <= 50, `rows ${rows}`);
+    await checkPage(page, 'statement');
+    const csv = await page.request.get(`${base}/agreements/${A1}/statement.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'], /^text\/csv/);
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines[0], 'posted_at,transaction_id,kind,description,in,out,balance_after');
+    assert.ok(lines.length - 1 >= rows, `csv ${lines.length - 1} lines, page ${rows}`);
+  });
+
+  await step('the card page: held, refused with the reason in words, and its movements', async () => {
+    await page.goto(`${base}/agreements/${A2}/card`);
+    await page.waitForSelector('h1:has-text("Card of agreement")');
+    const text = await page.textContent('main');
+    assert.match(text, /Available£[\d,]+\.\d\d/);
+    assert.match(text, /Payments the card refused/);
+    assert.match(text, /This card can't be used for betting, lotteries or gambling/);
+    assert.match(text, /Money on and off the card/);
+    await checkPage(page, 'card');
+    await page.goto(`${base}/agreements/${A1}/card`);
+    assert.match(await page.textContent('main'), /not paid onto a card/);
+  });
+
   let personInvite = '';
   await step('the officer invites the person to see their own record', async () => {
     await page.goto(`${base}/agreements/${A1}`);
@@ -201,14 +231,14 @@ try {
   await step('five wrong passwords lock the account, even against the right one', async () => {
     const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
     const p = await ctx.newPage();
-    const auditorSecret = await setUp(p, env('AUDITOR_INVITE'), 'ledger lines balance 7', true);
+    const adminSecret = await setUp(p, env('ADMIN_INVITE'), 'keys and certificates 9', true);
     for (let i = 1; i <= 4; ++i) {
-      await signIn(p, 'auditor@audit-scotland', `wrong password ${i}`, totp(auditorSecret, 1));
+      await signIn(p, 'admin', `wrong password ${i}`, totp(adminSecret, 1));
       assert.match(await p.textContent('[role=alert]'), /not right/);
     }
-    await signIn(p, 'auditor@audit-scotland', 'wrong password 5', totp(auditorSecret, 1));
+    await signIn(p, 'admin', 'wrong password 5', totp(adminSecret, 1));
     assert.match(await p.textContent('[role=alert]'), /locked after too many failed sign-ins/);
-    await signIn(p, 'auditor@audit-scotland', 'ledger lines balance 7', totp(auditorSecret, 1));
+    await signIn(p, 'admin', 'keys and certificates 9', totp(adminSecret, 1));
     assert.match(await p.textContent('[role=alert]'), /locked/);
     await checkPage(p, 'sign-in-locked');
     await ctx.close();
@@ -229,6 +259,52 @@ try {
     await ctx.close();
   });
 
+  await step('the auditor downloads a report, checks it, and verifies the audit trail', async () => {
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true });
+    const p = await ctx.newPage();
+    const secret = await setUp(p, env('AUDITOR_INVITE'), 'ledger lines balance 7', true);
+    await signIn(p, 'auditor@audit-scotland', 'ledger lines balance 7', totp(secret, 1));
+    await p.waitForSelector('h2:has-text("Reports")');
+    await checkPage(p, 'auditor-home');
+    const [download] = await Promise.all([p.waitForEvent('download'),
+      p.click('form[action="/reports/download"] button[type=submit]')]);
+    const csvPath = `${fs.mkdtempSync(`${os.tmpdir()}/dp-report-`)}/report.csv`;
+    await download.saveAs(csvPath);
+    assert.match(fs.readFileSync(csvPath, 'utf8'), /FIFE/);
+    await p.setInputFiles('#f-report', csvPath);
+    await p.click('form[action="/reports/verify"] button[type=submit]');
+    await p.waitForSelector('h1:has-text("Report checked")');
+    assert.match(await p.textContent('[role=status]'), /matches the books, byte for byte/);
+    assert.match(await p.textContent('main'), /Intact, and it reaches the report's head/);
+    await checkPage(p, 'auditor-report-checked');
+    // A report altered by hand (one more agreement) no longer matches.
+    fs.writeFileSync(csvPath, fs.readFileSync(csvPath, 'utf8').replace(/^agreements,(\d+)$/m,
+      (_, n) => `agreements,${Number(n) + 1}`));
+    await p.goto(`${base}/`);
+    await p.setInputFiles('#f-report', csvPath);
+    await p.click('form[action="/reports/verify"] button[type=submit]');
+    assert.match(await p.textContent('[role=alert]'), /does not match/);
+    assert.match(await p.textContent('main'), /agreements/);
+    // The trail: intact, and its events name the officer's work through the console.
+    await p.goto(`${base}/audit/verify`);
+    assert.match(await p.textContent('[role=status]'), /The trail is intact/);
+    const head = (await p.textContent('#audit-head')).trim();
+    await p.goto(`${base}/audit/verify?expect_head=${encodeURIComponent(head)}`);
+    assert.match(await p.textContent('[role=status]'), /The trail is intact/);
+    await checkPage(p, 'audit-verified');
+    let sawConsole = false;
+    await p.goto(`${base}/audit`);
+    for (let i = 0; i < 200 && !sawConsole; ++i) {
+      sawConsole = /officer@fife via console@platform/.test(await p.textContent('main'));
+      const next = p.locator('a:has-text("Next page")');
+      if (sawConsole || (await next.count()) === 0) break;
+      await next.click();
+    }
+    assert.ok(sawConsole, 'the trail names the officer acting through the console');
+    await checkPage(p, 'audit-trail');
+    await ctx.close();
+  });
+
   await step('the person sees their own record, money and monitoring, and no one else\'s', async () => {
     const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
     const p = await ctx.newPage();
@@ -244,6 +320,9 @@ try {
     assert.match(text, /Your record: every decision and why/);
     assert.match(text, /Approved at manager level/);
     await checkPage(p, 'person-home');
+    await p.click('a:has-text("See your statement")');
+    await p.waitForSelector('table caption:has-text("Money in and out")');
+    await p.goto(`${base}/`);
     const pdf = await p.request.get(`${base}/agreements/${A1}/record.pdf`);
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()['content-type'], 'application/pdf');

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/time/time.h"
+#include "base/csv.h"
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "monitoring/reports/report.h"
@@ -11,23 +12,7 @@
 namespace dp::monitoring::reports {
 namespace {
 
-std::string Field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void Line(std::string* out, const std::vector<std::string>& fields) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) *out += ',';
-    *out += Field(fields[i]);
-  }
-  *out += '\n';
-}
+void Line(std::string* out, const std::vector<std::string>& fields) { AppendCsvLine(out, fields); }
 
 std::string DayText(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 

@@ -1,0 +1,77 @@
+#ifndef DP_SERVICES_CONSOLE_PAGES_COMMON_H_
+#define DP_SERVICES_CONSOLE_PAGES_COMMON_H_
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+#include "backends.h"
+#include "console/pages/html.h"
+#include "server.h"
+
+// What every page shares: sending a page or a refusal in words, dates and
+// money for people, the agreement's money and record sections, and tables
+// that page and download.
+namespace dp::console_service {
+
+// Site is what the pages need besides the request: the services, and the
+// console's own address for the links it gives out.
+struct Site {
+  Backends& backends;
+  std::string public_url;  // "https://console.example.gov.uk"
+};
+
+// SendPage answers with a whole page.
+void SendPage(httplib::Response& res, int status, const std::string& title,
+              const console::Viewer& viewer, const std::string& main_html);
+
+// SendRefusal answers a service's refusal as a page in words, with the
+// HTTP status that matches it (403, 404, 422, 503).
+void SendRefusal(httplib::Response& res, const console::Viewer& viewer, const grpc::Status& status);
+
+// RoleWords names a role for people: "Finance officer".
+std::string RoleWords(iam::Role role);
+
+// Dates and times as people read them, in UK time: "2 Dec 2026 13:37",
+// "20 Apr 2026" ("none" for an absent date).
+const absl::TimeZone& London();
+absl::Time TimeOf(const google::protobuf::Timestamp& t);
+std::string When(const google::protobuf::Timestamp& t);
+std::string DayOf(const v1::Date& d);
+
+std::string StatusWords(v1::AgreementStatus s);  // "Awaiting approval"
+std::string AgreementLink(int64_t id);          // <a href="/agreements/7">Agreement 7</a>
+// Row is one line of a summary list (<dl class="summary">): the term is
+// text, the value safe HTML.
+std::string Row(std::string_view term, std::string_view safe_value);
+// Wrap breaks text into lines of at most `width` bytes at spaces.
+std::vector<std::string> Wrap(const std::string& text, size_t width);
+// JoinEscaped lists items, escaped, with commas ("none" when empty).
+std::string JoinEscaped(const google::protobuf::RepeatedPtrField<std::string>& items);
+
+// MoneySection is the balance and what is available to spend, with each
+// part committed, as the payments service works it out.
+std::string MoneySection(Backends& backends, const std::string& user, int64_t agreement_id);
+
+// MoneyLinks links an agreement's statement and card pages, named in the
+// reader's words ("your statement").
+std::string MoneyLinks(int64_t agreement_id, std::string_view statement, std::string_view card);
+
+// RecordTable is the person's record: every decision, with its reason.
+std::string RecordTable(const v1::PersonRecord& record, std::string_view caption);
+
+// Pager is the links under a paged table: the next page (when there is
+// one) and the download of all of it (when `csv_path` is given).
+std::string Pager(std::string_view path, const std::string& next_token, std::string_view csv_path);
+// SendCsv answers with a CSV file to download.
+void SendCsv(httplib::Response& res, const std::string& file_name, const std::string& csv);
+
+}  // namespace dp::console_service
+
+#endif  // DP_SERVICES_CONSOLE_PAGES_COMMON_H_

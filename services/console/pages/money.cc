@@ -1,0 +1,158 @@
+// The money pages several audiences share (an officer, the person's ISO,
+// an auditor, the person): the agreement's statement, a page at a time or
+// all as CSV, and its card with what is held and what was declined.
+#include "base/csv.h"
+#include "base/strings.h"
+#include "pages/pages.h"
+
+namespace dp::console_service {
+
+using console::Escape;
+
+namespace {
+
+constexpr int kPageLines = 50;
+constexpr int kCsvPageLines = 1000;
+constexpr int kMaxCsvPages = 200;  // 200,000 lines: a bounded download
+
+std::string Date(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", TimeOf(t), London());
+}
+
+// HoldingAccount is the agreement's account, or a refusal sent.
+std::optional<int64_t> HoldingAccount(Site& site, const SignedIn& who, int64_t agreement_id,
+                                      httplib::Response& res) {
+  v1::GetAgreementRequest get;
+  get.set_agreement_id(agreement_id);
+  v1::Agreement a;
+  const grpc::Status s =
+      site.backends.agreements().GetAgreement(site.backends.For(who.principal.name).get(), get, &a);
+  if (!s.ok()) {
+    SendRefusal(res, who.viewer, s);
+    return std::nullopt;
+  }
+  if (a.holding_account_id() == 0) {
+    SendPage(res, 200, dp::StrCat("Statement of agreement ", agreement_id), who.viewer,
+             "<p>No money has been paid yet, so there is no statement.</p>");
+    return std::nullopt;
+  }
+  return a.holding_account_id();
+}
+
+// InAndOut splits a line of the agreement's account (an asset: a debit
+// brings money in) into its In and Out columns.
+std::pair<std::string, std::string> InAndOut(const v1::StatementLine& l) {
+  const std::string pounds = console::Pounds(l.amount_pence());
+  return l.side() == v1::SIDE_DEBIT ? std::pair{pounds, std::string()}
+                                    : std::pair{std::string(), pounds};
+}
+
+}  // namespace
+
+void StatementPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  const auto account = HoldingAccount(site, who, id, res);
+  if (!account) return;
+  v1::ListStatementRequest list;
+  list.set_account_id(*account);
+  list.set_page_size(kPageLines);
+  list.set_page_token(req.get_param_value("page").substr(0, 200));
+  v1::ListStatementResponse got;
+  const grpc::Status s =
+      site.backends.ledger().ListStatement(site.backends.For(who.principal.name).get(), list, &got);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  console::Table table{"Money in and out, oldest first", {"When", "What", "In", "Out", "Balance"},
+                       {}, "Nothing has moved yet."};
+  for (const v1::StatementLine& l : got.lines()) {
+    const auto [in, out] = InAndOut(l);
+    table.rows.push_back({Escape(When(l.posted_at())), Escape(l.description()), Escape(in),
+                          Escape(out), Escape(console::Pounds(l.balance_after_pence()))});
+  }
+  const std::string path = dp::StrCat("/agreements/", id, "/statement");
+  SendPage(res, 200, dp::StrCat("Statement of agreement ", id), who.viewer,
+           dp::StrCat("<p>", AgreementLink(id), "</p>",
+                      list.page_token().empty()
+                          ? dp::StrCat("<p>Opening balance: ",
+                                       Escape(console::Pounds(got.opening_balance_pence())), "</p>")
+                          : "",
+                      console::DrawTable(table), Pager(path, got.next_page_token(), path + ".csv")));
+}
+
+void StatementCsv(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  const auto account = HoldingAccount(site, who, id, res);
+  if (!account) return;
+  std::string csv;
+  AppendCsvLine(&csv, {"posted_at", "transaction_id", "kind", "description", "in", "out",
+                       "balance_after"});
+  v1::ListStatementRequest list;
+  list.set_account_id(*account);
+  list.set_page_size(kCsvPageLines);
+  for (int page = 0; page < kMaxCsvPages; ++page) {
+    v1::ListStatementResponse got;
+    const grpc::Status s =
+        site.backends.ledger().ListStatement(site.backends.For(who.principal.name).get(), list, &got);
+    if (!s.ok()) return SendRefusal(res, who.viewer, s);
+    for (const v1::StatementLine& l : got.lines()) {
+      const auto [in, out] = InAndOut(l);
+      AppendCsvLine(&csv, {Date(l.posted_at()), std::to_string(l.transaction_id()), l.kind(),
+                           l.description(), in, out, console::Pounds(l.balance_after_pence())});
+    }
+    if (got.next_page_token().empty()) break;
+    list.set_page_token(got.next_page_token());
+  }
+  SendCsv(res, dp::StrCat("statement-agreement-", id, ".csv"), csv);
+}
+
+void CardPage(Site& site, const SignedIn& who, const httplib::Request& req,
+              httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::GetCardStatementRequest get;
+  get.set_agreement_id(id);
+  get.set_page_size(kPageLines);
+  get.set_page_token(req.get_param_value("page").substr(0, 200));
+  v1::CardStatement st;
+  const grpc::Status s =
+      site.backends.cards().GetCardStatement(site.backends.For(who.principal.name).get(), get, &st);
+  if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    return SendPage(res, 200, dp::StrCat("Card of agreement ", id), who.viewer,
+                    dp::StrCat("<p>This direct payment is not paid onto a card.</p><p>",
+                               AgreementLink(id), "</p>"));
+  }
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  std::string html = dp::StrCat(
+      "<p>", AgreementLink(id), "</p><dl class=\"summary\">",
+      Row("On the card", Escape(console::Pounds(st.balance().amount_pence()))),
+      Row("Committed, not yet paid", Escape(console::Pounds(st.committed().amount_pence()))),
+      Row("Available", dp::StrCat("<strong>", Escape(console::Pounds(st.available().amount_pence())),
+                                  "</strong>")),
+      "</dl>");
+  console::Table held{"Committed, not yet paid", {"When", "Where", "Amount", "Held until"}, {},
+                      "Nothing is waiting to be paid."};
+  for (const v1::HeldPayment& h : st.held()) {
+    held.rows.push_back({Escape(When(h.authorised_at())), Escape(h.merchant()),
+                         Escape(console::Pounds(h.amount().amount_pence())),
+                         Escape(When(h.expires_at()))});
+  }
+  console::Table declines{"Payments the card refused", {"When", "Where", "Amount", "Why"}, {},
+                          "No payment was refused."};
+  for (const v1::DeclinedPayment& d : st.declines()) {
+    declines.rows.push_back({Escape(When(d.at())), Escape(d.merchant()),
+                             Escape(console::Pounds(d.amount().amount_pence())),
+                             Escape(d.message())});
+  }
+  console::Table lines{"Money on and off the card", {"When", "What", "Amount", "Balance"}, {},
+                       "Nothing has moved yet."};
+  for (const v1::CardStatementLine& l : st.lines()) {
+    lines.rows.push_back({Escape(When(l.at())), Escape(l.description()),
+                          Escape(console::Pounds(l.amount().amount_pence())),
+                          Escape(console::Pounds(l.balance_after().amount_pence()))});
+  }
+  html += console::DrawTable(held) + console::DrawTable(declines) + console::DrawTable(lines) +
+          Pager(dp::StrCat("/agreements/", id, "/card"), st.next_page_token(), "");
+  SendPage(res, 200, dp::StrCat("Card of agreement ", id), who.viewer, html);
+}
+
+}  // namespace dp::console_service

@@ -1,0 +1,202 @@
+#include <map>
+
+#include "base/strings.h"
+#include "pages/pages.h"
+
+namespace dp::console_service {
+
+using console::Escape;
+
+namespace {
+
+// WhenSubmitted is when the record says the agreement was last sent for
+// approval.
+std::optional<absl::Time> WhenSubmitted(const v1::PersonRecord& record) {
+  std::optional<absl::Time> at;
+  for (const auto& d : record.decisions()) {
+    if (d.kind() == "submitted") at = TimeOf(d.decided_at());
+  }
+  return at;
+}
+
+}  // namespace
+
+void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&,
+                 httplib::Response& res) {
+  Backends& backends = site.backends;
+  std::map<v1::AgreementStatus, int> by_status;
+  std::vector<v1::Agreement> waiting;
+  v1::ListAgreementsRequest list;
+  list.set_authority_id(who.principal.organisation_id);
+  list.set_page_size(500);
+  for (int page = 0; page < 200; ++page) {  // bounded: 100,000 agreements
+    v1::ListAgreementsResponse got;
+    const grpc::Status s = backends.agreements().ListAgreements(backends.For(who.principal.name).get(),
+                                                                list, &got);
+    if (!s.ok()) return SendRefusal(res, who.viewer, s);
+    for (const v1::Agreement& a : got.agreements()) {
+      ++by_status[a.status()];
+      if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL && waiting.size() < 50) {
+        waiting.push_back(a);
+      }
+    }
+    if (got.next_page_token().empty()) break;
+    list.set_page_token(got.next_page_token());
+  }
+  console::Table counts{"Agreements by status", {"Status", "Agreements"}, {}, "No agreements yet."};
+  for (const auto& [status, n] : by_status) {
+    counts.rows.push_back({Escape(StatusWords(status)), std::to_string(n)});
+  }
+  console::Table approvals{"Approvals waiting",
+                           {"Agreement", "Needs approval by", "Days waiting", "Panel wait"},
+                           {},
+                           "No agreement is waiting for approval."};
+  for (const v1::Agreement& a : waiting) {
+    v1::GetRecordRequest rr;
+    rr.set_agreement_id(a.agreement_id());
+    v1::PersonRecord record;
+    std::string days = "unknown";
+    if (backends.agreements().GetRecord(backends.For(who.principal.name).get(), rr, &record).ok()) {
+      if (auto at = WhenSubmitted(record)) {
+        days = std::to_string(absl::ToInt64Hours(absl::Now() - *at) / 24);
+      }
+    }
+    approvals.rows.push_back({AgreementLink(a.agreement_id()), Escape(a.required_approval_level()),
+                              days,
+                              a.panel_wait_exceeded() ? "<strong>Longer than allowed</strong>"
+                                                      : "Within time"});
+  }
+  SendPage(res, 200, "Home", who.viewer,
+           dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
+                      console::DrawTable(approvals), console::DrawTable(counts)));
+}
+
+
+void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res) {
+  Backends& backends = site.backends;
+  const int64_t id = std::stoll(req.matches[1]);
+  const std::string& user = who.principal.name;
+  v1::GetAgreementRequest get;
+  get.set_agreement_id(id);
+  v1::Agreement a;
+  if (grpc::Status s = backends.agreements().GetAgreement(backends.For(user).get(), get, &a); !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  v1::GetRecordRequest rr;
+  rr.set_agreement_id(id);
+  v1::PersonRecord record;
+  if (grpc::Status s = backends.agreements().GetRecord(backends.For(user).get(), rr, &record);
+      !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  const v1::Terms& t = a.current().terms();
+  std::string html;
+  if (req.has_param("done")) {
+    html += console::NoticeBox(dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
+  }
+  html += dp::StrCat(
+      "<dl class=\"summary\">", Row("Person", Escape(record.person_name())),
+      Row("Status", dp::StrCat(Escape(StatusWords(a.status())),
+                               a.status_reason().empty() ? "" : ": " + Escape(a.status_reason()))),
+      Row("Authority", Escape(a.authority_id())),
+      Row("Needs approval by", Escape(a.required_approval_level())),
+      Row("Gross budget a period", Escape(console::Pounds(t.gross_budget().amount_pence()))),
+      Row("Person's contribution a period",
+          Escape(console::Pounds(t.assessed_contribution().amount_pence()))),
+      Row("Paid a period", Escape(console::Pounds(a.current().net_per_period().amount_pence()))),
+      Row("Cost a year", Escape(console::Pounds(a.current().annual_cost().amount_pence()))),
+      Row("Starts", Escape(DayOf(t.start_date()))), Row("Review", Escape(DayOf(t.review_date()))),
+      Row("Ends", Escape(DayOf(t.end_date()))), Row("May be spent on", JoinEscaped(t.permitted_uses())),
+      Row("Outcomes", JoinEscaped(t.personal_outcomes())), "</dl>");
+  html += MoneySection(backends, user, id);
+  html += MoneyLinks(id, "the statement", "the card");
+  if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL &&
+      who.principal.role == iam::Role::kFinanceOfficer) {
+    html += dp::StrCat(
+        "<h2>Decision</h2><p>This budget needs approval by a ", Escape(a.required_approval_level()),
+        ". Your delegated level is ", Escape(who.principal.approver_level), ".</p>",
+        "<form method=\"post\" action=\"/agreements/", id, "/decision\">",
+        console::CsrfField(who.session.csrf_token),
+        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        "<fieldset><legend>Decision</legend>"
+        "<p><input type=\"radio\" id=\"d-approve\" name=\"action\" value=\"approve\" required>"
+        "<label for=\"d-approve\">Approve the budget</label></p>"
+        "<p><input type=\"radio\" id=\"d-return\" name=\"action\" value=\"return\">"
+        "<label for=\"d-return\">Return it for changes</label></p></fieldset>"
+        "<p class=\"field\"><label for=\"f-reason\">Reason</label><span class=\"hint\" "
+        "id=\"f-reason-hint\">The person sees this in their record: write it for them.</span>"
+        "<textarea id=\"f-reason\" name=\"reason\" rows=\"3\" maxlength=\"2000\" "
+        "aria-describedby=\"f-reason-hint\" required></textarea></p>"
+        "<p><button type=\"submit\">Record the decision</button></p></form>");
+  }
+  html += RecordTable(record, "The person's record");
+  if (who.principal.role == iam::Role::kFinanceOfficer) {
+    html += dp::StrCat(
+        "<h2>The person's own sign-in</h2><p>Invite the person, or their representative, to "
+        "see this record, their money and their monitoring for themselves. The link works once, "
+        "for 72 hours; a new one replaces it.</p><form method=\"post\" action=\"/agreements/", id,
+        "/invite\">", console::CsrfField(who.session.csrf_token),
+        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        console::Field("Their sign-in name", "name", "text", "off",
+                       "Letters, digits and . _ - @, for example morag.brown"),
+        "<p><button type=\"submit\">Make an invitation link</button></p></form>");
+  }
+  SendPage(res, 200, dp::StrCat("Agreement ", id), who.viewer, html);
+
+}
+
+void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res) {
+  Backends& backends = site.backends;
+  const int64_t id = std::stoll(req.matches[1]);
+  const std::string action = req.get_param_value("action");
+  v1::DecideRequest d;
+  d.set_agreement_id(id);
+  d.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  d.set_reason(req.get_param_value("reason"));
+  if (action == "approve") {
+    d.set_action(v1::DECISION_ACTION_APPROVE);
+  } else if (action == "return") {
+    d.set_action(v1::DECISION_ACTION_RETURN);
+  } else {
+    return SendPage(res, 422, "Choose a decision", who.viewer,
+                    dp::StrCat(console::ErrorBox("Choose approve or return, then record it."), "<p>",
+                               AgreementLink(id), "</p>"));
+  }
+  v1::Agreement out;
+  const grpc::Status s =
+      backends.agreements().Decide(backends.For(who.principal.name).get(), d, &out);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  res.set_redirect(dp::StrCat("/agreements/", id, "?done=", action == "approve" ? "approved" : "returned"),
+                   303);
+}
+
+void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::InvitePersonRequest invite;
+  invite.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  invite.set_agreement_id(id);
+  invite.set_name(req.get_param_value("name").substr(0, 200));
+  v1::PersonInvitation out;
+  const grpc::Status s =
+      site.backends.admin().InvitePerson(site.backends.For(who.principal.name).get(), invite, &out);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (out.invitation_token().empty()) {
+    return SendPage(res, 200, "Invitation already made", who.viewer,
+                    dp::StrCat("<p>This form was sent before, and its link was shown then. To "
+                               "make a new link, open ",
+                               AgreementLink(id), " again and send the form once more.</p>"));
+  }
+  const std::string link = dp::StrCat(site.public_url, "/invitation?token=", out.invitation_token());
+  SendPage(res, 200, "Invitation link", who.viewer,
+           dp::StrCat("<p>Give this link to <strong>", Escape(out.name()),
+                      "</strong> (by email or letter). It works once, until ",
+                      Escape(When(out.expires_at())), ". This page shows it only now.</p>",
+                      "<p class=\"secret\"><code id=\"invitation-link\">", Escape(link),
+                      "</code></p><p>", AgreementLink(id), "</p>"));
+}
+
+
+}  // namespace dp::console_service

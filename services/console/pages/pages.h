@@ -1,0 +1,73 @@
+#ifndef DP_SERVICES_CONSOLE_PAGES_PAGES_H_
+#define DP_SERVICES_CONSOLE_PAGES_PAGES_H_
+
+#include <httplib.h>
+
+#include "pages/common.h"
+
+// The pages a signed-in user sees, by route, each over the services' own
+// RPCs as that user, so that the services' own rules decide what they may
+// see and do. One file per audience: officer.cc, person.cc, auditor.cc;
+// money.cc has the statement and card pages several audiences share.
+namespace dp::console_service {
+
+using PageFn = void (*)(Site&, const SignedIn&, const httplib::Request&, httplib::Response&);
+
+// HomePage: by role, what needs doing (officer: agreements by status and the
+// approvals waiting; a person: their own direct payment; an auditor: the
+// reports and the audit trail).
+void HomePage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
+
+// Officer (officer.cc).
+void OfficerHome(Site& site, const SignedIn& who, const httplib::Request& req,
+                 httplib::Response& res);
+// AgreementPage: the terms, the money, the person's record, and (when it
+// waits for approval) the decision form; the invitation form for officers.
+void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
+// DecisionPost: approve or return an agreement, with a reason; the
+// agreements service refuses what is above the officer's level.
+void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+// InvitePost: the officer invites the person (or their representative) to
+// see their own record; the page shows the link once.
+void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res);
+
+// The person (person.cc).
+void PersonHome(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res);
+// RecordPdf: the person's record as a PDF to keep.
+void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
+               httplib::Response& res);
+
+// The auditor (auditor.cc).
+void AuditorHome(Site& site, const SignedIn& who, const httplib::Request& req,
+                 httplib::Response& res);
+// ReportDownload: an authority's report for a period as CSV, XLSX or PDF.
+void ReportDownload(Site& site, const SignedIn& who, const httplib::Request& req,
+                    httplib::Response& res);
+// ReportVerify: an uploaded CSV report against the books as they are now.
+void ReportVerify(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+// AuditTrail pages through the trail; AuditVerify checks it, against a
+// head kept outside when given.
+void AuditTrail(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res);
+void AuditVerify(Site& site, const SignedIn& who, const httplib::Request& req,
+                 httplib::Response& res);
+
+// Money (money.cc), for whoever may read the agreement.
+// StatementPage: the agreement's account a page at a time, with a running
+// balance; StatementCsv: all of it as CSV.
+void StatementPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
+void StatementCsv(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+// CardPage: the card account's balance, what is committed and not yet paid,
+// the payments refused with the reason in words, and its movements.
+void CardPage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
+
+}  // namespace dp::console_service
+
+#endif  // DP_SERVICES_CONSOLE_PAGES_PAGES_H_
