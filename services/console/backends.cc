@@ -33,6 +33,7 @@ Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms)
   ledger_ = v1::LedgerService::NewStub(ledger);
   admin_ = v1::AdminService::NewStub(ledger);
   audit_ = v1::AuditService::NewStub(ledger);
+  payroll_ = v1::PayrollService::NewStub(grpc::CreateChannel(config.payroll_addr, credentials));
   cards_ = v1::CardService::NewStub(grpc::CreateChannel(config.cards_addr, credentials));
   monitoring_ = v1::MonitoringService::NewStub(
       grpc::CreateChannel(config.monitoring_addr, credentials));

@@ -11,6 +11,7 @@
 #include "dp/v1/cards.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "dp/v1/monitoring.grpc.pb.h"
+#include "dp/v1/payroll.grpc.pb.h"
 #include "dp/v1/payments.grpc.pb.h"
 
 namespace dp::console_service {
@@ -20,6 +21,7 @@ namespace dp::console_service {
 struct BackendConfig {
   std::string agreements_addr = "127.0.0.1:7052";
   std::string ledger_addr = "127.0.0.1:7051";  // and AdminService
+  std::string payroll_addr = "127.0.0.1:7053";
   std::string cards_addr = "127.0.0.1:7054";
   std::string monitoring_addr = "127.0.0.1:7055";
   std::string ca_file, cert_file, key_file;
@@ -43,6 +45,7 @@ class Backends {
   v1::PaymentService::Stub& payments() { return *payments_; }
   v1::MonitoringService::Stub& monitoring() { return *monitoring_; }
   v1::CardService::Stub& cards() { return *cards_; }
+  v1::PayrollService::Stub& payroll() { return *payroll_; }
 
  private:
   int timeout_ms_;
@@ -53,6 +56,7 @@ class Backends {
   std::unique_ptr<v1::PaymentService::Stub> payments_;
   std::unique_ptr<v1::MonitoringService::Stub> monitoring_;
   std::unique_ptr<v1::CardService::Stub> cards_;
+  std::unique_ptr<v1::PayrollService::Stub> payroll_;
 };
 
 }  // namespace dp::console_service

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   app.add_option("--ledger-addr", backends_config.ledger_addr)->capture_default_str();
   app.add_option("--monitoring-addr", backends_config.monitoring_addr)->capture_default_str();
   app.add_option("--cards-addr", backends_config.cards_addr)->capture_default_str();
+  app.add_option("--payroll-addr", backends_config.payroll_addr)->capture_default_str();
   app.add_option("--static-dir", config.static_dir)->capture_default_str();
   app.add_option("--threads", config.threads, "requests served at once")->capture_default_str();
   std::string port_file;

@@ -130,6 +130,11 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/agreements/(\d{1,18})/statement)", page(StatementPage, false));
   server_->Get(R"(/agreements/(\d{1,18})/statement.csv)", page(StatementCsv, false));
   server_->Get(R"(/agreements/(\d{1,18})/card)", page(CardPage, false));
+  server_->Get("/employers", page(EmployersPage, false));
+  server_->Get(R"(/employers/(\d{1,18}))", page(EmployerPage, false));
+  server_->Post(R"(/employers/(\d{1,18})/timesheet)", page(TimesheetPost, true));
+  server_->Get(R"(/payruns/(\d{1,18}))", page(PayRunPage, false));
+  server_->Get(R"(/payruns/(\d{1,18})/payslips.pdf)", page(PayslipsPdf, false));
   server_->Get("/reports/download", page(ReportDownload, false));
   server_->Post("/reports/verify", page(ReportVerify, true));
   server_->Get("/audit", page(AuditTrail, false));
@@ -155,7 +160,7 @@ std::optional<SignedIn> ConsoleServer::SessionOf(const Request& req) {
   auto principal = directory_.Find(session->principal);
   if (!principal.ok()) return std::nullopt;
   SignedIn who{*session, *principal, {}};
-  who.viewer = {principal->name, RoleWords(principal->role), session->csrf_token};
+  who.viewer = {principal->name, RoleWords(principal->role), session->csrf_token, NavLinks(principal->role)};
   return who;
 }
 

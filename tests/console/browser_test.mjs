@@ -208,6 +208,24 @@ try {
     assert.match(await page.textContent('main'), /not paid onto a card/);
   });
 
+  await step('payroll: employers, a pay run\'s payslips and their PDF', async () => {
+    await page.goto(`${base}/`);
+    await page.click('nav a:has-text("Payroll")');
+    await page.waitForSelector('table caption:has-text("Employers")');
+    await page.click('table a[href^="/employers/"]');
+    await page.waitForSelector('table caption:has-text("Personal assistants")');
+    assert.match(await page.textContent('main'), /Jamie Fraser/);
+    await checkPage(page, 'employer');
+    await page.click('table a[href^="/payruns/"]');
+    await page.waitForSelector('table caption:has-text("Payslips")');
+    assert.match(await page.textContent('main'), /Net wages£[\d,]+\.\d\d/);
+    await checkPage(page, 'pay-run');
+    const href = await page.getAttribute('a:has-text("Download the payslips")', 'href');
+    const pdf = await page.request.get(`${base}${href}`);
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+  });
+
   let personInvite = '';
   await step('the officer invites the person to see their own record', async () => {
     await page.goto(`${base}/agreements/${A1}`);
@@ -250,6 +268,30 @@ try {
     await setUp(p, env('ISO_INVITE'), 'penderels payroll desk', false);
     await signIn(p, 'payroll@penderels', 'penderels payroll desk');
     await p.waitForSelector('h1:has-text("Home")');
+    await p.locator(`table a[href="/agreements/${A1}"]`).waitFor();
+    await checkPage(p, 'iso-home');
+    // A timesheet: a mistyped hour is refused, naming the day; then one day of 7.5 hours.
+    await p.click('nav a:has-text("Payroll")');
+    await p.click('table a[href^="/employers/"]');
+    await p.waitForSelector('form[action$="/timesheet"]');
+    await p.selectOption('#f-employee', { label: 'Jamie Fraser' });
+    await p.fill('#f-period_start', '2026-11-16');
+    await p.fill('#f-period_end', '2026-12-13');
+    await p.fill('#f-date0', '2026-11-16');
+    await p.fill('#f-hours0', 'seven');
+    await p.click('form[action$="/timesheet"] button[type=submit]');
+    assert.match(await p.textContent('[role=alert]'), /Day 1: give the date and the hours/);
+    await p.goBack();
+    await p.waitForSelector('form[action$="/timesheet"]');
+    await p.selectOption('#f-employee', { label: 'Jamie Fraser' });
+    await p.fill('#f-period_start', '2026-11-16');
+    await p.fill('#f-period_end', '2026-12-13');
+    await p.fill('#f-date0', '2026-11-16');
+    await p.fill('#f-hours0', '7.5');
+    await p.click('form[action$="/timesheet"] button[type=submit]');
+    assert.match(await p.textContent('[role=status]'), /Timesheet \d+ received/);
+    const sheets = await p.textContent('table:has(caption:text("Timesheets, latest first"))');
+    assert.match(sheets, /16 Nov 2026 to 13 Dec 2026\s*7\.50/);
     await p.goto(`${base}/agreements/${A1}`);
     assert.match(await p.textContent('main'), /Status\s*Active/);
     await checkPage(p, 'iso-agreement');

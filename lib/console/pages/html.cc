@@ -25,8 +25,10 @@ std::string Escape(std::string_view text) {
 std::string Page(std::string_view title, const Viewer& viewer, std::string_view main_html) {
   std::string header;
   if (!viewer.name.empty()) {
+    std::string links = dp::StrCat("<li>", Link("/", "Home"), "</li>");
+    for (const auto& [href, words] : viewer.links) links += dp::StrCat("<li>", Link(href, words), "</li>");
     header = dp::StrCat(
-        "<nav aria-label=\"Main\"><ul>", "<li>", Link("/", "Home"), "</li>", "</ul></nav>",
+        "<nav aria-label=\"Main\"><ul>", links, "</ul></nav>",
         "<form class=\"signout\" method=\"post\" action=\"/sign-out\">",
         CsrfField(viewer.csrf_token), "<p>Signed in as ", Escape(viewer.name), " (",
         Escape(viewer.role_words), ") <button type=\"submit\">Sign out</button></p></form>");

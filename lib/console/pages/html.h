@@ -22,6 +22,7 @@ struct Viewer {
   std::string name;
   std::string role_words;  // "Finance officer"
   std::string csrf_token;
+  std::vector<std::pair<std::string, std::string>> links;  // (href, words) after Home
 };
 
 // Page is a whole document: a skip link, the header (with the viewer and a

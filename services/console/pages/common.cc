@@ -182,6 +182,18 @@ void SendCsv(httplib::Response& res, const std::string& file_name, const std::st
   res.set_content(csv, "text/csv; charset=utf-8");
 }
 
+std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role) {
+  switch (role) {
+    case iam::Role::kFinanceOfficer:
+    case iam::Role::kIso:
+      return {{"/employers", "Payroll"}};
+    case iam::Role::kAuditor:
+      return {{"/audit", "Audit trail"}};
+    default:
+      return {};
+  }
+}
+
 std::string MoneyLinks(int64_t agreement_id, std::string_view statement, std::string_view card) {
   return dp::StrCat("<ul class=\"links\"><li>",
                     console::Link(dp::StrCat("/agreements/", agreement_id, "/statement"),

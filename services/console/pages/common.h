@@ -37,6 +37,8 @@ void SendRefusal(httplib::Response& res, const console::Viewer& viewer, const gr
 
 // RoleWords names a role for people: "Finance officer".
 std::string RoleWords(iam::Role role);
+// NavLinks are the pages a role finds in the header besides Home.
+std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role);
 
 // Dates and times as people read them, in UK time: "2 Dec 2026 13:37",
 // "20 Apr 2026" ("none" for an absent date).

@@ -18,6 +18,9 @@ using PageFn = void (*)(Site&, const SignedIn&, const httplib::Request&, httplib
 // reports and the audit trail).
 void HomePage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
 
+// IsoHome: the agreements an ISO supports, and the way to its payroll.
+void IsoHome(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
+
 // Officer (officer.cc).
 void OfficerHome(Site& site, const SignedIn& who, const httplib::Request& req,
                  httplib::Response& res);
@@ -40,6 +43,22 @@ void PersonHome(Site& site, const SignedIn& who, const httplib::Request& req,
 // RecordPdf: the person's record as a PDF to keep.
 void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
                httplib::Response& res);
+
+// Payroll (payroll.cc), for an ISO and an officer.
+// EmployersPage lists the employers the user may see; EmployerPage one
+// employer's PAs, timesheets and pay runs, with the timesheet form.
+void EmployersPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
+void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+// TimesheetPost: a week of hours for one PA; the payroll service checks them.
+void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
+// PayRunPage: a run's totals and payslips; PayslipsPdf the payslips to print.
+void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res);
+void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
+                 httplib::Response& res);
 
 // The auditor (auditor.cc).
 void AuditorHome(Site& site, const SignedIn& who, const httplib::Request& req,

@@ -1,0 +1,278 @@
+// The payroll pages, for an ISO (its granted employers) and an officer
+// (their authority's): employers, each employer's PAs, timesheets and pay
+// runs, submitting a timesheet, and a pay run's payslips with the PDF.
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/civil_time.h"
+#include "base/strings.h"
+#include "pages/pages.h"
+
+namespace dp::console_service {
+
+using console::Escape;
+
+namespace {
+
+constexpr int kTimesheetRows = 7;  // a week's days on one form
+
+std::string Hours(int64_t centi) {
+  return dp::StrCat(centi / 100, ".", centi % 100 < 10 ? "0" : "", centi % 100);
+}
+
+// ParseHours reads "7.5" or "7.50" as 750 hundredths; nothing otherwise.
+std::optional<int32_t> ParseHours(const std::string& text) {
+  const size_t dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 2 || frac.size() > 2) return std::nullopt;
+  for (char c : whole + frac) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  while (frac.size() < 2) frac += '0';
+  const int32_t centi = std::stoi(whole) * 100 + std::stoi(frac);
+  if (centi <= 0 || centi > 2400) return std::nullopt;
+  return centi;
+}
+
+std::optional<v1::Date> ParseDay(const std::string& text) {
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) return std::nullopt;
+  v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+std::string EmployerLink(int64_t id, const std::string& name) {
+  return console::Link(dp::StrCat("/employers/", id), name);
+}
+
+// Employers lists what the user may see: an officer's authority's, or an
+// ISO's granted ones (through the authorities of its agreements).
+grpc::Status Employers(Site& site, const SignedIn& who, std::vector<v1::Employer>* out) {
+  std::set<std::string> authorities;
+  if (who.principal.role == iam::Role::kIso) {
+    v1::ListAgreementsRequest list;
+    list.set_page_size(500);
+    v1::ListAgreementsResponse got;
+    grpc::Status s =
+        site.backends.agreements().ListAgreements(site.backends.For(who.principal.name).get(), list, &got);
+    if (!s.ok()) return s;
+    for (const v1::Agreement& a : got.agreements()) authorities.insert(a.authority_id());
+  } else {
+    authorities.insert(who.principal.authorities.begin(), who.principal.authorities.end());
+  }
+  for (const std::string& authority : authorities) {
+    v1::ListEmployersRequest list;
+    list.set_authority_id(authority);
+    list.set_page_size(500);
+    v1::ListEmployersResponse got;
+    grpc::Status s =
+        site.backends.payroll().ListEmployers(site.backends.For(who.principal.name).get(), list, &got);
+    if (!s.ok()) return s;
+    out->insert(out->end(), got.employers().begin(), got.employers().end());
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+void EmployersPage(Site& site, const SignedIn& who, const httplib::Request&,
+                   httplib::Response& res) {
+  std::vector<v1::Employer> employers;
+  if (grpc::Status s = Employers(site, who, &employers); !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  console::Table table{"Employers", {"Employer", "Agreement", "PAYE reference"}, {},
+                       "No employer to show."};
+  for (const v1::Employer& e : employers) {
+    table.rows.push_back({EmployerLink(e.employer_id(), e.name()), AgreementLink(e.agreement_id()),
+                          Escape(e.paye_reference())});
+  }
+  SendPage(res, 200, "Payroll", who.viewer,
+           "<p>The people who employ PAs with their direct payment.</p>" + console::DrawTable(table));
+}
+
+void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  const std::string& user = who.principal.name;
+  Backends& b = site.backends;
+  v1::ListEmployeesRequest el;
+  el.set_employer_id(id);
+  el.set_page_size(200);
+  v1::ListEmployeesResponse employees;
+  if (grpc::Status s = b.payroll().ListEmployees(b.For(user).get(), el, &employees); !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  v1::ListTimesheetsRequest tl;
+  tl.set_employer_id(id);
+  tl.set_page_size(20);
+  v1::ListTimesheetsResponse timesheets;
+  if (grpc::Status s = b.payroll().ListTimesheets(b.For(user).get(), tl, &timesheets); !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  v1::ListPayRunsRequest rl;
+  rl.set_employer_id(id);
+  rl.set_page_size(20);
+  v1::ListPayRunsResponse runs;
+  if (grpc::Status s = b.payroll().ListPayRuns(b.For(user).get(), rl, &runs); !s.ok()) {
+    return SendRefusal(res, who.viewer, s);
+  }
+  std::map<int64_t, std::string> names;
+  console::Table pas{"Personal assistants", {"Name", "Started", "Tax code", "NI number"}, {},
+                     "No PA yet."};
+  for (const v1::Employee& e : employees.employees()) {
+    names[e.employee_id()] = e.name();
+    pas.rows.push_back({Escape(e.name()), Escape(DayOf(e.start_date())), Escape(e.tax_code()),
+                        Escape(e.ni_number_masked())});
+  }
+  console::Table sheets{"Timesheets, latest first", {"PA", "Period", "Hours", "Sick days"}, {},
+                        "No timesheet yet."};
+  for (const v1::TimesheetSummary& t : timesheets.timesheets()) {
+    sheets.rows.push_back({Escape(names.count(t.employee_id()) ? names[t.employee_id()]
+                                                                : std::to_string(t.employee_id())),
+                           Escape(dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))),
+                           Escape(Hours(t.total_hours_centi())), std::to_string(t.sick_days())});
+  }
+  console::Table pay{"Pay runs", {"Run", "Period", "Paid on", "Net wages", "Status"}, {},
+                     "No pay run yet."};
+  for (const v1::PayRun& r : runs.runs()) {
+    pay.rows.push_back({console::Link(dp::StrCat("/payruns/", r.run_id()), dp::StrCat("Run ", r.run_id())),
+                        Escape(dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))),
+                        Escape(DayOf(r.payment_date())), Escape(console::Pounds(r.net_wages_pence())),
+                        Escape(r.status())});
+  }
+  std::string html;
+  if (req.has_param("done")) {
+    html += console::NoticeBox(dp::StrCat("Timesheet ", req.get_param_value("done").substr(0, 20),
+                                          " received."));
+  }
+  html += console::DrawTable(pas) + console::DrawTable(sheets) + console::DrawTable(pay);
+  if (!employees.employees().empty()) {
+    std::string options;
+    for (const v1::Employee& e : employees.employees()) {
+      options += dp::StrCat("<option value=\"", e.employee_id(), "\">", Escape(e.name()), "</option>");
+    }
+    html += dp::StrCat(
+        "<h2>Submit a timesheet</h2><form method=\"post\" action=\"/employers/", id,
+        "/timesheet\">", console::CsrfField(who.session.csrf_token),
+        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        "<p class=\"field\"><label for=\"f-employee\">PA</label><select id=\"f-employee\" "
+        "name=\"employee\">", options, "</select></p>",
+        "<p class=\"field\"><label for=\"f-period_start\">Period from</label><input "
+        "id=\"f-period_start\" name=\"period_start\" type=\"date\" required></p>",
+        "<p class=\"field\"><label for=\"f-period_end\">Period to</label><input id=\"f-period_end\" "
+        "name=\"period_end\" type=\"date\" required></p><table><caption>Hours worked</caption>"
+        "<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Kind of hours</th>"
+        "<th scope=\"col\">Hours</th></tr></thead><tbody>");
+    for (int i = 0; i < kTimesheetRows; ++i) {
+      html += dp::StrCat(
+          "<tr><td><label class=\"visually-hidden\" for=\"f-date", i, "\">Day ", i + 1,
+          "</label><input id=\"f-date", i, "\" name=\"date", i, "\" type=\"date\"></td>",
+          "<td><label class=\"visually-hidden\" for=\"f-rate", i, "\">Kind of hours, day ", i + 1,
+          "</label><select id=\"f-rate", i, "\" name=\"rate", i, "\"><option value=\"standard\">"
+          "Standard</option><option value=\"night\">Night</option><option value=\"sleepover\">"
+          "Sleepover</option><option value=\"holiday\">Holiday</option></select></td>",
+          "<td><label class=\"visually-hidden\" for=\"f-hours", i, "\">Hours, day ", i + 1,
+          "</label><input id=\"f-hours", i, "\" name=\"hours", i,
+          "\" type=\"text\" inputmode=\"decimal\" size=\"5\"></td></tr>");
+    }
+    html += "</tbody></table><p><button type=\"submit\">Submit the timesheet</button></p></form>";
+  }
+  SendPage(res, 200, dp::StrCat("Employer ", id), who.viewer, html);
+}
+
+void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res) {
+  const int64_t employer = std::stoll(req.matches[1]);
+  v1::SubmitTimesheetRequest sheet;
+  sheet.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  std::string problem;
+  int64_t employee = 0;
+  if (!absl::SimpleAtoi(req.get_param_value("employee"), &employee) || employee <= 0) {
+    problem = "Choose the PA.";
+  }
+  sheet.set_employee_id(employee);
+  const auto start = ParseDay(req.get_param_value("period_start"));
+  const auto end = ParseDay(req.get_param_value("period_end"));
+  if (!start || !end) problem = "Give the period's first and last days as dates.";
+  if (start) *sheet.mutable_period_start() = *start;
+  if (end) *sheet.mutable_period_end() = *end;
+  for (int i = 0; i < kTimesheetRows && problem.empty(); ++i) {
+    const std::string day = req.get_param_value(dp::StrCat("date", i));
+    const std::string hours = req.get_param_value(dp::StrCat("hours", i));
+    if (day.empty() && hours.empty()) continue;
+    const auto d = ParseDay(day);
+    const auto h = ParseHours(hours);
+    if (!d || !h) {
+      problem = dp::StrCat("Day ", i + 1, ": give the date and the hours (like 7.5, at most 24).");
+      break;
+    }
+    auto* e = sheet.add_entries();
+    *e->mutable_date() = *d;
+    e->set_rate_type(req.get_param_value(dp::StrCat("rate", i)).substr(0, 20));
+    e->set_hours_centi(*h);
+  }
+  if (problem.empty() && sheet.entries().empty()) problem = "Give at least one day's hours.";
+  if (!problem.empty()) {
+    return SendPage(res, 422, "Check the timesheet", who.viewer,
+                    dp::StrCat(console::ErrorBox(problem), "<p>",
+                               EmployerLink(employer, "Back to the employer"), "</p>"));
+  }
+  v1::TimesheetReceipt receipt;
+  const grpc::Status s = site.backends.payroll().SubmitTimesheet(
+      site.backends.For(who.principal.name).get(), sheet, &receipt);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  res.set_redirect(dp::StrCat("/employers/", employer, "?done=", receipt.timesheet_id()), 303);
+}
+
+void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::GetPayRunRequest get;
+  get.set_run_id(id);
+  v1::PayRun run;
+  const grpc::Status s =
+      site.backends.payroll().GetPayRun(site.backends.For(who.principal.name).get(), get, &run);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  console::Table slips{"Payslips", {"PA", "Gross", "Tax", "NI", "Pension", "Net"}, {},
+                       "No payslip in this run."};
+  for (const v1::Payslip& p : run.payslips()) {
+    slips.rows.push_back({Escape(p.employee_name()), Escape(console::Pounds(p.gross_pence())),
+                          Escape(console::Pounds(p.tax_pence())),
+                          Escape(console::Pounds(p.employee_ni_pence())),
+                          Escape(console::Pounds(p.employee_pension_pence())),
+                          Escape(console::Pounds(p.net_pence()))});
+  }
+  SendPage(res, 200, dp::StrCat("Pay run ", id), who.viewer,
+           dp::StrCat("<p>", EmployerLink(run.employer_id(), "The employer"), "</p><dl class=\"summary\">",
+                      Row("Period", Escape(dp::StrCat(DayOf(run.period_start()), " to ",
+                                                      DayOf(run.period_end())))),
+                      Row("Paid on", Escape(DayOf(run.payment_date()))),
+                      Row("Net wages", Escape(console::Pounds(run.net_wages_pence()))),
+                      Row("To HMRC", Escape(console::Pounds(run.hmrc_pence()))),
+                      Row("Pensions", Escape(console::Pounds(run.pension_pence()))),
+                      Row("Cost in all", Escape(console::Pounds(run.total_cost_pence()))),
+                      "</dl>", console::DrawTable(slips), "<p>",
+                      console::Link(dp::StrCat("/payruns/", id, "/payslips.pdf"),
+                                    "Download the payslips (PDF)"),
+                      "</p>"));
+}
+
+void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
+                 httplib::Response& res) {
+  v1::GetDocumentRequest get;
+  get.set_kind(v1::DOCUMENT_KIND_PAYSLIPS_PDF);
+  get.set_run_id(std::stoll(req.matches[1]));
+  v1::Document doc;
+  const grpc::Status s =
+      site.backends.payroll().GetDocument(site.backends.For(who.principal.name).get(), get, &doc);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  res.set_header("Content-Disposition", dp::StrCat("attachment; filename=\"", doc.file_name(), "\""));
+  res.set_content(doc.content(), doc.content_type());
+}
+
+}  // namespace dp::console_service
