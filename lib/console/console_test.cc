@@ -107,6 +107,16 @@ TEST(Html, PoundsForPeople) {
   EXPECT_EQ(Pounds(-5), "\xE2\x88\x92\xC2\xA3" "0.05");
 }
 
+TEST(Html, PoundsAsPeopleTypeThem) {
+  EXPECT_EQ(ParsePounds("250"), 25000);
+  EXPECT_EQ(ParsePounds("250.5"), 25050);
+  EXPECT_EQ(ParsePounds("\xC2\xA3" "1,250.07"), 125007);
+  EXPECT_EQ(ParsePounds("0.01"), 1);
+  for (const char* bad : {"", "0", "1.234", "12a", "-5", "1.2.3", "100000000.01", "."}) {
+    EXPECT_FALSE(ParsePounds(bad).has_value()) << bad;
+  }
+}
+
 TEST(Html, TablesSayWhenEmpty) {
   EXPECT_EQ(DrawTable({"Approvals waiting", {"Agreement"}, {}, "None waiting."}),
             "<h2>Approvals waiting</h2><p>None waiting.</p>");

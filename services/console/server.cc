@@ -130,6 +130,9 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/agreements/(\d{1,18})/statement)", page(StatementPage, false));
   server_->Get(R"(/agreements/(\d{1,18})/statement.csv)", page(StatementCsv, false));
   server_->Get(R"(/agreements/(\d{1,18})/card)", page(CardPage, false));
+  server_->Get(R"(/cases/(\d{1,18}))", page(CasePage, false));
+  server_->Post(R"(/cases/(\d{1,18})/note)", page(CaseNotePost, true));
+  server_->Post(R"(/cases/(\d{1,18})/decision)", page(CaseDecisionPost, true));
   server_->Get("/employers", page(EmployersPage, false));
   server_->Get(R"(/employers/(\d{1,18}))", page(EmployerPage, false));
   server_->Post(R"(/employers/(\d{1,18})/timesheet)", page(TimesheetPost, true));

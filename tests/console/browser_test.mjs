@@ -208,6 +208,25 @@ try {
     assert.match(await page.textContent('main'), /not paid onto a card/);
   });
 
+  await step('a review case from the home page: findings, a note, and a decision read strictly', async () => {
+    await page.goto(`${base}/`);
+    const cases = page.locator('table:has(caption:text("Open review cases"))');
+    assert.match(await page.textContent('table:has(caption:text("Open findings"))'), /surplus/);
+    await cases.locator('a[href^="/cases/"]').first().click();
+    await page.waitForSelector('table caption:has-text("Findings")');
+    await checkPage(page, 'case');
+    await page.fill('#f-note', 'Morag rang: the hoist quote is on its way.');
+    await page.click('form[action$="/note"] button[type=submit]');
+    assert.match(await page.textContent('[role=status]'), /Recorded: note/);
+    assert.match(await page.textContent('table:has(caption:text("Notes and decisions"))'),
+      /the hoist quote is on its way/);
+    await page.check('#d-recover');
+    await page.fill('#f-reason', 'Returning what is not needed');
+    await page.fill('#f-amount', 'lots');
+    await page.click('form[action$="/decision"] button[type=submit]');
+    assert.match(await page.textContent('[role=alert]'), /pounds and pence/);
+  });
+
   await step('payroll: employers, a pay run\'s payslips and their PDF', async () => {
     await page.goto(`${base}/`);
     await page.click('nav a:has-text("Payroll")');

@@ -90,6 +90,31 @@ std::string NoticeBox(std::string_view words) {
   return dp::StrCat("<div class=\"notice\" role=\"status\"><p>", Escape(words), "</p></div>");
 }
 
+std::optional<int64_t> ParsePounds(std::string_view text) {
+  std::string digits;
+  std::string_view t = text;
+  if (t.substr(0, 2) == "\xC2\xA3") t.remove_prefix(2);  // £
+  size_t dot = std::string_view::npos;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == ',' && dot == std::string_view::npos) continue;
+    if (c == '.' && dot == std::string_view::npos) {
+      dot = digits.size();
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    digits += c;
+  }
+  if (digits.empty()) return std::nullopt;
+  const size_t pence_digits = dot == std::string_view::npos ? 0 : digits.size() - dot;
+  if (pence_digits > 2 || digits.size() - pence_digits > 8) return std::nullopt;
+  int64_t value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  for (size_t i = pence_digits; i < 2; ++i) value *= 10;
+  if (value <= 0 || value > 10'000'000'00) return std::nullopt;
+  return value;
+}
+
 std::string Pounds(int64_t pence) {
   const bool negative = pence < 0;
   const uint64_t abs = negative ? 0 - static_cast<uint64_t>(pence) : static_cast<uint64_t>(pence);

@@ -1,6 +1,8 @@
 #ifndef DP_LIB_CONSOLE_PAGES_HTML_H_
 #define DP_LIB_CONSOLE_PAGES_HTML_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +58,10 @@ std::string Field(std::string_view label, std::string_view name, std::string_vie
 // Alert is a message box: role="alert" for errors, a status for news.
 std::string ErrorBox(std::string_view words);
 std::string NoticeBox(std::string_view words);
+
+// ParsePounds reads money as people type it: "250", "250.5", "250.50",
+// "£1,250.00"; nothing for anything else or more than £10,000,000.
+std::optional<int64_t> ParsePounds(std::string_view text);
 
 // Pence as money for people: 123456 -> "£1,234.56", -5 -> "−£0.05".
 std::string Pounds(int64_t pence);

@@ -68,7 +68,9 @@ void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&,
   }
   SendPage(res, 200, "Home", who.viewer,
            dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
-                      console::DrawTable(approvals), console::DrawTable(counts)));
+                      console::DrawTable(approvals),
+                      FindingsAndCases(site, who, who.principal.organisation_id),
+                      console::DrawTable(counts)));
 }
 
 

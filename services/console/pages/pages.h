@@ -44,6 +44,18 @@ void PersonHome(Site& site, const SignedIn& who, const httplib::Request& req,
 void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
                httplib::Response& res);
 
+// Monitoring (cases.cc), for an officer.
+// FindingsAndCases: an authority's open findings and review cases, with an
+// information request past its due day marked overdue.
+std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string& authority);
+// CasePage: a case's findings and evidence, notes and decisions, and the
+// forms to add a note and to decide; the posts record them.
+void CasePage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
+void CaseNotePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+void CaseDecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                      httplib::Response& res);
+
 // Payroll (payroll.cc), for an ISO and an officer.
 // EmployersPage lists the employers the user may see; EmployerPage one
 // employer's PAs, timesheets and pay runs, with the timesheet form.

@@ -1,0 +1,205 @@
+// Review cases, from finding to decision (officer): a case's findings with
+// their evidence, its notes and decisions, and the forms to add a note
+// and to decide, each decision with the reason the person reads.
+#include "absl/strings/numbers.h"
+#include "absl/time/civil_time.h"
+#include "base/strings.h"
+#include "pages/pages.h"
+
+namespace dp::console_service {
+
+using console::Escape;
+
+namespace {
+
+std::string DecisionWords(v1::CaseDecision d) {
+  switch (d) {
+    case v1::CASE_DECISION_NO_ACTION: return "No action";
+    case v1::CASE_DECISION_REQUEST_INFORMATION: return "Asked for information";
+    case v1::CASE_DECISION_AGREE_PLAN: return "Plan agreed";
+    case v1::CASE_DECISION_RECOVER: return "Money to be returned";
+    case v1::CASE_DECISION_SUSPEND: return "Payments suspended";
+    default: return "Note";
+  }
+}
+
+std::string CaseLink(int64_t id) {
+  return console::Link(dp::StrCat("/cases/", id), dp::StrCat("Case ", id));
+}
+
+// Overdue tells whether an information request's due day has passed.
+bool Overdue(const v1::Date& due) {
+  if (due.year() == 0) return false;
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), London());
+  return absl::CivilDay(due.year(), due.month(), due.day()) < today;
+}
+
+}  // namespace
+
+std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string& authority) {
+  Backends& b = site.backends;
+  v1::ListFindingsRequest fl;
+  fl.set_authority_id(authority);
+  fl.set_state(v1::FINDING_STATE_OPEN);
+  fl.set_page_size(50);
+  v1::ListFindingsResponse findings;
+  console::Table ft{"Open findings", {"Agreement", "Check", "What was found", "Since"}, {},
+                    "No open finding."};
+  if (b.monitoring().ListFindings(b.For(who.principal.name).get(), fl, &findings).ok()) {
+    for (const v1::Finding& f : findings.findings()) {
+      ft.rows.push_back({AgreementLink(f.agreement_id()), Escape(f.check()), Escape(f.summary()),
+                         Escape(When(f.opened_at()))});
+    }
+  }
+  v1::ListCasesRequest cl;
+  cl.set_authority_id(authority);
+  cl.set_state(v1::CASE_STATE_OPEN);
+  cl.set_page_size(50);
+  v1::ListCasesResponse cases;
+  console::Table ct{"Open review cases", {"Case", "Agreement", "Opened", "Information due"}, {},
+                    "No open review case."};
+  if (b.monitoring().ListCases(b.For(who.principal.name).get(), cl, &cases).ok()) {
+    for (const v1::ReviewCase& c : cases.cases()) {
+      std::string due = Escape(DayOf(c.information_due()));
+      if (Overdue(c.information_due())) due = "<strong>Overdue: " + due + "</strong>";
+      ct.rows.push_back({CaseLink(c.case_id()), AgreementLink(c.agreement_id()),
+                         Escape(When(c.opened_at())), due});
+    }
+  }
+  return console::DrawTable(ct) + console::DrawTable(ft);
+}
+
+void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
+              httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::GetCaseRequest get;
+  get.set_case_id(id);
+  v1::ReviewCase c;
+  const grpc::Status s =
+      site.backends.monitoring().GetCase(site.backends.For(who.principal.name).get(), get, &c);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  std::string html;
+  if (req.has_param("done")) {
+    html += console::NoticeBox(dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
+  }
+  html += dp::StrCat("<dl class=\"summary\">", Row("Agreement", AgreementLink(c.agreement_id())),
+                     Row("State", c.state() == v1::CASE_STATE_OPEN ? "Open" : "Closed"),
+                     Row("Opened", Escape(When(c.opened_at()))),
+                     Row("Information due", Escape(DayOf(c.information_due()))), "</dl>");
+  console::Table ft{"Findings", {"Check", "What was found", "Amount", "Evidence"}, {}, "None."};
+  for (const v1::Finding& f : c.findings()) {
+    std::string evidence;
+    for (int64_t t : f.transaction_ids()) evidence += dp::StrCat(evidence.empty() ? "" : ", ", "transaction ", t);
+    for (const std::string& p : f.payslips()) evidence += dp::StrCat(evidence.empty() ? "" : ", ", p);
+    ft.rows.push_back({Escape(f.check()), Escape(f.summary()),
+                       Escape(console::Pounds(f.amount().amount_pence())), Escape(evidence)});
+  }
+  console::Table et{"Notes and decisions", {"When", "By", "What", "Words"}, {}, "Nothing yet."};
+  for (const v1::CaseEvent& e : c.events()) {
+    et.rows.push_back({Escape(When(e.at())), Escape(e.by()), Escape(DecisionWords(e.decision())),
+                       Escape(e.text())});
+  }
+  html += console::DrawTable(ft) + console::DrawTable(et);
+  if (c.state() == v1::CASE_STATE_OPEN && who.principal.role == iam::Role::kFinanceOfficer) {
+    const std::string csrf = console::CsrfField(who.session.csrf_token);
+    const std::string request = dp::StrCat("<input type=\"hidden\" name=\"request_id\" value=\"console-",
+                                           console::NewToken(), "\">");
+    html += dp::StrCat(
+        "<h2>Add a note</h2><form method=\"post\" action=\"/cases/", id, "/note\">", csrf, request,
+        "<p class=\"field\"><label for=\"f-note\">Note of a conversation</label><textarea "
+        "id=\"f-note\" name=\"note\" rows=\"3\" maxlength=\"4000\" required></textarea></p>"
+        "<p><button type=\"submit\">Add the note</button></p></form>",
+        "<h2>Decide</h2><form method=\"post\" action=\"/cases/", id, "/decision\">", csrf,
+        request, "<fieldset><legend>Decision</legend>");
+    for (const auto& [value, words] :
+         std::vector<std::pair<std::string, std::string>>{{"no_action", "No action: close the review"},
+                                                          {"request_information", "Ask for information"},
+                                                          {"agree_plan", "Agree a plan for the money"},
+                                                          {"recover", "Recover money"},
+                                                          {"suspend", "Suspend payments"}}) {
+      html += dp::StrCat("<p><input type=\"radio\" id=\"d-", value, "\" name=\"decision\" value=\"",
+                         value, "\" required><label for=\"d-", value, "\">", Escape(words),
+                         "</label></p>");
+    }
+    html += dp::StrCat(
+        "</fieldset><p class=\"field\"><label for=\"f-reason\">Reason</label><span class=\"hint\" "
+        "id=\"f-reason-hint\">The person reads this in their record: write it for them.</span>"
+        "<textarea id=\"f-reason\" name=\"reason\" rows=\"3\" maxlength=\"2000\" "
+        "aria-describedby=\"f-reason-hint\" required></textarea></p>"
+        "<p class=\"field\"><label for=\"f-due\">Information due by (optional)</label><input "
+        "id=\"f-due\" name=\"due\" type=\"date\"></p>"
+        "<p class=\"field\"><label for=\"f-amount\">Amount to recover, in pounds (recovery "
+        "only)</label><input id=\"f-amount\" name=\"amount\" type=\"text\" inputmode=\"decimal\" "
+        "autocomplete=\"off\"></p><p><button type=\"submit\">Record the decision</button></p></form>");
+  }
+  SendPage(res, 200, dp::StrCat("Review case ", id), who.viewer, html);
+}
+
+void CaseNotePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::AddCaseNoteRequest note;
+  note.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  note.set_case_id(id);
+  note.set_note(req.get_param_value("note"));
+  v1::ReviewCase out;
+  const grpc::Status s =
+      site.backends.monitoring().AddCaseNote(site.backends.For(who.principal.name).get(), note, &out);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  res.set_redirect(dp::StrCat("/cases/", id, "?done=note"), 303);
+}
+
+void CaseDecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                      httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::DecideCaseRequest d;
+  d.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  d.set_case_id(id);
+  d.set_reason(req.get_param_value("reason"));
+  const std::string decision = req.get_param_value("decision");
+  static const std::vector<std::pair<std::string, v1::CaseDecision>> kDecisions = {
+      {"no_action", v1::CASE_DECISION_NO_ACTION},
+      {"request_information", v1::CASE_DECISION_REQUEST_INFORMATION},
+      {"agree_plan", v1::CASE_DECISION_AGREE_PLAN},
+      {"recover", v1::CASE_DECISION_RECOVER},
+      {"suspend", v1::CASE_DECISION_SUSPEND}};
+  std::string problem = "Choose a decision.";
+  for (const auto& [name, value] : kDecisions) {
+    if (name == decision) {
+      d.set_decision(value);
+      problem.clear();
+    }
+  }
+  const std::string due = req.get_param_value("due");
+  if (problem.empty() && !due.empty()) {
+    absl::CivilDay day;
+    if (due.size() != 10 || !absl::ParseCivilTime(due, &day)) {
+      problem = "Information due by must be a date, for example 2027-01-15.";
+    } else {
+      d.mutable_due_date()->set_year(static_cast<int32_t>(day.year()));
+      d.mutable_due_date()->set_month(day.month());
+      d.mutable_due_date()->set_day(day.day());
+    }
+  }
+  const std::string amount = req.get_param_value("amount");
+  if (problem.empty() && !amount.empty()) {
+    const auto pence = console::ParsePounds(amount);
+    if (!pence) {
+      problem = "The amount must be pounds and pence, for example 250.00.";
+    } else {
+      d.mutable_amount()->set_amount_pence(*pence);
+      d.mutable_amount()->set_currency("GBP");
+    }
+  }
+  if (!problem.empty()) {
+    return SendPage(res, 422, "Check the decision", who.viewer,
+                    dp::StrCat(console::ErrorBox(problem), "<p>", CaseLink(id), "</p>"));
+  }
+  v1::ReviewCase out;
+  const grpc::Status s =
+      site.backends.monitoring().DecideCase(site.backends.For(who.principal.name).get(), d, &out);
+  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  res.set_redirect(dp::StrCat("/cases/", id, "?done=decision"), 303);
+}
+
+}  // namespace dp::console_service
