@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
+#include "console/pages/chart.h"
 #include "console/pages/html.h"
 #include "console/signin/password.h"
 #include "console/signin/totp.h"
@@ -115,6 +116,31 @@ TEST(Html, PoundsAsPeopleTypeThem) {
   for (const char* bad : {"", "0", "1.234", "12a", "-5", "1.2.3", "100000000.01", "."}) {
     EXPECT_FALSE(ParsePounds(bad).has_value()) << bad;
   }
+}
+
+TEST(Chart, BalanceIsAStepLineAgainstTheThresholdWithWords) {
+  const int64_t t0 = 1'790'000'000;
+  const std::string svg = BalanceChart("Balance", {{t0, 0}, {t0 + 86400, 100000}}, 50000);
+  EXPECT_NE(svg.find("<path d=\"M90 220 L700 220 L700 20\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("y1=\"120\" x2=\"700\" y2=\"120\" stroke=\"#b10e1e\""), std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find("it went from \xC2\xA3" "0.00 to \xC2\xA3" "1,000.00, at most \xC2\xA3"
+                     "1,000.00. The 8-week threshold is \xC2\xA3" "500.00; 1 of 2 movements left "
+                     "it above the threshold."),
+            std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
+  EXPECT_EQ(svg.find("style="), std::string::npos);  // the CSP allows no inline style
+  EXPECT_EQ(BalanceChart("Balance", {{t0, 5}}, 1), "");
+}
+
+TEST(Chart, BarsScaleToTheHighestAndLabelsAreEscaped) {
+  const std::string svg = BarChart("Out <per> month", {{"Oct", 20000}, {"Nov", 10000}});
+  EXPECT_NE(svg.find("<title id=\"chart-outpermonth-t\">Out &lt;per&gt; month</title>"),
+            std::string::npos);
+  EXPECT_NE(svg.find("height=\"200\""), std::string::npos) << svg;  // the highest: the whole plot
+  EXPECT_NE(svg.find("height=\"100\""), std::string::npos) << svg;
+  EXPECT_EQ(BarChart("None", {}), "");
 }
 
 TEST(Html, TablesSayWhenEmpty) {

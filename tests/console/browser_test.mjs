@@ -153,6 +153,10 @@ try {
     assert.match(text, /Status\s*Active/);
     assert.match(text, /Available to spend£[\d,]+\.\d\d/);
     assert.match(text, /Approved at manager level/);
+    // The charts, drawn on the server, say in words what they show.
+    assert.match(await page.textContent('svg title'), /The balance against the 8-week threshold/);
+    assert.match(await page.textContent('figcaption'), /The 8-week threshold is £2,600\.00/);
+    assert.equal(await page.locator('svg[role=img]').count(), 2);
     await checkPage(page, 'agreement-active');
   });
 

@@ -61,6 +61,10 @@ std::string JoinEscaped(const google::protobuf::RepeatedPtrField<std::string>& i
 // part committed, as the payments service works it out.
 std::string MoneySection(Backends& backends, const std::string& user, int64_t agreement_id);
 
+// MoneyCharts draws the agreement's balance over time against the 8-week
+// surplus threshold, and its money out in each of the last six months.
+std::string MoneyCharts(Backends& backends, const std::string& user, const v1::Agreement& a);
+
 // MoneyLinks links an agreement's statement and card pages, named in the
 // reader's words ("your statement").
 std::string MoneyLinks(int64_t agreement_id, std::string_view statement, std::string_view card);

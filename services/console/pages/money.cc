@@ -1,7 +1,10 @@
 // The money pages several audiences share (an officer, the person's ISO,
 // an auditor, the person): the agreement's statement, a page at a time or
 // all as CSV, and its card with what is held and what was declined.
+#include <map>
+
 #include "base/csv.h"
+#include "console/pages/chart.h"
 #include "base/strings.h"
 #include "pages/pages.h"
 
@@ -48,6 +51,45 @@ std::pair<std::string, std::string> InAndOut(const v1::StatementLine& l) {
 }
 
 }  // namespace
+
+std::string MoneyCharts(Backends& backends, const std::string& user, const v1::Agreement& a) {
+  if (a.holding_account_id() == 0) return "";
+  std::vector<console::BalancePoint> points;
+  std::map<std::string, int64_t> out_by_month;  // "2026-11" -> pence
+  v1::ListStatementRequest list;
+  list.set_account_id(a.holding_account_id());
+  list.set_page_size(kCsvPageLines);
+  for (int page = 0; page < 20; ++page) {  // bounded: 20,000 movements
+    v1::ListStatementResponse got;
+    if (!backends.ledger().ListStatement(backends.For(user).get(), list, &got).ok()) return "";
+    if (page == 0 && got.lines_size() > 0) {
+      points.push_back({got.lines(0).posted_at().seconds() - 1, got.opening_balance_pence()});
+    }
+    for (const v1::StatementLine& l : got.lines()) {
+      points.push_back({l.posted_at().seconds(), l.balance_after_pence()});
+      if (l.side() == v1::SIDE_CREDIT) {
+        out_by_month[absl::FormatTime("%Y-%m", TimeOf(l.posted_at()), London())] += l.amount_pence();
+      }
+    }
+    if (got.next_page_token().empty()) break;
+    list.set_page_token(got.next_page_token());
+  }
+  // 8 weeks of what the agreement pays: a year's net payments x 8 / 52,
+  // a year's periods being the annual cost over the gross budget.
+  const v1::AgreementVersion& v = a.current();
+  const int64_t gross = v.terms().gross_budget().amount_pence();
+  const int64_t threshold =
+      gross > 0 ? v.net_per_period().amount_pence() * v.annual_cost().amount_pence() / gross * 8 / 52
+                : 0;
+  std::vector<console::Bar> bars;
+  for (auto it = out_by_month.begin(); it != out_by_month.end(); ++it) {
+    if (std::distance(it, out_by_month.end()) <= 6) bars.push_back({it->first, it->second});
+  }
+  return dp::StrCat("<h2>Over time</h2>",
+                    console::BalanceChart("The balance against the 8-week threshold", points,
+                                          threshold),
+                    console::BarChart("Money out, by month", bars));
+}
 
 void StatementPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res) {

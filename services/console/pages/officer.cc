@@ -113,6 +113,7 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
       Row("Outcomes", JoinEscaped(t.personal_outcomes())), "</dl>");
   html += MoneySection(backends, user, id);
   html += MoneyLinks(id, "the statement", "the card");
+  html += MoneyCharts(backends, user, a);
   if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL &&
       who.principal.role == iam::Role::kFinanceOfficer) {
     html += dp::StrCat(

@@ -64,6 +64,7 @@ void PersonHome(Site& site, const SignedIn& who, const httplib::Request&,
     }
     html += MoneySection(backends, user, a.agreement_id());
     html += MoneyLinks(a.agreement_id(), "your statement", "your card");
+    html += MoneyCharts(backends, user, a);
     v1::GetAgreementMonitoringRequest mr;
     mr.set_agreement_id(a.agreement_id());
     v1::AgreementMonitoring m;
