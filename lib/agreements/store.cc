@@ -1,5 +1,7 @@
 #include "agreements/store.h"
 
+#include <algorithm>
+
 #include <cstdio>
 
 #include "base/strings.h"
@@ -219,6 +221,24 @@ std::vector<Header> ListHeaders(pqxx::transaction_base& tx, const HeaderQuery& q
                                             " FROM agreements.agreements WHERE ", where,
                                             " ORDER BY id LIMIT ", q.page_size))) {
     out.push_back(HeaderFromRow(row));
+  }
+  return out;
+}
+
+AuthoritySummary SummariseAuthority(pqxx::transaction_base& tx, const std::string& authority_id,
+                                    int max_awaiting) {
+  AuthoritySummary out;
+  for (const auto& r : tx.exec_params("SELECT status, count(*) FROM agreements.agreements"
+                                      " WHERE authority_id = $1 GROUP BY status",
+                                      authority_id)) {
+    out.counts.emplace_back(*ParseStatus(r[0].as<std::string>()), r[1].as<int64_t>());
+  }
+  std::sort(out.counts.begin(), out.counts.end());
+  for (const auto& r : tx.exec_params(
+           dp::StrCat("SELECT ", HeaderColumns(), " FROM agreements.agreements WHERE authority_id = $1"
+                      " AND status = 'awaiting_approval' ORDER BY submitted_at, id LIMIT $2"),
+           authority_id, max_awaiting)) {
+    out.awaiting.push_back(HeaderFromRow(r));
   }
   return out;
 }

@@ -94,6 +94,15 @@ struct HeaderQuery {
 };
 std::vector<Header> ListHeaders(pqxx::transaction_base& tx, const HeaderQuery& query);
 // ActiveAgreementIds lists an authority's active agreements, in id order.
+// AuthoritySummary is an authority's agreements at a glance: how many in
+// each status, and those awaiting approval, longest waiting first.
+struct AuthoritySummary {
+  std::vector<std::pair<Status, int64_t>> counts;  // in status order
+  std::vector<Header> awaiting;
+};
+AuthoritySummary SummariseAuthority(pqxx::transaction_base& tx, const std::string& authority_id,
+                                    int max_awaiting);
+
 std::vector<int64_t> ActiveAgreementIds(pqxx::transaction_base& tx,
                                         const std::string& authority_id);
 

@@ -48,6 +48,7 @@ const MethodPolicy kPolicies[] = {
     {"/dp.v1.AgreementService/AmendAgreement", kOfficer | kService, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/GetAgreement", kOfficer | kIso | kAuditor | kService | kPerson},
     {"/dp.v1.AgreementService/ListAgreements", kOfficer | kIso | kAuditor | kService | kPerson},
+    {"/dp.v1.AgreementService/SummariseAgreements", kOfficer | kAuditor | kService},
     // Approval needs a delegated level, which only finance officers have.
     {"/dp.v1.AgreementService/Decide", kOfficer | kService, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/Terminate", kOfficer | kService, true, false, "agreements/{}"},

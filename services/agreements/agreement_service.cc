@@ -305,6 +305,35 @@ grpc::Status AgreementServiceImpl::GetAgreement(grpc::ServerContext* ctx,
                        });
 }
 
+grpc::Status AgreementServiceImpl::SummariseAgreements(grpc::ServerContext* ctx,
+                                                       const v1::SummariseAgreementsRequest* req,
+                                                       v1::AgreementsSummary* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->authority_id().empty()) return ToGrpcStatus(FieldError("authority_id", "is required"));
+  if (!caller->CanRead(req->authority_id(), "", "")) {
+    return ToGrpcStatus(Refused(*caller, dp::StrCat("see ", req->authority_id(), "'s agreements")));
+  }
+  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
+    const agreements::AuthoritySummary summary =
+        agreements::SummariseAuthority(tx, req->authority_id(), 50);
+    for (const auto& [status, n] : summary.counts) {
+      auto* c = out->add_counts();
+      c->set_status(static_cast<v1::AgreementStatus>(static_cast<int>(status) + 1));
+      c->set_agreements(n);
+    }
+    for (const agreements::Header& h : summary.awaiting) {
+      auto* a = out->add_awaiting();
+      a->set_agreement_id(h.id);
+      a->set_required_approval_level(h.required_level);
+      a->set_panel_wait_exceeded(h.panel_wait_exceeded);
+      if (h.submitted_at_us) service::ToTimestamp(*h.submitted_at_us, a->mutable_submitted_at());
+    }
+    return absl::OkStatus();
+  }));
+}
+
 grpc::Status AgreementServiceImpl::ListAgreements(grpc::ServerContext* ctx,
                                                   const v1::ListAgreementsRequest* req,
                                                   v1::ListAgreementsResponse* out) {

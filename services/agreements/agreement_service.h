@@ -37,6 +37,8 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
                             v1::Agreement* out) override;
   grpc::Status ListAgreements(grpc::ServerContext* ctx, const v1::ListAgreementsRequest* req,
                               v1::ListAgreementsResponse* out) override;
+  grpc::Status SummariseAgreements(grpc::ServerContext* ctx, const v1::SummariseAgreementsRequest* req,
+                                   v1::AgreementsSummary* out) override;
   grpc::Status Decide(grpc::ServerContext* ctx, const v1::DecideRequest* req,
                       v1::Agreement* out) override;
   grpc::Status Terminate(grpc::ServerContext* ctx, const v1::TerminateRequest* req,

@@ -29,6 +29,8 @@ int Fail(const std::string& words) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A browser that goes away mid-answer must not take the server with it.
+  std::signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

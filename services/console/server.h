@@ -25,7 +25,7 @@ struct ConsoleConfig {
   std::string tls_cert, tls_key;
   std::string static_dir;
   std::string public_url;  // the console's address in the links it gives out
-  int threads = 16;
+  int threads = 64;  // a connection holds a thread while kept alive: above the sessions held at once
   console::SignInPolicy policy;
 };
 

@@ -362,6 +362,23 @@ TEST_F(SecurityTest, FinanceOfficerWorksWithinTheirAuthorityOnly) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// Console is the console's principal of this world, with its certificate
+// (made the first time).
+std::string Console() {
+  const std::string console = "console@" + world->tag;
+  static bool made = false;
+  if (made) return console;
+  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + world->pki + " " + console +
+        " >/dev/null");
+  auto conn = MigratedConnection();
+  pqxx::work tx(*conn);
+  tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')",
+                 console, world->platform);
+  tx.commit();
+  made = true;
+  return console;
+}
+
 // ActingFor is a call's context as the console makes it for `user`.
 std::unique_ptr<grpc::ClientContext> ActingFor(const std::string& user) {
   auto ctx = Ctx();
@@ -371,16 +388,7 @@ std::unique_ptr<grpc::ClientContext> ActingFor(const std::string& user) {
 
 TEST_F(SecurityTest, TheConsoleActsOnlyAsItsSignedInUserAndNeverAboveThem) {
   World& w = *world;
-  const std::string console = "console@" + w.tag;
-  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + w.pki + " " + console + " >/dev/null");
-  {
-    auto conn = MigratedConnection();
-    pqxx::work tx(*conn);
-    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')"
-                   " ON CONFLICT DO NOTHING",
-                   console, w.platform);
-    tx.commit();
-  }
+  const std::string console = Console();
   const auto own = NewAccount(w.officer, w.authority, w.tag + "-AGR-1");
   const auto mine_too = NewAccount(w.officer, w.authority, w.tag + "-AGR-2");
   const auto other = NewAccount(w.other_officer, w.other_authority, "AGR-X");
@@ -438,16 +446,7 @@ TEST_F(SecurityTest, TheConsoleActsOnlyAsItsSignedInUserAndNeverAboveThem) {
 
 TEST_F(SecurityTest, APersonInvitedByTheirOfficerReadsOnlyTheirOwnAgreement) {
   World& w = *world;
-  const std::string console = "console@" + w.tag;
-  Shell(std::string(DP_SOURCE_DIR) + "/tools/pki issue " + w.pki + " " + console + " >/dev/null");
-  {
-    auto conn = MigratedConnection();
-    pqxx::work tx(*conn);
-    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')"
-                   " ON CONFLICT DO NOTHING",
-                   console, w.platform);
-    tx.commit();
-  }
+  const std::string console = Console();
   const auto own = NewAccount(w.officer, w.authority, w.tag + "-AGR-1");
   const auto other = NewAccount(w.officer, w.authority, w.tag + "-AGR-2");
   v1::InvitePersonRequest invite;

@@ -5,6 +5,17 @@
 #include "base/strings.h"
 
 namespace dp::console {
+namespace {
+
+// Hint is a field's hint under its label and the attribute that ties the
+// field to it (both empty without a hint).
+std::pair<std::string, std::string> Hint(const std::string& id, std::string_view hint) {
+  if (hint.empty()) return {};
+  return {dp::StrCat("<span class=\"hint\" id=\"", id, "-hint\">", Escape(hint), "</span>"),
+          dp::StrCat(" aria-describedby=\"", id, "-hint\"")};
+}
+
+}  // namespace
 
 std::string Escape(std::string_view text) {
   std::string out;
@@ -71,15 +82,26 @@ std::string CsrfField(std::string_view token) {
 std::string Field(std::string_view label, std::string_view name, std::string_view type,
                   std::string_view autocomplete, std::string_view hint, bool required) {
   const std::string id = dp::StrCat("f-", name);
-  std::string hint_html, described;
-  if (!hint.empty()) {
-    hint_html = dp::StrCat("<span class=\"hint\" id=\"", id, "-hint\">", Escape(hint), "</span>");
-    described = dp::StrCat(" aria-describedby=\"", id, "-hint\"");
-  }
+  const auto [hint_html, described] = Hint(id, hint);
   return dp::StrCat("<p class=\"field\"><label for=\"", id, "\">", Escape(label), "</label>",
                     hint_html, "<input id=\"", id, "\" name=\"", Escape(name), "\" type=\"",
                     Escape(type), "\" autocomplete=\"", Escape(autocomplete), "\"", described,
                     required ? " required" : "", "></p>");
+}
+
+std::string TextArea(std::string_view label, std::string_view name, int max_length,
+                     std::string_view hint) {
+  const std::string id = dp::StrCat("f-", name);
+  const auto [hint_html, described] = Hint(id, hint);
+  return dp::StrCat("<p class=\"field\"><label for=\"", id, "\">", Escape(label), "</label>",
+                    hint_html, "<textarea id=\"", id, "\" name=\"", Escape(name),
+                    "\" rows=\"3\" maxlength=\"", max_length, "\"", described,
+                    " required></textarea></p>");
+}
+
+std::string ReasonField() {
+  return TextArea("Reason", "reason", 2000,
+                  "The person reads this in their record: write it for them.");
 }
 
 std::string ErrorBox(std::string_view words) {

@@ -55,6 +55,15 @@ std::string Field(std::string_view label, std::string_view name, std::string_vie
                   std::string_view autocomplete, std::string_view hint = "",
                   bool required = true);
 
+// TextArea is a labelled, required box of up to `max_length` characters,
+// with an optional hint under the label.
+std::string TextArea(std::string_view label, std::string_view name, int max_length,
+                     std::string_view hint = "");
+
+// ReasonField is the reason every decision about a person's money carries,
+// which the person reads in their record.
+std::string ReasonField();
+
 // Alert is a message box: role="alert" for errors, a status for news.
 std::string ErrorBox(std::string_view words);
 std::string NoticeBox(std::string_view words);

@@ -20,17 +20,6 @@ std::string FormValue(const httplib::Request& req, const std::string& name) {
   return req.get_param_value(name);
 }
 
-// DayField reads a YYYY-MM-DD field; nothing when it is not a real day.
-std::optional<v1::Date> DayField(const std::string& text) {
-  absl::CivilDay day;
-  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) return std::nullopt;
-  v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
 std::string Select(std::string_view label, std::string_view name,
                    const std::vector<std::pair<std::string, std::string>>& options) {
   std::string out = dp::StrCat("<p class=\"field\"><label for=\"f-", name, "\">", Escape(label),
@@ -90,8 +79,8 @@ void ReportDownload(Site& site, const SignedIn& who, const httplib::Request& req
                     httplib::Response& res) {
   v1::GetAuditorReportRequest get;
   get.set_authority_id(req.get_param_value("authority").substr(0, 64));
-  const auto from = DayField(req.get_param_value("from"));
-  const auto to = DayField(req.get_param_value("to"));
+  const auto from = ParseDay(req.get_param_value("from"));
+  const auto to = ParseDay(req.get_param_value("to"));
   const std::string format = req.get_param_value("format");
   std::string problem;
   if (!from) problem = "From must be a date, for example 2026-04-01.";
@@ -112,12 +101,9 @@ void ReportDownload(Site& site, const SignedIn& who, const httplib::Request& req
   *get.mutable_period_start() = *from;
   *get.mutable_period_end() = *to;
   v1::AuditorReport report;
-  const grpc::Status s = site.backends.monitoring().GetAuditorReport(
-      site.backends.For(who.principal.name).get(), get, &report);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
-  res.set_header("Content-Disposition", dp::StrCat("attachment; filename=\"", report.file_name(), "\""));
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().GetAuditorReport(ctx, get, &report); })) return;
   res.set_header("X-Report-SHA256", report.sha256());
-  res.set_content(report.content(), report.content_type());
+  SendDownload(res, report.file_name(), report.content_type(), report.content());
 }
 
 void ReportVerify(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -131,9 +117,7 @@ void ReportVerify(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::VerifyAuditorReportRequest verify;
   verify.set_content(content);
   v1::ReportVerification out;
-  const grpc::Status s = site.backends.monitoring().VerifyAuditorReport(
-      site.backends.For(who.principal.name).get(), verify, &out);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().VerifyAuditorReport(ctx, verify, &out); })) return;
   std::string html = out.matches()
                          ? console::NoticeBox("The report matches the books, byte for byte.")
                          : console::ErrorBox("The report does not match the books as they are now.");
@@ -155,9 +139,7 @@ void AuditTrail(Site& site, const SignedIn& who, const httplib::Request& req,
   list.set_page_size(50);
   list.set_page_token(req.get_param_value("page").substr(0, 200));
   v1::ListAuditEventsResponse got;
-  const grpc::Status s = site.backends.audit().ListAuditEvents(
-      site.backends.For(who.principal.name).get(), list, &got);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.audit().ListAuditEvents(ctx, list, &got); })) return;
   console::Table events{"Events, in the order they were written",
                         {"When", "Who", "Did", "To", "Outcome"}, {}, "No events."};
   for (const v1::AuditEvent& e : got.events()) {
@@ -173,9 +155,7 @@ void AuditVerify(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::VerifyAuditChainRequest verify;
   verify.set_expect_head(req.get_param_value("expect_head").substr(0, 2000));
   v1::VerifyAuditChainResponse out;
-  const grpc::Status s = site.backends.audit().VerifyAuditChain(
-      site.backends.For(who.principal.name).get(), verify, &out);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.audit().VerifyAuditChain(ctx, verify, &out); })) return;
   std::string html =
       out.intact() ? console::NoticeBox(dp::StrCat("The trail is intact: ", out.events_checked(),
                                                    " events checked."))

@@ -75,9 +75,7 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetCaseRequest get;
   get.set_case_id(id);
   v1::ReviewCase c;
-  const grpc::Status s =
-      site.backends.monitoring().GetCase(site.backends.For(who.principal.name).get(), get, &c);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().GetCase(ctx, get, &c); })) return;
   std::string html;
   if (req.has_param("done")) {
     html += console::NoticeBox(dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
@@ -106,8 +104,7 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
                                            console::NewToken(), "\">");
     html += dp::StrCat(
         "<h2>Add a note</h2><form method=\"post\" action=\"/cases/", id, "/note\">", csrf, request,
-        "<p class=\"field\"><label for=\"f-note\">Note of a conversation</label><textarea "
-        "id=\"f-note\" name=\"note\" rows=\"3\" maxlength=\"4000\" required></textarea></p>"
+        console::TextArea("Note of a conversation", "note", 4000),
         "<p><button type=\"submit\">Add the note</button></p></form>",
         "<h2>Decide</h2><form method=\"post\" action=\"/cases/", id, "/decision\">", csrf,
         request, "<fieldset><legend>Decision</legend>");
@@ -122,10 +119,7 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
                          "</label></p>");
     }
     html += dp::StrCat(
-        "</fieldset><p class=\"field\"><label for=\"f-reason\">Reason</label><span class=\"hint\" "
-        "id=\"f-reason-hint\">The person reads this in their record: write it for them.</span>"
-        "<textarea id=\"f-reason\" name=\"reason\" rows=\"3\" maxlength=\"2000\" "
-        "aria-describedby=\"f-reason-hint\" required></textarea></p>"
+        "</fieldset>", console::ReasonField(),
         "<p class=\"field\"><label for=\"f-due\">Information due by (optional)</label><input "
         "id=\"f-due\" name=\"due\" type=\"date\"></p>"
         "<p class=\"field\"><label for=\"f-amount\">Amount to recover, in pounds (recovery "
@@ -143,9 +137,7 @@ void CaseNotePost(Site& site, const SignedIn& who, const httplib::Request& req,
   note.set_case_id(id);
   note.set_note(req.get_param_value("note"));
   v1::ReviewCase out;
-  const grpc::Status s =
-      site.backends.monitoring().AddCaseNote(site.backends.For(who.principal.name).get(), note, &out);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().AddCaseNote(ctx, note, &out); })) return;
   res.set_redirect(dp::StrCat("/cases/", id, "?done=note"), 303);
 }
 
@@ -172,13 +164,11 @@ void CaseDecisionPost(Site& site, const SignedIn& who, const httplib::Request& r
   }
   const std::string due = req.get_param_value("due");
   if (problem.empty() && !due.empty()) {
-    absl::CivilDay day;
-    if (due.size() != 10 || !absl::ParseCivilTime(due, &day)) {
+    const auto day = ParseDay(due);
+    if (!day) {
       problem = "Information due by must be a date, for example 2027-01-15.";
     } else {
-      d.mutable_due_date()->set_year(static_cast<int32_t>(day.year()));
-      d.mutable_due_date()->set_month(day.month());
-      d.mutable_due_date()->set_day(day.day());
+      *d.mutable_due_date() = *day;
     }
   }
   const std::string amount = req.get_param_value("amount");
@@ -196,9 +186,7 @@ void CaseDecisionPost(Site& site, const SignedIn& who, const httplib::Request& r
                     dp::StrCat(console::ErrorBox(problem), "<p>", CaseLink(id), "</p>"));
   }
   v1::ReviewCase out;
-  const grpc::Status s =
-      site.backends.monitoring().DecideCase(site.backends.For(who.principal.name).get(), d, &out);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().DecideCase(ctx, d, &out); })) return;
   res.set_redirect(dp::StrCat("/cases/", id, "?done=decision"), 303);
 }
 

@@ -1,6 +1,7 @@
 #include "pages/common.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/time/civil_time.h"
 #include "base/strings.h"
 
 namespace dp::console_service {
@@ -177,9 +178,24 @@ std::string Pager(std::string_view path, const std::string& next_token, std::str
   return links.empty() ? "" : dp::StrCat("<ul class=\"pager\">", links, "</ul>");
 }
 
-void SendCsv(httplib::Response& res, const std::string& file_name, const std::string& csv) {
+void SendDownload(httplib::Response& res, const std::string& file_name,
+                  const std::string& content_type, const std::string& content) {
   res.set_header("Content-Disposition", dp::StrCat("attachment; filename=\"", file_name, "\""));
-  res.set_content(csv, "text/csv; charset=utf-8");
+  res.set_content(content, content_type);
+}
+
+void SendCsv(httplib::Response& res, const std::string& file_name, const std::string& csv) {
+  SendDownload(res, file_name, "text/csv; charset=utf-8", csv);
+}
+
+std::optional<v1::Date> ParseDay(const std::string& text) {
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) return std::nullopt;
+  v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
 }
 
 std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role) {

@@ -27,6 +27,14 @@ struct Site {
   std::string public_url;  // "https://console.example.gov.uk"
 };
 
+// Ask makes one call as the signed-in user (`rpc` is given the call's
+// context); on a refusal it answers with the page that says so and returns
+// false, for the handler to stop.
+//
+//   if (!Ask(site, who, res, [&](auto* ctx) { return stub.GetCase(ctx, get, &c); })) return;
+template <typename Rpc>
+bool Ask(Site& site, const SignedIn& who, httplib::Response& res, Rpc rpc);
+
 // SendPage answers with a whole page.
 void SendPage(httplib::Response& res, int status, const std::string& title,
               const console::Viewer& viewer, const std::string& main_html);
@@ -34,6 +42,14 @@ void SendPage(httplib::Response& res, int status, const std::string& title,
 // SendRefusal answers a service's refusal as a page in words, with the
 // HTTP status that matches it (403, 404, 422, 503).
 void SendRefusal(httplib::Response& res, const console::Viewer& viewer, const grpc::Status& status);
+
+// SendDownload answers with a file to save: a PDF, a CSV, a report.
+void SendDownload(httplib::Response& res, const std::string& file_name,
+                  const std::string& content_type, const std::string& content);
+
+// ParseDay reads a form's YYYY-MM-DD date (as <input type="date"> sends
+// it); nothing when it is not a real day. Never guessed.
+std::optional<v1::Date> ParseDay(const std::string& text);
 
 // RoleWords names a role for people: "Finance officer".
 std::string RoleWords(iam::Role role);
@@ -77,6 +93,13 @@ std::string RecordTable(const v1::PersonRecord& record, std::string_view caption
 std::string Pager(std::string_view path, const std::string& next_token, std::string_view csv_path);
 // SendCsv answers with a CSV file to download.
 void SendCsv(httplib::Response& res, const std::string& file_name, const std::string& csv);
+
+template <typename Rpc>
+bool Ask(Site& site, const SignedIn& who, httplib::Response& res, Rpc rpc) {
+  const grpc::Status s = rpc(site.backends.For(who.principal.name).get());
+  if (!s.ok()) SendRefusal(res, who.viewer, s);
+  return s.ok();
+}
 
 }  // namespace dp::console_service
 

@@ -7,11 +7,7 @@ void IsoHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::
   v1::ListAgreementsRequest list;
   list.set_page_size(500);
   v1::ListAgreementsResponse got;
-  if (grpc::Status s = site.backends.agreements().ListAgreements(
-          site.backends.For(who.principal.name).get(), list, &got);
-      !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.agreements().ListAgreements(ctx, list, &got); })) return;
   console::Table table{"The agreements you support", {"Agreement", "Authority", "Status"}, {},
                        "No agreement has been granted to you yet."};
   for (const v1::Agreement& a : got.agreements()) {

@@ -101,9 +101,7 @@ void StatementPage(Site& site, const SignedIn& who, const httplib::Request& req,
   list.set_page_size(kPageLines);
   list.set_page_token(req.get_param_value("page").substr(0, 200));
   v1::ListStatementResponse got;
-  const grpc::Status s =
-      site.backends.ledger().ListStatement(site.backends.For(who.principal.name).get(), list, &got);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) return;
   console::Table table{"Money in and out, oldest first", {"When", "What", "In", "Out", "Balance"},
                        {}, "Nothing has moved yet."};
   for (const v1::StatementLine& l : got.lines()) {
@@ -134,9 +132,7 @@ void StatementCsv(Site& site, const SignedIn& who, const httplib::Request& req,
   list.set_page_size(kCsvPageLines);
   for (int page = 0; page < kMaxCsvPages; ++page) {
     v1::ListStatementResponse got;
-    const grpc::Status s =
-        site.backends.ledger().ListStatement(site.backends.For(who.principal.name).get(), list, &got);
-    if (!s.ok()) return SendRefusal(res, who.viewer, s);
+    if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) return;
     for (const v1::StatementLine& l : got.lines()) {
       const auto [in, out] = InAndOut(l);
       AppendCsvLine(&csv, {Date(l.posted_at()), std::to_string(l.transaction_id()), l.kind(),

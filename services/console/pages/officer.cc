@@ -1,5 +1,3 @@
-#include <map>
-
 #include "base/strings.h"
 #include "pages/pages.h"
 
@@ -7,60 +5,29 @@ namespace dp::console_service {
 
 using console::Escape;
 
-namespace {
-
-// WhenSubmitted is when the record says the agreement was last sent for
-// approval.
-std::optional<absl::Time> WhenSubmitted(const v1::PersonRecord& record) {
-  std::optional<absl::Time> at;
-  for (const auto& d : record.decisions()) {
-    if (d.kind() == "submitted") at = TimeOf(d.decided_at());
-  }
-  return at;
-}
-
-}  // namespace
-
 void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&,
                  httplib::Response& res) {
-  Backends& backends = site.backends;
-  std::map<v1::AgreementStatus, int> by_status;
-  std::vector<v1::Agreement> waiting;
-  v1::ListAgreementsRequest list;
-  list.set_authority_id(who.principal.organisation_id);
-  list.set_page_size(500);
-  for (int page = 0; page < 200; ++page) {  // bounded: 100,000 agreements
-    v1::ListAgreementsResponse got;
-    const grpc::Status s = backends.agreements().ListAgreements(backends.For(who.principal.name).get(),
-                                                                list, &got);
-    if (!s.ok()) return SendRefusal(res, who.viewer, s);
-    for (const v1::Agreement& a : got.agreements()) {
-      ++by_status[a.status()];
-      if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL && waiting.size() < 50) {
-        waiting.push_back(a);
-      }
-    }
-    if (got.next_page_token().empty()) break;
-    list.set_page_token(got.next_page_token());
+  v1::SummariseAgreementsRequest get;
+  get.set_authority_id(who.principal.organisation_id);
+  v1::AgreementsSummary summary;
+  if (!Ask(site, who, res, [&](auto* ctx) {
+        return site.backends.agreements().SummariseAgreements(ctx, get, &summary);
+      })) {
+    return;
   }
   console::Table counts{"Agreements by status", {"Status", "Agreements"}, {}, "No agreements yet."};
-  for (const auto& [status, n] : by_status) {
-    counts.rows.push_back({Escape(StatusWords(status)), std::to_string(n)});
+  for (const v1::StatusCount& c : summary.counts()) {
+    counts.rows.push_back({Escape(StatusWords(c.status())), std::to_string(c.agreements())});
   }
   console::Table approvals{"Approvals waiting",
                            {"Agreement", "Needs approval by", "Days waiting", "Panel wait"},
                            {},
                            "No agreement is waiting for approval."};
-  for (const v1::Agreement& a : waiting) {
-    v1::GetRecordRequest rr;
-    rr.set_agreement_id(a.agreement_id());
-    v1::PersonRecord record;
-    std::string days = "unknown";
-    if (backends.agreements().GetRecord(backends.For(who.principal.name).get(), rr, &record).ok()) {
-      if (auto at = WhenSubmitted(record)) {
-        days = std::to_string(absl::ToInt64Hours(absl::Now() - *at) / 24);
-      }
-    }
+  for (const v1::AwaitingApproval& a : summary.awaiting()) {
+    const std::string days =
+        a.has_submitted_at()
+            ? std::to_string(absl::ToInt64Hours(absl::Now() - TimeOf(a.submitted_at())) / 24)
+            : "unknown";
     approvals.rows.push_back({AgreementLink(a.agreement_id()), Escape(a.required_approval_level()),
                               days,
                               a.panel_wait_exceeded() ? "<strong>Longer than allowed</strong>"
@@ -73,7 +40,6 @@ void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&,
                       console::DrawTable(counts)));
 }
 
-
 void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res) {
   Backends& backends = site.backends;
@@ -82,16 +48,11 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetAgreementRequest get;
   get.set_agreement_id(id);
   v1::Agreement a;
-  if (grpc::Status s = backends.agreements().GetAgreement(backends.For(user).get(), get, &a); !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().GetAgreement(ctx, get, &a); })) return;
   v1::GetRecordRequest rr;
   rr.set_agreement_id(id);
   v1::PersonRecord record;
-  if (grpc::Status s = backends.agreements().GetRecord(backends.For(user).get(), rr, &record);
-      !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().GetRecord(ctx, rr, &record); })) return;
   const v1::Terms& t = a.current().terms();
   std::string html;
   if (req.has_param("done")) {
@@ -126,12 +87,8 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
         "<p><input type=\"radio\" id=\"d-approve\" name=\"action\" value=\"approve\" required>"
         "<label for=\"d-approve\">Approve the budget</label></p>"
         "<p><input type=\"radio\" id=\"d-return\" name=\"action\" value=\"return\">"
-        "<label for=\"d-return\">Return it for changes</label></p></fieldset>"
-        "<p class=\"field\"><label for=\"f-reason\">Reason</label><span class=\"hint\" "
-        "id=\"f-reason-hint\">The person sees this in their record: write it for them.</span>"
-        "<textarea id=\"f-reason\" name=\"reason\" rows=\"3\" maxlength=\"2000\" "
-        "aria-describedby=\"f-reason-hint\" required></textarea></p>"
-        "<p><button type=\"submit\">Record the decision</button></p></form>");
+        "<label for=\"d-return\">Return it for changes</label></p></fieldset>",
+        console::ReasonField(), "<p><button type=\"submit\">Record the decision</button></p></form>");
   }
   html += RecordTable(record, "The person's record");
   if (who.principal.role == iam::Role::kFinanceOfficer) {
@@ -168,9 +125,7 @@ void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
                                AgreementLink(id), "</p>"));
   }
   v1::Agreement out;
-  const grpc::Status s =
-      backends.agreements().Decide(backends.For(who.principal.name).get(), d, &out);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().Decide(ctx, d, &out); })) return;
   res.set_redirect(dp::StrCat("/agreements/", id, "?done=", action == "approve" ? "approved" : "returned"),
                    303);
 }
@@ -183,9 +138,7 @@ void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
   invite.set_agreement_id(id);
   invite.set_name(req.get_param_value("name").substr(0, 200));
   v1::PersonInvitation out;
-  const grpc::Status s =
-      site.backends.admin().InvitePerson(site.backends.For(who.principal.name).get(), invite, &out);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.admin().InvitePerson(ctx, invite, &out); })) return;
   if (out.invitation_token().empty()) {
     return SendPage(res, 200, "Invitation already made", who.viewer,
                     dp::StrCat("<p>This form was sent before, and its link was shown then. To "

@@ -35,16 +35,6 @@ std::optional<int32_t> ParseHours(const std::string& text) {
   return centi;
 }
 
-std::optional<v1::Date> ParseDay(const std::string& text) {
-  absl::CivilDay day;
-  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) return std::nullopt;
-  v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
 std::string EmployerLink(int64_t id, const std::string& name) {
   return console::Link(dp::StrCat("/employers/", id), name);
 }
@@ -104,23 +94,17 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
   el.set_employer_id(id);
   el.set_page_size(200);
   v1::ListEmployeesResponse employees;
-  if (grpc::Status s = b.payroll().ListEmployees(b.For(user).get(), el, &employees); !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListEmployees(ctx, el, &employees); })) return;
   v1::ListTimesheetsRequest tl;
   tl.set_employer_id(id);
   tl.set_page_size(20);
   v1::ListTimesheetsResponse timesheets;
-  if (grpc::Status s = b.payroll().ListTimesheets(b.For(user).get(), tl, &timesheets); !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListTimesheets(ctx, tl, &timesheets); })) return;
   v1::ListPayRunsRequest rl;
   rl.set_employer_id(id);
   rl.set_page_size(20);
   v1::ListPayRunsResponse runs;
-  if (grpc::Status s = b.payroll().ListPayRuns(b.For(user).get(), rl, &runs); !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListPayRuns(ctx, rl, &runs); })) return;
   std::map<int64_t, std::string> names;
   console::Table pas{"Personal assistants", {"Name", "Started", "Tax code", "NI number"}, {},
                      "No PA yet."};
@@ -223,9 +207,7 @@ void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
                                EmployerLink(employer, "Back to the employer"), "</p>"));
   }
   v1::TimesheetReceipt receipt;
-  const grpc::Status s = site.backends.payroll().SubmitTimesheet(
-      site.backends.For(who.principal.name).get(), sheet, &receipt);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.payroll().SubmitTimesheet(ctx, sheet, &receipt); })) return;
   res.set_redirect(dp::StrCat("/employers/", employer, "?done=", receipt.timesheet_id()), 303);
 }
 
@@ -235,9 +217,7 @@ void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetPayRunRequest get;
   get.set_run_id(id);
   v1::PayRun run;
-  const grpc::Status s =
-      site.backends.payroll().GetPayRun(site.backends.For(who.principal.name).get(), get, &run);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.payroll().GetPayRun(ctx, get, &run); })) return;
   console::Table slips{"Payslips", {"PA", "Gross", "Tax", "NI", "Pension", "Net"}, {},
                        "No payslip in this run."};
   for (const v1::Payslip& p : run.payslips()) {
@@ -268,11 +248,8 @@ void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
   get.set_kind(v1::DOCUMENT_KIND_PAYSLIPS_PDF);
   get.set_run_id(std::stoll(req.matches[1]));
   v1::Document doc;
-  const grpc::Status s =
-      site.backends.payroll().GetDocument(site.backends.For(who.principal.name).get(), get, &doc);
-  if (!s.ok()) return SendRefusal(res, who.viewer, s);
-  res.set_header("Content-Disposition", dp::StrCat("attachment; filename=\"", doc.file_name(), "\""));
-  res.set_content(doc.content(), doc.content_type());
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.payroll().GetDocument(ctx, get, &doc); })) return;
+  SendDownload(res, doc.file_name(), doc.content_type(), doc.content());
 }
 
 }  // namespace dp::console_service

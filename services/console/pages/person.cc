@@ -43,19 +43,13 @@ void PersonHome(Site& site, const SignedIn& who, const httplib::Request&,
   v1::ListAgreementsRequest list;
   list.set_page_size(10);
   v1::ListAgreementsResponse got;
-  if (grpc::Status s = backends.agreements().ListAgreements(backends.For(user).get(), list, &got);
-      !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().ListAgreements(ctx, list, &got); })) return;
   std::string html;
   for (const v1::Agreement& a : got.agreements()) {
     v1::GetRecordRequest rr;
     rr.set_agreement_id(a.agreement_id());
     v1::PersonRecord record;
-    if (grpc::Status s = backends.agreements().GetRecord(backends.For(user).get(), rr, &record);
-        !s.ok()) {
-      return SendRefusal(res, who.viewer, s);
-    }
+    if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().GetRecord(ctx, rr, &record); })) return;
     html += dp::StrCat("<p>This is the direct payment for <strong>", Escape(record.person_name()),
                        "</strong>. It is ", Escape(absl::AsciiStrToLower(StatusWords(a.status()))),
                        ".</p>");
@@ -92,11 +86,7 @@ void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetRecordRequest rr;
   rr.set_agreement_id(id);
   v1::PersonRecord record;
-  if (grpc::Status s = site.backends.agreements().GetRecord(
-          site.backends.For(who.principal.name).get(), rr, &record);
-      !s.ok()) {
-    return SendRefusal(res, who.viewer, s);
-  }
+  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.agreements().GetRecord(ctx, rr, &record); })) return;
   payroll::DocPage page{dp::StrCat("Direct payment record: ", record.person_name()),
                         dp::StrCat("Agreement ", id, ", as at ",
                                    absl::FormatTime("%e %B %Y", absl::Now(), London())),
@@ -114,9 +104,7 @@ void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
     return SendPage(res, 500, "The PDF could not be made", who.viewer,
                     console::ErrorBox(std::string(pdf.status().message())));
   }
-  res.set_header("Content-Disposition",
-                 dp::StrCat("attachment; filename=\"record-agreement-", id, ".pdf\""));
-  res.set_content(*pdf, "application/pdf");
+  SendDownload(res, dp::StrCat("record-agreement-", id, ".pdf"), "application/pdf", *pdf);
 }
 
 
