@@ -34,9 +34,9 @@ TEST(Password, VerifiesItsOwnHashOnly) {
 TEST(Password, MalformedOrCostlyStoredTextNeverMatches) {
   EXPECT_FALSE(VerifyPassword("x", ""));
   EXPECT_FALSE(VerifyPassword("x", "bcrypt$1$2$3$AA==$AA=="));
-  EXPECT_FALSE(VerifyPassword("x", "scrypt$3$8$1$AAAA$AAAA"));          // N not a power of 2
-  EXPECT_FALSE(VerifyPassword("x", "scrypt$4194304$8$1$AAAA$AAAA"));    // N beyond the bound
-  EXPECT_FALSE(VerifyPassword("x", "scrypt$1024$8$1$!!!$AAAA"));        // not base64
+  EXPECT_FALSE(VerifyPassword("x", "scrypt$3$8$1$AAAA$AAAA"));        // N not a power of 2
+  EXPECT_FALSE(VerifyPassword("x", "scrypt$4194304$8$1$AAAA$AAAA"));  // N beyond the bound
+  EXPECT_FALSE(VerifyPassword("x", "scrypt$1024$8$1$!!!$AAAA"));      // not base64
 }
 
 TEST(Password, NewPasswordsNeedTwelveCharacters) {
@@ -102,16 +102,26 @@ TEST(Html, EscapesEveryMarkupCharacter) {
 }
 
 TEST(Html, PoundsForPeople) {
-  EXPECT_EQ(Pounds(0), "\xC2\xA3" "0.00");
-  EXPECT_EQ(Pounds(123456), "\xC2\xA3" "1,234.56");
-  EXPECT_EQ(Pounds(100000000), "\xC2\xA3" "1,000,000.00");
-  EXPECT_EQ(Pounds(-5), "\xE2\x88\x92\xC2\xA3" "0.05");
+  EXPECT_EQ(Pounds(0),
+            "\xC2\xA3"
+            "0.00");
+  EXPECT_EQ(Pounds(123456),
+            "\xC2\xA3"
+            "1,234.56");
+  EXPECT_EQ(Pounds(100000000),
+            "\xC2\xA3"
+            "1,000,000.00");
+  EXPECT_EQ(Pounds(-5),
+            "\xE2\x88\x92\xC2\xA3"
+            "0.05");
 }
 
 TEST(Html, PoundsAsPeopleTypeThem) {
   EXPECT_EQ(ParsePounds("250"), 25000);
   EXPECT_EQ(ParsePounds("250.5"), 25050);
-  EXPECT_EQ(ParsePounds("\xC2\xA3" "1,250.07"), 125007);
+  EXPECT_EQ(ParsePounds("\xC2\xA3"
+                        "1,250.07"),
+            125007);
   EXPECT_EQ(ParsePounds("0.01"), 1);
   for (const char* bad : {"", "0", "1.234", "12a", "-5", "1.2.3", "100000000.01", "."}) {
     EXPECT_FALSE(ParsePounds(bad).has_value()) << bad;
@@ -124,8 +134,11 @@ TEST(Chart, BalanceIsAStepLineAgainstTheThresholdWithWords) {
   EXPECT_NE(svg.find("<path d=\"M90 220 L700 220 L700 20\""), std::string::npos) << svg;
   EXPECT_NE(svg.find("y1=\"120\" x2=\"700\" y2=\"120\" stroke=\"#b10e1e\""), std::string::npos)
       << svg;
-  EXPECT_NE(svg.find("it went from \xC2\xA3" "0.00 to \xC2\xA3" "1,000.00, at most \xC2\xA3"
-                     "1,000.00. The 8-week threshold is \xC2\xA3" "500.00; 1 of 2 movements left "
+  EXPECT_NE(svg.find("it went from \xC2\xA3"
+                     "0.00 to \xC2\xA3"
+                     "1,000.00, at most \xC2\xA3"
+                     "1,000.00. The 8-week threshold is \xC2\xA3"
+                     "500.00; 1 of 2 movements left "
                      "it above the threshold."),
             std::string::npos)
       << svg;

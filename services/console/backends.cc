@@ -35,8 +35,8 @@ Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms)
   audit_ = v1::AuditService::NewStub(ledger);
   payroll_ = v1::PayrollService::NewStub(grpc::CreateChannel(config.payroll_addr, credentials));
   cards_ = v1::CardService::NewStub(grpc::CreateChannel(config.cards_addr, credentials));
-  monitoring_ = v1::MonitoringService::NewStub(
-      grpc::CreateChannel(config.monitoring_addr, credentials));
+  monitoring_ =
+      v1::MonitoringService::NewStub(grpc::CreateChannel(config.monitoring_addr, credentials));
 }
 
 std::unique_ptr<grpc::ClientContext> Backends::For(const std::string& user) const {

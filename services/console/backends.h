@@ -1,18 +1,18 @@
 #ifndef DP_SERVICES_CONSOLE_BACKENDS_H_
 #define DP_SERVICES_CONSOLE_BACKENDS_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "dp/v1/admin.grpc.pb.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
 #include "dp/v1/ledger.grpc.pb.h"
 #include "dp/v1/monitoring.grpc.pb.h"
-#include "dp/v1/payroll.grpc.pb.h"
 #include "dp/v1/payments.grpc.pb.h"
+#include "dp/v1/payroll.grpc.pb.h"
 
 namespace dp::console_service {
 

@@ -6,10 +6,9 @@
 //     --tls-cert services.crt --tls-key services.key --tls-ca ca.crt \
 //     --client-cert console.crt --client-key console.key --keys-file keys
 //   dp-console --database-url ... --keys-file keys --invite officer@fife --issued-by admin
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "absl/strings/numbers.h"
 #include "base/strings.h"
@@ -44,16 +43,21 @@ int main(int argc, char** argv) {
   dp::console_service::BackendConfig backends_config;
   int pool_size = 8;
   CLI::App app{"dp-console: the Direct Payments web console"};
-  app.add_option("--listen", listen, "host:port to serve HTTPS on (port 0: any)")->capture_default_str();
+  app.add_option("--listen", listen, "host:port to serve HTTPS on (port 0: any)")
+      ->capture_default_str();
   app.add_option("--database-url", database_url, "PostgreSQL, as role dp_console")
-      ->envname("DP_DATABASE_URL")->required();
+      ->envname("DP_DATABASE_URL")
+      ->required();
   app.add_option("--pool-size", pool_size)->capture_default_str();
   app.add_option("--keys-file", keys_file, "the keyring (TOTP secrets are encrypted under it)")
-      ->envname("DP_KEYS_FILE")->required();
+      ->envname("DP_KEYS_FILE")
+      ->required();
   app.add_option("--tls-cert", config.tls_cert, "the HTTPS certificate")->envname("DP_TLS_CERT");
   app.add_option("--tls-key", config.tls_key, "its key")->envname("DP_TLS_KEY");
-  app.add_option("--tls-ca", backends_config.ca_file, "the CA of the services")->envname("DP_TLS_CA");
-  app.add_option("--client-cert", backends_config.cert_file, "the console's own certificate (role console)");
+  app.add_option("--tls-ca", backends_config.ca_file, "the CA of the services")
+      ->envname("DP_TLS_CA");
+  app.add_option("--client-cert", backends_config.cert_file,
+                 "the console's own certificate (role console)");
   app.add_option("--client-key", backends_config.key_file, "its key");
   app.add_option("--agreements-addr", backends_config.agreements_addr)->capture_default_str();
   app.add_option("--ledger-addr", backends_config.ledger_addr)->capture_default_str();
@@ -69,7 +73,8 @@ int main(int argc, char** argv) {
                  "bootstrap; officers invite from the console)");
   app.add_option("--issued-by", issued_by, "who issues the invitation")->capture_default_str();
   std::string base_url;
-  app.add_option("--public-url", base_url, "the console's address in links (default https://LISTEN)");
+  app.add_option("--public-url", base_url,
+                 "the console's address in links (default https://LISTEN)");
   CLI11_PARSE(app, argc, argv);
 
   auto keyring = dp::crypto::Keyring::FromFile(keys_file);
@@ -116,8 +121,9 @@ int main(int argc, char** argv) {
       std::fclose(f);
     }
   }
-  dp::service::LogEvent("info", {{"service", "console"}, {"msg", "serving"},
-                                 {"listen", dp::StrCat(config.host, ":", port)}});
+  dp::service::LogEvent(
+      "info",
+      {{"service", "console"}, {"msg", "serving"}, {"listen", dp::StrCat(config.host, ":", port)}});
   int signal = 0;
   sigwait(&signals, &signal);
   dp::service::LogEvent("info", {{"service", "console"}, {"msg", "stopping"}});

@@ -19,8 +19,8 @@ constexpr auto kThrottleWindow = std::chrono::minutes(10);
 constexpr size_t kMaxThrottled = 10000;
 
 std::string SetCookie(const std::string& name, const std::string& value, int max_age_s) {
-  return dp::StrCat(name, "=", value, "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=",
-                    max_age_s);
+  return dp::StrCat(name, "=", value,
+                    "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=", max_age_s);
 }
 
 std::string ReadFile(const std::string& path) {
@@ -53,8 +53,8 @@ bool SameToken(const std::string& a, const std::string& b) {
   return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-ConsoleServer::ConsoleServer(ConsoleConfig config, db::PgPool& pool,
-                             const crypto::Keyring& keyring, Backends& backends)
+ConsoleServer::ConsoleServer(ConsoleConfig config, db::PgPool& pool, const crypto::Keyring& keyring,
+                             Backends& backends)
     : config_(std::move(config)),
       pool_(pool),
       cipher_(keyring),
@@ -105,25 +105,30 @@ void ConsoleServer::Routes() {
     res.set_header("Cache-Control", "max-age=3600");
     res.set_content(css, "text/css");
   });
-  server_->Get("/healthz", [](const Request&, Response& res) { res.set_content("ok\n", "text/plain"); });
-  server_->Get("/sign-in", [this](const Request& req, Response& res) { SignInForm(req, res, 200, ""); });
+  server_->Get("/healthz",
+               [](const Request&, Response& res) { res.set_content("ok\n", "text/plain"); });
+  server_->Get("/sign-in",
+               [this](const Request& req, Response& res) { SignInForm(req, res, 200, ""); });
   server_->Post("/sign-in", [this](const Request& req, Response& res) { SignInPost(req, res); });
   server_->Get("/invitation", [this](const Request& req, Response& res) {
     InvitationForm(req, res, 200, "", console::NewTotpSecret());
   });
-  server_->Post("/invitation", [this](const Request& req, Response& res) { InvitationPost(req, res); });
+  server_->Post("/invitation",
+                [this](const Request& req, Response& res) { InvitationPost(req, res); });
   server_->Post("/sign-out", [this](const Request& req, Response& res) {
-    Guard(req, res, [this](const SignedIn& who, const Request& q, Response& r) { SignOut(who, q, r); },
-          true);
+    Guard(
+        req, res,
+        [this](const SignedIn& who, const Request& q, Response& r) { SignOut(who, q, r); }, true);
   });
   auto page = [this](auto fn, bool post) {
     return [this, fn, post](const Request& req, Response& res) {
-      Guard(req, res,
-            [this, fn](const SignedIn& who, const Request& q, Response& r) {
-              Site site{backends_, config_.public_url};
-              fn(site, who, q, r);
-            },
-            post);
+      Guard(
+          req, res,
+          [this, fn](const SignedIn& who, const Request& q, Response& r) {
+            Site site{backends_, config_.public_url};
+            fn(site, who, q, r);
+          },
+          post);
     };
   };
   server_->Get("/", page(HomePage, false));
@@ -167,7 +172,8 @@ std::optional<SignedIn> ConsoleServer::SessionOf(const Request& req) {
   auto principal = directory_.Find(session->principal);
   if (!principal.ok()) return std::nullopt;
   SignedIn who{*session, *principal, {}};
-  who.viewer = {principal->name, RoleWords(principal->role), session->csrf_token, NavLinks(principal->role)};
+  who.viewer = {principal->name, RoleWords(principal->role), session->csrf_token,
+                NavLinks(principal->role)};
   return who;
 }
 
@@ -208,7 +214,8 @@ void ConsoleServer::SignInForm(const Request& req, Response& res, int status,
       console::Field("Password", "password", "password", "current-password"),
       console::Field("Code from your authenticator app", "code", "text", "one-time-code",
                      "Officers, auditors and administrators: the 6 digits it shows now. "
-                     "Others: leave it empty.", false),
+                     "Others: leave it empty.",
+                     false),
       "<p><button type=\"submit\">Sign in</button></p></form>",
       "<p>No account yet? Your officer or administrator sends you an invitation link.</p>");
   SendPage(res, status, "Sign in", {}, html);
@@ -248,32 +255,35 @@ void ConsoleServer::SignInPost(const Request& req, Response& res) {
   {
     auto conn = pool_.Acquire();
     pqxx::work tx(*conn);
-    result = console::SignIn(tx, name.substr(0, 128), req.get_param_value("password").substr(0, 200),
-                             req.get_param_value("code").substr(0, 10), cipher_, absl::Now(),
-                             config_.policy);
+    result = console::SignIn(
+        tx, name.substr(0, 128), req.get_param_value("password").substr(0, 200),
+        req.get_param_value("code").substr(0, 10), cipher_, absl::Now(), config_.policy);
     tx.commit();
   }
   using Outcome = console::SignInResult::Outcome;
   if (result.outcome == Outcome::kSignedIn) {
-    res.set_header("Set-Cookie",
-                   SetCookie(kSessionCookie, result.session_token,
-                             static_cast<int>(absl::ToInt64Seconds(config_.policy.absolute_timeout))));
+    res.set_header(
+        "Set-Cookie",
+        SetCookie(kSessionCookie, result.session_token,
+                  static_cast<int>(absl::ToInt64Seconds(config_.policy.absolute_timeout))));
     service::LogEvent("info", {{"service", "console"}, {"msg", "signed in"}, {"principal", name}});
     res.set_redirect("/", 303);
     return;
   }
   CountFailure(req.remote_addr);
-  service::LogEvent("warn", {{"service", "console"}, {"msg", "sign-in refused"},
-                             {"principal", name.substr(0, 128)}, {"address", req.remote_addr}});
+  service::LogEvent("warn", {{"service", "console"},
+                             {"msg", "sign-in refused"},
+                             {"principal", name.substr(0, 128)},
+                             {"address", req.remote_addr}});
   if (result.outcome == Outcome::kLocked) {
     SignInForm(req, res, 429,
                dp::StrCat("This account is locked after too many failed sign-ins. Try again after ",
-                          absl::FormatTime("%H:%M", result.locked_until,
-                                           absl::LocalTimeZone()),
+                          absl::FormatTime("%H:%M", result.locked_until, absl::LocalTimeZone()),
                           ", or ask your administrator for a new invitation."));
     return;
   }
-  SignInForm(req, res, 401, "The user name, password or code is not right. Check them and try again.");
+  SignInForm(req, res, 401,
+             "The user name, password or code is not right. Check them and try again.");
 }
 
 void ConsoleServer::InvitationForm(const Request& req, Response& res, int status,
@@ -283,33 +293,35 @@ void ConsoleServer::InvitationForm(const Request& req, Response& res, int status
   {
     auto conn = pool_.Acquire();
     pqxx::read_transaction tx(*conn);
-    if (!token.empty() && token.size() <= 100) inv = console::OpenInvitation(tx, token, absl::Now());
+    if (!token.empty() && token.size() <= 100)
+      inv = console::OpenInvitation(tx, token, absl::Now());
   }
   if (!inv.ok()) {
     SendPage(res, 404, "Invitation not valid", {},
-             dp::StrCat("<p>", console::Escape(inv.status().message().empty()
-                                                   ? "This invitation link is not valid."
-                                                   : std::string(inv.status().message())),
+             dp::StrCat("<p>",
+                        console::Escape(inv.status().message().empty()
+                                            ? "This invitation link is not valid."
+                                            : std::string(inv.status().message())),
                         "</p>"));
     return;
   }
   const std::string form_token = console::NewToken();
   res.set_header("Set-Cookie", SetCookie(kFormCookie, form_token, 3600));
   std::string html = error.empty() ? "" : console::ErrorBox(error);
-  html += dp::StrCat("<p>Set up your sign-in for <strong>", console::Escape(inv->principal),
-                     "</strong>.</p><form method=\"post\" action=\"/invitation\">",
-                     console::CsrfField(form_token),
-                     "<input type=\"hidden\" name=\"token\" value=\"", console::Escape(token), "\">",
-                     console::Field("New password", "password", "password", "new-password",
-                                    "At least 12 characters. A few unrelated words make a good one."),
-                     console::Field("New password again", "password2", "password", "new-password"));
+  html += dp::StrCat(
+      "<p>Set up your sign-in for <strong>", console::Escape(inv->principal),
+      "</strong>.</p><form method=\"post\" action=\"/invitation\">", console::CsrfField(form_token),
+      "<input type=\"hidden\" name=\"token\" value=\"", console::Escape(token), "\">",
+      console::Field("New password", "password", "password", "new-password",
+                     "At least 12 characters. A few unrelated words make a good one."),
+      console::Field("New password again", "password2", "password", "new-password"));
   if (inv->needs_totp) {
     const std::string b32 = console::Base32(secret);
     html += dp::StrCat(
         "<h2>Your authenticator app</h2><p>Your role signs in with a code from an authenticator "
         "app as well. Add this key to the app (choose to enter a key by hand), then type the "
-        "code it shows.</p><p class=\"secret\"><span id=\"totp-secret\">", b32, "</span></p>",
-        "<p class=\"hint\">Or open this link on the phone: <code>",
+        "code it shows.</p><p class=\"secret\"><span id=\"totp-secret\">",
+        b32, "</span></p>", "<p class=\"hint\">Or open this link on the phone: <code>",
         console::Escape(console::OtpauthUri("Direct Payments", inv->principal, secret)),
         "</code></p><input type=\"hidden\" name=\"secret\" value=\"", b32, "\">",
         console::Field("Code from your authenticator app", "code", "text", "one-time-code"));
@@ -335,10 +347,9 @@ void ConsoleServer::InvitationPost(const Request& req, Response& res) {
   {
     auto conn = pool_.Acquire();
     pqxx::work tx(*conn);
-    accepted = console::AcceptInvitation(tx, req.get_param_value("token").substr(0, 100),
-                                         password.substr(0, 201), secret.value_or(""),
-                                         req.get_param_value("code").substr(0, 10), cipher_,
-                                         absl::Now());
+    accepted = console::AcceptInvitation(
+        tx, req.get_param_value("token").substr(0, 100), password.substr(0, 201),
+        secret.value_or(""), req.get_param_value("code").substr(0, 10), cipher_, absl::Now());
     if (accepted.ok()) tx.commit();
   }
   if (!accepted.ok()) {
@@ -346,9 +357,9 @@ void ConsoleServer::InvitationPost(const Request& req, Response& res) {
                    std::string(accepted.message()), secret.value_or(console::NewTotpSecret()));
     return;
   }
-  SendPage(res, 200, "Your sign-in is set up", {},
-           dp::StrCat("<p>You can now sign in.</p><p>", console::Link("/sign-in", "Sign in"),
-                      "</p>"));
+  SendPage(
+      res, 200, "Your sign-in is set up", {},
+      dp::StrCat("<p>You can now sign in.</p><p>", console::Link("/sign-in", "Sign in"), "</p>"));
 }
 
 void ConsoleServer::SignOut(const SignedIn& who, const Request& req, Response& res) {

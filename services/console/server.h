@@ -25,7 +25,8 @@ struct ConsoleConfig {
   std::string tls_cert, tls_key;
   std::string static_dir;
   std::string public_url;  // the console's address in the links it gives out
-  int threads = 64;  // a connection holds a thread while kept alive: above the sessions held at once
+  int threads =
+      64;  // a connection holds a thread while kept alive: above the sessions held at once
   console::SignInPolicy policy;
 };
 

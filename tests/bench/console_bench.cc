@@ -9,12 +9,11 @@
 // tools/bench-console runs it over the national data set beside pgbench.
 #include <httplib.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <map>
 #include <mutex>
-
-#include <CLI/CLI.hpp>
 
 #include "console/signin/totp.h"
 #include "load.h"
@@ -36,7 +35,8 @@ std::string Between(const std::string& text, const std::string& open, const std:
 std::string CookieValue(const httplib::Result& r, const std::string& name) {
   for (size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
     const std::string c = r->get_header_value("Set-Cookie", i);
-    if (c.rfind(name + "=", 0) == 0) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
+    if (c.rfind(name + "=", 0) == 0)
+      return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
   }
   return "";
 }
@@ -70,18 +70,24 @@ Session SignIn(const std::string& host, int port, const std::string& name,
   const auto secret = console::DecodeBase32(secret_b32);
   if (!secret || csrf.empty()) Fail("the invitation page of " + name + " has no key or form token");
   const std::string token = invitation.substr(invitation.find("token=") + 6);
-  httplib::Headers form_cookie = {{"Cookie", "__Host-dp_form=" + CookieValue(page, "__Host-dp_form")}};
+  httplib::Headers form_cookie = {
+      {"Cookie", "__Host-dp_form=" + CookieValue(page, "__Host-dp_form")}};
   const int64_t now = std::time(nullptr);
   auto set = s.client->Post("/invitation", form_cookie,
-                            httplib::Params{{"csrf", csrf}, {"token", token}, {"password", kPassword},
-                                            {"password2", kPassword}, {"secret", secret_b32},
+                            httplib::Params{{"csrf", csrf},
+                                            {"token", token},
+                                            {"password", kPassword},
+                                            {"password2", kPassword},
+                                            {"secret", secret_b32},
                                             {"code", console::TotpAt(*secret, now)}});
   if (!set || set->status != 200) Fail("setting up " + name + " failed");
   auto form = s.client->Get("/sign-in");
   const std::string csrf2 = Between(form->body, "name=\"csrf\" value=\"", "\"");
   form_cookie = {{"Cookie", "__Host-dp_form=" + CookieValue(form, "__Host-dp_form")}};
   auto in = s.client->Post("/sign-in", form_cookie,
-                           httplib::Params{{"csrf", csrf2}, {"name", name}, {"password", kPassword},
+                           httplib::Params{{"csrf", csrf2},
+                                           {"name", name},
+                                           {"password", kPassword},
                                            {"code", console::TotpAt(*secret, now + 30)}});
   const std::string session = in ? CookieValue(in, "__Host-dp_session") : "";
   if (session.empty()) Fail("signing in as " + name + " failed");
@@ -100,8 +106,10 @@ int main(int argc, char** argv) {
   CLI::App app{"console_bench: the web console under officers' use"};
   app.add_option("--host", host);
   app.add_option("--port", port)->required();
-  app.add_option("--invitations", invitations_file, "NAME<TAB>/invitation?token=... a line")->required();
-  app.add_option("--agreements", agreements_file, "agreement ids of the officers' authority")->required();
+  app.add_option("--invitations", invitations_file, "NAME<TAB>/invitation?token=... a line")
+      ->required();
+  app.add_option("--agreements", agreements_file, "agreement ids of the officers' authority")
+      ->required();
   app.add_option("--seconds", seconds, "each loop's length")->capture_default_str();
   app.add_option("--rate", rate, "open loop: pages a second")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -110,7 +118,8 @@ int main(int argc, char** argv) {
   std::istringstream lines(dp::bench::ReadFile(invitations_file));
   for (std::string line; std::getline(lines, line);) {
     const size_t tab = line.find('\t');
-    if (tab != std::string::npos) invitations.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    if (tab != std::string::npos)
+      invitations.emplace_back(line.substr(0, tab), line.substr(tab + 1));
   }
   std::vector<std::string> agreements;
   std::istringstream ids(dp::bench::ReadFile(agreements_file));
@@ -136,11 +145,16 @@ int main(int argc, char** argv) {
   auto path = [&](size_t kind, std::mt19937_64& rng) -> std::string {
     const std::string& a = agreements[rng() % agreements.size()];
     switch (kind) {
-      case 0: return "/";
-      case 1: return "/agreements/" + a;
-      case 2: return "/agreements/" + a + "/statement";
-      case 3: return "/agreements/" + a + "/card";
-      default: return "/employers";
+      case 0:
+        return "/";
+      case 1:
+        return "/agreements/" + a;
+      case 2:
+        return "/agreements/" + a + "/statement";
+      case 3:
+        return "/agreements/" + a + "/card";
+      default:
+        return "/employers";
     }
   };
   std::mutex mu;
@@ -180,7 +194,9 @@ int main(int argc, char** argv) {
   auto print_pages = [&](const char* loop) {
     for (auto& [kind, v] : by_kind) {
       std::sort(v.begin(), v.end());
-      auto pct = [&](double p) { return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))]; };
+      auto pct = [&](double p) {
+        return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+      };
       std::printf("%s page %-9s p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  (%zu)\n", loop,
                   kind.c_str(), pct(0.5), pct(0.95), pct(0.99), v.size());
     }
@@ -189,10 +205,10 @@ int main(int argc, char** argv) {
   std::printf("closed loop all pages: p50 %.1f ms p95 %.1f ms p99 %.1f ms\n", closed.Pct(0.50),
               closed.Pct(0.95), closed.Pct(0.99));
   by_kind.clear();
-  dp::bench::Result open =
-      dp::bench::Drive(static_cast<int>(rate * seconds), threads, rate, send);
+  dp::bench::Result open = dp::bench::Drive(static_cast<int>(rate * seconds), threads, rate, send);
   print_pages("open loop");
-  std::printf("open loop %.0f pages/s: p50 %.1f ms p95 %.1f ms p99 %.1f ms p999 %.1f ms, %d failed\n",
-              rate, open.Pct(0.50), open.Pct(0.95), open.Pct(0.99), open.Pct(0.999), open.failed);
+  std::printf(
+      "open loop %.0f pages/s: p50 %.1f ms p95 %.1f ms p99 %.1f ms p999 %.1f ms, %d failed\n", rate,
+      open.Pct(0.50), open.Pct(0.95), open.Pct(0.99), open.Pct(0.999), open.failed);
   return closed.failed + open.failed == 0 ? 0 : 1;
 }

@@ -7,8 +7,8 @@
 #include "console/signin/totp.h"
 #include "console/store/accounts.h"
 #include "crypto/field_cipher.h"
-#include "test_db.h"
 #include "gtest/gtest.h"
+#include "test_db.h"
 
 namespace dp::testing {
 namespace {
@@ -38,9 +38,10 @@ class ConsoleDbTest : public ::testing::Test {
     pqxx::work tx(*conn_);
     tx.exec_params("INSERT INTO iam.organisations (id, kind, name) VALUES ($1, 'authority', 'C')",
                    org_);
-    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES"
-                   " ($1, $3, 'finance_officer'), ($2, $3, 'iso')",
-                   officer_, iso_, org_);
+    tx.exec_params(
+        "INSERT INTO iam.principals (name, organisation_id, role) VALUES"
+        " ($1, $3, 'finance_officer'), ($2, $3, 'iso')",
+        officer_, iso_, org_);
     tx.commit();
   }
 
@@ -58,8 +59,8 @@ class ConsoleDbTest : public ::testing::Test {
     return secret;
   }
 
-  SignInResult SignIn(const std::string& name, const std::string& password,
-                      const std::string& code, absl::Time at) {
+  SignInResult SignIn(const std::string& name, const std::string& password, const std::string& code,
+                      absl::Time at) {
     pqxx::work tx(*conn_);
     SignInResult r = console::SignIn(tx, name, password, code, cipher_, at, policy_);
     tx.commit();
@@ -102,8 +103,11 @@ TEST_F(ConsoleDbTest, InvitationsWorkOnceAndExpire) {
   EXPECT_EQ(console::AcceptInvitation(tx, *token, kPassword, "", "", cipher_, now_).code(),
             absl::StatusCode::kNotFound);
   // The password is stored as scrypt, never as typed.
-  const std::string stored = tx.exec_params1("SELECT password_hash FROM iam.console_accounts"
-                                             " WHERE principal_name = $1", iso_)[0].as<std::string>();
+  const std::string stored = tx.exec_params1(
+                                   "SELECT password_hash FROM iam.console_accounts"
+                                   " WHERE principal_name = $1",
+                                   iso_)[0]
+                                 .as<std::string>();
   EXPECT_EQ(stored.rfind("scrypt$", 0), 0u);
   EXPECT_EQ(stored.find(kPassword), std::string::npos);
 }
@@ -111,8 +115,9 @@ TEST_F(ConsoleDbTest, InvitationsWorkOnceAndExpire) {
 TEST_F(ConsoleDbTest, ConsoleAndServicePrincipalsAreNeverInvited) {
   pqxx::work tx(*conn_);
   const std::string svc = Name("svc");
-  tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')",
-                 svc, org_);
+  tx.exec_params(
+      "INSERT INTO iam.principals (name, organisation_id, role) VALUES ($1, $2, 'console')", svc,
+      org_);
   EXPECT_EQ(console::IssueInvitation(tx, svc, "admin", now_, policy_).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(console::IssueInvitation(tx, "nobody@nowhere", "admin", now_, policy_).status().code(),
@@ -133,8 +138,11 @@ TEST_F(ConsoleDbTest, OfficersNeedACurrentCodeThatWorksOnce) {
       << "the same code twice";
   // The secret is stored encrypted.
   pqxx::work tx(*conn_);
-  const std::string stored = tx.exec_params1("SELECT totp_secret FROM iam.console_accounts"
-                                             " WHERE principal_name = $1", officer_)[0].as<std::string>();
+  const std::string stored = tx.exec_params1(
+                                   "SELECT totp_secret FROM iam.console_accounts"
+                                   " WHERE principal_name = $1",
+                                   officer_)[0]
+                                 .as<std::string>();
   EXPECT_EQ(stored.rfind("v1:k1:", 0), 0u);
 }
 
@@ -148,17 +156,20 @@ TEST_F(ConsoleDbTest, FiveFailuresLockTheAccountForFifteenMinutes) {
   ASSERT_EQ(locked.outcome, SignInResult::Outcome::kLocked);
   EXPECT_EQ(locked.locked_until, at + absl::Minutes(15));
   at += absl::Minutes(14);
-  EXPECT_EQ(SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at).outcome,
-            SignInResult::Outcome::kLocked);
+  EXPECT_EQ(
+      SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at).outcome,
+      SignInResult::Outcome::kLocked);
   at += absl::Minutes(2);
-  EXPECT_EQ(SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at).outcome,
-            SignInResult::Outcome::kSignedIn);
+  EXPECT_EQ(
+      SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at).outcome,
+      SignInResult::Outcome::kSignedIn);
 }
 
 TEST_F(ConsoleDbTest, SessionsEndWhenIdleTooLongAfterTwelveHoursAndAtSignOut) {
   const std::string secret = SetUpOfficer();
   absl::Time at = now_ + absl::Minutes(1);
-  const SignInResult in = SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at);
+  const SignInResult in =
+      SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at);
   ASSERT_EQ(in.outcome, SignInResult::Outcome::kSignedIn);
   auto s = Find(in.session_token, at + absl::Minutes(29));
   ASSERT_TRUE(s.has_value());
@@ -194,7 +205,8 @@ TEST_F(ConsoleDbTest, SessionsEndWhenIdleTooLongAfterTwelveHoursAndAtSignOut) {
 TEST_F(ConsoleDbTest, ADisabledPrincipalsSessionEnds) {
   const std::string secret = SetUpOfficer();
   const absl::Time at = now_ + absl::Minutes(1);
-  const SignInResult in = SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at);
+  const SignInResult in =
+      SignIn(officer_, kPassword, console::TotpAt(secret, absl::ToUnixSeconds(at)), at);
   ASSERT_EQ(in.outcome, SignInResult::Outcome::kSignedIn);
   {
     pqxx::work tx(*conn_);

@@ -12,7 +12,7 @@ namespace {
 
 constexpr int kWidth = 720;
 constexpr int kHeight = 260;
-constexpr int kLeft = 90;    // room for the amounts
+constexpr int kLeft = 90;  // room for the amounts
 constexpr int kRight = 20;
 constexpr int kTop = 20;
 constexpr int kBottom = 40;  // room for the dates
@@ -63,7 +63,8 @@ std::string BalanceChart(const std::string& title, const std::vector<BalancePoin
   const double plot_h = kHeight - kTop - kBottom;
   auto x = [&](int64_t at) { return kLeft + plot_w * static_cast<double>(at - t0) / (t1 - t0); };
   auto y = [&](int64_t pence) {
-    return kTop + plot_h * (1.0 - static_cast<double>(pence - bottom) / static_cast<double>(top - bottom));
+    return kTop +
+           plot_h * (1.0 - static_cast<double>(pence - bottom) / static_cast<double>(top - bottom));
   };
   std::string path;
   double last_y = y(points.front().balance_pence);
@@ -81,19 +82,18 @@ std::string BalanceChart(const std::string& title, const std::vector<BalancePoin
       above, " of ", points.size(), " movements left it above the threshold.");
   const int ty = static_cast<int>(y(threshold_pence));
   return dp::StrCat(
-      Open(title, description),
-      "<line x1=\"", kLeft, "\" y1=\"", kTop, "\" x2=\"", kLeft, "\" y2=\"", kHeight - kBottom,
-      "\" stroke=\"", kInk, "\"/><line x1=\"", kLeft, "\" y1=\"", kHeight - kBottom, "\" x2=\"",
-      kWidth - kRight, "\" y2=\"", kHeight - kBottom, "\" stroke=\"", kInk, "\"/>",
-      "<line x1=\"", kLeft, "\" y1=\"", ty, "\" x2=\"", kWidth - kRight, "\" y2=\"", ty,
-      "\" stroke=\"", kThreshold, "\" stroke-width=\"2\" stroke-dasharray=\"8 6\"/>",
+      Open(title, description), "<line x1=\"", kLeft, "\" y1=\"", kTop, "\" x2=\"", kLeft,
+      "\" y2=\"", kHeight - kBottom, "\" stroke=\"", kInk, "\"/><line x1=\"", kLeft, "\" y1=\"",
+      kHeight - kBottom, "\" x2=\"", kWidth - kRight, "\" y2=\"", kHeight - kBottom, "\" stroke=\"",
+      kInk, "\"/>", "<line x1=\"", kLeft, "\" y1=\"", ty, "\" x2=\"", kWidth - kRight, "\" y2=\"",
+      ty, "\" stroke=\"", kThreshold, "\" stroke-width=\"2\" stroke-dasharray=\"8 6\"/>",
       Text(kWidth - kRight, ty - 6, "end", "8-week threshold " + Pounds(threshold_pence)),
       "<path d=\"", path, "\" fill=\"none\" stroke=\"", kLine, "\" stroke-width=\"3\"/>",
       Text(kLeft - 8, kTop + 5, "end", Pounds(top)),
       Text(kLeft - 8, kHeight - kBottom, "end", Pounds(bottom)),
       Text(kLeft, kHeight - 12, "start", Day(t0)),
-      Text(kWidth - kRight, kHeight - 12, "end", Day(points.back().at_s)),
-      "</svg><figcaption>", Escape(description), "</figcaption></figure>");
+      Text(kWidth - kRight, kHeight - 12, "end", Day(points.back().at_s)), "</svg><figcaption>",
+      Escape(description), "</figcaption></figure>");
 }
 
 std::string BarChart(const std::string& title, const std::vector<Bar>& bars) {
@@ -115,14 +115,14 @@ std::string BarChart(const std::string& title, const std::vector<Bar>& bars) {
     const int bx = static_cast<int>(kLeft + slot * static_cast<double>(i) + slot * 0.15);
     const int bw = std::max(1, static_cast<int>(slot * 0.7));
     const int by = static_cast<int>(kTop + plot_h - h);
-    body += dp::StrCat("<rect x=\"", bx, "\" y=\"", by, "\" width=\"", bw, "\" height=\"",
-                       static_cast<int>(h), "\" fill=\"", kLine, "\"/>",
-                       Text(bx + bw / 2, kHeight - 22, "middle", bars[i].label),
-                       Text(bx + bw / 2, std::max(kTop + 12, by - 4), "middle", Pounds(bars[i].pence)));
+    body += dp::StrCat(
+        "<rect x=\"", bx, "\" y=\"", by, "\" width=\"", bw, "\" height=\"", static_cast<int>(h),
+        "\" fill=\"", kLine, "\"/>", Text(bx + bw / 2, kHeight - 22, "middle", bars[i].label),
+        Text(bx + bw / 2, std::max(kTop + 12, by - 4), "middle", Pounds(bars[i].pence)));
   }
   return dp::StrCat(Open(title, description), "<line x1=\"", kLeft, "\" y1=\"", kHeight - kBottom,
-                    "\" x2=\"", kWidth - kRight, "\" y2=\"", kHeight - kBottom, "\" stroke=\"", kInk,
-                    "\"/>", body, "</svg><figcaption>", Escape(description),
+                    "\" x2=\"", kWidth - kRight, "\" y2=\"", kHeight - kBottom, "\" stroke=\"",
+                    kInk, "\"/>", body, "</svg><figcaption>", Escape(description),
                     "</figcaption></figure>");
 }
 

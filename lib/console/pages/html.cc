@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "base/strings.h"
+#include "console/signin/token.h"
 
 namespace dp::console {
 namespace {
@@ -22,12 +23,23 @@ std::string Escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -37,21 +49,27 @@ std::string Page(std::string_view title, const Viewer& viewer, std::string_view 
   std::string header;
   if (!viewer.name.empty()) {
     std::string links = dp::StrCat("<li>", Link("/", "Home"), "</li>");
-    for (const auto& [href, words] : viewer.links) links += dp::StrCat("<li>", Link(href, words), "</li>");
-    header = dp::StrCat(
-        "<nav aria-label=\"Main\"><ul>", links, "</ul></nav>",
-        "<form class=\"signout\" method=\"post\" action=\"/sign-out\">",
-        CsrfField(viewer.csrf_token), "<p>Signed in as ", Escape(viewer.name), " (",
-        Escape(viewer.role_words), ") <button type=\"submit\">Sign out</button></p></form>");
+    for (const auto& [href, words] : viewer.links)
+      links += dp::StrCat("<li>", Link(href, words), "</li>");
+    header = dp::StrCat("<nav aria-label=\"Main\"><ul>", links, "</ul></nav>",
+                        "<form class=\"signout\" method=\"post\" action=\"/sign-out\">",
+                        CsrfField(viewer.csrf_token), "<p>Signed in as ", Escape(viewer.name), " (",
+                        Escape(viewer.role_words),
+                        ") <button type=\"submit\">Sign out</button></p></form>");
   }
   return dp::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>", Escape(title), " – Direct Payments</title>"
+      "<title>",
+      Escape(title),
+      " – Direct Payments</title>"
       "<link rel=\"stylesheet\" href=\"/static/console.css\"></head><body>"
       "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
-      "<header><p class=\"service\">Direct Payments</p>", header, "</header>"
-      "<main id=\"main\" tabindex=\"-1\"><h1>", Escape(title), "</h1>", main_html,
+      "<header><p class=\"service\">Direct Payments</p>",
+      header,
+      "</header>"
+      "<main id=\"main\" tabindex=\"-1\"><h1>",
+      Escape(title), "</h1>", main_html,
       "</main><footer><p>Self-directed Support Option 1: direct payments.</p></footer>"
       "</body></html>\n");
 }
@@ -65,7 +83,8 @@ std::string DrawTable(const Table& table) {
     return dp::StrCat("<h2>", Escape(table.caption), "</h2><p>", Escape(table.empty_words), "</p>");
   }
   std::string out = dp::StrCat("<table><caption>", Escape(table.caption), "</caption><thead><tr>");
-  for (const std::string& h : table.headings) out += dp::StrCat("<th scope=\"col\">", Escape(h), "</th>");
+  for (const std::string& h : table.headings)
+    out += dp::StrCat("<th scope=\"col\">", Escape(h), "</th>");
   out += "</tr></thead><tbody>";
   for (const auto& row : table.rows) {
     out += "<tr>";
@@ -77,6 +96,11 @@ std::string DrawTable(const Table& table) {
 
 std::string CsrfField(std::string_view token) {
   return dp::StrCat("<input type=\"hidden\" name=\"csrf\" value=\"", Escape(token), "\">");
+}
+
+std::string RequestIdField() {
+  return dp::StrCat("<input type=\"hidden\" name=\"request_id\" value=\"console-", NewToken(),
+                    "\">");
 }
 
 std::string Field(std::string_view label, std::string_view name, std::string_view type,

@@ -45,15 +45,18 @@ struct Table {
 };
 std::string DrawTable(const Table& table);
 
-// Hidden is the CSRF field every form carries.
+// CsrfField is the session's form token every form carries.
 std::string CsrfField(std::string_view token);
+
+// RequestIdField is a write form's idempotency key, fresh each time the
+// form is drawn: sending the same form twice makes one write.
+std::string RequestIdField();
 
 // Field is a labelled input: label text, name, type ("text", "password"),
 // autocomplete hint, an optional hint shown under the label, and whether
 // the form needs it.
 std::string Field(std::string_view label, std::string_view name, std::string_view type,
-                  std::string_view autocomplete, std::string_view hint = "",
-                  bool required = true);
+                  std::string_view autocomplete, std::string_view hint = "", bool required = true);
 
 // TextArea is a labelled, required box of up to `max_length` characters,
 // with an optional hint under the label.

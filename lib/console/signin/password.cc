@@ -29,10 +29,10 @@ constexpr uint64_t kMaxMemoryBytes = 256ull << 20;
 std::string Scrypt(std::string_view password, std::string_view salt, uint64_t n, uint64_t r,
                    uint64_t p, size_t length) {
   std::string out(length, '\0');
-  const int ok = EVP_PBE_scrypt(password.data(), password.size(),
-                                reinterpret_cast<const unsigned char*>(salt.data()), salt.size(),
-                                n, r, p, kMaxMemoryBytes,
-                                reinterpret_cast<unsigned char*>(out.data()), out.size());
+  const int ok =
+      EVP_PBE_scrypt(password.data(), password.size(),
+                     reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), n, r, p,
+                     kMaxMemoryBytes, reinterpret_cast<unsigned char*>(out.data()), out.size());
   DP_CHECK(ok == 1);
   return out;
 }

@@ -112,8 +112,7 @@ std::optional<int64_t> TotpStep(std::string_view secret, std::string_view code,
   return matched;
 }
 
-std::string OtpauthUri(std::string_view issuer, std::string_view account,
-                       std::string_view secret) {
+std::string OtpauthUri(std::string_view issuer, std::string_view account, std::string_view secret) {
   return dp::StrCat("otpauth://totp/", UriEscape(issuer), ":", UriEscape(account),
                     "?secret=", Base32(secret), "&issuer=", UriEscape(issuer),
                     "&algorithm=SHA1&digits=6&period=30");

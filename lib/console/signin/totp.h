@@ -36,8 +36,7 @@ std::optional<int64_t> TotpStep(std::string_view secret, std::string_view code,
 
 // OtpauthUri is the otpauth:// link an authenticator app reads (as a QR
 // code or pasted), naming the issuer and the account.
-std::string OtpauthUri(std::string_view issuer, std::string_view account,
-                       std::string_view secret);
+std::string OtpauthUri(std::string_view issuer, std::string_view account, std::string_view secret);
 
 }  // namespace dp::console
 

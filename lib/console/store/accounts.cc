@@ -1,8 +1,5 @@
 #include "console/store/accounts.h"
 
-#include <openssl/rand.h>
-
-#include "absl/strings/escaping.h"
 #include "base/check.h"
 #include "base/sha256.h"
 #include "base/strings.h"
@@ -28,35 +25,30 @@ bool NeedsTotp(iam::Role role) {
          role == iam::Role::kAdmin;
 }
 
-std::string NewToken() {
-  std::string bytes(32, '\0');
-  DP_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size()) == 1);
-  return absl::WebSafeBase64Escape(bytes);
-}
-
 absl::StatusOr<std::string> IssueInvitation(pqxx::work& tx, const std::string& principal,
                                             const std::string& issued_by, absl::Time now,
                                             const SignInPolicy& policy) {
   const pqxx::result r =
       tx.exec_params("SELECT role, disabled FROM iam.principals WHERE name = $1", principal);
-  if (r.empty()) return absl::NotFoundError(dp::StrCat("no principal is called \"", principal, "\""));
+  if (r.empty())
+    return absl::NotFoundError(dp::StrCat("no principal is called \"", principal, "\""));
   if (r[0][1].as<bool>()) {
     return absl::FailedPreconditionError(dp::StrCat("principal \"", principal, "\" is disabled"));
   }
   iam::Role role;
   if (!iam::ParseRole(r[0][0].as<std::string>(), &role) || role == iam::Role::kService ||
       role == iam::Role::kProcessor || role == iam::Role::kConsole) {
-    return absl::FailedPreconditionError(dp::StrCat(
-        "principal \"", principal, "\" has role ", r[0][0].as<std::string>(),
-        ", which does not sign in to the console"));
+    return absl::FailedPreconditionError(dp::StrCat("principal \"", principal, "\" has role ",
+                                                    r[0][0].as<std::string>(),
+                                                    ", which does not sign in to the console"));
   }
   tx.exec_params(dp::StrCat("UPDATE iam.console_invitations SET used_at = ", At(2),
                             " WHERE principal_name = $1 AND used_at IS NULL"),
                  principal, Micros(now));
   const std::string token = NewToken();
   tx.exec_params(dp::StrCat("INSERT INTO iam.console_invitations (token_sha256, principal_name,"
-                            " issued_by, issued_at, expires_at) VALUES ($1, $2, $3, ", At(4), ", ",
-                            At(5), ")"),
+                            " issued_by, issued_at, expires_at) VALUES ($1, $2, $3, ",
+                            At(4), ", ", At(5), ")"),
                  Digest(token), principal, issued_by, Micros(now),
                  Micros(now + policy.invitation_ttl));
   return token;
@@ -67,14 +59,15 @@ absl::Status EnsurePerson(pqxx::work& tx, const std::string& name, int64_t agree
   const pqxx::result r = tx.exec_params(
       "SELECT role, coalesce(agreement_id, 0) FROM iam.principals WHERE name = $1", name);
   if (r.empty()) {
-    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, agreement_id)"
-                   " VALUES ($1, $2, 'person', $3)",
-                   name, authority_id, agreement_id);
+    tx.exec_params(
+        "INSERT INTO iam.principals (name, organisation_id, role, agreement_id)"
+        " VALUES ($1, $2, 'person', $3)",
+        name, authority_id, agreement_id);
     return absl::OkStatus();
   }
   if (r[0][0].as<std::string>() != "person" || r[0][1].as<int64_t>() != agreement_id) {
-    return absl::FailedPreconditionError(dp::StrCat(
-        "the name \"", name, "\" is already someone else's sign-in; choose another"));
+    return absl::FailedPreconditionError(
+        dp::StrCat("the name \"", name, "\" is already someone else's sign-in; choose another"));
   }
   return absl::OkStatus();
 }
@@ -85,7 +78,8 @@ absl::StatusOr<Invitation> OpenInvitation(pqxx::transaction_base& tx, const std:
       dp::StrCat("SELECT i.principal_name, p.role FROM iam.console_invitations i"
                  " JOIN iam.principals p ON p.name = i.principal_name"
                  " WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND NOT p.disabled"
-                 " AND i.expires_at > ", At(2)),
+                 " AND i.expires_at > ",
+                 At(2)),
       Digest(token), Micros(now));
   if (r.empty()) {
     return absl::NotFoundError(
@@ -120,11 +114,13 @@ absl::Status AcceptInvitation(pqxx::work& tx, const std::string& token, const st
     step = *matched;
   }
   tx.exec_params(
-      dp::StrCat("INSERT INTO iam.console_accounts (principal_name, password_hash, totp_secret,"
-                 " last_totp_step) VALUES ($1, $2, nullif($3, ''), $4)"
-                 " ON CONFLICT (principal_name) DO UPDATE SET password_hash = EXCLUDED.password_hash,"
-                 " totp_secret = EXCLUDED.totp_secret, last_totp_step = EXCLUDED.last_totp_step,"
-                 " failed_signins = 0, locked_until = NULL, updated_at = ", At(5)),
+      dp::StrCat(
+          "INSERT INTO iam.console_accounts (principal_name, password_hash, totp_secret,"
+          " last_totp_step) VALUES ($1, $2, nullif($3, ''), $4)"
+          " ON CONFLICT (principal_name) DO UPDATE SET password_hash = EXCLUDED.password_hash,"
+          " totp_secret = EXCLUDED.totp_secret, last_totp_step = EXCLUDED.last_totp_step,"
+          " failed_signins = 0, locked_until = NULL, updated_at = ",
+          At(5)),
       inv->principal, HashPassword(password), stored_secret, step, Micros(now));
   tx.exec_params(dp::StrCat("UPDATE iam.console_invitations SET used_at = ", At(2),
                             " WHERE token_sha256 = $1"),
@@ -159,13 +155,12 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
   }
   iam::Role role;
   const bool role_ok = iam::ParseRole(r[0][5].as<std::string>(), &role);
-  bool ok = role_ok && !r[0][6].as<bool>() &&
-            VerifyPassword(password, r[0][0].as<std::string>());
+  bool ok = role_ok && !r[0][6].as<bool>() && VerifyPassword(password, r[0][0].as<std::string>());
   int64_t step = r[0][2].as<int64_t>();
   if (ok && NeedsTotp(role)) {
     auto secret = cipher.Decrypt(r[0][1].as<std::string>(), kTotpContext);
-    const auto matched = secret.ok() ? TotpStep(*secret, code, absl::ToUnixSeconds(now))
-                                     : std::nullopt;
+    const auto matched =
+        secret.ok() ? TotpStep(*secret, code, absl::ToUnixSeconds(now)) : std::nullopt;
     // A code works once: a step at or before the last one used is refused.
     ok = matched.has_value() && *matched > step;
     if (ok) step = *matched;
@@ -174,8 +169,8 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
     const int failures = r[0][3].as<int>() + 1;
     const bool lock = failures >= policy.max_failures;
     tx.exec_params(dp::StrCat("UPDATE iam.console_accounts SET failed_signins = $2,"
-                              " locked_until = CASE WHEN $3 THEN ", At(4),
-                              " ELSE locked_until END WHERE principal_name = $1"),
+                              " locked_until = CASE WHEN $3 THEN ",
+                              At(4), " ELSE locked_until END WHERE principal_name = $1"),
                    name, lock ? 0 : failures, lock, Micros(now + policy.lockout));
     if (lock) {
       result.outcome = SignInResult::Outcome::kLocked;
@@ -183,9 +178,10 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
     }
     return result;
   }
-  tx.exec_params("UPDATE iam.console_accounts SET failed_signins = 0, locked_until = NULL,"
-                 " last_totp_step = $2 WHERE principal_name = $1",
-                 name, step);
+  tx.exec_params(
+      "UPDATE iam.console_accounts SET failed_signins = 0, locked_until = NULL,"
+      " last_totp_step = $2 WHERE principal_name = $1",
+      name, step);
   result.outcome = SignInResult::Outcome::kSignedIn;
   result.session_token = NewToken();
   tx.exec_params(dp::StrCat("INSERT INTO iam.console_sessions (token_sha256, principal_name,"
@@ -201,8 +197,8 @@ std::optional<Session> FindSession(pqxx::work& tx, const std::string& token, abs
       dp::StrCat("UPDATE iam.console_sessions s SET last_seen_at = ", At(2),
                  " FROM iam.principals p WHERE p.name = s.principal_name AND NOT p.disabled"
                  " AND s.token_sha256 = $1 AND s.ended_at IS NULL"
-                 " AND s.last_seen_at > ", At(3), " AND s.created_at > ", At(4),
-                 " RETURNING s.principal_name, s.csrf_token"),
+                 " AND s.last_seen_at > ",
+                 At(3), " AND s.created_at > ", At(4), " RETURNING s.principal_name, s.csrf_token"),
       Digest(token), Micros(now), Micros(now - policy.idle_timeout),
       Micros(now - policy.absolute_timeout));
   if (r.empty()) return std::nullopt;

@@ -2,13 +2,13 @@
 #define DP_LIB_CONSOLE_STORE_ACCOUNTS_H_
 
 #include <optional>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "console/signin/token.h"
 #include "crypto/field_cipher.h"
 #include "iam/principal.h"
 
@@ -22,20 +22,17 @@ struct SignInPolicy {
   absl::Duration invitation_ttl = absl::Hours(72);
   absl::Duration idle_timeout = absl::Minutes(30);
   absl::Duration absolute_timeout = absl::Hours(12);
-  int max_failures = 5;                       // in a row, then locked
+  int max_failures = 5;  // in a row, then locked
   absl::Duration lockout = absl::Minutes(15);
 };
 
 // NeedsTotp: officers, auditors and admins sign in with a second factor.
 bool NeedsTotp(iam::Role role);
 
-// NewToken is 32 random bytes, base64url without padding (43 characters).
-std::string NewToken();
-
 // IssueInvitation records an invitation for `principal` and returns its
-// token (for the link, shown once); an unused earlier one stops working. NOT_FOUND for an unknown principal;
-// FAILED_PRECONDITION for a disabled one or one that cannot use the
-// console (services, processors, the console itself).
+// token (for the link, shown once); an unused earlier one stops working. NOT_FOUND for an unknown
+// principal; FAILED_PRECONDITION for a disabled one or one that cannot use the console (services,
+// processors, the console itself).
 absl::StatusOr<std::string> IssueInvitation(pqxx::work& tx, const std::string& principal,
                                             const std::string& issued_by, absl::Time now,
                                             const SignInPolicy& policy);

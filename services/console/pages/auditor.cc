@@ -42,8 +42,8 @@ void AuditorHome(Site&, const SignedIn& who, const httplib::Request&, httplib::R
   std::vector<std::pair<std::string, std::string>> authorities;
   for (const std::string& a : who.principal.authorities) authorities.emplace_back(a, a);
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), London());
-  const int year_start = today.month() >= 4 ? static_cast<int>(today.year())
-                                            : static_cast<int>(today.year()) - 1;
+  const int year_start =
+      today.month() >= 4 ? static_cast<int>(today.year()) : static_cast<int>(today.year()) - 1;
   std::string html = dp::StrCat(
       "<h2>Reports</h2><p>An authority's direct payments for a period: agreements, money in and "
       "out, spending by category, findings and cases, and a sample of transactions. Each report "
@@ -51,10 +51,12 @@ void AuditorHome(Site&, const SignedIn& who, const httplib::Request&, httplib::R
       "<form method=\"get\" action=\"/reports/download\">",
       Select("Authority", "authority", authorities),
       DateField("From", "from", absl::FormatCivilTime(absl::CivilDay(year_start, 4, 1))),
-      DateField("To (inclusive)", "to", absl::FormatCivilTime(absl::CivilDay(year_start + 1, 3, 31))),
-      Select("Format", "format", {{"csv", "CSV (for checking later)"},
-                                  {"xlsx", "Spreadsheet (XLSX)"},
-                                  {"pdf", "Summary with charts (PDF)"}}),
+      DateField("To (inclusive)", "to",
+                absl::FormatCivilTime(absl::CivilDay(year_start + 1, 3, 31))),
+      Select("Format", "format",
+             {{"csv", "CSV (for checking later)"},
+              {"xlsx", "Spreadsheet (XLSX)"},
+              {"pdf", "Summary with charts (PDF)"}}),
       "<p><button type=\"submit\">Download the report</button></p></form>",
       "<h2>Check a report</h2><p>Upload a CSV report downloaded earlier: the books are read again "
       "and any difference is listed, and the audit trail is checked up to the head the report "
@@ -63,9 +65,8 @@ void AuditorHome(Site&, const SignedIn& who, const httplib::Request&, httplib::R
       "<p class=\"field\"><label for=\"f-report\">Report (CSV)</label><input id=\"f-report\" "
       "name=\"report\" type=\"file\" accept=\".csv,text/csv\" required></p>",
       "<p><button type=\"submit\">Check the report</button></p></form>",
-      "<h2>Audit trail</h2><ul class=\"links\"><li>",
-      console::Link("/audit", "Browse the trail"), "</li><li>",
-      console::Link("/audit/verify", "Verify the whole trail"), "</li></ul>",
+      "<h2>Audit trail</h2><ul class=\"links\"><li>", console::Link("/audit", "Browse the trail"),
+      "</li><li>", console::Link("/audit/verify", "Verify the whole trail"), "</li></ul>",
       "<form method=\"get\" action=\"/audit/verify\"><p class=\"field\"><label "
       "for=\"f-expect_head\">A head you kept earlier</label><span class=\"hint\" "
       "id=\"f-expect_head-hint\">The trail must still reach it: nothing cut from the end.</span>"
@@ -95,13 +96,18 @@ void ReportDownload(Site& site, const SignedIn& who, const httplib::Request& req
     problem = "Format must be CSV, XLSX or PDF.";
   }
   if (!problem.empty()) {
-    return SendPage(res, 422, "Check the report's details", who.viewer,
-                    dp::StrCat(console::ErrorBox(problem), "<p>", console::Link("/", "Back"), "</p>"));
+    return SendPage(
+        res, 422, "Check the report's details", who.viewer,
+        dp::StrCat(console::ErrorBox(problem), "<p>", console::Link("/", "Back"), "</p>"));
   }
   *get.mutable_period_start() = *from;
   *get.mutable_period_end() = *to;
   v1::AuditorReport report;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().GetAuditorReport(ctx, get, &report); })) return;
+  if (!Ask(site, who, res, [&](auto* ctx) {
+        return site.backends.monitoring().GetAuditorReport(ctx, get, &report);
+      })) {
+    return;
+  }
   res.set_header("X-Report-SHA256", report.sha256());
   SendDownload(res, report.file_name(), report.content_type(), report.content());
 }
@@ -117,16 +123,20 @@ void ReportVerify(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::VerifyAuditorReportRequest verify;
   verify.set_content(content);
   v1::ReportVerification out;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().VerifyAuditorReport(ctx, verify, &out); })) return;
-  std::string html = out.matches()
-                         ? console::NoticeBox("The report matches the books, byte for byte.")
-                         : console::ErrorBox("The report does not match the books as they are now.");
-  html += dp::StrCat("<dl class=\"summary\">", Row("SHA-256 of the report", Escape(out.sha256_given())),
-                     Row("SHA-256 of the books now", Escape(out.sha256_now())),
-                     Row("Audit trail", out.audit_intact()
-                                            ? "Intact, and it reaches the report's head"
+  if (!Ask(site, who, res, [&](auto* ctx) {
+        return site.backends.monitoring().VerifyAuditorReport(ctx, verify, &out);
+      })) {
+    return;
+  }
+  std::string html =
+      out.matches() ? console::NoticeBox("The report matches the books, byte for byte.")
+                    : console::ErrorBox("The report does not match the books as they are now.");
+  html += dp::StrCat(
+      "<dl class=\"summary\">", Row("SHA-256 of the report", Escape(out.sha256_given())),
+      Row("SHA-256 of the books now", Escape(out.sha256_now())),
+      Row("Audit trail", out.audit_intact() ? "Intact, and it reaches the report's head"
                                             : Escape("Not intact: " + out.audit_problem())),
-                     "</dl>");
+      "</dl>");
   console::Table differences{"What differs", {"Difference"}, {}, "Nothing differs."};
   for (const std::string& d : out.differences()) differences.rows.push_back({Escape(d)});
   html += console::DrawTable(differences) + "<p>" + console::Link("/", "Back to home") + "</p>";
@@ -139,12 +149,18 @@ void AuditTrail(Site& site, const SignedIn& who, const httplib::Request& req,
   list.set_page_size(50);
   list.set_page_token(req.get_param_value("page").substr(0, 200));
   v1::ListAuditEventsResponse got;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.audit().ListAuditEvents(ctx, list, &got); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.audit().ListAuditEvents(ctx, list, &got); })) {
+    return;
+  }
   console::Table events{"Events, in the order they were written",
-                        {"When", "Who", "Did", "To", "Outcome"}, {}, "No events."};
+                        {"When", "Who", "Did", "To", "Outcome"},
+                        {},
+                        "No events."};
   for (const v1::AuditEvent& e : got.events()) {
-    events.rows.push_back({Escape(When(e.at())), Escape(e.principal()), Escape(e.method()),
-                           Escape(e.resource()), e.code() == 0 ? "Done" : Escape(dp::StrCat("Refused (", e.code(), ")"))});
+    events.rows.push_back(
+        {Escape(When(e.at())), Escape(e.principal()), Escape(e.method()), Escape(e.resource()),
+         e.code() == 0 ? "Done" : Escape(dp::StrCat("Refused (", e.code(), ")"))});
   }
   SendPage(res, 200, "Audit trail", who.viewer,
            console::DrawTable(events) + Pager("/audit", got.next_page_token(), ""));
@@ -155,7 +171,10 @@ void AuditVerify(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::VerifyAuditChainRequest verify;
   verify.set_expect_head(req.get_param_value("expect_head").substr(0, 2000));
   v1::VerifyAuditChainResponse out;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.audit().VerifyAuditChain(ctx, verify, &out); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.audit().VerifyAuditChain(ctx, verify, &out); })) {
+    return;
+  }
   std::string html =
       out.intact() ? console::NoticeBox(dp::StrCat("The trail is intact: ", out.events_checked(),
                                                    " events checked."))

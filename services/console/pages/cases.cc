@@ -14,12 +14,18 @@ namespace {
 
 std::string DecisionWords(v1::CaseDecision d) {
   switch (d) {
-    case v1::CASE_DECISION_NO_ACTION: return "No action";
-    case v1::CASE_DECISION_REQUEST_INFORMATION: return "Asked for information";
-    case v1::CASE_DECISION_AGREE_PLAN: return "Plan agreed";
-    case v1::CASE_DECISION_RECOVER: return "Money to be returned";
-    case v1::CASE_DECISION_SUSPEND: return "Payments suspended";
-    default: return "Note";
+    case v1::CASE_DECISION_NO_ACTION:
+      return "No action";
+    case v1::CASE_DECISION_REQUEST_INFORMATION:
+      return "Asked for information";
+    case v1::CASE_DECISION_AGREE_PLAN:
+      return "Plan agreed";
+    case v1::CASE_DECISION_RECOVER:
+      return "Money to be returned";
+    case v1::CASE_DECISION_SUSPEND:
+      return "Payments suspended";
+    default:
+      return "Note";
   }
 }
 
@@ -43,8 +49,8 @@ std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string&
   fl.set_state(v1::FINDING_STATE_OPEN);
   fl.set_page_size(50);
   v1::ListFindingsResponse findings;
-  console::Table ft{"Open findings", {"Agreement", "Check", "What was found", "Since"}, {},
-                    "No open finding."};
+  console::Table ft{
+      "Open findings", {"Agreement", "Check", "What was found", "Since"}, {}, "No open finding."};
   if (b.monitoring().ListFindings(b.For(who.principal.name).get(), fl, &findings).ok()) {
     for (const v1::Finding& f : findings.findings()) {
       ft.rows.push_back({AgreementLink(f.agreement_id()), Escape(f.check()), Escape(f.summary()),
@@ -56,7 +62,9 @@ std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string&
   cl.set_state(v1::CASE_STATE_OPEN);
   cl.set_page_size(50);
   v1::ListCasesResponse cases;
-  console::Table ct{"Open review cases", {"Case", "Agreement", "Opened", "Information due"}, {},
+  console::Table ct{"Open review cases",
+                    {"Case", "Agreement", "Opened", "Information due"},
+                    {},
                     "No open review case."};
   if (b.monitoring().ListCases(b.For(who.principal.name).get(), cl, &cases).ok()) {
     for (const v1::ReviewCase& c : cases.cases()) {
@@ -75,10 +83,14 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetCaseRequest get;
   get.set_case_id(id);
   v1::ReviewCase c;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().GetCase(ctx, get, &c); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.monitoring().GetCase(ctx, get, &c); })) {
+    return;
+  }
   std::string html;
   if (req.has_param("done")) {
-    html += console::NoticeBox(dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
+    html += console::NoticeBox(
+        dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
   }
   html += dp::StrCat("<dl class=\"summary\">", Row("Agreement", AgreementLink(c.agreement_id())),
                      Row("State", c.state() == v1::CASE_STATE_OPEN ? "Open" : "Closed"),
@@ -87,8 +99,10 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
   console::Table ft{"Findings", {"Check", "What was found", "Amount", "Evidence"}, {}, "None."};
   for (const v1::Finding& f : c.findings()) {
     std::string evidence;
-    for (int64_t t : f.transaction_ids()) evidence += dp::StrCat(evidence.empty() ? "" : ", ", "transaction ", t);
-    for (const std::string& p : f.payslips()) evidence += dp::StrCat(evidence.empty() ? "" : ", ", p);
+    for (int64_t t : f.transaction_ids())
+      evidence += dp::StrCat(evidence.empty() ? "" : ", ", "transaction ", t);
+    for (const std::string& p : f.payslips())
+      evidence += dp::StrCat(evidence.empty() ? "" : ", ", p);
     ft.rows.push_back({Escape(f.check()), Escape(f.summary()),
                        Escape(console::Pounds(f.amount().amount_pence())), Escape(evidence)});
   }
@@ -100,20 +114,18 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
   html += console::DrawTable(ft) + console::DrawTable(et);
   if (c.state() == v1::CASE_STATE_OPEN && who.principal.role == iam::Role::kFinanceOfficer) {
     const std::string csrf = console::CsrfField(who.session.csrf_token);
-    const std::string request = dp::StrCat("<input type=\"hidden\" name=\"request_id\" value=\"console-",
-                                           console::NewToken(), "\">");
-    html += dp::StrCat(
-        "<h2>Add a note</h2><form method=\"post\" action=\"/cases/", id, "/note\">", csrf, request,
-        console::TextArea("Note of a conversation", "note", 4000),
-        "<p><button type=\"submit\">Add the note</button></p></form>",
-        "<h2>Decide</h2><form method=\"post\" action=\"/cases/", id, "/decision\">", csrf,
-        request, "<fieldset><legend>Decision</legend>");
-    for (const auto& [value, words] :
-         std::vector<std::pair<std::string, std::string>>{{"no_action", "No action: close the review"},
-                                                          {"request_information", "Ask for information"},
-                                                          {"agree_plan", "Agree a plan for the money"},
-                                                          {"recover", "Recover money"},
-                                                          {"suspend", "Suspend payments"}}) {
+    const std::string request = console::RequestIdField();
+    html += dp::StrCat("<h2>Add a note</h2><form method=\"post\" action=\"/cases/", id, "/note\">",
+                       csrf, request, console::TextArea("Note of a conversation", "note", 4000),
+                       "<p><button type=\"submit\">Add the note</button></p></form>",
+                       "<h2>Decide</h2><form method=\"post\" action=\"/cases/", id, "/decision\">",
+                       csrf, request, "<fieldset><legend>Decision</legend>");
+    for (const auto& [value, words] : std::vector<std::pair<std::string, std::string>>{
+             {"no_action", "No action: close the review"},
+             {"request_information", "Ask for information"},
+             {"agree_plan", "Agree a plan for the money"},
+             {"recover", "Recover money"},
+             {"suspend", "Suspend payments"}}) {
       html += dp::StrCat("<p><input type=\"radio\" id=\"d-", value, "\" name=\"decision\" value=\"",
                          value, "\" required><label for=\"d-", value, "\">", Escape(words),
                          "</label></p>");
@@ -124,7 +136,8 @@ void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
         "id=\"f-due\" name=\"due\" type=\"date\"></p>"
         "<p class=\"field\"><label for=\"f-amount\">Amount to recover, in pounds (recovery "
         "only)</label><input id=\"f-amount\" name=\"amount\" type=\"text\" inputmode=\"decimal\" "
-        "autocomplete=\"off\"></p><p><button type=\"submit\">Record the decision</button></p></form>");
+        "autocomplete=\"off\"></p><p><button type=\"submit\">Record the "
+        "decision</button></p></form>");
   }
   SendPage(res, 200, dp::StrCat("Review case ", id), who.viewer, html);
 }
@@ -137,7 +150,10 @@ void CaseNotePost(Site& site, const SignedIn& who, const httplib::Request& req,
   note.set_case_id(id);
   note.set_note(req.get_param_value("note"));
   v1::ReviewCase out;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().AddCaseNote(ctx, note, &out); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.monitoring().AddCaseNote(ctx, note, &out); })) {
+    return;
+  }
   res.set_redirect(dp::StrCat("/cases/", id, "?done=note"), 303);
 }
 
@@ -186,7 +202,10 @@ void CaseDecisionPost(Site& site, const SignedIn& who, const httplib::Request& r
                     dp::StrCat(console::ErrorBox(problem), "<p>", CaseLink(id), "</p>"));
   }
   v1::ReviewCase out;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.monitoring().DecideCase(ctx, d, &out); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.monitoring().DecideCase(ctx, d, &out); })) {
+    return;
+  }
   res.set_redirect(dp::StrCat("/cases/", id, "?done=decision"), 303);
 }
 

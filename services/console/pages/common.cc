@@ -35,13 +35,20 @@ std::string DayOf(const v1::Date& d) {
 
 std::string StatusWords(v1::AgreementStatus s) {
   switch (s) {
-    case v1::AGREEMENT_STATUS_DRAFT: return "Draft";
-    case v1::AGREEMENT_STATUS_AWAITING_APPROVAL: return "Awaiting approval";
-    case v1::AGREEMENT_STATUS_APPROVED: return "Approved";
-    case v1::AGREEMENT_STATUS_ACTIVE: return "Active";
-    case v1::AGREEMENT_STATUS_SUSPENDED: return "Suspended";
-    case v1::AGREEMENT_STATUS_TERMINATED: return "Ended";
-    default: return "Unknown";
+    case v1::AGREEMENT_STATUS_DRAFT:
+      return "Draft";
+    case v1::AGREEMENT_STATUS_AWAITING_APPROVAL:
+      return "Awaiting approval";
+    case v1::AGREEMENT_STATUS_APPROVED:
+      return "Approved";
+    case v1::AGREEMENT_STATUS_ACTIVE:
+      return "Active";
+    case v1::AGREEMENT_STATUS_SUSPENDED:
+      return "Suspended";
+    case v1::AGREEMENT_STATUS_TERMINATED:
+      return "Ended";
+    default:
+      return "Unknown";
   }
 }
 
@@ -88,24 +95,24 @@ std::string MoneySection(Backends& backends, const std::string& user, int64_t ag
     return "<h2>Money</h2><p>No money has been paid yet.</p>";
   }
   if (!s.ok()) return "<h2>Money</h2>" + console::ErrorBox("The balance cannot be shown just now.");
-  std::string rows = dp::StrCat(Row("Balance", Escape(console::Pounds(a.balance().amount_pence()))),
-                                Row("Card payments not yet settled",
-                                    Escape(console::Pounds(a.held().amount_pence()))));
+  std::string rows = dp::StrCat(
+      Row("Balance", Escape(console::Pounds(a.balance().amount_pence()))),
+      Row("Card payments not yet settled", Escape(console::Pounds(a.held().amount_pence()))));
   for (const v1::CommittedPart& c : a.commitments()) {
     std::string words = c.words();
     if (!words.empty()) words[0] = absl::ascii_toupper(static_cast<unsigned char>(words[0]));
     rows += Row(words, Escape(console::Pounds(c.amount().amount_pence())));
   }
-  rows += Row("Available to spend", dp::StrCat("<strong>",
-                                               Escape(console::Pounds(a.available().amount_pence())),
-                                               "</strong>"));
+  rows += Row(
+      "Available to spend",
+      dp::StrCat("<strong>", Escape(console::Pounds(a.available().amount_pence())), "</strong>"));
   return dp::StrCat("<h2>Money</h2><dl class=\"summary\">", rows, "</dl><p>", Escape(a.summary()),
                     "</p>");
 }
 
 std::string RecordTable(const v1::PersonRecord& record, std::string_view caption) {
-  console::Table decisions{std::string(caption), {"When", "What", "By", "Reason"}, {},
-                           "Nothing recorded yet."};
+  console::Table decisions{
+      std::string(caption), {"When", "What", "By", "Reason"}, {}, "Nothing recorded yet."};
   for (const v1::Decision& d : record.decisions()) {
     decisions.rows.push_back({Escape(When(d.decided_at())),
                               Escape(d.summary().empty() ? d.kind() : d.summary()),
@@ -113,7 +120,6 @@ std::string RecordTable(const v1::PersonRecord& record, std::string_view caption
   }
   return console::DrawTable(decisions);
 }
-
 
 void SendPage(httplib::Response& res, int status, const std::string& title,
               const console::Viewer& viewer, const std::string& main_html) {
@@ -142,7 +148,8 @@ void SendRefusal(httplib::Response& res, const console::Viewer& viewer, const gr
       http = 403;
       title = "Not allowed";
       break;
-    default: break;
+    default:
+      break;
   }
   const std::string words = http == 503
                                 ? "The service did not answer in time. Nothing was changed; try "
@@ -154,14 +161,22 @@ void SendRefusal(httplib::Response& res, const console::Viewer& viewer, const gr
 
 std::string RoleWords(iam::Role role) {
   switch (role) {
-    case iam::Role::kFinanceOfficer: return "Finance officer";
-    case iam::Role::kIso: return "Support organisation";
-    case iam::Role::kAuditor: return "Auditor";
-    case iam::Role::kAdmin: return "Administrator";
-    case iam::Role::kService: return "Service";
-    case iam::Role::kProcessor: return "Card processor";
-    case iam::Role::kConsole: return "Console";
-    case iam::Role::kPerson: return "Your own record";
+    case iam::Role::kFinanceOfficer:
+      return "Finance officer";
+    case iam::Role::kIso:
+      return "Support organisation";
+    case iam::Role::kAuditor:
+      return "Auditor";
+    case iam::Role::kAdmin:
+      return "Administrator";
+    case iam::Role::kService:
+      return "Service";
+    case iam::Role::kProcessor:
+      return "Card processor";
+    case iam::Role::kConsole:
+      return "Console";
+    case iam::Role::kPerson:
+      return "Your own record";
   }
   return "Unknown";
 }
@@ -211,13 +226,13 @@ std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role) {
 }
 
 std::string MoneyLinks(int64_t agreement_id, std::string_view statement, std::string_view card) {
-  return dp::StrCat("<ul class=\"links\"><li>",
-                    console::Link(dp::StrCat("/agreements/", agreement_id, "/statement"),
-                                  dp::StrCat("See ", statement)),
-                    "</li><li>",
-                    console::Link(dp::StrCat("/agreements/", agreement_id, "/card"),
-                                  dp::StrCat("See ", card)),
-                    "</li></ul>");
+  return dp::StrCat(
+      "<ul class=\"links\"><li>",
+      console::Link(dp::StrCat("/agreements/", agreement_id, "/statement"),
+                    dp::StrCat("See ", statement)),
+      "</li><li>",
+      console::Link(dp::StrCat("/agreements/", agreement_id, "/card"), dp::StrCat("See ", card)),
+      "</li></ul>");
 }
 
 }  // namespace dp::console_service

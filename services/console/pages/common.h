@@ -1,14 +1,13 @@
 #ifndef DP_SERVICES_CONSOLE_PAGES_COMMON_H_
 #define DP_SERVICES_CONSOLE_PAGES_COMMON_H_
 
+#include <grpcpp/grpcpp.h>
 #include <httplib.h>
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
 #include "backends.h"
@@ -64,7 +63,7 @@ std::string When(const google::protobuf::Timestamp& t);
 std::string DayOf(const v1::Date& d);
 
 std::string StatusWords(v1::AgreementStatus s);  // "Awaiting approval"
-std::string AgreementLink(int64_t id);          // <a href="/agreements/7">Agreement 7</a>
+std::string AgreementLink(int64_t id);           // <a href="/agreements/7">Agreement 7</a>
 // Row is one line of a summary list (<dl class="summary">): the term is
 // text, the value safe HTML.
 std::string Row(std::string_view term, std::string_view safe_value);

@@ -7,8 +7,13 @@ void IsoHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::
   v1::ListAgreementsRequest list;
   list.set_page_size(500);
   v1::ListAgreementsResponse got;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.agreements().ListAgreements(ctx, list, &got); })) return;
-  console::Table table{"The agreements you support", {"Agreement", "Authority", "Status"}, {},
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.agreements().ListAgreements(ctx, list, &got); })) {
+    return;
+  }
+  console::Table table{"The agreements you support",
+                       {"Agreement", "Authority", "Status"},
+                       {},
                        "No agreement has been granted to you yet."};
   for (const v1::Agreement& a : got.agreements()) {
     table.rows.push_back({AgreementLink(a.agreement_id()), console::Escape(a.authority_id()),

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "base/csv.h"
-#include "console/pages/chart.h"
 #include "base/strings.h"
+#include "console/pages/chart.h"
 #include "pages/pages.h"
 
 namespace dp::console_service {
@@ -68,7 +68,8 @@ std::string MoneyCharts(Backends& backends, const std::string& user, const v1::A
     for (const v1::StatementLine& l : got.lines()) {
       points.push_back({l.posted_at().seconds(), l.balance_after_pence()});
       if (l.side() == v1::SIDE_CREDIT) {
-        out_by_month[absl::FormatTime("%Y-%m", TimeOf(l.posted_at()), London())] += l.amount_pence();
+        out_by_month[absl::FormatTime("%Y-%m", TimeOf(l.posted_at()), London())] +=
+            l.amount_pence();
       }
     }
     if (got.next_page_token().empty()) break;
@@ -78,17 +79,17 @@ std::string MoneyCharts(Backends& backends, const std::string& user, const v1::A
   // a year's periods being the annual cost over the gross budget.
   const v1::AgreementVersion& v = a.current();
   const int64_t gross = v.terms().gross_budget().amount_pence();
-  const int64_t threshold =
-      gross > 0 ? v.net_per_period().amount_pence() * v.annual_cost().amount_pence() / gross * 8 / 52
-                : 0;
+  const int64_t threshold = gross > 0 ? v.net_per_period().amount_pence() *
+                                            v.annual_cost().amount_pence() / gross * 8 / 52
+                                      : 0;
   std::vector<console::Bar> bars;
   for (auto it = out_by_month.begin(); it != out_by_month.end(); ++it) {
     if (std::distance(it, out_by_month.end()) <= 6) bars.push_back({it->first, it->second});
   }
-  return dp::StrCat("<h2>Over time</h2>",
-                    console::BalanceChart("The balance against the 8-week threshold", points,
-                                          threshold),
-                    console::BarChart("Money out, by month", bars));
+  return dp::StrCat(
+      "<h2>Over time</h2>",
+      console::BalanceChart("The balance against the 8-week threshold", points, threshold),
+      console::BarChart("Money out, by month", bars));
 }
 
 void StatementPage(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -101,22 +102,28 @@ void StatementPage(Site& site, const SignedIn& who, const httplib::Request& req,
   list.set_page_size(kPageLines);
   list.set_page_token(req.get_param_value("page").substr(0, 200));
   v1::ListStatementResponse got;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) return;
-  console::Table table{"Money in and out, oldest first", {"When", "What", "In", "Out", "Balance"},
-                       {}, "Nothing has moved yet."};
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) {
+    return;
+  }
+  console::Table table{"Money in and out, oldest first",
+                       {"When", "What", "In", "Out", "Balance"},
+                       {},
+                       "Nothing has moved yet."};
   for (const v1::StatementLine& l : got.lines()) {
     const auto [in, out] = InAndOut(l);
     table.rows.push_back({Escape(When(l.posted_at())), Escape(l.description()), Escape(in),
                           Escape(out), Escape(console::Pounds(l.balance_after_pence()))});
   }
   const std::string path = dp::StrCat("/agreements/", id, "/statement");
-  SendPage(res, 200, dp::StrCat("Statement of agreement ", id), who.viewer,
-           dp::StrCat("<p>", AgreementLink(id), "</p>",
-                      list.page_token().empty()
-                          ? dp::StrCat("<p>Opening balance: ",
-                                       Escape(console::Pounds(got.opening_balance_pence())), "</p>")
-                          : "",
-                      console::DrawTable(table), Pager(path, got.next_page_token(), path + ".csv")));
+  SendPage(
+      res, 200, dp::StrCat("Statement of agreement ", id), who.viewer,
+      dp::StrCat("<p>", AgreementLink(id), "</p>",
+                 list.page_token().empty()
+                     ? dp::StrCat("<p>Opening balance: ",
+                                  Escape(console::Pounds(got.opening_balance_pence())), "</p>")
+                     : "",
+                 console::DrawTable(table), Pager(path, got.next_page_token(), path + ".csv")));
 }
 
 void StatementCsv(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -125,14 +132,17 @@ void StatementCsv(Site& site, const SignedIn& who, const httplib::Request& req,
   const auto account = HoldingAccount(site, who, id, res);
   if (!account) return;
   std::string csv;
-  AppendCsvLine(&csv, {"posted_at", "transaction_id", "kind", "description", "in", "out",
-                       "balance_after"});
+  AppendCsvLine(
+      &csv, {"posted_at", "transaction_id", "kind", "description", "in", "out", "balance_after"});
   v1::ListStatementRequest list;
   list.set_account_id(*account);
   list.set_page_size(kCsvPageLines);
   for (int page = 0; page < kMaxCsvPages; ++page) {
     v1::ListStatementResponse got;
-    if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) return;
+    if (!Ask(site, who, res,
+             [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) {
+      return;
+    }
     for (const v1::StatementLine& l : got.lines()) {
       const auto [in, out] = InAndOut(l);
       AppendCsvLine(&csv, {Date(l.posted_at()), std::to_string(l.transaction_id()), l.kind(),
@@ -164,24 +174,31 @@ void CardPage(Site& site, const SignedIn& who, const httplib::Request& req,
       "<p>", AgreementLink(id), "</p><dl class=\"summary\">",
       Row("On the card", Escape(console::Pounds(st.balance().amount_pence()))),
       Row("Committed, not yet paid", Escape(console::Pounds(st.committed().amount_pence()))),
-      Row("Available", dp::StrCat("<strong>", Escape(console::Pounds(st.available().amount_pence())),
-                                  "</strong>")),
+      Row("Available",
+          dp::StrCat("<strong>", Escape(console::Pounds(st.available().amount_pence())),
+                     "</strong>")),
       "</dl>");
-  console::Table held{"Committed, not yet paid", {"When", "Where", "Amount", "Held until"}, {},
+  console::Table held{"Committed, not yet paid",
+                      {"When", "Where", "Amount", "Held until"},
+                      {},
                       "Nothing is waiting to be paid."};
   for (const v1::HeldPayment& h : st.held()) {
     held.rows.push_back({Escape(When(h.authorised_at())), Escape(h.merchant()),
                          Escape(console::Pounds(h.amount().amount_pence())),
                          Escape(When(h.expires_at()))});
   }
-  console::Table declines{"Payments the card refused", {"When", "Where", "Amount", "Why"}, {},
+  console::Table declines{"Payments the card refused",
+                          {"When", "Where", "Amount", "Why"},
+                          {},
                           "No payment was refused."};
   for (const v1::DeclinedPayment& d : st.declines()) {
     declines.rows.push_back({Escape(When(d.at())), Escape(d.merchant()),
                              Escape(console::Pounds(d.amount().amount_pence())),
                              Escape(d.message())});
   }
-  console::Table lines{"Money on and off the card", {"When", "What", "Amount", "Balance"}, {},
+  console::Table lines{"Money on and off the card",
+                       {"When", "What", "Amount", "Balance"},
+                       {},
                        "Nothing has moved yet."};
   for (const v1::CardStatementLine& l : st.lines()) {
     lines.rows.push_back({Escape(When(l.at())), Escape(l.description()),

@@ -5,8 +5,7 @@ namespace dp::console_service {
 
 using console::Escape;
 
-void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&,
-                 httplib::Response& res) {
+void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
   v1::SummariseAgreementsRequest get;
   get.set_authority_id(who.principal.organisation_id);
   v1::AgreementsSummary summary;
@@ -28,10 +27,9 @@ void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&,
         a.has_submitted_at()
             ? std::to_string(absl::ToInt64Hours(absl::Now() - TimeOf(a.submitted_at())) / 24)
             : "unknown";
-    approvals.rows.push_back({AgreementLink(a.agreement_id()), Escape(a.required_approval_level()),
-                              days,
-                              a.panel_wait_exceeded() ? "<strong>Longer than allowed</strong>"
-                                                      : "Within time"});
+    approvals.rows.push_back(
+        {AgreementLink(a.agreement_id()), Escape(a.required_approval_level()), days,
+         a.panel_wait_exceeded() ? "<strong>Longer than allowed</strong>" : "Within time"});
   }
   SendPage(res, 200, "Home", who.viewer,
            dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
@@ -48,15 +46,22 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetAgreementRequest get;
   get.set_agreement_id(id);
   v1::Agreement a;
-  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().GetAgreement(ctx, get, &a); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return backends.agreements().GetAgreement(ctx, get, &a); })) {
+    return;
+  }
   v1::GetRecordRequest rr;
   rr.set_agreement_id(id);
   v1::PersonRecord record;
-  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().GetRecord(ctx, rr, &record); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return backends.agreements().GetRecord(ctx, rr, &record); })) {
+    return;
+  }
   const v1::Terms& t = a.current().terms();
   std::string html;
   if (req.has_param("done")) {
-    html += console::NoticeBox(dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
+    html += console::NoticeBox(
+        dp::StrCat("Recorded: ", req.get_param_value("done").substr(0, 40), "."));
   }
   html += dp::StrCat(
       "<dl class=\"summary\">", Row("Person", Escape(record.person_name())),
@@ -70,7 +75,8 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
       Row("Paid a period", Escape(console::Pounds(a.current().net_per_period().amount_pence()))),
       Row("Cost a year", Escape(console::Pounds(a.current().annual_cost().amount_pence()))),
       Row("Starts", Escape(DayOf(t.start_date()))), Row("Review", Escape(DayOf(t.review_date()))),
-      Row("Ends", Escape(DayOf(t.end_date()))), Row("May be spent on", JoinEscaped(t.permitted_uses())),
+      Row("Ends", Escape(DayOf(t.end_date()))),
+      Row("May be spent on", JoinEscaped(t.permitted_uses())),
       Row("Outcomes", JoinEscaped(t.personal_outcomes())), "</dl>");
   html += MoneySection(backends, user, id);
   html += MoneyLinks(id, "the statement", "the card");
@@ -81,29 +87,27 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
         "<h2>Decision</h2><p>This budget needs approval by a ", Escape(a.required_approval_level()),
         ". Your delegated level is ", Escape(who.principal.approver_level), ".</p>",
         "<form method=\"post\" action=\"/agreements/", id, "/decision\">",
-        console::CsrfField(who.session.csrf_token),
-        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        console::CsrfField(who.session.csrf_token), console::RequestIdField(),
         "<fieldset><legend>Decision</legend>"
         "<p><input type=\"radio\" id=\"d-approve\" name=\"action\" value=\"approve\" required>"
         "<label for=\"d-approve\">Approve the budget</label></p>"
         "<p><input type=\"radio\" id=\"d-return\" name=\"action\" value=\"return\">"
         "<label for=\"d-return\">Return it for changes</label></p></fieldset>",
-        console::ReasonField(), "<p><button type=\"submit\">Record the decision</button></p></form>");
+        console::ReasonField(),
+        "<p><button type=\"submit\">Record the decision</button></p></form>");
   }
   html += RecordTable(record, "The person's record");
   if (who.principal.role == iam::Role::kFinanceOfficer) {
     html += dp::StrCat(
         "<h2>The person's own sign-in</h2><p>Invite the person, or their representative, to "
         "see this record, their money and their monitoring for themselves. The link works once, "
-        "for 72 hours; a new one replaces it.</p><form method=\"post\" action=\"/agreements/", id,
-        "/invite\">", console::CsrfField(who.session.csrf_token),
-        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        "for 72 hours; a new one replaces it.</p><form method=\"post\" action=\"/agreements/",
+        id, "/invite\">", console::CsrfField(who.session.csrf_token), console::RequestIdField(),
         console::Field("Their sign-in name", "name", "text", "off",
                        "Letters, digits and . _ - @, for example morag.brown"),
         "<p><button type=\"submit\">Make an invitation link</button></p></form>");
   }
   SendPage(res, 200, dp::StrCat("Agreement ", id), who.viewer, html);
-
 }
 
 void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -121,13 +125,15 @@ void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
     d.set_action(v1::DECISION_ACTION_RETURN);
   } else {
     return SendPage(res, 422, "Choose a decision", who.viewer,
-                    dp::StrCat(console::ErrorBox("Choose approve or return, then record it."), "<p>",
-                               AgreementLink(id), "</p>"));
+                    dp::StrCat(console::ErrorBox("Choose approve or return, then record it."),
+                               "<p>", AgreementLink(id), "</p>"));
   }
   v1::Agreement out;
-  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().Decide(ctx, d, &out); })) return;
-  res.set_redirect(dp::StrCat("/agreements/", id, "?done=", action == "approve" ? "approved" : "returned"),
-                   303);
+  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().Decide(ctx, d, &out); })) {
+    return;
+  }
+  res.set_redirect(
+      dp::StrCat("/agreements/", id, "?done=", action == "approve" ? "approved" : "returned"), 303);
 }
 
 void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -138,14 +144,18 @@ void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
   invite.set_agreement_id(id);
   invite.set_name(req.get_param_value("name").substr(0, 200));
   v1::PersonInvitation out;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.admin().InvitePerson(ctx, invite, &out); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.admin().InvitePerson(ctx, invite, &out); })) {
+    return;
+  }
   if (out.invitation_token().empty()) {
     return SendPage(res, 200, "Invitation already made", who.viewer,
                     dp::StrCat("<p>This form was sent before, and its link was shown then. To "
                                "make a new link, open ",
                                AgreementLink(id), " again and send the form once more.</p>"));
   }
-  const std::string link = dp::StrCat(site.public_url, "/invitation?token=", out.invitation_token());
+  const std::string link =
+      dp::StrCat(site.public_url, "/invitation?token=", out.invitation_token());
   SendPage(res, 200, "Invitation link", who.viewer,
            dp::StrCat("<p>Give this link to <strong>", Escape(out.name()),
                       "</strong> (by email or letter). It works once, until ",
@@ -153,6 +163,5 @@ void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
                       "<p class=\"secret\"><code id=\"invitation-link\">", Escape(link),
                       "</code></p><p>", AgreementLink(id), "</p>"));
 }
-
 
 }  // namespace dp::console_service

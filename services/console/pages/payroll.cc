@@ -47,8 +47,8 @@ grpc::Status Employers(Site& site, const SignedIn& who, std::vector<v1::Employer
     v1::ListAgreementsRequest list;
     list.set_page_size(500);
     v1::ListAgreementsResponse got;
-    grpc::Status s =
-        site.backends.agreements().ListAgreements(site.backends.For(who.principal.name).get(), list, &got);
+    grpc::Status s = site.backends.agreements().ListAgreements(
+        site.backends.For(who.principal.name).get(), list, &got);
     if (!s.ok()) return s;
     for (const v1::Agreement& a : got.agreements()) authorities.insert(a.authority_id());
   } else {
@@ -59,8 +59,8 @@ grpc::Status Employers(Site& site, const SignedIn& who, std::vector<v1::Employer
     list.set_authority_id(authority);
     list.set_page_size(500);
     v1::ListEmployersResponse got;
-    grpc::Status s =
-        site.backends.payroll().ListEmployers(site.backends.For(who.principal.name).get(), list, &got);
+    grpc::Status s = site.backends.payroll().ListEmployers(
+        site.backends.For(who.principal.name).get(), list, &got);
     if (!s.ok()) return s;
     out->insert(out->end(), got.employers().begin(), got.employers().end());
   }
@@ -75,14 +75,15 @@ void EmployersPage(Site& site, const SignedIn& who, const httplib::Request&,
   if (grpc::Status s = Employers(site, who, &employers); !s.ok()) {
     return SendRefusal(res, who.viewer, s);
   }
-  console::Table table{"Employers", {"Employer", "Agreement", "PAYE reference"}, {},
-                       "No employer to show."};
+  console::Table table{
+      "Employers", {"Employer", "Agreement", "PAYE reference"}, {}, "No employer to show."};
   for (const v1::Employer& e : employers) {
     table.rows.push_back({EmployerLink(e.employer_id(), e.name()), AgreementLink(e.agreement_id()),
                           Escape(e.paye_reference())});
   }
-  SendPage(res, 200, "Payroll", who.viewer,
-           "<p>The people who employ PAs with their direct payment.</p>" + console::DrawTable(table));
+  SendPage(
+      res, 200, "Payroll", who.viewer,
+      "<p>The people who employ PAs with their direct payment.</p>" + console::DrawTable(table));
 }
 
 void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -94,61 +95,73 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
   el.set_employer_id(id);
   el.set_page_size(200);
   v1::ListEmployeesResponse employees;
-  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListEmployees(ctx, el, &employees); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return b.payroll().ListEmployees(ctx, el, &employees); })) {
+    return;
+  }
   v1::ListTimesheetsRequest tl;
   tl.set_employer_id(id);
   tl.set_page_size(20);
   v1::ListTimesheetsResponse timesheets;
-  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListTimesheets(ctx, tl, &timesheets); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return b.payroll().ListTimesheets(ctx, tl, &timesheets); })) {
+    return;
+  }
   v1::ListPayRunsRequest rl;
   rl.set_employer_id(id);
   rl.set_page_size(20);
   v1::ListPayRunsResponse runs;
-  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListPayRuns(ctx, rl, &runs); })) return;
+  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListPayRuns(ctx, rl, &runs); })) {
+    return;
+  }
   std::map<int64_t, std::string> names;
-  console::Table pas{"Personal assistants", {"Name", "Started", "Tax code", "NI number"}, {},
-                     "No PA yet."};
+  console::Table pas{
+      "Personal assistants", {"Name", "Started", "Tax code", "NI number"}, {}, "No PA yet."};
   for (const v1::Employee& e : employees.employees()) {
     names[e.employee_id()] = e.name();
     pas.rows.push_back({Escape(e.name()), Escape(DayOf(e.start_date())), Escape(e.tax_code()),
                         Escape(e.ni_number_masked())});
   }
-  console::Table sheets{"Timesheets, latest first", {"PA", "Period", "Hours", "Sick days"}, {},
-                        "No timesheet yet."};
+  console::Table sheets{
+      "Timesheets, latest first", {"PA", "Period", "Hours", "Sick days"}, {}, "No timesheet yet."};
   for (const v1::TimesheetSummary& t : timesheets.timesheets()) {
-    sheets.rows.push_back({Escape(names.count(t.employee_id()) ? names[t.employee_id()]
-                                                                : std::to_string(t.employee_id())),
-                           Escape(dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))),
-                           Escape(Hours(t.total_hours_centi())), std::to_string(t.sick_days())});
+    sheets.rows.push_back(
+        {Escape(names.count(t.employee_id()) ? names[t.employee_id()]
+                                             : std::to_string(t.employee_id())),
+         Escape(dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))),
+         Escape(Hours(t.total_hours_centi())), std::to_string(t.sick_days())});
   }
-  console::Table pay{"Pay runs", {"Run", "Period", "Paid on", "Net wages", "Status"}, {},
-                     "No pay run yet."};
+  console::Table pay{
+      "Pay runs", {"Run", "Period", "Paid on", "Net wages", "Status"}, {}, "No pay run yet."};
   for (const v1::PayRun& r : runs.runs()) {
-    pay.rows.push_back({console::Link(dp::StrCat("/payruns/", r.run_id()), dp::StrCat("Run ", r.run_id())),
-                        Escape(dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))),
-                        Escape(DayOf(r.payment_date())), Escape(console::Pounds(r.net_wages_pence())),
-                        Escape(r.status())});
+    pay.rows.push_back(
+        {console::Link(dp::StrCat("/payruns/", r.run_id()), dp::StrCat("Run ", r.run_id())),
+         Escape(dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))),
+         Escape(DayOf(r.payment_date())), Escape(console::Pounds(r.net_wages_pence())),
+         Escape(r.status())});
   }
   std::string html;
   if (req.has_param("done")) {
-    html += console::NoticeBox(dp::StrCat("Timesheet ", req.get_param_value("done").substr(0, 20),
-                                          " received."));
+    html += console::NoticeBox(
+        dp::StrCat("Timesheet ", req.get_param_value("done").substr(0, 20), " received."));
   }
   html += console::DrawTable(pas) + console::DrawTable(sheets) + console::DrawTable(pay);
   if (!employees.employees().empty()) {
     std::string options;
     for (const v1::Employee& e : employees.employees()) {
-      options += dp::StrCat("<option value=\"", e.employee_id(), "\">", Escape(e.name()), "</option>");
+      options +=
+          dp::StrCat("<option value=\"", e.employee_id(), "\">", Escape(e.name()), "</option>");
     }
     html += dp::StrCat(
         "<h2>Submit a timesheet</h2><form method=\"post\" action=\"/employers/", id,
-        "/timesheet\">", console::CsrfField(who.session.csrf_token),
-        "<input type=\"hidden\" name=\"request_id\" value=\"console-", console::NewToken(), "\">",
+        "/timesheet\">", console::CsrfField(who.session.csrf_token), console::RequestIdField(),
         "<p class=\"field\"><label for=\"f-employee\">PA</label><select id=\"f-employee\" "
-        "name=\"employee\">", options, "</select></p>",
+        "name=\"employee\">",
+        options, "</select></p>",
         "<p class=\"field\"><label for=\"f-period_start\">Period from</label><input "
         "id=\"f-period_start\" name=\"period_start\" type=\"date\" required></p>",
-        "<p class=\"field\"><label for=\"f-period_end\">Period to</label><input id=\"f-period_end\" "
+        "<p class=\"field\"><label for=\"f-period_end\">Period to</label><input "
+        "id=\"f-period_end\" "
         "name=\"period_end\" type=\"date\" required></p><table><caption>Hours worked</caption>"
         "<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Kind of hours</th>"
         "<th scope=\"col\">Hours</th></tr></thead><tbody>");
@@ -157,7 +170,8 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
           "<tr><td><label class=\"visually-hidden\" for=\"f-date", i, "\">Day ", i + 1,
           "</label><input id=\"f-date", i, "\" name=\"date", i, "\" type=\"date\"></td>",
           "<td><label class=\"visually-hidden\" for=\"f-rate", i, "\">Kind of hours, day ", i + 1,
-          "</label><select id=\"f-rate", i, "\" name=\"rate", i, "\"><option value=\"standard\">"
+          "</label><select id=\"f-rate", i, "\" name=\"rate", i,
+          "\"><option value=\"standard\">"
           "Standard</option><option value=\"night\">Night</option><option value=\"sleepover\">"
           "Sleepover</option><option value=\"holiday\">Holiday</option></select></td>",
           "<td><label class=\"visually-hidden\" for=\"f-hours", i, "\">Hours, day ", i + 1,
@@ -207,7 +221,11 @@ void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
                                EmployerLink(employer, "Back to the employer"), "</p>"));
   }
   v1::TimesheetReceipt receipt;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.payroll().SubmitTimesheet(ctx, sheet, &receipt); })) return;
+  if (!Ask(site, who, res, [&](auto* ctx) {
+        return site.backends.payroll().SubmitTimesheet(ctx, sheet, &receipt);
+      })) {
+    return;
+  }
   res.set_redirect(dp::StrCat("/employers/", employer, "?done=", receipt.timesheet_id()), 303);
 }
 
@@ -217,9 +235,12 @@ void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
   v1::GetPayRunRequest get;
   get.set_run_id(id);
   v1::PayRun run;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.payroll().GetPayRun(ctx, get, &run); })) return;
-  console::Table slips{"Payslips", {"PA", "Gross", "Tax", "NI", "Pension", "Net"}, {},
-                       "No payslip in this run."};
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.payroll().GetPayRun(ctx, get, &run); })) {
+    return;
+  }
+  console::Table slips{
+      "Payslips", {"PA", "Gross", "Tax", "NI", "Pension", "Net"}, {}, "No payslip in this run."};
   for (const v1::Payslip& p : run.payslips()) {
     slips.rows.push_back({Escape(p.employee_name()), Escape(console::Pounds(p.gross_pence())),
                           Escape(console::Pounds(p.tax_pence())),
@@ -228,18 +249,19 @@ void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
                           Escape(console::Pounds(p.net_pence()))});
   }
   SendPage(res, 200, dp::StrCat("Pay run ", id), who.viewer,
-           dp::StrCat("<p>", EmployerLink(run.employer_id(), "The employer"), "</p><dl class=\"summary\">",
-                      Row("Period", Escape(dp::StrCat(DayOf(run.period_start()), " to ",
-                                                      DayOf(run.period_end())))),
-                      Row("Paid on", Escape(DayOf(run.payment_date()))),
-                      Row("Net wages", Escape(console::Pounds(run.net_wages_pence()))),
-                      Row("To HMRC", Escape(console::Pounds(run.hmrc_pence()))),
-                      Row("Pensions", Escape(console::Pounds(run.pension_pence()))),
-                      Row("Cost in all", Escape(console::Pounds(run.total_cost_pence()))),
-                      "</dl>", console::DrawTable(slips), "<p>",
-                      console::Link(dp::StrCat("/payruns/", id, "/payslips.pdf"),
-                                    "Download the payslips (PDF)"),
-                      "</p>"));
+           dp::StrCat(
+               "<p>", EmployerLink(run.employer_id(), "The employer"), "</p><dl class=\"summary\">",
+               Row("Period",
+                   Escape(dp::StrCat(DayOf(run.period_start()), " to ", DayOf(run.period_end())))),
+               Row("Paid on", Escape(DayOf(run.payment_date()))),
+               Row("Net wages", Escape(console::Pounds(run.net_wages_pence()))),
+               Row("To HMRC", Escape(console::Pounds(run.hmrc_pence()))),
+               Row("Pensions", Escape(console::Pounds(run.pension_pence()))),
+               Row("Cost in all", Escape(console::Pounds(run.total_cost_pence()))), "</dl>",
+               console::DrawTable(slips), "<p>",
+               console::Link(dp::StrCat("/payruns/", id, "/payslips.pdf"),
+                             "Download the payslips (PDF)"),
+               "</p>"));
 }
 
 void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -248,7 +270,10 @@ void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
   get.set_kind(v1::DOCUMENT_KIND_PAYSLIPS_PDF);
   get.set_run_id(std::stoll(req.matches[1]));
   v1::Document doc;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.payroll().GetDocument(ctx, get, &doc); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.payroll().GetDocument(ctx, get, &doc); })) {
+    return;
+  }
   SendDownload(res, doc.file_name(), doc.content_type(), doc.content());
 }
 

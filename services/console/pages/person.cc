@@ -24,10 +24,14 @@ std::optional<v1::Decision> OpenRequest(const v1::PersonRecord& record) {
 
 std::string TierWords(v1::Tier t) {
   switch (t) {
-    case v1::TIER_LIGHT: return "Light";
-    case v1::TIER_STANDARD: return "Standard";
-    case v1::TIER_ENHANCED: return "Enhanced";
-    default: return "Not set yet";
+    case v1::TIER_LIGHT:
+      return "Light";
+    case v1::TIER_STANDARD:
+      return "Standard";
+    case v1::TIER_ENHANCED:
+      return "Enhanced";
+    default:
+      return "Not set yet";
   }
 }
 
@@ -36,20 +40,25 @@ std::string TierWords(v1::Tier t) {
 // them for, and every decision with its reason.
 }  // namespace
 
-void PersonHome(Site& site, const SignedIn& who, const httplib::Request&,
-                httplib::Response& res) {
+void PersonHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
   Backends& backends = site.backends;
   const std::string& user = who.principal.name;
   v1::ListAgreementsRequest list;
   list.set_page_size(10);
   v1::ListAgreementsResponse got;
-  if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().ListAgreements(ctx, list, &got); })) return;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return backends.agreements().ListAgreements(ctx, list, &got); })) {
+    return;
+  }
   std::string html;
   for (const v1::Agreement& a : got.agreements()) {
     v1::GetRecordRequest rr;
     rr.set_agreement_id(a.agreement_id());
     v1::PersonRecord record;
-    if (!Ask(site, who, res, [&](auto* ctx) { return backends.agreements().GetRecord(ctx, rr, &record); })) return;
+    if (!Ask(site, who, res,
+             [&](auto* ctx) { return backends.agreements().GetRecord(ctx, rr, &record); })) {
+      return;
+    }
     html += dp::StrCat("<p>This is the direct payment for <strong>", Escape(record.person_name()),
                        "</strong>. It is ", Escape(absl::AsciiStrToLower(StatusWords(a.status()))),
                        ".</p>");
@@ -79,23 +88,25 @@ void PersonHome(Site& site, const SignedIn& who, const httplib::Request&,
   SendPage(res, 200, "Your direct payment", who.viewer, html);
 }
 
-
 void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
                httplib::Response& res) {
   const int64_t id = std::stoll(req.matches[1]);
   v1::GetRecordRequest rr;
   rr.set_agreement_id(id);
   v1::PersonRecord record;
-  if (!Ask(site, who, res, [&](auto* ctx) { return site.backends.agreements().GetRecord(ctx, rr, &record); })) return;
-  payroll::DocPage page{dp::StrCat("Direct payment record: ", record.person_name()),
-                        dp::StrCat("Agreement ", id, ", as at ",
-                                   absl::FormatTime("%e %B %Y", absl::Now(), London())),
-                        {},
-                        "Every decision about this direct payment, and the reason for it."};
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.agreements().GetRecord(ctx, rr, &record); })) {
+    return;
+  }
+  payroll::DocPage page{
+      dp::StrCat("Direct payment record: ", record.person_name()),
+      dp::StrCat("Agreement ", id, ", as at ", absl::FormatTime("%e %B %Y", absl::Now(), London())),
+      {},
+      "Every decision about this direct payment, and the reason for it."};
   for (const v1::Decision& d : record.decisions()) {
     page.lines.push_back({When(d.decided_at()), "", true});
-    for (const std::string& text : {d.summary(), d.reason().empty() ? "" : "Why: " + d.reason(),
-                                    "By: " + d.decided_by()}) {
+    for (const std::string& text :
+         {d.summary(), d.reason().empty() ? "" : "Why: " + d.reason(), "By: " + d.decided_by()}) {
       for (const std::string& line : Wrap(text, 80)) page.lines.push_back({"", line, false});
     }
   }
@@ -106,6 +117,5 @@ void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
   }
   SendDownload(res, dp::StrCat("record-agreement-", id, ".pdf"), "application/pdf", *pdf);
 }
-
 
 }  // namespace dp::console_service
