@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "absl/strings/numbers.h"
+#include "audit/log.h"
 #include "base/strings.h"
 #include "console/store/accounts.h"
 #include "crypto/keyring.h"
@@ -94,6 +95,12 @@ int main(int argc, char** argv) {
       pqxx::work tx(*conn);
       auto token = dp::console::IssueInvitation(tx, invite, issued_by, absl::Now(), config.policy);
       if (!token.ok()) return Fail(std::string(token.status().message()));
+      std::vector<dp::audit::Event> events(1);
+      events[0].principal = issued_by;
+      events[0].service = "console";
+      events[0].method = "/console/IssueInvitation";
+      events[0].resource = "iam/principals/" + invite;
+      dp::audit::AppendInTransaction(tx, keyring->audit_key(), events);
       tx.commit();
       std::cout << base_url << "/invitation?token=" << *token << "\n";
       return 0;

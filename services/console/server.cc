@@ -57,7 +57,7 @@ ConsoleServer::ConsoleServer(ConsoleConfig config, db::PgPool& pool, const crypt
                              Backends& backends)
     : config_(std::move(config)),
       pool_(pool),
-      cipher_(keyring),
+      keyring_(keyring),
       backends_(backends),
       directory_(pool) {}
 
@@ -257,7 +257,7 @@ void ConsoleServer::SignInPost(const Request& req, Response& res) {
     pqxx::work tx(*conn);
     result = console::SignIn(
         tx, name.substr(0, 128), req.get_param_value("password").substr(0, 200),
-        req.get_param_value("code").substr(0, 10), cipher_, absl::Now(), config_.policy);
+        req.get_param_value("code").substr(0, 10), keyring_, absl::Now(), config_.policy);
     tx.commit();
   }
   using Outcome = console::SignInResult::Outcome;
@@ -349,7 +349,7 @@ void ConsoleServer::InvitationPost(const Request& req, Response& res) {
     pqxx::work tx(*conn);
     accepted = console::AcceptInvitation(
         tx, req.get_param_value("token").substr(0, 100), password.substr(0, 201),
-        secret.value_or(""), req.get_param_value("code").substr(0, 10), cipher_, absl::Now());
+        secret.value_or(""), req.get_param_value("code").substr(0, 10), keyring_, absl::Now());
     if (accepted.ok()) tx.commit();
   }
   if (!accepted.ok()) {
@@ -367,7 +367,7 @@ void ConsoleServer::SignOut(const SignedIn& who, const Request& req, Response& r
   {
     auto conn = pool_.Acquire();
     pqxx::work tx(*conn);
-    console::EndSession(tx, CookieOf(req, kSessionCookie), absl::Now());
+    console::EndSession(tx, CookieOf(req, kSessionCookie), keyring_, absl::Now());
     tx.commit();
   }
   res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", 0));

@@ -13,7 +13,7 @@
 #include "backends.h"
 #include "console/pages/html.h"
 #include "console/store/accounts.h"
-#include "crypto/field_cipher.h"
+#include "crypto/keyring.h"
 #include "db/pool.h"
 #include "iam/directory.h"
 
@@ -73,7 +73,7 @@ class ConsoleServer {
 
   ConsoleConfig config_;
   db::PgPool& pool_;
-  crypto::FieldCipher cipher_;
+  const crypto::Keyring& keyring_;
   Backends& backends_;
   iam::PrincipalDirectory directory_;
   std::unique_ptr<httplib::SSLServer> server_;

@@ -361,15 +361,21 @@ try {
     await p.goto(`${base}/audit/verify?expect_head=${encodeURIComponent(head)}`);
     assert.match(await p.textContent('[role=status]'), /The trail is intact/);
     await checkPage(p, 'audit-verified');
+    // The trail names the officer's work through the console, and every
+    // sign-in, refused or not.
     let sawConsole = false;
+    let sawSignIns = false;
     await p.goto(`${base}/audit`);
-    for (let i = 0; i < 200 && !sawConsole; ++i) {
-      sawConsole = /officer@fife via console@platform/.test(await p.textContent('main'));
+    for (let i = 0; i < 200; ++i) {
+      const text = await p.textContent('main');
+      sawConsole ||= /officer@fife via console@platform/.test(text);
+      sawSignIns ||= /officer@fife\/console\/SignIn.*Refused \(16\)/s.test(text);
       const next = p.locator('a:has-text("Next page")');
-      if (sawConsole || (await next.count()) === 0) break;
+      if ((sawConsole && sawSignIns) || (await next.count()) === 0) break;
       await next.click();
     }
     assert.ok(sawConsole, 'the trail names the officer acting through the console');
+    assert.ok(sawSignIns, 'the trail has the officer\'s refused sign-in');
     await checkPage(p, 'audit-trail');
     await ctx.close();
   });

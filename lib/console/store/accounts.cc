@@ -1,13 +1,19 @@
 #include "console/store/accounts.h"
 
+#include "audit/log.h"
 #include "base/check.h"
 #include "base/sha256.h"
 #include "base/strings.h"
 #include "console/signin/password.h"
 #include "console/signin/totp.h"
+#include "crypto/field_cipher.h"
 
 namespace dp::console {
 namespace {
+
+// The outcomes as gRPC codes, as every other event of the trail has them.
+enum grpc_code { kOk = 0, kResourceExhausted = 8, kUnauthenticated = 16 };
+constexpr char kSignIn[] = "/console/SignIn";
 
 constexpr char kTotpContext[] = "iam.console_accounts.totp_secret";
 
@@ -17,6 +23,31 @@ int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 // At is a parameter of microseconds since the epoch, as a timestamp.
 std::string At(int n) { return dp::StrCat("to_timestamp($", n, "::bigint / 1e6)"); }
+
+// Audit writes the event of a sign-in step in `tx`, with the principal's
+// role and organisation (an authority's user's events carry the authority,
+// so that its auditors see them); a name nobody has is recorded as typed,
+// bounded.
+void Audit(pqxx::work& tx, const crypto::Keyring& keyring, const std::string& principal,
+           std::string_view method, grpc_code code) {
+  audit::Event e;
+  e.principal = principal.substr(0, 128);
+  const pqxx::result who = tx.exec_params(
+      "SELECT p.role, p.organisation_id, o.kind FROM iam.principals p"
+      " JOIN iam.organisations o ON o.id = p.organisation_id WHERE p.name = $1",
+      e.principal);
+  if (!who.empty()) {
+    e.role = who[0][0].as<std::string>();
+    e.organisation_id = who[0][1].as<std::string>();
+    if (who[0][2].as<std::string>() == "authority") e.authority_id = e.organisation_id;
+  }
+  e.service = "console";
+  e.method = std::string(method);
+  e.resource = "iam/principals/" + e.principal;
+  e.code = static_cast<int>(code);
+  std::vector<audit::Event> events{std::move(e)};
+  audit::AppendInTransaction(tx, keyring.audit_key(), events);
+}
 
 }  // namespace
 
@@ -95,7 +126,8 @@ absl::StatusOr<Invitation> OpenInvitation(pqxx::transaction_base& tx, const std:
 
 absl::Status AcceptInvitation(pqxx::work& tx, const std::string& token, const std::string& password,
                               const std::string& totp_secret, const std::string& code,
-                              const crypto::FieldCipher& cipher, absl::Time now) {
+                              const crypto::Keyring& keyring, absl::Time now) {
+  const crypto::FieldCipher cipher(keyring);
   tx.exec_params("SELECT 1 FROM iam.console_invitations WHERE token_sha256 = $1 FOR UPDATE",
                  Digest(token));
   auto inv = OpenInvitation(tx, token, now);
@@ -129,12 +161,14 @@ absl::Status AcceptInvitation(pqxx::work& tx, const std::string& token, const st
   tx.exec_params(dp::StrCat("UPDATE iam.console_sessions SET ended_at = ", At(2),
                             " WHERE principal_name = $1 AND ended_at IS NULL"),
                  inv->principal, Micros(now));
+  Audit(tx, keyring, inv->principal, "/console/AcceptInvitation", kOk);
   return absl::OkStatus();
 }
 
 SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& password,
-                    const std::string& code, const crypto::FieldCipher& cipher, absl::Time now,
+                    const std::string& code, const crypto::Keyring& keyring, absl::Time now,
                     const SignInPolicy& policy) {
+  const crypto::FieldCipher cipher(keyring);
   SignInResult result;
   const pqxx::result r = tx.exec_params(
       "SELECT a.password_hash, coalesce(a.totp_secret, ''), a.last_totp_step, a.failed_signins,"
@@ -145,12 +179,14 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
   if (r.empty()) {
     // As long as a real check, so that timing does not tell which names exist.
     VerifyPassword(password, HashPassword("no such account"));
+    Audit(tx, keyring, name, kSignIn, kUnauthenticated);
     return result;
   }
   const absl::Time locked_until = absl::FromUnixMicros(r[0][4].as<int64_t>());
   if (locked_until > now) {
     result.outcome = SignInResult::Outcome::kLocked;
     result.locked_until = locked_until;
+    Audit(tx, keyring, name, kSignIn, kResourceExhausted);
     return result;
   }
   iam::Role role;
@@ -176,6 +212,7 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
       result.outcome = SignInResult::Outcome::kLocked;
       result.locked_until = now + policy.lockout;
     }
+    Audit(tx, keyring, name, kSignIn, lock ? kResourceExhausted : kUnauthenticated);
     return result;
   }
   tx.exec_params(
@@ -188,6 +225,7 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
                             " csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, ",
                             At(4), ", ", At(4), ")"),
                  Digest(result.session_token), name, NewToken(), Micros(now));
+  Audit(tx, keyring, name, kSignIn, kOk);
   return result;
 }
 
@@ -205,10 +243,14 @@ std::optional<Session> FindSession(pqxx::work& tx, const std::string& token, abs
   return Session{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
 }
 
-void EndSession(pqxx::work& tx, const std::string& token, absl::Time now) {
-  tx.exec_params(dp::StrCat("UPDATE iam.console_sessions SET ended_at = ", At(2),
-                            " WHERE token_sha256 = $1 AND ended_at IS NULL"),
-                 Digest(token), Micros(now));
+void EndSession(pqxx::work& tx, const std::string& token, const crypto::Keyring& keyring,
+                absl::Time now) {
+  const pqxx::result r =
+      tx.exec_params(dp::StrCat("UPDATE iam.console_sessions SET ended_at = ", At(2),
+                                " WHERE token_sha256 = $1 AND ended_at IS NULL"
+                                " RETURNING principal_name"),
+                     Digest(token), Micros(now));
+  if (!r.empty()) Audit(tx, keyring, r[0][0].as<std::string>(), "/console/SignOut", kOk);
 }
 
 }  // namespace dp::console

@@ -9,12 +9,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "console/signin/token.h"
-#include "crypto/field_cipher.h"
+#include "crypto/keyring.h"
 #include "iam/principal.h"
 
 // The console's sign-in over the database (migration 0025): invitations,
 // accounts (password and TOTP), sessions. Tokens are random; only their
-// SHA-256 is stored, so a copy of the tables signs nobody in.
+// SHA-256 is stored, so a copy of the tables signs nobody in. Every
+// sign-in, refusal, lockout, set-up and sign-out is an audit event written
+// in the same transaction (service "console", methods /console/SignIn,
+// /console/SignOut, /console/AcceptInvitation), so the trail shows who
+// came in, and who tried.
 namespace dp::console {
 
 // SignInPolicy is how long things last and how many tries are allowed.
@@ -63,7 +67,7 @@ absl::StatusOr<Invitation> OpenInvitation(pqxx::transaction_base& tx, const std:
 // password or a code that does not match.
 absl::Status AcceptInvitation(pqxx::work& tx, const std::string& token, const std::string& password,
                               const std::string& totp_secret, const std::string& code,
-                              const crypto::FieldCipher& cipher, absl::Time now);
+                              const crypto::Keyring& keyring, absl::Time now);
 
 // SignIn checks a name, password and (when needed) TOTP code. Every
 // failure counts towards a lockout and reads the same to the user, so
@@ -76,7 +80,7 @@ struct SignInResult {
   absl::Time locked_until;    // when locked
 };
 SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& password,
-                    const std::string& code, const crypto::FieldCipher& cipher, absl::Time now,
+                    const std::string& code, const crypto::Keyring& keyring, absl::Time now,
                     const SignInPolicy& policy);
 
 // Session is a signed-in user's session: who, and the token every form
@@ -92,7 +96,8 @@ std::optional<Session> FindSession(pqxx::work& tx, const std::string& token, abs
                                    const SignInPolicy& policy);
 
 // EndSession ends it (sign-out).
-void EndSession(pqxx::work& tx, const std::string& token, absl::Time now);
+void EndSession(pqxx::work& tx, const std::string& token, const crypto::Keyring& keyring,
+                absl::Time now);
 
 }  // namespace dp::console
 
