@@ -142,6 +142,8 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/cases/(\d{1,18}))", page(CasePage, false));
   server_->Post(R"(/cases/(\d{1,18})/note)", page(CaseNotePost, true));
   server_->Post(R"(/cases/(\d{1,18})/decision)", page(CaseDecisionPost, true));
+  server_->Get("/payments/schedule", page(SchedulePage, false));
+  server_->Post("/payments/schedule", page(SchedulePost, true));
   server_->Get("/employers", page(EmployersPage, false));
   server_->Get(R"(/employers/(\d{1,18}))", page(EmployerPage, false));
   server_->Post(R"(/employers/(\d{1,18})/timesheet)", page(TimesheetPost, true));

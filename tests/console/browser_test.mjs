@@ -253,6 +253,25 @@ try {
     assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
   });
 
+  await step('the payment schedule runs once, however often the form is sent', async () => {
+    await page.click('nav a:has-text("Payment schedule")');
+    await page.waitForSelector('form[action="/payments/schedule"]');
+    await checkPage(page, 'schedule');
+    const requestId = await page.getAttribute('input[name=request_id]', 'value');
+    const csrf = await page.getAttribute('input[name=csrf]', 'value');
+    const runDate = await page.inputValue('#f-run_date');
+    await page.click('form[action="/payments/schedule"] button[type=submit]');
+    await page.waitForSelector('h1:has-text("Payment run")');
+    const first = await page.textContent('h1');
+    assert.match(await page.textContent('main'), /Agreements considered\d+/);
+    // The same form again (a double click, a reload): the same run, nothing paid twice.
+    const again = await page.request.post(`${base}/payments/schedule`, {
+      form: { csrf, request_id: requestId, run_date: runDate },
+    });
+    assert.equal(again.status(), 200);
+    assert.match(await again.text(), new RegExp(`<h1>${first}</h1>`));
+  });
+
   let personInvite = '';
   await step('the officer invites the person to see their own record', async () => {
     await page.goto(`${base}/agreements/${A1}`);

@@ -216,6 +216,7 @@ std::optional<v1::Date> ParseDay(const std::string& text) {
 std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role) {
   switch (role) {
     case iam::Role::kFinanceOfficer:
+      return {{"/employers", "Payroll"}, {"/payments/schedule", "Payment schedule"}};
     case iam::Role::kIso:
       return {{"/employers", "Payroll"}};
     case iam::Role::kAuditor:

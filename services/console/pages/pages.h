@@ -44,6 +44,13 @@ void PersonHome(Site& site, const SignedIn& who, const httplib::Request& req,
 void RecordPdf(Site& site, const SignedIn& who, const httplib::Request& req,
                httplib::Response& res);
 
+// The payment schedule (schedule.cc), for an officer: the form, and the run
+// with what it paid.
+void SchedulePage(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+void SchedulePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+
 // Monitoring (cases.cc), for an officer.
 // FindingsAndCases: an authority's open findings and review cases, with an
 // information request past its due day marked overdue.
