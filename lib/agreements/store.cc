@@ -1,7 +1,6 @@
 #include "agreements/store.h"
 
 #include <algorithm>
-
 #include <cstdio>
 
 #include "base/strings.h"

@@ -93,7 +93,6 @@ struct HeaderQuery {
   int64_t after_id = 0;
 };
 std::vector<Header> ListHeaders(pqxx::transaction_base& tx, const HeaderQuery& query);
-// ActiveAgreementIds lists an authority's active agreements, in id order.
 // AuthoritySummary is an authority's agreements at a glance: how many in
 // each status, and those awaiting approval, longest waiting first.
 struct AuthoritySummary {
@@ -103,6 +102,7 @@ struct AuthoritySummary {
 AuthoritySummary SummariseAuthority(pqxx::transaction_base& tx, const std::string& authority_id,
                                     int max_awaiting);
 
+// ActiveAgreementIds lists an authority's active agreements, in id order.
 std::vector<int64_t> ActiveAgreementIds(pqxx::transaction_base& tx,
                                         const std::string& authority_id);
 

@@ -29,6 +29,10 @@ bool ParseRole(std::string_view name, Role* role) {
   return false;
 }
 
+bool SignsInToConsole(Role role) {
+  return role != Role::kService && role != Role::kProcessor && role != Role::kConsole;
+}
+
 bool Principal::CanReachAuthority(std::string_view authority_id) const {
   if (all_authorities) return true;
   if (role == Role::kIso) return false;  // ISOs reach owners, not authorities

@@ -20,6 +20,10 @@ namespace dp::iam {
 // monitoring), nothing else, and write nothing.
 enum class Role { kFinanceOfficer, kIso, kAuditor, kService, kAdmin, kProcessor, kConsole, kPerson };
 
+// SignsInToConsole: people sign in to the console; services, processors
+// and the console itself never do.
+bool SignsInToConsole(Role role);
+
 // kActingForHeader is the metadata key the console names its user in.
 inline constexpr char kActingForHeader[] = "dp-acting-for";
 

@@ -33,8 +33,7 @@ absl::StatusOr<iam::Principal> ActAs(iam::PrincipalDirectory& directory,
   }
   auto user = directory.Find(acting_for);
   if (!user.ok()) return user.status();
-  if (user->role == iam::Role::kService || user->role == iam::Role::kProcessor ||
-      user->role == iam::Role::kConsole) {
+  if (!iam::SignsInToConsole(user->role)) {
     return absl::PermissionDeniedError(dp::StrCat("the console may not act for ", acting_for,
                                                   ", of role ", iam::RoleName(user->role)));
   }
@@ -75,13 +74,7 @@ grpc::Status AuthProcessor::Decide(const std::string& method, const std::string&
   absl::StatusOr<iam::Principal> principal;
   try {
     principal = directory_.Find(*name);
-  } catch (const std::exception& e) {
-    return RefusalStatus(grpc::StatusCode::UNAVAILABLE, reason::kUnavailable,
-                         "cannot check the caller's identity right now; retry");
-  }
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  try {
-    principal = ActAs(directory_, *std::move(principal), acting_for);
+    if (principal.ok()) principal = ActAs(directory_, *std::move(principal), acting_for);
   } catch (const std::exception& e) {
     return RefusalStatus(grpc::StatusCode::UNAVAILABLE, reason::kUnavailable,
                          "cannot check the caller's identity right now; retry");

@@ -23,6 +23,14 @@ std::string SetCookie(const std::string& name, const std::string& value, int max
                     "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=", max_age_s);
 }
 
+// FormToken is a fresh token for a form shown before sign-in, in its
+// double-submit cookie too.
+std::string FormToken(httplib::Response& res) {
+  std::string token = console::NewToken();
+  res.set_header("Set-Cookie", SetCookie(kFormCookie, token, 3600));
+  return token;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -163,13 +171,8 @@ void ConsoleServer::Routes() {
 std::optional<SignedIn> ConsoleServer::SessionOf(const Request& req) {
   const std::string token = CookieOf(req, kSessionCookie);
   if (token.empty() || token.size() > 100) return std::nullopt;
-  std::optional<console::Session> session;
-  {
-    auto conn = pool_.Acquire();
-    pqxx::work tx(*conn);
-    session = console::FindSession(tx, token, absl::Now(), config_.policy);
-    tx.commit();
-  }
+  const std::optional<console::Session> session = Write(
+      [&](pqxx::work& tx) { return console::FindSession(tx, token, absl::Now(), config_.policy); });
   if (!session) return std::nullopt;
   auto principal = directory_.Find(session->principal);
   if (!principal.ok()) return std::nullopt;
@@ -207,8 +210,7 @@ void ConsoleServer::Guard(
 void ConsoleServer::SignInForm(const Request& req, Response& res, int status,
                                const std::string& error) {
   (void)req;
-  const std::string form_token = console::NewToken();
-  res.set_header("Set-Cookie", SetCookie(kFormCookie, form_token, 3600));
+  const std::string form_token = FormToken(res);
   std::string html = error.empty() ? "" : console::ErrorBox(error);
   html += dp::StrCat(
       "<form method=\"post\" action=\"/sign-in\">", console::CsrfField(form_token),
@@ -252,16 +254,12 @@ void ConsoleServer::SignInPost(const Request& req, Response& res) {
                "Too many failed sign-ins from this computer. Wait ten minutes, then try again.");
     return;
   }
-  const std::string name = req.get_param_value("name");
-  console::SignInResult result;
-  {
-    auto conn = pool_.Acquire();
-    pqxx::work tx(*conn);
-    result = console::SignIn(
-        tx, name.substr(0, 128), req.get_param_value("password").substr(0, 200),
-        req.get_param_value("code").substr(0, 10), keyring_, absl::Now(), config_.policy);
-    tx.commit();
-  }
+  const std::string name = req.get_param_value("name").substr(0, 128);
+  const console::SignInResult result = Write([&](pqxx::work& tx) {
+    return console::SignIn(tx, name, req.get_param_value("password").substr(0, 200),
+                           req.get_param_value("code").substr(0, 10), keyring_, absl::Now(),
+                           config_.policy);
+  });
   using Outcome = console::SignInResult::Outcome;
   if (result.outcome == Outcome::kSignedIn) {
     res.set_header(
@@ -275,12 +273,12 @@ void ConsoleServer::SignInPost(const Request& req, Response& res) {
   CountFailure(req.remote_addr);
   service::LogEvent("warn", {{"service", "console"},
                              {"msg", "sign-in refused"},
-                             {"principal", name.substr(0, 128)},
+                             {"principal", name},
                              {"address", req.remote_addr}});
   if (result.outcome == Outcome::kLocked) {
     SignInForm(req, res, 429,
                dp::StrCat("This account is locked after too many failed sign-ins. Try again after ",
-                          absl::FormatTime("%H:%M", result.locked_until, absl::LocalTimeZone()),
+                          absl::FormatTime("%H:%M", result.locked_until, London()),
                           ", or ask your administrator for a new invitation."));
     return;
   }
@@ -307,8 +305,7 @@ void ConsoleServer::InvitationForm(const Request& req, Response& res, int status
                         "</p>"));
     return;
   }
-  const std::string form_token = console::NewToken();
-  res.set_header("Set-Cookie", SetCookie(kFormCookie, form_token, 3600));
+  const std::string form_token = FormToken(res);
   std::string html = error.empty() ? "" : console::ErrorBox(error);
   html += dp::StrCat(
       "<p>Set up your sign-in for <strong>", console::Escape(inv->principal),
@@ -366,12 +363,10 @@ void ConsoleServer::InvitationPost(const Request& req, Response& res) {
 
 void ConsoleServer::SignOut(const SignedIn& who, const Request& req, Response& res) {
   (void)who;
-  {
-    auto conn = pool_.Acquire();
-    pqxx::work tx(*conn);
+  Write([&](pqxx::work& tx) {
     console::EndSession(tx, CookieOf(req, kSessionCookie), keyring_, absl::Now());
-    tx.commit();
-  }
+    return true;
+  });
   res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", 0));
   res.set_redirect("/sign-in", 303);
 }

@@ -59,6 +59,16 @@ class ConsoleServer {
              bool post);
   std::optional<SignedIn> SessionOf(const Request& req);
 
+  // Write runs `fn` in a transaction of its own and commits it.
+  template <typename Fn>
+  auto Write(Fn fn) {
+    auto conn = pool_.Acquire();
+    pqxx::work tx(*conn);
+    auto out = fn(tx);
+    tx.commit();
+    return out;
+  }
+
   void SignInForm(const Request& req, Response& res, int status, const std::string& error);
   void SignInPost(const Request& req, Response& res);
   void InvitationForm(const Request& req, Response& res, int status, const std::string& error,

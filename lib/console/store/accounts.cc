@@ -12,7 +12,7 @@ namespace dp::console {
 namespace {
 
 // The outcomes as gRPC codes, as every other event of the trail has them.
-enum grpc_code { kOk = 0, kResourceExhausted = 8, kUnauthenticated = 16 };
+enum OutcomeCode { kOk = 0, kResourceExhausted = 8, kUnauthenticated = 16 };
 constexpr char kSignIn[] = "/console/SignIn";
 
 constexpr char kTotpContext[] = "iam.console_accounts.totp_secret";
@@ -29,7 +29,7 @@ std::string At(int n) { return dp::StrCat("to_timestamp($", n, "::bigint / 1e6)"
 // so that its auditors see them); a name nobody has is recorded as typed,
 // bounded.
 void Audit(pqxx::work& tx, const crypto::Keyring& keyring, const std::string& principal,
-           std::string_view method, grpc_code code) {
+           std::string_view method, OutcomeCode code) {
   audit::Event e;
   e.principal = principal.substr(0, 128);
   const pqxx::result who = tx.exec_params(
@@ -67,8 +67,7 @@ absl::StatusOr<std::string> IssueInvitation(pqxx::work& tx, const std::string& p
     return absl::FailedPreconditionError(dp::StrCat("principal \"", principal, "\" is disabled"));
   }
   iam::Role role;
-  if (!iam::ParseRole(r[0][0].as<std::string>(), &role) || role == iam::Role::kService ||
-      role == iam::Role::kProcessor || role == iam::Role::kConsole) {
+  if (!iam::ParseRole(r[0][0].as<std::string>(), &role) || !iam::SignsInToConsole(role)) {
     return absl::FailedPreconditionError(dp::StrCat("principal \"", principal, "\" has role ",
                                                     r[0][0].as<std::string>(),
                                                     ", which does not sign in to the console"));
@@ -177,8 +176,10 @@ SignInResult SignIn(pqxx::work& tx, const std::string& name, const std::string& 
       " WHERE a.principal_name = $1 FOR UPDATE OF a",
       name);
   if (r.empty()) {
-    // As long as a real check, so that timing does not tell which names exist.
-    VerifyPassword(password, HashPassword("no such account"));
+    // As long as a real check (one scrypt), so that timing does not tell
+    // which names exist.
+    static const std::string kNoSuchAccount = HashPassword("no such account");
+    VerifyPassword(password, kNoSuchAccount);
     Audit(tx, keyring, name, kSignIn, kUnauthenticated);
     return result;
   }

@@ -33,6 +33,8 @@ std::string CaseLink(int64_t id) {
   return console::Link(dp::StrCat("/cases/", id), dp::StrCat("Case ", id));
 }
 
+constexpr char kNotNow[] = "These cannot be shown just now: the monitoring service did not answer.";
+
 // Overdue tells whether an information request's due day has passed.
 bool Overdue(const v1::Date& due) {
   if (due.year() == 0) return false;
@@ -51,7 +53,10 @@ std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string&
   v1::ListFindingsResponse findings;
   console::Table ft{
       "Open findings", {"Agreement", "Check", "What was found", "Since"}, {}, "No open finding."};
-  if (b.monitoring().ListFindings(b.For(who.principal.name).get(), fl, &findings).ok()) {
+  // A read that failed says so: "none" would be untrue.
+  if (!b.monitoring().ListFindings(b.For(who.principal.name).get(), fl, &findings).ok()) {
+    ft.empty_words = kNotNow;
+  } else {
     for (const v1::Finding& f : findings.findings()) {
       ft.rows.push_back({AgreementLink(f.agreement_id()), Escape(f.check()), Escape(f.summary()),
                          Escape(When(f.opened_at()))});
@@ -66,7 +71,9 @@ std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string&
                     {"Case", "Agreement", "Opened", "Information due"},
                     {},
                     "No open review case."};
-  if (b.monitoring().ListCases(b.For(who.principal.name).get(), cl, &cases).ok()) {
+  if (!b.monitoring().ListCases(b.For(who.principal.name).get(), cl, &cases).ok()) {
+    ct.empty_words = kNotNow;
+  } else {
     for (const v1::ReviewCase& c : cases.cases()) {
       std::string due = Escape(DayOf(c.information_due()));
       if (Overdue(c.information_due())) due = "<strong>Overdue: " + due + "</strong>";

@@ -28,10 +28,8 @@ std::optional<int64_t> HoldingAccount(Site& site, const SignedIn& who, int64_t a
   v1::GetAgreementRequest get;
   get.set_agreement_id(agreement_id);
   v1::Agreement a;
-  const grpc::Status s =
-      site.backends.agreements().GetAgreement(site.backends.For(who.principal.name).get(), get, &a);
-  if (!s.ok()) {
-    SendRefusal(res, who.viewer, s);
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.agreements().GetAgreement(ctx, get, &a); })) {
     return std::nullopt;
   }
   if (a.holding_account_id() == 0) {
@@ -50,31 +48,47 @@ std::pair<std::string, std::string> InAndOut(const v1::StatementLine& l) {
                                     : std::pair{std::string(), pounds};
 }
 
+// EachStatementPage reads an account's statement from the start, at most
+// `max_pages` pages of kCsvPageLines, handing each to `page`; a refusal
+// stops it and is returned.
+template <typename Fn>
+grpc::Status EachStatementPage(Backends& backends, const std::string& user, int64_t account_id,
+                               int max_pages, Fn page) {
+  v1::ListStatementRequest list;
+  list.set_account_id(account_id);
+  list.set_page_size(kCsvPageLines);
+  for (int n = 0; n < max_pages; ++n) {
+    v1::ListStatementResponse got;
+    const grpc::Status s = backends.ledger().ListStatement(backends.For(user).get(), list, &got);
+    if (!s.ok()) return s;
+    page(got);
+    if (got.next_page_token().empty()) break;
+    list.set_page_token(got.next_page_token());
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 std::string MoneyCharts(Backends& backends, const std::string& user, const v1::Agreement& a) {
   if (a.holding_account_id() == 0) return "";
   std::vector<console::BalancePoint> points;
   std::map<std::string, int64_t> out_by_month;  // "2026-11" -> pence
-  v1::ListStatementRequest list;
-  list.set_account_id(a.holding_account_id());
-  list.set_page_size(kCsvPageLines);
-  for (int page = 0; page < 20; ++page) {  // bounded: 20,000 movements
-    v1::ListStatementResponse got;
-    if (!backends.ledger().ListStatement(backends.For(user).get(), list, &got).ok()) return "";
-    if (page == 0 && got.lines_size() > 0) {
-      points.push_back({got.lines(0).posted_at().seconds() - 1, got.opening_balance_pence()});
-    }
-    for (const v1::StatementLine& l : got.lines()) {
-      points.push_back({l.posted_at().seconds(), l.balance_after_pence()});
-      if (l.side() == v1::SIDE_CREDIT) {
-        out_by_month[absl::FormatTime("%Y-%m", TimeOf(l.posted_at()), London())] +=
-            l.amount_pence();
-      }
-    }
-    if (got.next_page_token().empty()) break;
-    list.set_page_token(got.next_page_token());
-  }
+  const grpc::Status read = EachStatementPage(
+      backends, user, a.holding_account_id(), 20,  // bounded: 20,000 movements
+      [&](const v1::ListStatementResponse& got) {
+        if (points.empty() && got.lines_size() > 0) {
+          points.push_back({got.lines(0).posted_at().seconds() - 1, got.opening_balance_pence()});
+        }
+        for (const v1::StatementLine& l : got.lines()) {
+          points.push_back({l.posted_at().seconds(), l.balance_after_pence()});
+          if (l.side() == v1::SIDE_CREDIT) {
+            out_by_month[absl::FormatTime("%Y-%m", TimeOf(l.posted_at()), London())] +=
+                l.amount_pence();
+          }
+        }
+      });
+  if (!read.ok()) return "";
   // 8 weeks of what the agreement pays: a year's net payments x 8 / 52,
   // a year's periods being the annual cost over the gross budget.
   const v1::AgreementVersion& v = a.current();
@@ -82,10 +96,10 @@ std::string MoneyCharts(Backends& backends, const std::string& user, const v1::A
   const int64_t threshold = gross > 0 ? v.net_per_period().amount_pence() *
                                             v.annual_cost().amount_pence() / gross * 8 / 52
                                       : 0;
-  std::vector<console::Bar> bars;
-  for (auto it = out_by_month.begin(); it != out_by_month.end(); ++it) {
-    if (std::distance(it, out_by_month.end()) <= 6) bars.push_back({it->first, it->second});
-  }
+  std::vector<console::Bar> bars;  // the last six months
+  auto it = out_by_month.begin();
+  if (out_by_month.size() > 6) std::advance(it, out_by_month.size() - 6);
+  for (; it != out_by_month.end(); ++it) bars.push_back({it->first, it->second});
   return dp::StrCat(
       "<h2>Over time</h2>",
       console::BalanceChart("The balance against the 8-week threshold", points, threshold),
@@ -134,23 +148,16 @@ void StatementCsv(Site& site, const SignedIn& who, const httplib::Request& req,
   std::string csv;
   AppendCsvLine(
       &csv, {"posted_at", "transaction_id", "kind", "description", "in", "out", "balance_after"});
-  v1::ListStatementRequest list;
-  list.set_account_id(*account);
-  list.set_page_size(kCsvPageLines);
-  for (int page = 0; page < kMaxCsvPages; ++page) {
-    v1::ListStatementResponse got;
-    if (!Ask(site, who, res,
-             [&](auto* ctx) { return site.backends.ledger().ListStatement(ctx, list, &got); })) {
-      return;
-    }
-    for (const v1::StatementLine& l : got.lines()) {
-      const auto [in, out] = InAndOut(l);
-      AppendCsvLine(&csv, {Date(l.posted_at()), std::to_string(l.transaction_id()), l.kind(),
-                           l.description(), in, out, console::Pounds(l.balance_after_pence())});
-    }
-    if (got.next_page_token().empty()) break;
-    list.set_page_token(got.next_page_token());
-  }
+  const grpc::Status read = EachStatementPage(
+      site.backends, who.principal.name, *account, kMaxCsvPages,
+      [&](const v1::ListStatementResponse& got) {
+        for (const v1::StatementLine& l : got.lines()) {
+          const auto [in, out] = InAndOut(l);
+          AppendCsvLine(&csv, {Date(l.posted_at()), std::to_string(l.transaction_id()), l.kind(),
+                               l.description(), in, out, console::Pounds(l.balance_after_pence())});
+        }
+      });
+  if (!read.ok()) return SendRefusal(res, who.viewer, read);
   SendCsv(res, dp::StrCat("statement-agreement-", id, ".csv"), csv);
 }
 
