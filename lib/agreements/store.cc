@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/check.h"
 #include "base/strings.h"
 #include "db/sql.h"
 
@@ -225,7 +226,7 @@ std::vector<Header> ListHeaders(pqxx::transaction_base& tx, const HeaderQuery& q
 }
 
 AuthoritySummary SummariseAuthority(pqxx::transaction_base& tx, const std::string& authority_id,
-                                    int max_awaiting) {
+                                    int max_awaiting, absl::CivilDay payments_on) {
   AuthoritySummary out;
   for (const auto& r : tx.exec_params("SELECT status, count(*) FROM agreements.agreements"
                                       " WHERE authority_id = $1 GROUP BY status",
@@ -239,6 +240,17 @@ AuthoritySummary SummariseAuthority(pqxx::transaction_base& tx, const std::strin
            authority_id, max_awaiting)) {
     out.awaiting.push_back(HeaderFromRow(r));
   }
+  const auto paid = tx.exec_params1(
+      "SELECT (SELECT count(*) FROM agreements.payment_runs WHERE authority_id = $1"
+      "        AND run_date = $2::date),"
+      " count(p.*), coalesce(sum(p.amount_pence), 0)::bigint"
+      " FROM agreements.payment_runs r JOIN agreements.payments p ON p.run_id = r.id"
+      " WHERE r.authority_id = $1 AND r.run_date = $2::date",
+      authority_id, absl::FormatCivilTime(payments_on));
+  out.schedule_runs = paid[0].as<int>();
+  out.paid_in_payments = paid[1].as<int>();
+  out.paid_in_pence = paid[2].as<int64_t>();
+  DP_CHECK(out.paid_in_pence >= 0);
   return out;
 }
 

@@ -94,13 +94,17 @@ struct HeaderQuery {
 };
 std::vector<Header> ListHeaders(pqxx::transaction_base& tx, const HeaderQuery& query);
 // AuthoritySummary is an authority's agreements at a glance: how many in
-// each status, and those awaiting approval, longest waiting first.
+// each status, those awaiting approval, longest waiting first, and what
+// the payment schedule's runs dated `payments_on` paid in.
 struct AuthoritySummary {
   std::vector<std::pair<Status, int64_t>> counts;  // in status order
   std::vector<Header> awaiting;
+  int schedule_runs = 0;
+  int paid_in_payments = 0;
+  int64_t paid_in_pence = 0;
 };
 AuthoritySummary SummariseAuthority(pqxx::transaction_base& tx, const std::string& authority_id,
-                                    int max_awaiting);
+                                    int max_awaiting, absl::CivilDay payments_on);
 
 // ActiveAgreementIds lists an authority's active agreements, in id order.
 std::vector<int64_t> ActiveAgreementIds(pqxx::transaction_base& tx,

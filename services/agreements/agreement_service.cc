@@ -312,12 +312,19 @@ grpc::Status AgreementServiceImpl::SummariseAgreements(grpc::ServerContext* ctx,
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (req->authority_id().empty()) return ToGrpcStatus(FieldError("authority_id", "is required"));
+  auto payments_on = service::OptionalDay(req->payments_on(), "payments_on");
+  if (!payments_on.ok()) return ToGrpcStatus(payments_on.status());
   if (!caller->CanRead(req->authority_id(), "", "")) {
     return ToGrpcStatus(Refused(*caller, dp::StrCat("see ", req->authority_id(), "'s agreements")));
   }
+  const absl::CivilDay day = payments_on->value_or(service::TodayInLondon());
   return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) {
     const agreements::AuthoritySummary summary =
-        agreements::SummariseAuthority(tx, req->authority_id(), 50);
+        agreements::SummariseAuthority(tx, req->authority_id(), 50, day);
+    service::DayToProto(day, out->mutable_payments_on());
+    out->set_schedule_runs(summary.schedule_runs);
+    out->set_paid_in_payments(summary.paid_in_payments);
+    service::PenceToProto(summary.paid_in_pence, out->mutable_paid_in_total());
     for (const auto& [status, n] : summary.counts) {
       auto* c = out->add_counts();
       c->set_status(static_cast<v1::AgreementStatus>(static_cast<int>(status) + 1));

@@ -202,6 +202,7 @@ void ToProto(const agreements::Header& h, const std::vector<agreements::VersionR
   out->set_panel_wait_exceeded(h.panel_wait_exceeded);
   out->set_holding_account_id(h.holding_account_id);
   service::ToTimestamp(h.created_at_us, out->mutable_created_at());
+  if (h.submitted_at_us) service::ToTimestamp(*h.submitted_at_us, out->mutable_submitted_at());
   if (versions.empty()) return;
   out->set_latest_version(versions.back().version.version);
   const agreements::VersionRecord& v = agreements::VersionInForce(versions, as_of);

@@ -444,15 +444,23 @@ grpc::Status PaymentServiceImpl::ListOutgoingPayments(grpc::ServerContext* ctx,
                                                       const v1::ListOutgoingPaymentsRequest* req,
                                                       v1::ListOutgoingPaymentsResponse* out) {
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return ToGrpcStatus(bad);
-  if ((req->agreement_id() > 0) == (req->run_id() > 0)) {
-    return ToGrpcStatus(FieldError("agreement_id", "or run_id: give one of them"));
+  const int named = (req->agreement_id() > 0) + (req->run_id() > 0) + !req->authority_id().empty();
+  if (named != 1) {
+    return ToGrpcStatus(FieldError("agreement_id", "or run_id or authority_id: give one of them"));
+  }
+  auto due = service::OptionalDay(req->due_date(), "due_date");
+  if (!due.ok()) return ToGrpcStatus(due.status());
+  if (!req->authority_id().empty() && !due->has_value()) {
+    return ToGrpcStatus(FieldError("due_date", "is required with authority_id"));
   }
   auto status = StatusFromProto(req->status());
   if (!status.ok()) return ToGrpcStatus(status.status());
   auto size = db::ClampPageSize(req->page_size(), kDefaultPage, kMaxPage);
   if (!size.ok()) return ToGrpcStatus(size.status());
+  const std::string due_text = due->has_value() ? absl::FormatCivilTime(**due) : "";
   const std::string fingerprint =
-      dp::StrCat("payments|", req->agreement_id(), "|", req->run_id(), "|", req->status());
+      dp::StrCat("payments|", req->agreement_id(), "|", req->run_id(), "|", req->status(), "|",
+                 req->authority_id(), "|", due_text);
   auto after = db::DecodePageToken(req->page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());
   auto caller = host_.Caller(*ctx);
@@ -464,15 +472,19 @@ grpc::Status PaymentServiceImpl::ListOutgoingPayments(grpc::ServerContext* ctx,
       if (!caller->CanRead(header->authority_id, "agreement", std::to_string(header->id))) {
         return absl::NotFoundError(dp::StrCat("agreement ", req->agreement_id(), " does not exist"));
       }
-    } else {
+    } else if (req->run_id() > 0) {
       auto run = payments::GetRun(tx, req->run_id());
       if (!run.ok()) return run.status();
       if (!caller->CanRead(run->authority_id, "", "")) {
         return absl::NotFoundError(dp::StrCat("payment run ", req->run_id(), " does not exist"));
       }
+    } else if (!caller->CanRead(req->authority_id(), "", "")) {
+      return absl::PermissionDeniedError(
+          dp::StrCat(caller->name, " may not see ", req->authority_id(), "'s payments"));
     }
     out->set_next_page_token(db::FillPage<v1::OutgoingPayment>(
         payments::ListPayments(tx, {.agreement_id = req->agreement_id(), .run_id = req->run_id(),
+                                    .authority_id = req->authority_id(), .due_date = *due,
                                     .status = *status, .after_id = *after, .limit = *size + 1}),
         *size, fingerprint,
         [](const payments::Payment& p, v1::OutgoingPayment* item) {

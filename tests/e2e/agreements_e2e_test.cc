@@ -470,5 +470,53 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
   EXPECT_EQ(record.document().find("AB123456C"), std::string::npos);
 }
 
+TEST_F(AgreementsTest, TheSummaryCountsWhatTheScheduleDayPaidIn) {
+  v1::Agreement a;
+  ASSERT_TRUE(Create(Terms(1400'00, 100'00, D(2027, 1, 4)), &a).ok());
+  ASSERT_TRUE(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_SUBMIT, &a).ok());
+  EXPECT_TRUE(a.has_submitted_at()) << "the list shows how long it has waited";
+  ASSERT_TRUE(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_APPROVE).ok());
+  ASSERT_TRUE(Decide(w->worker, a.agreement_id(), v1::DECISION_ACTION_ACTIVATE).ok());
+  auto summary = [](v1::Date day) {
+    v1::SummariseAgreementsRequest req;
+    req.set_authority_id(w->authority);
+    *req.mutable_payments_on() = day;
+    v1::AgreementsSummary out;
+    auto s = As(w->worker)->SummariseAgreements(Ctx().get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  };
+  // 2027-01-20: no other test runs the schedule that day.
+  v1::AgreementsSummary before = summary(D(2027, 1, 20));
+  EXPECT_EQ(before.schedule_runs(), 0);
+  EXPECT_EQ(before.paid_in_payments(), 0);
+  EXPECT_EQ(before.paid_in_total().amount_pence(), 0);
+  EXPECT_EQ(before.payments_on().day(), 20);
+
+  const v1::PaymentRun run = Run(D(2027, 1, 20));
+  ASSERT_FALSE(PaymentsTo(run, a.agreement_id()).empty());
+  v1::AgreementsSummary after = summary(D(2027, 1, 20));
+  EXPECT_EQ(after.schedule_runs(), 1);
+  EXPECT_EQ(after.paid_in_payments(), run.payments_size());
+  EXPECT_EQ(after.paid_in_total().amount_pence(), run.total().amount_pence());
+  EXPECT_EQ(after.paid_in_total().currency(), "GBP");
+
+  // A second run that day pays nothing more: two runs, the same money.
+  EXPECT_EQ(Run(D(2027, 1, 20)).payments_size(), 0);
+  after = summary(D(2027, 1, 20));
+  EXPECT_EQ(after.schedule_runs(), 2);
+  EXPECT_EQ(after.paid_in_total().amount_pence(), run.total().amount_pence());
+  EXPECT_EQ(summary(D(2027, 1, 21)).paid_in_payments(), 0) << "only the day asked";
+
+  // A day that does not exist is refused, naming the field.
+  v1::SummariseAgreementsRequest bad;
+  bad.set_authority_id(w->authority);
+  *bad.mutable_payments_on() = D(2027, 2, 30);
+  v1::AgreementsSummary unused;
+  auto s = As(w->worker)->SummariseAgreements(Ctx().get(), bad, &unused);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("payments_on"), std::string::npos) << s.error_message();
+}
+
 }  // namespace
 }  // namespace dp::testing

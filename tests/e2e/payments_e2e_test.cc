@@ -414,6 +414,31 @@ TEST_F(PaymentsTest, AStandingOrderIsPaidOnItsDateAndNotTwice) {
             "standing order " + std::to_string(order.standing_order_id()) + " on " + Text(Today()));
   EXPECT_EQ(payments.payments(0).status(), v1::PAYMENT_STATUS_SUBMITTED);
 
+  // The officer's payments of the day, by authority: the same payment.
+  v1::ListOutgoingPaymentsRequest today;
+  today.set_authority_id(w.authority);
+  *today.mutable_due_date() = Day(Today());
+  v1::ListOutgoingPaymentsResponse of_day;
+  ASSERT_TRUE(As(w.officer)->ListOutgoingPayments(Ctx().get(), today, &of_day).ok());
+  ASSERT_EQ(of_day.payments_size(), 1) << of_day.DebugString();
+  EXPECT_EQ(of_day.payments(0).payment_id(), payments.payments(0).payment_id());
+  EXPECT_EQ(of_day.payments(0).amount().amount_pence(), 250'00);
+  *today.mutable_due_date() = Day(Today() + 1);
+  ASSERT_TRUE(As(w.officer)->ListOutgoingPayments(Ctx().get(), today, &of_day).ok());
+  EXPECT_EQ(of_day.payments_size(), 0) << "only the day asked";
+  // An ISO may see its agreements' payments, not the authority's.
+  EXPECT_EQ(As(w.iso)->ListOutgoingPayments(Ctx().get(), today, &of_day).error_code(),
+            grpc::PERMISSION_DENIED);
+  // The day is required with the authority; two names are one too many.
+  today.clear_due_date();
+  auto s = As(w.officer)->ListOutgoingPayments(Ctx().get(), today, &of_day);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "due_date is required with authority_id");
+  today.set_agreement_id(w.agreement_id);
+  s = As(w.officer)->ListOutgoingPayments(Ctx().get(), today, &of_day);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "agreement_id or run_id or authority_id: give one of them");
+
   // Settling moves it from clearing to the agency: paid.
   v1::SettlePaymentsRunRequest settle;
   settle.set_request_id(Id());

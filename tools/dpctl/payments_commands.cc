@@ -541,15 +541,20 @@ void AddPaymentCommands(CLI::App* payments) {
           PrintReport);
     });
   }
-  CLI::App* history = payments->add_subcommand("history", "payments of an agreement or of a run");
+  CLI::App* history = payments->add_subcommand(
+      "history", "payments of an agreement, of a run, or of an authority due on a day");
   history->add_option("--agreement", f.agreement, "agreement id");
   history->add_option("--run", f.run, "run id");
+  history->add_option("--authority", f.authority, "authority id (with --due)");
+  history->add_option("--due", f.due, "due on this day, YYYY-MM-DD");
   history->add_option("--status", f.status, "scheduled, submitted, paid or returned");
   history->add_flag("--all", f.all, "follow every page");
   history->callback([] {
     v1::ListOutgoingPaymentsRequest req;
     req.set_agreement_id(f.agreement);
     req.set_run_id(f.run);
+    req.set_authority_id(f.authority);
+    if (!f.due.empty() && !Date(f.due, "--due", req.mutable_due_date())) return;
     if (!f.status.empty()) {
       v1::PaymentStatus status;
       if (!EnumFlag<v1::PaymentStatus>(f.status, "PAYMENT_STATUS_", "--status",

@@ -535,7 +535,9 @@ absl::StatusOr<std::vector<Held>> SettleRun(pqxx::work& tx, int64_t run_id, cons
 }
 
 std::vector<Payment> ListPayments(pqxx::transaction_base& tx, const PaymentQuery& query) {
-  DP_CHECK(query.agreement_id > 0 || query.run_id > 0);
+  DP_CHECK(query.agreement_id > 0 || query.run_id > 0 ||
+           (!query.authority_id.empty() && query.due_date.has_value()));
+  DP_CHECK(query.limit > 0);
   std::vector<Payment> out;
   for (const auto& r : tx.exec_params(
            dp::StrCat("SELECT ", kPaymentColumns, " FROM payments.payments x"
@@ -543,10 +545,15 @@ std::vector<Payment> ListPayments(pqxx::transaction_base& tx, const PaymentQuery
                       " WHERE ($1::bigint = 0 OR x.agreement_id = $1::bigint)"
                       " AND ($2::bigint = 0 OR x.run_id = $2::bigint)"
                       " AND ($3::text = '' OR x.status = $3::text) AND x.id > $4::bigint"
+                      " AND ($6::text = '' OR x.agreement_id IN (SELECT id FROM"
+                      "      agreements.agreements WHERE authority_id = $6::text))"
+                      " AND ($7::date IS NULL OR x.due_date = $7::date)"
                       " ORDER BY x.id LIMIT $5"),
            query.agreement_id, query.run_id,
            query.status ? std::string(PaymentStatusName(*query.status)) : std::string(),
-           query.after_id, query.limit)) {
+           query.after_id, query.limit, query.authority_id,
+           query.due_date ? std::optional<std::string>(absl::FormatCivilTime(*query.due_date))
+                          : std::nullopt)) {
     out.push_back(PaymentOf(r));
   }
   return out;

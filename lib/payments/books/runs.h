@@ -93,9 +93,13 @@ absl::StatusOr<Run> GetRun(pqxx::transaction_base& tx, int64_t run_id);
 // refused. One the ledger refuses stays submitted and is held with why.
 absl::StatusOr<std::vector<Held>> SettleRun(pqxx::work& tx, int64_t run_id, const Actor& actor);
 
+// PaymentQuery names an agreement, a run or an authority (with a due date:
+// an officer's payments of a day); the status and due date narrow it.
 struct PaymentQuery {
   int64_t agreement_id = 0;
   int64_t run_id = 0;
+  std::string authority_id;
+  std::optional<absl::CivilDay> due_date;
   std::optional<PaymentStatus> status;
   int64_t after_id = 0;
   int limit = 50;
