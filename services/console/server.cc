@@ -147,6 +147,10 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/agreements/(\d{1,18})/statement)", page(StatementPage, false));
   server_->Get(R"(/agreements/(\d{1,18})/statement.csv)", page(StatementCsv, false));
   server_->Get(R"(/agreements/(\d{1,18})/card)", page(CardPage, false));
+  server_->Get("/approvals", page(ApprovalsPage, false));
+  server_->Get("/cases", page(OpenCasesPage, false));
+  server_->Get("/findings", page(OpenFindingsPage, false));
+  server_->Get("/payments/day", page(PaymentsDayPage, false));
   server_->Get(R"(/cases/(\d{1,18}))", page(CasePage, false));
   server_->Post(R"(/cases/(\d{1,18})/note)", page(CaseNotePost, true));
   server_->Post(R"(/cases/(\d{1,18})/decision)", page(CaseDecisionPost, true));

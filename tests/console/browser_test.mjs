@@ -272,6 +272,43 @@ try {
     assert.match(await again.text(), new RegExp(`<h1>${first}</h1>`));
   });
 
+  await step('today\'s payments in and out, and each home list on its own page, paged and as CSV', async () => {
+    await page.goto(`${base}/`);
+    assert.match(await page.textContent('main'),
+      /The payment schedule ran \d+ times? today and paid \d+ payments? into agreements, £[\d,]+\.\d\d in all\./);
+    // The demo's direct debit to Careline Alarms was collected today.
+    const out = page.locator('table:has(caption:text("Payments out due"))');
+    assert.match(await out.textContent(), /Careline Alarms.*£18\.50Paid/);
+    await checkPage(page, 'officer-home-after-run');
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+    await page.goto(`${base}/payments/day?date=${today}`);
+    await checkPage(page, 'payments-day');
+    const csv = await page.request.get(`${base}/payments/day?date=${today}&format=csv`);
+    assert.equal(csv.status(), 200);
+    assert.equal(csv.headers()['content-disposition'],
+      `attachment; filename="payments-day-date-${today}.csv"`);
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines[0], 'Agreement,To,For,Amount,What became of it');
+    assert.ok(lines.some((l) => /^Agreement \d+,Careline Alarms,.*,£18\.50,Paid$/.test(l)), lines.join('\n'));
+    const bad = await page.request.get(`${base}/payments/day?date=2026-02-30`);
+    assert.equal(bad.status(), 422);
+    assert.match(await bad.text(), /The date must be a day, for example 2026-12-01\./);
+    await page.goto(`${base}/approvals`);
+    await page.locator(`table a[href="/agreements/${A3}"]`).waitFor();
+    await checkPage(page, 'approvals');
+    for (const [path, caption] of [['/cases', 'Open review cases'], ['/findings', 'Open findings']]) {
+      await page.goto(`${base}${path}`);
+      await page.locator(`h1:text("${caption}")`).waitFor();
+      const all = await page.request.get(`${base}${path}?format=csv`);
+      assert.equal(all.status(), 200);
+      // One CSV line a row of the page, and the headings.
+      const rows = await page.locator('table tbody tr').count();
+      assert.ok(rows > 0, `the demo has ${caption.toLowerCase()}`);
+      assert.equal((await all.text()).trim().split('\n').length, rows + 1, path);
+    }
+    await checkPage(page, 'findings');
+  });
+
   let personInvite = '';
   await step('the officer invites the person to see their own record', async () => {
     await page.goto(`${base}/agreements/${A1}`);

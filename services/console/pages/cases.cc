@@ -29,12 +29,6 @@ std::string DecisionWords(v1::CaseDecision d) {
   }
 }
 
-std::string CaseLink(int64_t id) {
-  return console::Link(dp::StrCat("/cases/", id), dp::StrCat("Case ", id));
-}
-
-constexpr char kNotNow[] = "These cannot be shown just now: the monitoring service did not answer.";
-
 // Overdue tells whether an information request's due day has passed.
 bool Overdue(const v1::Date& due) {
   if (due.year() == 0) return false;
@@ -44,44 +38,71 @@ bool Overdue(const v1::Date& due) {
 
 }  // namespace
 
-std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string& authority) {
-  Backends& b = site.backends;
-  v1::ListFindingsRequest fl;
-  fl.set_authority_id(authority);
-  fl.set_state(v1::FINDING_STATE_OPEN);
-  fl.set_page_size(50);
-  v1::ListFindingsResponse findings;
-  console::Table ft{
-      "Open findings", {"Agreement", "Check", "What was found", "Since"}, {}, "No open finding."};
-  // A read that failed says so: "none" would be untrue.
-  if (!b.monitoring().ListFindings(b.For(who.principal.name).get(), fl, &findings).ok()) {
-    ft.empty_words = kNotNow;
-  } else {
-    for (const v1::Finding& f : findings.findings()) {
-      ft.rows.push_back({AgreementLink(f.agreement_id()), Escape(f.check()), Escape(f.summary()),
-                         Escape(When(f.opened_at()))});
-    }
-  }
-  v1::ListCasesRequest cl;
-  cl.set_authority_id(authority);
-  cl.set_state(v1::CASE_STATE_OPEN);
-  cl.set_page_size(50);
-  v1::ListCasesResponse cases;
-  console::Table ct{"Open review cases",
-                    {"Case", "Agreement", "Opened", "Information due"},
-                    {},
-                    "No open review case."};
-  if (!b.monitoring().ListCases(b.For(who.principal.name).get(), cl, &cases).ok()) {
-    ct.empty_words = kNotNow;
-  } else {
-    for (const v1::ReviewCase& c : cases.cases()) {
-      std::string due = Escape(DayOf(c.information_due()));
-      if (Overdue(c.information_due())) due = "<strong>Overdue: " + due + "</strong>";
-      ct.rows.push_back({CaseLink(c.case_id()), AgreementLink(c.agreement_id()),
-                         Escape(When(c.opened_at())), due});
-    }
-  }
-  return console::DrawTable(ct) + console::DrawTable(ft);
+List OpenCasesList(Site& site, const SignedIn& who) {
+  const std::string authority = who.principal.organisation_id;
+  return {
+      "/cases",
+      "Open review cases",
+      {"Case", "Agreement", "Opened", "Information due"},
+      "No open review case.",
+      [&site, authority](grpc::ClientContext* ctx, int size, const std::string& token,
+                         ListPage* page) {
+        v1::ListCasesRequest req;
+        req.set_authority_id(authority);
+        req.set_state(v1::CASE_STATE_OPEN);
+        req.set_page_size(size);
+        req.set_page_token(token);
+        v1::ListCasesResponse got;
+        const grpc::Status s = site.backends.monitoring().ListCases(ctx, req, &got);
+        for (const v1::ReviewCase& c : got.cases()) {
+          const bool overdue = Overdue(c.information_due());
+          page->rows.push_back(
+              {{dp::StrCat("Case ", c.case_id()), dp::StrCat("/cases/", c.case_id())},
+               {dp::StrCat("Agreement ", c.agreement_id()),
+                dp::StrCat("/agreements/", c.agreement_id())},
+               {When(c.opened_at())},
+               {dp::StrCat(overdue ? "Overdue: " : "", DayOf(c.information_due())), "", overdue}});
+        }
+        page->next_token = got.next_page_token();
+        return s;
+      }};
+}
+
+List OpenFindingsList(Site& site, const SignedIn& who) {
+  const std::string authority = who.principal.organisation_id;
+  return {"/findings",
+          "Open findings",
+          {"Agreement", "Check", "What was found", "Since"},
+          "No open finding.",
+          [&site, authority](grpc::ClientContext* ctx, int size, const std::string& token,
+                             ListPage* page) {
+            v1::ListFindingsRequest req;
+            req.set_authority_id(authority);
+            req.set_state(v1::FINDING_STATE_OPEN);
+            req.set_page_size(size);
+            req.set_page_token(token);
+            v1::ListFindingsResponse got;
+            const grpc::Status s = site.backends.monitoring().ListFindings(ctx, req, &got);
+            for (const v1::Finding& f : got.findings()) {
+              page->rows.push_back({{dp::StrCat("Agreement ", f.agreement_id()),
+                                     dp::StrCat("/agreements/", f.agreement_id())},
+                                    {f.check()},
+                                    {f.summary()},
+                                    {When(f.opened_at())}});
+            }
+            page->next_token = got.next_page_token();
+            return s;
+          }};
+}
+
+void OpenCasesPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res) {
+  SendList(site, who, OpenCasesList(site, who), req, res);
+}
+
+void OpenFindingsPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                      httplib::Response& res) {
+  SendList(site, who, OpenFindingsList(site, who), req, res);
 }
 
 void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -205,8 +226,10 @@ void CaseDecisionPost(Site& site, const SignedIn& who, const httplib::Request& r
     }
   }
   if (!problem.empty()) {
-    return SendPage(res, 422, "Check the decision", who.viewer,
-                    dp::StrCat(console::ErrorBox(problem), "<p>", CaseLink(id), "</p>"));
+    return SendPage(
+        res, 422, "Check the decision", who.viewer,
+        dp::StrCat(console::ErrorBox(problem), "<p>",
+                   console::Link(dp::StrCat("/cases/", id), dp::StrCat("Case ", id)), "</p>"));
   }
   v1::ReviewCase out;
   if (!Ask(site, who, res,

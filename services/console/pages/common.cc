@@ -33,6 +33,10 @@ std::string DayOf(const v1::Date& d) {
   return dp::StrCat(d.day(), " ", kMonths[d.month() - 1], " ", d.year());
 }
 
+std::string IsoDay(const v1::Date& d) {
+  return absl::FormatCivilTime(absl::CivilDay(d.year(), d.month(), d.day()));
+}
+
 std::string StatusWords(v1::AgreementStatus s) {
   switch (s) {
     case v1::AGREEMENT_STATUS_DRAFT:
@@ -184,8 +188,9 @@ std::string RoleWords(iam::Role role) {
 std::string Pager(std::string_view path, const std::string& next_token, std::string_view csv_path) {
   std::string links;
   if (!next_token.empty()) {
-    links += dp::StrCat("<li>", console::Link(dp::StrCat(path, "?page=", next_token), "Next page"),
-                        "</li>");
+    const char* join = path.find('?') == std::string_view::npos ? "?page=" : "&page=";
+    links +=
+        dp::StrCat("<li>", console::Link(dp::StrCat(path, join, next_token), "Next page"), "</li>");
   }
   if (!csv_path.empty()) {
     links += dp::StrCat("<li>", console::Link(csv_path, "Download all of it (CSV)"), "</li>");

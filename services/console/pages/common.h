@@ -61,6 +61,7 @@ const absl::TimeZone& London();
 absl::Time TimeOf(const google::protobuf::Timestamp& t);
 std::string When(const google::protobuf::Timestamp& t);
 std::string DayOf(const v1::Date& d);
+std::string IsoDay(const v1::Date& d);  // "2026-12-02", as forms and links carry it
 
 std::string StatusWords(v1::AgreementStatus s);  // "Awaiting approval"
 std::string AgreementLink(int64_t id);           // <a href="/agreements/7">Agreement 7</a>

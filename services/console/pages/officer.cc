@@ -5,39 +5,6 @@ namespace dp::console_service {
 
 using console::Escape;
 
-void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
-  v1::SummariseAgreementsRequest get;
-  get.set_authority_id(who.principal.organisation_id);
-  v1::AgreementsSummary summary;
-  if (!Ask(site, who, res, [&](auto* ctx) {
-        return site.backends.agreements().SummariseAgreements(ctx, get, &summary);
-      })) {
-    return;
-  }
-  console::Table counts{"Agreements by status", {"Status", "Agreements"}, {}, "No agreements yet."};
-  for (const v1::StatusCount& c : summary.counts()) {
-    counts.rows.push_back({Escape(StatusWords(c.status())), std::to_string(c.agreements())});
-  }
-  console::Table approvals{"Approvals waiting",
-                           {"Agreement", "Needs approval by", "Days waiting", "Panel wait"},
-                           {},
-                           "No agreement is waiting for approval."};
-  for (const v1::AwaitingApproval& a : summary.awaiting()) {
-    const std::string days =
-        a.has_submitted_at()
-            ? std::to_string(absl::ToInt64Hours(absl::Now() - TimeOf(a.submitted_at())) / 24)
-            : "unknown";
-    approvals.rows.push_back(
-        {AgreementLink(a.agreement_id()), Escape(a.required_approval_level()), days,
-         a.panel_wait_exceeded() ? "<strong>Longer than allowed</strong>" : "Within time"});
-  }
-  SendPage(res, 200, "Home", who.viewer,
-           dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
-                      console::DrawTable(approvals),
-                      FindingsAndCases(site, who, who.principal.organisation_id),
-                      console::DrawTable(counts)));
-}
-
 void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res) {
   Backends& backends = site.backends;

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include "pages/common.h"
+#include "pages/lists.h"
 
 // The pages a signed-in user sees, by route, each over the services' own
 // RPCs as that user, so that the services' own rules decide what they may
@@ -21,9 +22,19 @@ void HomePage(Site& site, const SignedIn& who, const httplib::Request& req, http
 // IsoHome: the agreements an ISO supports, and the way to its payroll.
 void IsoHome(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
 
-// Officer (officer.cc).
+// The officer's dashboard (dashboard.cc): approvals waiting, open cases
+// and findings, today's payments in and out, and agreements by status;
+// each list also on its own page that pages and downloads.
 void OfficerHome(Site& site, const SignedIn& who, const httplib::Request& req,
                  httplib::Response& res);
+void ApprovalsPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
+// PaymentsDayPage: the authority's payments out due on `?date=` (today
+// when absent), whatever became of them.
+void PaymentsDayPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res);
+
+// Officer (officer.cc).
 // AgreementPage: the terms, the money, the person's record, and (when it
 // waits for approval) the decision form; the invitation form for officers.
 void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -51,10 +62,15 @@ void SchedulePage(Site& site, const SignedIn& who, const httplib::Request& req,
 void SchedulePost(Site& site, const SignedIn& who, const httplib::Request& req,
                   httplib::Response& res);
 
-// Monitoring (cases.cc), for an officer.
-// FindingsAndCases: an authority's open findings and review cases, with an
-// information request past its due day marked overdue.
-std::string FindingsAndCases(Site& site, const SignedIn& who, const std::string& authority);
+// Monitoring (cases.cc), for an officer: the authority's open review cases
+// (an information request past its due day marked overdue) and open
+// findings, each a list that pages and downloads.
+List OpenCasesList(Site& site, const SignedIn& who);
+List OpenFindingsList(Site& site, const SignedIn& who);
+void OpenCasesPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
+void OpenFindingsPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                      httplib::Response& res);
 // CasePage: a case's findings and evidence, notes and decisions, and the
 // forms to add a note and to decide; the posts record them.
 void CasePage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);

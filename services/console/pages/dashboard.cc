@@ -1,0 +1,173 @@
+// The officer's dashboard: what needs doing (approvals waiting, open review
+// cases with overdue information requests, open findings), today's
+// payments in (the payment schedule) and out (to PAs, agencies, HMRC,
+// suppliers), and agreements by status. Each list shows its first rows
+// here and all of them on its own page.
+#include "absl/time/civil_time.h"
+#include "base/strings.h"
+#include "pages/pages.h"
+
+namespace dp::console_service {
+
+using console::Escape;
+
+namespace {
+
+constexpr int kHomeRows = 10;
+constexpr char kNoAnswer[] = "These cannot be shown just now: the service did not answer.";
+
+std::string DaysWaiting(const v1::Agreement& a) {
+  if (!a.has_submitted_at()) return "unknown";
+  return std::to_string(absl::ToInt64Hours(absl::Now() - TimeOf(a.submitted_at())) / 24);
+}
+
+List ApprovalsList(Site& site, const SignedIn& who) {
+  const std::string authority = who.principal.organisation_id;
+  return {"/approvals",
+          "Approvals waiting",
+          {"Agreement", "Needs approval by", "Days waiting", "Panel wait"},
+          "No agreement is waiting for approval.",
+          [&site, authority](grpc::ClientContext* ctx, int size, const std::string& token,
+                             ListPage* page) {
+            v1::ListAgreementsRequest req;
+            req.set_authority_id(authority);
+            req.set_status(v1::AGREEMENT_STATUS_AWAITING_APPROVAL);
+            req.set_page_size(size);
+            req.set_page_token(token);
+            v1::ListAgreementsResponse got;
+            const grpc::Status s = site.backends.agreements().ListAgreements(ctx, req, &got);
+            for (const v1::Agreement& a : got.agreements()) {
+              const bool late = a.panel_wait_exceeded();
+              page->rows.push_back({{dp::StrCat("Agreement ", a.agreement_id()),
+                                     dp::StrCat("/agreements/", a.agreement_id())},
+                                    {a.required_approval_level()},
+                                    {DaysWaiting(a)},
+                                    {late ? "Longer than allowed" : "Within time", "", late}});
+            }
+            page->next_token = got.next_page_token();
+            return s;
+          }};
+}
+
+// PaymentWords says what became of a payment out.
+std::string PaymentWords(const v1::OutgoingPayment& p) {
+  switch (p.status()) {
+    case v1::PAYMENT_STATUS_SCHEDULED:
+      return "Due: waits for the payment run";
+    case v1::PAYMENT_STATUS_SUBMITTED:
+      return dp::StrCat("Sent to the bank in run ", p.run_id());
+    case v1::PAYMENT_STATUS_PAID:
+      return "Paid";
+    case v1::PAYMENT_STATUS_RETURNED:
+      return dp::StrCat("Returned by the bank: ", p.return_reason());
+    default:
+      return "Unknown";
+  }
+}
+
+List PaymentsDayList(Site& site, const SignedIn& who, const v1::Date& day) {
+  const std::string authority = who.principal.organisation_id;
+  return {
+      dp::StrCat("/payments/day?date=", IsoDay(day)),
+      dp::StrCat("Payments out due ", DayOf(day)),
+      {"Agreement", "To", "For", "Amount", "What became of it"},
+      "No payment out is due that day.",
+      [&site, authority, day](grpc::ClientContext* ctx, int size, const std::string& token,
+                              ListPage* page) {
+        v1::ListOutgoingPaymentsRequest req;
+        req.set_authority_id(authority);
+        *req.mutable_due_date() = day;
+        req.set_page_size(size);
+        req.set_page_token(token);
+        v1::ListOutgoingPaymentsResponse got;
+        const grpc::Status s = site.backends.payments().ListOutgoingPayments(ctx, req, &got);
+        for (const v1::OutgoingPayment& p : got.payments()) {
+          page->rows.push_back({{dp::StrCat("Agreement ", p.agreement_id()),
+                                 dp::StrCat("/agreements/", p.agreement_id())},
+                                {p.payee_name()},
+                                {p.source_key()},
+                                {console::Pounds(p.amount().amount_pence())},
+                                {PaymentWords(p), "", p.status() == v1::PAYMENT_STATUS_RETURNED}});
+        }
+        page->next_token = got.next_page_token();
+        return s;
+      }};
+}
+
+v1::Date Today() {
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), London());
+  v1::Date d;
+  d.set_year(static_cast<int32_t>(today.year()));
+  d.set_month(today.month());
+  d.set_day(today.day());
+  return d;
+}
+
+// PaidInWords is what the payment schedule paid into agreements that day.
+std::string PaidInWords(const v1::AgreementsSummary& s) {
+  if (s.schedule_runs() == 0) {
+    return dp::StrCat("The payment schedule has not run today. ",
+                      console::Link("/payments/schedule", "Run the payment schedule"), ".");
+  }
+  return Escape(dp::StrCat(
+      "The payment schedule ran ", s.schedule_runs(), s.schedule_runs() == 1 ? " time" : " times",
+      " today and paid ", s.paid_in_payments(),
+      s.paid_in_payments() == 1 ? " payment" : " payments", " into agreements, ",
+      console::Pounds(s.paid_in_total().amount_pence()), " in all."));
+}
+
+}  // namespace
+
+void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
+  v1::SummariseAgreementsRequest get;
+  get.set_authority_id(who.principal.organisation_id);
+  const v1::Date today = Today();
+  *get.mutable_payments_on() = today;
+  v1::AgreementsSummary summary;
+  if (!Ask(site, who, res, [&](auto* ctx) {
+        return site.backends.agreements().SummariseAgreements(ctx, get, &summary);
+      })) {
+    return;
+  }
+  console::Table counts{"Agreements by status", {"Status", "Agreements"}, {}, "No agreements yet."};
+  for (const v1::StatusCount& c : summary.counts()) {
+    counts.rows.push_back({Escape(StatusWords(c.status())), std::to_string(c.agreements())});
+  }
+  SendPage(
+      res, 200, "Home", who.viewer,
+      dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
+                 ListExcerpt(site, who, ApprovalsList(site, who), kHomeRows, kNoAnswer),
+                 ListExcerpt(site, who, OpenCasesList(site, who), kHomeRows, kNoAnswer),
+                 ListExcerpt(site, who, OpenFindingsList(site, who), kHomeRows, kNoAnswer),
+                 "<h2>Today's payments</h2><p>", PaidInWords(summary), "</p>",
+                 ListExcerpt(site, who, PaymentsDayList(site, who, today), kHomeRows, kNoAnswer),
+                 console::DrawTable(counts)));
+}
+
+void ApprovalsPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res) {
+  SendList(site, who, ApprovalsList(site, who), req, res);
+}
+
+void PaymentsDayPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res) {
+  v1::Date day = Today();
+  if (req.has_param("date")) {
+    const auto asked = ParseDay(req.get_param_value("date"));
+    if (!asked) {
+      return SendPage(res, 422, "Check the date", who.viewer,
+                      dp::StrCat(console::ErrorBox("The date must be a day, for example "
+                                                   "2026-12-01."),
+                                 "<p>", console::Link("/", "Back to home"), "</p>"));
+    }
+    day = *asked;
+  }
+  SendList(site, who, PaymentsDayList(site, who, day), req, res,
+           dp::StrCat("<form method=\"get\" action=\"/payments/day\"><p class=\"field\"><label "
+                      "for=\"f-date\">Due on</label><input id=\"f-date\" name=\"date\" "
+                      "type=\"date\" required value=\"",
+                      IsoDay(day),
+                      "\"></p><p><button type=\"submit\">Show another day</button></p></form>"));
+}
+
+}  // namespace dp::console_service
