@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/check.h"
 #include "base/refusal.h"
 #include "base/strings.h"
 #include "ledger/store.h"
@@ -369,7 +370,8 @@ absl::Status Decide(pqxx::work& tx, int64_t agreement_id, Action action,
 
 absl::StatusOr<PaymentRunResult> RunPaymentSchedule(pqxx::work& tx,
                                                     const std::string& authority_id,
-                                                    absl::CivilDay run_date, const Actor& actor) {
+                                                    absl::CivilDay run_date, const Actor& actor,
+                                                    const RunProgress& progress) {
   if (auto s = CheckAuthority(tx, authority_id); !s.ok()) return s;
   auto settings = SettingsInForce(tx, authority_id, run_date);
   if (!settings.ok()) return settings.status();
@@ -382,7 +384,13 @@ absl::StatusOr<PaymentRunResult> RunPaymentSchedule(pqxx::work& tx,
   result.run.id = InsertRun(tx, authority_id, run_date, result.run.agreements_considered,
                             actor.name);
   std::vector<ledger::WriteOp> ops;
+  const int total = static_cast<int>(ids.size());
+  const int step = std::max(1, total / 20);
+  if (progress) progress(0, total);
+  int done = 0;
   for (int64_t id : ids) {
+    if (progress && done > 0 && done % step == 0) progress(done, total);
+    ++done;
     auto header = GetHeader(tx, id, /*for_update=*/true);
     if (!header.ok()) return header.status();
     std::vector<Version> versions;
@@ -405,6 +413,8 @@ absl::StatusOr<PaymentRunResult> RunPaymentSchedule(pqxx::work& tx,
       result.payments.push_back({id, p, result.run.id, 0});
     }
   }
+  DP_CHECK_EQ(done, total);
+  if (progress) progress(total, total);
   const auto posted = ledger::ApplyWrites(tx, ops);
   for (size_t i = 0; i < posted.size(); ++i) {
     if (!posted[i].ok()) {

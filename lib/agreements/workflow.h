@@ -2,6 +2,7 @@
 #define DP_LIB_AGREEMENTS_WORKFLOW_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,10 +73,14 @@ struct PaymentRunResult {
 // RunPaymentSchedule pays, from the authority's funding account into each
 // active agreement's account, every period due by `run_date` and not paid
 // yet. Each payment is a ledger transaction whose request id names the
-// agreement and period, so no period is ever paid twice.
+// agreement and period, so no period is ever paid twice. `progress`, when
+// given, hears (agreements done, agreements in all): at the start, about
+// every twentieth agreement, and when all are done (before posting).
+using RunProgress = std::function<void(int done, int total)>;
 absl::StatusOr<PaymentRunResult> RunPaymentSchedule(pqxx::work& tx,
                                                     const std::string& authority_id,
-                                                    absl::CivilDay run_date, const Actor& actor);
+                                                    absl::CivilDay run_date, const Actor& actor,
+                                                    const RunProgress& progress = {});
 
 // PositionOf reads an agreement's money from the ledger: the balance of
 // its account, and what its liability accounts (wages, HMRC and pension

@@ -116,6 +116,19 @@ TEST(Html, PoundsForPeople) {
             "0.05");
 }
 
+TEST(Html, CountsForPeople) {
+  EXPECT_EQ(Count(0), "0");
+  EXPECT_EQ(Count(999), "999");
+  EXPECT_EQ(Count(1000), "1,000");
+  EXPECT_EQ(Count(1234567), "1,234,567");
+  EXPECT_EQ(Count(-1234), "\xE2\x88\x92" "1,234");
+}
+
+TEST(Html, PageInTwoPartsIsThePage) {
+  const Viewer viewer{"officer@fife", "Finance officer", "tok", {}};
+  EXPECT_EQ(PageStart("Run", viewer) + "<p>x</p>" + PageEnd(), Page("Run", viewer, "<p>x</p>"));
+}
+
 TEST(Html, PoundsAsPeopleTypeThem) {
   EXPECT_EQ(ParsePounds("250"), 25000);
   EXPECT_EQ(ParsePounds("250.5"), 25050);

@@ -55,6 +55,7 @@ const MethodPolicy kPolicies[] = {
     // Money goes back to the authority only on an officer's word.
     {"/dp.v1.AgreementService/ConfirmRecovery", kOfficer, true, false, "agreements/{}"},
     {"/dp.v1.AgreementService/RunPaymentSchedule", kOfficer | kService, true, false, "agreements/payment-runs/{}"},
+    {"/dp.v1.AgreementService/RunPaymentScheduleWithProgress", kOfficer | kService, true, false, "agreements/payment-runs/{}"},
     {"/dp.v1.AgreementService/ListPayments", kOfficer | kIso | kAuditor | kService},
     {"/dp.v1.AgreementService/GetRecord", kOfficer | kIso | kAuditor | kService | kPerson},
     {"/dp.v1.PayrollService/GetServiceInfo", kAnyone},

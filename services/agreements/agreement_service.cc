@@ -440,6 +440,34 @@ grpc::Status AgreementServiceImpl::ConfirmRecovery(grpc::ServerContext* ctx,
 grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,
                                                       const v1::RunPaymentScheduleRequest* req,
                                                       v1::PaymentRun* out) {
+  return RunSchedule(ctx, *req, {}, out);
+}
+
+grpc::Status AgreementServiceImpl::RunPaymentScheduleWithProgress(
+    grpc::ServerContext* ctx, const v1::RunPaymentScheduleRequest* req,
+    grpc::ServerWriter<v1::PaymentScheduleProgress>* writer) {
+  // A watcher gone away does not stop the run: it commits, and the same
+  // request id answers with it.
+  auto tell = [writer](int done, int total) {
+    v1::PaymentScheduleProgress p;
+    p.set_agreements_done(done);
+    p.set_agreements_total(total);
+    writer->Write(p);
+  };
+  v1::PaymentScheduleProgress last;
+  const grpc::Status s = RunSchedule(ctx, *req, tell, last.mutable_run());
+  if (!s.ok()) return s;
+  last.set_agreements_done(last.run().agreements_considered());
+  last.set_agreements_total(last.run().agreements_considered());
+  writer->Write(last);
+  return grpc::Status::OK;
+}
+
+grpc::Status AgreementServiceImpl::RunSchedule(grpc::ServerContext* ctx,
+                                               const v1::RunPaymentScheduleRequest& request,
+                                               const agreements::RunProgress& progress,
+                                               v1::PaymentRun* out) {
+  const v1::RunPaymentScheduleRequest* req = &request;
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
@@ -465,7 +493,7 @@ grpc::Status AgreementServiceImpl::RunPaymentSchedule(grpc::ServerContext* ctx,
       *req, req->request_id(), "RunPaymentSchedule",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
         auto result = agreements::RunPaymentSchedule(tx, req->authority_id(), *run_date,
-                                                     ActorOf(*caller));
+                                                     ActorOf(*caller), progress);
         if (!result.ok()) return result.status();
         fill(result->run, result->payments);
         return std::to_string(result->run.id);

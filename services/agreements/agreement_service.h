@@ -48,12 +48,20 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
   grpc::Status RunPaymentSchedule(grpc::ServerContext* ctx,
                                   const v1::RunPaymentScheduleRequest* req,
                                   v1::PaymentRun* out) override;
+  grpc::Status RunPaymentScheduleWithProgress(
+      grpc::ServerContext* ctx, const v1::RunPaymentScheduleRequest* req,
+      grpc::ServerWriter<v1::PaymentScheduleProgress>* writer) override;
   grpc::Status ListPayments(grpc::ServerContext* ctx, const v1::ListPaymentsRequest* req,
                             v1::ListPaymentsResponse* out) override;
   grpc::Status GetRecord(grpc::ServerContext* ctx, const v1::GetRecordRequest* req,
                          v1::PersonRecord* out) override;
 
  private:
+  // RunSchedule is both RunPaymentSchedule RPCs: the run, told to
+  // `progress` as it goes (a replay tells nothing).
+  grpc::Status RunSchedule(grpc::ServerContext* ctx, const v1::RunPaymentScheduleRequest& req,
+                           const agreements::RunProgress& progress, v1::PaymentRun* out);
+
   // Write runs an authorised, idempotent write (see service/write.h).
   grpc::Status Write(const grpc::ServerContext& ctx, const google::protobuf::Message& request, const std::string& request_id,
                      const std::string& operation, const service::WriteFn& write,

@@ -39,9 +39,10 @@ Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms)
       v1::MonitoringService::NewStub(grpc::CreateChannel(config.monitoring_addr, credentials));
 }
 
-std::unique_ptr<grpc::ClientContext> Backends::For(const std::string& user) const {
+std::unique_ptr<grpc::ClientContext> Backends::For(const std::string& user, int timeout_ms) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : timeout_ms_));
   ctx->AddMetadata(iam::kActingForHeader, user);
   return ctx;
 }

@@ -37,7 +37,9 @@ struct BackendConfig {
 class Backends {
  public:
   explicit Backends(const BackendConfig& config);
-  std::unique_ptr<grpc::ClientContext> For(const std::string& user) const;
+  // For is a call's context as `user`, with the console's timeout, or
+  // `timeout_ms` for a long run the user watches.
+  std::unique_ptr<grpc::ClientContext> For(const std::string& user, int timeout_ms = 0) const;
   v1::AgreementService::Stub& agreements() { return *agreements_; }
   v1::LedgerService::Stub& ledger() { return *ledger_; }
   v1::AdminService::Stub& admin() { return *admin_; }

@@ -261,15 +261,23 @@ try {
     const csrf = await page.getAttribute('input[name=csrf]', 'value');
     const runDate = await page.inputValue('#f-run_date');
     await page.click('form[action="/payments/schedule"] button[type=submit]');
-    await page.waitForSelector('h1:has-text("Payment run")');
-    const first = await page.textContent('h1');
+    await page.waitForSelector('h2:has-text("Payment run")');
+    // The page told how far the run had got as it went, then what it paid.
+    const progress = await page.locator('ol.progress li').allTextContents();
+    assert.match(progress[0], /^0 of \d+ agreements considered\.$/);
+    assert.match(progress[progress.length - 1], /^All \d+ agreements considered; posting the payments\.$/);
+    const first = await page.textContent('h2#run');
     assert.match(await page.textContent('main'), /Agreements considered\d+/);
-    // The same form again (a double click, a reload): the same run, nothing paid twice.
+    await checkPage(page, 'schedule-run');
+    // The same form again (a double click, a reload): the same run, nothing paid twice,
+    // and nothing to watch.
     const again = await page.request.post(`${base}/payments/schedule`, {
       form: { csrf, request_id: requestId, run_date: runDate },
     });
     assert.equal(again.status(), 200);
-    assert.match(await again.text(), new RegExp(`<h1>${first}</h1>`));
+    const html = await again.text();
+    assert.match(html, new RegExp(`<h2 id="run">${first}</h2>`));
+    assert.doesNotMatch(html, /agreements considered\./);
   });
 
   await step('today\'s payments in and out, and each home list on its own page, paged and as CSV', async () => {

@@ -518,5 +518,59 @@ TEST_F(AgreementsTest, TheSummaryCountsWhatTheScheduleDayPaidIn) {
   EXPECT_NE(s.error_message().find("payments_on"), std::string::npos) << s.error_message();
 }
 
+
+TEST_F(AgreementsTest, TheScheduleRunTellsItsProgressAndARetryOnlyItsRun) {
+  v1::Agreement a;
+  ASSERT_TRUE(Create(Terms(1400'00, 100'00, D(2027, 2, 1)), &a).ok());
+  for (auto action : {v1::DECISION_ACTION_SUBMIT, v1::DECISION_ACTION_APPROVE,
+                      v1::DECISION_ACTION_ACTIVATE}) {
+    ASSERT_TRUE(Decide(w->worker, a.agreement_id(), action).ok());
+  }
+  v1::RunPaymentScheduleRequest req;
+  req.set_request_id(NextId());
+  req.set_authority_id(w->authority);
+  *req.mutable_run_date() = D(2027, 2, 20);
+  auto watch = [&](const std::string& who, std::vector<v1::PaymentScheduleProgress>* heard) {
+    grpc::ClientContext ctx;
+    auto reader = As(who)->RunPaymentScheduleWithProgress(&ctx, req);
+    v1::PaymentScheduleProgress p;
+    while (reader->Read(&p)) heard->push_back(p);
+    return reader->Finish();
+  };
+  std::vector<v1::PaymentScheduleProgress> heard;
+  auto s = watch(w->worker, &heard);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(heard.size(), 3u) << "the start, the agreements done, and the run";
+  const int total = heard.front().agreements_total();
+  EXPECT_GE(total, 1);
+  EXPECT_EQ(heard.front().agreements_done(), 0);
+  for (size_t i = 1; i < heard.size(); ++i) {
+    EXPECT_GE(heard[i].agreements_done(), heard[i - 1].agreements_done()) << "it only goes on";
+    EXPECT_EQ(heard[i].agreements_total(), total);
+    EXPECT_EQ(heard[i].has_run(), i + 1 == heard.size()) << "only the last carries the run";
+  }
+  const v1::PaymentRun& run = heard.back().run();
+  EXPECT_EQ(heard.back().agreements_done(), total);
+  EXPECT_EQ(run.agreements_considered(), total);
+  EXPECT_GT(run.run_id(), 0);
+  ASSERT_FALSE(PaymentsTo(run, a.agreement_id()).empty()) << run.DebugString();
+
+  // A retry with the same request id: only the run, the same one.
+  std::vector<v1::PaymentScheduleProgress> again;
+  ASSERT_TRUE(watch(w->worker, &again).ok());
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].run().run_id(), run.run_id());
+  EXPECT_EQ(again[0].run().total().amount_pence(), run.total().amount_pence());
+  // So does the plain RPC with that id: one run, however it is asked.
+  EXPECT_EQ(Run(D(2027, 2, 20), req.request_id()).run_id(), run.run_id());
+
+  // A refusal comes as the call's status, with nothing heard before it.
+  std::vector<v1::PaymentScheduleProgress> refused;
+  req.set_request_id(NextId());
+  *req.mutable_run_date() = D(2027, 2, 30);
+  s = watch(w->worker, &refused);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_TRUE(refused.empty());
+}
 }  // namespace
 }  // namespace dp::testing

@@ -297,8 +297,43 @@ bool NamesTheField(const std::string& named, const std::string& mutated) {
 
 // ---------------------------------------------------------------- calls
 
+// CallStreaming sends one request to a server-streaming method and reads
+// every answer to the end: its status is the call's.
+grpc::Status CallStreaming(grpc::GenericStub& stub, grpc::ClientContext& ctx,
+                           const std::string& method, const grpc::ByteBuffer& in) {
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(&ctx, method, &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  auto step = [&](int id) {
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_EQ(tag, reinterpret_cast<void*>(static_cast<intptr_t>(id)));
+    return ok;
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  if (step(1)) {
+    call->Write(in, reinterpret_cast<void*>(2));
+    if (step(2)) {
+      call->WritesDone(reinterpret_cast<void*>(3));
+      step(3);
+    }
+  }
+  grpc::ByteBuffer out;
+  for (int read = 0; read < 1000; ++read) {
+    call->Read(&out, reinterpret_cast<void*>(4));
+    if (!step(4)) break;
+  }
+  grpc::Status result;
+  call->Finish(&result, reinterpret_cast<void*>(5));
+  step(5);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return result;
+}
+
 grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                     const Message& request) {
+                     const Message& request, bool server_streaming) {
   std::string bytes;
   request.SerializeToString(&bytes);
   grpc::Slice slice(bytes);
@@ -306,6 +341,7 @@ grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::s
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  if (server_streaming) return CallStreaming(stub, ctx, method, in);
   grpc::Status result;
   std::mutex mu;
   std::condition_variable cv;
@@ -890,11 +926,13 @@ class BadInputTest : public ::testing::Test {
       *r->mutable_amount() = Gbp(1'00);
       r->set_reason("unspent budget returned, as agreed");
     });
-    s["/dp.v1.AgreementService/RunPaymentSchedule"] =
-        SeedOf<v1::RunPaymentScheduleRequest>([](auto* r) {
-          r->set_authority_id(kAuthority);
-          *r->mutable_run_date() = D(2026, 6, 10);
-        });
+    for (const char* run : {"RunPaymentSchedule", "RunPaymentScheduleWithProgress"}) {
+      s[std::string("/dp.v1.AgreementService/") + run] =
+          SeedOf<v1::RunPaymentScheduleRequest>([](auto* r) {
+            r->set_authority_id(kAuthority);
+            *r->mutable_run_date() = D(2026, 6, 10);
+          });
+    }
     s["/dp.v1.AgreementService/GetAuthoritySettings"] =
         SeedOf<v1::GetAuthoritySettingsRequest>([](auto* r) {
           r->set_authority_id(kAuthority);
@@ -1343,7 +1381,7 @@ class BadInputTest : public ::testing::Test {
         request->GetReflection()->SetString(request.get(), request_id, id);
       }
       Apply(mutation, request.get());
-      const grpc::Status answer = CallRaw(channel->second, path, *request);
+      const grpc::Status answer = CallRaw(channel->second, path, *request, method.server_streaming());
       ++calls;
       const std::string where = path + " with " + mutation.field + " = " + mutation.what;
       const Refusal refusal = RefusalOf(answer);

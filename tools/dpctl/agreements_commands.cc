@@ -1,5 +1,6 @@
 #include "agreements_commands.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -491,13 +492,30 @@ void AddScheduleCommands(CLI::App* agreements) {
   pay->add_option("--date", f.run_date, "pay everything due on or before this date")->required();
   pay->add_option("--request-id", f.request_id, "idempotency key (default: random)");
   pay->callback([] {
-    Run("running the payment schedule", [](grpc::ClientContext* c) {
+    Run("running the payment schedule", [](grpc::ClientContext*) {
       v1::RunPaymentScheduleRequest req;
       req.set_request_id(RequestId());
       req.set_authority_id(f.authority);
       *req.mutable_run_date() = DateFlag(f.run_date, "--date");
+      // An authority's whole book takes longer than one call's usual
+      // deadline; the service tells how far it has got, shown on stderr.
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
+      auto stream = Stub()->RunPaymentScheduleWithProgress(&context, req);
+      v1::PaymentScheduleProgress progress;
       v1::PaymentRun run;
-      auto st = Stub()->RunPaymentSchedule(c, req, &run);
+      bool told = false;
+      while (stream->Read(&progress)) {
+        if (progress.has_run()) {
+          run = progress.run();
+        } else {
+          std::cerr << "\ragreements considered: " << progress.agreements_done() << "/"
+                    << progress.agreements_total() << std::flush;
+          told = true;
+        }
+      }
+      if (told) std::cerr << "\n";
+      auto st = stream->Finish();
       if (!st.ok()) return st;
       if (out().json()) {
         out().Json(run);

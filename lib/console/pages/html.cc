@@ -45,7 +45,7 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
-std::string Page(std::string_view title, const Viewer& viewer, std::string_view main_html) {
+std::string PageStart(std::string_view title, const Viewer& viewer) {
   std::string header;
   if (!viewer.name.empty()) {
     std::string links = dp::StrCat("<li>", Link("/", "Home"), "</li>");
@@ -69,9 +69,16 @@ std::string Page(std::string_view title, const Viewer& viewer, std::string_view 
       header,
       "</header>"
       "<main id=\"main\" tabindex=\"-1\"><h1>",
-      Escape(title), "</h1>", main_html,
-      "</main><footer><p>Self-directed Support Option 1: direct payments.</p></footer>"
-      "</body></html>\n");
+      Escape(title), "</h1>");
+}
+
+std::string PageEnd() {
+  return "</main><footer><p>Self-directed Support Option 1: direct payments.</p></footer>"
+         "</body></html>\n";
+}
+
+std::string Page(std::string_view title, const Viewer& viewer, std::string_view main_html) {
+  return dp::StrCat(PageStart(title, viewer), main_html, PageEnd());
 }
 
 std::string Link(std::string_view href, std::string_view text) {
@@ -161,11 +168,25 @@ std::optional<int64_t> ParsePounds(std::string_view text) {
   return value;
 }
 
+namespace {
+
+std::string Grouped(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return digits;
+}
+
+}  // namespace
+
+std::string Count(int64_t n) {
+  return n < 0 ? "\xE2\x88\x92" + Grouped(0 - static_cast<uint64_t>(n))
+               : Grouped(static_cast<uint64_t>(n));
+}
+
 std::string Pounds(int64_t pence) {
   const bool negative = pence < 0;
   const uint64_t abs = negative ? 0 - static_cast<uint64_t>(pence) : static_cast<uint64_t>(pence);
-  std::string whole = std::to_string(abs / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, ",");
+  const std::string whole = Grouped(abs / 100);
   const uint64_t p = abs % 100;
   return dp::StrCat(negative ? "\xE2\x88\x92" : "", "\xC2\xA3", whole, ".", p < 10 ? "0" : "", p);
 }

@@ -31,6 +31,11 @@ struct Viewer {
 // sign-out button when signed in), a navigation list, and `main_html`
 // under a heading of `title`. `main_html` must already be safe.
 std::string Page(std::string_view title, const Viewer& viewer, std::string_view main_html);
+// PageStart and PageEnd are a Page in two parts, for a page sent as it is
+// written (a long run's progress): PageStart(title, viewer), then the main
+// content, then PageEnd().
+std::string PageStart(std::string_view title, const Viewer& viewer);
+std::string PageEnd();
 
 // Link is an anchor; `href` is escaped as an attribute.
 std::string Link(std::string_view href, std::string_view text);
@@ -74,6 +79,9 @@ std::string NoticeBox(std::string_view words);
 // ParsePounds reads money as people type it: "250", "250.5", "250.50",
 // "£1,250.00"; nothing for anything else or more than £10,000,000.
 std::optional<int64_t> ParsePounds(std::string_view text);
+
+// Count is a number for people: 1234567 -> "1,234,567".
+std::string Count(int64_t n);
 
 // Pence as money for people: 123456 -> "£1,234.56", -5 -> "−£0.05".
 std::string Pounds(int64_t pence);
