@@ -147,6 +147,10 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/agreements/(\d{1,18})/statement)", page(StatementPage, false));
   server_->Get(R"(/agreements/(\d{1,18})/statement.csv)", page(StatementCsv, false));
   server_->Get(R"(/agreements/(\d{1,18})/card)", page(CardPage, false));
+  server_->Get(R"(/agreements/(\d{1,18})/payments-out)", page(PaymentsOutPage, false));
+  server_->Get(R"(/agreements/(\d{1,18})/payments-out/history)", page(PaymentsOutHistory, false));
+  server_->Post(R"(/agreements/(\d{1,18})/invoices)", page(InvoicePost, true));
+  server_->Post(R"(/agreements/(\d{1,18})/(payees|invoices)/approve)", page(ApprovalPost, true));
   server_->Get("/approvals", page(ApprovalsPage, false));
   server_->Get("/cases", page(OpenCasesPage, false));
   server_->Get("/findings", page(OpenFindingsPage, false));

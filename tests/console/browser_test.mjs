@@ -23,6 +23,7 @@ const shots = env('SCREENSHOT_DIR');
 const A1 = env('A1');
 const A2 = env('A2');
 const A3 = env('A3');
+const A6 = env('A6');
 
 // totp: RFC 6238's code for a base32 secret, `offset` steps from now.
 function totp(secretBase32, offset = 0) {
@@ -296,8 +297,8 @@ try {
     assert.equal(csv.headers()['content-disposition'],
       `attachment; filename="payments-day-date-${today}.csv"`);
     const lines = (await csv.text()).trim().split('\n');
-    assert.equal(lines[0], 'Agreement,To,For,Amount,What became of it');
-    assert.ok(lines.some((l) => /^Agreement \d+,Careline Alarms,.*,£18\.50,Paid$/.test(l)), lines.join('\n'));
+    assert.equal(lines[0], 'Agreement,Due,To,For,Amount,What became of it');
+    assert.ok(lines.some((l) => /^Agreement \d+,[^,]+,Careline Alarms,.*,£18\.50,Paid$/.test(l)), lines.join('\n'));
     const bad = await page.request.get(`${base}/payments/day?date=2026-02-30`);
     assert.equal(bad.status(), 422);
     assert.match(await bad.text(), /The date must be a day, for example 2026-12-01\./);
@@ -386,6 +387,43 @@ try {
     await p.goto(`${base}/agreements/${A1}`);
     assert.match(await p.textContent('main'), /Status\s*Active/);
     await checkPage(p, 'iso-agreement');
+    // Elspeth's payments out (Penderels manages her account): an invoice within her plan,
+    // approved with a reason; one above it waits for the officer, and the ISO is told why.
+    await p.goto(`${base}/agreements/${A6}/payments-out`);
+    assert.match(await p.textContent('table:has(caption:text("Payees"))'), /Bright Care Agency Ltd/);
+    const invoice = async (number, hours) => {
+      await p.selectOption('#f-payee', { label: 'Bright Care Agency Ltd' });
+      await p.fill('#f-number', number);
+      await p.fill('#f-period_start', '2026-11-23');
+      await p.fill('#f-period_end', '2026-11-29');
+      await p.fill('#f-due_date', '2026-12-20');
+      await p.fill('#f-hours', hours);
+      await p.fill('#f-rate', '22.00');
+      await p.fill('#f-description', 'Morning visits');
+      await p.click('form[action$="/invoices"] button[type=submit]');
+    };
+    await invoice('BC-W48', 'eight');
+    assert.match(await p.textContent('[role=alert]'), /Give the hours \(like 20 or 7\.5\) and the rate/);
+    await p.goBack();
+    await invoice('BC-W48', '8');
+    assert.match(await p.textContent('[role=status]'), /Recorded: invoice \d+ submitted\./);
+    await p.selectOption('#f-id', { label: 'BC-W48, Bright Care Agency Ltd, £176.00' });
+    await p.fill('#f-reason', 'Hours match Elspeth\'s care diary');
+    await p.click('form[action$="/invoices/approve"] button[type=submit]');
+    assert.match(await p.textContent('[role=status]'), /Recorded: invoice \d+ approved\./);
+    const approved = await p.textContent('table:has(caption:text("Invoices")) tr:has-text("BC-W48")');
+    assert.match(approved, /£176\.00 \(8\.00 hours at £22\.00\).*Approved: paid on its due date/);
+    await invoice('BC-W48X', '12');
+    assert.match(await p.textContent('[role=status]'), /submitted for the officer/);
+    const flagged = await p.textContent('table:has(caption:text("Invoices")) tr:has-text("BC-W48X")');
+    assert.match(flagged, /Waiting for approval.*12\.00 hours/);
+    await checkPage(p, 'iso-payments-out');
+    await p.selectOption('#f-id', { label: 'BC-W48X, Bright Care Agency Ltd, £264.00' });
+    await p.fill('#f-reason', 'Extra visits in a bad week');
+    await p.click('form[action$="/invoices/approve"] button[type=submit]');
+    assert.match(await p.textContent('[role=alert]'), /officer/);
+    await p.goto(`${base}/agreements/${A6}/payments-out/history`);
+    await checkPage(p, 'iso-payments-history');
     const other = await p.goto(`${base}/agreements/${A3}`);
     assert.ok([403, 404].includes(other.status()), `status ${other.status()}`);
     assert.doesNotMatch(await p.textContent('main'), /Needs approval by/);

@@ -1,5 +1,7 @@
 #include "agreements_commands.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -508,7 +510,7 @@ void AddScheduleCommands(CLI::App* agreements) {
       while (stream->Read(&progress)) {
         if (progress.has_run()) {
           run = progress.run();
-        } else {
+        } else if (isatty(STDERR_FILENO)) {  // a person watching, not a script
           std::cerr << "\ragreements considered: " << progress.agreements_done() << "/"
                     << progress.agreements_total() << std::flush;
           told = true;

@@ -120,6 +120,22 @@ std::string Field(std::string_view label, std::string_view name, std::string_vie
                     required ? " required" : "", "></p>");
 }
 
+std::string Select(std::string_view label, std::string_view name,
+                   const std::vector<std::pair<std::string, std::string>>& options) {
+  std::string out = dp::StrCat("<p class=\"field\"><label for=\"f-", name, "\">", Escape(label),
+                               "</label><select id=\"f-", name, "\" name=\"", name, "\">");
+  for (const auto& [value, words] : options) {
+    out += dp::StrCat("<option value=\"", Escape(value), "\">", Escape(words), "</option>");
+  }
+  return out + "</select></p>";
+}
+
+std::string DateField(std::string_view label, std::string_view name, std::string_view value) {
+  return dp::StrCat("<p class=\"field\"><label for=\"f-", name, "\">", Escape(label),
+                    "</label><input id=\"f-", name, "\" name=\"", name,
+                    "\" type=\"date\" required value=\"", Escape(value), "\"></p>");
+}
+
 std::string TextArea(std::string_view label, std::string_view name, int max_length,
                      std::string_view hint) {
   const std::string id = dp::StrCat("f-", name);

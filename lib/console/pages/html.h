@@ -63,6 +63,13 @@ std::string RequestIdField();
 std::string Field(std::string_view label, std::string_view name, std::string_view type,
                   std::string_view autocomplete, std::string_view hint = "", bool required = true);
 
+// Select is a labelled choice of (value, words) options, the first chosen.
+std::string Select(std::string_view label, std::string_view name,
+                   const std::vector<std::pair<std::string, std::string>>& options);
+
+// DateField is a labelled, required date (YYYY-MM-DD), filled with `value`.
+std::string DateField(std::string_view label, std::string_view name, std::string_view value);
+
 // TextArea is a labelled, required box of up to `max_length` characters,
 // with an optional hint under the label.
 std::string TextArea(std::string_view label, std::string_view name, int max_length,

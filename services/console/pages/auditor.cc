@@ -20,22 +20,6 @@ std::string FormValue(const httplib::Request& req, const std::string& name) {
   return req.get_param_value(name);
 }
 
-std::string Select(std::string_view label, std::string_view name,
-                   const std::vector<std::pair<std::string, std::string>>& options) {
-  std::string out = dp::StrCat("<p class=\"field\"><label for=\"f-", name, "\">", Escape(label),
-                               "</label><select id=\"f-", name, "\" name=\"", name, "\">");
-  for (const auto& [value, words] : options) {
-    out += dp::StrCat("<option value=\"", Escape(value), "\">", Escape(words), "</option>");
-  }
-  return out + "</select></p>";
-}
-
-std::string DateField(std::string_view label, std::string_view name, std::string_view value) {
-  return dp::StrCat("<p class=\"field\"><label for=\"f-", name, "\">", Escape(label),
-                    "</label><input id=\"f-", name, "\" name=\"", name,
-                    "\" type=\"date\" required value=\"", Escape(value), "\"></p>");
-}
-
 }  // namespace
 
 void AuditorHome(Site&, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
@@ -49,14 +33,14 @@ void AuditorHome(Site&, const SignedIn& who, const httplib::Request&, httplib::R
       "out, spending by category, findings and cases, and a sample of transactions. Each report "
       "names the audit trail's head it was made at.</p>",
       "<form method=\"get\" action=\"/reports/download\">",
-      Select("Authority", "authority", authorities),
-      DateField("From", "from", absl::FormatCivilTime(absl::CivilDay(year_start, 4, 1))),
-      DateField("To (inclusive)", "to",
-                absl::FormatCivilTime(absl::CivilDay(year_start + 1, 3, 31))),
-      Select("Format", "format",
-             {{"csv", "CSV (for checking later)"},
-              {"xlsx", "Spreadsheet (XLSX)"},
-              {"pdf", "Summary with charts (PDF)"}}),
+      console::Select("Authority", "authority", authorities),
+      console::DateField("From", "from", absl::FormatCivilTime(absl::CivilDay(year_start, 4, 1))),
+      console::DateField("To (inclusive)", "to",
+                         absl::FormatCivilTime(absl::CivilDay(year_start + 1, 3, 31))),
+      console::Select("Format", "format",
+                      {{"csv", "CSV (for checking later)"},
+                       {"xlsx", "Spreadsheet (XLSX)"},
+                       {"pdf", "Summary with charts (PDF)"}}),
       "<p><button type=\"submit\">Download the report</button></p></form>",
       "<h2>Check a report</h2><p>Upload a CSV report downloaded earlier: the books are read again "
       "and any difference is listed, and the audit trail is checked up to the head the report "

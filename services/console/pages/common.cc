@@ -218,6 +218,20 @@ std::optional<v1::Date> ParseDay(const std::string& text) {
   return d;
 }
 
+std::optional<int32_t> ParseHours(const std::string& text, int32_t max_centi) {
+  const size_t dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 5 || frac.size() > 2) return std::nullopt;
+  for (char c : whole + frac) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  while (frac.size() < 2) frac += '0';
+  const int64_t centi = std::stoll(whole) * 100 + std::stoll(frac);
+  if (centi <= 0 || centi > max_centi) return std::nullopt;
+  return static_cast<int32_t>(centi);
+}
+
 std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role) {
   switch (role) {
     case iam::Role::kFinanceOfficer:

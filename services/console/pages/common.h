@@ -50,6 +50,10 @@ void SendDownload(httplib::Response& res, const std::string& file_name,
 // it); nothing when it is not a real day. Never guessed.
 std::optional<v1::Date> ParseDay(const std::string& text);
 
+// ParseHours reads hours as people type them, "7.5" or "7.50", as
+// hundredths (750); nothing for anything else, nothing or above `max_centi`.
+std::optional<int32_t> ParseHours(const std::string& text, int32_t max_centi);
+
 // RoleWords names a role for people: "Finance officer".
 std::string RoleWords(iam::Role role);
 // NavLinks are the pages a role finds in the header besides Home.

@@ -49,49 +49,13 @@ List ApprovalsList(Site& site, const SignedIn& who) {
           }};
 }
 
-// PaymentWords says what became of a payment out.
-std::string PaymentWords(const v1::OutgoingPayment& p) {
-  switch (p.status()) {
-    case v1::PAYMENT_STATUS_SCHEDULED:
-      return "Due: waits for the payment run";
-    case v1::PAYMENT_STATUS_SUBMITTED:
-      return dp::StrCat("Sent to the bank in run ", p.run_id());
-    case v1::PAYMENT_STATUS_PAID:
-      return "Paid";
-    case v1::PAYMENT_STATUS_RETURNED:
-      return dp::StrCat("Returned by the bank: ", p.return_reason());
-    default:
-      return "Unknown";
-  }
-}
-
 List PaymentsDayList(Site& site, const SignedIn& who, const v1::Date& day) {
-  const std::string authority = who.principal.organisation_id;
-  return {
-      dp::StrCat("/payments/day?date=", IsoDay(day)),
-      dp::StrCat("Payments out due ", DayOf(day)),
-      {"Agreement", "To", "For", "Amount", "What became of it"},
-      "No payment out is due that day.",
-      [&site, authority, day](grpc::ClientContext* ctx, int size, const std::string& token,
-                              ListPage* page) {
-        v1::ListOutgoingPaymentsRequest req;
-        req.set_authority_id(authority);
-        *req.mutable_due_date() = day;
-        req.set_page_size(size);
-        req.set_page_token(token);
-        v1::ListOutgoingPaymentsResponse got;
-        const grpc::Status s = site.backends.payments().ListOutgoingPayments(ctx, req, &got);
-        for (const v1::OutgoingPayment& p : got.payments()) {
-          page->rows.push_back({{dp::StrCat("Agreement ", p.agreement_id()),
-                                 dp::StrCat("/agreements/", p.agreement_id())},
-                                {p.payee_name()},
-                                {p.source_key()},
-                                {console::Pounds(p.amount().amount_pence())},
-                                {PaymentWords(p), "", p.status() == v1::PAYMENT_STATUS_RETURNED}});
-        }
-        page->next_token = got.next_page_token();
-        return s;
-      }};
+  v1::ListOutgoingPaymentsRequest query;
+  query.set_authority_id(who.principal.organisation_id);
+  *query.mutable_due_date() = day;
+  return PaymentsOutList(site, dp::StrCat("/payments/day?date=", IsoDay(day)),
+                         dp::StrCat("Payments out due ", DayOf(day)),
+                         "No payment out is due that day.", query);
 }
 
 v1::Date Today() {

@@ -47,6 +47,10 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
       Row("Outcomes", JoinEscaped(t.personal_outcomes())), "</dl>");
   html += MoneySection(backends, user, id);
   html += MoneyLinks(id, "the statement", "the card");
+  html += dp::StrCat("<p>",
+                     console::Link(dp::StrCat("/agreements/", id, "/payments-out"),
+                                   "See payments out: payees, invoices, standing orders"),
+                     "</p>");
   html += MoneyCharts(backends, user, a);
   if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL &&
       who.principal.role == iam::Role::kFinanceOfficer) {

@@ -34,6 +34,24 @@ void ApprovalsPage(Site& site, const SignedIn& who, const httplib::Request& req,
 void PaymentsDayPage(Site& site, const SignedIn& who, const httplib::Request& req,
                      httplib::Response& res);
 
+// Payments out of an agreement (payments_out.cc), for its ISO and officer.
+// PaymentsOutPage: payees, invoices, standing orders and mandates, with the
+// forms to submit an invoice and approve a payee or an invoice;
+// PaymentsOutHistory: every payment made, paged and as CSV.
+void PaymentsOutPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res);
+void PaymentsOutHistory(Site& site, const SignedIn& who, const httplib::Request& req,
+                        httplib::Response& res);
+void InvoicePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                 httplib::Response& res);
+// ApprovalPost approves a payee or an invoice (the route's second match).
+void ApprovalPost(Site& site, const SignedIn& who, const httplib::Request& req,
+                  httplib::Response& res);
+// PaymentsOutList is a list of payments out, as `query` names them (an
+// agreement's, or an authority's due on a day), and what became of each.
+List PaymentsOutList(Site& site, std::string path, std::string caption, std::string empty_words,
+                     const v1::ListOutgoingPaymentsRequest& query);
+
 // Officer (officer.cc).
 // AgreementPage: the terms, the money, the person's record, and (when it
 // waits for approval) the decision form; the invitation form for officers.

@@ -20,21 +20,6 @@ std::string Hours(int64_t centi) {
   return dp::StrCat(centi / 100, ".", centi % 100 < 10 ? "0" : "", centi % 100);
 }
 
-// ParseHours reads "7.5" or "7.50" as 750 hundredths; nothing otherwise.
-std::optional<int32_t> ParseHours(const std::string& text) {
-  const size_t dot = text.find('.');
-  const std::string whole = text.substr(0, dot);
-  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
-  if (whole.empty() || whole.size() > 2 || frac.size() > 2) return std::nullopt;
-  for (char c : whole + frac) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  while (frac.size() < 2) frac += '0';
-  const int32_t centi = std::stoi(whole) * 100 + std::stoi(frac);
-  if (centi <= 0 || centi > 2400) return std::nullopt;
-  return centi;
-}
-
 std::string EmployerLink(int64_t id, const std::string& name) {
   return console::Link(dp::StrCat("/employers/", id), name);
 }
@@ -204,7 +189,7 @@ void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
     const std::string hours = req.get_param_value(dp::StrCat("hours", i));
     if (day.empty() && hours.empty()) continue;
     const auto d = ParseDay(day);
-    const auto h = ParseHours(hours);
+    const auto h = ParseHours(hours, 2400);
     if (!d || !h) {
       problem = dp::StrCat("Day ", i + 1, ": give the date and the hours (like 7.5, at most 24).");
       break;
