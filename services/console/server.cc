@@ -167,6 +167,8 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/payruns/(\d{1,18})/payslips.pdf)", page(PayslipsPdf, false));
   server_->Get("/reports/download", page(ReportDownload, false));
   server_->Post("/reports/verify", page(ReportVerify, true));
+  server_->Get("/reports/sample", page(SamplePage, false));
+  server_->Get(R"(/transactions/(\d{1,18}))", page(TransactionPage, false));
   server_->Get("/audit", page(AuditTrail, false));
   server_->Get("/audit/verify", page(AuditVerify, false));
   server_->set_exception_handler([](const Request&, Response& res, std::exception_ptr) {

@@ -2,10 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "agreements/store.h"
 #include "audit/head.h"
 #include "audit/log.h"
+#include "base/check.h"
 #include "base/refusal.h"
 #include "base/sha256.h"
 #include "base/strings.h"
@@ -681,6 +683,22 @@ grpc::Status MonitoringServiceImpl::GetAuditorReport(grpc::ServerContext* ctx,
                                 absl::FormatCivilTime(params->from), "-",
                                 absl::FormatCivilTime(params->to), ".", extension));
   out->set_audit_head(report.audit_head);
+  if (const monitoring::reports::Table* sample = report.Find("sample"); sample != nullptr) {
+    DP_CHECK_EQ(sample->columns.size(), 5u);  // id, posted_at, kind, amount_pence, description
+    for (const std::vector<std::string>& row : sample->rows) {
+      v1::SampledTransaction* t = out->add_sampled();
+      int64_t id = 0, posted_us = 0;
+      DP_CHECK(absl::SimpleAtoi(row[0], &id) &&
+               monitoring::reports::ParseRfc3339Micros(row[1], &posted_us));
+      t->set_transaction_id(id);
+      service::ToTimestamp(posted_us, t->mutable_posted_at());
+      t->set_kind(row[2]);
+      int64_t pence = 0;
+      DP_CHECK(absl::SimpleAtoi(row[3], &pence));
+      service::PenceToProto(pence, t->mutable_amount());
+      t->set_description(row[4]);
+    }
+  }
   service::ToTimestamp(params->as_of_us, out->mutable_as_of());
   out->set_seed(params->seed);
   out->set_sample_size(params->sample_size);

@@ -479,6 +479,31 @@ try {
     assert.ok(sawConsole, 'the trail names the officer acting through the console');
     assert.ok(sawSignIns, 'the trail has the officer\'s refused sign-in');
     await checkPage(p, 'audit-trail');
+    // A sample of transactions: drawn again by its seed, each with postings that balance.
+    await p.goto(`${base}/`);
+    await p.click('a:has-text("Draw a sample")');
+    await p.fill('#f-size', '501');
+    await p.click('form[action="/reports/sample"] button[type=submit]');
+    assert.equal(await p.textContent('[role=alert]'), 'How many must be a number from 1 to 500.');
+    await p.goBack();
+    await p.fill('#f-size', '5');
+    await p.click('form[action="/reports/sample"] button[type=submit]');
+    const sampled = await p.locator('table a[href^="/transactions/"]').allTextContents();
+    assert.ok(sampled.length >= 1 && sampled.length <= 5, `${sampled.length} sampled`);
+    const seed = (await p.textContent('dl.summary div:has(dt:text("Seed")) dd')).trim();
+    await checkPage(p, 'auditor-sample');
+    await p.fill('#f-size', '5');
+    await p.fill('#f-seed', seed);
+    await p.click('form[action="/reports/sample"] button[type=submit]');
+    assert.deepEqual(await p.locator('table a[href^="/transactions/"]').allTextContents(), sampled);
+    await p.click('table a[href^="/transactions/"] >> nth=0');
+    await p.waitForSelector('table:has(caption:text("Postings"))');
+    const pence = async (column) => (await p.locator(`table:has(caption:text("Postings")) tbody td:nth-child(${column})`)
+      .allTextContents()).reduce((sum, t) => sum + (t ? Math.round(Number(t.replace(/[£,]/g, '')) * 100) : 0), 0);
+    const debits = await pence(3);
+    assert.ok(debits > 0);
+    assert.equal(debits, await pence(4), 'debits and credits balance');
+    await checkPage(p, 'auditor-transaction');
     await ctx.close();
   });
 

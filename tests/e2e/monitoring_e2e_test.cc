@@ -629,6 +629,17 @@ TEST(AuditorReportTest, AReportIsRepeatableVerifiableAndCatchesAlteredBooks) {
   EXPECT_NE(csv.find(std::to_string(first) + ",active,900000,0,0,0\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\nsurplus,1,1,0,0,0,0\n"), std::string::npos) << "findings by check: " << csv;
   EXPECT_EQ(report.audit_head().substr(0, 3), "v1:") << "the lanes' heads at the instant";
+  // The sample, as fields: the same transactions as the CSV's sample section.
+  ASSERT_GE(report.sampled_size(), 1);
+  const std::string section = csv.substr(csv.find("section,sample\n"));
+  EXPECT_EQ(std::count(section.begin(), section.end(), '\n') - 2, report.sampled_size()) << section;
+  for (const v1::SampledTransaction& t : report.sampled()) {
+    EXPECT_NE(section.find("\n" + std::to_string(t.transaction_id()) + ","), std::string::npos);
+    EXPECT_GT(t.amount().amount_pence(), 0);
+    EXPECT_EQ(t.amount().currency(), "GBP");
+    EXPECT_GT(t.posted_at().seconds(), 0);
+    EXPECT_FALSE(t.kind().empty());
+  }
   EXPECT_NE(csv.find("\naudit_head," + std::string(report.audit_head().find(',') == std::string::npos
                                                         ? report.audit_head()
                                                         : "\"" + report.audit_head() + "\"")),

@@ -122,6 +122,12 @@ void ReportDownload(Site& site, const SignedIn& who, const httplib::Request& req
 // ReportVerify: an uploaded CSV report against the books as they are now.
 void ReportVerify(Site& site, const SignedIn& who, const httplib::Request& req,
                   httplib::Response& res);
+// SamplePage draws a report's sample of transactions, each linked to
+// TransactionPage: its postings, by account.
+void SamplePage(Site& site, const SignedIn& who, const httplib::Request& req,
+                httplib::Response& res);
+void TransactionPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res);
 // AuditTrail pages through the trail; AuditVerify checks it, against a
 // head kept outside when given.
 void AuditTrail(Site& site, const SignedIn& who, const httplib::Request& req,
