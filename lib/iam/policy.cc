@@ -161,6 +161,7 @@ const MethodPolicy kPolicies[] = {
 
     {"/dp.v1.AdminService/WhoAmI", kAnyone | kPerson},
     {"/dp.v1.AdminService/InvitePerson", kOfficer | kAdmin, true, false, "iam/principals/{}"},
+    {"/dp.v1.AdminService/InviteStaff", kOfficer | kAdmin, true, false, "iam/principals/{}"},
     {"/dp.v1.AdminService/CreateOrganisation", kAdmin, true, false, "iam/organisations/{}"},
     {"/dp.v1.AdminService/CreatePrincipal", kAdmin, true, false, "iam/principals/{}"},
     {"/dp.v1.AdminService/SetPrincipalDisabled", kAdmin, true, false, "iam/principals/{}"},

@@ -167,6 +167,53 @@ grpc::Status AdminServiceImpl::InvitePerson(grpc::ServerContext* ctx,
       });
 }
 
+grpc::Status AdminServiceImpl::InviteStaff(grpc::ServerContext* ctx,
+                                           const v1::InviteStaffRequest* req,
+                                           v1::StaffInvitation* out) {
+  if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->name().empty()) return ToGrpcStatus(FieldError("name", "is required"));
+  const absl::Time now = absl::Now();
+  const console::SignInPolicy policy;
+  return Write(*ctx,
+      *req, req->request_id(), "InviteStaff",
+      [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        if (req->name() == caller->name) {
+          return absl::FailedPreconditionError(
+              "you may not invite yourself: a new link resets your own sign-in, so ask an "
+              "administrator or another officer");
+        }
+        auto p = iam::GetPrincipal(tx, req->name());
+        if (!p.ok()) return p.status();
+        // An officer invites only their own authority's officers; anyone
+        // else answers as missing, as it would to a stranger.
+        if (caller->role != iam::Role::kAdmin &&
+            (p->role != "finance_officer" || p->organisation_id != caller->organisation_id)) {
+          return absl::NotFoundError(dp::StrCat("principal ", req->name(), " does not exist"));
+        }
+        if (p->role == "person") {
+          return absl::FailedPreconditionError(
+              dp::StrCat(req->name(), " is a person: their officer invites them from their "
+                                      "agreement (InvitePerson)"));
+        }
+        auto token = console::IssueInvitation(tx, req->name(), caller->name, now, policy);
+        if (!token.ok()) return token.status();
+        out->set_name(req->name());
+        out->set_role(p->role);
+        out->set_invitation_token(*token);
+        out->mutable_expires_at()->set_seconds(absl::ToUnixSeconds(now + policy.invitation_ttl));
+        return req->name();
+      },
+      [&](pqxx::work& tx, const std::string& name) -> absl::Status {
+        auto p = iam::GetPrincipal(tx, name);
+        if (!p.ok()) return p.status();
+        out->set_name(name);
+        out->set_role(p->role);
+        return absl::OkStatus();
+      });
+}
+
 grpc::Status AdminServiceImpl::SetPrincipalDisabled(grpc::ServerContext* ctx,
                                                     const v1::SetPrincipalDisabledRequest* req,
                                                     v1::PrincipalInfo* out) {

@@ -34,6 +34,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                       v1::ScopeGrant* out) override;
   grpc::Status ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
                           v1::ListGrantsResponse* out) override;
+  grpc::Status InviteStaff(grpc::ServerContext*, const v1::InviteStaffRequest* req,
+                           v1::StaffInvitation* out) override;
   grpc::Status InvitePerson(grpc::ServerContext*, const v1::InvitePersonRequest* req,
                             v1::PersonInvitation* out) override;
   grpc::Status RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest* req,

@@ -151,6 +151,8 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/agreements/(\d{1,18})/payments-out/history)", page(PaymentsOutHistory, false));
   server_->Post(R"(/agreements/(\d{1,18})/invoices)", page(InvoicePost, true));
   server_->Post(R"(/agreements/(\d{1,18})/(payees|invoices)/approve)", page(ApprovalPost, true));
+  server_->Get("/staff", page(StaffPage, false));
+  server_->Post("/staff/invite", page(StaffInvitePost, true));
   server_->Get("/approvals", page(ApprovalsPage, false));
   server_->Get("/cases", page(OpenCasesPage, false));
   server_->Get("/findings", page(OpenFindingsPage, false));

@@ -329,6 +329,36 @@ try {
     await checkPage(page, 'officer-invitation-link');
   });
 
+  await step('the officer invites a colleague (not an ISO, not themselves), who approves at the panel\'s level', async () => {
+    await page.click('nav a:has-text("Invite a colleague")');
+    await checkPage(page, 'staff');
+    const send = async (name) => {
+      await page.goto(`${base}/staff`);
+      await page.fill('#f-name', name);
+      await page.click('form[action="/staff/invite"] button[type=submit]');
+    };
+    await send('payroll@penderels');
+    assert.match(await page.textContent('[role=alert]'), /principal payroll@penderels does not exist/);
+    await send('officer@fife');
+    assert.match(await page.textContent('[role=alert]'), /may not invite yourself/);
+    await send('panel@fife');
+    await page.waitForSelector('h1:has-text("Invitation link")');
+    const link = (await page.textContent('#invitation-link')).trim();
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const p = await ctx.newPage();
+    const panelSecret = await setUp(p, link, 'panel chair of fife 3', true);
+    await signIn(p, 'panel@fife', 'panel chair of fife 3', totp(panelSecret, 1));
+    await p.waitForSelector('h1:has-text("Home")');
+    // What the officer could not approve, the panel can.
+    await p.goto(`${base}/agreements/${A3}`);
+    await p.check('#d-approve');
+    await p.fill('#f-reason', 'The panel agreed the budget on the social worker\'s assessment');
+    await p.click('form[action$="/decision"] button[type=submit]');
+    assert.match(await p.textContent('[role=status]'), /Recorded: approved\./);
+    assert.match(await p.textContent('main'), /Status\s*Approved/);
+    await ctx.close();
+  });
+
   await step('sign-out ends the session, and its old cookie opens nothing', async () => {
     const before = await officer.cookies();
     await page.click('form.signout button');

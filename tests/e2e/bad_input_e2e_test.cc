@@ -1304,6 +1304,8 @@ class BadInputTest : public ::testing::Test {
       r->set_agreement_id(w->active);
       r->set_name("person" + std::to_string(w->n++) + "@bi");
     });
+    s["/dp.v1.AdminService/InviteStaff"] =
+        SeedOf<v1::InviteStaffRequest>([](auto* r) { r->set_name("victim@bi"); });
     s["/dp.v1.AdminService/ListPrincipals"] =
         SeedOf<v1::ListPrincipalsRequest>([](auto* r) { r->set_organisation_id(kAuthority); });
     s["/dp.v1.AdminService/ListGrants"] =

@@ -444,6 +444,54 @@ TEST_F(SecurityTest, TheConsoleActsOnlyAsItsSignedInUserAndNeverAboveThem) {
                            w.officer + " via " + console)[0].as<int>(), 1);
 }
 
+TEST_F(SecurityTest, StaffAreInvitedByAnAdminOrAnOfficerOfTheirOwnAuthorityOnly) {
+  World& w = *world;
+  auto admin = v1::AdminService::NewStub(As(w.admin));
+  auto officer = v1::AdminService::NewStub(As(w.officer));
+  auto invite = [&](auto& stub, const std::string& name, const std::string& id,
+                    v1::StaffInvitation* out) {
+    v1::InviteStaffRequest req;
+    req.set_request_id(w.tag + "-staff-" + id);
+    req.set_name(name);
+    return stub->InviteStaff(Ctx().get(), req, out);
+  };
+  v1::StaffInvitation out;
+  // The administrator invites anyone: here the auditor (a lost phone).
+  grpc::Status s = invite(admin, w.auditor, "1", &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.role(), "auditor");
+  EXPECT_EQ(out.invitation_token().size(), 43u);
+  v1::StaffInvitation again;
+  ASSERT_TRUE(invite(admin, w.auditor, "1", &again).ok());
+  EXPECT_EQ(again.invitation_token(), "") << "a retry does not show the link again";
+  EXPECT_EQ(again.role(), "auditor");
+  // An officer: another officer of the same authority, yes; an ISO, another
+  // authority's officer or an unknown name answer as missing.
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec_params("INSERT INTO iam.principals (name, organisation_id, role, approver_level)"
+                   " VALUES ($1, $2, 'finance_officer', 'worker') ON CONFLICT DO NOTHING",
+                   "colleague@" + w.tag, w.authority);
+    tx.commit();
+  }
+  s = invite(officer, "colleague@" + w.tag, "2", &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.role(), "finance_officer");
+  for (const std::string& name : {w.iso, w.other_officer, w.admin, "nobody@" + w.tag}) {
+    EXPECT_EQ(invite(officer, name, "3-" + name, &out).error_code(), grpc::StatusCode::NOT_FOUND)
+        << name;
+  }
+  // No one resets their own sign-in: a stolen session could lock its owner out.
+  EXPECT_EQ(invite(officer, w.officer, "5", &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // An ISO may not invite at all; the same id with another name is refused.
+  auto iso = v1::AdminService::NewStub(As(w.iso));
+  EXPECT_EQ(invite(iso, w.iso, "4", &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(invite(admin, w.officer, "1", &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+}
+
 TEST_F(SecurityTest, APersonInvitedByTheirOfficerReadsOnlyTheirOwnAgreement) {
   World& w = *world;
   const std::string console = Console();

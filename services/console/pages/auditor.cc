@@ -197,7 +197,8 @@ void SamplePage(Site& site, const SignedIn& who, const httplib::Request& req,
       console::Field("Seed", "seed", "text", "off",
                      "A report's seed draws its sample again; empty for a new one", false),
       "<p><button type=\"submit\">Draw the sample</button></p></form>");
-  if (!req.has_param("authority")) return SendPage(res, 200, "A sample of transactions", who.viewer, html);
+  if (!req.has_param("authority"))
+    return SendPage(res, 200, "A sample of transactions", who.viewer, html);
   v1::GetAuditorReportRequest get;
   std::string problem = ReportOf(req, &get);
   int32_t size = 0;
@@ -224,16 +225,17 @@ void SamplePage(Site& site, const SignedIn& who, const httplib::Request& req,
                        {},
                        "The period has no transaction to sample."};
   for (const v1::SampledTransaction& t : report.sampled()) {
-    table.rows.push_back(
-        {console::Link(dp::StrCat("/transactions/", t.transaction_id()),
-                       dp::StrCat("Transaction ", t.transaction_id())),
-         Escape(When(t.posted_at())), Escape(t.kind()),
-         Escape(console::Pounds(t.amount().amount_pence())), Escape(t.description())});
+    table.rows.push_back({console::Link(dp::StrCat("/transactions/", t.transaction_id()),
+                                        dp::StrCat("Transaction ", t.transaction_id())),
+                          Escape(When(t.posted_at())), Escape(t.kind()),
+                          Escape(console::Pounds(t.amount().amount_pence())),
+                          Escape(t.description())});
   }
-  html += dp::StrCat("<dl class=\"summary\">", Row("Seed", std::to_string(report.seed())),
-                     Row("As of", Escape(When(report.as_of()))),
-                     Row("Audit head", dp::StrCat("<code>", Escape(report.audit_head()), "</code>")),
-                     "</dl>", console::DrawTable(table));
+  html +=
+      dp::StrCat("<dl class=\"summary\">", Row("Seed", std::to_string(report.seed())),
+                 Row("As of", Escape(When(report.as_of()))),
+                 Row("Audit head", dp::StrCat("<code>", Escape(report.audit_head()), "</code>")),
+                 "</dl>", console::DrawTable(table));
   SendPage(res, 200, "A sample of transactions", who.viewer, html);
 }
 
@@ -257,22 +259,21 @@ void TransactionPage(Site& site, const SignedIn& who, const httplib::Request& re
     }
     const std::string amount = Escape(console::Pounds(p.amount().amount_pence()));
     const bool debit = p.side() == v1::SIDE_DEBIT;
-    postings.rows.push_back({Escape(account.code()), Escape(account.name()), debit ? amount : "",
-                             debit ? "" : amount});
+    postings.rows.push_back(
+        {Escape(account.code()), Escape(account.name()), debit ? amount : "", debit ? "" : amount});
   }
-  SendPage(res, 200, dp::StrCat("Transaction ", t.id()), who.viewer,
-           dp::StrCat("<dl class=\"summary\">", Row("Kind", Escape(t.kind())),
-                      Row("Description", Escape(t.description())),
-                      Row("Posted", Escape(When(t.posted_at()))),
-                      Row("Made by", Escape(t.created_by())),
-                      Row("Request id", dp::StrCat("<code>", Escape(t.request_id()), "</code>")),
-                      t.reverses_transaction_id() > 0
-                          ? Row("Reverses", console::Link(dp::StrCat("/transactions/",
-                                                                     t.reverses_transaction_id()),
-                                                          dp::StrCat("Transaction ",
-                                                                     t.reverses_transaction_id())))
-                          : "",
-                      "</dl>", console::DrawTable(postings)));
+  SendPage(
+      res, 200, dp::StrCat("Transaction ", t.id()), who.viewer,
+      dp::StrCat("<dl class=\"summary\">", Row("Kind", Escape(t.kind())),
+                 Row("Description", Escape(t.description())),
+                 Row("Posted", Escape(When(t.posted_at()))), Row("Made by", Escape(t.created_by())),
+                 Row("Request id", dp::StrCat("<code>", Escape(t.request_id()), "</code>")),
+                 t.reverses_transaction_id() > 0
+                     ? Row("Reverses",
+                           console::Link(dp::StrCat("/transactions/", t.reverses_transaction_id()),
+                                         dp::StrCat("Transaction ", t.reverses_transaction_id())))
+                     : "",
+                 "</dl>", console::DrawTable(postings)));
 }
 
 }  // namespace dp::console_service

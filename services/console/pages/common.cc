@@ -235,7 +235,11 @@ std::optional<int32_t> ParseHours(const std::string& text, int32_t max_centi) {
 std::vector<std::pair<std::string, std::string>> NavLinks(iam::Role role) {
   switch (role) {
     case iam::Role::kFinanceOfficer:
-      return {{"/employers", "Payroll"}, {"/payments/schedule", "Payment schedule"}};
+      return {{"/employers", "Payroll"},
+              {"/payments/schedule", "Payment schedule"},
+              {"/staff", "Invite a colleague"}};
+    case iam::Role::kAdmin:
+      return {{"/staff", "Invite a colleague"}};
     case iam::Role::kIso:
       return {{"/employers", "Payroll"}};
     case iam::Role::kAuditor:

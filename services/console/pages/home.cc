@@ -31,11 +31,14 @@ void HomePage(Site& site, const SignedIn& who, const httplib::Request& req,
   if (who.principal.role == iam::Role::kPerson) return PersonHome(site, who, req, res);
   if (who.principal.role == iam::Role::kAuditor) return AuditorHome(site, who, req, res);
   if (who.principal.role == iam::Role::kIso) return IsoHome(site, who, req, res);
-  // An administrator manages identities and keys with dpctl admin.
-  SendPage(res, 200, "Home", who.viewer,
-           dp::StrCat("<p>Signed in as ", console::Escape(who.principal.name),
-                      ". Organisations, principals, grants and keys are managed with "
-                      "<code>dpctl admin</code>.</p>"));
+  // An administrator invites colleagues here; identities and keys are
+  // managed with dpctl admin.
+  SendPage(
+      res, 200, "Home", who.viewer,
+      dp::StrCat("<p>Signed in as ", console::Escape(who.principal.name), ". ",
+                 console::Link("/staff", "Invite a colleague"),
+                 " to the console, or replace a lost authenticator app. Organisations, "
+                 "principals, grants and keys are managed with <code>dpctl admin</code>.</p>"));
 }
 
 }  // namespace dp::console_service

@@ -125,14 +125,58 @@ void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
                                "make a new link, open ",
                                AgreementLink(id), " again and send the form once more.</p>"));
   }
-  const std::string link =
-      dp::StrCat(site.public_url, "/invitation?token=", out.invitation_token());
+  SendInvitationLink(site, who, res, out.name(), out.invitation_token(), out.expires_at(),
+                     AgreementLink(id));
+}
+
+void SendInvitationLink(Site& site, const SignedIn& who, httplib::Response& res,
+                        const std::string& name, const std::string& token,
+                        const google::protobuf::Timestamp& expires_at,
+                        const std::string& back_html) {
+  const std::string link = dp::StrCat(site.public_url, "/invitation?token=", token);
   SendPage(res, 200, "Invitation link", who.viewer,
-           dp::StrCat("<p>Give this link to <strong>", Escape(out.name()),
+           dp::StrCat("<p>Give this link to <strong>", Escape(name),
                       "</strong> (by email or letter). It works once, until ",
-                      Escape(When(out.expires_at())), ". This page shows it only now.</p>",
+                      Escape(When(expires_at)), ". This page shows it only now.</p>",
                       "<p class=\"secret\"><code id=\"invitation-link\">", Escape(link),
-                      "</code></p><p>", AgreementLink(id), "</p>"));
+                      "</code></p><p>", back_html, "</p>"));
+}
+
+void StaffPage(Site&, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
+  const bool admin = who.principal.role == iam::Role::kAdmin;
+  SendPage(
+      res, 200, "Invite a colleague", who.viewer,
+      dp::StrCat(
+          "<p>",
+          admin ? "Any officer, auditor, support organisation's staff or administrator who "
+                  "already has a principal (<code>dpctl admin principals create</code>)."
+                : "Another finance officer of your authority.",
+          " The link sets a new password and, for officers, auditors and administrators, a new "
+          "authenticator app: use it too when someone has lost their phone. It works once, for "
+          "72 hours, and replaces any earlier link.</p>",
+          "<form method=\"post\" action=\"/staff/invite\">",
+          console::CsrfField(who.session.csrf_token), console::RequestIdField(),
+          console::Field("Their sign-in name", "name", "text", "off", "For example alice@fife"),
+          "<p><button type=\"submit\">Make an invitation link</button></p></form>"));
+}
+
+void StaffInvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res) {
+  v1::InviteStaffRequest invite;
+  invite.set_request_id(req.get_param_value("request_id").substr(0, 100));
+  invite.set_name(req.get_param_value("name").substr(0, 128));
+  v1::StaffInvitation out;
+  if (!Ask(site, who, res,
+           [&](auto* ctx) { return site.backends.admin().InviteStaff(ctx, invite, &out); })) {
+    return;
+  }
+  const std::string back = console::Link("/staff", "Invite another colleague");
+  if (out.invitation_token().empty()) {
+    return SendPage(res, 200, "Invitation already made", who.viewer,
+                    dp::StrCat("<p>This form was sent before, and its link was shown then. ", back,
+                               " to make a new link.</p>"));
+  }
+  SendInvitationLink(site, who, res, out.name(), out.invitation_token(), out.expires_at(), back);
 }
 
 }  // namespace dp::console_service

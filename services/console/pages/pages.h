@@ -66,6 +66,19 @@ void DecisionPost(Site& site, const SignedIn& who, const httplib::Request& req,
 void InvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
                 httplib::Response& res);
 
+// SendInvitationLink shows an invitation's link, once, with when it expires.
+void SendInvitationLink(Site& site, const SignedIn& who, httplib::Response& res,
+                        const std::string& name, const std::string& token,
+                        const google::protobuf::Timestamp& expires_at,
+                        const std::string& back_html);
+// StaffPage and StaffInvitePost: an administrator invites any colleague, an
+// officer another officer of their authority (AdminService.InviteStaff);
+// accepting resets the password and the authenticator app.
+void StaffPage(Site& site, const SignedIn& who, const httplib::Request& req,
+               httplib::Response& res);
+void StaffInvitePost(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res);
+
 // The person (person.cc).
 void PersonHome(Site& site, const SignedIn& who, const httplib::Request& req,
                 httplib::Response& res);
