@@ -166,7 +166,7 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/employers/(\d{1,18}))", page(EmployerPage, false));
   server_->Post(R"(/employers/(\d{1,18})/timesheet)", page(TimesheetPost, true));
   server_->Get(R"(/payruns/(\d{1,18}))", page(PayRunPage, false));
-  server_->Get(R"(/payruns/(\d{1,18})/payslips.pdf)", page(PayslipsPdf, false));
+  server_->Get("/payroll/documents", page(PayrollDocument, false));
   server_->Get("/reports/download", page(ReportDownload, false));
   server_->Post("/reports/verify", page(ReportVerify, true));
   server_->Get("/reports/sample", page(SamplePage, false));

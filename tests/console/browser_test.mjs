@@ -248,10 +248,20 @@ try {
     await page.waitForSelector('table caption:has-text("Payslips")');
     assert.match(await page.textContent('main'), /Net wages£[\d,]+\.\d\d/);
     await checkPage(page, 'pay-run');
-    const href = await page.getAttribute('a:has-text("Download the payslips")', 'href');
-    const pdf = await page.request.get(`${base}${href}`);
-    assert.equal(pdf.status(), 200);
-    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+    // The run's documents: each what it says it is.
+    const expect = { 'The payslips (PDF)': /^%PDF-/, 'The BACS file of net wages': /^VOL1|^\d{6}/,
+      'The Full Payment Submission to HMRC (XML)': /^<\?xml/, 'The pension contributions (CSV)': /^Employer reference,/ };
+    for (const [words, start] of Object.entries(expect)) {
+      const href = await page.getAttribute(`a:has-text("${words}")`, 'href');
+      const doc = await page.request.get(`${base}${href}`);
+      assert.equal(doc.status(), 200, words);
+      assert.match(doc.headers()['content-disposition'], /^attachment; filename="/, words);
+      assert.match((await doc.body()).subarray(0, 40).toString(), start, words);
+    }
+    // A link that names no run says what is wrong.
+    const bad = await page.request.get(`${base}/payroll/documents?kind=fps`);
+    assert.equal(bad.status(), 422);
+    assert.match(await bad.text(), /The link must name the run\./);
   });
 
   await step('the payment schedule runs once, however often the form is sent', async () => {

@@ -120,11 +120,13 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
 // TimesheetPost: a week of hours for one PA; the payroll service checks them.
 void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res);
-// PayRunPage: a run's totals and payslips; PayslipsPdf the payslips to print.
+// PayRunPage: a run's totals, payslips and documents; PayrollDocument any
+// of them by `?kind=` (payslips, bacs, fps, pension of a `run`; p45, p60
+// with `tax_year` of an `employee`).
 void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
                 httplib::Response& res);
-void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
-                 httplib::Response& res);
+void PayrollDocument(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res);
 
 // The auditor (auditor.cc).
 void AuditorHome(Site& site, const SignedIn& who, const httplib::Request& req,

@@ -20,6 +20,15 @@ std::string Hours(int64_t centi) {
   return dp::StrCat(centi / 100, ".", centi % 100 < 10 ? "0" : "", centi % 100);
 }
 
+// DocumentLink is a list item linking one payroll document.
+std::string DocumentLink(std::string_view kind, std::string_view of, int64_t id,
+                         std::string_view words, std::string_view extra = "") {
+  return dp::StrCat(
+      "<li>",
+      console::Link(dp::StrCat("/payroll/documents?kind=", kind, "&", of, "=", id, extra), words),
+      "</li>");
+}
+
 std::string EmployerLink(int64_t id, const std::string& name) {
   return console::Link(dp::StrCat("/employers/", id), name);
 }
@@ -100,12 +109,32 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
     return;
   }
   std::map<int64_t, std::string> names;
-  console::Table pas{
-      "Personal assistants", {"Name", "Started", "Tax code", "NI number"}, {}, "No PA yet."};
+  console::Table pas{"Personal assistants",
+                     {"Name", "Started", "Tax code", "NI number", "Documents"},
+                     {},
+                     "No PA yet."};
+  // The last whole tax year (6 April to 5 April) has a P60 for whoever was
+  // employed in it; a leaver has a P45.
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), London());
+  const int this_year_starts =
+      static_cast<int>(today.year()) - (today < absl::CivilDay(today.year(), 4, 6) ? 1 : 0);
+  const std::string last_year = dp::StrCat(
+      this_year_starts - 1, "-", (this_year_starts % 100) < 10 ? "0" : "", this_year_starts % 100);
   for (const v1::Employee& e : employees.employees()) {
     names[e.employee_id()] = e.name();
-    pas.rows.push_back({Escape(e.name()), Escape(DayOf(e.start_date())), Escape(e.tax_code()),
-                        Escape(e.ni_number_masked())});
+    std::string documents;
+    if (absl::CivilDay(e.start_date().year(), e.start_date().month(), e.start_date().day()) <
+        absl::CivilDay(this_year_starts, 4, 6)) {
+      documents += DocumentLink("p60", "employee", e.employee_id(), dp::StrCat("P60 ", last_year),
+                                "&tax_year=" + last_year);
+    }
+    if (e.has_leave_date()) {
+      documents += DocumentLink("p45", "employee", e.employee_id(), "P45");
+    }
+    pas.rows.push_back(
+        {Escape(e.name()), Escape(DayOf(e.start_date())), Escape(e.tax_code()),
+         Escape(e.ni_number_masked()),
+         documents.empty() ? "None yet" : dp::StrCat("<ul class=\"links\">", documents, "</ul>")});
   }
   console::Table sheets{
       "Timesheets, latest first", {"PA", "Period", "Hours", "Sick days"}, {}, "No timesheet yet."};
@@ -243,17 +272,48 @@ void PayRunPage(Site& site, const SignedIn& who, const httplib::Request& req,
                Row("To HMRC", Escape(console::Pounds(run.hmrc_pence()))),
                Row("Pensions", Escape(console::Pounds(run.pension_pence()))),
                Row("Cost in all", Escape(console::Pounds(run.total_cost_pence()))), "</dl>",
-               console::DrawTable(slips), "<p>",
-               console::Link(dp::StrCat("/payruns/", id, "/payslips.pdf"),
-                             "Download the payslips (PDF)"),
-               "</p>"));
+               console::DrawTable(slips), "<h2>Documents</h2><ul class=\"links\">",
+               DocumentLink("payslips", "run", id, "The payslips (PDF)"),
+               DocumentLink("bacs", "run", id, "The BACS file of net wages"),
+               DocumentLink("fps", "run", id, "The Full Payment Submission to HMRC (XML)"),
+               DocumentLink("pension", "run", id, "The pension contributions (CSV)"), "</ul>"));
 }
 
-void PayslipsPdf(Site& site, const SignedIn& who, const httplib::Request& req,
-                 httplib::Response& res) {
+void PayrollDocument(Site& site, const SignedIn& who, const httplib::Request& req,
+                     httplib::Response& res) {
+  // kind: what the document is and which id it needs (run, employee).
+  static const std::map<std::string, std::pair<v1::DocumentKind, std::string>> kKinds = {
+      {"payslips", {v1::DOCUMENT_KIND_PAYSLIPS_PDF, "run"}},
+      {"bacs", {v1::DOCUMENT_KIND_BACS, "run"}},
+      {"fps", {v1::DOCUMENT_KIND_FPS, "run"}},
+      {"pension", {v1::DOCUMENT_KIND_PENSION_CSV, "run"}},
+      {"p45", {v1::DOCUMENT_KIND_P45, "employee"}},
+      {"p60", {v1::DOCUMENT_KIND_P60, "employee"}}};
+  const auto kind = kKinds.find(req.get_param_value("kind"));
+  int64_t id = 0;
+  std::string problem;
+  if (kind == kKinds.end()) {
+    problem = "Choose a document: payslips, bacs, fps, pension, p45 or p60.";
+  } else if (!absl::SimpleAtoi(req.get_param_value(kind->second.second), &id) || id <= 0) {
+    problem = dp::StrCat("The link must name the ", kind->second.second, ".");
+  }
   v1::GetDocumentRequest get;
-  get.set_kind(v1::DOCUMENT_KIND_PAYSLIPS_PDF);
-  get.set_run_id(std::stoll(req.matches[1]));
+  if (problem.empty()) {
+    get.set_kind(kind->second.first);
+    (kind->second.second == "run" ? get.set_run_id(id) : get.set_employee_id(id));
+    const std::string year = req.get_param_value("tax_year");
+    if (get.kind() == v1::DOCUMENT_KIND_P60) {
+      if (year.size() != 7 || year[4] != '-') {
+        problem = "A P60 names its tax year, like 2025-26.";
+      }
+      get.set_tax_year(year.substr(0, 7));
+    }
+  }
+  if (!problem.empty()) {
+    return SendPage(res, 422, "Check the link", who.viewer,
+                    dp::StrCat(console::ErrorBox(problem), "<p>",
+                               console::Link("/employers", "Back to payroll"), "</p>"));
+  }
   v1::Document doc;
   if (!Ask(site, who, res,
            [&](auto* ctx) { return site.backends.payroll().GetDocument(ctx, get, &doc); })) {
