@@ -84,6 +84,46 @@ async function setUp(page, invite, password, needsTotp) {
   return secret;
 }
 
+// tabThrough presses Tab through the whole page, as someone without a
+// mouse does: every element that takes focus must show the focus ring.
+// It returns what took focus, in order.
+async function tabThrough(page, max = 300) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const seen = [];
+  for (let i = 0; i < max; ++i) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const s = getComputedStyle(e);
+      return { key: `${e.tagName.toLowerCase()}#${e.id}:${(e.textContent || e.name || '').trim().slice(0, 40)}`,
+        outline: s.outlineStyle, shadow: s.boxShadow };
+    });
+    if (!f) break;
+    if (seen[seen.length - 1] === f.key) continue;  // a date's day, month and year
+    if (seen.includes(f.key)) break;  // round again
+    seen.push(f.key);
+    assert.ok(f.outline !== 'none' || f.shadow !== 'none', `no focus ring on ${f.key} at ${page.url()}`);
+  }
+  return seen;
+}
+
+// signInByKeyboard signs in with the keyboard alone: the skip link comes
+// first and leads to the form.
+async function signInByKeyboard(page, name, password) {
+  await page.goto(`${base}/sign-in`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to main content');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-name');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-password');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+}
+
 async function signIn(page, name, password, code = '') {
   await page.goto(`${base}/sign-in`);
   await page.fill('#f-name', name);
@@ -299,6 +339,8 @@ try {
     const out = page.locator('table:has(caption:text("Payments out due"))');
     assert.match(await out.textContent(), /Careline Alarms.*£18\.50Paid/);
     await checkPage(page, 'officer-home-after-run');
+    const stops = await tabThrough(page);
+    assert.ok(stops[0].endsWith('Skip to main content') && stops.length > 10, stops.join(' '));
     const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
     await page.goto(`${base}/payments/day?date=${today}`);
     await checkPage(page, 'payments-day');
@@ -398,7 +440,7 @@ try {
     const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
     const p = await ctx.newPage();
     await setUp(p, env('ISO_INVITE'), 'penderels payroll desk', false);
-    await signIn(p, 'payroll@penderels', 'penderels payroll desk');
+    await signInByKeyboard(p, 'payroll@penderels', 'penderels payroll desk');
     await p.waitForSelector('h1:has-text("Home")');
     await p.locator(`table a[href="/agreements/${A1}"]`).waitFor();
     await checkPage(p, 'iso-home');
@@ -458,6 +500,15 @@ try {
     const flagged = await p.textContent('table:has(caption:text("Invoices")) tr:has-text("BC-W48X")');
     assert.match(flagged, /Waiting for approval.*12\.00 hours/);
     await checkPage(p, 'iso-payments-out');
+    // Every control of the page's forms is reached by Tab, in reading order, with a focus ring.
+    const order = await tabThrough(p);
+    const ids = order.map((k) => k.split(':')[0]);
+    const at = (id) => ids.indexOf(id);
+    for (const id of ['select#f-id', 'textarea#f-reason', 'select#f-payee', 'input#f-number', 'input#f-hours',
+      'textarea#f-description']) assert.ok(at(id) >= 0, `${id} takes focus: ${ids.join(' ')}`);
+    assert.ok(at('a#') < at('select#f-id') && at('select#f-id') < at('textarea#f-reason')
+      && at('textarea#f-reason') < at('select#f-payee') && at('select#f-payee') < at('input#f-number'),
+      `reading order: ${ids.join(' ')}`);
     await p.selectOption('#f-id', { label: 'BC-W48X, Bright Care Agency Ltd, £264.00' });
     await p.fill('#f-reason', 'Extra visits in a bad week');
     await p.click('form[action$="/invoices/approve"] button[type=submit]');
