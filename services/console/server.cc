@@ -165,6 +165,7 @@ void ConsoleServer::Routes() {
   server_->Get("/employers", page(EmployersPage, false));
   server_->Get(R"(/employers/(\d{1,18}))", page(EmployerPage, false));
   server_->Post(R"(/employers/(\d{1,18})/timesheet)", page(TimesheetPost, true));
+  server_->Get(R"(/employers/(\d{1,18})/(timesheets|payruns))", page(EmployerListPage, false));
   server_->Get(R"(/payruns/(\d{1,18}))", page(PayRunPage, false));
   server_->Get("/payroll/documents", page(PayrollDocument, false));
   server_->Get("/reports/download", page(ReportDownload, false));

@@ -141,7 +141,8 @@ int main(int argc, char** argv) {
   std::printf("sessions signed in: %zu\n", sessions.size());
 
   // The walk: each step a page of the officer's, on a random agreement.
-  const std::vector<std::string> kinds = {"home", "agreement", "statement", "card", "payroll"};
+  const std::vector<std::string> kinds = {"home",    "agreement", "statement",   "card",
+                                          "payroll", "approvals", "payments-out", "payments-day"};
   auto path = [&](size_t kind, std::mt19937_64& rng) -> std::string {
     const std::string& a = agreements[rng() % agreements.size()];
     switch (kind) {
@@ -153,8 +154,14 @@ int main(int argc, char** argv) {
         return "/agreements/" + a + "/statement";
       case 3:
         return "/agreements/" + a + "/card";
-      default:
+      case 4:
         return "/employers";
+      case 5:
+        return "/approvals";
+      case 6:
+        return "/agreements/" + a + "/payments-out";
+      default:
+        return "/payments/day";
     }
   };
   std::mutex mu;

@@ -284,6 +284,18 @@ try {
     await page.waitForSelector('table caption:has-text("Personal assistants")');
     assert.match(await page.textContent('main'), /Jamie Fraser/);
     await checkPage(page, 'employer');
+    // The employer's timesheets and pay runs, each all of it on its own page and as CSV.
+    const employer = new URL(page.url()).pathname;
+    for (const [list, header] of [['timesheets', 'PA,Period,Hours,Sick days'],
+      ['payruns', 'Run,Period,Paid on,Net wages,Status']]) {
+      await page.goto(`${base}${employer}/${list}`);
+      const rows = await page.locator('table tbody tr').count();
+      const csv = (await (await page.request.get(`${base}${employer}/${list}?format=csv`)).text()).trim().split('\n');
+      assert.equal(csv[0], header);
+      assert.equal(csv.length, rows + 1, list);
+      assert.ok(rows > 0, `the demo has ${list}`);
+    }
+    await page.goto(`${base}${employer}`);
     await page.click('table a[href^="/payruns/"]');
     await page.waitForSelector('table caption:has-text("Payslips")');
     assert.match(await page.textContent('main'), /Net wages£[\d,]+\.\d\d/);

@@ -117,6 +117,10 @@ void EmployersPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res);
 void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
                   httplib::Response& res);
+// EmployerListPage: all of an employer's timesheets or pay runs (the
+// route's second match), paged and as CSV.
+void EmployerListPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                      httplib::Response& res);
 // TimesheetPost: a week of hours for one PA; the payroll service checks them.
 void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res);

@@ -29,6 +29,74 @@ std::string DocumentLink(std::string_view kind, std::string_view of, int64_t id,
       "</li>");
 }
 
+constexpr int kEmployerRows = 10;
+constexpr char kNoAnswer[] = "These cannot be shown just now: the payroll service did not answer.";
+
+// TimesheetsList is an employer's timesheets, latest first, with each PA's
+// name from `names`.
+List TimesheetsList(Site& site, int64_t employer, std::map<int64_t, std::string> names) {
+  return {dp::StrCat("/employers/", employer, "/timesheets"),
+          "Timesheets, latest first",
+          {"PA", "Period", "Hours", "Sick days"},
+          "No timesheet yet.",
+          [&site, employer, names](grpc::ClientContext* ctx, int size, const std::string& token,
+                                   ListPage* page) {
+            v1::ListTimesheetsRequest req;
+            req.set_employer_id(employer);
+            req.set_page_size(size);
+            req.set_page_token(token);
+            v1::ListTimesheetsResponse got;
+            const grpc::Status s = site.backends.payroll().ListTimesheets(ctx, req, &got);
+            for (const v1::TimesheetSummary& t : got.timesheets()) {
+              const auto name = names.find(t.employee_id());
+              page->rows.push_back(
+                  {{name != names.end() ? name->second : std::to_string(t.employee_id())},
+                   {dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))},
+                   {Hours(t.total_hours_centi())},
+                   {std::to_string(t.sick_days())}});
+            }
+            page->next_token = got.next_page_token();
+            return s;
+          }};
+}
+
+List PayRunsList(Site& site, int64_t employer) {
+  return {dp::StrCat("/employers/", employer, "/payruns"),
+          "Pay runs",
+          {"Run", "Period", "Paid on", "Net wages", "Status"},
+          "No pay run yet.",
+          [&site, employer](grpc::ClientContext* ctx, int size, const std::string& token,
+                            ListPage* page) {
+            v1::ListPayRunsRequest req;
+            req.set_employer_id(employer);
+            req.set_page_size(size);
+            req.set_page_token(token);
+            v1::ListPayRunsResponse got;
+            const grpc::Status s = site.backends.payroll().ListPayRuns(ctx, req, &got);
+            for (const v1::PayRun& r : got.runs()) {
+              page->rows.push_back(
+                  {{dp::StrCat("Run ", r.run_id()), dp::StrCat("/payruns/", r.run_id())},
+                   {dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))},
+                   {DayOf(r.payment_date())},
+                   {console::Pounds(r.net_wages_pence())},
+                   {r.status()}});
+            }
+            page->next_token = got.next_page_token();
+            return s;
+          }};
+}
+
+// Employees reads an employer's PAs (200 at most: an employer of more is
+// not a direct payment) as the user; a refusal is answered in `res`.
+bool Employees(Site& site, const SignedIn& who, int64_t employer, httplib::Response& res,
+               v1::ListEmployeesResponse* out) {
+  v1::ListEmployeesRequest el;
+  el.set_employer_id(employer);
+  el.set_page_size(200);
+  return Ask(site, who, res,
+             [&](auto* ctx) { return site.backends.payroll().ListEmployees(ctx, el, out); });
+}
+
 std::string EmployerLink(int64_t id, const std::string& name) {
   return console::Link(dp::StrCat("/employers/", id), name);
 }
@@ -83,31 +151,8 @@ void EmployersPage(Site& site, const SignedIn& who, const httplib::Request&,
 void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
                   httplib::Response& res) {
   const int64_t id = std::stoll(req.matches[1]);
-  const std::string& user = who.principal.name;
-  Backends& b = site.backends;
-  v1::ListEmployeesRequest el;
-  el.set_employer_id(id);
-  el.set_page_size(200);
   v1::ListEmployeesResponse employees;
-  if (!Ask(site, who, res,
-           [&](auto* ctx) { return b.payroll().ListEmployees(ctx, el, &employees); })) {
-    return;
-  }
-  v1::ListTimesheetsRequest tl;
-  tl.set_employer_id(id);
-  tl.set_page_size(20);
-  v1::ListTimesheetsResponse timesheets;
-  if (!Ask(site, who, res,
-           [&](auto* ctx) { return b.payroll().ListTimesheets(ctx, tl, &timesheets); })) {
-    return;
-  }
-  v1::ListPayRunsRequest rl;
-  rl.set_employer_id(id);
-  rl.set_page_size(20);
-  v1::ListPayRunsResponse runs;
-  if (!Ask(site, who, res, [&](auto* ctx) { return b.payroll().ListPayRuns(ctx, rl, &runs); })) {
-    return;
-  }
+  if (!Employees(site, who, id, res, &employees)) return;
   std::map<int64_t, std::string> names;
   console::Table pas{"Personal assistants",
                      {"Name", "Started", "Tax code", "NI number", "Documents"},
@@ -136,30 +181,14 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
          Escape(e.ni_number_masked()),
          documents.empty() ? "None yet" : dp::StrCat("<ul class=\"links\">", documents, "</ul>")});
   }
-  console::Table sheets{
-      "Timesheets, latest first", {"PA", "Period", "Hours", "Sick days"}, {}, "No timesheet yet."};
-  for (const v1::TimesheetSummary& t : timesheets.timesheets()) {
-    sheets.rows.push_back(
-        {Escape(names.count(t.employee_id()) ? names[t.employee_id()]
-                                             : std::to_string(t.employee_id())),
-         Escape(dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))),
-         Escape(Hours(t.total_hours_centi())), std::to_string(t.sick_days())});
-  }
-  console::Table pay{
-      "Pay runs", {"Run", "Period", "Paid on", "Net wages", "Status"}, {}, "No pay run yet."};
-  for (const v1::PayRun& r : runs.runs()) {
-    pay.rows.push_back(
-        {console::Link(dp::StrCat("/payruns/", r.run_id()), dp::StrCat("Run ", r.run_id())),
-         Escape(dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))),
-         Escape(DayOf(r.payment_date())), Escape(console::Pounds(r.net_wages_pence())),
-         Escape(r.status())});
-  }
   std::string html;
   if (req.has_param("done")) {
     html += console::NoticeBox(
         dp::StrCat("Timesheet ", req.get_param_value("done").substr(0, 20), " received."));
   }
-  html += console::DrawTable(pas) + console::DrawTable(sheets) + console::DrawTable(pay);
+  html += console::DrawTable(pas) +
+          ListExcerpt(site, who, TimesheetsList(site, id, names), kEmployerRows, kNoAnswer) +
+          ListExcerpt(site, who, PayRunsList(site, id), kEmployerRows, kNoAnswer);
   if (!employees.employees().empty()) {
     std::string options;
     for (const v1::Employee& e : employees.employees()) {
@@ -195,6 +224,20 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
     html += "</tbody></table><p><button type=\"submit\">Submit the timesheet</button></p></form>";
   }
   SendPage(res, 200, dp::StrCat("Employer ", id), who.viewer, html);
+}
+
+void EmployerListPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                      httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  v1::ListEmployeesResponse employees;
+  if (!Employees(site, who, id, res, &employees)) return;
+  std::map<int64_t, std::string> names;
+  for (const v1::Employee& e : employees.employees()) names[e.employee_id()] = e.name();
+  const std::string back = dp::StrCat("<p>", EmployerLink(id, "Back to the employer"), "</p>");
+  if (req.matches[2] == "timesheets") {
+    return SendList(site, who, TimesheetsList(site, id, std::move(names)), req, res, back);
+  }
+  SendList(site, who, PayRunsList(site, id), req, res, back);
 }
 
 void TimesheetPost(Site& site, const SignedIn& who, const httplib::Request& req,
