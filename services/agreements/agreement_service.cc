@@ -534,6 +534,7 @@ grpc::Status AgreementServiceImpl::GetRecord(grpc::ServerContext* ctx,
         ToProto(header, versions, service::TodayInLondon(), out->mutable_agreement());
         out->set_person_name(person->display_name);
         for (const auto& d : decisions) ToProto(d, out->add_decisions());
+        for (const auto& v : versions) ToProto(v, out->add_versions());
         out->set_document(agreements::RenderRecord(person->display_name, header, versions, decisions));
         return absl::OkStatus();
       });

@@ -205,9 +205,11 @@ void ToProto(const agreements::Header& h, const std::vector<agreements::VersionR
   if (h.submitted_at_us) service::ToTimestamp(*h.submitted_at_us, out->mutable_submitted_at());
   if (versions.empty()) return;
   out->set_latest_version(versions.back().version.version);
-  const agreements::VersionRecord& v = agreements::VersionInForce(versions, as_of);
+  ToProto(agreements::VersionInForce(versions, as_of), out->mutable_current());
+}
+
+void ToProto(const agreements::VersionRecord& v, v1::AgreementVersion* cur) {
   const agreements::Terms& t = v.version.terms;
-  v1::AgreementVersion* cur = out->mutable_current();
   cur->set_version(v.version.version);
   DayToProto(v.version.effective_from, cur->mutable_effective_from());
   cur->set_reason(v.reason);

@@ -26,6 +26,8 @@ v1::AgreementStatus ToProto(agreements::Status status);
 // ToProto fills an agreement with the version in force on `as_of`.
 void ToProto(const agreements::Header& h, const std::vector<agreements::VersionRecord>& versions,
              absl::CivilDay as_of, v1::Agreement* out);
+// ToProto fills one version: its terms, and what they pay.
+void ToProto(const agreements::VersionRecord& v, v1::AgreementVersion* out);
 void ToProto(const agreements::PaidPeriod& p, v1::Payment* out);
 void ToProto(const agreements::DecisionRecord& d, v1::Decision* out);
 void ToProto(const agreements::Position& p, const agreements::TerminationRecord& t,

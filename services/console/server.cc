@@ -148,6 +148,7 @@ void ConsoleServer::Routes() {
   server_->Get(R"(/agreements/(\d{1,18})/statement.csv)", page(StatementCsv, false));
   server_->Get(R"(/agreements/(\d{1,18})/card)", page(CardPage, false));
   server_->Get(R"(/agreements/(\d{1,18})/payments-out)", page(PaymentsOutPage, false));
+  server_->Get(R"(/agreements/(\d{1,18})/(cases|findings))", page(AgreementMonitoringList, false));
   server_->Get(R"(/agreements/(\d{1,18})/payments-out/history)", page(PaymentsOutHistory, false));
   server_->Post(R"(/agreements/(\d{1,18})/invoices)", page(InvoicePost, true));
   server_->Post(R"(/agreements/(\d{1,18})/(payees|invoices)/approve)", page(ApprovalPost, true));

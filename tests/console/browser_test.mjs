@@ -202,6 +202,13 @@ try {
     assert.match(await page.textContent('svg title'), /The balance against the 8-week threshold/);
     assert.match(await page.textContent('figcaption'), /The 8-week threshold is £2,600\.00/);
     assert.equal(await page.locator('svg[role=img]').count(), 2);
+    // Its versions, its payroll, and its monitoring, each a click from here.
+    const versions = await page.locator('table:has(caption:text("Versions of the terms")) tbody tr').allTextContents();
+    assert.ok(versions.length >= 1);
+    assert.match(versions[0], /^1/);
+    assert.ok(await page.locator('a[href^="/employers/"]:has-text("PAs, timesheets and pay runs")').count() >= 1);
+    assert.match(await page.textContent('table:has(caption:text("Review cases"))'), /Case \d+/);
+    assert.match(await page.textContent('table:has(caption:text("Monitoring findings"))'), /surplus/);
     await checkPage(page, 'agreement-active');
   });
 

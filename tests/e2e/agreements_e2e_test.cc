@@ -464,6 +464,14 @@ TEST_F(AgreementsTest, LifecyclePaysNetAmountsOnceAndRecoversOnlyOnConfirmation)
                                              "amended", "suspended", "resumed", "terminated",
                                              "recovery_confirmed"}));
   EXPECT_EQ(record.person_name(), "Morag Brown");
+  // Every version of the terms, oldest first, each with what it pays.
+  ASSERT_EQ(record.versions_size(), 2);
+  EXPECT_EQ(record.versions(0).version(), 1);
+  EXPECT_EQ(record.versions(0).net_per_period().amount_pence(), 1300'00);
+  EXPECT_EQ(record.versions(1).version(), 2);
+  EXPECT_EQ(record.versions(1).effective_from().day(), 20);
+  EXPECT_EQ(record.versions(1).net_per_period().amount_pence(), 1500'00);
+  EXPECT_EQ(record.versions(1).reason(), "More support after the hospital discharge");
   EXPECT_NE(record.document().find("More support after the hospital discharge"),
             std::string::npos);
   EXPECT_NE(record.document().find("£3,150.00 recovered"), std::string::npos) << record.document();

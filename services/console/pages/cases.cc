@@ -38,61 +38,89 @@ bool Overdue(const v1::Date& due) {
 
 }  // namespace
 
-List OpenCasesList(Site& site, const SignedIn& who) {
-  const std::string authority = who.principal.organisation_id;
+List CasesList(Site& site, std::string path, std::string caption, std::string empty_words,
+               const v1::ListCasesRequest& query) {
   return {
-      "/cases",
-      "Open review cases",
-      {"Case", "Agreement", "Opened", "Information due"},
-      "No open review case.",
-      [&site, authority](grpc::ClientContext* ctx, int size, const std::string& token,
-                         ListPage* page) {
-        v1::ListCasesRequest req;
-        req.set_authority_id(authority);
-        req.set_state(v1::CASE_STATE_OPEN);
+      std::move(path),
+      std::move(caption),
+      {"Case", "Agreement", "Opened", "Information due", "State"},
+      std::move(empty_words),
+      [&site, query](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
+        v1::ListCasesRequest req = query;
         req.set_page_size(size);
         req.set_page_token(token);
         v1::ListCasesResponse got;
         const grpc::Status s = site.backends.monitoring().ListCases(ctx, req, &got);
         for (const v1::ReviewCase& c : got.cases()) {
-          const bool overdue = Overdue(c.information_due());
+          const bool open = c.state() == v1::CASE_STATE_OPEN;
+          const bool overdue = open && Overdue(c.information_due());
           page->rows.push_back(
               {{dp::StrCat("Case ", c.case_id()), dp::StrCat("/cases/", c.case_id())},
                {dp::StrCat("Agreement ", c.agreement_id()),
                 dp::StrCat("/agreements/", c.agreement_id())},
                {When(c.opened_at())},
-               {dp::StrCat(overdue ? "Overdue: " : "", DayOf(c.information_due())), "", overdue}});
+               {dp::StrCat(overdue ? "Overdue: " : "", DayOf(c.information_due())), "", overdue},
+               {open ? "Open" : "Closed"}});
         }
         page->next_token = got.next_page_token();
         return s;
       }};
 }
 
+List FindingsList(Site& site, std::string path, std::string caption, std::string empty_words,
+                  const v1::ListFindingsRequest& query) {
+  return {
+      std::move(path),
+      std::move(caption),
+      {"Agreement", "Check", "What was found", "Since", "State"},
+      std::move(empty_words),
+      [&site, query](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
+        v1::ListFindingsRequest req = query;
+        req.set_page_size(size);
+        req.set_page_token(token);
+        v1::ListFindingsResponse got;
+        const grpc::Status s = site.backends.monitoring().ListFindings(ctx, req, &got);
+        for (const v1::Finding& f : got.findings()) {
+          page->rows.push_back(
+              {{dp::StrCat("Agreement ", f.agreement_id()),
+                dp::StrCat("/agreements/", f.agreement_id())},
+               {f.check()},
+               {f.summary()},
+               {When(f.opened_at())},
+               {f.state() == v1::FINDING_STATE_OPEN ? "Open"
+                                                    : dp::StrCat("Closed ", When(f.closed_at()))}});
+        }
+        page->next_token = got.next_page_token();
+        return s;
+      }};
+}
+
+List OpenCasesList(Site& site, const SignedIn& who) {
+  v1::ListCasesRequest query;
+  query.set_authority_id(who.principal.organisation_id);
+  query.set_state(v1::CASE_STATE_OPEN);
+  return CasesList(site, "/cases", "Open review cases", "No open review case.", query);
+}
+
 List OpenFindingsList(Site& site, const SignedIn& who) {
-  const std::string authority = who.principal.organisation_id;
-  return {"/findings",
-          "Open findings",
-          {"Agreement", "Check", "What was found", "Since"},
-          "No open finding.",
-          [&site, authority](grpc::ClientContext* ctx, int size, const std::string& token,
-                             ListPage* page) {
-            v1::ListFindingsRequest req;
-            req.set_authority_id(authority);
-            req.set_state(v1::FINDING_STATE_OPEN);
-            req.set_page_size(size);
-            req.set_page_token(token);
-            v1::ListFindingsResponse got;
-            const grpc::Status s = site.backends.monitoring().ListFindings(ctx, req, &got);
-            for (const v1::Finding& f : got.findings()) {
-              page->rows.push_back({{dp::StrCat("Agreement ", f.agreement_id()),
-                                     dp::StrCat("/agreements/", f.agreement_id())},
-                                    {f.check()},
-                                    {f.summary()},
-                                    {When(f.opened_at())}});
-            }
-            page->next_token = got.next_page_token();
-            return s;
-          }};
+  v1::ListFindingsRequest query;
+  query.set_authority_id(who.principal.organisation_id);
+  query.set_state(v1::FINDING_STATE_OPEN);
+  return FindingsList(site, "/findings", "Open findings", "No open finding.", query);
+}
+
+List AgreementCasesList(Site& site, int64_t agreement_id) {
+  v1::ListCasesRequest query;
+  query.set_agreement_id(agreement_id);
+  return CasesList(site, dp::StrCat("/agreements/", agreement_id, "/cases"), "Review cases",
+                   "No review case.", query);
+}
+
+List AgreementFindingsList(Site& site, int64_t agreement_id) {
+  v1::ListFindingsRequest query;
+  query.set_agreement_id(agreement_id);
+  return FindingsList(site, dp::StrCat("/agreements/", agreement_id, "/findings"),
+                      "Monitoring findings", "Nothing has been found.", query);
 }
 
 void OpenCasesPage(Site& site, const SignedIn& who, const httplib::Request& req,
@@ -103,6 +131,15 @@ void OpenCasesPage(Site& site, const SignedIn& who, const httplib::Request& req,
 void OpenFindingsPage(Site& site, const SignedIn& who, const httplib::Request& req,
                       httplib::Response& res) {
   SendList(site, who, OpenFindingsList(site, who), req, res);
+}
+
+void AgreementMonitoringList(Site& site, const SignedIn& who, const httplib::Request& req,
+                             httplib::Response& res) {
+  const int64_t id = std::stoll(req.matches[1]);
+  const std::string back = dp::StrCat("<p>", AgreementLink(id), "</p>");
+  if (req.matches[2] == "cases")
+    return SendList(site, who, AgreementCasesList(site, id), req, res, back);
+  SendList(site, who, AgreementFindingsList(site, id), req, res, back);
 }
 
 void CasePage(Site& site, const SignedIn& who, const httplib::Request& req,

@@ -5,6 +5,54 @@ namespace dp::console_service {
 
 using console::Escape;
 
+namespace {
+
+constexpr int kAgreementRows = 5;
+constexpr char kNoAnswer[] = "These cannot be shown just now: the service did not answer.";
+
+// VersionsTable is every version of the terms, oldest first, with what each
+// pays and why it was made.
+std::string VersionsTable(const v1::PersonRecord& record) {
+  console::Table table{"Versions of the terms",
+                       {"Version", "From", "Gross a period", "Contribution", "Paid a period",
+                        "Cost a year", "Why", "By"},
+                       {},
+                       "No version."};
+  for (const v1::AgreementVersion& v : record.versions()) {
+    table.rows.push_back({std::to_string(v.version()), Escape(DayOf(v.effective_from())),
+                          Escape(console::Pounds(v.terms().gross_budget().amount_pence())),
+                          Escape(console::Pounds(v.terms().assessed_contribution().amount_pence())),
+                          Escape(console::Pounds(v.net_per_period().amount_pence())),
+                          Escape(console::Pounds(v.annual_cost().amount_pence())),
+                          Escape(v.reason()), Escape(v.created_by())});
+  }
+  return console::DrawTable(table);
+}
+
+// PayrollLinks links the agreement's PA employers, when it has any.
+std::string PayrollLinks(Site& site, const SignedIn& who, int64_t id) {
+  v1::ListEmployersRequest list;
+  list.set_agreement_id(id);
+  list.set_page_size(20);
+  v1::ListEmployersResponse got;
+  if (!site.backends.payroll()
+           .ListEmployers(site.backends.For(who.principal.name).get(), list, &got)
+           .ok()) {
+    return dp::StrCat("<h2>Payroll</h2><p>", kNoAnswer, "</p>");
+  }
+  if (got.employers().empty()) return "";
+  std::string links;
+  for (const v1::Employer& e : got.employers()) {
+    links += dp::StrCat("<li>",
+                        console::Link(dp::StrCat("/employers/", e.employer_id()),
+                                      dp::StrCat(e.name(), ": PAs, timesheets and pay runs")),
+                        "</li>");
+  }
+  return dp::StrCat("<h2>Payroll</h2><ul class=\"links\">", links, "</ul>");
+}
+
+}  // namespace
+
 void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res) {
   Backends& backends = site.backends;
@@ -52,6 +100,12 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
                                    "See payments out: payees, invoices, standing orders"),
                      "</p>");
   html += MoneyCharts(backends, user, a);
+  html += VersionsTable(record);
+  html += PayrollLinks(site, who, id);
+  html += dp::StrCat(
+      "<h2>Monitoring</h2>",
+      ListExcerpt(site, who, AgreementCasesList(site, id), kAgreementRows, kNoAnswer),
+      ListExcerpt(site, who, AgreementFindingsList(site, id), kAgreementRows, kNoAnswer));
   if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL &&
       who.principal.role == iam::Role::kFinanceOfficer) {
     html += dp::StrCat(

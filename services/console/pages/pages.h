@@ -102,6 +102,12 @@ void OpenCasesPage(Site& site, const SignedIn& who, const httplib::Request& req,
                    httplib::Response& res);
 void OpenFindingsPage(Site& site, const SignedIn& who, const httplib::Request& req,
                       httplib::Response& res);
+// An agreement's review cases and findings, open or closed: for its page,
+// and each on its own page (the route's second match: cases or findings).
+List AgreementCasesList(Site& site, int64_t agreement_id);
+List AgreementFindingsList(Site& site, int64_t agreement_id);
+void AgreementMonitoringList(Site& site, const SignedIn& who, const httplib::Request& req,
+                             httplib::Response& res);
 // CasePage: a case's findings and evidence, notes and decisions, and the
 // forms to add a note and to decide; the posts record them.
 void CasePage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
