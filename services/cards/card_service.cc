@@ -384,7 +384,7 @@ grpc::Status CardServiceImpl::GetCardStatement(grpc::ServerContext* ctx,
     auto statement = cards::StatementOf(tx, account_id, req->card_id(), req->page_size(),
                                         req->page_token());
     if (!statement.ok()) return statement.status();
-    ToProto(*statement, out);
+    ToProto(*statement, Today(), out);
     return absl::OkStatus();
   }));
 }

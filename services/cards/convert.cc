@@ -213,7 +213,8 @@ void ToProto(const cards::SettlementRecord& r, v1::CardTransaction* out) {
   service::PenceToProto(r.shortfall_pence, out->mutable_shortfall());
 }
 
-void ToProto(const cards::CardStatement& s, v1::CardStatement* out) {
+void ToProto(const cards::CardStatement& s, const cards::Categories& categories,
+             v1::CardStatement* out) {
   out->set_account_id(s.account_id);
   service::PenceToProto(s.balance_pence, out->mutable_balance());
   service::PenceToProto(s.committed_pence, out->mutable_committed());
@@ -246,6 +247,10 @@ void ToProto(const cards::CardStatement& s, v1::CardStatement* out) {
     line->mutable_amount()->set_currency("GBP");
     service::PenceToProto(e.balance_after_pence, line->mutable_balance_after());
     line->set_transaction_id(e.transaction_id);
+    line->set_merchant_category(e.merchant_category);
+    if (const cards::CategoryGroup* g = categories.GroupOf(e.merchant_category); g != nullptr) {
+      line->set_category(g->name);
+    }
   }
   out->set_next_page_token(s.next_page_token);
 }

@@ -22,7 +22,9 @@ absl::StatusOr<cards::SettlementRequest> FromProto(const v1::CaptureRequest& req
 absl::StatusOr<cards::SettlementRequest> FromProto(const v1::ReverseRequest& req);
 absl::StatusOr<cards::SettlementRequest> FromProto(const v1::RefundRequest& req);
 void ToProto(const cards::SettlementRecord& record, v1::CardTransaction* out);
-void ToProto(const cards::CardStatement& statement, v1::CardStatement* out);
+// ToProto: each line's MCC is named by its group in `categories`.
+void ToProto(const cards::CardStatement& statement, const cards::Categories& categories,
+             v1::CardStatement* out);
 
 }  // namespace dp::cards_service
 

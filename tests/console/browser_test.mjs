@@ -259,6 +259,9 @@ try {
     assert.match(text, /Payments the card refused/);
     assert.match(text, /This card can't be used for betting, lotteries or gambling/);
     assert.match(text, /Money on and off the card/);
+    // What the card paid for, by category, drawn on the server with its figures in words.
+    const chart = page.locator('figure:has(svg title:text("Card spending by category"))');
+    assert.match(await chart.locator('figcaption').textContent(), /£[\d,]+\.\d\d/);
     await checkPage(page, 'card');
     await page.goto(`${base}/agreements/${A1}/card`);
     assert.match(await page.textContent('main'), /not paid onto a card/);

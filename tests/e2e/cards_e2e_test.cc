@@ -634,6 +634,9 @@ TEST_F(CardsTest, TheStatementShowsLoadsSpendingHeldMoneyAndDeclines) {
   EXPECT_EQ(statement.lines(2).kind(), "purchase");
   EXPECT_EQ(statement.lines(2).card_id(), card.card_id());
   EXPECT_EQ(statement.lines(2).description(), "Corner Shop");
+  EXPECT_EQ(statement.lines(2).merchant_category(), "5411");
+  EXPECT_EQ(statement.lines(2).category(), "") << "groceries are in no group";
+  EXPECT_EQ(statement.lines(0).merchant_category(), "") << "a load is no card payment";
   EXPECT_EQ(statement.lines(2).amount().amount_pence(), -10'00);
   EXPECT_EQ(statement.lines(2).balance_after().amount_pence(), 190'00);
   // One card's part: its own lines, holds and declines.
@@ -645,6 +648,19 @@ TEST_F(CardsTest, TheStatementShowsLoadsSpendingHeldMoneyAndDeclines) {
   EXPECT_EQ(mine.lines(0).kind(), "purchase");
   // Someone outside the agreement's reach sees nothing of it.
   EXPECT_EQ(As(iso_)->GetCardStatement(Ctx().get(), req, &mine).error_code(), grpc::NOT_FOUND);
+  // A taxi, once captured, is named by its group: transport.
+  const v1::AuthorizeRequest cab = Purchase(token, 12'00, "4121");
+  ASSERT_EQ(Authorize(cab).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  Capture(cab.processor_id(), 12'00);
+  ASSERT_TRUE(As(officer_)->GetCardStatement(Ctx().get(), req, &mine).ok());
+  for (int wait = 0; wait < 50 && mine.lines_size() < 2; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    mine.Clear();
+    ASSERT_TRUE(As(officer_)->GetCardStatement(Ctx().get(), req, &mine).ok());
+  }
+  ASSERT_EQ(mine.lines_size(), 2) << mine.DebugString();
+  EXPECT_EQ(mine.lines(1).merchant_category(), "4121");
+  EXPECT_EQ(mine.lines(1).category(), "transport");
 }
 
 // Before saving controls, an officer sees what they would have declined of

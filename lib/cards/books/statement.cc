@@ -51,21 +51,23 @@ absl::StatusOr<CardStatement> StatementOf(pqxx::transaction_base& tx, int64_t ac
   for (const auto& l : statement->lines) ids.push_back(l.transaction_id);
   struct Event {
     int64_t card_id;
-    std::string kind, merchant;
+    std::string kind, merchant, mcc;
   };
   std::map<int64_t, Event> events;
   for (const auto& r : tx.exec_params(
            "SELECT s.transaction_id, s.card_id, s.kind,"
-           " coalesce(nullif(s.merchant_name, ''), a.merchant_name, '')"
+           " coalesce(nullif(s.merchant_name, ''), a.merchant_name, ''),"
+           " coalesce(nullif(s.merchant_category, ''), a.merchant_category, '')"
            " FROM cards.settlements s LEFT JOIN cards.authorisations a ON a.id = s.authorisation_id"
            " WHERE s.transaction_id = ANY($1::bigint[])"
            " UNION ALL"
-           " SELECT p.posting_transaction_id, a.card_id, 'capture', a.merchant_name"
+           " SELECT p.posting_transaction_id, a.card_id, 'capture', a.merchant_name,"
+           " a.merchant_category"
            " FROM cards.authorisations a JOIN ledger.pending_transfers p ON p.id = a.hold_id"
            " WHERE p.posting_transaction_id = ANY($1::bigint[])",
            db::IntArrayLiteral(ids))) {
-    events.emplace(r[0].as<int64_t>(),
-                   Event{r[1].as<int64_t>(), r[2].as<std::string>(), r[3].as<std::string>()});
+    events.emplace(r[0].as<int64_t>(), Event{r[1].as<int64_t>(), r[2].as<std::string>(),
+                                             r[3].as<std::string>(), r[4].as<std::string>()});
   }
   for (const auto& l : statement->lines) {
     const auto e = events.find(l.transaction_id);
@@ -77,6 +79,7 @@ absl::StatusOr<CardStatement> StatementOf(pqxx::transaction_base& tx, int64_t ac
     entry.card_id = line_card;
     entry.description = e != events.end() && !e->second.merchant.empty() ? e->second.merchant
                                                                           : l.description;
+    if (e != events.end()) entry.merchant_category = e->second.mcc;
     // The card account is an asset: a debit puts money on the card.
     entry.amount_pence = l.side == ledger::Side::kDebit ? l.amount_pence : -l.amount_pence;
     entry.balance_after_pence = l.balance_after_pence;

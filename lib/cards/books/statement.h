@@ -21,6 +21,7 @@ struct StatementEntry {
   std::string kind;  // load, purchase, force_post, refund, recovery, reversal, ...
   int64_t card_id = 0;
   std::string description;
+  std::string merchant_category;  // a card event's MCC, else ""
   int64_t amount_pence = 0;  // in positive, out negative
   int64_t balance_after_pence = 0;
   int64_t transaction_id = 0;

@@ -1,6 +1,8 @@
 // The money pages several audiences share (an officer, the person's ISO,
 // an auditor, the person): the agreement's statement, a page at a time or
 // all as CSV, and its card with what is held and what was declined.
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "base/csv.h"
@@ -66,6 +68,46 @@ grpc::Status EachStatementPage(Backends& backends, const std::string& user, int6
     list.set_page_token(got.next_page_token());
   }
   return grpc::Status::OK;
+}
+
+// CategoryWords names a card category group for people: "care_services" ->
+// "Care services"; a payment in no group is "Other purchases".
+std::string CategoryWords(const std::string& group) {
+  if (group.empty()) return "Other purchases";
+  std::string words = group;
+  for (char& c : words) c = c == '_' ? ' ' : c;
+  words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+  return words;
+}
+
+// SpendingByCategory draws what the card paid for, by category: payments
+// less refunds, over at most 20,000 lines of the card's history, the
+// largest first. Empty when the card paid for nothing, or on a refusal.
+std::string SpendingByCategory(Site& site, const SignedIn& who, int64_t agreement_id) {
+  std::map<std::string, int64_t> spent;  // group -> pence
+  v1::GetCardStatementRequest get;
+  get.set_agreement_id(agreement_id);
+  get.set_page_size(1000);
+  for (int page = 0; page < 20; ++page) {
+    v1::CardStatement st;
+    if (!site.backends.cards()
+             .GetCardStatement(site.backends.For(who.principal.name).get(), get, &st)
+             .ok()) {
+      return "";
+    }
+    for (const v1::CardStatementLine& l : st.lines()) {
+      if (!l.merchant_category().empty()) spent[l.category()] -= l.amount().amount_pence();
+    }
+    if (st.next_page_token().empty()) break;
+    get.set_page_token(st.next_page_token());
+  }
+  std::vector<console::Bar> bars;
+  for (const auto& [group, pence] : spent) {
+    if (pence > 0) bars.push_back({CategoryWords(group), pence});
+  }
+  std::sort(bars.begin(), bars.end(),
+            [](const console::Bar& a, const console::Bar& b) { return a.pence > b.pence; });
+  return console::BarChart("Card spending by category", bars);
 }
 
 }  // namespace
@@ -212,6 +254,7 @@ void CardPage(Site& site, const SignedIn& who, const httplib::Request& req,
                           Escape(console::Pounds(l.amount().amount_pence())),
                           Escape(console::Pounds(l.balance_after().amount_pence()))});
   }
+  if (!req.has_param("page")) html += SpendingByCategory(site, who, id);
   html += console::DrawTable(held) + console::DrawTable(declines) + console::DrawTable(lines) +
           Pager(dp::StrCat("/agreements/", id, "/card"), st.next_page_token(), "");
   SendPage(res, 200, dp::StrCat("Card of agreement ", id), who.viewer, html);
