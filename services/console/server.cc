@@ -155,6 +155,7 @@ void ConsoleServer::Routes() {
   server_->Get("/staff", page(StaffPage, false));
   server_->Post("/staff/invite", page(StaffInvitePost, true));
   server_->Get("/approvals", page(ApprovalsPage, false));
+  server_->Get("/supported", page(SupportedPage, false));
   server_->Get("/cases", page(OpenCasesPage, false));
   server_->Get("/findings", page(OpenFindingsPage, false));
   server_->Get("/payments/day", page(PaymentsDayPage, false));

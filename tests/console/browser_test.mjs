@@ -466,6 +466,9 @@ try {
     await p.waitForSelector('h1:has-text("Home")');
     await p.locator(`table a[href="/agreements/${A1}"]`).waitFor();
     await checkPage(p, 'iso-home');
+    const supported = (await (await p.request.get(`${base}/supported?format=csv`)).text()).trim().split('\n');
+    assert.deepEqual(supported, ['Agreement,Authority,Status', `Agreement ${A1},FIFE,Active`,
+      `Agreement ${A6},FIFE,Active`]);
     // A timesheet: a mistyped hour is refused, naming the day; then one day of 7.5 hours.
     await p.click('nav a:has-text("Payroll")');
     await p.click('table a[href^="/employers/"]');

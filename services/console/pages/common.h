@@ -34,6 +34,10 @@ struct Site {
 template <typename Rpc>
 bool Ask(Site& site, const SignedIn& who, httplib::Response& res, Rpc rpc);
 
+// kNoAnswer stands in for a list a service did not answer: "none" would
+// be untrue.
+inline constexpr char kNoAnswer[] = "These cannot be shown just now: the service did not answer.";
+
 // SendPage answers with a whole page.
 void SendPage(httplib::Response& res, int status, const std::string& title,
               const console::Viewer& viewer, const std::string& main_html);

@@ -14,7 +14,6 @@ using console::Escape;
 namespace {
 
 constexpr int kHomeRows = 10;
-constexpr char kNoAnswer[] = "These cannot be shown just now: the service did not answer.";
 
 std::string DaysWaiting(const v1::Agreement& a) {
   if (!a.has_submitted_at()) return "unknown";
@@ -97,15 +96,14 @@ void OfficerHome(Site& site, const SignedIn& who, const httplib::Request&, httpl
   for (const v1::StatusCount& c : summary.counts()) {
     counts.rows.push_back({Escape(StatusWords(c.status())), std::to_string(c.agreements())});
   }
-  SendPage(
-      res, 200, "Home", who.viewer,
-      dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
-                 ListExcerpt(site, who, ApprovalsList(site, who), kHomeRows, kNoAnswer),
-                 ListExcerpt(site, who, OpenCasesList(site, who), kHomeRows, kNoAnswer),
-                 ListExcerpt(site, who, OpenFindingsList(site, who), kHomeRows, kNoAnswer),
-                 "<h2>Today's payments</h2><p>", PaidInWords(summary), "</p>",
-                 ListExcerpt(site, who, PaymentsDayList(site, who, today), kHomeRows, kNoAnswer),
-                 console::DrawTable(counts)));
+  SendPage(res, 200, "Home", who.viewer,
+           dp::StrCat("<p>", Escape(who.principal.organisation_id), ": what needs doing.</p>",
+                      ListExcerpt(site, who, ApprovalsList(site, who), kHomeRows),
+                      ListExcerpt(site, who, OpenCasesList(site, who), kHomeRows),
+                      ListExcerpt(site, who, OpenFindingsList(site, who), kHomeRows),
+                      "<h2>Today's payments</h2><p>", PaidInWords(summary), "</p>",
+                      ListExcerpt(site, who, PaymentsDayList(site, who, today), kHomeRows),
+                      console::DrawTable(counts)));
 }
 
 void ApprovalsPage(Site& site, const SignedIn& who, const httplib::Request& req,

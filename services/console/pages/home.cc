@@ -3,26 +3,43 @@
 
 namespace dp::console_service {
 
+namespace {
+
+// SupportedList is the agreements an ISO was granted, whatever their authority.
+List SupportedList(Site& site) {
+  return {"/supported",
+          "The agreements you support",
+          {"Agreement", "Authority", "Status"},
+          "No agreement has been granted to you yet.",
+          [&site](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
+            v1::ListAgreementsRequest req;
+            req.set_page_size(size);
+            req.set_page_token(token);
+            v1::ListAgreementsResponse got;
+            const grpc::Status s = site.backends.agreements().ListAgreements(ctx, req, &got);
+            for (const v1::Agreement& a : got.agreements()) {
+              page->rows.push_back({{dp::StrCat("Agreement ", a.agreement_id()),
+                                     dp::StrCat("/agreements/", a.agreement_id())},
+                                    {a.authority_id()},
+                                    {StatusWords(a.status())}});
+            }
+            page->next_token = got.next_page_token();
+            return s;
+          }};
+}
+
+}  // namespace
+
 void IsoHome(Site& site, const SignedIn& who, const httplib::Request&, httplib::Response& res) {
-  v1::ListAgreementsRequest list;
-  list.set_page_size(500);
-  v1::ListAgreementsResponse got;
-  if (!Ask(site, who, res,
-           [&](auto* ctx) { return site.backends.agreements().ListAgreements(ctx, list, &got); })) {
-    return;
-  }
-  console::Table table{"The agreements you support",
-                       {"Agreement", "Authority", "Status"},
-                       {},
-                       "No agreement has been granted to you yet."};
-  for (const v1::Agreement& a : got.agreements()) {
-    table.rows.push_back({AgreementLink(a.agreement_id()), console::Escape(a.authority_id()),
-                          console::Escape(StatusWords(a.status()))});
-  }
   SendPage(res, 200, "Home", who.viewer,
-           dp::StrCat(console::DrawTable(table), "<p>",
+           dp::StrCat(ListExcerpt(site, who, SupportedList(site), 50), "<p>",
                       console::Link("/employers", "Payroll: employers, timesheets and pay runs"),
                       "</p>"));
+}
+
+void SupportedPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res) {
+  SendList(site, who, SupportedList(site), req, res);
 }
 
 void HomePage(Site& site, const SignedIn& who, const httplib::Request& req,

@@ -60,13 +60,12 @@ void SendCsvOfList(Site& site, const SignedIn& who, const List& list, httplib::R
 
 }  // namespace
 
-std::string ListExcerpt(Site& site, const SignedIn& who, const List& list, int rows,
-                        std::string_view unavailable) {
+std::string ListExcerpt(Site& site, const SignedIn& who, const List& list, int rows) {
   DP_CHECK(rows > 0 && rows <= kPageRows);
   ListPage page;
   if (!Fetch(site, who, list, rows, "", &page).ok()) {
     List failed = list;
-    failed.empty_words = std::string(unavailable);
+    failed.empty_words = kNoAnswer;
     return console::DrawTable(TableOf(failed, {}));
   }
   std::string html = console::DrawTable(TableOf(list, page.rows));

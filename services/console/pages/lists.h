@@ -46,9 +46,8 @@ struct List {
 
 // ListExcerpt is the first `rows` rows of a list, for a home page, with a
 // link to all of it when there are more. A list the service could not read
-// says so (with `unavailable`), as an empty one would be untrue.
-std::string ListExcerpt(Site& site, const SignedIn& who, const List& list, int rows,
-                        std::string_view unavailable);
+// says so (kNoAnswer), as an empty one would be untrue.
+std::string ListExcerpt(Site& site, const SignedIn& who, const List& list, int rows);
 
 // SendList answers with the list's page named by the request's `page`
 // token (the first when absent), the link to the next, and the download;

@@ -8,7 +8,6 @@ using console::Escape;
 namespace {
 
 constexpr int kAgreementRows = 5;
-constexpr char kNoAnswer[] = "These cannot be shown just now: the service did not answer.";
 
 // VersionsTable is every version of the terms, oldest first, with what each
 // pays and why it was made.
@@ -102,10 +101,9 @@ void AgreementPage(Site& site, const SignedIn& who, const httplib::Request& req,
   html += MoneyCharts(backends, user, a);
   html += VersionsTable(record);
   html += PayrollLinks(site, who, id);
-  html += dp::StrCat(
-      "<h2>Monitoring</h2>",
-      ListExcerpt(site, who, AgreementCasesList(site, id), kAgreementRows, kNoAnswer),
-      ListExcerpt(site, who, AgreementFindingsList(site, id), kAgreementRows, kNoAnswer));
+  html += dp::StrCat("<h2>Monitoring</h2>",
+                     ListExcerpt(site, who, AgreementCasesList(site, id), kAgreementRows),
+                     ListExcerpt(site, who, AgreementFindingsList(site, id), kAgreementRows));
   if (a.status() == v1::AGREEMENT_STATUS_AWAITING_APPROVAL &&
       who.principal.role == iam::Role::kFinanceOfficer) {
     html += dp::StrCat(

@@ -19,8 +19,11 @@ using PageFn = void (*)(Site&, const SignedIn&, const httplib::Request&, httplib
 // reports and the audit trail).
 void HomePage(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
 
-// IsoHome: the agreements an ISO supports, and the way to its payroll.
+// IsoHome: the agreements an ISO supports, and the way to its payroll;
+// SupportedPage all of those agreements, paged and as CSV.
 void IsoHome(Site& site, const SignedIn& who, const httplib::Request& req, httplib::Response& res);
+void SupportedPage(Site& site, const SignedIn& who, const httplib::Request& req,
+                   httplib::Response& res);
 
 // The officer's dashboard (dashboard.cc): approvals waiting, open cases
 // and findings, today's payments in and out, and agreements by status;

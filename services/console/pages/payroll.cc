@@ -30,7 +30,6 @@ std::string DocumentLink(std::string_view kind, std::string_view of, int64_t id,
 }
 
 constexpr int kEmployerRows = 10;
-constexpr char kNoAnswer[] = "These cannot be shown just now: the payroll service did not answer.";
 
 // TimesheetsList is an employer's timesheets, latest first, with each PA's
 // name from `names`.
@@ -187,8 +186,8 @@ void EmployerPage(Site& site, const SignedIn& who, const httplib::Request& req,
         dp::StrCat("Timesheet ", req.get_param_value("done").substr(0, 20), " received."));
   }
   html += console::DrawTable(pas) +
-          ListExcerpt(site, who, TimesheetsList(site, id, names), kEmployerRows, kNoAnswer) +
-          ListExcerpt(site, who, PayRunsList(site, id), kEmployerRows, kNoAnswer);
+          ListExcerpt(site, who, TimesheetsList(site, id, names), kEmployerRows) +
+          ListExcerpt(site, who, PayRunsList(site, id), kEmployerRows);
   if (!employees.employees().empty()) {
     std::string options;
     for (const v1::Employee& e : employees.employees()) {
