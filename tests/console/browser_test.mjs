@@ -57,6 +57,7 @@ async function step(name, fn) {
 // protocol: the page's CSP allows no script of its own) and saves a
 // screenshot.
 async function checkPage(page, shot) {
+  await page.waitForLoadState('load');  // the stylesheet applied: axe measures what people see
   await page.evaluate(axeSource);
   const found = await page.evaluate(async () =>
     // eslint-disable-next-line no-undef
@@ -153,6 +154,13 @@ try {
     assert.match(h['strict-transport-security'], /max-age=31536000/);
     assert.equal(h['x-content-type-options'], 'nosniff');
     await checkPage(page, 'sign-in');
+  });
+
+  await step('the person\'s invitation tools/start printed opens their set-up page', async () => {
+    const res = await page.goto(env('PERSON_INVITE'));
+    assert.equal(res.status(), 200);
+    assert.match(await page.textContent('main'), /morag\.brown/);
+    assert.equal(await page.locator('#totp-secret').count(), 0, 'a person needs no authenticator app');
   });
 
   await step('officer sets up a password and an authenticator app from an invitation', async () => {

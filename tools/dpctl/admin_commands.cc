@@ -1,5 +1,6 @@
 #include "admin_commands.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -168,6 +169,58 @@ void AddAdminCommands(CLI::App& app, int& exit_code, std::function<Output()> mak
         [&](grpc::ClientContext* c, v1::Organisation* r) { return Admin()->CreateOrganisation(c, req, r); },
         json_or([](const v1::Organisation& o) {
           out().Table({"ID", "KIND", "NAME"}, {{o.id(), o.kind(), o.name()}});
+        }));
+  });
+
+  // Console invitations: the link is printed once, for the console at
+  // --console-url (DP_CONSOLE_URL, else https://127.0.0.1:8443).
+  static std::string console_url;
+  static int64_t agreement = 0;
+  auto link = [](const std::string& token) {
+    std::string base = console_url;
+    if (base.empty()) {
+      const char* env = std::getenv("DP_CONSOLE_URL");
+      base = env != nullptr && *env ? env : "https://127.0.0.1:8443";
+    }
+    return token.empty() ? std::string("(shown once, when it was made: send again with a new "
+                                       "--request-id for a new link)")
+                         : base + "/invitation?token=" + token;
+  };
+  CLI::App* invite = admin->add_subcommand(
+      "invite", "a console invitation for a colleague (resets their password and app)");
+  invite->add_option("name", name, "their principal's name")->required();
+  invite->add_option("--console-url", console_url, "the console's address");
+  invite->add_option("--request-id", request_id, "idempotency key (default: random)");
+  invite->callback([&, json_or, rid, link] {
+    v1::InviteStaffRequest req;
+    req.set_request_id(rid());
+    req.set_name(name);
+    exit_code = CallAndPrint<v1::StaffInvitation>(
+        kLedger, "inviting the colleague",
+        [&](grpc::ClientContext* c, v1::StaffInvitation* r) { return Admin()->InviteStaff(c, req, r); },
+        json_or([link](const v1::StaffInvitation& i) {
+          out().Table({"NAME", "ROLE", "LINK"}, {{i.name(), i.role(), link(i.invitation_token())}});
+        }));
+  });
+  CLI::App* invite_person = admin->add_subcommand(
+      "invite-person", "a console invitation for an agreement's person or representative");
+  invite_person->add_option("--agreement", agreement, "agreement id")->required();
+  invite_person->add_option("--name", name, "their sign-in name, e.g. morag.brown")->required();
+  invite_person->add_option("--console-url", console_url, "the console's address");
+  invite_person->add_option("--request-id", request_id, "idempotency key (default: random)");
+  invite_person->callback([&, json_or, rid, link] {
+    v1::InvitePersonRequest req;
+    req.set_request_id(rid());
+    req.set_agreement_id(agreement);
+    req.set_name(name);
+    exit_code = CallAndPrint<v1::PersonInvitation>(
+        kLedger, "inviting the person",
+        [&](grpc::ClientContext* c, v1::PersonInvitation* r) {
+          return Admin()->InvitePerson(c, req, r);
+        },
+        json_or([link](const v1::PersonInvitation& i) {
+          out().Table({"NAME", "AGREEMENT", "LINK"},
+                      {{i.name(), std::to_string(i.agreement_id()), link(i.invitation_token())}});
         }));
   });
 
