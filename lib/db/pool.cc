@@ -55,4 +55,9 @@ std::unique_ptr<pqxx::connection> ConnectWithRetry(const std::string& url,
   }
 }
 
+int PgPool::InUse() {
+  std::lock_guard lock(mu_);
+  return outstanding_;
+}
+
 }  // namespace dp::db

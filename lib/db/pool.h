@@ -45,6 +45,9 @@ class PgPool {
   Lease Acquire();
 
   const std::string& url() const { return url_; }
+  // InUse is how many connections are leased (or being opened) now, of size().
+  int InUse();
+  int size() const { return size_; }
 
  private:
   void Release(std::unique_ptr<pqxx::connection> conn);

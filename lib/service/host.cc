@@ -12,7 +12,9 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <httplib.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -116,6 +118,7 @@ class CallObserver : public grpc::experimental::Interceptor {
       if (begun_) {
         if (absl::Status s = host_->EndAudit(*info_->server_context(), status.error_code());
             !s.ok()) {
+          host_->metrics().CountAuditFailure();
           status = RefusalStatus(grpc::StatusCode::UNAVAILABLE, reason::kAuditUnavailable,
                                  "the audit trail could not be written; retry with the same "
                                  "request_id");
@@ -129,8 +132,10 @@ class CallObserver : public grpc::experimental::Interceptor {
 
  private:
   void Log(const grpc::Status& status) {
-    // Health probes would drown the log.
+    // Health probes would drown the log and the metrics.
     if (std::string_view(info_->method()).find("grpc.health") != std::string_view::npos) return;
+    host_->metrics().ObserveCall(info_->method(), status.error_code(),
+                                 absl::ToDoubleSeconds(absl::Now() - started_));
     nlohmann::json line = {
         {"service", host_->config().name},
         {"method", info_->method()},
@@ -200,6 +205,10 @@ void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
   c.keys_file = EnvOr("DP_KEYS_FILE", c.keys_file);
   app.add_option("--keys-file", c.keys_file,
                  "keyring of data, lookup and audit keys (env DP_KEYS_FILE; tools/keys new FILE)");
+  c.metrics_listen = EnvOr("DP_METRICS_LISTEN", c.metrics_listen);
+  app.add_option("--metrics-listen", c.metrics_listen,
+                 "host:port to serve Prometheus metrics on, plain HTTP GET /metrics "
+                 "(env DP_METRICS_LISTEN; none when empty)");
   app.add_option("--door-audit-interval-ms", c.door_audit_interval_ms,
                  "how often calls refused for want of a good certificate are written to the "
                  "audit trail, counted, as one event per method")
@@ -288,7 +297,8 @@ void BlockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-ServiceHost::ServiceHost(ServiceConfig config) : config_(std::move(config)) {}
+ServiceHost::ServiceHost(ServiceConfig config)
+    : config_(std::move(config)), metrics_(config_.name) {}
 
 absl::Status ServiceHost::Prepare() {
   if (config_.database_url.empty()) {
@@ -355,6 +365,30 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   LogEvent("info", {{"service", config_.name}, {"msg", "serving"},
                     {"address", dp::StrCat(host, ":", port)}});
 
+  // Prometheus scrapes /metrics over plain HTTP, apart from the gRPC port.
+  std::unique_ptr<httplib::Server> metrics_server;
+  std::thread metrics_thread;
+  if (!config_.metrics_listen.empty()) {
+    const size_t colon = config_.metrics_listen.rfind(':');
+    int metrics_port = 0;
+    if (colon == std::string::npos ||
+        !absl::SimpleAtoi(config_.metrics_listen.substr(colon + 1), &metrics_port)) {
+      LogEvent("error", {{"service", config_.name},
+                         {"msg", "--metrics-listen must be host:port, for example 127.0.0.1:9051"}});
+      return 2;
+    }
+    metrics_server = std::make_unique<httplib::Server>();
+    metrics_server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(metrics_.Exposition({{"in_use", pool_->InUse()}, {"size", pool_->size()}}),
+                      "text/plain; version=0.0.4; charset=utf-8");
+    });
+    if (!metrics_server->bind_to_port(config_.metrics_listen.substr(0, colon), metrics_port)) {
+      LogEvent("error", {{"service", config_.name}, {"msg", "cannot serve metrics"},
+                         {"address", config_.metrics_listen}});
+      return 2;
+    }
+    metrics_thread = std::thread([&] { metrics_server->listen_after_bind(); });
+  }
   std::thread waiter([&] {
     sigset_t set;
     sigemptyset(&set);
@@ -397,6 +431,10 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   door_wake.notify_all();
   door_writer.join();
   waiter.join();
+  if (metrics_server != nullptr) {
+    metrics_server->stop();
+    metrics_thread.join();
+  }
   LogEvent("info", {{"service", config_.name}, {"msg", "stopped"}});
   return 0;
 }

@@ -19,6 +19,7 @@
 #include "service/auth.h"
 #include "service/call_audit.h"
 #include "service/door_count.h"
+#include "service/metrics.h"
 
 namespace dp::service {
 
@@ -46,6 +47,8 @@ struct ServiceConfig {
   int principal_cache_ms = 5000;        // --principal-cache-ms: how soon a disabled
                                         // principal is refused
   std::string keys_file;                // --keys-file, DP_KEYS_FILE (see crypto/keyring.h)
+  std::string metrics_listen;           // --metrics-listen, DP_METRICS_LISTEN: host:port of a
+                                        // plain HTTP /metrics for Prometheus; empty: none
 };
 
 // AddServiceFlags registers the ServiceConfig flags on a CLI11 app.
@@ -81,6 +84,7 @@ class ServiceHost {
     return CallerOf(context, directory_.get(), names_.get());
   }
   const crypto::Keyring& keyring() const { return *keyring_; }
+  Metrics& metrics() { return metrics_; }
   audit::AuditLog& audit_log() { return *audit_; }
 
   // AuditOf is the audit event of the state-changing call being handled
@@ -112,6 +116,7 @@ class ServiceHost {
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<audit::AuditLog> audit_;
   DoorCount door_;
+  Metrics metrics_;
   std::mutex calls_mu_;
   std::map<const grpc::ServerContextBase*, std::unique_ptr<CallAudit>> calls_;
 };

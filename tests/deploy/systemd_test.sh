@@ -60,6 +60,23 @@ for unit in "$UNITS"/dp-*.service; do
 done
 echo "ok   ${#users[@]} services, each its own user, hardened, keys as credentials, mapped to its role"
 
+# The Prometheus configuration reads, names only our series, and scrapes
+# each service where its environment file serves metrics.
+python3 - "$ROOT/deploy/prometheus" "$ROOT/deploy/systemd/env" <<'PY' || fail "deploy/prometheus"
+import pathlib, re, sys, yaml
+prom, env = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+config = yaml.safe_load((prom / "prometheus.yml").read_text())
+targets = {t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
+served = {re.search(r"^DP_METRICS_LISTEN=(.*)$", f.read_text(), re.M).group(1)
+          for f in env.glob("*.env") if "DP_METRICS_LISTEN" in f.read_text()}
+assert targets == served, (targets, served)
+for rule in yaml.safe_load((prom / "dp-alerts.yml").read_text())["groups"][0]["rules"]:
+    for series in re.findall(r"\b(dp_[a-z_]+)", rule["expr"]):
+        assert series in {"dp_audit_append_failures_total", "dp_rpc_latency_seconds_bucket",
+                          "dp_db_pool_connections"}, series
+PY
+echo "ok   deploy/prometheus: scrapes the 5 services where they serve metrics; alerts on our series"
+
 if [ -n "${DP_TEST_DATABASE_URL:-}" ]; then
   cmd=$(sed -n 's/^ExecStart=//p' "$UNITS/dp-migrate.service" | sed "s|%d/keys|$ROOT/tests/support/test.keys|")
   # shellcheck disable=SC2086  # the unit's words

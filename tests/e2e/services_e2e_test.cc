@@ -1,6 +1,11 @@
 // Every service binary starts, answers the health check, lists its service
 // through reflection and reports its version and database health.
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <httplib.h>
 
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
@@ -14,10 +19,26 @@
 namespace dp::testing {
 namespace {
 
+// FreePort is a loopback port nothing listens on now.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// ExpectServes starts the service with its Prometheus endpoint, asks it
+// for its info once, and checks the answer and the metrics it then serves.
 template <typename Service>
 void ExpectServes(const std::string& folder, const std::string& full_name) {
   MigratedConnection();
-  ServiceProcess server(folder);
+  const int metrics_port = FreePort();
+  ServiceProcess server(folder, {"--metrics-listen", "127.0.0.1:" + std::to_string(metrics_port)});
   ASSERT_TRUE(server.Start()) << server.Log();
   auto channel = Channel(server.address());
   EXPECT_EQ(HealthStatus(channel), grpc::health::v1::HealthCheckResponse::SERVING);
@@ -28,6 +49,22 @@ void ExpectServes(const std::string& folder, const std::string& full_name) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(info.service(), folder);
   EXPECT_TRUE(info.database_ok());
+  // The one call is counted with its code and latency; health probes are not.
+  httplib::Client scrape("127.0.0.1", metrics_port);
+  auto got = scrape.Get("/metrics");
+  ASSERT_TRUE(got) << httplib::to_string(got.error());
+  EXPECT_EQ(got->status, 200);
+  const std::string svc = "service=\"" + folder + "\"";
+  const std::string method = "method=\"/" + full_name + "/GetServiceInfo\"";
+  for (const std::string& line :
+       {"dp_rpc_requests_total{" + svc + "," + method + ",code=\"OK\"} 1\n",
+        "dp_rpc_latency_seconds_count{" + svc + "," + method + "} 1\n",
+        "dp_rpc_latency_seconds_bucket{" + svc + "," + method + ",le=\"+Inf\"} 1\n",
+        "dp_audit_append_failures_total{" + svc + "} 0\n",
+        "dp_db_pool_connections{" + svc + ",state=\"size\"} 8\n"}) {
+    EXPECT_NE(got->body.find(line), std::string::npos) << line << "\nin\n" << got->body;
+  }
+  EXPECT_EQ(got->body.find("grpc.health"), std::string::npos) << got->body;
   // An idle channel in this process is not polled, so it would never act on
   // the server's GOAWAY and the server would wait out its grace period.
   channel.reset();
