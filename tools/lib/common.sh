@@ -62,6 +62,7 @@ _as_postgres() {
 # dp_pg_start DIR PORT [durable|fast]: initialise (once) and start a cluster
 # in DIR listening on 127.0.0.1:PORT only. "fast" turns fsync off: for
 # throwaway test clusters only, never for benchmarks or real data.
+# DP_PG_EXTRA adds server options ("-c archive_mode=on ...").
 dp_pg_start() {
   local dir="$1" port="$2" mode="${3:-durable}"
   mkdir -p "$dir"
@@ -70,7 +71,7 @@ dp_pg_start() {
     _as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
   fi
   local opts="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir"
-  opts="$opts -c max_connections=200 -c shared_buffers=512MB"
+  opts="$opts -c max_connections=200 -c shared_buffers=512MB ${DP_PG_EXTRA:-}"
   if [ "$mode" = fast ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   else
