@@ -66,14 +66,19 @@ python3 - "$ROOT/deploy/prometheus" "$ROOT/deploy/systemd/env" <<'PY' || fail "d
 import pathlib, re, sys, yaml
 prom, env = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 config = yaml.safe_load((prom / "prometheus.yml").read_text())
-targets = {t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
+targets = {t for job in config["scrape_configs"] if job["job_name"] == "dp"
+           for sc in job["static_configs"] for t in sc["targets"]}
+assert {job["job_name"] for job in config["scrape_configs"]} == {"dp", "patroni", "node"}
 served = {re.search(r"^DP_METRICS_LISTEN=(.*)$", f.read_text(), re.M).group(1)
           for f in env.glob("*.env") if "DP_METRICS_LISTEN" in f.read_text()}
 assert targets == served, (targets, served)
 for rule in yaml.safe_load((prom / "dp-alerts.yml").read_text())["groups"][0]["rules"]:
     for series in re.findall(r"\b(dp_[a-z_]+)", rule["expr"]):
         assert series in {"dp_audit_append_failures_total", "dp_rpc_latency_seconds_bucket",
-                          "dp_db_pool_connections"}, series
+                          "dp_db_pool_connections", "dp_backup_last_completed_timestamp_seconds"}, series
+alerts = {r["alert"] for r in yaml.safe_load((prom / "dp-alerts.yml").read_text())["groups"][0]["rules"]}
+assert {"DpServiceDown", "DpAuditAppendFailures", "DpAuthorisationSlow", "DpNoLeader",
+        "DpBackupTooOld"} <= alerts, alerts
 PY
 echo "ok   deploy/prometheus: scrapes the 5 services where they serve metrics; alerts on our series"
 
