@@ -14,6 +14,9 @@
 #include <grpcpp/support/server_interceptor.h>
 #include <httplib.h>
 
+#include <cctype>
+#include <cstring>
+
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -67,8 +70,36 @@ std::string TakeBadUtf8Field(std::string_view request_type) {
   return type.substr(type.rfind('.') + 1) + "." + field;
 }
 
+// kTraceHeader is the metadata a caller may send to correlate its calls'
+// log lines: the console's page, a bureau's batch.
+constexpr char kTraceHeader[] = "x-request-id";
+
+// Printable keeps at most 100 bytes of letters, digits and - _ . : @ /.
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (char c : text.substr(0, 100)) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_.:@/", c) != nullptr) out += c;
+  }
+  return out;
+}
+
+// RequestIdOf is a request's idempotency key, if it has one: its
+// request_id or (a card processor's call) processor_id field.
+std::string RequestIdOf(const google::protobuf::Message& request) {
+  const auto* descriptor = request.GetDescriptor();
+  for (const char* name : {"request_id", "processor_id"}) {
+    const auto* field = descriptor->FindFieldByName(name);
+    if (field != nullptr && field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        !field->is_repeated()) {
+      return Printable(request.GetReflection()->GetString(request, field));
+    }
+  }
+  return "";
+}
+
 // CallObserver sees every call that reached a handler: it writes one log
-// line (method, status code, latency) and, for state-changing methods,
+// line (method, status code, latency, the request id and the caller's
+// trace id) and, for state-changing methods,
 // makes the call's audit event before the handler runs (who, what, a digest
 // of the request) and makes sure it is written before the status goes back
 // to the client. The handler writes it in its own transaction; a call that
@@ -80,6 +111,7 @@ class CallObserver : public grpc::experimental::Interceptor {
       : host_(host), info_(info), started_(absl::Now()) {
     const iam::MethodPolicy* policy = iam::FindPolicy(info->method());
     audited_ = policy != nullptr && policy->writes;
+    own_method_ = std::string_view(info->method()).rfind("/dp.v1.", 0) == 0;
     // "/dp.v1.LedgerService/CreateTransaction" -> "dp.v1.CreateTransactionRequest"
     std::string method = info->method();
     if (!method.empty() && method[0] == '/') method.erase(0, 1);
@@ -91,11 +123,26 @@ class CallObserver : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
-    if (audited_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
-      if (auto* request = static_cast<google::protobuf::Message*>(methods->GetRecvMessage())) {
-        host_->BeginAudit(*info_->server_context(), info_->method(),
-                          RequestDigest(*request, info_->method()));
-        begun_ = true;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      // A caller's correlation id (the console's page, a bureau's batch),
+      // kept short and printable for the log.
+      if (auto* metadata = methods->GetRecvInitialMetadata()) {
+        const auto it = metadata->find(kTraceHeader);
+        if (it != metadata->end()) trace_ = Printable(std::string(it->second.data(), it->second.size()));
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      // Only our own methods' messages are protobuf Messages here; gRPC's
+      // health and reflection services receive raw bytes.
+      auto* request = own_method_ ? static_cast<google::protobuf::Message*>(methods->GetRecvMessage())
+                                  : nullptr;
+      if (request != nullptr) {
+        request_id_ = RequestIdOf(*request);
+        if (audited_) {
+          host_->BeginAudit(*info_->server_context(), info_->method(),
+                            RequestDigest(*request, info_->method()));
+          begun_ = true;
+        }
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -143,6 +190,8 @@ class CallObserver : public grpc::experimental::Interceptor {
         {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - started_)},
     };
     if (!status.ok()) line["error"] = status.error_message();
+    if (!request_id_.empty()) line["request_id"] = request_id_;
+    if (!trace_.empty()) line["trace"] = trace_;
     LogEvent(status.ok() ? "info" : "warn", std::move(line));
   }
 
@@ -152,6 +201,9 @@ class CallObserver : public grpc::experimental::Interceptor {
   bool audited_ = false;
   bool begun_ = false;
   std::string request_type_;
+  bool own_method_ = false;  // a dp.v1 method: its request is a protobuf Message
+  std::string request_id_;  // the write's idempotency key (request_id, processor_id)
+  std::string trace_;       // the caller's x-request-id
 };
 
 class CallObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {

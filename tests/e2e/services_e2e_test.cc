@@ -44,8 +44,12 @@ void ExpectServes(const std::string& folder, const std::string& full_name) {
   EXPECT_EQ(HealthStatus(channel), grpc::health::v1::HealthCheckResponse::SERVING);
   EXPECT_TRUE(ReflectedServices(channel).count(full_name)) << full_name;
   v1::ServiceInfo info;
-  auto s = Service::NewStub(channel)->GetServiceInfo(Ctx().get(), v1::GetServiceInfoRequest(),
-                                                     &info);
+  grpc::Status s;
+  {  // a context kept past its call would hold the server's shutdown
+    auto ctx = Ctx();
+    ctx->AddMetadata("x-request-id", "page-7f3a/" + folder);
+    s = Service::NewStub(channel)->GetServiceInfo(ctx.get(), v1::GetServiceInfoRequest(), &info);
+  }
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(info.service(), folder);
   EXPECT_TRUE(info.database_ok());
@@ -65,11 +69,32 @@ void ExpectServes(const std::string& folder, const std::string& full_name) {
     EXPECT_NE(got->body.find(line), std::string::npos) << line << "\nin\n" << got->body;
   }
   EXPECT_EQ(got->body.find("grpc.health"), std::string::npos) << got->body;
+  // The call's log line carries the caller's trace id, to follow it across services.
+  EXPECT_NE(server.Log().find("\"trace\":\"page-7f3a/" + folder + "\""), std::string::npos)
+      << server.Log();
   // An idle channel in this process is not polled, so it would never act on
   // the server's GOAWAY and the server would wait out its grace period.
   channel.reset();
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(), 0) << server.Log();
+}
+
+TEST(ServicesE2e, AWritesLogLineCarriesItsRequestIdEvenWhenRefused) {
+  MigratedConnection();
+  ServiceProcess server("agreements");
+  ASSERT_TRUE(server.Start()) << server.Log();
+  v1::CreatePersonRequest req;
+  req.set_request_id("rid-log-line-1");
+  v1::PersonSummary out;
+  auto s = v1::AgreementService::NewStub(Channel(server.address()))
+               ->CreatePerson(Ctx().get(), req, &out);
+  ASSERT_FALSE(s.ok()) << "an empty person is refused";
+  const std::string log = server.Log();
+  const size_t line = log.find("\"method\":\"/dp.v1.AgreementService/CreatePerson\"");
+  ASSERT_NE(line, std::string::npos) << log;
+  const std::string text = log.substr(log.rfind('\n', line) + 1, log.find('\n', line) - log.rfind('\n', line));
+  EXPECT_NE(text.find("\"request_id\":\"rid-log-line-1\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"code\":" + std::to_string(s.error_code())), std::string::npos) << text;
 }
 
 TEST(ServicesE2e, AgreementsServes) {
