@@ -18,7 +18,12 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+thread_local std::string page_trace;
+
 }  // namespace
+
+Backends::Trace::Trace(std::string id) { page_trace = std::move(id); }
+Backends::Trace::~Trace() { page_trace.clear(); }
 
 Backends::Backends(const BackendConfig& config) : timeout_ms_(config.timeout_ms) {
   grpc::SslCredentialsOptions options;
@@ -44,6 +49,7 @@ std::unique_ptr<grpc::ClientContext> Backends::For(const std::string& user, int 
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : timeout_ms_));
   ctx->AddMetadata(iam::kActingForHeader, user);
+  if (!page_trace.empty()) ctx->AddMetadata("x-request-id", page_trace);
   return ctx;
 }
 

@@ -37,6 +37,14 @@ struct BackendConfig {
 class Backends {
  public:
   explicit Backends(const BackendConfig& config);
+  // Trace names the page being drawn on this thread, while it lives: every
+  // call For makes meanwhile sends it as x-request-id.
+  class Trace {
+   public:
+    explicit Trace(std::string id);
+    ~Trace();
+  };
+
   // For is a call's context as `user`, with the console's timeout, or
   // `timeout_ms` for a long run the user watches.
   std::unique_ptr<grpc::ClientContext> For(const std::string& user, int timeout_ms = 0) const;

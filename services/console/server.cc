@@ -1,5 +1,7 @@
 #include "server.h"
 
+#include "console/signin/token.h"
+
 #include <openssl/crypto.h>
 
 #include <fstream>
@@ -134,6 +136,9 @@ void ConsoleServer::Routes() {
           req, res,
           [this, fn](const SignedIn& who, const Request& q, Response& r) {
             Site site{backends_, config_.public_url};
+            // One trace id for the page: every call it makes carries it,
+            // so the services' log lines of one page can be found together.
+            Backends::Trace trace("console-" + console::NewToken().substr(0, 16));
             fn(site, who, q, r);
           },
           post);

@@ -42,4 +42,10 @@ for _ in $(seq 1 50); do
   [ "$p" -ge "$DP_BASE_PORT" ] && [ "$p" -le $((DP_BASE_PORT + 4)) ] && continue
   ss -ltn "sport = :$p" | grep -q LISTEN || { DP_CONSOLE_PORT=$p; break; }
 done
-exec "$ROOT/tools/start" "${1:---examples}"
+"$ROOT/tools/start" "${1:---examples}"
+if [ "${1:-}" = --console-tests ]; then
+  # Each page's calls carried the page's trace id into the services' logs.
+  grep -q '"trace":"console-[A-Za-z0-9_-]\{16\}"' "$DP_LOCAL/logs/agreements.log" ||
+    { echo "no console page's trace id in the agreements service's log"; exit 1; }
+  echo "the services' logs carry the console pages' trace ids"
+fi
