@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/time/civil_time.h"
 #include "base/strings.h"
+#include "service/proto_convert.h"
 
 namespace dp::console_service {
 
@@ -212,9 +213,7 @@ std::optional<v1::Date> ParseDay(const std::string& text) {
   absl::CivilDay day;
   if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) return std::nullopt;
   v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
+  service::DayToProto(day, &d);
   return d;
 }
 

@@ -5,6 +5,7 @@
 // here and all of them on its own page.
 #include "absl/time/civil_time.h"
 #include "base/strings.h"
+#include "service/proto_convert.h"
 #include "pages/pages.h"
 
 namespace dp::console_service {
@@ -58,11 +59,8 @@ List PaymentsDayList(Site& site, const SignedIn& who, const v1::Date& day) {
 }
 
 v1::Date Today() {
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), London());
   v1::Date d;
-  d.set_year(static_cast<int32_t>(today.year()));
-  d.set_month(today.month());
-  d.set_day(today.day());
+  service::DayToProto(service::TodayInLondon(), &d);
   return d;
 }
 
