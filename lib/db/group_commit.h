@@ -33,6 +33,9 @@ class GroupCommit {
   struct Options {
     int workers = 1;
     int max_batch = 64;
+    // on_batch, when set, is told each batch's size before it runs (for
+    // the batch-size metric); it must be quick and thread-safe.
+    std::function<void(size_t)> on_batch;
   };
   using RunFn = std::function<std::vector<Result>(std::vector<Item>& batch)>;
 
@@ -102,6 +105,7 @@ class GroupCommit {
       std::vector<Item> items;
       items.reserve(batch.size());
       for (Pending* p : batch) items.push_back(std::move(p->item));
+      if (options_.on_batch) options_.on_batch(items.size());
       std::vector<Result> results = run_(items);
       DP_CHECK(results.size() == batch.size());
       for (size_t i = 0; i < batch.size(); ++i) {

@@ -1,11 +1,31 @@
 #include "service/metrics.h"
 
 #include <algorithm>
+#include <span>
 
 #include "base/check.h"
 #include "base/strings.h"
 
 namespace dp::service {
+namespace {
+
+// AppendHistogram writes one histogram's samples: cumulative buckets, +Inf,
+// sum and count. `own` holds each bucket's own count.
+void AppendHistogram(std::string& out, std::string_view name, std::string_view labels,
+                     std::span<const double> bounds, std::span<const uint64_t> own,
+                     uint64_t count, double sum) {
+  DP_CHECK(bounds.size() == own.size());
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += own[i];
+    out += dp::StrCat(name, "_bucket{", labels, ",le=\"", bounds[i], "\"} ", cumulative, "\n");
+  }
+  DP_CHECK(cumulative <= count);
+  out += dp::StrCat(name, "_bucket{", labels, ",le=\"+Inf\"} ", count, "\n", name, "_sum{",
+                    labels, "} ", sum, "\n", name, "_count{", labels, "} ", count, "\n");
+}
+
+}  // namespace
 
 std::string_view CodeName(int code) {
   static constexpr std::string_view kNames[] = {
@@ -34,6 +54,26 @@ void Metrics::CountAuditFailure() {
   ++audit_failures_;
 }
 
+void Metrics::Count(const Series& series, std::vector<std::string> values) {
+  DP_CHECK(series.buckets.empty() && values.size() == series.labels.size());
+  std::lock_guard lock(mu_);
+  ++domain_[&series][std::move(values)].count;
+}
+
+void Metrics::Observe(const Series& series, std::vector<std::string> values, double value) {
+  DP_CHECK(!series.buckets.empty() && values.size() == series.labels.size());
+  DP_CHECK(value >= 0);
+  const size_t bucket = static_cast<size_t>(
+      std::lower_bound(series.buckets.begin(), series.buckets.end(), value) -
+      series.buckets.begin());
+  std::lock_guard lock(mu_);
+  Samples& s = domain_[&series][std::move(values)];
+  s.buckets.resize(series.buckets.size());
+  if (bucket < s.buckets.size()) ++s.buckets[bucket];
+  ++s.count;
+  s.sum += value;
+}
+
 std::string Metrics::Exposition(const std::vector<std::pair<std::string, int64_t>>& pool) const {
   std::lock_guard lock(mu_);
   const std::string svc = dp::StrCat("service=\"", service_, "\"");
@@ -48,17 +88,8 @@ std::string Metrics::Exposition(const std::vector<std::pair<std::string, int64_t
       "# HELP dp_rpc_latency_seconds How long calls took to answer, by method.\n"
       "# TYPE dp_rpc_latency_seconds histogram\n";
   for (const auto& [method, l] : latency_) {
-    const std::string labels = dp::StrCat(svc, ",method=\"", method, "\"");
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i < kBuckets.size(); ++i) {
-      cumulative += l.buckets[i];
-      out += dp::StrCat("dp_rpc_latency_seconds_bucket{", labels, ",le=\"", kBuckets[i], "\"} ",
-                        cumulative, "\n");
-    }
-    DP_CHECK(cumulative <= l.count);
-    out += dp::StrCat("dp_rpc_latency_seconds_bucket{", labels, ",le=\"+Inf\"} ", l.count, "\n",
-                      "dp_rpc_latency_seconds_sum{", labels, "} ", l.sum, "\n",
-                      "dp_rpc_latency_seconds_count{", labels, "} ", l.count, "\n");
+    AppendHistogram(out, "dp_rpc_latency_seconds", dp::StrCat(svc, ",method=\"", method, "\""),
+                    kBuckets, l.buckets, l.count, l.sum);
   }
   out += dp::StrCat(
       "# HELP dp_audit_append_failures_total Audit events that could not be appended (the call "
@@ -68,6 +99,22 @@ std::string Metrics::Exposition(const std::vector<std::pair<std::string, int64_t
       "# TYPE dp_db_pool_connections gauge\n");
   for (const auto& [state, n] : pool) {
     out += dp::StrCat("dp_db_pool_connections{", svc, ",state=\"", state, "\"} ", n, "\n");
+  }
+  for (const auto& [series, by_labels] : domain_) {
+    const bool histogram = !series->buckets.empty();
+    out += dp::StrCat("# HELP ", series->name, " ", series->help, "\n# TYPE ", series->name,
+                      histogram ? " histogram\n" : " counter\n");
+    for (const auto& [values, s] : by_labels) {
+      std::string labels = svc;
+      for (size_t i = 0; i < values.size(); ++i) {
+        labels += dp::StrCat(",", series->labels[i], "=\"", values[i], "\"");
+      }
+      if (!histogram) {
+        out += dp::StrCat(series->name, "{", labels, "} ", s.count, "\n");
+        continue;
+      }
+      AppendHistogram(out, series->name, labels, series->buckets, s.buckets, s.count, s.sum);
+    }
   }
   return out;
 }

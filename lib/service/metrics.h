@@ -2,6 +2,7 @@
 #define DP_LIB_SERVICE_METRICS_H_
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -16,7 +17,35 @@
 //   dp_rpc_latency_seconds{service,method,...}         histogram
 //   dp_audit_append_failures_total{service}            counter
 //   dp_db_pool_connections{service,state}              gauge (in_use, size)
+// and the domain series below (kCardDecisions, kLedgerBatchSize,
+// kJobDuration), once a service has reported one.
 namespace dp::service {
+
+// Series describes a domain series a service reports beside its calls: a
+// counter when `buckets` is empty, else a histogram with those upper bounds.
+struct Series {
+  std::string_view name;
+  std::string_view help;
+  std::vector<std::string_view> labels;  // besides `service`
+  std::vector<double> buckets;
+};
+
+// kCardDecisions counts authorisation decisions by outcome and reason:
+//   metrics.Count(kCardDecisions, {"DECLINED", "BLOCKED_CATEGORY"});
+inline const Series kCardDecisions{
+    "dp_card_authorisations_total", "Card authorisation decisions, by outcome and reason.",
+    {"outcome", "reason"}, {}};
+// kLedgerBatchSize is how many writes each group commit carried:
+//   metrics.Observe(kLedgerBatchSize, {}, 12);
+inline const Series kLedgerBatchSize{
+    "dp_ledger_batch_size", "Writes committed together in one ledger transaction (group commit).",
+    {}, {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000}};
+// kJobDuration is how long a long job took, by job, whether or not it
+// succeeded: pay_run, monitoring_sweep, payment_schedule, payment_run.
+//   metrics.Observe(kJobDuration, {"pay_run"}, 2.4);
+inline const Series kJobDuration{
+    "dp_job_duration_seconds", "How long a pay run, sweep or payment run took, by job.",
+    {"job"}, {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600}};
 
 // Metrics counts calls; safe from any thread.
 //
@@ -36,6 +65,10 @@ class Metrics {
   void ObserveCall(std::string_view method, int code, double seconds);
   // CountAuditFailure counts an audit event that could not be appended.
   void CountAuditFailure();
+  // Count adds one to a counter series, with its labels' values in order.
+  void Count(const Series& series, std::vector<std::string> values);
+  // Observe records `value` in a histogram series.
+  void Observe(const Series& series, std::vector<std::string> values, double value);
 
   // Exposition is every series as Prometheus text, with the pool's
   // connections by state.
@@ -47,11 +80,39 @@ class Metrics {
     uint64_t count = 0;
     double sum = 0;
   };
+  struct Samples {  // of one domain series, with one set of label values
+    std::vector<uint64_t> buckets;  // each bucket's own count; empty for a counter
+    uint64_t count = 0;
+    double sum = 0;
+  };
   const std::string service_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;  // (method, code)
   std::map<std::string, Latency> latency_;                    // by method
   uint64_t audit_failures_ = 0;
+  std::map<const Series*, std::map<std::vector<std::string>, Samples>> domain_;
+};
+
+// JobTimer observes kJobDuration for one run of a job when it goes out of
+// scope, whether the job succeeded or not.
+//
+//   { JobTimer timer(host_.metrics(), "pay_run"); ... }
+class JobTimer {
+ public:
+  JobTimer(Metrics& metrics, std::string job)
+      : metrics_(metrics), job_(std::move(job)), started_(std::chrono::steady_clock::now()) {}
+  ~JobTimer() {
+    metrics_.Observe(kJobDuration, {job_},
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started_)
+                         .count());
+  }
+  JobTimer(const JobTimer&) = delete;
+  JobTimer& operator=(const JobTimer&) = delete;
+
+ private:
+  Metrics& metrics_;
+  const std::string job_;
+  const std::chrono::steady_clock::time_point started_;
 };
 
 // CodeName is a gRPC status code's name: 0 -> "OK", 5 -> "NOT_FOUND".

@@ -30,6 +30,35 @@ TEST(Metrics, CountsCallsByMethodAndCodeWithCumulativeBuckets) {
   }
 }
 
+TEST(Metrics, ReportsDomainSeriesOnceUsed) {
+  Metrics m("cards");
+  EXPECT_EQ(m.Exposition({}).find("dp_card_authorisations_total"), std::string::npos)
+      << "a series no one reported is not shown";
+  m.Count(kCardDecisions, {"DECLINED", "BLOCKED_CATEGORY"});
+  m.Count(kCardDecisions, {"DECLINED", "BLOCKED_CATEGORY"});
+  m.Count(kCardDecisions, {"APPROVED", "NONE"});
+  m.Observe(kJobDuration, {"pay_run"}, 0.3);    // le 0.5
+  m.Observe(kJobDuration, {"pay_run"}, 700);    // beyond 600 s: +Inf only
+  m.Observe(kLedgerBatchSize, {}, 3);           // le 4
+  const std::string page = m.Exposition({});
+  for (const std::string& line : {
+           "# TYPE dp_card_authorisations_total counter\n",
+           "dp_card_authorisations_total{service=\"cards\",outcome=\"DECLINED\","
+           "reason=\"BLOCKED_CATEGORY\"} 2\n",
+           "dp_card_authorisations_total{service=\"cards\",outcome=\"APPROVED\",reason=\"NONE\"} 1\n",
+           "# TYPE dp_job_duration_seconds histogram\n",
+           "dp_job_duration_seconds_bucket{service=\"cards\",job=\"pay_run\",le=\"0.25\"} 0\n",
+           "dp_job_duration_seconds_bucket{service=\"cards\",job=\"pay_run\",le=\"0.5\"} 1\n",
+           "dp_job_duration_seconds_bucket{service=\"cards\",job=\"pay_run\",le=\"600\"} 1\n",
+           "dp_job_duration_seconds_bucket{service=\"cards\",job=\"pay_run\",le=\"+Inf\"} 2\n",
+           "dp_job_duration_seconds_sum{service=\"cards\",job=\"pay_run\"} 700.3\n",
+           "dp_ledger_batch_size_bucket{service=\"cards\",le=\"2\"} 0\n",
+           "dp_ledger_batch_size_bucket{service=\"cards\",le=\"4\"} 1\n",
+           "dp_ledger_batch_size_count{service=\"cards\"} 1\n"}) {
+    EXPECT_NE(page.find(line), std::string::npos) << line << "\nin\n" << page;
+  }
+}
+
 TEST(Metrics, NamesEveryGrpcCode) {
   EXPECT_EQ(CodeName(0), "OK");
   EXPECT_EQ(CodeName(14), "UNAVAILABLE");

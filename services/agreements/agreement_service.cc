@@ -9,6 +9,7 @@
 #include "db/sql.h"
 #include "crypto/field_cipher.h"
 #include "people/person_store.h"
+#include "service/metrics.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
 #include "service/request_bounds.h"
@@ -492,6 +493,7 @@ grpc::Status AgreementServiceImpl::RunSchedule(grpc::ServerContext* ctx,
   return Write(*ctx,
       *req, req->request_id(), "RunPaymentSchedule",
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        service::JobTimer timer(host_.metrics(), "payment_schedule");
         auto result = agreements::RunPaymentSchedule(tx, req->authority_id(), *run_date,
                                                      ActorOf(*caller), progress);
         if (!result.ok()) return result.status();

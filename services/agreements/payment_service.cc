@@ -9,6 +9,7 @@
 #include "payment_convert.h"
 #include "payments/books/available.h"
 #include "payments/books/runs.h"
+#include "service/metrics.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
 #include "service/request_bounds.h"
@@ -362,6 +363,7 @@ grpc::Status PaymentServiceImpl::RunPayments(grpc::ServerContext* ctx,
   return AuthorityWrite(
       ctx, *req, req->request_id(), "RunPayments", req->authority_id(),
       [&](pqxx::work& tx, const payments::Actor& actor) -> absl::StatusOr<std::string> {
+        service::JobTimer timer(host_.metrics(), "payment_run");
         auto run = payments::RunPayments(tx, cipher, req->authority_id(), *run_date,
                                          req->include_payroll(), actor);
         if (!run.ok()) return run.status();

@@ -7,6 +7,7 @@
 #include "base/strings.h"
 #include "convert.h"
 #include "db/errors.h"
+#include "service/metrics.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
 #include "service/request_bounds.h"
@@ -52,6 +53,18 @@ absl::StatusOr<cards::AgreementFacts> ReadableAgreement(pqxx::transaction_base& 
     return MissingAgreement(agreement_id);
   }
   return agreement;
+}
+
+// CountDecision counts a decision by outcome and reason ("NONE" when approved):
+// dp_card_authorisations_total{outcome="DECLINED",reason="BLOCKED_CATEGORY"}.
+void CountDecision(service::Metrics& metrics, const v1::AuthorizationDecision& d) {
+  constexpr std::string_view kOutcome = "AUTHORIZATION_OUTCOME_", kReason = "DECLINE_REASON_";
+  std::string outcome = v1::AuthorizationOutcome_Name(d.outcome());
+  std::string reason = d.reason() == v1::DECLINE_REASON_UNSPECIFIED ? "NONE"
+                                                                    : v1::DeclineReason_Name(d.reason());
+  if (outcome.rfind(kOutcome, 0) == 0) outcome.erase(0, kOutcome.size());
+  if (reason.rfind(kReason, 0) == 0) reason.erase(0, kReason.size());
+  metrics.Count(service::kCardDecisions, {outcome, reason});
 }
 
 // Decidable: the refusals a processor reads as they are (its own mistakes);
@@ -432,6 +445,7 @@ grpc::Status CardServiceImpl::Authorize(grpc::ServerContext* ctx, const v1::Auth
   });
   if (decided.ok()) {
     ToProto(record, out);
+    CountDecision(host_.metrics(), *out);
     return grpc::Status::OK;
   }
   if (Decidable(decided)) return ToGrpcStatus(decided);
@@ -453,6 +467,7 @@ grpc::Status CardServiceImpl::Authorize(grpc::ServerContext* ctx, const v1::Auth
     record.decided_at_us = absl::ToUnixMicros(absl::Now());
   }
   ToProto(record, out);
+  CountDecision(host_.metrics(), *out);
   return grpc::Status::OK;
 }
 

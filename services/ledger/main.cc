@@ -11,14 +11,17 @@
 #include "ledger/writer.h"
 #include "ledger_service.h"
 #include "service/log.h"
+#include "service/metrics.h"
 
 namespace {
 
-// PendingExpirer releases holds whose time is up, once a second, until stopped.
-class PendingExpirer {
+// Housekeeper, once a second until stopped, releases holds whose time is
+// up and marks the settled horizon for reports read on a replica
+// (migration 0029).
+class Housekeeper {
  public:
-  explicit PendingExpirer(dp::db::PgPool& pool) : pool_(pool), thread_([this] { Loop(); }) {}
-  ~PendingExpirer() {
+  explicit Housekeeper(dp::db::PgPool& pool) : pool_(pool), thread_([this] { Loop(); }) {}
+  ~Housekeeper() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
@@ -36,13 +39,14 @@ class PendingExpirer {
         auto conn = pool_.Acquire();
         pqxx::work tx(*conn);
         const int expired = dp::ledger::ExpireDuePending(tx, 500);
+        tx.exec("SELECT ledger.mark_horizon()");
         tx.commit();
         if (expired > 0) {
           dp::service::LogEvent("info", {{"service", "ledger"}, {"msg", "holds expired"},
                                          {"count", expired}});
         }
       } catch (const std::exception& e) {
-        dp::service::LogEvent("warn", {{"service", "ledger"}, {"msg", "expiry sweep failed"},
+        dp::service::LogEvent("warn", {{"service", "ledger"}, {"msg", "housekeeping failed"},
                                        {"error", e.what()}});
       }
       lock.lock();
@@ -79,8 +83,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (config.migrate_only) return 0;  // migrations applied; no keyring was loaded
+  batching.on_batch = [&host](size_t n) {
+    host.metrics().Observe(dp::service::kLedgerBatchSize, {}, static_cast<double>(n));
+  };
   dp::ledger::WriteBatcher batcher(config.database_url, host.keyring().audit_key(), batching);
-  PendingExpirer expirer(host.pool());
+  Housekeeper housekeeper(host.pool());
   dp::ledger_service::LedgerServiceImpl ledger(host, batcher);
   dp::admin_service::AdminServiceImpl admin(host);
   dp::admin_service::AuditServiceImpl audit(host);

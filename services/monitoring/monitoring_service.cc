@@ -19,6 +19,7 @@
 #include "monitoring/books/store.h"
 #include "monitoring/reports/gather.h"
 #include "service/log.h"
+#include "service/metrics.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
 #include "service/request_bounds.h"
@@ -373,6 +374,7 @@ grpc::Status MonitoringServiceImpl::Sweep(grpc::ServerContext* ctx, const v1::Sw
   auto seen = service::SeenBefore(host_.pool(), audit, requests_, *req, req->request_id(), "Sweep");
   if (!seen.ok()) return ToGrpcStatus(seen.status());
   if (!*seen) {
+    service::JobTimer timer(host_.metrics(), "monitoring_sweep");
     const absl::Time started = absl::Now();
     monitoring::SweepOptions options{req->authority_id(), req->full(), req->after_agreement_id(),
                                       share, service::TodayInLondon()};
@@ -646,7 +648,7 @@ grpc::Status MonitoringServiceImpl::GetAuditorReport(grpc::ServerContext* ctx,
   auto params = ReportParams(*req);
   if (!params.ok()) return ToGrpcStatus(params.status());
   monitoring::reports::Report report;
-  const absl::Status read = service::RunReadOnlySnapshot(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  const absl::Status read = service::RunReadOnlySnapshot(host_.report_pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     if (auto s = Scope(tx, *caller, params->authority_id, 0); !s.ok()) return s;
     const int64_t horizon_us = ledger::SettledHorizonUs(tx);
     if (params->as_of_us == 0) {
@@ -718,8 +720,17 @@ grpc::Status MonitoringServiceImpl::VerifyAuditorReport(grpc::ServerContext* ctx
   if (!recorded.ok()) {
     return ToGrpcStatus(FieldError("content", "the report's audit_head line is damaged"));
   }
-  return ToGrpcStatus(service::RunReadOnlySnapshot(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+  return ToGrpcStatus(service::RunReadOnlySnapshot(host_.report_pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
     if (auto s = Scope(tx, *caller, params->authority_id, 0); !s.ok()) return s;
+    // A replica that has not yet reached the report's instant would show
+    // differences that are only its lag.
+    if (const int64_t horizon_us = ledger::SettledHorizonUs(tx); params->as_of_us > horizon_us) {
+      return Refusal(absl::StatusCode::kUnavailable, reason::kNotSettled,
+                     dp::StrCat("the database read has not yet reached the report's instant (",
+                                monitoring::reports::Rfc3339Micros(params->as_of_us),
+                                "): retry shortly"),
+                     {{"horizon_us", std::to_string(horizon_us)}});
+    }
     auto report = monitoring::reports::Gather(tx, *params);
     if (!report.ok()) return report.status();
     const std::string now = monitoring::reports::ToCsv(*report);

@@ -16,6 +16,7 @@
 #include "payroll/engine/ni.h"
 #include "payroll/engine/paye.h"
 #include "people/person_store.h"
+#include "service/metrics.h"
 #include "service/proto_convert.h"
 #include "service/read_only.h"
 #include "service/request_bounds.h"
@@ -237,6 +238,7 @@ grpc::Status PayrollServiceImpl::RunPayroll(grpc::ServerContext* ctx,
   return EmployerWrite(
       ctx, *req, req->request_id(), "RunPayroll", req->employer_id(),
       [&](pqxx::work& tx) -> absl::StatusOr<std::string> {
+        service::JobTimer timer(host_.metrics(), "pay_run");
         auto id = payroll::RunPayroll(tx, years_, cipher, run, actor);
         if (!id.ok()) return id.status();
         if (auto s = fill(tx, *id); !s.ok()) return s;

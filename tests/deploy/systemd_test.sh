@@ -72,13 +72,17 @@ assert {job["job_name"] for job in config["scrape_configs"]} == {"dp", "patroni"
 served = {re.search(r"^DP_METRICS_LISTEN=(.*)$", f.read_text(), re.M).group(1)
           for f in env.glob("*.env") if "DP_METRICS_LISTEN" in f.read_text()}
 assert targets == served, (targets, served)
+# The series the services serve (lib/service/metrics.*), with a histogram's
+# suffixes, and the backup-age textfile's.
+source = "".join((prom.parent.parent / "lib" / "service" / f).read_text() for f in ("metrics.h", "metrics.cc"))
+ours = {n + suffix for n in re.findall(r'"(dp_[a-z_]+)', source) for suffix in ("", "_bucket", "_sum", "_count")}
+ours |= set(re.findall(r"\b(dp_[a-z_]+) ", (prom / "backup-age").read_text()))
 for rule in yaml.safe_load((prom / "dp-alerts.yml").read_text())["groups"][0]["rules"]:
     for series in re.findall(r"\b(dp_[a-z_]+)", rule["expr"]):
-        assert series in {"dp_audit_append_failures_total", "dp_rpc_latency_seconds_bucket",
-                          "dp_db_pool_connections", "dp_backup_last_completed_timestamp_seconds"}, series
+        assert series in ours, series
 alerts = {r["alert"] for r in yaml.safe_load((prom / "dp-alerts.yml").read_text())["groups"][0]["rules"]}
 assert {"DpServiceDown", "DpAuditAppendFailures", "DpAuthorisationSlow", "DpNoLeader",
-        "DpBackupTooOld"} <= alerts, alerts
+        "DpBackupTooOld", "DpCardDeclinedSystemUnavailable"} <= alerts, alerts
 PY
 echo "ok   deploy/prometheus: scrapes the 5 services where they serve metrics; alerts on our series"
 

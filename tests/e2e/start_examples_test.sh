@@ -17,31 +17,35 @@ cleanup() {
 }
 trap cleanup EXIT
 # Ports below the kernel's ephemeral range (32768 up), where the other tests'
-# services, listening on port 0, are given theirs: PostgreSQL's, then five
-# consecutive free ones for the services.
-export DP_PG_PORT=""
-for _ in $(seq 1 50); do
-  p=$(( 20000 + RANDOM % 12000 ))
-  ss -ltn "sport = :$p" | grep -q LISTEN || { DP_PG_PORT=$p; break; }
-done
-export DP_BASE_PORT=""
-for _ in $(seq 1 50); do
-  base=$(( 20000 + RANDOM % 12000 ))
-  [ "$base" -le "$DP_PG_PORT" ] && [ "$DP_PG_PORT" -le $((base + 4)) ] && continue
-  busy=0
-  for i in 0 1 2 3 4; do
-    ss -ltn "sport = :$((base + i))" | grep -q LISTEN && busy=1
+# services, listening on port 0, are given theirs: PostgreSQL's, five
+# consecutive ones for the services, the console's, and five for the
+# services' /metrics.
+TAKEN=()
+# free_run N: the first of N consecutive free ports, none of them taken.
+free_run() {
+  local base i busy
+  for _ in $(seq 1 50); do
+    base=$(( 20000 + RANDOM % 12000 ))
+    busy=0
+    for i in $(seq 0 $(($1 - 1))); do
+      [[ " ${TAKEN[*]} " == *" $((base + i)) "* ]] && busy=1
+      ss -ltn "sport = :$((base + i))" | grep -q LISTEN && busy=1
+    done
+    if [ "$busy" -eq 0 ]; then
+      for i in $(seq 0 $(($1 - 1))); do TAKEN+=($((base + i))); done
+      echo "$base"
+      return 0
+    fi
   done
-  if [ "$busy" -eq 0 ]; then DP_BASE_PORT=$base; break; fi
-done
-[ -n "$DP_BASE_PORT" ] || { echo "no five free ports"; exit 1; }
-export DP_CONSOLE_PORT=""
-for _ in $(seq 1 50); do
-  p=$(( 20000 + RANDOM % 12000 ))
-  [ "$p" -eq "$DP_PG_PORT" ] && continue
-  [ "$p" -ge "$DP_BASE_PORT" ] && [ "$p" -le $((DP_BASE_PORT + 4)) ] && continue
-  ss -ltn "sport = :$p" | grep -q LISTEN || { DP_CONSOLE_PORT=$p; break; }
-done
+  echo "no $1 free ports" >&2
+  return 1
+}
+free_run 1 >/dev/null  # (a subshell's TAKEN is lost: take each in this shell)
+DP_PG_PORT=${TAKEN[-1]}
+free_run 5 >/dev/null; DP_BASE_PORT=${TAKEN[-5]}
+free_run 1 >/dev/null; DP_CONSOLE_PORT=${TAKEN[-1]}
+free_run 5 >/dev/null; DP_METRICS_PORT=${TAKEN[-5]}
+export DP_PG_PORT DP_BASE_PORT DP_CONSOLE_PORT DP_METRICS_PORT
 "$ROOT/tools/start" "${1:---examples}"
 if [ "${1:-}" = --console-tests ]; then
   # Each page's calls carried the page's trace id into the services' logs.

@@ -501,9 +501,8 @@ void AddScheduleCommands(CLI::App* agreements) {
       *req.mutable_run_date() = DateFlag(f.run_date, "--date");
       // An authority's whole book takes longer than one call's usual
       // deadline; the service tells how far it has got, shown on stderr.
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
-      auto stream = Stub()->RunPaymentScheduleWithProgress(&context, req);
+      auto context = Context(std::chrono::minutes(30));
+      auto stream = Stub()->RunPaymentScheduleWithProgress(context.get(), req);
       v1::PaymentScheduleProgress progress;
       v1::PaymentRun run;
       bool told = false;

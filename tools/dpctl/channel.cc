@@ -1,6 +1,9 @@
 #include "channel.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -67,10 +70,23 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   return grpc::CreateChannel(address, grpc::SslCredentials(options));
 }
 
-std::unique_ptr<grpc::ClientContext> Context() {
+const std::string& TraceId() {
+  static const std::string id = [] {
+    const char* given = std::getenv("DP_TRACE_ID");
+    if (given != nullptr && *given != '\0') return std::string(given);
+    std::random_device rd;
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "dpctl-%04x%08x", rd() & 0xffff, rd());
+    return std::string(buf);
+  }();
+  return id;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(std::chrono::milliseconds deadline) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(Conn().timeout_ms));
+                    (deadline.count() > 0 ? deadline : std::chrono::milliseconds(Conn().timeout_ms)));
+  ctx->AddMetadata("x-request-id", TraceId());
   return ctx;
 }
 

@@ -1,6 +1,7 @@
 #ifndef DP_TOOLS_DPCTL_CHANNEL_H_
 #define DP_TOOLS_DPCTL_CHANNEL_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -30,8 +31,16 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 // LastAddress is the address MakeChannel last opened, for error hints.
 const std::string& LastAddress();
 
-// Context is a client context with dpctl's deadline.
-std::unique_ptr<grpc::ClientContext> Context();
+// Context is a client context with dpctl's deadline (or `deadline`, for a
+// long run), carrying this invocation's trace id (TraceId) in x-request-id
+// so that the services' log lines of one command are found together.
+//
+//   auto context = Context(std::chrono::minutes(30));
+std::unique_ptr<grpc::ClientContext> Context(std::chrono::milliseconds deadline = {});
+
+// TraceId is this invocation's trace id: DP_TRACE_ID when set (a script's
+// own correlation id), else "dpctl-" and 12 random hex digits.
+const std::string& TraceId();
 
 }  // namespace dpctl
 

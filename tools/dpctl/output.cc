@@ -88,7 +88,8 @@ int Report(const Endpoint& service, const std::string& what, const grpc::Status&
   const int code = static_cast<int>(status.error_code());
   std::cerr << "dpctl: " << what << " failed: "
             << (code >= 0 && code <= 16 ? kNames[code] : "?") << ": " << status.error_message()
-            << "\n";
+            << "\n"
+            << "trace: " << TraceId() << " (the services' log lines of this command carry it)\n";
   // The machine-readable details: reason, field, metadata (docs/ERRORS.md).
   google::rpc::Status details;
   if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {

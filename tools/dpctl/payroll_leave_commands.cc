@@ -221,9 +221,8 @@ void AddPayrollLeaveCommands(CLI::App* payroll, int& exit_code, const std::strin
     std::vector<std::vector<std::string>> rows;
     exit_code = Call(kPayroll, "writing the year's P60s", [&](grpc::ClientContext*) {
       // A whole book takes longer than one call's usual deadline.
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(2));
-      auto stream = Payroll(address)->YearEnd(&context, req);
+      auto context = Context(std::chrono::hours(2));
+      auto stream = Payroll(address)->YearEnd(context.get(), req);
       v1::YearEndItem item;
       while (stream->Read(&item)) {
         std::string where = "-";
@@ -232,7 +231,7 @@ void AddPayrollLeaveCommands(CLI::App* payroll, int& exit_code, const std::strin
           std::ofstream file(where, std::ios::binary);
           file << item.p60().content();
           if (!file.flush()) {
-            context.TryCancel();
+            context->TryCancel();
             return grpc::Status(grpc::StatusCode::ABORTED, "could not write " + where);
           }
           ++written;
