@@ -261,6 +261,14 @@ void AddServiceFlags(CLI::App& app, ServiceConfig& c) {
   app.add_option("--metrics-listen", c.metrics_listen,
                  "host:port to serve Prometheus metrics on, plain HTTP GET /metrics "
                  "(env DP_METRICS_LISTEN; none when empty)");
+  c.health_listen = EnvOr("DP_HEALTH_LISTEN", c.health_listen);
+  app.add_option("--health-listen", c.health_listen,
+                 "host:port to serve the gRPC health service on in plaintext, for probes that "
+                 "cannot present a client certificate (env DP_HEALTH_LISTEN; none when empty)");
+  c.report_database_url = EnvOr("DP_REPORT_DATABASE_URL", c.report_database_url);
+  app.add_option("--report-database-url", c.report_database_url,
+                 "PostgreSQL URL that read-only reports may use, such as a replica's "
+                 "(env DP_REPORT_DATABASE_URL; the main database when empty)");
   app.add_option("--door-audit-interval-ms", c.door_audit_interval_ms,
                  "how often calls refused for want of a good certificate are written to the "
                  "audit trail, counted, as one event per method")
@@ -369,6 +377,10 @@ absl::Status ServiceHost::Prepare() {
     return absl::UnavailableError(dp::StrCat("cannot reach PostgreSQL: ", e.what()));
   }
   pool_ = std::make_unique<db::PgPool>(config_.database_url, config_.pool_size);
+  if (!config_.report_database_url.empty()) {
+    report_pool_ = std::make_unique<db::PgPool>(config_.report_database_url,
+                                                std::max(2, config_.pool_size / 4));
+  }
   if (config_.migrate_only) return absl::OkStatus();
   if (config_.keys_file.empty()) {
     return absl::InvalidArgumentError(
@@ -409,6 +421,23 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   }
   auto* health = server->GetHealthCheckService();
   health->SetServingStatus(true);
+  // Probes that cannot present a certificate (Kubernetes's gRPC probe) ask
+  // a plaintext server of the health service alone: nothing else is there.
+  std::unique_ptr<grpc::Server> health_server;
+  if (!config_.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    int health_port = 0;
+    health_builder.AddListeningPort(config_.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port);
+    health_server = health_builder.BuildAndStart();
+    if (health_server == nullptr || health_port == 0) {
+      LogEvent("error", {{"service", config_.name}, {"msg", "cannot serve health checks"},
+                         {"address", config_.health_listen}});
+      return 2;
+    }
+    health_server->GetHealthCheckService()->SetServingStatus(true);
+  }
   if (!config_.port_file.empty()) {
     std::ofstream(config_.port_file + ".tmp") << port << "\n";
     std::rename((config_.port_file + ".tmp").c_str(), config_.port_file.c_str());
@@ -450,6 +479,7 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
     sigwait(&set, &signal);
     LogEvent("info", {{"service", config_.name}, {"msg", "draining"}, {"signal", signal}});
     health->SetServingStatus(false);
+    if (health_server != nullptr) health_server->GetHealthCheckService()->SetServingStatus(false);
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::milliseconds(config_.shutdown_grace_ms));
   });
@@ -483,6 +513,7 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   door_wake.notify_all();
   door_writer.join();
   waiter.join();
+  if (health_server != nullptr) health_server->Shutdown();
   if (metrics_server != nullptr) {
     metrics_server->stop();
     metrics_thread.join();

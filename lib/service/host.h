@@ -49,6 +49,13 @@ struct ServiceConfig {
   std::string keys_file;                // --keys-file, DP_KEYS_FILE (see crypto/keyring.h)
   std::string metrics_listen;           // --metrics-listen, DP_METRICS_LISTEN: host:port of a
                                         // plain HTTP /metrics for Prometheus; empty: none
+  std::string health_listen;            // --health-listen, DP_HEALTH_LISTEN: host:port of a
+                                        // plaintext gRPC server with only the health service,
+                                        // for probes that cannot present a certificate
+                                        // (Kubernetes); empty: none
+  std::string report_database_url;      // --report-database-url, DP_REPORT_DATABASE_URL:
+                                        // where read-only reports may read (a replica);
+                                        // empty: the database itself
 };
 
 // AddServiceFlags registers the ServiceConfig flags on a CLI11 app.
@@ -77,6 +84,9 @@ class ServiceHost {
   absl::Status Prepare();
 
   db::PgPool& pool() { return *pool_; }
+  // report_pool is for read-only reports that tolerate a replica's lag
+  // (--report-database-url): see docs/SCALING.md. The main pool when unset.
+  db::PgPool& report_pool() { return report_pool_ != nullptr ? *report_pool_ : *pool_; }
   const ServiceConfig& config() const { return config_; }
 
   // Caller is the authenticated principal of a call (see auth.h).
@@ -111,6 +121,7 @@ class ServiceHost {
 
   ServiceConfig config_;
   std::unique_ptr<db::PgPool> pool_;
+  std::unique_ptr<db::PgPool> report_pool_;  // null: reports read from pool_
   std::unique_ptr<iam::PrincipalDirectory> directory_;  // null in development mode
   std::unique_ptr<CertificateNames> names_;             // likewise
   std::unique_ptr<crypto::Keyring> keyring_;

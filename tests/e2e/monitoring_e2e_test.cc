@@ -564,7 +564,15 @@ TEST(AuditorReportTest, AReportIsRepeatableVerifiableAndCatchesAlteredBooks) {
   }
   std::vector<std::string> args = pki.ServerArgs();
   args.insert(args.end(), {"--database-url", url});
-  ServiceProcess agreements("agreements", args), monitoring("monitoring", args);
+  // Reports read through a pool of their own (in production, a replica's:
+  // docs/SCALING.md), named so that the test can see it used.
+  const std::string app = "dp-reports-" + tag;
+  std::vector<std::string> monitoring_args = args;
+  monitoring_args.insert(monitoring_args.end(),
+                         {"--report-database-url", RoleUrl(url, "dp_monitoring") +
+                                                       (url.find('?') == std::string::npos ? "?" : "&") +
+                                                       "application_name=" + app});
+  ServiceProcess agreements("agreements", args), monitoring("monitoring", monitoring_args);
   ASSERT_TRUE(agreements.Start()) << agreements.Log();
   ASSERT_TRUE(monitoring.Start()) << monitoring.Log();
   auto a = v1::AgreementService::NewStub(pki.ChannelAs("officer@r", agreements.address()));
@@ -621,6 +629,13 @@ TEST(AuditorReportTest, AReportIsRepeatableVerifiableAndCatchesAlteredBooks) {
   auto st = auditor->GetAuditorReport(Ctx().get(), req, &report);
   ASSERT_TRUE(st.ok()) << st.error_message();
   const std::string csv = report.content();
+  {
+    pqxx::connection conn(url);
+    pqxx::nontransaction tx(conn);
+    EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                              app)[0].as<int>(), 1)
+        << "the report read through --report-database-url";
+  }
   EXPECT_EQ(report.sha256(), report.csv_sha256());
   EXPECT_EQ(report.seed(), report.as_of().seconds() * 1000000 + report.as_of().nanos() / 1000)
       << "derived from the instant";

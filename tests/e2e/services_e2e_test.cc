@@ -37,11 +37,21 @@ int FreePort() {
 template <typename Service>
 void ExpectServes(const std::string& folder, const std::string& full_name) {
   MigratedConnection();
-  const int metrics_port = FreePort();
-  ServiceProcess server(folder, {"--metrics-listen", "127.0.0.1:" + std::to_string(metrics_port)});
+  const int metrics_port = FreePort(), health_port = FreePort();
+  ServiceProcess server(folder, {"--metrics-listen", "127.0.0.1:" + std::to_string(metrics_port),
+                                 "--health-listen", "127.0.0.1:" + std::to_string(health_port)});
   ASSERT_TRUE(server.Start()) << server.Log();
   auto channel = Channel(server.address());
   EXPECT_EQ(HealthStatus(channel), grpc::health::v1::HealthCheckResponse::SERVING);
+  {  // The probes' plaintext port answers the health service and nothing else.
+    auto probe = grpc::CreateChannel("127.0.0.1:" + std::to_string(health_port),
+                                     grpc::InsecureChannelCredentials());
+    EXPECT_EQ(HealthStatus(probe), grpc::health::v1::HealthCheckResponse::SERVING);
+    v1::ServiceInfo none;
+    EXPECT_EQ(Service::NewStub(probe)->GetServiceInfo(Ctx().get(), v1::GetServiceInfoRequest(), &none)
+                  .error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
   EXPECT_TRUE(ReflectedServices(channel).count(full_name)) << full_name;
   v1::ServiceInfo info;
   grpc::Status s;

@@ -77,6 +77,32 @@ TEST_F(DbRolesTest, ABalanceRowCanBeLockedButOnlyTheLedgerMovesIt) {
   }
 }
 
+// The ledger marks the settled horizon for replicas (migration 0029); no
+// one else may move it, nor write the mark's row directly.
+TEST_F(DbRolesTest, OnlyTheLedgerMarksTheHorizonAndTheMarkNeverMovesBack) {
+  pqxx::connection conn(RoleUrl(DatabaseUrl(), "dp_ledger"));
+  pqxx::nontransaction tx(conn);
+  const std::string first = tx.exec1("SELECT ledger.mark_horizon()")[0].as<std::string>();
+  const std::string second = tx.exec1("SELECT ledger.mark_horizon()")[0].as<std::string>();
+  EXPECT_TRUE(tx.exec_params1("SELECT $1::timestamptz <= $2::timestamptz", first, second)[0]
+                  .as<bool>()) << first << " then " << second;
+  {  // only the owner reads the row itself
+    pqxx::work owner(*conn_);
+    EXPECT_TRUE(owner.exec_params1("SELECT settled_at = $1::timestamptz FROM ledger.horizon_mark",
+                                   second)[0].as<bool>());
+  }
+  for (const char* role : {"dp_agreements", "dp_payroll", "dp_cards", "dp_monitoring", "dp_console"}) {
+    SCOPED_TRACE(role);
+    EXPECT_EQ(SqlState(role, "SELECT ledger.mark_horizon()"), "42501");
+    EXPECT_EQ(SqlState(role, "UPDATE ledger.horizon_mark SET settled_at = now() + interval '1 day'"),
+              "42501");
+  }
+  EXPECT_EQ(SqlState("dp_ledger", "UPDATE ledger.horizon_mark SET settled_at = now() + interval '1 day'"),
+            "42501");
+  // A second row would make the mark ambiguous.
+  EXPECT_EQ(SqlStateOf(*conn_, "INSERT INTO ledger.horizon_mark VALUES (false, now())"), "23514");
+}
+
 TEST_F(DbRolesTest, EachServiceWritesOnlyItsOwnSchema) {
   EXPECT_EQ(SqlState("dp_agreements", "UPDATE payroll.employers SET name = 'x'"), "42501");
   EXPECT_EQ(SqlState("dp_payroll", "UPDATE agreements.agreements SET status = 'active'"), "42501");
