@@ -13,7 +13,7 @@ DP_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   libcli11-dev nlohmann-json3-dev libfmt-dev libhpdf-dev libxml2-dev libxlsxwriter-dev
   golang-github-gogo-googleapis-dev
   libcpp-httplib-dev chromium
-  postgresql postgresql-contrib openssl iproute2 systemd python3-yaml)
+  postgresql postgresql-contrib openssl iproute2 systemd python3-yaml python3-kubernetes)
 
 dp_log() { printf '\033[1m[dp]\033[0m %s\n' "$*" >&2; }
 
