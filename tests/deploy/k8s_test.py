@@ -57,22 +57,16 @@ def check(value, type_name, path):
         if not isinstance(value, bool):
             fail(f"{path}: must be true or false, not {value!r}")
         return
-    m = re.fullmatch(r"list\[(.+)\]", type_name)
-    if m:
-        if not isinstance(value, list):
-            fail(f"{path}: must be a list")
+    for pattern, kind, items in ((r"list\[(.+)\]", list, enumerate),
+                                 (r"dict\(str, (.+)\)", dict, lambda d: d.items())):
+        m = re.fullmatch(pattern, type_name)
+        if m:
+            if not isinstance(value, kind):
+                fail(f"{path}: must be a {kind.__name__}")
+                return
+            for k, v in items(value):
+                check(v, m.group(1), f"{path}[{k}]")
             return
-        for i, item in enumerate(value):
-            check(item, m.group(1), f"{path}[{i}]")
-        return
-    m = re.fullmatch(r"dict\(str, (.+)\)", type_name)
-    if m:
-        if not isinstance(value, dict):
-            fail(f"{path}: must be a map")
-            return
-        for k, v in value.items():
-            check(v, m.group(1), f"{path}.{k}")
-        return
     if not isinstance(value, dict):
         fail(f"{path}: must be an object ({type_name})")
         return
