@@ -12,7 +12,6 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/support/server_interceptor.h>
-#include <httplib.h>
 
 #include <cctype>
 #include <cstring>
@@ -27,6 +26,7 @@
 #include "iam/policy.h"
 #include "service/digest.h"
 #include "service/log.h"
+#include "service/metrics_server.h"
 #include "service/status.h"
 
 #ifndef DP_VERSION
@@ -447,28 +447,17 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
                     {"address", dp::StrCat(host, ":", port)}});
 
   // Prometheus scrapes /metrics over plain HTTP, apart from the gRPC port.
-  std::unique_ptr<httplib::Server> metrics_server;
-  std::thread metrics_thread;
+  std::unique_ptr<MetricsServer> metrics_server;
   if (!config_.metrics_listen.empty()) {
-    const size_t colon = config_.metrics_listen.rfind(':');
-    int metrics_port = 0;
-    if (colon == std::string::npos ||
-        !absl::SimpleAtoi(config_.metrics_listen.substr(colon + 1), &metrics_port)) {
-      LogEvent("error", {{"service", config_.name},
-                         {"msg", "--metrics-listen must be host:port, for example 127.0.0.1:9051"}});
-      return 2;
-    }
-    metrics_server = std::make_unique<httplib::Server>();
-    metrics_server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(metrics_.Exposition({{"in_use", pool_->InUse()}, {"size", pool_->size()}}),
-                      "text/plain; version=0.0.4; charset=utf-8");
+    auto started = MetricsServer::Start(config_.metrics_listen, [this] {
+      return metrics_.Exposition({{"in_use", pool_->InUse()}, {"size", pool_->size()}});
     });
-    if (!metrics_server->bind_to_port(config_.metrics_listen.substr(0, colon), metrics_port)) {
-      LogEvent("error", {{"service", config_.name}, {"msg", "cannot serve metrics"},
+    if (!started.ok()) {
+      LogEvent("error", {{"service", config_.name}, {"msg", std::string(started.status().message())},
                          {"address", config_.metrics_listen}});
       return 2;
     }
-    metrics_thread = std::thread([&] { metrics_server->listen_after_bind(); });
+    metrics_server = *std::move(started);
   }
   std::thread waiter([&] {
     sigset_t set;
@@ -514,10 +503,7 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
   door_writer.join();
   waiter.join();
   if (health_server != nullptr) health_server->Shutdown();
-  if (metrics_server != nullptr) {
-    metrics_server->stop();
-    metrics_thread.join();
-  }
+  metrics_server.reset();
   LogEvent("info", {{"service", config_.name}, {"msg", "stopped"}});
   return 0;
 }

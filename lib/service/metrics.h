@@ -18,7 +18,7 @@
 //   dp_audit_append_failures_total{service}            counter
 //   dp_db_pool_connections{service,state}              gauge (in_use, size)
 // and the domain series below (kCardDecisions, kLedgerBatchSize,
-// kJobDuration), once a service has reported one.
+// kJobDuration, kConsolePages), once a service has reported one.
 namespace dp::service {
 
 // Series describes a domain series a service reports beside its calls: a
@@ -92,6 +92,13 @@ class Metrics {
   uint64_t audit_failures_ = 0;
   std::map<const Series*, std::map<std::vector<std::string>, Samples>> domain_;
 };
+
+// kConsolePages is how long the console took over each page, by route
+// (numbers in the path as ":id") and HTTP status:
+//   metrics.Observe(kConsolePages, {"/agreements/:id", "200"}, 0.012);
+inline const Series kConsolePages{
+    "dp_console_page_seconds", "Console pages answered, by route and HTTP status, and how long they took.",
+    {"route", "status"}, {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}};
 
 // JobTimer observes kJobDuration for one run of a job when it goes out of
 // scope, whether the job succeeded or not.

@@ -18,6 +18,8 @@
 #include "db/pool.h"
 #include "server.h"
 #include "service/log.h"
+#include "service/metrics.h"
+#include "service/metrics_server.h"
 
 namespace {
 
@@ -73,6 +75,10 @@ int main(int argc, char** argv) {
                  "print an invitation link for this principal and exit (an administrator's "
                  "bootstrap; officers invite from the console)");
   app.add_option("--issued-by", issued_by, "who issues the invitation")->capture_default_str();
+  std::string metrics_listen;
+  app.add_option("--metrics-listen", metrics_listen,
+                 "host:port to serve Prometheus metrics on, plain HTTP GET /metrics (none when empty)")
+      ->envname("DP_METRICS_LISTEN");
   std::string base_url;
   app.add_option("--public-url", base_url,
                  "the console's address in links (default https://LISTEN)");
@@ -117,6 +123,16 @@ int main(int argc, char** argv) {
     backends = std::make_unique<dp::console_service::Backends>(backends_config);
   } catch (const std::exception& e) {
     return Fail(e.what());
+  }
+  dp::service::Metrics metrics("console");
+  std::unique_ptr<dp::service::MetricsServer> metrics_server;
+  if (!metrics_listen.empty()) {
+    config.metrics = &metrics;
+    auto started = dp::service::MetricsServer::Start(metrics_listen, [&] {
+      return metrics.Exposition({{"in_use", pool.InUse()}, {"size", pool.size()}});
+    });
+    if (!started.ok()) return Fail(std::string(started.status().message()));
+    metrics_server = *std::move(started);
   }
   dp::console_service::ConsoleServer server(config, pool, *keyring, *backends);
   const int port = server.Start();

@@ -12,6 +12,7 @@
 #include "console/signin/totp.h"
 #include "pages/pages.h"
 #include "service/log.h"
+#include "service/metrics.h"
 
 namespace dp::console_service {
 namespace {
@@ -19,6 +20,29 @@ namespace {
 constexpr int kMaxFailuresPerAddress = 20;
 constexpr auto kThrottleWindow = std::chrono::minutes(10);
 constexpr size_t kMaxThrottled = 10000;
+
+// PageStarted is when the page this thread serves was routed.
+std::chrono::steady_clock::time_point& PageStarted() {
+  thread_local std::chrono::steady_clock::time_point started;
+  return started;
+}
+
+// RouteOf is a page's route for its metric: "/agreements/12/cards" ->
+// "/agreements/:id/cards"; a path nothing answered is "unmatched", so that
+// a scanner's guesses do not each make a series.
+std::string RouteOf(const std::string& path, int status) {
+  if (status == 404) return "unmatched";
+  std::string out;
+  for (std::string_view rest = path; !rest.empty();) {
+    const size_t slash = rest.find('/', 1);
+    const std::string_view segment = rest.substr(0, slash);
+    const bool number = segment.size() > 1 &&
+                        segment.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    out += number ? "/:id" : std::string(segment);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  return out.empty() ? "/" : out;
+}
 
 std::string SetCookie(const std::string& name, const std::string& value, int max_age_s) {
   return dp::StrCat(name, "=", value,
@@ -92,6 +116,18 @@ int ConsoleServer::Start() {
       {"Referrer-Policy", "no-referrer"},
       {"Cache-Control", "no-store"},
   });
+  if (config_.metrics != nullptr) {
+    // Each page's time, from routing to the answer, by route and status.
+    server_->set_pre_routing_handler([](const Request&, Response&) {
+      PageStarted() = std::chrono::steady_clock::now();
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server_->set_logger([metrics = config_.metrics](const Request& req, const Response& res) {
+      metrics->Observe(service::kConsolePages, {RouteOf(req.path, res.status), std::to_string(res.status)},
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - PageStarted())
+                           .count());
+    });
+  }
   Routes();
   int port = config_.port;
   if (port == 0) {

@@ -16,6 +16,7 @@
 #include "crypto/keyring.h"
 #include "db/pool.h"
 #include "iam/directory.h"
+#include "service/metrics.h"
 
 namespace dp::console_service {
 
@@ -28,6 +29,7 @@ struct ConsoleConfig {
   int threads =
       64;  // a connection holds a thread while kept alive: above the sessions held at once
   console::SignInPolicy policy;
+  service::Metrics* metrics = nullptr;  // counts every page when set (--metrics-listen)
 };
 
 // SignedIn is the user a request's session cookie names.

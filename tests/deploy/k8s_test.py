@@ -246,7 +246,8 @@ def main():
                    ((s,), database, 5432, True), ((s,), stranger, 443, False)]
         expect += [((s,), other, 7000, False) for other in services if other != s]
         expect += [((s,), "dp-console", 8443, False)]
-    expect += [((ingress,), "dp-console", 8443, True), ((processor,), "dp-console", 8443, False),
+    expect += [((prometheus,), "dp-console", 9000, True), ((stranger,), "dp-console", 9000, False),
+               ((ingress,), "dp-console", 8443, True), ((processor,), "dp-console", 8443, False),
                ((stranger,), "dp-console", 8443, False), (("dp-console",), database, 5432, True)]
     for (src,), dst, port, want in expect:
         s_pod, s_ns = (pods[src], dp_ns) if isinstance(src, str) else src

@@ -520,7 +520,10 @@ TEST_F(CardsTest, SixtyFourConcurrentAuthorisationsNeverSpendMoreThanTheCardHold
   const auto [agreement, account] = FundedAgreement(100'00);  // £200
   const std::string token = tag_ + "tok-race";
   Issue(agreement, token);
-  std::atomic<int> approved = 0, declined = 0, failed = 0;
+  // On a loaded machine a decision may miss its deadline: a readable
+  // decline ("system unavailable") with nothing held, which leaves the
+  // money to the others. Every other answer is counted exactly.
+  std::atomic<int> approved = 0, declined = 0, unavailable = 0, failed = 0;
   std::vector<std::thread> threads;
   for (int i = 0; i < 64; ++i) {
     threads.emplace_back([&, i] {
@@ -534,6 +537,8 @@ TEST_F(CardsTest, SixtyFourConcurrentAuthorisationsNeverSpendMoreThanTheCardHold
         ++approved;
       } else if (out.reason() == v1::DECLINE_REASON_INSUFFICIENT_FUNDS) {
         ++declined;
+      } else if (out.reason() == v1::DECLINE_REASON_SYSTEM_UNAVAILABLE && out.hold_id() == 0) {
+        ++unavailable;
       } else {
         ++failed;  // any other answer is wrong here
       }
@@ -541,8 +546,9 @@ TEST_F(CardsTest, SixtyFourConcurrentAuthorisationsNeverSpendMoreThanTheCardHold
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failed.load(), 0);
+  ASSERT_LE(unavailable.load(), 36) << "too slow to test the race: " << unavailable.load();
   EXPECT_EQ(approved.load(), 28) << "£200 covers 28 purchases of £7";
-  EXPECT_EQ(declined.load(), 36);
+  EXPECT_EQ(declined.load(), 36 - unavailable.load());
   EXPECT_EQ(Available(account), 200'00 - 28 * 7'00);
   EXPECT_GE(Available(account), 0);
 }

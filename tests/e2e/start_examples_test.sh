@@ -18,8 +18,8 @@ cleanup() {
 trap cleanup EXIT
 # Ports below the kernel's ephemeral range (32768 up), where the other tests'
 # services, listening on port 0, are given theirs: PostgreSQL's, five
-# consecutive ones for the services, the console's, and five for the
-# services' /metrics.
+# consecutive ones for the services, the console's, and six for the
+# services' and the console's /metrics.
 TAKEN=()
 # free_run N: the first of N consecutive free ports, none of them taken.
 free_run() {
@@ -44,7 +44,7 @@ free_run 1 >/dev/null  # (a subshell's TAKEN is lost: take each in this shell)
 DP_PG_PORT=${TAKEN[-1]}
 free_run 5 >/dev/null; DP_BASE_PORT=${TAKEN[-5]}
 free_run 1 >/dev/null; DP_CONSOLE_PORT=${TAKEN[-1]}
-free_run 5 >/dev/null; DP_METRICS_PORT=${TAKEN[-5]}
+free_run 6 >/dev/null; DP_METRICS_PORT=${TAKEN[-6]}
 export DP_PG_PORT DP_BASE_PORT DP_CONSOLE_PORT DP_METRICS_PORT
 "$ROOT/tools/start" "${1:---examples}"
 if [ "${1:-}" = --console-tests ]; then
