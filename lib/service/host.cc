@@ -453,7 +453,8 @@ int ServiceHost::Run(const std::vector<grpc::Service*>& services) {
       return metrics_.Exposition({{"in_use", pool_->InUse()}, {"size", pool_->size()}});
     });
     if (!started.ok()) {
-      LogEvent("error", {{"service", config_.name}, {"msg", std::string(started.status().message())},
+      LogEvent("error", {{"service", config_.name},
+                         {"msg", std::string(started.status().message())},
                          {"address", config_.metrics_listen}});
       return 2;
     }

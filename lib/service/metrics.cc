@@ -12,8 +12,8 @@ namespace {
 // AppendHistogram writes one histogram's samples: cumulative buckets, +Inf,
 // sum and count. `own` holds each bucket's own count.
 void AppendHistogram(std::string& out, std::string_view name, std::string_view labels,
-                     std::span<const double> bounds, std::span<const uint64_t> own,
-                     uint64_t count, double sum) {
+                     std::span<const double> bounds, std::span<const uint64_t> own, uint64_t count,
+                     double sum) {
   DP_CHECK(bounds.size() == own.size());
   uint64_t cumulative = 0;
   for (size_t i = 0; i < bounds.size(); ++i) {
@@ -21,19 +21,30 @@ void AppendHistogram(std::string& out, std::string_view name, std::string_view l
     out += dp::StrCat(name, "_bucket{", labels, ",le=\"", bounds[i], "\"} ", cumulative, "\n");
   }
   DP_CHECK(cumulative <= count);
-  out += dp::StrCat(name, "_bucket{", labels, ",le=\"+Inf\"} ", count, "\n", name, "_sum{",
-                    labels, "} ", sum, "\n", name, "_count{", labels, "} ", count, "\n");
+  out += dp::StrCat(name, "_bucket{", labels, ",le=\"+Inf\"} ", count, "\n", name, "_sum{", labels,
+                    "} ", sum, "\n", name, "_count{", labels, "} ", count, "\n");
 }
 
 }  // namespace
 
 std::string_view CodeName(int code) {
-  static constexpr std::string_view kNames[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",          "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",   "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",      "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr std::string_view kNames[] = {"OK",
+                                                "CANCELLED",
+                                                "UNKNOWN",
+                                                "INVALID_ARGUMENT",
+                                                "DEADLINE_EXCEEDED",
+                                                "NOT_FOUND",
+                                                "ALREADY_EXISTS",
+                                                "PERMISSION_DENIED",
+                                                "RESOURCE_EXHAUSTED",
+                                                "FAILED_PRECONDITION",
+                                                "ABORTED",
+                                                "OUT_OF_RANGE",
+                                                "UNIMPLEMENTED",
+                                                "INTERNAL",
+                                                "UNAVAILABLE",
+                                                "DATA_LOSS",
+                                                "UNAUTHENTICATED"};
   return code >= 0 && code < 17 ? kNames[code] : "UNKNOWN";
 }
 
@@ -63,9 +74,9 @@ void Metrics::Count(const Series& series, std::vector<std::string> values) {
 void Metrics::Observe(const Series& series, std::vector<std::string> values, double value) {
   DP_CHECK(!series.buckets.empty() && values.size() == series.labels.size());
   DP_CHECK(value >= 0);
-  const size_t bucket = static_cast<size_t>(
-      std::lower_bound(series.buckets.begin(), series.buckets.end(), value) -
-      series.buckets.begin());
+  const size_t bucket =
+      static_cast<size_t>(std::lower_bound(series.buckets.begin(), series.buckets.end(), value) -
+                          series.buckets.begin());
   std::lock_guard lock(mu_);
   Samples& s = domain_[&series][std::move(values)];
   s.buckets.resize(series.buckets.size());

@@ -32,20 +32,25 @@ struct Series {
 
 // kCardDecisions counts authorisation decisions by outcome and reason:
 //   metrics.Count(kCardDecisions, {"DECLINED", "BLOCKED_CATEGORY"});
-inline const Series kCardDecisions{
-    "dp_card_authorisations_total", "Card authorisation decisions, by outcome and reason.",
-    {"outcome", "reason"}, {}};
+inline const Series kCardDecisions{"dp_card_authorisations_total",
+                                   "Card authorisation decisions, by outcome and reason.",
+                                   {"outcome", "reason"},
+                                   {}};
 // kLedgerBatchSize is how many writes each group commit carried:
 //   metrics.Observe(kLedgerBatchSize, {}, 12);
 inline const Series kLedgerBatchSize{
-    "dp_ledger_batch_size", "Writes committed together in one ledger transaction (group commit).",
-    {}, {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000}};
+    "dp_ledger_batch_size",
+    "Writes committed together in one ledger transaction (group commit).",
+    {},
+    {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000}};
 // kJobDuration is how long a long job took, by job, whether or not it
 // succeeded: pay_run, monitoring_sweep, payment_schedule, payment_run.
 //   metrics.Observe(kJobDuration, {"pay_run"}, 2.4);
 inline const Series kJobDuration{
-    "dp_job_duration_seconds", "How long a pay run, sweep or payment run took, by job.",
-    {"job"}, {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600}};
+    "dp_job_duration_seconds",
+    "How long a pay run, sweep or payment run took, by job.",
+    {"job"},
+    {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600}};
 
 // Metrics counts calls; safe from any thread.
 //
@@ -54,9 +59,8 @@ inline const Series kJobDuration{
 class Metrics {
  public:
   // The latency buckets, in seconds: 0.5 ms to 10 s, then +Inf.
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,  0.1,    0.25,  0.5,
-                                                      1,      2.5,   5,      10};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   explicit Metrics(std::string service) : service_(std::move(service)) {}
 
@@ -80,7 +84,7 @@ class Metrics {
     uint64_t count = 0;
     double sum = 0;
   };
-  struct Samples {  // of one domain series, with one set of label values
+  struct Samples {                  // of one domain series, with one set of label values
     std::vector<uint64_t> buckets;  // each bucket's own count; empty for a counter
     uint64_t count = 0;
     double sum = 0;
@@ -97,8 +101,10 @@ class Metrics {
 // (numbers in the path as ":id") and HTTP status:
 //   metrics.Observe(kConsolePages, {"/agreements/:id", "200"}, 0.012);
 inline const Series kConsolePages{
-    "dp_console_page_seconds", "Console pages answered, by route and HTTP status, and how long they took.",
-    {"route", "status"}, {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}};
+    "dp_console_page_seconds",
+    "Console pages answered, by route and HTTP status, and how long they took.",
+    {"route", "status"},
+    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}};
 
 // JobTimer observes kJobDuration for one run of a job when it goes out of
 // scope, whether the job succeeded or not.
@@ -109,9 +115,9 @@ class JobTimer {
   JobTimer(Metrics& metrics, std::string job)
       : metrics_(metrics), job_(std::move(job)), started_(std::chrono::steady_clock::now()) {}
   ~JobTimer() {
-    metrics_.Observe(kJobDuration, {job_},
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started_)
-                         .count());
+    metrics_.Observe(
+        kJobDuration, {job_},
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   }
   JobTimer(const JobTimer&) = delete;
   JobTimer& operator=(const JobTimer&) = delete;

@@ -23,10 +23,10 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
         "--metrics-listen must be host:port, for example 127.0.0.1:9051");
   }
   std::unique_ptr<MetricsServer> out(new MetricsServer());
-  out->server_->Get("/metrics", [page = std::move(page)](const httplib::Request&,
-                                                         httplib::Response& res) {
-    res.set_content(page(), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  out->server_->Get("/metrics",
+                    [page = std::move(page)](const httplib::Request&, httplib::Response& res) {
+                      res.set_content(page(), "text/plain; version=0.0.4; charset=utf-8");
+                    });
   if (!out->server_->bind_to_port(listen.substr(0, colon), port)) {
     return absl::UnavailableError(dp::StrCat("cannot serve metrics on ", listen));
   }

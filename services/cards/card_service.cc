@@ -60,8 +60,8 @@ absl::StatusOr<cards::AgreementFacts> ReadableAgreement(pqxx::transaction_base& 
 void CountDecision(service::Metrics& metrics, const v1::AuthorizationDecision& d) {
   constexpr std::string_view kOutcome = "AUTHORIZATION_OUTCOME_", kReason = "DECLINE_REASON_";
   std::string outcome = v1::AuthorizationOutcome_Name(d.outcome());
-  std::string reason = d.reason() == v1::DECLINE_REASON_UNSPECIFIED ? "NONE"
-                                                                    : v1::DeclineReason_Name(d.reason());
+  std::string reason =
+      d.reason() == v1::DECLINE_REASON_UNSPECIFIED ? "NONE" : v1::DeclineReason_Name(d.reason());
   if (outcome.rfind(kOutcome, 0) == 0) outcome.erase(0, kOutcome.size());
   if (reason.rfind(kReason, 0) == 0) reason.erase(0, kReason.size());
   metrics.Count(service::kCardDecisions, {outcome, reason});

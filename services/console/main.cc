@@ -76,8 +76,9 @@ int main(int argc, char** argv) {
                  "bootstrap; officers invite from the console)");
   app.add_option("--issued-by", issued_by, "who issues the invitation")->capture_default_str();
   std::string metrics_listen;
-  app.add_option("--metrics-listen", metrics_listen,
-                 "host:port to serve Prometheus metrics on, plain HTTP GET /metrics (none when empty)")
+  app.add_option(
+         "--metrics-listen", metrics_listen,
+         "host:port to serve Prometheus metrics on, plain HTTP GET /metrics (none when empty)")
       ->envname("DP_METRICS_LISTEN");
   std::string base_url;
   app.add_option("--public-url", base_url,

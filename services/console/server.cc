@@ -1,7 +1,5 @@
 #include "server.h"
 
-#include "console/signin/token.h"
-
 #include <openssl/crypto.h>
 
 #include <fstream>
@@ -9,6 +7,7 @@
 
 #include "base/strings.h"
 #include "console/signin/password.h"
+#include "console/signin/token.h"
 #include "console/signin/totp.h"
 #include "pages/pages.h"
 #include "service/log.h"
@@ -36,8 +35,8 @@ std::string RouteOf(const std::string& path, int status) {
   for (std::string_view rest = path; !rest.empty();) {
     const size_t slash = rest.find('/', 1);
     const std::string_view segment = rest.substr(0, slash);
-    const bool number = segment.size() > 1 &&
-                        segment.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    const bool number =
+        segment.size() > 1 && segment.find_first_not_of("0123456789", 1) == std::string_view::npos;
     out += number ? "/:id" : std::string(segment);
     rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
   }
@@ -123,9 +122,9 @@ int ConsoleServer::Start() {
       return httplib::Server::HandlerResponse::Unhandled;
     });
     server_->set_logger([metrics = config_.metrics](const Request& req, const Response& res) {
-      metrics->Observe(service::kConsolePages, {RouteOf(req.path, res.status), std::to_string(res.status)},
-                       std::chrono::duration<double>(std::chrono::steady_clock::now() - PageStarted())
-                           .count());
+      metrics->Observe(
+          service::kConsolePages, {RouteOf(req.path, res.status), std::to_string(res.status)},
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - PageStarted()).count());
     });
   }
   Routes();
