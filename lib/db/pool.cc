@@ -12,13 +12,23 @@ PgPool::PgPool(std::string url, int size) : url_(std::move(url)), size_(size) {
 
 PgPool::Lease PgPool::Acquire() {
   std::unique_ptr<pqxx::connection> conn;
+  bool check = false;
   {
     std::unique_lock lock(mu_);
     freed_.wait(lock, [&] { return !idle_.empty() || outstanding_ < size_; });
     ++outstanding_;
     if (!idle_.empty()) {
-      conn = std::move(idle_.back());
+      conn = std::move(idle_.back().conn);
+      check = std::chrono::steady_clock::now() - idle_.back().since > kCheckIdleAfter;
       idle_.pop_back();
+    }
+  }
+  if (conn != nullptr && conn->is_open() && check) {
+    try {
+      pqxx::nontransaction probe(*conn);
+      probe.exec("SELECT 1");
+    } catch (const std::exception&) {
+      conn.reset();  // dropped by the server meanwhile: open a new one below
     }
   }
   if (conn == nullptr || !conn->is_open()) {
@@ -38,7 +48,7 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> conn) {
   std::lock_guard lock(mu_);
   --outstanding_;
   DP_CHECK(outstanding_ >= 0);
-  if (conn->is_open()) idle_.push_back(std::move(conn));
+  if (conn->is_open()) idle_.push_back({std::move(conn), std::chrono::steady_clock::now()});
   freed_.notify_one();
 }
 

@@ -14,7 +14,10 @@ namespace dp::db {
 
 // PgPool hands out PostgreSQL connections, at most `size` at once. A lease
 // returns its connection when it goes out of scope; a connection found
-// broken is replaced on the next lease.
+// broken is replaced on the next lease, and one idle for longer than
+// kCheckIdleAfter is first asked `SELECT 1` (one round trip), so that a
+// connection the server dropped meanwhile (a failover, a restart) is
+// replaced before a caller's first statement fails on it.
 //
 //   PgPool pool("postgresql://127.0.0.1:5432/dp", 8);
 //   auto conn = pool.Acquire();
@@ -38,6 +41,9 @@ class PgPool {
     std::unique_ptr<pqxx::connection> conn_;
   };
 
+  // How long a connection may sit idle and still be lent unchecked.
+  static constexpr std::chrono::seconds kCheckIdleAfter{2};
+
   PgPool(std::string url, int size);
 
   // Acquire waits for a free connection; it throws pqxx::broken_connection
@@ -55,7 +61,11 @@ class PgPool {
   const std::string url_;
   std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  struct Idle {
+    std::unique_ptr<pqxx::connection> conn;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::vector<Idle> idle_;
   int outstanding_ = 0;  // leased or being opened
   const int size_;
 };
