@@ -40,59 +40,49 @@ bool Overdue(const v1::Date& due) {
 
 List CasesList(Site& site, std::string path, std::string caption, std::string empty_words,
                const v1::ListCasesRequest& query) {
-  return {
-      std::move(path),
-      std::move(caption),
-      {"Case", "Agreement", "Opened", "Information due", "State"},
-      std::move(empty_words),
-      [&site, query](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
-        v1::ListCasesRequest req = query;
-        req.set_page_size(size);
-        req.set_page_token(token);
-        v1::ListCasesResponse got;
-        const grpc::Status s = site.backends.monitoring().ListCases(ctx, req, &got);
-        for (const v1::ReviewCase& c : got.cases()) {
-          const bool open = c.state() == v1::CASE_STATE_OPEN;
-          const bool overdue = open && Overdue(c.information_due());
-          page->rows.push_back(
-              {{dp::StrCat("Case ", c.case_id()), dp::StrCat("/cases/", c.case_id())},
-               {dp::StrCat("Agreement ", c.agreement_id()),
-                dp::StrCat("/agreements/", c.agreement_id())},
-               {When(c.opened_at())},
-               {dp::StrCat(overdue ? "Overdue: " : "", DayOf(c.information_due())), "", overdue},
-               {open ? "Open" : "Closed"}});
-        }
-        page->next_token = got.next_page_token();
-        return s;
-      }};
+  return {std::move(path),
+          std::move(caption),
+          {"Case", "Agreement", "Opened", "Information due", "State"},
+          std::move(empty_words),
+          PagedFetch<v1::ListCasesResponse>(
+              query,
+              [&site](auto* ctx, const auto& req, auto* got) {
+                return site.backends.monitoring().ListCases(ctx, req, got);
+              },
+              [](const v1::ListCasesResponse& got) -> const auto& { return got.cases(); },
+              [](const v1::ReviewCase& c) -> ListRow {
+                const bool open = c.state() == v1::CASE_STATE_OPEN;
+                const bool overdue = open && Overdue(c.information_due());
+                return {{dp::StrCat("Case ", c.case_id()), dp::StrCat("/cases/", c.case_id())},
+                        AgreementCell(c.agreement_id()),
+                        {When(c.opened_at())},
+                        {dp::StrCat(overdue ? "Overdue: " : "", DayOf(c.information_due())), "",
+                         overdue},
+                        {open ? "Open" : "Closed"}};
+              })};
 }
 
 List FindingsList(Site& site, std::string path, std::string caption, std::string empty_words,
                   const v1::ListFindingsRequest& query) {
-  return {
-      std::move(path),
-      std::move(caption),
-      {"Agreement", "Check", "What was found", "Since", "State"},
-      std::move(empty_words),
-      [&site, query](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
-        v1::ListFindingsRequest req = query;
-        req.set_page_size(size);
-        req.set_page_token(token);
-        v1::ListFindingsResponse got;
-        const grpc::Status s = site.backends.monitoring().ListFindings(ctx, req, &got);
-        for (const v1::Finding& f : got.findings()) {
-          page->rows.push_back(
-              {{dp::StrCat("Agreement ", f.agreement_id()),
-                dp::StrCat("/agreements/", f.agreement_id())},
-               {f.check()},
-               {f.summary()},
-               {When(f.opened_at())},
-               {f.state() == v1::FINDING_STATE_OPEN ? "Open"
-                                                    : dp::StrCat("Closed ", When(f.closed_at()))}});
-        }
-        page->next_token = got.next_page_token();
-        return s;
-      }};
+  return {std::move(path),
+          std::move(caption),
+          {"Agreement", "Check", "What was found", "Since", "State"},
+          std::move(empty_words),
+          PagedFetch<v1::ListFindingsResponse>(
+              query,
+              [&site](auto* ctx, const auto& req, auto* got) {
+                return site.backends.monitoring().ListFindings(ctx, req, got);
+              },
+              [](const v1::ListFindingsResponse& got) -> const auto& { return got.findings(); },
+              [](const v1::Finding& f) -> ListRow {
+                return {AgreementCell(f.agreement_id()),
+                        {f.check()},
+                        {f.summary()},
+                        {When(f.opened_at())},
+                        {f.state() == v1::FINDING_STATE_OPEN
+                             ? "Open"
+                             : dp::StrCat("Closed ", When(f.closed_at()))}};
+              })};
 }
 
 List OpenCasesList(Site& site, const SignedIn& who) {

@@ -22,31 +22,26 @@ std::string DaysWaiting(const v1::Agreement& a) {
 }
 
 List ApprovalsList(Site& site, const SignedIn& who) {
-  const std::string authority = who.principal.organisation_id;
+  v1::ListAgreementsRequest query;
+  query.set_authority_id(who.principal.organisation_id);
+  query.set_status(v1::AGREEMENT_STATUS_AWAITING_APPROVAL);
   return {"/approvals",
           "Approvals waiting",
           {"Agreement", "Needs approval by", "Days waiting", "Panel wait"},
           "No agreement is waiting for approval.",
-          [&site, authority](grpc::ClientContext* ctx, int size, const std::string& token,
-                             ListPage* page) {
-            v1::ListAgreementsRequest req;
-            req.set_authority_id(authority);
-            req.set_status(v1::AGREEMENT_STATUS_AWAITING_APPROVAL);
-            req.set_page_size(size);
-            req.set_page_token(token);
-            v1::ListAgreementsResponse got;
-            const grpc::Status s = site.backends.agreements().ListAgreements(ctx, req, &got);
-            for (const v1::Agreement& a : got.agreements()) {
-              const bool late = a.panel_wait_exceeded();
-              page->rows.push_back({{dp::StrCat("Agreement ", a.agreement_id()),
-                                     dp::StrCat("/agreements/", a.agreement_id())},
-                                    {a.required_approval_level()},
-                                    {DaysWaiting(a)},
-                                    {late ? "Longer than allowed" : "Within time", "", late}});
-            }
-            page->next_token = got.next_page_token();
-            return s;
-          }};
+          PagedFetch<v1::ListAgreementsResponse>(
+              query,
+              [&site](auto* ctx, const auto& req, auto* got) {
+                return site.backends.agreements().ListAgreements(ctx, req, got);
+              },
+              [](const v1::ListAgreementsResponse& got) -> const auto& { return got.agreements(); },
+              [](const v1::Agreement& a) -> ListRow {
+                const bool late = a.panel_wait_exceeded();
+                return {AgreementCell(a.agreement_id()),
+                        {a.required_approval_level()},
+                        {DaysWaiting(a)},
+                        {late ? "Longer than allowed" : "Within time", "", late}};
+              })};
 }
 
 List PaymentsDayList(Site& site, const SignedIn& who, const v1::Date& day) {

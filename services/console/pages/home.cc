@@ -7,25 +7,20 @@ namespace {
 
 // SupportedList is the agreements an ISO was granted, whatever their authority.
 List SupportedList(Site& site) {
-  return {"/supported",
-          "The agreements you support",
-          {"Agreement", "Authority", "Status"},
-          "No agreement has been granted to you yet.",
-          [&site](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
-            v1::ListAgreementsRequest req;
-            req.set_page_size(size);
-            req.set_page_token(token);
-            v1::ListAgreementsResponse got;
-            const grpc::Status s = site.backends.agreements().ListAgreements(ctx, req, &got);
-            for (const v1::Agreement& a : got.agreements()) {
-              page->rows.push_back({{dp::StrCat("Agreement ", a.agreement_id()),
-                                     dp::StrCat("/agreements/", a.agreement_id())},
-                                    {a.authority_id()},
-                                    {StatusWords(a.status())}});
-            }
-            page->next_token = got.next_page_token();
-            return s;
-          }};
+  return {
+      "/supported",
+      "The agreements you support",
+      {"Agreement", "Authority", "Status"},
+      "No agreement has been granted to you yet.",
+      PagedFetch<v1::ListAgreementsResponse>(
+          v1::ListAgreementsRequest(),
+          [&site](auto* ctx, const auto& req, auto* got) {
+            return site.backends.agreements().ListAgreements(ctx, req, got);
+          },
+          [](const v1::ListAgreementsResponse& got) -> const auto& { return got.agreements(); },
+          [](const v1::Agreement& a) -> ListRow {
+            return {AgreementCell(a.agreement_id()), {a.authority_id()}, {StatusWords(a.status())}};
+          })};
 }
 
 }  // namespace

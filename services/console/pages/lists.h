@@ -1,10 +1,12 @@
 #ifndef DP_SERVICES_CONSOLE_PAGES_LISTS_H_
 #define DP_SERVICES_CONSOLE_PAGES_LISTS_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "pages/common.h"
 
 // Lists that page and download: one description of a list serves the few
@@ -43,6 +45,38 @@ struct List {
                              ListPage* page)>
       fetch;
 };
+
+// AgreementCell is an agreement's id, linked to its page.
+inline Cell AgreementCell(int64_t agreement_id) {
+  return {dp::StrCat("Agreement ", agreement_id), dp::StrCat("/agreements/", agreement_id)};
+}
+
+// PagedFetch is a List's fetch over one of the services' list RPCs: it asks
+// `call` for a page of `query`, makes a row of each item `items` picks from
+// the answer with `row`, and keeps the answer's next page token.
+//
+//   PagedFetch<v1::ListPayRunsResponse>(
+//       query,
+//       [&site](auto* ctx, const auto& req, auto* got) {
+//         return site.backends.payroll().ListPayRuns(ctx, req, got);
+//       },
+//       [](const v1::ListPayRunsResponse& got) -> const auto& { return got.runs(); },
+//       [](const v1::PayRun& r) -> ListRow { return {{r.status()}}; })
+template <typename Response, typename Request, typename Call, typename Items, typename Row>
+auto PagedFetch(Request query, Call call, Items items, Row row) {
+  return [query = std::move(query), call = std::move(call), items = std::move(items),
+          row = std::move(row)](grpc::ClientContext* ctx, int size, const std::string& token,
+                                ListPage* page) {
+    Request req = query;
+    req.set_page_size(size);
+    req.set_page_token(token);
+    Response got;
+    const grpc::Status s = call(ctx, req, &got);
+    for (const auto& item : items(got)) page->rows.push_back(row(item));
+    page->next_token = got.next_page_token();
+    return s;
+  };
+}
 
 // ListExcerpt is the first `rows` rows of a list, for a home page, with a
 // link to all of it when there are more. A list the service could not read

@@ -226,24 +226,20 @@ List PaymentsOutList(Site& site, std::string path, std::string caption, std::str
       std::move(caption),
       {"Agreement", "Due", "To", "For", "Amount", "What became of it"},
       std::move(empty_words),
-      [&site, query](grpc::ClientContext* ctx, int size, const std::string& token, ListPage* page) {
-        v1::ListOutgoingPaymentsRequest req = query;
-        req.set_page_size(size);
-        req.set_page_token(token);
-        v1::ListOutgoingPaymentsResponse got;
-        const grpc::Status s = site.backends.payments().ListOutgoingPayments(ctx, req, &got);
-        for (const v1::OutgoingPayment& p : got.payments()) {
-          page->rows.push_back({{dp::StrCat("Agreement ", p.agreement_id()),
-                                 dp::StrCat("/agreements/", p.agreement_id())},
-                                {DayOf(p.due_date())},
-                                {p.payee_name()},
-                                {p.source_key()},
-                                {console::Pounds(p.amount().amount_pence())},
-                                {PaymentWords(p), "", p.status() == v1::PAYMENT_STATUS_RETURNED}});
-        }
-        page->next_token = got.next_page_token();
-        return s;
-      }};
+      PagedFetch<v1::ListOutgoingPaymentsResponse>(
+          query,
+          [&site](auto* ctx, const auto& req, auto* got) {
+            return site.backends.payments().ListOutgoingPayments(ctx, req, got);
+          },
+          [](const v1::ListOutgoingPaymentsResponse& got) -> const auto& { return got.payments(); },
+          [](const v1::OutgoingPayment& p) -> ListRow {
+            return {AgreementCell(p.agreement_id()),
+                    {DayOf(p.due_date())},
+                    {p.payee_name()},
+                    {p.source_key()},
+                    {console::Pounds(p.amount().amount_pence())},
+                    {PaymentWords(p), "", p.status() == v1::PAYMENT_STATUS_RETURNED}};
+          })};
 }
 
 void PaymentsOutHistory(Site& site, const SignedIn& who, const httplib::Request& req,

@@ -34,55 +34,47 @@ constexpr int kEmployerRows = 10;
 // TimesheetsList is an employer's timesheets, latest first, with each PA's
 // name from `names`.
 List TimesheetsList(Site& site, int64_t employer, std::map<int64_t, std::string> names) {
+  v1::ListTimesheetsRequest query;
+  query.set_employer_id(employer);
   return {dp::StrCat("/employers/", employer, "/timesheets"),
           "Timesheets, latest first",
           {"PA", "Period", "Hours", "Sick days"},
           "No timesheet yet.",
-          [&site, employer, names](grpc::ClientContext* ctx, int size, const std::string& token,
-                                   ListPage* page) {
-            v1::ListTimesheetsRequest req;
-            req.set_employer_id(employer);
-            req.set_page_size(size);
-            req.set_page_token(token);
-            v1::ListTimesheetsResponse got;
-            const grpc::Status s = site.backends.payroll().ListTimesheets(ctx, req, &got);
-            for (const v1::TimesheetSummary& t : got.timesheets()) {
-              const auto name = names.find(t.employee_id());
-              page->rows.push_back(
-                  {{name != names.end() ? name->second : std::to_string(t.employee_id())},
-                   {dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))},
-                   {Hours(t.total_hours_centi())},
-                   {std::to_string(t.sick_days())}});
-            }
-            page->next_token = got.next_page_token();
-            return s;
-          }};
+          PagedFetch<v1::ListTimesheetsResponse>(
+              query,
+              [&site](auto* ctx, const auto& req, auto* got) {
+                return site.backends.payroll().ListTimesheets(ctx, req, got);
+              },
+              [](const v1::ListTimesheetsResponse& got) -> const auto& { return got.timesheets(); },
+              [names = std::move(names)](const v1::TimesheetSummary& t) -> ListRow {
+                const auto name = names.find(t.employee_id());
+                return {{name != names.end() ? name->second : std::to_string(t.employee_id())},
+                        {dp::StrCat(DayOf(t.period_start()), " to ", DayOf(t.period_end()))},
+                        {Hours(t.total_hours_centi())},
+                        {std::to_string(t.sick_days())}};
+              })};
 }
 
 List PayRunsList(Site& site, int64_t employer) {
+  v1::ListPayRunsRequest query;
+  query.set_employer_id(employer);
   return {dp::StrCat("/employers/", employer, "/payruns"),
           "Pay runs",
           {"Run", "Period", "Paid on", "Net wages", "Status"},
           "No pay run yet.",
-          [&site, employer](grpc::ClientContext* ctx, int size, const std::string& token,
-                            ListPage* page) {
-            v1::ListPayRunsRequest req;
-            req.set_employer_id(employer);
-            req.set_page_size(size);
-            req.set_page_token(token);
-            v1::ListPayRunsResponse got;
-            const grpc::Status s = site.backends.payroll().ListPayRuns(ctx, req, &got);
-            for (const v1::PayRun& r : got.runs()) {
-              page->rows.push_back(
-                  {{dp::StrCat("Run ", r.run_id()), dp::StrCat("/payruns/", r.run_id())},
-                   {dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))},
-                   {DayOf(r.payment_date())},
-                   {console::Pounds(r.net_wages_pence())},
-                   {r.status()}});
-            }
-            page->next_token = got.next_page_token();
-            return s;
-          }};
+          PagedFetch<v1::ListPayRunsResponse>(
+              query,
+              [&site](auto* ctx, const auto& req, auto* got) {
+                return site.backends.payroll().ListPayRuns(ctx, req, got);
+              },
+              [](const v1::ListPayRunsResponse& got) -> const auto& { return got.runs(); },
+              [](const v1::PayRun& r) -> ListRow {
+                return {{dp::StrCat("Run ", r.run_id()), dp::StrCat("/payruns/", r.run_id())},
+                        {dp::StrCat(DayOf(r.period_start()), " to ", DayOf(r.period_end()))},
+                        {DayOf(r.payment_date())},
+                        {console::Pounds(r.net_wages_pence())},
+                        {r.status()}};
+              })};
 }
 
 // Employees reads an employer's PAs (200 at most: an employer of more is
