@@ -402,22 +402,27 @@ grpc::Status CardServiceImpl::GetCardStatement(grpc::ServerContext* ctx,
   }));
 }
 
-absl::Status CardServiceImpl::Network(grpc::ServerContext* ctx, const NetworkFn& call) {
+absl::Status CardServiceImpl::Network(grpc::ServerContext* ctx, const NetworkFn& call,
+                                     absl::Time started) {
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return caller.status();
   const cards::Reach reach{caller->all_authorities, caller->authorities};
   service::CallAudit* audit = host_.AuditOf(*ctx);
-  const absl::Time started = absl::Now();
+  const absl::Time due = started + absl::FromChrono(deadline_);
+  const int64_t left_ms = absl::ToInt64Milliseconds(due - absl::Now());
+  if (left_ms <= 0) {
+    return absl::DeadlineExceededError("the books did not answer within the decision deadline");
+  }
   try {
     auto conn = host_.pool().Acquire();
     pqxx::work tx(*conn);
     // No statement may wait past the deadline (a lock, a slow disk) ...
-    tx.exec(dp::StrCat("SET LOCAL statement_timeout = ", deadline_.count()));
+    tx.exec(dp::StrCat("SET LOCAL statement_timeout = ", left_ms));
     auto key = call(tx, reach);
     if (!key.ok()) return key.status();
     // ... and neither may the whole: an answer the processor stopped
     // waiting for is not committed.
-    if (absl::Now() - started > absl::FromChrono(deadline_)) {
+    if (absl::Now() > due) {
       return absl::DeadlineExceededError("the books did not answer within the decision deadline");
     }
     if (audit != nullptr) audit->RecordIn(tx, *key, 0);
@@ -429,26 +434,54 @@ absl::Status CardServiceImpl::Network(grpc::ServerContext* ctx, const NetworkFn&
   }
 }
 
+absl::StatusOr<cards::AuthorisationRecord> CardServiceImpl::Decide(
+    grpc::ServerContext* ctx, const cards::AuthorisationRequest& request) {
+  const absl::Time started = absl::Now();
+  const absl::CivilDay today = service::TodayInLondon();
+  auto caller = host_.Caller(*ctx);
+  if (!caller.ok()) return caller.status();
+  service::CallAudit* audit = host_.AuditOf(*ctx);
+  cards::AuthorisationItem item{.request = request,
+                                .reach = {caller->all_authorities, caller->authorities},
+                                .categories = &Today(),
+                                .started = started,
+                                .today = today};
+  if (audit != nullptr) {
+    item.event = audit->Event(0);
+    item.resource_pattern = std::string(audit->resource_pattern());
+  }
+  cards::AuthorisationOutcome batched = batcher_.Submit(std::move(item));
+  if (batched.result.has_value()) {
+    if (batched.audited) audit->MarkCommitted();
+    return std::move(*batched.result);
+  }
+  cards::AuthorisationRecord record;
+  const absl::Status alone = Network(
+      ctx,
+      [&](pqxx::work& tx, const cards::Reach& reach) -> absl::StatusOr<std::string> {
+        auto r = cards::Authorise(tx, request, reach, Today(), today);
+        if (!r.ok()) return r.status();
+        record = *r;
+        return std::to_string(r->id);
+      },
+      started);
+  if (!alone.ok()) return alone;
+  return record;
+}
+
 grpc::Status CardServiceImpl::Authorize(grpc::ServerContext* ctx, const v1::AuthorizeRequest* req,
                                         v1::AuthorizationDecision* out) {
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto request = FromProto(*req);
   if (!request.ok()) return ToGrpcStatus(request.status());
-  const absl::CivilDay today = service::TodayInLondon();
-  cards::AuthorisationRecord record;
-  const absl::Status decided = Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
-                                                -> absl::StatusOr<std::string> {
-    auto r = cards::Authorise(tx, *request, reach, Today(), today);
-    if (!r.ok()) return r.status();
-    record = *r;
-    return std::to_string(r->id);
-  });
+  const absl::StatusOr<cards::AuthorisationRecord> decided = Decide(ctx, *request);
   if (decided.ok()) {
-    ToProto(record, out);
+    ToProto(*decided, out);
     CountDecision(host_.metrics(), *out);
     return grpc::Status::OK;
   }
-  if (Decidable(decided)) return ToGrpcStatus(decided);
+  if (Decidable(decided.status())) return ToGrpcStatus(decided.status());
+  cards::AuthorisationRecord record;
   // The books could not answer in time: a decline the processor can read,
   // with nothing held, recorded (briefly) so that a replay gets the same.
   const absl::Status recorded = Network(ctx, [&](pqxx::work& tx, const cards::Reach&)

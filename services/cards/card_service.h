@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "cards/books/batcher.h"
 #include "cards/books/cards.h"
 #include "cards/books/network.h"
 #include "db/idempotency.h"
@@ -20,9 +21,14 @@ namespace dp::cards_service {
 // decision even when the books cannot (SYSTEM_UNAVAILABLE, nothing held).
 class CardServiceImpl final : public v1::CardService::Service {
  public:
+  // Authorisations are decided in batches by `batcher`, whose deadline is
+  // `decision_deadline` too.
   CardServiceImpl(service::ServiceHost& host, std::vector<cards::Categories> categories,
-                  std::chrono::milliseconds decision_deadline)
-      : host_(host), categories_(std::move(categories)), deadline_(decision_deadline) {}
+                  std::chrono::milliseconds decision_deadline, cards::AuthorisationBatcher& batcher)
+      : host_(host),
+        categories_(std::move(categories)),
+        deadline_(decision_deadline),
+        batcher_(batcher) {}
 
   grpc::Status GetServiceInfo(grpc::ServerContext*, const v1::GetServiceInfoRequest*,
                               v1::ServiceInfo* out) override;
@@ -74,9 +80,16 @@ class CardServiceImpl final : public v1::CardService::Service {
                             const std::string& operation, cards::CardStatus to, bool iso_may,
                             v1::Card* out);
   // Network runs one card network call in its own transaction, bounded by
-  // the decision deadline, with the call's audit event.
+  // the decision deadline counted from `started`, with the call's audit
+  // event.
   using NetworkFn = std::function<absl::StatusOr<std::string>(pqxx::work&, const cards::Reach&)>;
-  absl::Status Network(grpc::ServerContext* ctx, const NetworkFn& call);
+  absl::Status Network(grpc::ServerContext* ctx, const NetworkFn& call,
+                       absl::Time started = absl::Now());
+  // Decide is an authorisation decided in a batch or, where the batch left
+  // it (a busy card, an increment, ...), alone; DEADLINE_EXCEEDED or
+  // UNAVAILABLE when the books could not answer in time.
+  absl::StatusOr<cards::AuthorisationRecord> Decide(grpc::ServerContext* ctx,
+                                                    const cards::AuthorisationRequest& request);
   // Settle is a capture, reversal or refund: the request converted, the
   // book's call run by Network, its record into `out`.
   template <typename Request, typename Book>
@@ -86,6 +99,7 @@ class CardServiceImpl final : public v1::CardService::Service {
   service::ServiceHost& host_;
   const std::vector<cards::Categories> categories_;
   const std::chrono::milliseconds deadline_;
+  cards::AuthorisationBatcher& batcher_;
   const db::RequestLog requests_{"cards.requests"};
 };
 

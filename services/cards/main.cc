@@ -19,6 +19,14 @@ int main(int argc, char** argv) {
                  "SYSTEM_UNAVAILABLE, with nothing held")
       ->check(CLI::Range(50, 10000))
       ->capture_default_str();
+  dp::cards::AuthorisationBatcher::Options batching{.workers = 2, .max_batch = 32};
+  app.add_option("--batch-workers", batching.workers,
+                 "threads deciding authorisations in batches (group commit)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  app.add_option("--max-batch", batching.max_batch, "authorisations per database transaction")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   auto categories = dp::cards::Categories::Load(categories_file);
   if (!categories.ok()) {
@@ -30,7 +38,10 @@ int main(int argc, char** argv) {
     dp::service::LogEvent("error", {{"service", "cards"}, {"msg", std::string(s.message())}});
     return 1;
   }
+  dp::cards::AuthorisationBatcher batcher(config.database_url, host.keyring().audit_key(),
+                                          std::chrono::milliseconds(decision_deadline_ms),
+                                          batching);
   dp::cards_service::CardServiceImpl cards(host, std::move(*categories),
-                                           std::chrono::milliseconds(decision_deadline_ms));
+                                           std::chrono::milliseconds(decision_deadline_ms), batcher);
   return host.Run({&cards});
 }

@@ -8,11 +8,13 @@
 #include <random>
 #include <thread>
 
+#include "cards/books/network.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
 #include "agreement_steps.h"
 #include "grpc_helpers.h"
 #include "ledger_checks.h"
+#include "service/proto_convert.h"
 #include "service_process.h"
 #include "test_db.h"
 #include "tls_helpers.h"
@@ -551,6 +553,116 @@ TEST_F(CardsTest, SixtyFourConcurrentAuthorisationsNeverSpendMoreThanTheCardHold
   EXPECT_EQ(declined.load(), 36 - unavailable.load());
   EXPECT_EQ(Available(account), 200'00 - 28 * 7'00);
   EXPECT_GE(Available(account), 0);
+}
+
+// A batch (the service's group commit) decides in a handful of statements
+// what each authorisation alone would decide, and leaves to be decided
+// alone whatever it cannot decide without waiting or without two decisions
+// on one card account.
+TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone) {
+  auto categories = cards::Categories::Load(DP_CARD_CATEGORIES_FILE);
+  ASSERT_TRUE(categories.ok()) << categories.status();
+  const cards::Categories& in_force = categories->front();
+  const cards::Reach reach{false, {authority_}};
+  const auto [shared_agreement, shared_account] = FundedAgreement(100'00);  // £200
+  Issue(shared_agreement, tag_ + "tok-b-own");
+  Issue(shared_agreement, tag_ + "tok-b-extra", /*additional=*/true);
+  const auto [betting_agreement, betting_account] = FundedAgreement(100'00);
+  Issue(betting_agreement, tag_ + "tok-b-bet");
+  const v1::AuthorizeRequest before = Purchase(tag_ + "tok-b-bet", 3'00);
+  const v1::AuthorizationDecision first = Authorize(before);
+  ASSERT_EQ(first.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  const auto [busy_agreement, busy_account] = FundedAgreement(100'00);
+  const v1::Card busy = Issue(busy_agreement, tag_ + "tok-b-busy");
+  const auto [euro_agreement, euro_account] = FundedAgreement(100'00);
+  Issue(euro_agreement, tag_ + "tok-b-euro");
+  const auto [partial_agreement, partial_account] = FundedAgreement(100'00);
+  Issue(partial_agreement, tag_ + "tok-b-part");
+
+  auto asked = [&](const std::string& token, int64_t pence, const std::string& mcc = "5411") {
+    cards::AuthorisationRequest r;
+    r.processor_id = Id();
+    r.digest = "digest-" + r.processor_id;
+    r.card_token = tag_ + token;
+    r.purchase.amount_pence = pence;
+    r.purchase.mcc = mcc;
+    r.purchase.country = "GB";
+    r.currency = "GBP";
+    r.merchant_name = "Corner Shop";
+    return r;
+  };
+  std::vector<cards::AuthorisationRequest> reqs;
+  reqs.push_back(asked("tok-b-own", 50'00));          // 0 approved, £50 held
+  reqs.push_back(asked("tok-b-extra", 30'00));        // 1 the same account: alone
+  reqs.push_back(asked("tok-b-bet", 9'00, "7995"));   // 2 the authority blocks betting
+  reqs.push_back(asked("tok-b-busy", 5'00));          // 3 another transaction holds the card
+  reqs.push_back(asked("tok-b-nobody", 5'00));        // 4 no such card: alone
+  reqs.push_back(asked("tok-b-bet", 3'00));           // 5 a replay of `before`
+  reqs[5].processor_id = before.processor_id();
+  {
+    auto conn = MigratedConnection();
+    pqxx::read_transaction tx(*conn);
+    reqs[5].digest = tx.exec_params1("SELECT request_digest FROM cards.authorisations"
+                                     " WHERE processor_id = $1", before.processor_id())[0]
+                         .as<std::string>();
+  }
+  reqs.push_back(reqs[5]);                            // 6 the same id, other content
+  reqs[6].digest = "something else";
+  reqs.push_back(reqs[0]);                            // 7 an id twice in the batch: alone
+  reqs.push_back(asked("tok-b-euro", 5'00));          // 8 not pounds
+  reqs[8].currency = "EUR";
+  reqs.push_back(asked("tok-b-part", 250'00));        // 9 partly approved: £200
+  reqs[9].purchase.partial_allowed = true;
+  reqs.push_back(asked("tok-b-own", 1'00));           // 10 an increment: alone
+  reqs[10].increments_processor_id = reqs[0].processor_id;
+  std::vector<cards::BatchedAuthorisation> batch;
+  for (const auto& r : reqs) batch.push_back({&r, &reach, &in_force});
+
+  auto blocker_conn = MigratedConnection();
+  pqxx::work blocker(*blocker_conn);
+  blocker.exec_params("SELECT id FROM cards.cards WHERE id = $1 FOR UPDATE", busy.card_id());
+  auto conn = MigratedConnection();
+  pqxx::work tx(*conn);
+  tx.exec("SET LOCAL statement_timeout = 5000");  // a wait on the busy card would fail the test
+  auto decided = cards::AuthoriseBatch(tx, batch, service::TodayInLondon());
+  tx.commit();
+  blocker.abort();
+
+  ASSERT_EQ(decided.size(), reqs.size());
+  for (size_t i : {1, 3, 4, 7, 10}) EXPECT_FALSE(decided[i].has_value()) << "item " << i;
+  auto record = [&](size_t i) {
+    EXPECT_TRUE(decided[i].has_value() && decided[i]->ok()) << "item " << i;
+    return decided[i].has_value() && decided[i]->ok() ? **decided[i] : cards::AuthorisationRecord{};
+  };
+  EXPECT_EQ(record(0).verdict.outcome, cards::Outcome::kApproved);
+  EXPECT_EQ(record(0).verdict.approved_pence, 50'00);
+  EXPECT_NE(record(0).hold_id, 0);
+  EXPECT_EQ(record(2).verdict.reason, cards::Reason::kBlockedCategory);
+  EXPECT_EQ(record(2).hold_id, 0);
+  EXPECT_EQ(record(5).processor_id, before.processor_id());
+  EXPECT_EQ(record(5).hold_id, first.hold_id()) << "the first decision, replayed";
+  ASSERT_TRUE(decided[6].has_value());
+  EXPECT_EQ(decided[6]->status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(record(8).verdict.reason, cards::Reason::kNotSupported);
+  EXPECT_EQ(record(8).verdict.message, "This card can only pay in pounds.");
+  EXPECT_EQ(record(9).verdict.outcome, cards::Outcome::kPartiallyApproved);
+  EXPECT_EQ(record(9).verdict.approved_pence, 200'00);
+  EXPECT_EQ(Available(shared_account), 150'00);
+  EXPECT_EQ(Available(betting_account), 197'00) << "only the £3 before the batch";
+  EXPECT_EQ(Available(busy_account), 200'00);
+  EXPECT_EQ(Available(euro_account), 200'00);
+  EXPECT_EQ(Available(partial_account), 0);
+  // Exactly the decided ones were recorded; those left alone were not.
+  auto check = MigratedConnection();
+  pqxx::read_transaction read(*check);
+  for (size_t i : {1, 3, 4, 10}) {
+    EXPECT_TRUE(read.exec_params("SELECT 1 FROM cards.authorisations WHERE processor_id = $1",
+                                 reqs[i].processor_id).empty()) << "item " << i;
+  }
+  // And what was left is decided alone as usual: the second card of the
+  // account sees the £50 the first holds.
+  const v1::AuthorizationDecision extra = Authorize(Purchase(tag_ + "tok-b-extra", 160'00));
+  EXPECT_EQ(extra.reason(), v1::DECLINE_REASON_INSUFFICIENT_FUNDS);
 }
 
 TEST_F(CardsTest, WhenTheBooksCannotAnswerInTimeTheDeclineSaysSoAndNothingIsHeld) {

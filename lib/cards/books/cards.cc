@@ -51,7 +51,7 @@ AgreementState StateOf(const std::string& status) {
 std::string CardSelect(int day) {
   const std::string d = dp::StrCat("$", day, "::date");
   return dp::StrCat(
-      "SELECT c.id, c.agreement_id, c.authority_id, c.account_id, c.spend_account_id,"
+      "SELECT c.id, c.processor_token, c.agreement_id, c.authority_id, c.account_id, c.spend_account_id,"
       " c.shortfall_account_id, c.last4, c.expiry_month, c.expiry_year, c.additional_holder,"
       " c.holder_name, c.status, c.status_reason,"
       " coalesce(c.replaces_card_id, 0) AS replaces, coalesce(c.replaced_by_card_id, 0) AS replaced_by,"
@@ -77,6 +77,7 @@ absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
   for (const auto& r : rows) {
     Card c;
     c.id = r["id"].as<int64_t>();
+    c.token = r["processor_token"].as<std::string>();
     c.agreement_id = r["agreement_id"].as<int64_t>();
     c.authority_id = r["authority_id"].as<std::string>();
     c.account_id = r["account_id"].as<int64_t>();
@@ -389,6 +390,16 @@ absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& 
                                          for_update ? " FOR UPDATE OF c" : ""),
                               token, DayText(day)),
                  absl::NotFoundError("no card has this token"));
+}
+
+absl::StatusOr<std::vector<Card>> LockFreeCardsByTokens(pqxx::transaction_base& tx,
+                                                        const std::vector<std::string>& tokens,
+                                                        absl::CivilDay day) {
+  // Prepared: every batch of authorisations starts here.
+  return ReadCards(db::Prepared(tx, "cards.by_tokens_skip_locked",
+                                dp::StrCat(CardSelect(2), " WHERE c.processor_token = ANY($1::text[])"
+                                           " ORDER BY c.id FOR UPDATE OF c SKIP LOCKED"),
+                                db::TextArrayLiteral(tokens), DayText(day)));
 }
 
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,

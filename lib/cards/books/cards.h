@@ -21,6 +21,7 @@ namespace dp::cards {
 
 struct Card {
   int64_t id = 0;
+  std::string token;  // the processor's
   int64_t agreement_id = 0;
   std::string authority_id;
   int64_t account_id = 0;            // AGR-n:CARD, the money on the card
@@ -100,6 +101,13 @@ absl::StatusOr<Card> GetCard(pqxx::transaction_base& tx, int64_t card_id, absl::
 // CardByToken is GetCard by the processor's token (NOT_FOUND for none).
 absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& token,
                                  absl::CivilDay day, bool for_update = false);
+// LockFreeCardsByTokens reads and locks, in one statement, the cards of
+// `tokens` that no other transaction holds (FOR UPDATE SKIP LOCKED), in id
+// order: a batch of authorisations takes the cards it can without waiting;
+// a token missing from the answer is unknown or busy.
+absl::StatusOr<std::vector<Card>> LockFreeCardsByTokens(pqxx::transaction_base& tx,
+                                                        const std::vector<std::string>& tokens,
+                                                        absl::CivilDay day);
 // ListCards lists an agreement's cards, oldest first.
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
                                             absl::CivilDay day);

@@ -1,6 +1,8 @@
 #include "cards/books/network.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "base/check.h"
 #include "base/refusal.h"
@@ -90,30 +92,87 @@ absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transactio
   return Replayed(tx, kAuthColumns, req.processor_id, req.digest, &AuthFromRow);
 }
 
-absl::StatusOr<AuthorisationRecord> Record(pqxx::work& tx, const AuthorisationRequest& req,
-                                           int64_t card_id, const Verdict& v, int64_t hold_id,
-                                           int64_t increments_id) {
+// Decided is a decision to record: the request, its card (0: none known),
+// the verdict, the hold it placed and the authorisation it increments.
+struct Decided {
+  const AuthorisationRequest* req = nullptr;
+  int64_t card_id = 0;
+  Verdict verdict;
+  int64_t hold_id = 0;
+  int64_t increments_id = 0;
+};
+
+// RecordAll records `decisions` in one statement and returns their records
+// in the same order.
+std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Decided>& decisions) {
   static const std::string kInsert = dp::StrCat(
       "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
       " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
       " reason, limit_name, message, hold_id, increments_id, remaining_pence)"
-      " VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-      " nullif($14, 0), nullif($15, 0), $16)", kAuthReturning);
-  const pqxx::row row = db::PreparedRow(tx, "cards.record_authorisation", kInsert,
-      req.processor_id, req.digest, card_id, req.purchase.amount_pence, req.purchase.mcc,
-      req.merchant_name, req.purchase.country, std::string(ChannelName(req.purchase.channel)),
-      std::string(kOutcomeNames[static_cast<int>(v.outcome)]), v.approved_pence,
-      std::string(ReasonName(v.reason)), v.limit, v.message, hold_id, increments_id,
-      increments_id == 0 ? v.approved_pence : 0);
-  return AuthFromRow(row);
+      " SELECT p, d, nullif(c, 0), a, mcc, mn, co, ch, de, ap, r, l, m, nullif(h, 0),"
+      " nullif(i, 0), rem FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[],"
+      " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[],"
+      " $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[])"
+      " AS x(p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)", kAuthReturning);
+  std::vector<std::string> processor_ids, digests, mccs, names, countries, channels, outcomes,
+      reasons, limits, messages;
+  std::vector<int64_t> cards, amounts, approved, holds, increments, remaining;
+  for (const Decided& d : decisions) {
+    const AuthorisationRequest& req = *d.req;
+    processor_ids.push_back(req.processor_id);
+    digests.push_back(req.digest);
+    cards.push_back(d.card_id);
+    amounts.push_back(req.purchase.amount_pence);
+    mccs.push_back(req.purchase.mcc);
+    names.push_back(req.merchant_name);
+    countries.push_back(req.purchase.country);
+    channels.emplace_back(ChannelName(req.purchase.channel));
+    outcomes.emplace_back(kOutcomeNames[static_cast<int>(d.verdict.outcome)]);
+    approved.push_back(d.verdict.approved_pence);
+    reasons.emplace_back(ReasonName(d.verdict.reason));
+    limits.push_back(d.verdict.limit);
+    messages.push_back(d.verdict.message);
+    holds.push_back(d.hold_id);
+    increments.push_back(d.increments_id);
+    remaining.push_back(d.increments_id == 0 ? d.verdict.approved_pence : 0);
+  }
+  using db::IntArrayLiteral;
+  using db::TextArrayLiteral;
+  const pqxx::result rows = db::Prepared(
+      tx, "cards.record_authorisations", kInsert, TextArrayLiteral(processor_ids),
+      TextArrayLiteral(digests), IntArrayLiteral(cards), IntArrayLiteral(amounts),
+      TextArrayLiteral(mccs), TextArrayLiteral(names), TextArrayLiteral(countries),
+      TextArrayLiteral(channels), TextArrayLiteral(outcomes), IntArrayLiteral(approved),
+      TextArrayLiteral(reasons), TextArrayLiteral(limits), TextArrayLiteral(messages),
+      IntArrayLiteral(holds), IntArrayLiteral(increments), IntArrayLiteral(remaining));
+  DP_CHECK(rows.size() == decisions.size());
+  // RETURNING's order is not promised: put each record back in its place.
+  std::unordered_map<std::string, AuthorisationRecord> by_id;
+  for (const auto& row : rows) {
+    AuthorisationRecord a = AuthFromRow(row);
+    by_id.emplace(a.processor_id, std::move(a));
+  }
+  std::vector<AuthorisationRecord> out;
+  for (const Decided& d : decisions) {
+    auto it = by_id.find(d.req->processor_id);
+    DP_CHECK(it != by_id.end());
+    out.push_back(std::move(it->second));
+  }
+  return out;
 }
 
-// SituationOf reads, in one statement, what a decision on `card` needs
-// besides the card: what it had approved in each interval to `today` (UK
-// days; the week from Monday, four weeks to today, the calendar month), the
-// cash it took today, the authority's blocked categories in force, and the
-// card account's totals (the ledger's own query) for what is available.
-Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilDay today) {
+AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int64_t card_id,
+                           const Verdict& v, int64_t hold_id, int64_t increments_id) {
+  return RecordAll(tx, {Decided{&req, card_id, v, hold_id, increments_id}}).front();
+}
+
+// SituationsOf reads, in one statement, what a decision on each of `cards`
+// needs besides the card: what it had approved in each interval to `today`
+// (UK days; the week from Monday, four weeks to today, the calendar month),
+// the cash it took today, its authority's blocked categories in force, and
+// its account's totals (the ledger's own query) for what is available.
+std::vector<Situation> SituationsOf(pqxx::transaction_base& tx,
+                                    const std::vector<const Card*>& cards, absl::CivilDay today) {
   const absl::CivilDay monday = today - ((static_cast<int>(absl::GetWeekday(today)) + 7 -
                                           static_cast<int>(absl::Weekday::monday)) % 7);
   const absl::CivilDay month_start(today.year(), today.month(), 1);
@@ -122,12 +181,25 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
   auto since = [](int n) {
     return dp::StrCat("decided_at >= ($", n, "::date)::timestamp AT TIME ZONE 'Europe/London'");
   };
+  std::vector<int64_t> card_ids, account_ids;
+  std::vector<std::string> authorities;
+  for (const Card* card : cards) {
+    card_ids.push_back(card->id);
+    account_ids.push_back(card->account_id);
+    authorities.push_back(card->authority_id);
+  }
   // Prepared once per connection: the decision's busiest statement, whose
   // planning would otherwise cost more than its running.
-  const pqxx::row r = db::PreparedRow(
-      tx, "cards.situation",
+  const pqxx::result rows = db::Prepared(
+      tx, "cards.situations",
       dp::StrCat(
-          "WITH usage AS (SELECT",
+          "SELECT usage.*, totals.*,",
+          " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings s"
+          "  WHERE s.authority_id = k.authority_id AND s.effective_from <= $2::date"
+          "  ORDER BY s.effective_from DESC LIMIT 1) AS blocked"
+          " FROM unnest($1::bigint[], $7::bigint[], $8::text[]) WITH ORDINALITY"
+          "  AS k(card_id, account_id, authority_id, n)"
+          " CROSS JOIN LATERAL (SELECT",
           " coalesce(sum(approved_pence) FILTER (WHERE ", since(2), "), 0) AS day_pence,",
           " count(*) FILTER (WHERE ", since(2), " AND increments_id IS NULL) AS day_count,",
           " coalesce(sum(approved_pence) FILTER (WHERE ", since(3), "), 0) AS week_pence,",
@@ -138,38 +210,46 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
           " count(*) FILTER (WHERE ", since(5), " AND increments_id IS NULL) AS month_count,",
           " coalesce(sum(approved_pence) FILTER (WHERE ", since(2),
           "   AND (channel = 'atm' OR merchant_category IN ('6010', '6011'))), 0) AS cash_pence",
-          " FROM cards.authorisations WHERE card_id = $1 AND decision <> 'declined'"
-          " AND ", since(6), "),",
-          " totals AS (", ledger::CurrentTotalsSelect("$7"),
-          " FROM ledger.balances WHERE account_id = $7)",
-          " SELECT usage.*, totals.*,",
-          " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings"
-          "  WHERE authority_id = $8 AND effective_from <= $2::date"
-          "  ORDER BY effective_from DESC LIMIT 1) AS blocked"
-          " FROM usage, totals"),
-      card.id, DayText(today), DayText(monday), DayText(four_weeks), DayText(month_start),
-      DayText(earliest), card.account_id, card.authority_id);
-  Situation s;
-  s.card = card.status;
-  s.agreement = card.agreement_state;
-  s.controls = card.controls;
-  s.permitted_uses = card.permitted_uses;
-  s.excluded_uses = card.excluded_uses;
-  for (auto [interval, name] : {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
-                                std::pair{Interval::kFourWeeks, "four"},
-                                std::pair{Interval::kMonth, "month"}}) {
-    s.usage.amount_pence[static_cast<size_t>(interval)] =
-        r[dp::StrCat(name, "_pence")].as<int64_t>();
-    s.usage.count[static_cast<size_t>(interval)] = r[dp::StrCat(name, "_count")].as<int>();
+          " FROM cards.authorisations a WHERE a.card_id = k.card_id AND decision <> 'declined'"
+          " AND ", since(6), ") usage",
+          " CROSS JOIN LATERAL (", ledger::CurrentTotalsSelect("k.account_id"),
+          " FROM ledger.balances b WHERE b.account_id = k.account_id) totals",
+          " ORDER BY k.n"),
+      db::IntArrayLiteral(card_ids), DayText(today), DayText(monday), DayText(four_weeks),
+      DayText(month_start), DayText(earliest), db::IntArrayLiteral(account_ids),
+      db::TextArrayLiteral(authorities));
+  DP_CHECK(rows.size() == cards.size());
+  std::vector<Situation> out;
+  for (size_t i = 0; i < cards.size(); ++i) {
+    const Card& card = *cards[i];
+    const pqxx::row r = rows[i];
+    Situation s;
+    s.card = card.status;
+    s.agreement = card.agreement_state;
+    s.controls = card.controls;
+    s.permitted_uses = card.permitted_uses;
+    s.excluded_uses = card.excluded_uses;
+    for (auto [interval, name] :
+         {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
+          std::pair{Interval::kFourWeeks, "four"}, std::pair{Interval::kMonth, "month"}}) {
+      s.usage.amount_pence[static_cast<size_t>(interval)] =
+          r[dp::StrCat(name, "_pence")].as<int64_t>();
+      s.usage.count[static_cast<size_t>(interval)] = r[dp::StrCat(name, "_count")].as<int>();
+    }
+    s.usage.cash_today_pence = r["cash_pence"].as<int64_t>();
+    // The ledger's totals follow the nine usage columns, in its own order.
+    constexpr int kTotals = 9;
+    const ledger::BalanceTotals totals{r[kTotals].as<int64_t>(), r[kTotals + 1].as<int64_t>(),
+                                       r[kTotals + 2].as<int64_t>(), r[kTotals + 3].as<int64_t>()};
+    s.available_pence = ledger::AvailableBalance(ledger::AccountType::kAsset, totals);
+    s.authority_blocked = SplitCommas(r["blocked"].as<std::string>(""));
+    out.push_back(std::move(s));
   }
-  s.usage.cash_today_pence = r["cash_pence"].as<int64_t>();
-  // The ledger's totals follow the nine usage columns, in its own order.
-  constexpr int kTotals = 9;
-  const ledger::BalanceTotals totals{r[kTotals].as<int64_t>(), r[kTotals + 1].as<int64_t>(),
-                                     r[kTotals + 2].as<int64_t>(), r[kTotals + 3].as<int64_t>()};
-  s.available_pence = ledger::AvailableBalance(ledger::AccountType::kAsset, totals);
-  s.authority_blocked = SplitCommas(r["blocked"].as<std::string>(""));
-  return s;
+  return out;
+}
+
+Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilDay today) {
+  return std::move(SituationsOf(tx, {&card}, today).front());
 }
 
 std::vector<std::string> AuthorityBlocked(pqxx::transaction_base& tx, const std::string& authority,
@@ -197,6 +277,22 @@ std::optional<int64_t> AvailableFrom(const absl::Status& s) {
 }
 
 Money Gbp(int64_t pence) { return Money{pence, "GBP"}; }
+
+// HoldFor is the ledger hold an approval places: what it approved, from the
+// card's money towards what it bought, for the category's hold days.
+ledger::NewPending HoldFor(const AuthorisationRequest& req, const Card& card, const Verdict& v,
+                           const Categories& categories, int attempt) {
+  ledger::NewPending hold;
+  hold.idem = ledger::ServiceIdempotency(dp::StrCat("cards:hold:", req.processor_id, ":", attempt),
+                                         req.digest);
+  hold.debit_account_id = card.spend_account_id;
+  hold.credit_account_id = card.account_id;
+  hold.amount = Gbp(v.approved_pence);
+  hold.timeout_seconds = categories.HoldDays(req.purchase.mcc) * 86400;
+  hold.description = dp::StrCat("Card ", card.last4, ": ", req.merchant_name.substr(0, 100));
+  hold.post_tolerance_pence = categories.OverCapturePence(req.purchase.mcc, v.approved_pence);
+  return hold;
+}
 
 absl::StatusOr<Card> ReachableCard(pqxx::transaction_base& tx, const std::string& token,
                                    const Reach& reach, absl::CivilDay today) {
@@ -306,6 +402,104 @@ absl::StatusOr<AuthorisationRecord> RecordUnavailable(pqxx::work& tx,
                 0, 0);
 }
 
+std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
+    pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today) {
+  const size_t n = batch.size();
+  std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> out(n);
+  // Replays first: a processor id seen before gets what it got then.
+  std::vector<std::string> processor_ids;
+  for (const BatchedAuthorisation& b : batch) processor_ids.push_back(b.request->processor_id);
+  std::unordered_map<std::string, pqxx::row> seen;
+  const pqxx::result replayed =
+      db::Prepared(tx, "cards.replayed_authorisations",
+                   dp::StrCat(kAuthColumns, " WHERE processor_id = ANY($1::text[])"),
+                   db::TextArrayLiteral(processor_ids));
+  for (const auto& row : replayed) seen.emplace(row["processor_id"].as<std::string>(), row);
+  std::vector<size_t> fresh;
+  std::vector<std::string> tokens;
+  std::unordered_set<std::string> ids_in_batch;
+  for (size_t i = 0; i < n; ++i) {
+    const AuthorisationRequest& req = *batch[i].request;
+    if (auto it = seen.find(req.processor_id); it != seen.end()) {
+      if (it->second["request_digest"].as<std::string>() != req.digest) {
+        out[i] = Reused(req.processor_id);
+      } else {
+        out[i] = AuthFromRow(it->second);
+      }
+      continue;
+    }
+    // The same id twice in one batch, and increments, are decided alone.
+    if (!ids_in_batch.insert(req.processor_id).second) continue;
+    if (!req.increments_processor_id.empty()) continue;
+    fresh.push_back(i);
+    tokens.push_back(req.card_token);
+  }
+  if (fresh.empty()) return out;
+  // The cards no one else is deciding on, locked; the rest are decided
+  // alone, after this batch, waiting their turn.
+  auto cards = LockFreeCardsByTokens(tx, tokens, today);
+  if (!cards.ok()) return out;
+  std::unordered_map<std::string, const Card*> by_token;
+  for (const Card& c : *cards) by_token.emplace(c.token, &c);
+  std::vector<Decided> decided;
+  std::vector<size_t> decided_at;  // decided[k] answers batch[decided_at[k]]
+  std::vector<size_t> judged;
+  std::vector<const Card*> judged_cards;
+  // One decision per card account per batch: each is then judged on the
+  // books exactly as Authorise would judge it alone.
+  std::unordered_set<int64_t> accounts;
+  for (size_t i : fresh) {
+    const AuthorisationRequest& req = *batch[i].request;
+    auto it = by_token.find(req.card_token);
+    if (it == by_token.end() || !batch[i].reach->Covers(it->second->authority_id)) continue;
+    const Card& card = *it->second;
+    if (!accounts.insert(card.account_id).second) continue;
+    if (req.currency != "GBP") {
+      decided.push_back({&req, card.id,
+                         Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."),
+                         0, 0});
+      decided_at.push_back(i);
+      continue;
+    }
+    judged.push_back(i);
+    judged_cards.push_back(&card);
+  }
+  std::vector<Situation> situations;
+  if (!judged.empty()) situations = SituationsOf(tx, judged_cards, today);
+  std::vector<ledger::WriteOp> holds;
+  std::vector<std::pair<size_t, Verdict>> held;  // (index in judged, verdict) per hold
+  for (size_t j = 0; j < judged.size(); ++j) {
+    const AuthorisationRequest& req = *batch[judged[j]].request;
+    const Categories& categories = *batch[judged[j]].categories;
+    const Card& card = *judged_cards[j];
+    const Verdict v = Decide(req.purchase, situations[j], categories);
+    if (v.outcome == Outcome::kDeclined) {
+      decided.push_back({&req, card.id, v, 0, 0});
+      decided_at.push_back(judged[j]);
+      continue;
+    }
+    holds.push_back(HoldFor(req, card, v, categories, 0));
+    held.emplace_back(j, v);
+  }
+  if (!holds.empty()) {
+    std::vector<absl::StatusOr<ledger::WriteResult>> placed = ledger::ApplyWrites(tx, holds);
+    DP_CHECK(placed.size() == held.size());
+    for (size_t k = 0; k < held.size(); ++k) {
+      // A hold the ledger refused (another card of the account took the
+      // money since the situation was read) is decided again alone.
+      if (!placed[k].ok()) continue;
+      const size_t j = held[k].first;
+      decided.push_back({batch[judged[j]].request, judged_cards[j]->id, held[k].second,
+                         placed[k]->id, 0});
+      decided_at.push_back(judged[j]);
+    }
+  }
+  if (decided.empty()) return out;
+  std::vector<AuthorisationRecord> records = RecordAll(tx, decided);
+  for (size_t k = 0; k < decided.size(); ++k) out[decided_at[k]] = std::move(records[k]);
+  return out;
+}
+
 absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const AuthorisationRequest& req,
                                               const Reach& reach, const Categories& categories,
                                               absl::CivilDay today) {
@@ -329,16 +523,7 @@ absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const Authorisatio
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const Verdict v = Decide(req.purchase, situation, categories);
     if (v.outcome == Outcome::kDeclined) return Record(tx, req, card->id, v, 0, 0);
-    ledger::NewPending hold;
-    hold.idem = ledger::ServiceIdempotency(dp::StrCat("cards:hold:", req.processor_id, ":", attempt),
-                                           req.digest);
-    hold.debit_account_id = card->spend_account_id;
-    hold.credit_account_id = card->account_id;
-    hold.amount = Gbp(v.approved_pence);
-    hold.timeout_seconds = categories.HoldDays(req.purchase.mcc) * 86400;
-    hold.description = dp::StrCat("Card ", card->last4, ": ", req.merchant_name.substr(0, 100));
-    hold.post_tolerance_pence = categories.OverCapturePence(req.purchase.mcc, v.approved_pence);
-    auto held = ledger::ApplyOne(tx, hold);
+    auto held = ledger::ApplyOne(tx, HoldFor(req, *card, v, categories, attempt));
     if (held.ok()) return Record(tx, req, card->id, v, *held, 0);
     // Another card of the same agreement took the money first: judge again
     // on what the ledger says is left.

@@ -2,6 +2,7 @@
 #define DP_LIB_CARDS_BOOKS_NETWORK_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,30 @@ struct AuthorisationRecord {
 absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const AuthorisationRequest& request,
                                               const Reach& reach, const Categories& categories,
                                               absl::CivilDay today);
+
+// BatchedAuthorisation is one authorisation of a batch, with its caller's
+// reach and the categories in force.
+struct BatchedAuthorisation {
+  const AuthorisationRequest* request = nullptr;
+  const Reach* reach = nullptr;
+  const Categories* categories = nullptr;
+};
+
+// AuthoriseBatch decides many authorisations in `tx` with a fixed number of
+// statements whatever their number (replays, cards, situations, holds,
+// records: one each), each judged as Authorise would judge it alone. It
+// takes only what it can decide without waiting and without two decisions
+// touching one card account; an entry left empty is to be decided alone
+// with Authorise, after `tx` ends: an increment, a processor id twice in the
+// batch, a card another transaction holds (or unknown, or out of reach), a
+// second purchase on the same card account, a hold the ledger refused.
+//
+//   std::vector<BatchedAuthorisation> batch = {{&req, &reach, &categories}, ...};
+//   auto decided = AuthoriseBatch(tx, batch, today);
+//   tx.commit();
+//   for (size_t i ...) if (!decided[i]) ... Authorise(...) in a transaction of its own ...
+std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
+    pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today);
 
 // RecordUnavailable records a decline for want of an answer in time
 // (SYSTEM_UNAVAILABLE), in its own short transaction, so that a replay of

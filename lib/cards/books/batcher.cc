@@ -1,0 +1,79 @@
+#include "cards/books/batcher.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "audit/log.h"
+#include "base/check.h"
+#include "base/strings.h"
+#include "iam/policy.h"
+
+namespace dp::cards {
+
+AuthorisationBatcher::AuthorisationBatcher(std::string database_url, std::string audit_key,
+                                           std::chrono::milliseconds deadline, Options options)
+    : database_url_(std::move(database_url)),
+      audit_key_(std::move(audit_key)),
+      deadline_(deadline),
+      commits_(options,
+               [this](std::vector<AuthorisationItem>& items) { return RunBatch(items); }) {
+  DP_CHECK(deadline_.count() > 0);
+}
+
+AuthorisationOutcome AuthorisationBatcher::Submit(AuthorisationItem item) {
+  // Shutting down: the caller decides alone.
+  return commits_.Submit(std::move(item), AuthorisationOutcome{});
+}
+
+pqxx::connection& AuthorisationBatcher::Connection() {
+  thread_local std::unique_ptr<pqxx::connection> conn;
+  if (conn == nullptr || !conn->is_open()) conn = std::make_unique<pqxx::connection>(database_url_);
+  return *conn;
+}
+
+std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
+    std::vector<AuthorisationItem>& items) {
+  DP_CHECK(!items.empty());
+  std::vector<AuthorisationOutcome> outcomes(items.size());
+  absl::Time oldest = items.front().started;
+  std::vector<BatchedAuthorisation> batch;
+  for (const AuthorisationItem& item : items) {
+    DP_CHECK(item.categories != nullptr);
+    oldest = std::min(oldest, item.started);
+    batch.push_back({&item.request, &item.reach, item.categories});
+  }
+  const absl::Duration deadline = absl::FromChrono(deadline_);
+  try {
+    pqxx::work tx(Connection());
+    // No statement may wait past the oldest caller's deadline ...
+    const int64_t left_ms = absl::ToInt64Milliseconds(oldest + deadline - absl::Now());
+    if (left_ms <= 0) return outcomes;
+    tx.exec(dp::StrCat("SET LOCAL statement_timeout = ", left_ms));
+    auto decided = AuthoriseBatch(tx, batch, items.front().today);
+    DP_CHECK(decided.size() == items.size());
+    std::vector<audit::Event> events;
+    std::vector<size_t> audited;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!decided[i].has_value() || !decided[i]->ok() || !items[i].event.has_value()) continue;
+      audit::Event e = *items[i].event;
+      e.resource = iam::ResourceName(items[i].resource_pattern, std::to_string((*decided[i])->id));
+      e.code = 0;
+      events.push_back(std::move(e));
+      audited.push_back(i);
+    }
+    audit::AppendInTransaction(tx, audit_key_, events);
+    // ... and the whole is not committed once the processor stopped waiting.
+    if (absl::Now() > oldest + deadline) return outcomes;
+    tx.commit();
+    for (size_t i = 0; i < items.size(); ++i) outcomes[i].result = std::move(decided[i]);
+    for (size_t i : audited) outcomes[i].audited = true;
+  } catch (const std::exception&) {
+    // A timeout, a lost connection, a rule tripped: nothing of the batch
+    // committed (or, if the commit's fate is unknown, the processor ids
+    // find it), and each caller decides alone within what time it has.
+    return std::vector<AuthorisationOutcome>(items.size());
+  }
+  return outcomes;
+}
+
+}  // namespace dp::cards

@@ -1,0 +1,77 @@
+#ifndef DP_LIB_CARDS_BOOKS_BATCHER_H_
+#define DP_LIB_CARDS_BOOKS_BATCHER_H_
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "audit/chain.h"
+#include "cards/books/network.h"
+#include "db/group_commit.h"
+
+namespace dp::cards {
+
+// AuthorisationItem is one authorisation waiting for a batch: the request,
+// its caller's reach, the categories in force, when the call began (its
+// deadline runs from then) and, for an audited call, its event, whose
+// resource the batch names from `resource_pattern` and the record's id.
+struct AuthorisationItem {
+  AuthorisationRequest request;
+  Reach reach;
+  const Categories* categories = nullptr;
+  absl::Time started;
+  absl::CivilDay today;  // in the UK, when the call began
+  std::optional<audit::Event> event;
+  std::string resource_pattern;
+};
+
+// AuthorisationOutcome is an item's decision (or refusal), committed with
+// its event when `audited`; empty when the batch did not decide it and the
+// caller must (AuthoriseBatch's list: a busy card, an increment, ...; and
+// every item of a batch that failed or ran out of time).
+struct AuthorisationOutcome {
+  std::optional<absl::StatusOr<AuthorisationRecord>> result;
+  bool audited = false;
+};
+
+// AuthorisationBatcher decides authorisations that arrive together in one
+// database transaction each (group commit): one fsync and a handful of
+// statements serve a whole batch, where one decision alone takes a dozen.
+// The batch's holds, records and audit events commit together. No
+// statement may wait past the deadline, and a batch that would answer its
+// oldest caller late is rolled back: its callers then answer as they would
+// have alone.
+//
+//   AuthorisationBatcher batcher(url, audit_key, std::chrono::milliseconds(1500),
+//                                {.workers = 2, .max_batch = 32});
+//   AuthorisationOutcome o = batcher.Submit(std::move(item));
+//   if (!o.result) ... decide alone (Authorise) ...
+class AuthorisationBatcher {
+ public:
+  using Options = db::GroupCommit<AuthorisationItem, AuthorisationOutcome>::Options;
+
+  AuthorisationBatcher(std::string database_url, std::string audit_key,
+                       std::chrono::milliseconds deadline, Options options);
+
+  // Submit blocks until the item's batch is committed or given up.
+  AuthorisationOutcome Submit(AuthorisationItem item);
+
+ private:
+  pqxx::connection& Connection();  // each worker thread its own
+  std::vector<AuthorisationOutcome> RunBatch(std::vector<AuthorisationItem>& items);
+
+  const std::string database_url_;
+  const std::string audit_key_;
+  const std::chrono::milliseconds deadline_;
+  db::GroupCommit<AuthorisationItem, AuthorisationOutcome> commits_;
+};
+
+}  // namespace dp::cards
+
+#endif  // DP_LIB_CARDS_BOOKS_BATCHER_H_
