@@ -17,7 +17,8 @@ namespace dp::db {
 // broken is replaced on the next lease, and one idle for longer than
 // kCheckIdleAfter is first asked `SELECT 1` (one round trip), so that a
 // connection the server dropped meanwhile (a failover, a restart) is
-// replaced before a caller's first statement fails on it.
+// replaced before a caller's first statement fails on it. Its cached plans
+// are discarded every kPlansFor (RefreshPlansIfDue).
 //
 //   PgPool pool("postgresql://127.0.0.1:5432/dp", 8);
 //   auto conn = pool.Acquire();
@@ -26,12 +27,13 @@ class PgPool {
  public:
   class Lease {
    public:
-    Lease(PgPool* pool, std::unique_ptr<pqxx::connection> conn)
-        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(PgPool* pool, std::unique_ptr<pqxx::connection> conn,
+          std::chrono::steady_clock::time_point planned_at)
+        : pool_(pool), conn_(std::move(conn)), planned_at_(planned_at) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
-      if (conn_ != nullptr) pool_->Release(std::move(conn_));
+      if (conn_ != nullptr) pool_->Release(std::move(conn_), planned_at_);
     }
     pqxx::connection& operator*() { return *conn_; }
     pqxx::connection* operator->() { return conn_.get(); }
@@ -39,6 +41,7 @@ class PgPool {
    private:
     PgPool* pool_;
     std::unique_ptr<pqxx::connection> conn_;
+    std::chrono::steady_clock::time_point planned_at_;
   };
 
   // How long a connection may sit idle and still be lent unchecked.
@@ -56,7 +59,8 @@ class PgPool {
   int size() const { return size_; }
 
  private:
-  void Release(std::unique_ptr<pqxx::connection> conn);
+  void Release(std::unique_ptr<pqxx::connection> conn,
+               std::chrono::steady_clock::time_point planned_at);
 
   const std::string url_;
   std::mutex mu_;
@@ -64,11 +68,35 @@ class PgPool {
   struct Idle {
     std::unique_ptr<pqxx::connection> conn;
     std::chrono::steady_clock::time_point since;
+    std::chrono::steady_clock::time_point planned_at;
   };
   std::vector<Idle> idle_;
   int outstanding_ = 0;  // leased or being opened
   const int size_;
 };
+
+// kPlansFor is how long a connection keeps its cached query plans.
+inline constexpr std::chrono::seconds kPlansFor{10};
+
+// RefreshPlansIfDue runs DISCARD PLANS on `conn` (outside any transaction)
+// when its plans were made over kPlansFor ago, and says whether it did. A
+// prepared statement's generic plan is made once, on the data as it was
+// then: one made while a table was nearly empty (a sequential scan) would
+// be kept as the table grows to millions of rows. Discarded, each is
+// planned again on its next use. For a long-lived connection:
+//
+//   thread_local auto planned_at = std::chrono::steady_clock::now();
+//   RefreshPlansIfDue(conn, &planned_at);
+//   pqxx::work tx(conn);
+bool RefreshPlansIfDue(pqxx::connection& conn, std::chrono::steady_clock::time_point* planned_at);
+
+// WorkerConnection is the calling thread's own connection to `url`, for a
+// worker thread that keeps one for its life (a group commit's): opened on
+// first use and again after it broke, its plans refreshed as the pool's
+// are. One thread, one url.
+//
+//   pqxx::work tx(WorkerConnection(database_url_));
+pqxx::connection& WorkerConnection(const std::string& url);
 
 // ConnectWithRetry opens a connection, retrying while the database starts.
 std::unique_ptr<pqxx::connection> ConnectWithRetry(const std::string& url,

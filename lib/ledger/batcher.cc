@@ -3,6 +3,7 @@
 #include "audit/log.h"
 #include "base/check.h"
 #include "base/strings.h"
+#include "db/pool.h"
 #include "db/errors.h"
 
 namespace dp::ledger {
@@ -33,11 +34,6 @@ void WriteBatcher::SubmitAsync(BatchItem item, std::function<void(BatchOutcome)>
   commits_.SubmitAsync(std::move(item), ShuttingDown(), std::move(done));
 }
 
-pqxx::connection& WriteBatcher::Connection() {
-  thread_local std::unique_ptr<pqxx::connection> conn;
-  if (conn == nullptr || !conn->is_open()) conn = std::make_unique<pqxx::connection>(database_url_);
-  return *conn;
-}
 
 void WriteBatcher::Audit(pqxx::work& tx, const std::vector<const BatchItem*>& items,
                          std::vector<BatchOutcome>& results) {
@@ -59,7 +55,7 @@ void WriteBatcher::Audit(pqxx::work& tx, const std::vector<const BatchItem*>& it
 std::vector<BatchOutcome> WriteBatcher::RunBatch(std::vector<BatchItem>& items) {
   if (items.size() > 1) {
     try {
-      pqxx::work tx(Connection());
+      pqxx::work tx(db::WorkerConnection(database_url_));
       std::vector<WriteOp> ops;
       std::vector<const BatchItem*> refs;
       ops.reserve(items.size());
@@ -88,7 +84,7 @@ BatchOutcome WriteBatcher::RunAlone(const BatchItem& item) {
   absl::Status last = absl::UnavailableError("not attempted");
   for (int attempt = 0; attempt < kMaxAttemptsAlone; ++attempt) {
     try {
-      pqxx::work tx(Connection());
+      pqxx::work tx(db::WorkerConnection(database_url_));
       std::vector<BatchOutcome> results;
       results.push_back({std::move(ApplyWrites(tx, {item.op}).front()), false});
       Audit(tx, {&item}, results);

@@ -54,8 +54,6 @@ class WriteBatcher {
   void SubmitAsync(BatchItem item, std::function<void(BatchOutcome)> done);
 
  private:
-  // Each worker thread keeps its own connection.
-  pqxx::connection& Connection();
   std::vector<BatchOutcome> RunBatch(std::vector<BatchItem>& items);
   BatchOutcome RunAlone(const BatchItem& item);
   // Audit writes the events of `items` with the outcomes in `results`.

@@ -1,6 +1,8 @@
 // The connection pool after the server dropped its connections (a
 // failover, a restart, an administrator): an idle connection is checked
 // before it is lent, so the caller's first statement does not fail on it.
+#include <unistd.h>
+
 #include <thread>
 
 #include "db/pool.h"
@@ -31,6 +33,49 @@ TEST(PgPoolTest, AConnectionDroppedWhileIdleIsReplacedBeforeItIsLent) {
   EXPECT_NE(second, 0);
   EXPECT_NE(second, first) << "a new connection";
   EXPECT_EQ(pool.InUse(), 0);
+}
+
+// PlanOf is how the prepared statement "by_key" would run now.
+std::string PlanOf(pqxx::connection& conn) {
+  pqxx::work tx(conn);
+  tx.exec("SET LOCAL plan_cache_mode = force_generic_plan");
+  std::string plan;
+  for (const auto& row : tx.exec("EXPLAIN EXECUTE by_key(42)")) plan += row[0].c_str();
+  return plan;
+}
+
+// A generic plan made while a table was nearly empty scans it whole; kept,
+// it would scan millions of rows for one. Refreshed, it uses the index.
+TEST(PgPoolTest, PlansMadeOnAnEmptyTableAreMadeAgainAfterTheyAreRefreshed) {
+  auto conn = MigratedConnection();
+  const std::string table = "public.plan_probe_" + std::to_string(::getpid());
+  {
+    pqxx::work tx(*conn);
+    tx.exec("CREATE TABLE " + table + " (k bigint, v text)");
+    tx.exec("CREATE INDEX ON " + table + " (k)");
+    tx.exec("INSERT INTO " + table + " SELECT g, 'x' FROM generate_series(1, 10) g");
+    tx.exec("ANALYZE " + table);
+    tx.commit();
+  }
+  pqxx::nontransaction(*conn).exec("PREPARE by_key(bigint) AS SELECT v FROM " + table +
+                                   " WHERE k = $1");
+  EXPECT_NE(PlanOf(*conn).find("Seq Scan"), std::string::npos) << "planned on a table of ten rows";
+  {
+    pqxx::work tx(*conn);
+    tx.exec("INSERT INTO " + table + " SELECT g, 'x' FROM generate_series(1, 50000) g");
+    tx.commit();
+  }
+  EXPECT_NE(PlanOf(*conn).find("Seq Scan"), std::string::npos) << "the plan is kept as it was";
+  auto planned_at = std::chrono::steady_clock::now();
+  EXPECT_FALSE(db::RefreshPlansIfDue(*conn, &planned_at)) << "not yet due";
+  planned_at -= db::kPlansFor;
+  EXPECT_TRUE(db::RefreshPlansIfDue(*conn, &planned_at));
+  const std::string plan = PlanOf(*conn);
+  EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Index"), std::string::npos) << plan;
+  pqxx::work tx(*conn);
+  tx.exec("DROP TABLE " + table);
+  tx.commit();
 }
 
 }  // namespace

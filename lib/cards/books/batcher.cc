@@ -6,6 +6,7 @@
 #include "audit/log.h"
 #include "base/check.h"
 #include "base/strings.h"
+#include "db/pool.h"
 #include "iam/policy.h"
 
 namespace dp::cards {
@@ -25,11 +26,6 @@ AuthorisationOutcome AuthorisationBatcher::Submit(AuthorisationItem item) {
   return commits_.Submit(std::move(item), AuthorisationOutcome{});
 }
 
-pqxx::connection& AuthorisationBatcher::Connection() {
-  thread_local std::unique_ptr<pqxx::connection> conn;
-  if (conn == nullptr || !conn->is_open()) conn = std::make_unique<pqxx::connection>(database_url_);
-  return *conn;
-}
 
 std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
     std::vector<AuthorisationItem>& items) {
@@ -44,7 +40,7 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
   }
   const absl::Duration deadline = absl::FromChrono(deadline_);
   try {
-    pqxx::work tx(Connection());
+    pqxx::work tx(db::WorkerConnection(database_url_));
     // No statement may wait past the oldest caller's deadline ...
     const int64_t left_ms = absl::ToInt64Milliseconds(oldest + deadline - absl::Now());
     if (left_ms <= 0) return outcomes;

@@ -63,7 +63,6 @@ class AuthorisationBatcher {
   AuthorisationOutcome Submit(AuthorisationItem item);
 
  private:
-  pqxx::connection& Connection();  // each worker thread its own
   std::vector<AuthorisationOutcome> RunBatch(std::vector<AuthorisationItem>& items);
 
   const std::string database_url_;
