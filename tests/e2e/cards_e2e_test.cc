@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "base/strings.h"
 #include "cards/books/network.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
@@ -93,7 +94,30 @@ class CardsTest : public ::testing::Test {
     delete pki_;
   }
 
-  void TearDown() override { EXPECT_EQ(LedgerImbalance(), 0) << "the books balance"; }
+  void TearDown() override {
+    EXPECT_EQ(LedgerImbalance(), 0) << "the books balance";
+    EXPECT_EQ(CardDaysAdrift(), 0) << "each card's day rows are the sums of its authorisations";
+  }
+
+  // CardDaysAdrift counts the (card, day) rows of cards.card_days (what
+  // velocity limits are judged on, kept by a trigger) that differ from the
+  // sums of the authorisations they count, either way.
+  static int64_t CardDaysAdrift() {
+    auto conn = MigratedConnection();
+    pqxx::read_transaction tx(*conn);
+    return tx.exec1(
+        "WITH counted AS (SELECT card_id, (decided_at AT TIME ZONE 'Europe/London')::date AS day,"
+        "  sum(approved_pence)::bigint AS approved_pence,"
+        "  count(*) FILTER (WHERE increments_id IS NULL)::integer AS approvals,"
+        "  coalesce(sum(approved_pence) FILTER (WHERE channel = 'atm'"
+        "           OR merchant_category IN ('6010', '6011')), 0)::bigint AS cash_pence"
+        "  FROM cards.authorisations WHERE approved_pence > 0 AND card_id IS NOT NULL"
+        "  GROUP BY 1, 2),"
+        " kept AS (SELECT card_id, day, approved_pence, approvals, cash_pence FROM cards.card_days)"
+        " SELECT (SELECT count(*) FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept) a)"
+        "      + (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted) b)")[0]
+        .as<int64_t>();
+  }
 
   static std::string Id() { return tag_ + "-" + std::to_string(n_++); }
 
@@ -663,6 +687,38 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   // account sees the £50 the first holds.
   const v1::AuthorizationDecision extra = Authorize(Purchase(tag_ + "tok-b-extra", 160'00));
   EXPECT_EQ(extra.reason(), v1::DECLINE_REASON_INSUFFICIENT_FUNDS);
+}
+
+// What a decision counted is recorded once: the day rows its velocity
+// limits are judged on could not stay its sums otherwise.
+TEST_F(CardsTest, AnAuthorisationsDecisionCannotBeChangedAfterItIsRecorded) {
+  const auto [agreement, account] = FundedAgreement(100'00);
+  const std::string token = tag_ + "tok-once";
+  Issue(agreement, token);
+  const v1::AuthorizeRequest req = Purchase(token, 12'00);
+  ASSERT_EQ(Authorize(req).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  auto conn = MigratedConnection();
+  for (const char* change : {"approved_pence = 1", "decided_at = decided_at - interval '2 days'",
+                             "merchant_category = '6011'"}) {
+    pqxx::work tx(*conn);
+    try {
+      tx.exec_params(dp::StrCat("UPDATE cards.authorisations SET ", change,
+                                " WHERE processor_id = $1"),
+                     req.processor_id());
+      ADD_FAILURE() << change << " was allowed";
+    } catch (const pqxx::sql_error& e) {
+      EXPECT_EQ(e.sqlstate(), "23000") << change << ": " << e.what();
+    }
+  }
+  pqxx::work tx(*conn);
+  const pqxx::row day = tx.exec_params1(
+      "SELECT d.approved_pence, d.approvals FROM cards.card_days d JOIN cards.cards c"
+      " ON c.id = d.card_id WHERE c.processor_token = $1", token);
+  EXPECT_EQ(day[0].as<int64_t>(), 12'00);
+  EXPECT_EQ(day[1].as<int>(), 1);
+  // What remains to capture may change (a capture does it).
+  tx.exec_params("UPDATE cards.authorisations SET remaining_pence = 0 WHERE processor_id = $1",
+                 req.processor_id());
 }
 
 TEST_F(CardsTest, WhenTheBooksCannotAnswerInTimeTheDeclineSaysSoAndNothingIsHeld) {

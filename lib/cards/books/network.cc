@@ -178,11 +178,10 @@ std::vector<Situation> SituationsOf(pqxx::transaction_base& tx,
   const absl::CivilDay month_start(today.year(), today.month(), 1);
   const absl::CivilDay four_weeks = today - 27;
   const absl::CivilDay earliest = std::min(month_start, four_weeks);
-  // Each interval's start as an instant, worked out once (not once a row).
-  auto from = [](int n, const char* name) {
-    return dp::StrCat("($", n, "::date)::timestamp AT TIME ZONE 'Europe/London' AS ", name);
+  auto since = [](int n, const char* what, const char* name) {
+    return dp::StrCat(" coalesce(sum(", what, ") FILTER (WHERE day >= $", n, "::date), 0)::bigint AS ",
+                      name);
   };
-  auto since = [](const char* name) { return dp::StrCat("decided_at >= t.", name); };
   std::vector<int64_t> card_ids, account_ids;
   std::vector<std::string> authorities;
   for (const Card* card : cards) {
@@ -191,32 +190,24 @@ std::vector<Situation> SituationsOf(pqxx::transaction_base& tx,
     authorities.push_back(card->authority_id);
   }
   // Prepared once per connection: the decision's busiest statement, whose
-  // planning would otherwise cost more than its running. Declined
-  // decisions approved nothing (approved_pence = 0) and count for nothing.
+  // planning would otherwise cost more than its running. The usage is
+  // summed from the card's day rows (cards.card_days, kept by a trigger).
   const pqxx::result rows = db::Prepared(
       tx, "cards.situations",
       dp::StrCat(
-          "WITH t AS MATERIALIZED (SELECT ", from(2, "day"), ", ", from(3, "week"), ", ",
-          from(4, "four"), ", ", from(5, "month"), ", ", from(6, "earliest"), ")",
-          " SELECT usage.*, totals.*,",
+          "SELECT usage.*, totals.*,",
           " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings s"
           "  WHERE s.authority_id = k.authority_id AND s.effective_from <= $2::date"
           "  ORDER BY s.effective_from DESC LIMIT 1) AS blocked"
-          " FROM t, unnest($1::bigint[], $7::bigint[], $8::text[]) WITH ORDINALITY"
+          " FROM unnest($1::bigint[], $7::bigint[], $8::text[]) WITH ORDINALITY"
           "  AS k(card_id, account_id, authority_id, n)"
           " CROSS JOIN LATERAL (SELECT",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since("day"), "), 0) AS day_pence,",
-          " count(*) FILTER (WHERE ", since("day"), " AND increments_id IS NULL) AS day_count,",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since("week"), "), 0) AS week_pence,",
-          " count(*) FILTER (WHERE ", since("week"), " AND increments_id IS NULL) AS week_count,",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since("four"), "), 0) AS four_pence,",
-          " count(*) FILTER (WHERE ", since("four"), " AND increments_id IS NULL) AS four_count,",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since("month"), "), 0) AS month_pence,",
-          " count(*) FILTER (WHERE ", since("month"), " AND increments_id IS NULL) AS month_count,",
-          " coalesce(sum(approved_pence) FILTER (WHERE ", since("day"),
-          "   AND (channel = 'atm' OR merchant_category IN ('6010', '6011'))), 0) AS cash_pence",
-          " FROM cards.authorisations a WHERE a.card_id = k.card_id AND a.approved_pence > 0"
-          " AND a.", since("earliest"), ") usage",
+          since(2, "approved_pence", "day_pence"), ",", since(2, "approvals", "day_count"), ",",
+          since(3, "approved_pence", "week_pence"), ",", since(3, "approvals", "week_count"), ",",
+          since(4, "approved_pence", "four_pence"), ",", since(4, "approvals", "four_count"), ",",
+          since(5, "approved_pence", "month_pence"), ",", since(5, "approvals", "month_count"), ",",
+          since(2, "cash_pence", "cash_pence"),
+          " FROM cards.card_days d WHERE d.card_id = k.card_id AND d.day >= $6::date) usage",
           // OFFSET 0: an index lookup per card, never a hash join over
           // every balance.
           " CROSS JOIN LATERAL (", ledger::CurrentTotalsSelect("k.account_id"),
