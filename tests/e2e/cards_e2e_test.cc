@@ -581,8 +581,9 @@ TEST_F(CardsTest, SixtyFourConcurrentAuthorisationsNeverSpendMoreThanTheCardHold
 
 // A batch (the service's group commit) decides in a handful of statements
 // what each authorisation alone would decide, and leaves to be decided
-// alone whatever it cannot decide without waiting or without two decisions
-// on one card account.
+// alone whatever it cannot decide without waiting (a card or a card
+// account's balance another transaction holds) or without two decisions on
+// one card account.
 TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone) {
   auto categories = cards::Categories::Load(DP_CARD_CATEGORIES_FILE);
   ASSERT_TRUE(categories.ok()) << categories.status();
@@ -602,6 +603,8 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   Issue(euro_agreement, tag_ + "tok-b-euro");
   const auto [partial_agreement, partial_account] = FundedAgreement(100'00);
   Issue(partial_agreement, tag_ + "tok-b-part");
+  const auto [locked_agreement, locked_account] = FundedAgreement(100'00);
+  Issue(locked_agreement, tag_ + "tok-b-lock");
 
   auto asked = [&](const std::string& token, int64_t pence, const std::string& mcc = "5411") {
     cards::AuthorisationRequest r;
@@ -639,12 +642,15 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   reqs[9].purchase.partial_allowed = true;
   reqs.push_back(asked("tok-b-own", 1'00));           // 10 an increment: alone
   reqs[10].increments_processor_id = reqs[0].processor_id;
+  reqs.push_back(asked("tok-b-lock", 5'00));          // 11 its account's balance is busy: alone
   std::vector<cards::BatchedAuthorisation> batch;
   for (const auto& r : reqs) batch.push_back({&r, &reach, &in_force});
 
   auto blocker_conn = MigratedConnection();
   pqxx::work blocker(*blocker_conn);
   blocker.exec_params("SELECT id FROM cards.cards WHERE id = $1 FOR UPDATE", busy.card_id());
+  blocker.exec_params("SELECT account_id FROM ledger.balances WHERE account_id = $1 FOR UPDATE",
+                      locked_account);
   auto conn = MigratedConnection();
   pqxx::work tx(*conn);
   tx.exec("SET LOCAL statement_timeout = 5000");  // a wait on the busy card would fail the test
@@ -653,7 +659,7 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   blocker.abort();
 
   ASSERT_EQ(decided.size(), reqs.size());
-  for (size_t i : {1, 3, 4, 7, 10}) EXPECT_FALSE(decided[i].has_value()) << "item " << i;
+  for (size_t i : {1, 3, 4, 7, 10, 11}) EXPECT_FALSE(decided[i].has_value()) << "item " << i;
   auto record = [&](size_t i) {
     EXPECT_TRUE(decided[i].has_value() && decided[i]->ok()) << "item " << i;
     return decided[i].has_value() && decided[i]->ok() ? **decided[i] : cards::AuthorisationRecord{};
@@ -679,7 +685,8 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   // Exactly the decided ones were recorded; those left alone were not.
   auto check = MigratedConnection();
   pqxx::read_transaction read(*check);
-  for (size_t i : {1, 3, 4, 10}) {
+  EXPECT_EQ(Available(locked_account), 200'00);
+  for (size_t i : {1, 3, 4, 10, 11}) {
     EXPECT_TRUE(read.exec_params("SELECT 1 FROM cards.authorisations WHERE processor_id = $1",
                                  reqs[i].processor_id).empty()) << "item " << i;
   }

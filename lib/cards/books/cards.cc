@@ -44,6 +44,35 @@ AgreementState StateOf(const std::string& status) {
                                   : AgreementState::kNotActive;
 }
 
+absl::StatusOr<Card> OneCard(const pqxx::result& rows, absl::Status missing) {
+  if (rows.empty()) return missing;
+  auto cards = ReadCards(rows);
+  if (!cards.ok()) return cards.status();
+  return std::move(cards->front());
+}
+
+// OpenAccount opens (or finds, on a retry) one of an agreement's card
+// accounts: the ledger refuses to make it twice.
+absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const AgreementFacts& a, int64_t agreement_id,
+                                    std::string_view suffix, std::string_view name,
+                                    ledger::AccountType type) {
+  ledger::NewAccount account;
+  account.code = dp::StrCat("AGR-", agreement_id, ":", suffix);
+  account.idem = ledger::ServiceIdempotency(dp::StrCat("cards:", suffix, ":", agreement_id),
+                                            account.code);
+  account.name = dp::StrCat("Agreement ", agreement_id, " ", name);
+  account.type = type;
+  account.currency = "GBP";
+  account.owner_type = "agreement";
+  account.owner_id = std::to_string(agreement_id);
+  account.authority_id = a.authority_id;
+  auto made = ledger::CreateAccount(tx, account);
+  if (!made.ok()) return made.status();
+  return made->id;
+}
+
+}  // namespace
+
 // CardSelect reads cards with, in the same statement, the controls in
 // force on the day given as parameter `$<day>` (or, for a card whose
 // controls start later, its first), its agreement's state, and the uses of
@@ -114,34 +143,6 @@ absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
   return cards;
 }
 
-absl::StatusOr<Card> OneCard(const pqxx::result& rows, absl::Status missing) {
-  if (rows.empty()) return missing;
-  auto cards = ReadCards(rows);
-  if (!cards.ok()) return cards.status();
-  return std::move(cards->front());
-}
-
-// OpenAccount opens (or finds, on a retry) one of an agreement's card
-// accounts: the ledger refuses to make it twice.
-absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const AgreementFacts& a, int64_t agreement_id,
-                                    std::string_view suffix, std::string_view name,
-                                    ledger::AccountType type) {
-  ledger::NewAccount account;
-  account.code = dp::StrCat("AGR-", agreement_id, ":", suffix);
-  account.idem = ledger::ServiceIdempotency(dp::StrCat("cards:", suffix, ":", agreement_id),
-                                            account.code);
-  account.name = dp::StrCat("Agreement ", agreement_id, " ", name);
-  account.type = type;
-  account.currency = "GBP";
-  account.owner_type = "agreement";
-  account.owner_id = std::to_string(agreement_id);
-  account.authority_id = a.authority_id;
-  auto made = ledger::CreateAccount(tx, account);
-  if (!made.ok()) return made.status();
-  return made->id;
-}
-
-}  // namespace
 
 absl::Status CheckCardDetails(const std::string& token, const std::string& last4, int month,
                               int year) {
@@ -390,16 +391,6 @@ absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& 
                                          for_update ? " FOR UPDATE OF c" : ""),
                               token, DayText(day)),
                  absl::NotFoundError("no card has this token"));
-}
-
-absl::StatusOr<std::vector<Card>> LockFreeCardsByTokens(pqxx::transaction_base& tx,
-                                                        const std::vector<std::string>& tokens,
-                                                        absl::CivilDay day) {
-  // Prepared: every batch of authorisations starts here.
-  return ReadCards(db::Prepared(tx, "cards.by_tokens_skip_locked",
-                                dp::StrCat(CardSelect(2), " WHERE c.processor_token = ANY($1::text[])"
-                                           " ORDER BY c.id FOR UPDATE OF c SKIP LOCKED"),
-                                db::TextArrayLiteral(tokens), DayText(day)));
 }
 
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,

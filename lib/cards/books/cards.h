@@ -101,13 +101,17 @@ absl::StatusOr<Card> GetCard(pqxx::transaction_base& tx, int64_t card_id, absl::
 // CardByToken is GetCard by the processor's token (NOT_FOUND for none).
 absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& token,
                                  absl::CivilDay day, bool for_update = false);
-// LockFreeCardsByTokens reads and locks, in one statement, the cards of
-// `tokens` that no other transaction holds (FOR UPDATE SKIP LOCKED), in id
-// order: a batch of authorisations takes the cards it can without waiting;
-// a token missing from the answer is unknown or busy.
-absl::StatusOr<std::vector<Card>> LockFreeCardsByTokens(pqxx::transaction_base& tx,
-                                                        const std::vector<std::string>& tokens,
-                                                        absl::CivilDay day);
+// CardSelect is the SELECT (to which a WHERE is added, on `c`, the card)
+// that reads cards with, in the same statement, the controls in force on
+// the day given as parameter `$<day>`, their agreement's state and the
+// uses of its version in force; ReadCards decodes its rows (by column name,
+// so a statement may read more beside them). For a statement of its own
+// that reads cards with more, as a batch of authorisations does:
+//
+//   ReadCards(tx.exec_params(CardSelect(2) + " WHERE c.id = $1", id, "2026-05-04"))
+std::string CardSelect(int day_param);
+absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows);
+
 // ListCards lists an agreement's cards, oldest first.
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
                                             absl::CivilDay day);

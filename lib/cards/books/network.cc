@@ -166,88 +166,127 @@ AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int6
   return RecordAll(tx, {Decided{&req, card_id, v, hold_id, increments_id}}).front();
 }
 
-// SituationsOf reads, in one statement, what a decision on each of `cards`
-// needs besides the card: what it had approved in each interval to `today`
-// (UK days; the week from Monday, four weeks to today, the calendar month),
-// the cash it took today, its authority's blocked categories in force, and
-// its account's totals (the ledger's own query) for what is available.
-std::vector<Situation> SituationsOf(pqxx::transaction_base& tx,
-                                    const std::vector<const Card*>& cards, absl::CivilDay today) {
+// SituationDays are the UK days a decision's intervals start on, `today`
+// included: parameters $2 to $6 of a statement with SituationSql.
+std::vector<std::string> SituationDays(absl::CivilDay today) {
   const absl::CivilDay monday = today - ((static_cast<int>(absl::GetWeekday(today)) + 7 -
                                           static_cast<int>(absl::Weekday::monday)) % 7);
   const absl::CivilDay month_start(today.year(), today.month(), 1);
   const absl::CivilDay four_weeks = today - 27;
-  const absl::CivilDay earliest = std::min(month_start, four_weeks);
+  return {DayText(today), DayText(monday), DayText(four_weeks), DayText(month_start),
+          DayText(std::min(month_start, four_weeks))};
+}
+
+// SituationSql is the select list and the joins that read, for each row of
+// a FROM whose card, card account and authority are the SQL expressions
+// given, what a decision needs besides the card: what the card approved in
+// each interval to today (the week from Monday, four weeks to today, the
+// calendar month; summed from its day rows, cards.card_days, kept by a
+// trigger), the cash it took today, its authority's blocked categories in
+// force, and its account's totals (the ledger's own query) for what is
+// available. With `skip_busy_balance`, the account's balance row is locked
+// too, or, if another transaction holds it, the row is left out.
+struct SituationSql {
+  std::string columns;
+  std::string joins;
+};
+SituationSql SituationOfRows(std::string_view card, std::string_view account,
+                             std::string_view authority, bool skip_busy_balance) {
   auto since = [](int n, const char* what, const char* name) {
     return dp::StrCat(" coalesce(sum(", what, ") FILTER (WHERE day >= $", n, "::date), 0)::bigint AS ",
                       name);
   };
-  std::vector<int64_t> card_ids, account_ids;
-  std::vector<std::string> authorities;
-  for (const Card* card : cards) {
-    card_ids.push_back(card->id);
-    account_ids.push_back(card->account_id);
-    authorities.push_back(card->authority_id);
-  }
-  // Prepared once per connection: the decision's busiest statement, whose
-  // planning would otherwise cost more than its running. The usage is
-  // summed from the card's day rows (cards.card_days, kept by a trigger).
-  const pqxx::result rows = db::Prepared(
-      tx, "cards.situations",
-      dp::StrCat(
-          "SELECT usage.*, totals.*,",
-          " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings s"
-          "  WHERE s.authority_id = k.authority_id AND s.effective_from <= $2::date"
-          "  ORDER BY s.effective_from DESC LIMIT 1) AS blocked"
-          " FROM unnest($1::bigint[], $7::bigint[], $8::text[]) WITH ORDINALITY"
-          "  AS k(card_id, account_id, authority_id, n)"
-          " CROSS JOIN LATERAL (SELECT",
-          since(2, "approved_pence", "day_pence"), ",", since(2, "approvals", "day_count"), ",",
-          since(3, "approved_pence", "week_pence"), ",", since(3, "approvals", "week_count"), ",",
-          since(4, "approved_pence", "four_pence"), ",", since(4, "approvals", "four_count"), ",",
-          since(5, "approved_pence", "month_pence"), ",", since(5, "approvals", "month_count"), ",",
-          since(2, "cash_pence", "cash_pence"),
-          " FROM cards.card_days d WHERE d.card_id = k.card_id AND d.day >= $6::date) usage",
-          // OFFSET 0: an index lookup per card, never a hash join over
-          // every balance.
-          " CROSS JOIN LATERAL (", ledger::CurrentTotalsSelect("k.account_id"),
-          " FROM ledger.balances b WHERE b.account_id = k.account_id OFFSET 0) totals",
-          " ORDER BY k.n"),
-      db::IntArrayLiteral(card_ids), DayText(today), DayText(monday), DayText(four_weeks),
-      DayText(month_start), DayText(earliest), db::IntArrayLiteral(account_ids),
-      db::TextArrayLiteral(authorities));
-  DP_CHECK(rows.size() == cards.size());
-  std::vector<Situation> out;
-  for (size_t i = 0; i < cards.size(); ++i) {
-    const Card& card = *cards[i];
-    const pqxx::row r = rows[i];
-    Situation s;
-    s.card = card.status;
-    s.agreement = card.agreement_state;
-    s.controls = card.controls;
-    s.permitted_uses = card.permitted_uses;
-    s.excluded_uses = card.excluded_uses;
-    for (auto [interval, name] :
-         {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
-          std::pair{Interval::kFourWeeks, "four"}, std::pair{Interval::kMonth, "month"}}) {
-      s.usage.amount_pence[static_cast<size_t>(interval)] =
-          r[dp::StrCat(name, "_pence")].as<int64_t>();
-      s.usage.count[static_cast<size_t>(interval)] = r[dp::StrCat(name, "_count")].as<int>();
-    }
-    s.usage.cash_today_pence = r["cash_pence"].as<int64_t>();
-    // The ledger's totals follow the nine usage columns, in its own order.
-    constexpr int kTotals = 9;
-    const ledger::BalanceTotals totals{r[kTotals].as<int64_t>(), r[kTotals + 1].as<int64_t>(),
-                                       r[kTotals + 2].as<int64_t>(), r[kTotals + 3].as<int64_t>()};
-    s.available_pence = ledger::AvailableBalance(ledger::AccountType::kAsset, totals);
-    s.authority_blocked = SplitCommas(r["blocked"].as<std::string>(""));
-    out.push_back(std::move(s));
-  }
-  return out;
+  SituationSql sql;
+  sql.columns = dp::StrCat(
+      "usage.*, totals.*,"
+      " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings s"
+      "  WHERE s.authority_id = ", authority, " AND s.effective_from <= $2::date"
+      "  ORDER BY s.effective_from DESC LIMIT 1) AS blocked");
+  sql.joins = dp::StrCat(
+      " CROSS JOIN LATERAL (SELECT",
+      since(2, "approved_pence", "day_pence"), ",", since(2, "approvals", "day_count"), ",",
+      since(3, "approved_pence", "week_pence"), ",", since(3, "approvals", "week_count"), ",",
+      since(4, "approved_pence", "four_pence"), ",", since(4, "approvals", "four_count"), ",",
+      since(5, "approved_pence", "month_pence"), ",", since(5, "approvals", "month_count"), ",",
+      since(2, "cash_pence", "cash_pence"),
+      " FROM cards.card_days d WHERE d.card_id = ", card, " AND d.day >= $6::date) usage",
+      // OFFSET 0: an index lookup per card, never a hash join over every
+      // balance.
+      " CROSS JOIN LATERAL (", ledger::CurrentTotalsSelect(account),
+      " FROM ledger.balances b WHERE b.account_id = ", account, " OFFSET 0",
+      skip_busy_balance ? " FOR UPDATE OF b SKIP LOCKED" : "",
+      ") AS totals(debits_posted, credits_posted, debits_pending, credits_pending)");
+  return sql;
 }
 
+// SituationFromRow decodes the columns of SituationSql for `card`.
+Situation SituationFromRow(const pqxx::row& r, const Card& card) {
+  Situation s;
+  s.card = card.status;
+  s.agreement = card.agreement_state;
+  s.controls = card.controls;
+  s.permitted_uses = card.permitted_uses;
+  s.excluded_uses = card.excluded_uses;
+  for (auto [interval, name] :
+       {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
+        std::pair{Interval::kFourWeeks, "four"}, std::pair{Interval::kMonth, "month"}}) {
+    s.usage.amount_pence[static_cast<size_t>(interval)] =
+        r[dp::StrCat(name, "_pence")].as<int64_t>();
+    s.usage.count[static_cast<size_t>(interval)] = r[dp::StrCat(name, "_count")].as<int>();
+  }
+  s.usage.cash_today_pence = r["cash_pence"].as<int64_t>();
+  const ledger::BalanceTotals totals{
+      r["debits_posted"].as<int64_t>(), r["credits_posted"].as<int64_t>(),
+      r["debits_pending"].as<int64_t>(), r["credits_pending"].as<int64_t>()};
+  s.available_pence = ledger::AvailableBalance(ledger::AccountType::kAsset, totals);
+  s.authority_blocked = SplitCommas(r["blocked"].as<std::string>(""));
+  return s;
+}
+
+// SituationOf reads the situation of one card (SituationSql).
 Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilDay today) {
-  return std::move(SituationsOf(tx, {&card}, today).front());
+  // Prepared once per connection: the decision's busiest statement, whose
+  // planning would otherwise cost more than its running.
+  static const std::string kSelect = [] {
+    const SituationSql sql = SituationOfRows("k.card_id", "k.account_id", "k.authority_id", false);
+    return dp::StrCat("SELECT ", sql.columns, " FROM (SELECT $1::bigint AS card_id,",
+                      " $7::bigint AS account_id, $8::text AS authority_id) k", sql.joins);
+  }();
+  const std::vector<std::string> days = SituationDays(today);
+  const pqxx::row r = db::PreparedRow(tx, "cards.situation", kSelect, card.id, days[0], days[1],
+                                      days[2], days[3], days[4], card.account_id,
+                                      card.authority_id);
+  return SituationFromRow(r, card);
+}
+
+// LockFreeCards reads and locks, in one statement, the cards of `tokens`
+// that no other transaction holds, and whose account's balance row no
+// other transaction holds (FOR UPDATE SKIP LOCKED, both), each with its
+// situation: a batch of authorisations takes what it can without waiting.
+// A token missing from the answer is unknown, out of the way, or busy.
+absl::StatusOr<std::vector<std::pair<Card, Situation>>> LockFreeCards(
+    pqxx::transaction_base& tx, const std::vector<std::string>& tokens, absl::CivilDay today) {
+  static const std::string kSelect = [] {
+    const SituationSql sql = SituationOfRows("c.id", "c.account_id", "c.authority_id", true);
+    return dp::StrCat("WITH c AS (", CardSelect(2),
+                      " WHERE c.processor_token = ANY($1::text[]) ORDER BY c.id"
+                      " FOR UPDATE OF c SKIP LOCKED)",
+                      " SELECT c.*, ", sql.columns, " FROM c", sql.joins, " ORDER BY c.id");
+  }();
+  const std::vector<std::string> days = SituationDays(today);
+  // Prepared: every batch starts here.
+  const pqxx::result rows = db::Prepared(tx, "cards.lock_free_cards", kSelect,
+                                         db::TextArrayLiteral(tokens), days[0], days[1], days[2],
+                                         days[3], days[4]);
+  auto cards = ReadCards(rows);
+  if (!cards.ok()) return cards.status();
+  DP_CHECK(cards->size() == rows.size());
+  std::vector<std::pair<Card, Situation>> out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Situation s = SituationFromRow(rows[i], (*cards)[i]);
+    out.emplace_back(std::move((*cards)[i]), std::move(s));
+  }
+  return out;
 }
 
 std::vector<std::string> AuthorityBlocked(pqxx::transaction_base& tx, const std::string& authority,
@@ -436,22 +475,23 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   if (fresh.empty()) return out;
   // The cards no one else is deciding on, locked; the rest are decided
   // alone, after this batch, waiting their turn.
-  auto cards = LockFreeCardsByTokens(tx, tokens, today);
+  auto cards = LockFreeCards(tx, tokens, today);
   if (!cards.ok()) return out;
-  std::unordered_map<std::string, const Card*> by_token;
-  for (const Card& c : *cards) by_token.emplace(c.token, &c);
+  std::unordered_map<std::string, const std::pair<Card, Situation>*> by_token;
+  for (const auto& c : *cards) by_token.emplace(c.first.token, &c);
   std::vector<Decided> decided;
   std::vector<size_t> decided_at;  // decided[k] answers batch[decided_at[k]]
   std::vector<size_t> judged;
   std::vector<const Card*> judged_cards;
+  std::vector<const Situation*> situations;
   // One decision per card account per batch: each is then judged on the
   // books exactly as Authorise would judge it alone.
   std::unordered_set<int64_t> accounts;
   for (size_t i : fresh) {
     const AuthorisationRequest& req = *batch[i].request;
     auto it = by_token.find(req.card_token);
-    if (it == by_token.end() || !batch[i].reach->Covers(it->second->authority_id)) continue;
-    const Card& card = *it->second;
+    if (it == by_token.end() || !batch[i].reach->Covers(it->second->first.authority_id)) continue;
+    const Card& card = it->second->first;
     if (!accounts.insert(card.account_id).second) continue;
     if (req.currency != "GBP") {
       decided.push_back({&req, card.id,
@@ -462,16 +502,15 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     }
     judged.push_back(i);
     judged_cards.push_back(&card);
+    situations.push_back(&it->second->second);
   }
-  std::vector<Situation> situations;
-  if (!judged.empty()) situations = SituationsOf(tx, judged_cards, today);
   std::vector<ledger::WriteOp> holds;
   std::vector<std::pair<size_t, Verdict>> held;  // (index in judged, verdict) per hold
   for (size_t j = 0; j < judged.size(); ++j) {
     const AuthorisationRequest& req = *batch[judged[j]].request;
     const Categories& categories = *batch[judged[j]].categories;
     const Card& card = *judged_cards[j];
-    const Verdict v = Decide(req.purchase, situations[j], categories);
+    const Verdict v = Decide(req.purchase, *situations[j], categories);
     if (v.outcome == Outcome::kDeclined) {
       decided.push_back({&req, card.id, v, 0, 0});
       decided_at.push_back(judged[j]);
