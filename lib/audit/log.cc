@@ -43,6 +43,8 @@ int64_t NowMicros() {
       .count();
 }
 
+}  // namespace
+
 // PreferredLane spreads threads over the lanes, so that a thread usually
 // finds its own lane free.
 int PreferredLane() {
@@ -51,23 +53,35 @@ int PreferredLane() {
   return lane;
 }
 
-}  // namespace
+std::string ClaimLaneSql(int preferred_param) {
+  return dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
+                    " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes, " ORDER BY lane = $",
+                    preferred_param, " DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
+}
+
+std::optional<LaneHead> ClaimedLane(const pqxx::row& row) {
+  if (row["audit_lane"].is_null()) return std::nullopt;
+  return LaneHead{row["audit_lane"].as<int>(), row["audit_seq"].as<int64_t>(),
+                  row["audit_hash"].as<std::string>()};
+}
 
 void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events) {
   if (events.empty()) return;
-  const int preferred = PreferredLane();
-  pqxx::result head = tx.exec_params(
-      "SELECT lane, seq, hash FROM audit.lanes WHERE lane BETWEEN 1 AND $2"
-      " ORDER BY lane = $1 DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED",
-      preferred, kLanes);
-  if (head.empty()) {  // every lane busy: wait for ours
-    head = tx.exec_params("SELECT lane, seq, hash FROM audit.lanes WHERE lane = $1 FOR UPDATE",
-                          preferred);
+  const pqxx::result head = tx.exec_params(ClaimLaneSql(1), PreferredLane());
+  AppendOnLane(tx, key, head.empty() ? std::nullopt : ClaimedLane(head[0]), events);
+}
+
+void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> claimed,
+                  std::vector<Event>& events) {
+  if (events.empty()) return;
+  if (!claimed.has_value()) {  // every lane busy: wait for ours
+    const pqxx::row head = tx.exec_params1(
+        "SELECT lane, seq, hash FROM audit.lanes WHERE lane = $1 FOR UPDATE", PreferredLane());
+    claimed = LaneHead{head[0].as<int>(), head[1].as<int64_t>(), head[2].as<std::string>()};
   }
-  DP_CHECK(head.size() == 1);
-  const int lane = head[0][0].as<int>();
-  int64_t seq = head[0][1].as<int64_t>();
-  std::string prev = head[0][2].as<std::string>();
+  const int lane = claimed->lane;
+  int64_t seq = claimed->seq;
+  std::string prev = claimed->hash;
   const int64_t now_us = NowMicros();
   std::string sql =
       "INSERT INTO audit.events (lane, seq, at, principal, role, organisation_id, authority_id,"
@@ -80,8 +94,8 @@ void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event
     e.prev_hash = prev;
     e.hash = EventHash(key, e);
     prev = e.hash;
-    dp::StrAppend(&sql, i ? "," : "", "(", e.lane, ",", e.seq, ", 'epoch'::timestamptz + ",
-                  e.at_us, " * interval '1 microsecond'");
+    dp::StrAppend(&sql, i ? "," : "", "(", e.lane, ",", e.seq, ", 'epoch'::timestamptz + ", e.at_us,
+                  " * interval '1 microsecond'");
     for (const std::string* f : {&e.principal, &e.role, &e.organisation_id, &e.authority_id,
                                  &e.service, &e.method, &e.resource, &e.request_digest}) {
       dp::StrAppend(&sql, ",", tx.quote(*f));
@@ -133,7 +147,8 @@ absl::StatusOr<EventPage> ListEvents(pqxx::transaction_base& tx, bool scoped,
   auto after = db::DecodePageToken(page_token, fingerprint);
   if (!after.ok()) return after.status();
   const pqxx::result r = tx.exec_params(
-      dp::StrCat("SELECT ", kEventColumns, " FROM audit.events WHERE id > $1"
+      dp::StrCat("SELECT ", kEventColumns,
+                 " FROM audit.events WHERE id > $1"
                  " AND (NOT $2 OR authority_id = ANY($3::text[])) ORDER BY id LIMIT $4"),
       *after, scoped, scope, *size + 1);
   EventPage page;
@@ -199,11 +214,11 @@ ChainReport VerifyChain(pqxx::transaction_base& tx, const std::string& key,
     }
     if (want != want_seq.end()) {
       if (hash_at_want.empty()) {
-        report.verdict = {false, checked, lane.lane, lane.seq + 1,
-                          dp::StrCat("the trail no longer reaches the recorded head: lane ",
-                                     lane.lane, " ends at event ", lane.seq,
-                                     ", the recorded head has ", want->second,
-                                     ": events were cut from its end")};
+        report.verdict = {
+            false, checked, lane.lane, lane.seq + 1,
+            dp::StrCat("the trail no longer reaches the recorded head: lane ", lane.lane,
+                       " ends at event ", lane.seq, ", the recorded head has ", want->second,
+                       ": events were cut from its end")};
         return report;
       }
       reached.push_back({lane.lane, want->second, hash_at_want});

@@ -2,11 +2,11 @@
 #define DP_LIB_AUDIT_LOG_H_
 
 #include <memory>
+#include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "audit/chain.h"
@@ -28,6 +28,23 @@ namespace dp::audit {
 //   AppendInTransaction(tx, keyring.audit_key(), events);
 //   tx.commit();
 void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events);
+
+// ClaimLaneSql is AppendInTransaction's first step as a query, for a
+// statement that claims a lane along with its own work and so saves a
+// round trip: it takes the first free lane, this thread's first (parameter
+// `$<preferred_param>` = PreferredLane()), as columns audit_lane,
+// audit_seq, audit_hash; no row when every lane is busy. ClaimedLane reads
+// such a row (nullopt for a NULL lane, from an outer join), and
+// AppendOnLane writes the events on it (waiting for this thread's lane
+// when none was free).
+//
+//   "WITH lane AS (" + ClaimLaneSql(3) + ") SELECT ... FROM ... LEFT JOIN lane ON true"
+//   AppendOnLane(tx, key, ClaimedLane(rows[0]), events);
+std::string ClaimLaneSql(int preferred_param);
+int PreferredLane();
+std::optional<LaneHead> ClaimedLane(const pqxx::row& row);
+void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> lane,
+                  std::vector<Event>& events);
 
 // AuditLog appends events that have no write of their own to commit with
 // (refusals, door refusals) in their own transactions, grouping concurrent

@@ -70,7 +70,7 @@ bool RefreshPlansIfDue(pqxx::connection& conn, std::chrono::steady_clock::time_p
   return true;
 }
 
-pqxx::connection& WorkerConnection(const std::string& url) {
+pqxx::connection& WorkerConnection(const std::string& url, const std::string& session_sql) {
   thread_local std::unique_ptr<pqxx::connection> conn;
   thread_local std::string conn_url;
   thread_local auto planned_at = std::chrono::steady_clock::now();
@@ -79,6 +79,7 @@ pqxx::connection& WorkerConnection(const std::string& url) {
     conn = std::make_unique<pqxx::connection>(url);
     conn_url = url;
     planned_at = std::chrono::steady_clock::now();
+    if (!session_sql.empty()) pqxx::nontransaction(*conn).exec(session_sql);
   }
   RefreshPlansIfDue(*conn, &planned_at);
   return *conn;

@@ -5,10 +5,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 namespace dp::db {
 
@@ -92,11 +91,12 @@ bool RefreshPlansIfDue(pqxx::connection& conn, std::chrono::steady_clock::time_p
 
 // WorkerConnection is the calling thread's own connection to `url`, for a
 // worker thread that keeps one for its life (a group commit's): opened on
-// first use and again after it broke, its plans refreshed as the pool's
-// are. One thread, one url.
+// first use and again after it broke, when `session_sql` (settings for the
+// whole session) runs first; its plans refreshed as the pool's are. One
+// thread, one url.
 //
-//   pqxx::work tx(WorkerConnection(database_url_));
-pqxx::connection& WorkerConnection(const std::string& url);
+//   pqxx::work tx(WorkerConnection(database_url_, "SET statement_timeout = 1500"));
+pqxx::connection& WorkerConnection(const std::string& url, const std::string& session_sql = "");
 
 // ConnectWithRetry opens a connection, retrying while the database starts.
 std::unique_ptr<pqxx::connection> ConnectWithRetry(const std::string& url,

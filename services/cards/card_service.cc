@@ -166,11 +166,12 @@ grpc::Status CardServiceImpl::CardWrite(grpc::ServerContext* ctx,
         auto card = cards::GetCard(tx, card_id, today, /*for_update=*/true);
         if (!card.ok()) return card.status();
         const std::string agreement = std::to_string(card->agreement_id);
-        const bool may = caller->CanWrite(card->authority_id) ||
-                         (iso_may && caller->role == iam::Role::kIso &&
-                          caller->CanReachOwner("agreement", agreement));
+        const bool may =
+            caller->CanWrite(card->authority_id) || (iso_may && caller->role == iam::Role::kIso &&
+                                                     caller->CanReachOwner("agreement", agreement));
         if (!may) {
-          if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(card_id);
+          if (!Readable(*caller, card->authority_id, card->agreement_id))
+            return MissingCard(card_id);
           return absl::PermissionDeniedError(
               dp::StrCat(caller->name, " may not change card ", card_id));
         }
@@ -187,14 +188,15 @@ grpc::Status CardServiceImpl::ChangeStatus(grpc::ServerContext* ctx,
                                            const std::string& operation, cards::CardStatus to,
                                            bool iso_may, v1::Card* out) {
   if (auto bad = service::CheckRequestBounds(req); !bad.ok()) return service::ToGrpcStatus(bad);
-  return CardWrite(ctx, req, req.request_id(), operation, req.card_id(), iso_may,
-                   [&](pqxx::work& tx, const cards::Card& card) -> absl::StatusOr<int64_t> {
-                     if (auto s = cards::ChangeStatus(tx, card.id, to, req.reason()); !s.ok()) {
-                       return s;
-                     }
-                     return card.id;
-                   },
-                   out);
+  return CardWrite(
+      ctx, req, req.request_id(), operation, req.card_id(), iso_may,
+      [&](pqxx::work& tx, const cards::Card& card) -> absl::StatusOr<int64_t> {
+        if (auto s = cards::ChangeStatus(tx, card.id, to, req.reason()); !s.ok()) {
+          return s;
+        }
+        return card.id;
+      },
+      out);
 }
 
 grpc::Status CardServiceImpl::FreezeCard(grpc::ServerContext* ctx, const v1::ChangeCardRequest* req,
@@ -223,13 +225,14 @@ grpc::Status CardServiceImpl::ReplaceCard(grpc::ServerContext* ctx,
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::CivilDay today = service::TodayInLondon();
-  return CardWrite(ctx, *req, req->request_id(), "ReplaceCard", req->card_id(), false,
-                   [&](pqxx::work& tx, const cards::Card& card) {
-                     return cards::ReplaceCard(tx, card.id, req->processor_token(), req->last4(),
-                                               req->expiry_month(), req->expiry_year(),
-                                               req->reason(), today, Actor(*caller));
-                   },
-                   out);
+  return CardWrite(
+      ctx, *req, req->request_id(), "ReplaceCard", req->card_id(), false,
+      [&](pqxx::work& tx, const cards::Card& card) {
+        return cards::ReplaceCard(tx, card.id, req->processor_token(), req->last4(),
+                                  req->expiry_month(), req->expiry_year(), req->reason(), today,
+                                  Actor(*caller));
+      },
+      out);
 }
 
 grpc::Status CardServiceImpl::LoadCard(grpc::ServerContext* ctx, const v1::LoadCardRequest* req,
@@ -243,7 +246,8 @@ grpc::Status CardServiceImpl::LoadCard(grpc::ServerContext* ctx, const v1::LoadC
   const absl::CivilDay today = service::TodayInLondon();
   auto fill = [&](pqxx::transaction_base& tx, int64_t id) -> absl::Status {
     const pqxx::result r = tx.exec_params(
-        "SELECT agreement_id, amount_pence, reason, transaction_id FROM cards.loads WHERE id = $1", id);
+        "SELECT agreement_id, amount_pence, reason, transaction_id FROM cards.loads WHERE id = $1",
+        id);
     if (r.empty()) return absl::NotFoundError(dp::StrCat("load ", id, " does not exist"));
     out->set_load_id(id);
     out->set_agreement_id(r[0][0].as<int64_t>());
@@ -284,16 +288,17 @@ grpc::Status CardServiceImpl::SetCardControls(grpc::ServerContext* ctx,
   const absl::CivilDay today = service::TodayInLondon();
   auto from = service::OptionalDay(req->effective_from(), "effective_from");
   if (!from.ok()) return ToGrpcStatus(from.status());
-  return CardWrite(ctx, *req, req->request_id(), "SetCardControls", req->card_id(), false,
-                   [&](pqxx::work& tx, const cards::Card& card) -> absl::StatusOr<int64_t> {
-                     if (auto s = cards::SetControls(tx, card.id, from->value_or(today), *controls,
-                                                     Today(), req->reason(), today, Actor(*caller));
-                         !s.ok()) {
-                       return s;
-                     }
-                     return card.id;
-                   },
-                   out);
+  return CardWrite(
+      ctx, *req, req->request_id(), "SetCardControls", req->card_id(), false,
+      [&](pqxx::work& tx, const cards::Card& card) -> absl::StatusOr<int64_t> {
+        if (auto s = cards::SetControls(tx, card.id, from->value_or(today), *controls, Today(),
+                                        req->reason(), today, Actor(*caller));
+            !s.ok()) {
+          return s;
+        }
+        return card.id;
+      },
+      out);
 }
 
 grpc::Status CardServiceImpl::PreviewCardControls(grpc::ServerContext* ctx,
@@ -307,38 +312,40 @@ grpc::Status CardServiceImpl::PreviewCardControls(grpc::ServerContext* ctx,
   if (auto s = controls->Check(Today(), "controls."); !s.ok()) return ToGrpcStatus(s);
   constexpr int kDays = 90, kMaxPurchases = 20'000, kMaxShown = 500;
   const absl::CivilDay today = service::TodayInLondon();
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto card = cards::GetCard(tx, req->card_id(), today);
-    if (!card.ok()) return card.status();
-    if (!caller->CanWrite(card->authority_id)) {
-      if (!Readable(*caller, card->authority_id, card->agreement_id)) return MissingCard(req->card_id());
-      return absl::PermissionDeniedError(dp::StrCat(caller->name, " may not set card ",
-                                                    req->card_id(), "'s controls"));
-    }
-    const auto asked = cards::PastPurchasesOf(tx, card->id, today - kDays, kMaxPurchases);
-    std::vector<cards::PastPurchase> past;
-    for (const auto& a : asked) past.push_back(a.asked);
-    const auto verdicts = cards::WouldDecline(
-        past, *controls, cards::StandingOf(tx, *card, today), Today());
-    int64_t declined_pence = 0;
-    for (size_t i = 0; i < verdicts.size(); ++i) {
-      if (verdicts[i].outcome != cards::Outcome::kDeclined) continue;
-      out->set_would_decline(out->would_decline() + 1);
-      declined_pence += asked[i].asked.purchase.amount_pence;
-      if (out->declined_size() >= kMaxShown) continue;
-      auto* line = out->add_declined();
-      service::ToTimestamp(asked[i].at_us, line->mutable_at());
-      line->set_merchant(asked[i].merchant);
-      line->set_merchant_category(asked[i].asked.purchase.mcc);
-      service::PenceToProto(asked[i].asked.purchase.amount_pence, line->mutable_amount());
-      line->set_reason(static_cast<v1::DeclineReason>(static_cast<int>(verdicts[i].reason)));
-      line->set_limit(verdicts[i].limit);
-      line->set_message(verdicts[i].message);
-    }
-    out->set_purchases(static_cast<int32_t>(asked.size()));
-    service::PenceToProto(declined_pence, out->mutable_would_decline_amount());
-    return absl::OkStatus();
-  }));
+  return ToGrpcStatus(
+      service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+        auto card = cards::GetCard(tx, req->card_id(), today);
+        if (!card.ok()) return card.status();
+        if (!caller->CanWrite(card->authority_id)) {
+          if (!Readable(*caller, card->authority_id, card->agreement_id))
+            return MissingCard(req->card_id());
+          return absl::PermissionDeniedError(
+              dp::StrCat(caller->name, " may not set card ", req->card_id(), "'s controls"));
+        }
+        const auto asked = cards::PastPurchasesOf(tx, card->id, today - kDays, kMaxPurchases);
+        std::vector<cards::PastPurchase> past;
+        for (const auto& a : asked) past.push_back(a.asked);
+        const auto verdicts =
+            cards::WouldDecline(past, *controls, cards::StandingOf(tx, *card, today), Today());
+        int64_t declined_pence = 0;
+        for (size_t i = 0; i < verdicts.size(); ++i) {
+          if (verdicts[i].outcome != cards::Outcome::kDeclined) continue;
+          out->set_would_decline(out->would_decline() + 1);
+          declined_pence += asked[i].asked.purchase.amount_pence;
+          if (out->declined_size() >= kMaxShown) continue;
+          auto* line = out->add_declined();
+          service::ToTimestamp(asked[i].at_us, line->mutable_at());
+          line->set_merchant(asked[i].merchant);
+          line->set_merchant_category(asked[i].asked.purchase.mcc);
+          service::PenceToProto(asked[i].asked.purchase.amount_pence, line->mutable_amount());
+          line->set_reason(static_cast<v1::DeclineReason>(static_cast<int>(verdicts[i].reason)));
+          line->set_limit(verdicts[i].limit);
+          line->set_message(verdicts[i].message);
+        }
+        out->set_purchases(static_cast<int32_t>(asked.size()));
+        service::PenceToProto(declined_pence, out->mutable_would_decline_amount());
+        return absl::OkStatus();
+      }));
 }
 
 grpc::Status CardServiceImpl::GetCard(grpc::ServerContext* ctx, const v1::GetCardRequest* req,
@@ -359,14 +366,15 @@ grpc::Status CardServiceImpl::ListCards(grpc::ServerContext* ctx, const v1::List
   if (auto bad = service::CheckRequestBounds(*req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    auto agreement = ReadableAgreement(tx, *caller, req->agreement_id());
-    if (!agreement.ok()) return agreement.status();
-    auto list = cards::ListCards(tx, req->agreement_id(), service::TodayInLondon());
-    if (!list.ok()) return list.status();
-    for (const cards::Card& c : *list) ToProto(c, out->add_cards());
-    return absl::OkStatus();
-  }));
+  return ToGrpcStatus(
+      service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+        auto agreement = ReadableAgreement(tx, *caller, req->agreement_id());
+        if (!agreement.ok()) return agreement.status();
+        auto list = cards::ListCards(tx, req->agreement_id(), service::TodayInLondon());
+        if (!list.ok()) return list.status();
+        for (const cards::Card& c : *list) ToProto(c, out->add_cards());
+        return absl::OkStatus();
+      }));
 }
 
 grpc::Status CardServiceImpl::GetCardStatement(grpc::ServerContext* ctx,
@@ -378,32 +386,35 @@ grpc::Status CardServiceImpl::GetCardStatement(grpc::ServerContext* ctx,
   }
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
-    int64_t account_id = 0;
-    if (req->card_id() > 0) {
-      auto card = ReadableCard(tx, *caller, req->card_id());
-      if (!card.ok()) return card.status();
-      account_id = card->account_id;
-    } else {
-      auto agreement = ReadableAgreement(tx, *caller, req->agreement_id());
-      if (!agreement.ok()) return agreement.status();
-      if (agreement->card_account_id == 0) {
-        return absl::FailedPreconditionError(dp::StrCat(
-            "agreement ", req->agreement_id(), " is not paid onto a card: its ledger statement "
-            "is `dpctl ledger statement AGR-", req->agreement_id(), ":BANK`"));
-      }
-      account_id = agreement->card_account_id;
-    }
-    auto statement = cards::StatementOf(tx, account_id, req->card_id(), req->page_size(),
-                                        req->page_token());
-    if (!statement.ok()) return statement.status();
-    ToProto(*statement, Today(), out);
-    return absl::OkStatus();
-  }));
+  return ToGrpcStatus(
+      service::RunReadOnly(host_.pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+        int64_t account_id = 0;
+        if (req->card_id() > 0) {
+          auto card = ReadableCard(tx, *caller, req->card_id());
+          if (!card.ok()) return card.status();
+          account_id = card->account_id;
+        } else {
+          auto agreement = ReadableAgreement(tx, *caller, req->agreement_id());
+          if (!agreement.ok()) return agreement.status();
+          if (agreement->card_account_id == 0) {
+            return absl::FailedPreconditionError(
+                dp::StrCat("agreement ", req->agreement_id(),
+                           " is not paid onto a card: its ledger statement "
+                           "is `dpctl ledger statement AGR-",
+                           req->agreement_id(), ":BANK`"));
+          }
+          account_id = agreement->card_account_id;
+        }
+        auto statement =
+            cards::StatementOf(tx, account_id, req->card_id(), req->page_size(), req->page_token());
+        if (!statement.ok()) return statement.status();
+        ToProto(*statement, Today(), out);
+        return absl::OkStatus();
+      }));
 }
 
 absl::Status CardServiceImpl::Network(grpc::ServerContext* ctx, const NetworkFn& call,
-                                     absl::Time started) {
+                                      absl::Time started) {
   auto caller = host_.Caller(*ctx);
   if (!caller.ok()) return caller.status();
   const cards::Reach reach{caller->all_authorities, caller->authorities};
@@ -484,13 +495,13 @@ grpc::Status CardServiceImpl::Authorize(grpc::ServerContext* ctx, const v1::Auth
   cards::AuthorisationRecord record;
   // The books could not answer in time: a decline the processor can read,
   // with nothing held, recorded (briefly) so that a replay gets the same.
-  const absl::Status recorded = Network(ctx, [&](pqxx::work& tx, const cards::Reach&)
-                                                 -> absl::StatusOr<std::string> {
-    auto r = cards::RecordUnavailable(tx, *request);
-    if (!r.ok()) return r.status();
-    record = *r;
-    return std::to_string(r->id);
-  });
+  const absl::Status recorded =
+      Network(ctx, [&](pqxx::work& tx, const cards::Reach&) -> absl::StatusOr<std::string> {
+        auto r = cards::RecordUnavailable(tx, *request);
+        if (!r.ok()) return r.status();
+        record = *r;
+        return std::to_string(r->id);
+      });
   if (!recorded.ok()) {
     record = {};
     record.processor_id = request->processor_id;
@@ -510,21 +521,22 @@ grpc::Status CardServiceImpl::Settle(grpc::ServerContext* ctx, const Request& re
   if (auto bad = service::CheckRequestBounds(req); !bad.ok()) return service::ToGrpcStatus(bad);
   auto request = FromProto(req);
   if (!request.ok()) return ToGrpcStatus(request.status());
-  return ToGrpcStatus(Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach)
-                                       -> absl::StatusOr<std::string> {
-    auto r = book(tx, *request, reach, service::TodayInLondon());
-    if (!r.ok()) return r.status();
-    ToProto(*r, out);
-    return r->processor_id;
-  }));
+  return ToGrpcStatus(
+      Network(ctx, [&](pqxx::work& tx, const cards::Reach& reach) -> absl::StatusOr<std::string> {
+        auto r = book(tx, *request, reach, service::TodayInLondon());
+        if (!r.ok()) return r.status();
+        ToProto(*r, out);
+        return r->processor_id;
+      }));
 }
 
 grpc::Status CardServiceImpl::Capture(grpc::ServerContext* ctx, const v1::CaptureRequest* req,
                                       v1::CardTransaction* out) {
-  return Settle(ctx, *req,
-                [&](pqxx::work& tx, const cards::SettlementRequest& r, const cards::Reach& reach,
-                    absl::CivilDay today) { return cards::Capture(tx, r, reach, Today(), today); },
-                out);
+  return Settle(
+      ctx, *req,
+      [&](pqxx::work& tx, const cards::SettlementRequest& r, const cards::Reach& reach,
+          absl::CivilDay today) { return cards::Capture(tx, r, reach, Today(), today); },
+      out);
 }
 
 grpc::Status CardServiceImpl::Reverse(grpc::ServerContext* ctx, const v1::ReverseRequest* req,
@@ -606,11 +618,15 @@ grpc::Status CardServiceImpl::ImportClearing(grpc::ServerContext* ctx,
       continue;
     }
     switch (outcome->kind) {
-      case cards::ClearingOutcome::Kind::kCaptured: out->set_captured(out->captured() + 1); break;
+      case cards::ClearingOutcome::Kind::kCaptured:
+        out->set_captured(out->captured() + 1);
+        break;
       case cards::ClearingOutcome::Kind::kForcePosted:
         out->set_force_posted(out->force_posted() + 1);
         break;
-      case cards::ClearingOutcome::Kind::kRefunded: out->set_refunded(out->refunded() + 1); break;
+      case cards::ClearingOutcome::Kind::kRefunded:
+        out->set_refunded(out->refunded() + 1);
+        break;
       case cards::ClearingOutcome::Kind::kAlreadyImported:
         out->set_already_imported(out->already_imported() + 1);
         continue;

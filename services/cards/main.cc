@@ -5,8 +5,8 @@
 
 int main(int argc, char** argv) {
   dp::service::BlockShutdownSignals();
-  dp::service::ServiceConfig config{.name = "cards", .listen = "127.0.0.1:7054",
-                                    .migrations_dir = DP_MIGRATIONS_DIR};
+  dp::service::ServiceConfig config{
+      .name = "cards", .listen = "127.0.0.1:7054", .migrations_dir = DP_MIGRATIONS_DIR};
   std::string categories_file = DP_CARD_CATEGORIES_FILE;
   int decision_deadline_ms = 1500;
   CLI::App app{"dp-cards: Direct Payments prepaid cards service"};
@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   auto categories = dp::cards::Categories::Load(categories_file);
   if (!categories.ok()) {
-    dp::service::LogEvent("error", {{"service", "cards"}, {"msg", std::string(categories.status().message())}});
+    dp::service::LogEvent(
+        "error", {{"service", "cards"}, {"msg", std::string(categories.status().message())}});
     return 1;
   }
   dp::service::ServiceHost host(config);
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
   dp::cards::AuthorisationBatcher batcher(config.database_url, host.keyring().audit_key(),
                                           std::chrono::milliseconds(decision_deadline_ms),
                                           batching);
-  dp::cards_service::CardServiceImpl cards(host, std::move(*categories),
-                                           std::chrono::milliseconds(decision_deadline_ms), batcher);
+  dp::cards_service::CardServiceImpl cards(
+      host, std::move(*categories), std::chrono::milliseconds(decision_deadline_ms), batcher);
   return host.Run({&cards});
 }

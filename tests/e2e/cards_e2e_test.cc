@@ -696,6 +696,41 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   EXPECT_EQ(extra.reason(), v1::DECLINE_REASON_INSUFFICIENT_FUNDS);
 }
 
+// Decisions made together (in one batch, most likely) are each audited
+// once, naming their record, and chained on their lane like any event.
+TEST_F(CardsTest, EveryDecisionIsAuditedOnceNamingItsRecordOnAChainedLane) {
+  constexpr int kCards = 8;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kCards; ++i) {
+    const auto [agreement, account] = FundedAgreement(100'00);
+    tokens.push_back(tag_ + "tok-audit-" + std::to_string(i));
+    Issue(agreement, tokens.back());
+  }
+  std::vector<v1::AuthorizationDecision> decisions(kCards);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCards; ++i) {
+    threads.emplace_back([&, i] { decisions[i] = Authorize(Purchase(tokens[i], 4'00)); });
+  }
+  for (auto& t : threads) t.join();
+  auto conn = MigratedConnection();
+  pqxx::read_transaction tx(*conn);
+  for (const auto& d : decisions) {
+    ASSERT_EQ(d.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+    const int64_t id = tx.exec_params1("SELECT id FROM cards.authorisations WHERE processor_id = $1",
+                                       d.processor_id())[0].as<int64_t>();
+    const pqxx::result events = tx.exec_params(
+        "SELECT e.code, e.principal, (e.seq = 1 OR EXISTS (SELECT 1 FROM audit.events p"
+        "  WHERE p.lane = e.lane AND p.seq = e.seq - 1 AND p.hash = e.prev_hash))"
+        " FROM audit.events e WHERE e.method = '/dp.v1.CardService/Authorize'"
+        " AND e.resource = $1",
+        "cards/authorisations/" + std::to_string(id));
+    ASSERT_EQ(events.size(), 1u) << d.processor_id();
+    EXPECT_EQ(events[0][0].as<int>(), 0);
+    EXPECT_EQ(events[0][1].as<std::string>(), processor_);
+    EXPECT_TRUE(events[0][2].as<bool>()) << "chained to the event before it on its lane";
+  }
+}
+
 // What a decision counted is recorded once: the day rows its velocity
 // limits are judged on could not stay its sums otherwise.
 TEST_F(CardsTest, AnAuthorisationsDecisionCannotBeChangedAfterItIsRecorded) {

@@ -16,8 +16,7 @@ AuthorisationBatcher::AuthorisationBatcher(std::string database_url, std::string
     : database_url_(std::move(database_url)),
       audit_key_(std::move(audit_key)),
       deadline_(deadline),
-      commits_(options,
-               [this](std::vector<AuthorisationItem>& items) { return RunBatch(items); }) {
+      commits_(options, [this](std::vector<AuthorisationItem>& items) { return RunBatch(items); }) {
   DP_CHECK(deadline_.count() > 0);
 }
 
@@ -25,7 +24,6 @@ AuthorisationOutcome AuthorisationBatcher::Submit(AuthorisationItem item) {
   // Shutting down: the caller decides alone.
   return commits_.Submit(std::move(item), AuthorisationOutcome{});
 }
-
 
 std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
     std::vector<AuthorisationItem>& items) {
@@ -40,17 +38,17 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
   }
   const absl::Duration deadline = absl::FromChrono(deadline_);
   try {
-    pqxx::work tx(db::WorkerConnection(database_url_));
-    // No statement may wait past the oldest caller's deadline ...
-    const int64_t left_ms = absl::ToInt64Milliseconds(oldest + deadline - absl::Now());
-    if (left_ms <= 0) return outcomes;
-    // Generic plans for the batch's prepared reads: their custom plans
-    // (an array of cards whose length the planner sees) looked cheaper, so
-    // PostgreSQL planned them afresh every batch, at more than they cost
-    // to run. The ledger sets its own for its statements.
-    tx.exec(dp::StrCat("SET LOCAL statement_timeout = ", left_ms,
-                       "; SET LOCAL plan_cache_mode = force_generic_plan"));
-    auto decided = AuthoriseBatch(tx, batch, items.front().today);
+    if (absl::Now() >= oldest + deadline) return outcomes;
+    // No statement may wait past the deadline; generic plans for the
+    // batch's prepared reads (their custom plans, on an array of cards
+    // whose length the planner sees, looked cheaper, so PostgreSQL planned
+    // them afresh every batch, at more than they cost to run). Set once
+    // for the connection's life, not in a round trip per batch.
+    pqxx::work tx(db::WorkerConnection(database_url_,
+                                       dp::StrCat("SET statement_timeout = ", deadline_.count(),
+                                                  "; SET plan_cache_mode = force_generic_plan")));
+    std::optional<audit::LaneHead> lane;
+    auto decided = AuthoriseBatch(tx, batch, items.front().today, &lane);
     DP_CHECK(decided.size() == items.size());
     std::vector<audit::Event> events;
     std::vector<size_t> audited;
@@ -62,8 +60,12 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
       events.push_back(std::move(e));
       audited.push_back(i);
     }
-    audit::AppendInTransaction(tx, audit_key_, events);
-    // ... and the whole is not committed once the processor stopped waiting.
+    if (lane.has_value()) {
+      audit::AppendOnLane(tx, audit_key_, lane, events);
+    } else {
+      audit::AppendInTransaction(tx, audit_key_, events);
+    }
+    // The whole is not committed once the processor stopped waiting.
     if (absl::Now() > oldest + deadline) return outcomes;
     tx.commit();
     for (size_t i = 0; i < items.size(); ++i) outcomes[i].result = std::move(decided[i]);

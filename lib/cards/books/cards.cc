@@ -58,8 +58,8 @@ absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const AgreementFacts& a, int
                                     ledger::AccountType type) {
   ledger::NewAccount account;
   account.code = dp::StrCat("AGR-", agreement_id, ":", suffix);
-  account.idem = ledger::ServiceIdempotency(dp::StrCat("cards:", suffix, ":", agreement_id),
-                                            account.code);
+  account.idem =
+      ledger::ServiceIdempotency(dp::StrCat("cards:", suffix, ":", agreement_id), account.code);
   account.name = dp::StrCat("Agreement ", agreement_id, " ", name);
   account.type = type;
   account.currency = "GBP";
@@ -80,23 +80,33 @@ absl::StatusOr<int64_t> OpenAccount(pqxx::work& tx, const AgreementFacts& a, int
 std::string CardSelect(int day) {
   const std::string d = dp::StrCat("$", day, "::date");
   return dp::StrCat(
-      "SELECT c.id, c.processor_token, c.agreement_id, c.authority_id, c.account_id, c.spend_account_id,"
+      "SELECT c.id, c.processor_token, c.agreement_id, c.authority_id, c.account_id, "
+      "c.spend_account_id,"
       " c.shortfall_account_id, c.last4, c.expiry_month, c.expiry_year, c.additional_holder,"
       " c.holder_name, c.status, c.status_reason,"
-      " coalesce(c.replaces_card_id, 0) AS replaces, coalesce(c.replaced_by_card_id, 0) AS replaced_by,"
+      " coalesce(c.replaces_card_id, 0) AS replaces, coalesce(c.replaced_by_card_id, 0) AS "
+      "replaced_by,"
       " (extract(epoch from c.created_at) * 1000000)::bigint AS created_us,"
       " (SELECT json_build_object('controls', k.controls, 'from', k.effective_from::text,"
       "    'reason', k.reason)::text FROM cards.controls k WHERE k.card_id = c.id"
-      "  ORDER BY k.effective_from <= ", d, " DESC,"
-      "   CASE WHEN k.effective_from <= ", d, " THEN k.effective_from END DESC, k.effective_from"
+      "  ORDER BY k.effective_from <= ",
+      d,
+      " DESC,"
+      "   CASE WHEN k.effective_from <= ",
+      d,
+      " THEN k.effective_from END DESC, k.effective_from"
       "  LIMIT 1) AS controls_row,"
       " (SELECT a.status FROM agreements.agreements a WHERE a.id = c.agreement_id) AS agreement,"
       " coalesce(array_to_string(u.permitted_uses, ','), '') AS permitted_uses,"
       " coalesce(array_to_string(u.excluded_uses, ','), '') AS excluded_uses"
       " FROM cards.cards c LEFT JOIN LATERAL (SELECT v.permitted_uses, v.excluded_uses"
       "  FROM agreements.versions v WHERE v.agreement_id = c.agreement_id"
-      "  ORDER BY v.effective_from <= ", d, " DESC,"
-      "   CASE WHEN v.effective_from <= ", d, " THEN v.effective_from END DESC, v.version"
+      "  ORDER BY v.effective_from <= ",
+      d,
+      " DESC,"
+      "   CASE WHEN v.effective_from <= ",
+      d,
+      " THEN v.effective_from END DESC, v.version"
       "  LIMIT 1) u ON true");
 }
 
@@ -143,7 +153,6 @@ absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
   return cards;
 }
 
-
 absl::Status CheckCardDetails(const std::string& token, const std::string& last4, int month,
                               int year) {
   if (token.size() >= 12 && token.size() <= 19 && IsDigits(token, token.size())) {
@@ -154,7 +163,8 @@ absl::Status CheckCardDetails(const std::string& token, const std::string& last4
   if (token.size() < 8 || token.size() > 64 ||
       token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
           std::string::npos) {
-    return FieldError("processor_token", "must be the processor's token: 8 to 64 letters, digits, _ or -");
+    return FieldError("processor_token",
+                      "must be the processor's token: 8 to 64 letters, digits, _ or -");
   }
   if (!IsDigits(last4, 4)) return FieldError("last4", "must be the card's last four digits");
   if (month < 1 || month > 12) return FieldError("expiry_month", "must be 1 to 12");
@@ -176,7 +186,8 @@ absl::StatusOr<AgreementFacts> AgreementOf(pqxx::transaction_base& tx, int64_t a
   f.authority_id = r[0]["authority_id"].as<std::string>();
   const std::string status = r[0]["status"].as<std::string>();
   f.state = StateOf(status);
-  if (r[0]["method"].as<std::string>("") == "card") f.card_account_id = r[0]["account"].as<int64_t>();
+  if (r[0]["method"].as<std::string>("") == "card")
+    f.card_account_id = r[0]["account"].as<int64_t>();
   return f;
 }
 
@@ -191,8 +202,8 @@ absl::StatusOr<Load> LoadCard(pqxx::work& tx, int64_t agreement_id, int64_t amou
   auto agreement = AgreementOf(tx, agreement_id);
   if (!agreement.ok()) return agreement.status();
   if (agreement->state != AgreementState::kActive) {
-    return absl::FailedPreconditionError(
-        dp::StrCat("agreement ", agreement_id, " is not active: only an active agreement's card is loaded"));
+    return absl::FailedPreconditionError(dp::StrCat(
+        "agreement ", agreement_id, " is not active: only an active agreement's card is loaded"));
   }
   if (agreement->card_account_id == 0) {
     return absl::FailedPreconditionError(
@@ -200,11 +211,12 @@ absl::StatusOr<Load> LoadCard(pqxx::work& tx, int64_t agreement_id, int64_t amou
   }
   const pqxx::result funding = tx.exec_params(
       "SELECT funding_account_id FROM agreements.authority_settings"
-      " WHERE authority_id = $1 AND effective_from <= $2::date ORDER BY effective_from DESC LIMIT 1",
+      " WHERE authority_id = $1 AND effective_from <= $2::date ORDER BY effective_from DESC LIMIT "
+      "1",
       agreement->authority_id, DayText(today));
   if (funding.empty()) {
-    return absl::FailedPreconditionError(dp::StrCat(
-        "authority ", agreement->authority_id, " has no direct payment settings in force"));
+    return absl::FailedPreconditionError(dp::StrCat("authority ", agreement->authority_id,
+                                                    " has no direct payment settings in force"));
   }
   const int64_t id = tx.exec1("SELECT nextval('cards.loads_id_seq')")[0].as<int64_t>();
   ledger::NewTransaction t;
@@ -225,8 +237,8 @@ absl::StatusOr<Load> LoadCard(pqxx::work& tx, int64_t agreement_id, int64_t amou
 
 absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Categories& categories,
                                   absl::CivilDay today, const std::string& actor) {
-  if (auto s = CheckCardDetails(card.processor_token, card.last4, card.expiry_month,
-                                card.expiry_year);
+  if (auto s =
+          CheckCardDetails(card.processor_token, card.last4, card.expiry_month, card.expiry_year);
       !s.ok()) {
     return s;
   }
@@ -236,8 +248,9 @@ absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Cat
   auto agreement = AgreementOf(tx, card.agreement_id);
   if (!agreement.ok()) return agreement.status();
   if (agreement->state != AgreementState::kActive) {
-    return absl::FailedPreconditionError(dp::StrCat(
-        "agreement ", card.agreement_id, " is not active: a card is issued to an active agreement"));
+    return absl::FailedPreconditionError(
+        dp::StrCat("agreement ", card.agreement_id,
+                   " is not active: a card is issued to an active agreement"));
   }
   if (agreement->card_account_id == 0) {
     return absl::FailedPreconditionError(dp::StrCat(
@@ -271,23 +284,26 @@ absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Cat
   auto spend = OpenAccount(tx, *agreement, card.agreement_id, "CARD-SPEND", "card spending",
                            ledger::AccountType::kExpense);
   if (!spend.ok()) return spend.status();
-  auto shortfall = OpenAccount(tx, *agreement, card.agreement_id, "CARD-SHORTFALL",
-                               "card shortfall owed to the processor",
-                               ledger::AccountType::kLiability);
+  auto shortfall =
+      OpenAccount(tx, *agreement, card.agreement_id, "CARD-SHORTFALL",
+                  "card shortfall owed to the processor", ledger::AccountType::kLiability);
   if (!shortfall.ok()) return shortfall.status();
-  if (!tx.exec_params("SELECT 1 FROM cards.cards WHERE processor_token = $1",
-                      card.processor_token).empty()) {
+  if (!tx.exec_params("SELECT 1 FROM cards.cards WHERE processor_token = $1", card.processor_token)
+           .empty()) {
     return Refusal(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
                    "a card with this processor token exists");
   }
-  const int64_t id = tx.exec_params1(
-      "INSERT INTO cards.cards (agreement_id, authority_id, account_id, spend_account_id,"
-      " shortfall_account_id, processor_token, last4, expiry_month, expiry_year,"
-      " additional_holder, holder_name, status, status_reason, created_by)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13) RETURNING id",
-      card.agreement_id, agreement->authority_id, agreement->card_account_id, *spend, *shortfall,
-      card.processor_token, card.last4, card.expiry_month, card.expiry_year,
-      card.additional_holder, card.holder_name, card.reason, actor)[0].as<int64_t>();
+  const int64_t id =
+      tx.exec_params1(
+            "INSERT INTO cards.cards (agreement_id, authority_id, account_id, spend_account_id,"
+            " shortfall_account_id, processor_token, last4, expiry_month, expiry_year,"
+            " additional_holder, holder_name, status, status_reason, created_by)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13) RETURNING "
+            "id",
+            card.agreement_id, agreement->authority_id, agreement->card_account_id, *spend,
+            *shortfall, card.processor_token, card.last4, card.expiry_month, card.expiry_year,
+            card.additional_holder, card.holder_name, card.reason, actor)[0]
+          .as<int64_t>();
   tx.exec_params(
       "INSERT INTO cards.controls (card_id, effective_from, controls, reason, created_by)"
       " VALUES ($1, $2::date, $3::jsonb, $4, $5)",
@@ -298,12 +314,13 @@ absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Cat
 absl::Status ChangeStatus(pqxx::work& tx, int64_t card_id, CardStatus to,
                           const std::string& reason) {
   if (auto s = NeedReason(reason); !s.ok()) return s;
-  const pqxx::result r = tx.exec_params(
-      "SELECT status FROM cards.cards WHERE id = $1 FOR UPDATE", card_id);
+  const pqxx::result r =
+      tx.exec_params("SELECT status FROM cards.cards WHERE id = $1 FOR UPDATE", card_id);
   if (r.empty()) return MissingCard(card_id);
   const CardStatus from = ParseStatus(r[0][0].as<std::string>());
   if (from == CardStatus::kCancelled) {
-    return absl::FailedPreconditionError(dp::StrCat("card ", card_id, " is cancelled: issue a new one"));
+    return absl::FailedPreconditionError(
+        dp::StrCat("card ", card_id, " is cancelled: issue a new one"));
   }
   if (from == to) {
     return absl::FailedPreconditionError(
@@ -330,14 +347,17 @@ absl::StatusOr<int64_t> ReplaceCard(pqxx::work& tx, int64_t card_id, const std::
     return Refusal(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
                    "a card with this processor token exists");
   }
-  const int64_t id = tx.exec_params1(
-      "INSERT INTO cards.cards (agreement_id, authority_id, account_id, spend_account_id,"
-      " shortfall_account_id, processor_token, last4, expiry_month, expiry_year,"
-      " additional_holder, holder_name, status, status_reason, replaces_card_id, created_by)"
-      " SELECT agreement_id, authority_id, account_id, spend_account_id, shortfall_account_id,"
-      " $2, $3, $4, $5, additional_holder, holder_name, 'active', $6, id, $7"
-      " FROM cards.cards WHERE id = $1 RETURNING id",
-      card_id, token, last4, month, year, reason, actor)[0].as<int64_t>();
+  const int64_t id =
+      tx.exec_params1(
+            "INSERT INTO cards.cards (agreement_id, authority_id, account_id, spend_account_id,"
+            " shortfall_account_id, processor_token, last4, expiry_month, expiry_year,"
+            " additional_holder, holder_name, status, status_reason, replaces_card_id, created_by)"
+            " SELECT agreement_id, authority_id, account_id, spend_account_id, "
+            "shortfall_account_id,"
+            " $2, $3, $4, $5, additional_holder, holder_name, 'active', $6, id, $7"
+            " FROM cards.cards WHERE id = $1 RETURNING id",
+            card_id, token, last4, month, year, reason, actor)[0]
+          .as<int64_t>();
   tx.exec_params(
       "UPDATE cards.cards SET status = 'cancelled', status_reason = $2, replaced_by_card_id = $3"
       " WHERE id = $1",
@@ -355,10 +375,12 @@ absl::StatusOr<int64_t> ReplaceCard(pqxx::work& tx, int64_t card_id, const std::
 
 absl::Status SetControls(pqxx::work& tx, int64_t card_id, absl::CivilDay from,
                          const Controls& controls, const Categories& categories,
-                         const std::string& reason, absl::CivilDay today, const std::string& actor) {
+                         const std::string& reason, absl::CivilDay today,
+                         const std::string& actor) {
   if (auto s = NeedReason(reason); !s.ok()) return s;
   if (from < today) {
-    return FieldError("effective_from", "must not be in the past: what a card was judged by is kept");
+    return FieldError("effective_from",
+                      "must not be in the past: what a card was judged by is kept");
   }
   if (auto s = controls.Check(categories, "controls."); !s.ok()) return s;
   auto card = GetCard(tx, card_id, today, /*for_update=*/true);
@@ -395,9 +417,9 @@ absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& 
 
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
                                             absl::CivilDay day) {
-  return ReadCards(tx.exec_params(
-      dp::StrCat(CardSelect(2), " WHERE c.agreement_id = $1 ORDER BY c.id"), agreement_id,
-      DayText(day)));
+  return ReadCards(
+      tx.exec_params(dp::StrCat(CardSelect(2), " WHERE c.agreement_id = $1 ORDER BY c.id"),
+                     agreement_id, DayText(day)));
 }
 
 }  // namespace dp::cards

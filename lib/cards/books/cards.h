@@ -3,10 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -78,7 +77,8 @@ absl::StatusOr<int64_t> IssueCard(pqxx::work& tx, const NewCard& card, const Cat
 // ChangeStatus freezes (kFrozen), unfreezes (kActive) or cancels
 // (kCancelled) a card, with the reason the person is shown. A cancelled
 // card changes no more; freezing a frozen card is refused.
-absl::Status ChangeStatus(pqxx::work& tx, int64_t card_id, CardStatus to, const std::string& reason);
+absl::Status ChangeStatus(pqxx::work& tx, int64_t card_id, CardStatus to,
+                          const std::string& reason);
 
 // ReplaceCard cancels `card_id` and issues its successor with a new token,
 // the same holder and the controls in force today. Returns the new id.

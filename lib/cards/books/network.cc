@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "audit/log.h"
 #include "base/check.h"
 #include "base/refusal.h"
 #include "base/sha256.h"
@@ -45,13 +46,14 @@ absl::Status Reused(const std::string& processor_id) {
 
 // The columns of an authorisation record, for a SELECT from
 // cards.authorisations and for an INSERT's RETURNING alike.
-#define DP_AUTH_FIELDS                                                                     \
-  "id, processor_id, request_digest, coalesce(card_id, 0) AS card_id, decision,"          \
-  " approved_pence, reason, limit_name, message, coalesce(hold_id, 0) AS hold_id,"        \
-  " remaining_pence, merchant_category,"                                                  \
-  " (extract(epoch from decided_at) * 1000000)::bigint AS decided_us,"                    \
-  " coalesce((SELECT (extract(epoch from expires_at) * 1000000)::bigint"                 \
-  "           FROM ledger.pending_transfers p WHERE p.id = authorisations.hold_id), 0) AS expires_us"
+#define DP_AUTH_FIELDS                                                                      \
+  "id, processor_id, request_digest, coalesce(card_id, 0) AS card_id, decision,"            \
+  " approved_pence, reason, limit_name, message, coalesce(hold_id, 0) AS hold_id,"          \
+  " remaining_pence, merchant_category,"                                                    \
+  " (extract(epoch from decided_at) * 1000000)::bigint AS decided_us,"                      \
+  " coalesce((SELECT (extract(epoch from expires_at) * 1000000)::bigint"                    \
+  "           FROM ledger.pending_transfers p WHERE p.id = authorisations.hold_id), 0) AS " \
+  "expires_us"
 constexpr char kAuthColumns[] = "SELECT " DP_AUTH_FIELDS " FROM cards.authorisations";
 constexpr char kAuthReturning[] = " RETURNING " DP_AUTH_FIELDS;
 #undef DP_AUTH_FIELDS
@@ -88,7 +90,7 @@ absl::StatusOr<std::optional<Record>> Replayed(pqxx::transaction_base& tx, std::
 }
 
 absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transaction_base& tx,
-                                                               const AuthorisationRequest& req) {
+                                                                const AuthorisationRequest& req) {
   return Replayed(tx, kAuthColumns, req.processor_id, req.digest, &AuthFromRow);
 }
 
@@ -103,8 +105,11 @@ struct Decided {
 };
 
 // RecordAll records `decisions` in one statement and returns their records
-// in the same order.
-std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Decided>& decisions) {
+// in the same order. With `audit_lane`, the same statement claims a lane of
+// the audit trail for the batch's events (audit::ClaimLaneSql), one round
+// trip fewer, and sets it when one was free.
+std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Decided>& decisions,
+                                           std::optional<audit::LaneHead>* audit_lane = nullptr) {
   static const std::string kInsert = dp::StrCat(
       "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
       " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
@@ -113,7 +118,11 @@ std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Dec
       " nullif(i, 0), rem FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[],"
       " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[],"
       " $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[])"
-      " AS x(p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)", kAuthReturning);
+      " AS x(p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)",
+      kAuthReturning);
+  static const std::string kInsertClaimingLane =
+      dp::StrCat("WITH lane AS MATERIALIZED (", audit::ClaimLaneSql(17), "), rec AS (", kInsert,
+                 ") SELECT rec.*, lane.* FROM rec LEFT JOIN lane ON true");
   std::vector<std::string> processor_ids, digests, mccs, names, countries, channels, outcomes,
       reasons, limits, messages;
   std::vector<int64_t> cards, amounts, approved, holds, increments, remaining;
@@ -138,14 +147,21 @@ std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Dec
   }
   using db::IntArrayLiteral;
   using db::TextArrayLiteral;
-  const pqxx::result rows = db::Prepared(
-      tx, "cards.record_authorisations", kInsert, TextArrayLiteral(processor_ids),
-      TextArrayLiteral(digests), IntArrayLiteral(cards), IntArrayLiteral(amounts),
-      TextArrayLiteral(mccs), TextArrayLiteral(names), TextArrayLiteral(countries),
-      TextArrayLiteral(channels), TextArrayLiteral(outcomes), IntArrayLiteral(approved),
-      TextArrayLiteral(reasons), TextArrayLiteral(limits), TextArrayLiteral(messages),
-      IntArrayLiteral(holds), IntArrayLiteral(increments), IntArrayLiteral(remaining));
+  auto insert = [&](const std::string& name, const std::string& sql, auto... more) {
+    return db::Prepared(
+        tx, name, sql, TextArrayLiteral(processor_ids), TextArrayLiteral(digests),
+        IntArrayLiteral(cards), IntArrayLiteral(amounts), TextArrayLiteral(mccs),
+        TextArrayLiteral(names), TextArrayLiteral(countries), TextArrayLiteral(channels),
+        TextArrayLiteral(outcomes), IntArrayLiteral(approved), TextArrayLiteral(reasons),
+        TextArrayLiteral(limits), TextArrayLiteral(messages), IntArrayLiteral(holds),
+        IntArrayLiteral(increments), IntArrayLiteral(remaining), more...);
+  };
+  const pqxx::result rows = audit_lane == nullptr
+                                ? insert("cards.record_authorisations", kInsert)
+                                : insert("cards.record_authorisations_claiming_lane",
+                                         kInsertClaimingLane, audit::PreferredLane());
   DP_CHECK(rows.size() == decisions.size());
+  if (audit_lane != nullptr && !rows.empty()) *audit_lane = audit::ClaimedLane(rows[0]);
   // RETURNING's order is not promised: put each record back in its place.
   std::unordered_map<std::string, AuthorisationRecord> by_id;
   for (const auto& row : rows) {
@@ -169,8 +185,10 @@ AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int6
 // SituationDays are the UK days a decision's intervals start on, `today`
 // included: parameters $2 to $6 of a statement with SituationSql.
 std::vector<std::string> SituationDays(absl::CivilDay today) {
-  const absl::CivilDay monday = today - ((static_cast<int>(absl::GetWeekday(today)) + 7 -
-                                          static_cast<int>(absl::Weekday::monday)) % 7);
+  const absl::CivilDay monday =
+      today -
+      ((static_cast<int>(absl::GetWeekday(today)) + 7 - static_cast<int>(absl::Weekday::monday)) %
+       7);
   const absl::CivilDay month_start(today.year(), today.month(), 1);
   const absl::CivilDay four_weeks = today - 27;
   return {DayText(today), DayText(monday), DayText(four_weeks), DayText(month_start),
@@ -193,22 +211,23 @@ struct SituationSql {
 SituationSql SituationOfRows(std::string_view card, std::string_view account,
                              std::string_view authority, bool skip_busy_balance) {
   auto since = [](int n, const char* what, const char* name) {
-    return dp::StrCat(" coalesce(sum(", what, ") FILTER (WHERE day >= $", n, "::date), 0)::bigint AS ",
-                      name);
+    return dp::StrCat(" coalesce(sum(", what, ") FILTER (WHERE day >= $", n,
+                      "::date), 0)::bigint AS ", name);
   };
   SituationSql sql;
   sql.columns = dp::StrCat(
       "usage.*, totals.*,"
       " (SELECT array_to_string(blocked_card_categories, ',') FROM agreements.authority_settings s"
-      "  WHERE s.authority_id = ", authority, " AND s.effective_from <= $2::date"
+      "  WHERE s.authority_id = ",
+      authority,
+      " AND s.effective_from <= $2::date"
       "  ORDER BY s.effective_from DESC LIMIT 1) AS blocked");
   sql.joins = dp::StrCat(
-      " CROSS JOIN LATERAL (SELECT",
-      since(2, "approved_pence", "day_pence"), ",", since(2, "approvals", "day_count"), ",",
-      since(3, "approved_pence", "week_pence"), ",", since(3, "approvals", "week_count"), ",",
-      since(4, "approved_pence", "four_pence"), ",", since(4, "approvals", "four_count"), ",",
-      since(5, "approved_pence", "month_pence"), ",", since(5, "approvals", "month_count"), ",",
-      since(2, "cash_pence", "cash_pence"),
+      " CROSS JOIN LATERAL (SELECT", since(2, "approved_pence", "day_pence"), ",",
+      since(2, "approvals", "day_count"), ",", since(3, "approved_pence", "week_pence"), ",",
+      since(3, "approvals", "week_count"), ",", since(4, "approved_pence", "four_pence"), ",",
+      since(4, "approvals", "four_count"), ",", since(5, "approved_pence", "month_pence"), ",",
+      since(5, "approvals", "month_count"), ",", since(2, "cash_pence", "cash_pence"),
       " FROM cards.card_days d WHERE d.card_id = ", card, " AND d.day >= $6::date) usage",
       // OFFSET 0: an index lookup per card, never a hash join over every
       // balance.
@@ -253,9 +272,9 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
                       " $7::bigint AS account_id, $8::text AS authority_id) k", sql.joins);
   }();
   const std::vector<std::string> days = SituationDays(today);
-  const pqxx::row r = db::PreparedRow(tx, "cards.situation", kSelect, card.id, days[0], days[1],
-                                      days[2], days[3], days[4], card.account_id,
-                                      card.authority_id);
+  const pqxx::row r =
+      db::PreparedRow(tx, "cards.situation", kSelect, card.id, days[0], days[1], days[2], days[3],
+                      days[4], card.account_id, card.authority_id);
   return SituationFromRow(r, card);
 }
 
@@ -275,9 +294,9 @@ absl::StatusOr<std::vector<std::pair<Card, Situation>>> LockFreeCards(
   }();
   const std::vector<std::string> days = SituationDays(today);
   // Prepared: every batch starts here.
-  const pqxx::result rows = db::Prepared(tx, "cards.lock_free_cards", kSelect,
-                                         db::TextArrayLiteral(tokens), days[0], days[1], days[2],
-                                         days[3], days[4]);
+  const pqxx::result rows =
+      db::Prepared(tx, "cards.lock_free_cards", kSelect, db::TextArrayLiteral(tokens), days[0],
+                   days[1], days[2], days[3], days[4]);
   auto cards = ReadCards(rows);
   if (!cards.ok()) return cards.status();
   DP_CHECK(cards->size() == rows.size());
@@ -367,20 +386,23 @@ absl::StatusOr<AuthorisationRecord> Increment(pqxx::work& tx, const Authorisatio
   Verdict v = Decide(p, situation, categories);
   if (v.outcome != Outcome::kApproved) return Record(tx, req, card.id, v, 0, first_id);
   ledger::IncreasePending grow;
-  grow.idem = ledger::ServiceIdempotency(dp::StrCat("cards:increase:", req.processor_id), req.digest);
+  grow.idem =
+      ledger::ServiceIdempotency(dp::StrCat("cards:increase:", req.processor_id), req.digest);
   grow.pending_id = hold_id;
   grow.amount = Gbp(v.approved_pence);
   auto grown = ledger::ApplyOne(tx, grow);
   if (!grown.ok()) {
-    const Reason r = AvailableFrom(grown.status()) ? Reason::kInsufficientFunds
-                                                   : Reason::kNotSupported;
-    v = Verdict::Declined(r, r == Reason::kInsufficientFunds
-                                 ? "There isn't enough money on this card for this payment."
-                                 : "This payment can't be increased: the first part is no longer held.");
+    const Reason r =
+        AvailableFrom(grown.status()) ? Reason::kInsufficientFunds : Reason::kNotSupported;
+    v = Verdict::Declined(
+        r, r == Reason::kInsufficientFunds
+               ? "There isn't enough money on this card for this payment."
+               : "This payment can't be increased: the first part is no longer held.");
     return Record(tx, req, card.id, v, 0, first_id);
   }
-  tx.exec_params("UPDATE cards.authorisations SET remaining_pence = remaining_pence + $2 WHERE id = $1",
-                 first_id, v.approved_pence);
+  tx.exec_params(
+      "UPDATE cards.authorisations SET remaining_pence = remaining_pence + $2 WHERE id = $1",
+      first_id, v.approved_pence);
   return Record(tx, req, card.id, v, hold_id, first_id);
 }
 
@@ -420,7 +442,8 @@ std::vector<AskedPurchase> PastPurchasesOf(pqxx::transaction_base& tx, int64_t c
 }
 
 bool Reach::Covers(const std::string& authority_id) const {
-  return all || std::find(authorities.begin(), authorities.end(), authority_id) != authorities.end();
+  return all ||
+         std::find(authorities.begin(), authorities.end(), authority_id) != authorities.end();
 }
 
 std::string_view SettlementKindName(SettlementKind kind) {
@@ -440,7 +463,8 @@ absl::StatusOr<AuthorisationRecord> RecordUnavailable(pqxx::work& tx,
 }
 
 std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
-    pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today) {
+    pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today,
+    std::optional<audit::LaneHead>* audit_lane) {
   const size_t n = batch.size();
   std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> out(n);
   // Replays first: a processor id seen before gets what it got then.
@@ -494,9 +518,9 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     const Card& card = it->second->first;
     if (!accounts.insert(card.account_id).second) continue;
     if (req.currency != "GBP") {
-      decided.push_back({&req, card.id,
-                         Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."),
-                         0, 0});
+      decided.push_back(
+          {&req, card.id,
+           Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0, 0});
       decided_at.push_back(i);
       continue;
     }
@@ -527,13 +551,13 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       // money since the situation was read) is decided again alone.
       if (!placed[k].ok()) continue;
       const size_t j = held[k].first;
-      decided.push_back({batch[judged[j]].request, judged_cards[j]->id, held[k].second,
-                         placed[k]->id, 0});
+      decided.push_back(
+          {batch[judged[j]].request, judged_cards[j]->id, held[k].second, placed[k]->id, 0});
       decided_at.push_back(judged[j]);
     }
   }
   if (decided.empty()) return out;
-  std::vector<AuthorisationRecord> records = RecordAll(tx, decided);
+  std::vector<AuthorisationRecord> records = RecordAll(tx, decided, audit_lane);
   for (size_t k = 0; k < decided.size(); ++k) out[decided_at[k]] = std::move(records[k]);
   return out;
 }
@@ -604,10 +628,9 @@ absl::StatusOr<std::optional<SettlementRecord>> ReplayedSettlement(pqxx::transac
   return Replayed(tx, kSettlementColumns, req.processor_id, req.digest, &SettlementFromRow);
 }
 
-SettlementRecord RecordSettlement(pqxx::work& tx, const SettlementRequest& req,
-                                  SettlementKind kind, int64_t card_id, int64_t authorisation_id,
-                                  int64_t amount_pence, int64_t shortfall_pence,
-                                  int64_t transaction_id) {
+SettlementRecord RecordSettlement(pqxx::work& tx, const SettlementRequest& req, SettlementKind kind,
+                                  int64_t card_id, int64_t authorisation_id, int64_t amount_pence,
+                                  int64_t shortfall_pence, int64_t transaction_id) {
   const pqxx::result r = tx.exec_params(
       dp::StrCat("INSERT INTO cards.settlements (processor_id, request_digest, kind, card_id,"
                  " authorisation_id, amount_pence, shortfall_pence, merchant_category,"
@@ -641,7 +664,8 @@ struct LockedAuthorisation {
 // LockAuthorisation finds and locks the authorisation a processor id names
 // (not an increment) and its card; outside the processor's reach it is as
 // missing as one that does not exist.
-absl::StatusOr<LockedAuthorisation> LockAuthorisation(pqxx::work& tx, const std::string& processor_id,
+absl::StatusOr<LockedAuthorisation> LockAuthorisation(pqxx::work& tx,
+                                                      const std::string& processor_id,
                                                       const Reach& reach, absl::CivilDay today) {
   const auto missing = absl::NotFoundError("no authorisation has this processor id");
   const pqxx::result r = tx.exec_params(
@@ -712,7 +736,8 @@ absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest
                     hold->expires_at_us > absl::ToUnixMicros(absl::Now()) && remaining > 0;
   if (open && req.amount_pence <= remaining + categories.OverCapturePence(mcc, remaining)) {
     ledger::PostPending post;
-    post.idem = ledger::ServiceIdempotency(dp::StrCat("cards:capture:", req.processor_id), req.digest);
+    post.idem =
+        ledger::ServiceIdempotency(dp::StrCat("cards:capture:", req.processor_id), req.digest);
     post.pending_id = hold_id;
     post.amount = Gbp(req.amount_pence);
     post.created_by = "card capture";
@@ -725,7 +750,8 @@ absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest
           req.more_to_come ? std::max<int64_t>(remaining - req.amount_pence, 0) : 0;
       if (left > 0) {  // what is left stays held for a later capture, to the same expiry
         ledger::NewPending rest;
-        rest.idem = ledger::ServiceIdempotency(dp::StrCat("cards:rest:", req.processor_id), req.digest);
+        rest.idem =
+            ledger::ServiceIdempotency(dp::StrCat("cards:rest:", req.processor_id), req.digest);
         rest.debit_account_id = card->spend_account_id;
         rest.credit_account_id = card->account_id;
         rest.amount = Gbp(left);
@@ -736,8 +762,9 @@ absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest
         if (!held.ok()) return held.status();
         next_hold = *held;
       }
-      tx.exec_params("UPDATE cards.authorisations SET remaining_pence = $2, hold_id = $3 WHERE id = $1",
-                     auth_id, left, next_hold);
+      tx.exec_params(
+          "UPDATE cards.authorisations SET remaining_pence = $2, hold_id = $3 WHERE id = $1",
+          auth_id, left, next_hold);
       return RecordSettlement(tx, req, SettlementKind::kCapture, card->id, auth_id,
                               req.amount_pence, 0, done->posting_transaction_id);
     }
@@ -751,7 +778,8 @@ absl::StatusOr<SettlementRecord> Capture(pqxx::work& tx, const SettlementRequest
   // the capture directly. Captures always succeed.
   if (open) {
     ledger::VoidPending release;
-    release.idem = ledger::ServiceIdempotency(dp::StrCat("cards:release:", req.processor_id), req.digest);
+    release.idem =
+        ledger::ServiceIdempotency(dp::StrCat("cards:release:", req.processor_id), req.digest);
     release.pending_id = hold_id;
     release.reason = "settled directly by a capture beyond the hold";
     auto voided = ledger::ApplyOne(tx, release);
@@ -780,7 +808,8 @@ absl::StatusOr<SettlementRecord> Reverse(pqxx::work& tx, const SettlementRequest
     if (hold.ok() && hold->state == ledger::PendingState::kPending &&
         hold->expires_at_us > absl::ToUnixMicros(absl::Now())) {
       ledger::VoidPending release;
-      release.idem = ledger::ServiceIdempotency(dp::StrCat("cards:reverse:", req.processor_id), req.digest);
+      release.idem =
+          ledger::ServiceIdempotency(dp::StrCat("cards:reverse:", req.processor_id), req.digest);
       release.pending_id = hold_id;
       release.reason = "reversed by the processor";
       auto voided = ledger::ApplyOne(tx, release);
@@ -813,14 +842,15 @@ absl::StatusOr<SettlementRecord> Refund(pqxx::work& tx, const SettlementRequest&
   ledger::NewTransaction t;
   t.idem = ledger::ServiceIdempotency(dp::StrCat("cards:refund:", req.processor_id), req.digest);
   t.kind = "card_refund";
-  t.description = dp::StrCat("Card ", card->last4, ": refund from ", req.merchant_name.substr(0, 100));
+  t.description =
+      dp::StrCat("Card ", card->last4, ": refund from ", req.merchant_name.substr(0, 100));
   t.created_by = "card refund";
   t.postings.push_back({card->account_id, ledger::Side::kDebit, Gbp(req.amount_pence)});
   t.postings.push_back({card->spend_account_id, ledger::Side::kCredit, Gbp(req.amount_pence)});
   auto id = ledger::ApplyOne(tx, t);
   if (!id.ok()) return id.status();
-  return RecordSettlement(tx, req, SettlementKind::kRefund, card->id, original, req.amount_pence,
-                          0, *id);
+  return RecordSettlement(tx, req, SettlementKind::kRefund, card->id, original, req.amount_pence, 0,
+                          *id);
 }
 
 }  // namespace dp::cards
@@ -875,11 +905,12 @@ absl::StatusOr<ClearingOutcome> ImportClearingLine(pqxx::work& tx, const Clearin
   }
   if (!auth.empty()) {
     const int64_t remaining = auth[0][1].as<int64_t>();
-    const int64_t allowed = remaining + categories.OverCapturePence(auth[0][2].as<std::string>(), remaining);
+    const int64_t allowed =
+        remaining + categories.OverCapturePence(auth[0][2].as<std::string>(), remaining);
     if (line.amount_pence > allowed) {
-      outcome.mismatch = dp::StrCat("captured ", FormatPence(line.amount_pence),
-                                    " against ", FormatPence(remaining),
-                                    " held: beyond the category's allowance");
+      outcome.mismatch =
+          dp::StrCat("captured ", FormatPence(line.amount_pence), " against ",
+                     FormatPence(remaining), " held: beyond the category's allowance");
     }
   }
   auto r = Capture(tx, req, reach, categories, today);
