@@ -497,8 +497,8 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     tokens.push_back(req.card_token);
   }
   if (fresh.empty()) return out;
-  // The cards no one else is deciding on, locked; the rest are decided
-  // alone, after this batch, waiting their turn.
+  // The cards, and their accounts' balances, no one else holds, locked;
+  // the rest are decided alone, after this batch, waiting their turn.
   auto cards = LockFreeCards(tx, tokens, today);
   if (!cards.ok()) return out;
   std::unordered_map<std::string, const std::pair<Card, Situation>*> by_token;
@@ -547,8 +547,8 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     std::vector<absl::StatusOr<ledger::WriteResult>> placed = ledger::ApplyWrites(tx, holds);
     DP_CHECK(placed.size() == held.size());
     for (size_t k = 0; k < held.size(); ++k) {
-      // A hold the ledger refused (another card of the account took the
-      // money since the situation was read) is decided again alone.
+      // A hold the ledger refused is decided again alone, which answers
+      // with the ledger's reason.
       if (!placed[k].ok()) continue;
       const size_t j = held[k].first;
       decided.push_back(
