@@ -39,7 +39,8 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
   const absl::Duration deadline = absl::FromChrono(deadline_);
   try {
     if (absl::Now() >= oldest + deadline) return outcomes;
-    // No statement may wait past the deadline; generic plans for the
+    // No statement may run longer than the deadline (and a batch that
+    // would answer late is rolled back below); generic plans for the
     // batch's prepared reads (their custom plans, on an array of cards
     // whose length the planner sees, looked cheaper, so PostgreSQL planned
     // them afresh every batch, at more than they cost to run). Set once

@@ -43,9 +43,9 @@ struct AuthorisationOutcome {
 // database transaction each (group commit): one fsync and a handful of
 // statements serve a whole batch, where one decision alone takes a dozen.
 // The batch's holds, records and audit events commit together. No
-// statement may wait past the deadline, and a batch that would answer its
-// oldest caller late is rolled back: its callers then answer as they would
-// have alone.
+// statement may run longer than the deadline, and a batch that would
+// answer its oldest caller late is rolled back: its callers then answer as
+// they would have alone (SYSTEM_UNAVAILABLE once their time is up).
 //
 //   AuthorisationBatcher batcher(url, audit_key, std::chrono::milliseconds(1500),
 //                                {.workers = 2, .max_batch = 32});
