@@ -74,9 +74,18 @@ AuthorisationRecord AuthFromRow(const pqxx::row& r) {
   return a;
 }
 
-// Replayed is what a processor id recorded before in a table read by
-// `select` (with a request_digest column), decoded by `decode`, if
-// anything; a different request under the same id is refused.
+// ReplayOf is what a processor id recorded before in `row` (with a
+// request_digest column), decoded by `decode`; a different request under
+// the same id is refused.
+template <typename Record>
+absl::StatusOr<Record> ReplayOf(const pqxx::row& row, const std::string& processor_id,
+                                const std::string& digest, Record (*decode)(const pqxx::row&)) {
+  if (row["request_digest"].as<std::string>() != digest) return Reused(processor_id);
+  return decode(row);
+}
+
+// Replayed is ReplayOf the row a table read by `select` holds for a
+// processor id, if any.
 template <typename Record>
 absl::StatusOr<std::optional<Record>> Replayed(pqxx::transaction_base& tx, std::string_view select,
                                                const std::string& processor_id,
@@ -85,8 +94,9 @@ absl::StatusOr<std::optional<Record>> Replayed(pqxx::transaction_base& tx, std::
   const pqxx::result r =
       tx.exec_params(dp::StrCat(select, " WHERE processor_id = $1"), processor_id);
   if (r.empty()) return std::optional<Record>();
-  if (r[0]["request_digest"].as<std::string>() != digest) return Reused(processor_id);
-  return std::optional<Record>(decode(r[0]));
+  auto replay = ReplayOf(r[0], processor_id, digest, decode);
+  if (!replay.ok()) return replay.status();
+  return std::optional<Record>(*std::move(replay));
 }
 
 absl::StatusOr<std::optional<AuthorisationRecord>> ReplayedAuth(pqxx::transaction_base& tx,
@@ -483,11 +493,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   for (size_t i = 0; i < n; ++i) {
     const AuthorisationRequest& req = *batch[i].request;
     if (auto it = seen.find(req.processor_id); it != seen.end()) {
-      if (it->second["request_digest"].as<std::string>() != req.digest) {
-        out[i] = Reused(req.processor_id);
-      } else {
-        out[i] = AuthFromRow(it->second);
-      }
+      out[i] = ReplayOf(it->second, req.processor_id, req.digest, &AuthFromRow);
       continue;
     }
     // The same id twice in one batch, and increments, are decided alone.
