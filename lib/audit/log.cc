@@ -53,10 +53,10 @@ int PreferredLane() {
   return lane;
 }
 
-std::string ClaimLaneSql(int preferred_param) {
+std::string ClaimLaneSql(std::string_view preferred) {
   return dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
-                    " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes, " ORDER BY lane = $",
-                    preferred_param, " DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
+                    " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes, " ORDER BY lane = ",
+                    preferred, " DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
 }
 
 std::optional<LaneHead> ClaimedLane(const pqxx::row& row) {
@@ -67,21 +67,29 @@ std::optional<LaneHead> ClaimedLane(const pqxx::row& row) {
 
 void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events) {
   if (events.empty()) return;
-  const pqxx::result head = tx.exec_params(ClaimLaneSql(1), PreferredLane());
+  const pqxx::result head = tx.exec_params(ClaimLaneSql("$1"), PreferredLane());
   AppendOnLane(tx, key, head.empty() ? std::nullopt : ClaimedLane(head[0]), events);
+}
+
+LaneHead WaitForLane(pqxx::transaction_base& tx) {
+  const pqxx::row head = tx.exec_params1(
+      "SELECT lane, seq, hash FROM audit.lanes WHERE lane = $1 FOR UPDATE", PreferredLane());
+  return LaneHead{head[0].as<int>(), head[1].as<int64_t>(), head[2].as<std::string>()};
 }
 
 void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> claimed,
                   std::vector<Event>& events) {
   if (events.empty()) return;
-  if (!claimed.has_value()) {  // every lane busy: wait for ours
-    const pqxx::row head = tx.exec_params1(
-        "SELECT lane, seq, hash FROM audit.lanes WHERE lane = $1 FOR UPDATE", PreferredLane());
-    claimed = LaneHead{head[0].as<int>(), head[1].as<int64_t>(), head[2].as<std::string>()};
-  }
-  const int lane = claimed->lane;
-  int64_t seq = claimed->seq;
-  std::string prev = claimed->hash;
+  if (!claimed.has_value()) claimed = WaitForLane(tx);  // every lane busy: wait for ours
+  tx.exec(AppendOnLaneSql(tx, key, *claimed, events));
+}
+
+std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
+                            const LaneHead& claimed, std::vector<Event>& events) {
+  if (events.empty()) return "";
+  const int lane = claimed.lane;
+  int64_t seq = claimed.seq;
+  std::string prev = claimed.hash;
   const int64_t now_us = NowMicros();
   std::string sql =
       "INSERT INTO audit.events (lane, seq, at, principal, role, organisation_id, authority_id,"
@@ -103,8 +111,8 @@ void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> 
     dp::StrAppend(&sql, ",", e.code, ",", tx.quote(e.prev_hash), ",", tx.quote(e.hash), ")");
   }
   dp::StrAppend(&sql, ";\nUPDATE audit.lanes SET seq = ", seq, ", hash = ", tx.quote(prev),
-                " WHERE lane = ", lane);
-  tx.exec(sql);
+                " WHERE lane = ", lane, ";\n");
+  return sql;
 }
 
 AuditLog::AuditLog(std::string database_url, std::string key)

@@ -1,6 +1,9 @@
 #include "db/sql.h"
 
 #include <charconv>
+#include <map>
+#include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -25,6 +28,37 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   }
   out += '}';
   return out;
+}
+
+std::string SqlPrepared(pqxx::transaction_base& tx, const std::string& name, std::string_view sql) {
+  static std::mutex mu;
+  // Per connection object: its backend's pid and the names prepared there.
+  // A pid that changed is a connection made again, with nothing prepared.
+  static std::map<const void*, std::pair<int, std::set<std::string>>> prepared;
+  const void* conn = &tx.conn();
+  const int pid = tx.conn().backendpid();
+  {
+    std::lock_guard lock(mu);
+    auto& [known_pid, names] = prepared[conn];
+    if (known_pid != pid) {
+      known_pid = pid;
+      names.clear();
+    }
+    if (names.count(name) > 0) return dp::StrCat("EXECUTE ", name);
+  }
+  if (tx.exec_params1("SELECT count(*) FROM pg_prepared_statements WHERE name = $1", name)[0]
+          .as<int>() == 0) {
+    tx.exec(dp::StrCat("PREPARE ", name, " AS ", sql));
+  }
+  std::lock_guard lock(mu);
+  prepared[conn].second.insert(name);
+  return dp::StrCat("EXECUTE ", name);
+}
+
+void SendTogether(pqxx::pipeline& pipe) {
+  // Queries are sent once this many wait, or at the first retrieve.
+  constexpr int kMaxHeld = 1000;
+  pipe.retain(kMaxHeld);
 }
 
 std::vector<int64_t> ParseIntArray(std::string_view text) {

@@ -45,6 +45,28 @@ pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& name, const
   return tx.exec_prepared(name, std::forward<Args>(args)...);
 }
 
+// SqlPrepared prepares `sql` under `name` with SQL's own PREPARE, once for
+// each connection (a connection made again prepares again), and returns
+// "EXECUTE name": for a statement sent in a pipeline or with others in one
+// text, where libpqxx's prepared statements cannot go. The caller appends
+// the arguments as quoted literals. Parameter types come from the casts in
+// `sql` ($1::text[]). Such a statement outlives a rolled-back transaction.
+//
+//   pipe.insert(StrCat(SqlPrepared(tx, "dp_cards_lock", "SELECT ... WHERE token = ANY($1::text[])"),
+//                      "(", tx.quote(TextArrayLiteral(tokens)), ")"));
+std::string SqlPrepared(pqxx::transaction_base& tx, const std::string& name, std::string_view sql);
+
+// SendTogether makes `pipe` hold its queries until the first result is
+// retrieved and then send them all in one message: one round trip. Left
+// alone, libpqxx 6 sends the first query at once and each later one only
+// after the result before it, a round trip each.
+//
+//   pqxx::pipeline pipe(tx);
+//   SendTogether(pipe);
+//   const auto a = pipe.insert("SELECT ..."), b = pipe.insert("EXECUTE ...");
+//   use(pipe.retrieve(a)); use(pipe.retrieve(b));
+void SendTogether(pqxx::pipeline& pipe);
+
 // PreparedRow is Prepared for a statement that gives exactly one row;
 // pqxx::unexpected_rows (a database failure to the caller) otherwise.
 template <typename... Args>

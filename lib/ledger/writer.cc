@@ -1,7 +1,6 @@
 #include "ledger/writer.h"
 
 #include <algorithm>
-#include <mutex>
 #include <charconv>
 #include <optional>
 #include <map>
@@ -91,7 +90,7 @@ class BatchPlan {
  public:
   BatchPlan(pqxx::work& tx, const std::vector<WriteOp>& ops) : tx_(tx), ops_(ops) {}
 
-  std::vector<absl::StatusOr<WriteResult>> Run();
+  PlannedWrites Run();
 
  private:
   void LoadAndLock();
@@ -115,7 +114,7 @@ class BatchPlan {
   absl::StatusOr<AccountState*> FindAccount(std::string_view field, int64_t id,
                                             std::string_view currency);
   absl::StatusOr<PendingTransfer*> FindOpenPending(int64_t id);
-  void Write();
+  std::string WriteSql();
 
   pqxx::work& tx_;
   const std::vector<WriteOp>& ops_;
@@ -148,67 +147,56 @@ std::string DueHolds() {
                     kInvolved, "))");
 }
 
-// PrepareReads prepares, once per connection, the two reads of a batch
-// that cost most to plan, with SQL PREPARE so that the batch's pipeline can
-// EXECUTE them (a prepared statement outlives a rolled-back transaction; a
-// connection made again gets them again).
-void PrepareReads(pqxx::transaction_base& tx) {
-  static std::mutex mu;
-  static std::set<std::pair<const void*, int>> done;  // (connection, backend pid)
-  const std::pair<const void*, int> key{&tx.conn(), tx.conn().backendpid()};
-  {
-    std::lock_guard lock(mu);
-    if (done.count(key) > 0) return;
-  }
-  const std::string args = "(bigint[], bigint[], bigint[])";
-  const std::map<std::string, std::string> statements = {
-      {"dp_ledger_accounts",
-       dp::StrCat("SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
-                  " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
-                  " b.debits_pending, b.credits_pending"
-                  " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
-                  // One array, computed first, keeps this an index scan on
-                  // balances. It also takes both sides of the due holds
-                  // released next.
-                  " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", kInvolved, ")"
-                  "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", DueHolds(), "))"
-                  " ORDER BY b.account_id FOR UPDATE OF b")},
-      // The same for a batch that reverses and resolves nothing (new
-      // transactions and holds: most of them), simple enough that its
-      // generic plan is as good as a custom one.
-      {"dp_ledger_accounts_named",
-       "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
-       " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
-       " b.debits_pending, b.credits_pending"
-       " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id"
-       " WHERE b.account_id = ANY(ARRAY(SELECT unnest($1::bigint[])"
-       "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
-       "   FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
-       "   AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[]))))"
-       " ORDER BY b.account_id FOR UPDATE OF b"},
-      {"dp_ledger_expire",
-       dp::StrCat("UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
-                  " resolve_reason = 'expired' WHERE p.id IN (SELECT id ", DueHolds(),
-                  " FOR UPDATE SKIP LOCKED)"
-                  " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence")}};
-  for (const auto& [name, sql] : statements) {
-    if (tx.exec_params1("SELECT count(*) FROM pg_prepared_statements WHERE name = $1", name)[0]
-            .as<int>() == 0) {
-      const std::string types = name == "dp_ledger_accounts_named" ? "(bigint[])" : args;
-      tx.exec(dp::StrCat("PREPARE ", name, types, " AS ", sql));
-    }
-  }
-  std::lock_guard lock(mu);
-  done.insert(key);
+// The prepared reads of a batch (db::SqlPrepared, so that the batch's
+// pipeline can EXECUTE them): those that cost most to plan.
+struct PreparedReads {
+  std::string accounts;        // EXECUTE ...(named, reversed, resolved)
+  std::string accounts_named;  // EXECUTE ...(named): a batch that reverses and resolves nothing
+  std::string expire;          // EXECUTE ...(named, reversed, resolved)
+};
+
+PreparedReads PrepareReads(pqxx::transaction_base& tx) {
+  constexpr char kAccountColumns[] =
+      "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
+      " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
+      " b.debits_pending, b.credits_pending"
+      " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id";
+  PreparedReads reads;
+  reads.accounts = db::SqlPrepared(
+      tx, "dp_ledger_accounts",
+      dp::StrCat(kAccountColumns,
+                 // One array, computed first, keeps this an index scan on
+                 // balances. It also takes both sides of the due holds
+                 // released next.
+                 " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", kInvolved, ")"
+                 "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", DueHolds(),
+                 "))"
+                 " ORDER BY b.account_id FOR UPDATE OF b"));
+  // The same, simple enough that its generic plan is as good as a custom one.
+  reads.accounts_named = db::SqlPrepared(
+      tx, "dp_ledger_accounts_named",
+      dp::StrCat(kAccountColumns,
+                 " WHERE b.account_id = ANY(ARRAY(SELECT unnest($1::bigint[])"
+                 "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
+                 "   FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+                 "   AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[]))))"
+                 " ORDER BY b.account_id FOR UPDATE OF b"));
+  reads.expire = db::SqlPrepared(
+      tx, "dp_ledger_expire",
+      dp::StrCat("UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
+                 " resolve_reason = 'expired' WHERE p.id IN (SELECT id ", DueHolds(),
+                 " FOR UPDATE SKIP LOCKED)"
+                 " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence"));
+  return reads;
 }
 
-std::vector<absl::StatusOr<WriteResult>> BatchPlan::Run() {
+PlannedWrites BatchPlan::Run() {
   LoadAndLock();
-  std::vector<absl::StatusOr<WriteResult>> results;
-  results.reserve(ops_.size());
-  for (const WriteOp& op : ops_) results.push_back(ApplyOne(op));
-  Write();
-  return results;
+  PlannedWrites planned;
+  planned.results.reserve(ops_.size());
+  for (const WriteOp& op : ops_) planned.results.push_back(ApplyOne(op));
+  planned.sql = WriteSql();
+  return planned;
 }
 
 // All reads of a batch travel in one pipelined round trip: on a busy
@@ -243,8 +231,9 @@ void BatchPlan::LoadAndLock() {
   }
   const std::string reverse_array = tx_.quote(IntArrayLiteral(reverse_ids));
   const std::string pending_array = tx_.quote(IntArrayLiteral(pending_ids));
-  PrepareReads(tx_);
+  const PreparedReads prepared = PrepareReads(tx_);
   pqxx::pipeline pipe(tx_);
+  db::SendTogether(pipe);
   const auto clock_q = pipe.insert(dp::StrCat(
       "SELECT ", MicrosOf("now()"),
       ", (SELECT array_agg(nextval('ledger.transaction_id_seq')) FROM generate_series(1, ",
@@ -275,8 +264,8 @@ void BatchPlan::LoadAndLock() {
   const bool named_only = reverse_ids.empty() && pending_ids.empty();
   if (named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
   const auto accounts_q = pipe.insert(
-      named_only ? dp::StrCat("EXECUTE dp_ledger_accounts_named(", tx_.quote(IntArrayLiteral(account_ids)), ")")
-                 : dp::StrCat("EXECUTE dp_ledger_accounts", arrays));
+      named_only ? dp::StrCat(prepared.accounts_named, "(", tx_.quote(IntArrayLiteral(account_ids)), ")")
+                 : dp::StrCat(prepared.accounts, arrays));
   // An expired hold stops holding at its expiry, not when the sweeper next
   // runs: release the due holds of these accounts now, before any rule is
   // checked. SKIP LOCKED: a hold the sweeper is releasing is left to it, so
@@ -284,7 +273,7 @@ void BatchPlan::LoadAndLock() {
   // Its generic plan is as good as a custom one, which would be planned
   // again on every batch (the full accounts read's is not: it stays custom).
   if (!named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
-  const auto expired_q = pipe.insert(dp::StrCat("EXECUTE dp_ledger_expire", arrays));
+  const auto expired_q = pipe.insert(dp::StrCat(prepared.expire, arrays));
   pipe.insert("SET LOCAL plan_cache_mode = auto");
   ReadClock(pipe.retrieve(clock_q));
   ReadRequests(pipe.retrieve(requests_q));
@@ -654,10 +643,10 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const VoidPending& op) {
   return WriteResult{p.id, false, std::nullopt};
 }
 
-// One round trip for everything accepted. Releases are written before new
-// postings and holds, so that no intermediate state is tighter than the
-// final one that the plan checked.
-void BatchPlan::Write() {
+// One text for everything accepted, run in one round trip. Releases are
+// written before new postings and holds, so that no intermediate state is
+// tighter than the final one that the plan checked.
+std::string BatchPlan::WriteSql() {
   // The invariant on the way out, whatever the checks on the way in said:
   // every transaction written sums to zero in each currency.
   for (const PlannedTxn& planned : txns_) {
@@ -745,7 +734,7 @@ void BatchPlan::Write() {
     }
     dp::StrAppend(&sql, ";\n");
   }
-  if (!sql.empty()) tx_.exec(sql);
+  return sql;
 }
 
 }  // namespace
@@ -762,11 +751,17 @@ std::string_view OperationName(const WriteOp& op) {
   return std::visit(Visitor{}, op);
 }
 
-std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
-                                                     const std::vector<WriteOp>& ops) {
+PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops) {
   if (ops.empty()) return {};
   BatchPlan plan(tx, ops);
   return plan.Run();
+}
+
+std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
+                                                     const std::vector<WriteOp>& ops) {
+  PlannedWrites planned = PlanWrites(tx, ops);
+  if (!planned.sql.empty()) tx.exec(planned.sql);
+  return std::move(planned.results);
 }
 
 namespace {

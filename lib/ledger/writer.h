@@ -42,6 +42,20 @@ std::string_view OperationName(const WriteOp& op);
 std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
                                                      const std::vector<WriteOp>& ops);
 
+// PlanWrites is ApplyWrites without its last round trip: it reads and
+// locks what `ops` need and decides each, and returns the results with the
+// SQL that writes what was accepted, for the caller to send in `tx` with
+// its own writes (in one text: the results hold only until then). A
+// result's id is the id that SQL writes.
+//
+//   PlannedWrites planned = PlanWrites(tx, holds);
+//   tx.exec(planned.sql + my_records_sql);
+struct PlannedWrites {
+  std::vector<absl::StatusOr<WriteResult>> results;
+  std::string sql;  // empty when nothing was accepted
+};
+PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops);
+
 // ApplyOne applies a single op inside `tx` and returns the id it produced
 // (see ApplyWrites): for a service posting its own rows and one posting in
 // one commit.

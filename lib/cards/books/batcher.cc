@@ -48,23 +48,28 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
     pqxx::work tx(db::WorkerConnection(database_url_,
                                        dp::StrCat("SET statement_timeout = ", deadline_.count(),
                                                   "; SET plan_cache_mode = force_generic_plan")));
-    std::optional<audit::LaneHead> lane;
-    auto decided = AuthoriseBatch(tx, batch, items.front().today, &lane);
-    DP_CHECK(decided.size() == items.size());
-    std::vector<audit::Event> events;
     std::vector<size_t> audited;
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (!decided[i].has_value() || !decided[i]->ok() || !items[i].event.has_value()) continue;
-      audit::Event e = *items[i].event;
-      e.resource = iam::ResourceName(items[i].resource_pattern, std::to_string((*decided[i])->id));
-      e.code = 0;
-      events.push_back(std::move(e));
-      audited.push_back(i);
-    }
-    if (lane.has_value()) {
-      audit::AppendOnLane(tx, audit_key_, lane, events);
-    } else {
-      audit::AppendInTransaction(tx, audit_key_, events);
+    // The audit events go with the batch's last writes, naming the records.
+    auto events_sql = [&](const std::vector<int64_t>& record_ids,
+                          std::optional<audit::LaneHead> lane) {
+      DP_CHECK(record_ids.size() == items.size());
+      std::vector<audit::Event> events;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (record_ids[i] == 0 || !items[i].event.has_value()) continue;
+        audit::Event e = *items[i].event;
+        e.resource = iam::ResourceName(items[i].resource_pattern, std::to_string(record_ids[i]));
+        e.code = 0;
+        events.push_back(std::move(e));
+        audited.push_back(i);
+      }
+      if (events.empty()) return std::string();
+      if (!lane.has_value()) lane = audit::WaitForLane(tx);
+      return audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
+    };
+    auto decided = AuthoriseBatch(tx, batch, items.front().today, events_sql);
+    DP_CHECK(decided.size() == items.size());
+    for (size_t i : audited) {
+      DP_CHECK(decided[i].has_value() && decided[i]->ok());
     }
     // The whole is not committed once the processor stopped waiting.
     if (absl::Now() > oldest + deadline) return outcomes;

@@ -114,25 +114,24 @@ struct Decided {
   int64_t increments_id = 0;
 };
 
-// RecordAll records `decisions` in one statement and returns their records
-// in the same order. With `audit_lane`, the same statement claims a lane of
-// the audit trail for the batch's events (audit::ClaimLaneSql), one round
-// trip fewer, and sets it when one was free.
-std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Decided>& decisions,
-                                           std::optional<audit::LaneHead>* audit_lane = nullptr) {
+// RecordSql is the statement that records `decisions` under `ids` (0: the
+// next from the sequence), returning their rows (kAuthReturning) in no
+// promised order: one statement, however many, sent alone (RecordAll) or
+// after a batch's other writes.
+std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& decisions,
+                      const std::vector<int64_t>& ids) {
+  DP_CHECK(ids.size() == decisions.size());
   static const std::string kInsert = dp::StrCat(
-      "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
+      "INSERT INTO cards.authorisations (id, processor_id, request_digest, card_id, amount_pence,"
       " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
       " reason, limit_name, message, hold_id, increments_id, remaining_pence)"
-      " SELECT p, d, nullif(c, 0), a, mcc, mn, co, ch, de, ap, r, l, m, nullif(h, 0),"
-      " nullif(i, 0), rem FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[],"
-      " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[],"
-      " $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[])"
-      " AS x(p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)",
+      " SELECT coalesce(nullif(id, 0), nextval('cards.authorisations_id_seq')), p, d,"
+      " nullif(c, 0), a, mcc, mn, co, ch, de, ap, r, l, m, nullif(h, 0), nullif(i, 0), rem"
+      " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[],"
+      " $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[],"
+      " $13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[])"
+      " AS x(id, p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)",
       kAuthReturning);
-  static const std::string kInsertClaimingLane =
-      dp::StrCat("WITH lane AS MATERIALIZED (", audit::ClaimLaneSql(17), "), rec AS (", kInsert,
-                 ") SELECT rec.*, lane.* FROM rec LEFT JOIN lane ON true");
   std::vector<std::string> processor_ids, digests, mccs, names, countries, channels, outcomes,
       reasons, limits, messages;
   std::vector<int64_t> cards, amounts, approved, holds, increments, remaining;
@@ -157,22 +156,24 @@ std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Dec
   }
   using db::IntArrayLiteral;
   using db::TextArrayLiteral;
-  auto insert = [&](const std::string& name, const std::string& sql, auto... more) {
-    return db::Prepared(
-        tx, name, sql, TextArrayLiteral(processor_ids), TextArrayLiteral(digests),
+  std::string sql = dp::StrCat(db::SqlPrepared(tx, "dp_cards_record", kInsert), "(");
+  for (const std::string& array :
+       {IntArrayLiteral(ids), TextArrayLiteral(processor_ids), TextArrayLiteral(digests),
         IntArrayLiteral(cards), IntArrayLiteral(amounts), TextArrayLiteral(mccs),
         TextArrayLiteral(names), TextArrayLiteral(countries), TextArrayLiteral(channels),
         TextArrayLiteral(outcomes), IntArrayLiteral(approved), TextArrayLiteral(reasons),
         TextArrayLiteral(limits), TextArrayLiteral(messages), IntArrayLiteral(holds),
-        IntArrayLiteral(increments), IntArrayLiteral(remaining), more...);
-  };
-  const pqxx::result rows = audit_lane == nullptr
-                                ? insert("cards.record_authorisations", kInsert)
-                                : insert("cards.record_authorisations_claiming_lane",
-                                         kInsertClaimingLane, audit::PreferredLane());
+        IntArrayLiteral(increments), IntArrayLiteral(remaining)}) {
+    dp::StrAppend(&sql, sql.back() == '(' ? "" : ", ", tx.quote(array));
+  }
+  return sql + ")";
+}
+
+// RecordsInOrder puts the rows RecordSql returned back in the order of
+// `decisions`.
+std::vector<AuthorisationRecord> RecordsInOrder(const pqxx::result& rows,
+                                                const std::vector<Decided>& decisions) {
   DP_CHECK(rows.size() == decisions.size());
-  if (audit_lane != nullptr && !rows.empty()) *audit_lane = audit::ClaimedLane(rows[0]);
-  // RETURNING's order is not promised: put each record back in its place.
   std::unordered_map<std::string, AuthorisationRecord> by_id;
   for (const auto& row : rows) {
     AuthorisationRecord a = AuthFromRow(row);
@@ -189,7 +190,8 @@ std::vector<AuthorisationRecord> RecordAll(pqxx::work& tx, const std::vector<Dec
 
 AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int64_t card_id,
                            const Verdict& v, int64_t hold_id, int64_t increments_id) {
-  return RecordAll(tx, {Decided{&req, card_id, v, hold_id, increments_id}}).front();
+  const std::vector<Decided> decided = {Decided{&req, card_id, v, hold_id, increments_id}};
+  return RecordsInOrder(tx.exec(RecordSql(tx, decided, {0})), decided).front();
 }
 
 // SituationDays are the UK days a decision's intervals start on, `today`
@@ -288,13 +290,14 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
   return SituationFromRow(r, card);
 }
 
-// LockFreeCards reads and locks, in one statement, the cards of `tokens`
-// that no other transaction holds, and whose account's balance row no
-// other transaction holds (FOR UPDATE SKIP LOCKED, both), each with its
-// situation: a batch of authorisations takes what it can without waiting.
-// A token missing from the answer is unknown, out of the way, or busy.
-absl::StatusOr<std::vector<std::pair<Card, Situation>>> LockFreeCards(
-    pqxx::transaction_base& tx, const std::vector<std::string>& tokens, absl::CivilDay today) {
+// LockFreeCardsSql reads and locks, in one statement, the cards of
+// `tokens` that no other transaction holds, and whose account's balance row
+// no other transaction holds (FOR UPDATE SKIP LOCKED, both), each with its
+// situation (FreeCards decodes the rows): a batch of authorisations takes
+// what it can without waiting. A token missing from the answer is unknown,
+// out of the way, or busy.
+std::string LockFreeCardsSql(pqxx::transaction_base& tx, const std::vector<std::string>& tokens,
+                             absl::CivilDay today) {
   static const std::string kSelect = [] {
     const SituationSql sql = SituationOfRows("c.id", "c.account_id", "c.authority_id", true);
     return dp::StrCat("WITH c AS (", CardSelect(2),
@@ -302,11 +305,14 @@ absl::StatusOr<std::vector<std::pair<Card, Situation>>> LockFreeCards(
                       " FOR UPDATE OF c SKIP LOCKED)",
                       " SELECT c.*, ", sql.columns, " FROM c", sql.joins, " ORDER BY c.id");
   }();
-  const std::vector<std::string> days = SituationDays(today);
   // Prepared: every batch starts here.
-  const pqxx::result rows =
-      db::Prepared(tx, "cards.lock_free_cards", kSelect, db::TextArrayLiteral(tokens), days[0],
-                   days[1], days[2], days[3], days[4]);
+  std::string sql = dp::StrCat(db::SqlPrepared(tx, "dp_cards_lock_free", kSelect), "(",
+                               tx.quote(db::TextArrayLiteral(tokens)));
+  for (const std::string& day : SituationDays(today)) dp::StrAppend(&sql, ", ", tx.quote(day));
+  return sql + ")";
+}
+
+absl::StatusOr<std::vector<std::pair<Card, Situation>>> FreeCards(const pqxx::result& rows) {
   auto cards = ReadCards(rows);
   if (!cards.ok()) return cards.status();
   DP_CHECK(cards->size() == rows.size());
@@ -474,97 +480,148 @@ absl::StatusOr<AuthorisationRecord> RecordUnavailable(pqxx::work& tx,
 
 std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today,
-    std::optional<audit::LaneHead>* audit_lane) {
+    const BatchWrites& with_writes) {
   const size_t n = batch.size();
   std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> out(n);
-  // Replays first: a processor id seen before gets what it got then.
-  std::vector<std::string> processor_ids;
-  for (const BatchedAuthorisation& b : batch) processor_ids.push_back(b.request->processor_id);
-  std::unordered_map<std::string, pqxx::row> seen;
+  // The same id twice in one batch, and increments, are decided alone.
+  std::vector<size_t> candidates;
+  std::vector<std::string> processor_ids, tokens;
+  std::unordered_set<std::string> ids_in_batch;
+  for (size_t i = 0; i < n; ++i) {
+    const AuthorisationRequest& req = *batch[i].request;
+    processor_ids.push_back(req.processor_id);
+    if (!ids_in_batch.insert(req.processor_id).second) continue;
+    if (!req.increments_processor_id.empty()) continue;
+    candidates.push_back(i);
+    tokens.push_back(req.card_token);
+  }
+  // Round trip 1: the replays; the cards and their situations, locked (a
+  // replay's card too: rare, and harmless); ids for the records; and a lane
+  // of the audit trail.
+  // (The statements are made before the pipeline opens: preparing one
+  // takes a query of its own.)
+  const std::string lock_cards = candidates.empty() ? "" : LockFreeCardsSql(tx, tokens, today);
+  pqxx::pipeline pipe(tx);
+  db::SendTogether(pipe);
   // Planned each time, on these ids: cheap, and never a plan made when the
   // table was small.
-  const pqxx::result replayed =
-      tx.exec_params(dp::StrCat(kAuthColumns, " WHERE processor_id = ANY($1::text[])"),
-                     db::TextArrayLiteral(processor_ids));
+  const auto replays_q = pipe.insert(dp::StrCat(
+      kAuthColumns, " WHERE processor_id = ANY(", tx.quote(db::TextArrayLiteral(processor_ids)),
+      "::text[])"));
+  std::optional<pqxx::pipeline::query_id> cards_q, ids_q, lane_q;
+  if (!candidates.empty()) {
+    cards_q = pipe.insert(lock_cards);
+    ids_q = pipe.insert(dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq'))"
+                                   " FROM generate_series(1, ", candidates.size(), ")"));
+  }
+  if (with_writes) lane_q = pipe.insert(audit::ClaimLaneSql(std::to_string(audit::PreferredLane())));
+  std::unordered_map<std::string, pqxx::row> seen;
+  const pqxx::result replayed = pipe.retrieve(replays_q);
   for (const auto& row : replayed) seen.emplace(row["processor_id"].as<std::string>(), row);
-  std::vector<size_t> fresh;
-  std::vector<std::string> tokens;
-  std::unordered_set<std::string> ids_in_batch;
+  std::optional<pqxx::result> card_rows;
+  std::vector<int64_t> free_ids;
+  if (cards_q) {
+    card_rows = pipe.retrieve(*cards_q);
+    free_ids = db::ParseIntArray(pipe.retrieve(*ids_q)[0][0].c_str());
+    DP_CHECK(free_ids.size() == candidates.size());
+  }
+  std::optional<audit::LaneHead> lane;
+  if (lane_q) {
+    const pqxx::result r = pipe.retrieve(*lane_q);
+    if (!r.empty()) lane = audit::ClaimedLane(r[0]);
+  }
+  pipe.complete();
+  // record_ids[i]: the record batch[i] answers with (0: none here).
+  std::vector<int64_t> record_ids(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const AuthorisationRequest& req = *batch[i].request;
     if (auto it = seen.find(req.processor_id); it != seen.end()) {
       out[i] = ReplayOf(it->second, req.processor_id, req.digest, &AuthFromRow);
-      continue;
+      if (out[i]->ok()) record_ids[i] = (*out[i])->id;
     }
-    // The same id twice in one batch, and increments, are decided alone.
-    if (!ids_in_batch.insert(req.processor_id).second) continue;
-    if (!req.increments_processor_id.empty()) continue;
-    fresh.push_back(i);
-    tokens.push_back(req.card_token);
   }
-  if (fresh.empty()) return out;
-  // The cards, and their accounts' balances, no one else holds, locked;
-  // the rest are decided alone, after this batch, waiting their turn.
-  auto cards = LockFreeCards(tx, tokens, today);
-  if (!cards.ok()) return out;
-  std::unordered_map<std::string, const std::pair<Card, Situation>*> by_token;
-  for (const auto& c : *cards) by_token.emplace(c.first.token, &c);
   std::vector<Decided> decided;
   std::vector<size_t> decided_at;  // decided[k] answers batch[decided_at[k]]
-  std::vector<size_t> judged;
-  std::vector<const Card*> judged_cards;
-  std::vector<const Situation*> situations;
-  // One decision per card account per batch: each is then judged on the
-  // books exactly as Authorise would judge it alone.
-  std::unordered_set<int64_t> accounts;
-  for (size_t i : fresh) {
-    const AuthorisationRequest& req = *batch[i].request;
-    auto it = by_token.find(req.card_token);
-    if (it == by_token.end() || !batch[i].reach->Covers(it->second->first.authority_id)) continue;
-    const Card& card = it->second->first;
-    if (!accounts.insert(card.account_id).second) continue;
-    if (req.currency != "GBP") {
-      decided.push_back(
-          {&req, card.id,
-           Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0, 0});
-      decided_at.push_back(i);
-      continue;
+  std::vector<int64_t> decided_ids;
+  std::optional<ledger::PlannedWrites> placed;
+  absl::StatusOr<std::vector<std::pair<Card, Situation>>> cards =
+      card_rows ? FreeCards(*card_rows) : std::vector<std::pair<Card, Situation>>{};
+  if (cards.ok() && !cards->empty()) {
+    std::unordered_map<std::string, const std::pair<Card, Situation>*> by_token;
+    for (const auto& c : *cards) by_token.emplace(c.first.token, &c);
+    std::vector<size_t> judged;  // (index in candidates)
+    std::vector<const Card*> judged_cards;
+    std::vector<const Situation*> situations;
+    // One decision per card account per batch: each is then judged on the
+    // books exactly as Authorise would judge it alone.
+    std::unordered_set<int64_t> accounts;
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      const size_t i = candidates[c];
+      const AuthorisationRequest& req = *batch[i].request;
+      if (seen.count(req.processor_id) > 0) continue;
+      auto it = by_token.find(req.card_token);
+      if (it == by_token.end() || !batch[i].reach->Covers(it->second->first.authority_id)) continue;
+      const Card& card = it->second->first;
+      if (!accounts.insert(card.account_id).second) continue;
+      if (req.currency != "GBP") {
+        decided.push_back(
+            {&req, card.id,
+             Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0, 0});
+        decided_at.push_back(i);
+        decided_ids.push_back(free_ids[c]);
+        continue;
+      }
+      judged.push_back(c);
+      judged_cards.push_back(&card);
+      situations.push_back(&it->second->second);
     }
-    judged.push_back(i);
-    judged_cards.push_back(&card);
-    situations.push_back(&it->second->second);
-  }
-  std::vector<ledger::WriteOp> holds;
-  std::vector<std::pair<size_t, Verdict>> held;  // (index in judged, verdict) per hold
-  for (size_t j = 0; j < judged.size(); ++j) {
-    const AuthorisationRequest& req = *batch[judged[j]].request;
-    const Categories& categories = *batch[judged[j]].categories;
-    const Card& card = *judged_cards[j];
-    const Verdict v = Decide(req.purchase, *situations[j], categories);
-    if (v.outcome == Outcome::kDeclined) {
-      decided.push_back({&req, card.id, v, 0, 0});
-      decided_at.push_back(judged[j]);
-      continue;
+    std::vector<ledger::WriteOp> holds;
+    std::vector<std::pair<size_t, Verdict>> held;  // (index in judged, verdict) per hold
+    for (size_t j = 0; j < judged.size(); ++j) {
+      const size_t i = candidates[judged[j]];
+      const AuthorisationRequest& req = *batch[i].request;
+      const Categories& categories = *batch[i].categories;
+      const Verdict v = Decide(req.purchase, *situations[j], categories);
+      if (v.outcome == Outcome::kDeclined) {
+        decided.push_back({&req, judged_cards[j]->id, v, 0, 0});
+        decided_at.push_back(i);
+        decided_ids.push_back(free_ids[judged[j]]);
+        continue;
+      }
+      holds.push_back(HoldFor(req, *judged_cards[j], v, categories, 0));
+      held.emplace_back(j, v);
     }
-    holds.push_back(HoldFor(req, card, v, categories, 0));
-    held.emplace_back(j, v);
-  }
-  if (!holds.empty()) {
-    std::vector<absl::StatusOr<ledger::WriteResult>> placed = ledger::ApplyWrites(tx, holds);
-    DP_CHECK(placed.size() == held.size());
-    for (size_t k = 0; k < held.size(); ++k) {
-      // A hold the ledger refused is decided again alone, which answers
-      // with the ledger's reason.
-      if (!placed[k].ok()) continue;
-      const size_t j = held[k].first;
-      decided.push_back(
-          {batch[judged[j]].request, judged_cards[j]->id, held[k].second, placed[k]->id, 0});
-      decided_at.push_back(judged[j]);
+    // Round trip 2: the ledger's reads, and its decision on each hold.
+    if (!holds.empty()) {
+      placed = ledger::PlanWrites(tx, holds);
+      DP_CHECK(placed->results.size() == held.size());
+      for (size_t k = 0; k < held.size(); ++k) {
+        // A hold the ledger refused is decided again alone, which answers
+        // with the ledger's reason.
+        if (!placed->results[k].ok()) continue;
+        const size_t j = held[k].first;
+        const size_t i = candidates[judged[j]];
+        decided.push_back(
+            {batch[i].request, judged_cards[j]->id, held[k].second, placed->results[k]->id, 0});
+        decided_at.push_back(i);
+        decided_ids.push_back(free_ids[judged[j]]);
+      }
     }
   }
+  for (size_t k = 0; k < decided.size(); ++k) record_ids[decided_at[k]] = decided_ids[k];
+  // Round trip 3: the holds, the caller's writes (the audit events) and the
+  // records, whose rows come back last.
+  std::string sql = placed ? placed->sql : "";
+  if (with_writes) sql += with_writes(record_ids, lane);
+  if (!decided.empty()) sql += RecordSql(tx, decided, decided_ids);
+  if (sql.empty()) return out;
+  const pqxx::result rows = tx.exec(sql);
   if (decided.empty()) return out;
-  std::vector<AuthorisationRecord> records = RecordAll(tx, decided, audit_lane);
-  for (size_t k = 0; k < decided.size(); ++k) out[decided_at[k]] = std::move(records[k]);
+  std::vector<AuthorisationRecord> records = RecordsInOrder(rows, decided);
+  for (size_t k = 0; k < decided.size(); ++k) {
+    DP_CHECK_EQ(records[k].id, decided_ids[k]);
+    out[decided_at[k]] = std::move(records[k]);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 #define DP_LIB_CARDS_BOOKS_NETWORK_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -77,25 +78,31 @@ struct BatchedAuthorisation {
   const Categories* categories = nullptr;
 };
 
-// AuthoriseBatch decides many authorisations in `tx` with a fixed number of
-// statements whatever their number (replays, cards, situations, holds,
-// records: one each), each judged as Authorise would judge it alone. It
-// takes only what it can decide without waiting and without two decisions
-// touching one card account; an entry left empty is to be decided alone
-// with Authorise, after `tx` ends: an increment, a processor id twice in the
+// AuthoriseBatch decides many authorisations in `tx` in three round trips
+// whatever their number, each judged as Authorise would judge it alone:
+// first the replays, the cards with their situations, ids for the records
+// and a lane of the audit trail; then the ledger's reads for the holds;
+// last the holds, the caller's own writes and the records. It takes only
+// what it can decide without waiting and without two decisions touching
+// one card account; an entry left empty is to be decided alone with
+// Authorise, after `tx` ends: an increment, a processor id twice in the
 // batch, a card another transaction holds (or unknown, or out of reach), a
 // second purchase on the same card account, a hold the ledger refused.
+//
+// `with_writes`, when given, is asked for SQL to send with the batch's
+// last writes (the audit events): it is given each entry's record id (0:
+// none here, for an entry left empty or refused) and the audit lane the
+// batch claimed (none when every lane was busy: audit::WaitForLane).
 //
 //   std::vector<BatchedAuthorisation> batch = {{&req, &reach, &categories}, ...};
 //   auto decided = AuthoriseBatch(tx, batch, today);
 //   tx.commit();
 //   for (size_t i ...) if (!decided[i]) ... Authorise(...) in a transaction of its own ...
-// With `audit_lane`, the statement that records the decisions also claims a
-// lane of the audit trail for the batch's events (audit::AppendOnLane), one
-// round trip fewer, and sets it when one was free.
+using BatchWrites = std::function<std::string(const std::vector<int64_t>& record_ids,
+                                              std::optional<audit::LaneHead> lane)>;
 std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today,
-    std::optional<audit::LaneHead>* audit_lane = nullptr);
+    const BatchWrites& with_writes = nullptr);
 
 // RecordUnavailable records a decline for want of an answer in time
 // (SYSTEM_UNAVAILABLE), in its own short transaction, so that a replay of
