@@ -605,6 +605,8 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   Issue(partial_agreement, tag_ + "tok-b-part");
   const auto [locked_agreement, locked_account] = FundedAgreement(100'00);
   Issue(locked_agreement, tag_ + "tok-b-lock");
+  const auto [spend_agreement, spend_card_account] = FundedAgreement(100'00);
+  const v1::Card spend_busy = Issue(spend_agreement, tag_ + "tok-b-spend");
 
   auto asked = [&](const std::string& token, int64_t pence, const std::string& mcc = "5411") {
     cards::AuthorisationRequest r;
@@ -643,6 +645,7 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   reqs.push_back(asked("tok-b-own", 1'00));           // 10 an increment: alone
   reqs[10].increments_processor_id = reqs[0].processor_id;
   reqs.push_back(asked("tok-b-lock", 5'00));          // 11 its account's balance is busy: alone
+  reqs.push_back(asked("tok-b-spend", 5'00));         // 12 its spend account's balance is busy
   std::vector<cards::BatchedAuthorisation> batch;
   for (const auto& r : reqs) batch.push_back({&r, &reach, &in_force});
 
@@ -651,6 +654,11 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   blocker.exec_params("SELECT id FROM cards.cards WHERE id = $1 FOR UPDATE", busy.card_id());
   blocker.exec_params("SELECT account_id FROM ledger.balances WHERE account_id = $1 FOR UPDATE",
                       locked_account);
+  // The other side of the card's holds: the ledger would wait for it (and,
+  // holding the card account meanwhile, could deadlock).
+  blocker.exec_params("SELECT account_id FROM ledger.balances WHERE account_id ="
+                      " (SELECT spend_account_id FROM cards.cards WHERE id = $1) FOR UPDATE",
+                      spend_busy.card_id());
   auto conn = MigratedConnection();
   pqxx::work tx(*conn);
   tx.exec("SET LOCAL statement_timeout = 5000");  // a wait on the busy card would fail the test
@@ -659,7 +667,7 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   blocker.abort();
 
   ASSERT_EQ(decided.size(), reqs.size());
-  for (size_t i : {1, 3, 4, 7, 10, 11}) EXPECT_FALSE(decided[i].has_value()) << "item " << i;
+  for (size_t i : {1, 3, 4, 7, 10, 11, 12}) EXPECT_FALSE(decided[i].has_value()) << "item " << i;
   auto record = [&](size_t i) {
     EXPECT_TRUE(decided[i].has_value() && decided[i]->ok()) << "item " << i;
     return decided[i].has_value() && decided[i]->ok() ? **decided[i] : cards::AuthorisationRecord{};
@@ -686,7 +694,8 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   auto check = MigratedConnection();
   pqxx::read_transaction read(*check);
   EXPECT_EQ(Available(locked_account), 200'00);
-  for (size_t i : {1, 3, 4, 10, 11}) {
+  EXPECT_EQ(Available(spend_card_account), 200'00);
+  for (size_t i : {1, 3, 4, 10, 11, 12}) {
     EXPECT_TRUE(read.exec_params("SELECT 1 FROM cards.authorisations WHERE processor_id = $1",
                                  reqs[i].processor_id).empty()) << "item " << i;
   }

@@ -291,11 +291,14 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
 }
 
 // LockFreeCardsSql reads and locks, in one statement, the cards of
-// `tokens` that no other transaction holds, and whose account's balance row
-// no other transaction holds (FOR UPDATE SKIP LOCKED, both), each with its
-// situation (FreeCards decodes the rows): a batch of authorisations takes
-// what it can without waiting. A token missing from the answer is unknown,
-// out of the way, or busy.
+// `tokens` that no other transaction holds, and whose card and spend
+// accounts' balance rows no other transaction holds (FOR UPDATE SKIP
+// LOCKED, all three), each with its situation (FreeCards decodes the rows):
+// a batch of authorisations takes what it can without waiting, and the
+// ledger then finds both sides of each hold already locked. (Waiting there
+// for a spend account while holding a card account deadlocked with a
+// purchase decided alone, which locks the two in id order.) A token
+// missing from the answer is unknown, out of the way, or busy.
 std::string LockFreeCardsSql(pqxx::transaction_base& tx, const std::vector<std::string>& tokens,
                              absl::CivilDay today) {
   static const std::string kSelect = [] {
@@ -303,7 +306,10 @@ std::string LockFreeCardsSql(pqxx::transaction_base& tx, const std::vector<std::
     return dp::StrCat("WITH c AS (", CardSelect(2),
                       " WHERE c.processor_token = ANY($1::text[]) ORDER BY c.id"
                       " FOR UPDATE OF c SKIP LOCKED)",
-                      " SELECT c.*, ", sql.columns, " FROM c", sql.joins, " ORDER BY c.id");
+                      " SELECT c.*, ", sql.columns, " FROM c", sql.joins,
+                      " CROSS JOIN LATERAL (SELECT 1 FROM ledger.balances sb"
+                      "  WHERE sb.account_id = c.spend_account_id OFFSET 0"
+                      "  FOR UPDATE OF sb SKIP LOCKED) AS spend ORDER BY c.id");
   }();
   // Prepared: every batch starts here.
   std::string sql = dp::StrCat(db::SqlPrepared(tx, "dp_cards_lock_free", kSelect), "(",
