@@ -35,9 +35,16 @@ void WriteBatcher::SubmitAsync(BatchItem item, std::function<void(BatchOutcome)>
 }
 
 
-void WriteBatcher::Audit(pqxx::work& tx, const std::vector<const BatchItem*>& items,
-                         std::vector<BatchOutcome>& results) {
-  DP_CHECK(items.size() == results.size());
+std::vector<BatchOutcome> WriteBatcher::Write(pqxx::work& tx,
+                                              const std::vector<const BatchItem*>& items) {
+  std::vector<WriteOp> ops;
+  ops.reserve(items.size());
+  for (const BatchItem* item : items) ops.push_back(item->op);
+  PlannedWrites planned =
+      PlanWrites(tx, ops, audit::ClaimLaneSql(std::to_string(audit::PreferredLane())));
+  DP_CHECK(planned.results.size() == items.size());
+  std::vector<BatchOutcome> results;
+  for (auto& r : planned.results) results.push_back({std::move(r), false});
   std::vector<audit::Event> events;
   std::vector<size_t> audited;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -48,25 +55,26 @@ void WriteBatcher::Audit(pqxx::work& tx, const std::vector<const BatchItem*>& it
     events.push_back(std::move(e));
     audited.push_back(i);
   }
-  audit::AppendInTransaction(tx, audit_key_, events);
+  std::string sql = std::move(planned.sql);
+  if (!events.empty()) {
+    DP_CHECK(planned.also_read.has_value());
+    std::optional<audit::LaneHead> lane;
+    if (!planned.also_read->empty()) lane = audit::ClaimedLane((*planned.also_read)[0]);
+    if (!lane.has_value()) lane = audit::WaitForLane(tx);  // every lane busy
+    sql += audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
+  }
+  if (!sql.empty()) tx.exec(sql);
   for (size_t i : audited) results[i].audited = true;
+  return results;
 }
 
 std::vector<BatchOutcome> WriteBatcher::RunBatch(std::vector<BatchItem>& items) {
   if (items.size() > 1) {
     try {
       pqxx::work tx(db::WorkerConnection(database_url_));
-      std::vector<WriteOp> ops;
       std::vector<const BatchItem*> refs;
-      ops.reserve(items.size());
-      for (const BatchItem& item : items) {
-        ops.push_back(item.op);
-        refs.push_back(&item);
-      }
-      std::vector<BatchOutcome> results;
-      for (auto& r : ApplyWrites(tx, ops)) results.push_back({std::move(r), false});
-      DP_CHECK(results.size() == items.size());
-      Audit(tx, refs, results);
+      for (const BatchItem& item : items) refs.push_back(&item);
+      std::vector<BatchOutcome> results = Write(tx, refs);
       tx.commit();
       return results;
     } catch (const std::exception&) {
@@ -85,9 +93,7 @@ BatchOutcome WriteBatcher::RunAlone(const BatchItem& item) {
   for (int attempt = 0; attempt < kMaxAttemptsAlone; ++attempt) {
     try {
       pqxx::work tx(db::WorkerConnection(database_url_));
-      std::vector<BatchOutcome> results;
-      results.push_back({std::move(ApplyWrites(tx, {item.op}).front()), false});
-      Audit(tx, {&item}, results);
+      std::vector<BatchOutcome> results = Write(tx, {&item});
       tx.commit();
       return std::move(results.front());
     } catch (const std::exception& e) {

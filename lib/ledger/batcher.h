@@ -56,9 +56,10 @@ class WriteBatcher {
  private:
   std::vector<BatchOutcome> RunBatch(std::vector<BatchItem>& items);
   BatchOutcome RunAlone(const BatchItem& item);
-  // Audit writes the events of `items` with the outcomes in `results`.
-  void Audit(pqxx::work& tx, const std::vector<const BatchItem*>& items,
-             std::vector<BatchOutcome>& results);
+  // Write applies the ops of `items` in `tx` with their audit events, in
+  // three round trips: the reads with a claim on an audit lane, then the
+  // writes and the events in one text, then the caller's commit.
+  std::vector<BatchOutcome> Write(pqxx::work& tx, const std::vector<const BatchItem*>& items);
 
   const std::string database_url_;
   const std::string audit_key_;

@@ -88,7 +88,8 @@ struct OriginalTxn {
 // everything it accepted in one round trip.
 class BatchPlan {
  public:
-  BatchPlan(pqxx::work& tx, const std::vector<WriteOp>& ops) : tx_(tx), ops_(ops) {}
+  BatchPlan(pqxx::work& tx, const std::vector<WriteOp>& ops, const std::string& also_read)
+      : tx_(tx), ops_(ops), also_read_(also_read) {}
 
   PlannedWrites Run();
 
@@ -118,6 +119,8 @@ class BatchPlan {
 
   pqxx::work& tx_;
   const std::vector<WriteOp>& ops_;
+  const std::string& also_read_;
+  std::optional<pqxx::result> also_read_result_;
   int64_t now_us_ = 0;
   std::vector<int64_t> free_txn_ids_;
   std::vector<int64_t> free_pending_ids_;
@@ -196,6 +199,7 @@ PlannedWrites BatchPlan::Run() {
   planned.results.reserve(ops_.size());
   for (const WriteOp& op : ops_) planned.results.push_back(ApplyOne(op));
   planned.sql = WriteSql();
+  planned.also_read = std::move(also_read_result_);
   return planned;
 }
 
@@ -275,12 +279,15 @@ void BatchPlan::LoadAndLock() {
   if (!named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
   const auto expired_q = pipe.insert(dp::StrCat(prepared.expire, arrays));
   pipe.insert("SET LOCAL plan_cache_mode = auto");
+  std::optional<pqxx::pipeline::query_id> also_q;
+  if (!also_read_.empty()) also_q = pipe.insert(also_read_);
   ReadClock(pipe.retrieve(clock_q));
   ReadRequests(pipe.retrieve(requests_q));
   if (originals_q) ReadOriginals(pipe.retrieve(*originals_q));
   if (pending_q) ReadPending(pipe.retrieve(*pending_q));
   ReadAccounts(pipe.retrieve(accounts_q));
   ReadExpired(pipe.retrieve(expired_q));
+  if (also_q) also_read_result_ = pipe.retrieve(*also_q);
   pipe.complete();
 }
 
@@ -751,9 +758,14 @@ std::string_view OperationName(const WriteOp& op) {
   return std::visit(Visitor{}, op);
 }
 
-PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops) {
-  if (ops.empty()) return {};
-  BatchPlan plan(tx, ops);
+PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops,
+                         const std::string& also_read) {
+  if (ops.empty()) {
+    PlannedWrites nothing;
+    if (!also_read.empty()) nothing.also_read = tx.exec(also_read);
+    return nothing;
+  }
+  BatchPlan plan(tx, ops, also_read);
   return plan.Run();
 }
 

@@ -46,15 +46,19 @@ std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
 // locks what `ops` need and decides each, and returns the results with the
 // SQL that writes what was accepted, for the caller to send in `tx` with
 // its own writes (in one text: the results hold only until then). A
-// result's id is the id that SQL writes.
+// result's id is the id that SQL writes. `also_read`, when not empty, is a
+// query of the caller's sent with the reads, in the same round trip; its
+// result comes back in `also_read`.
 //
 //   PlannedWrites planned = PlanWrites(tx, holds);
 //   tx.exec(planned.sql + my_records_sql);
 struct PlannedWrites {
   std::vector<absl::StatusOr<WriteResult>> results;
   std::string sql;  // empty when nothing was accepted
+  std::optional<pqxx::result> also_read;
 };
-PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops);
+PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops,
+                         const std::string& also_read = "");
 
 // ApplyOne applies a single op inside `tx` and returns the id it produced
 // (see ApplyWrites): for a service posting its own rows and one posting in
