@@ -85,6 +85,14 @@ pqxx::connection& WorkerConnection(const std::string& url, const std::string& se
   return *conn;
 }
 
+void EndTransaction(pqxx::connection& conn) {
+  try {
+    pqxx::nontransaction(conn).exec("ROLLBACK");  // a warning only, if none was open
+  } catch (const std::exception&) {
+    conn.disconnect();
+  }
+}
+
 std::unique_ptr<pqxx::connection> ConnectWithRetry(const std::string& url,
                                                    std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

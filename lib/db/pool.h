@@ -98,6 +98,15 @@ bool RefreshPlansIfDue(pqxx::connection& conn, std::chrono::steady_clock::time_p
 //   pqxx::work tx(WorkerConnection(database_url_, "SET statement_timeout = 1500"));
 pqxx::connection& WorkerConnection(const std::string& url, const std::string& session_sql = "");
 
+// EndTransaction rolls back whatever transaction a caller began by hand
+// (BEGIN sent on a pqxx::nontransaction, to save its round trip) and left
+// open on `conn` by an exception; if it cannot, it closes the connection,
+// which ends the transaction too (WorkerConnection then opens another).
+//
+//   try { pqxx::nontransaction tx(conn); ... "BEGIN" ... "COMMIT" ... }
+//   catch (...) { EndTransaction(conn); throw; }
+void EndTransaction(pqxx::connection& conn);
+
 // ConnectWithRetry opens a connection, retrying while the database starts.
 std::unique_ptr<pqxx::connection> ConnectWithRetry(const std::string& url,
                                                    std::chrono::milliseconds timeout);

@@ -35,48 +35,54 @@ void WriteBatcher::SubmitAsync(BatchItem item, std::function<void(BatchOutcome)>
 }
 
 
-std::vector<BatchOutcome> WriteBatcher::Write(pqxx::work& tx,
-                                              const std::vector<const BatchItem*>& items) {
+std::vector<BatchOutcome> WriteBatcher::Commit(pqxx::connection& conn,
+                                               const std::vector<const BatchItem*>& items) {
   std::vector<WriteOp> ops;
   ops.reserve(items.size());
   for (const BatchItem* item : items) ops.push_back(item->op);
-  PlannedWrites planned =
-      PlanWrites(tx, ops, audit::ClaimLaneSql(std::to_string(audit::PreferredLane())));
-  DP_CHECK(planned.results.size() == items.size());
-  std::vector<BatchOutcome> results;
-  for (auto& r : planned.results) results.push_back({std::move(r), false});
-  std::vector<audit::Event> events;
-  std::vector<size_t> audited;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (!items[i]->event.has_value()) continue;
-    audit::Event e = *items[i]->event;
-    e.code = static_cast<int>(results[i].result.status().code());
-    if (results[i].result.ok()) dp::StrAppend(&e.resource, "/", results[i].result->id);
-    events.push_back(std::move(e));
-    audited.push_back(i);
+  // BEGIN and COMMIT travel with the batch's own statements, so the
+  // transaction is this function's, on a nontransaction: every path out
+  // ends it.
+  try {
+    pqxx::nontransaction tx(conn);
+    PlannedWrites planned = PlanWrites(
+        tx, ops, {"BEGIN", audit::ClaimLaneSql(std::to_string(audit::PreferredLane()))});
+    DP_CHECK(planned.results.size() == items.size());
+    std::vector<BatchOutcome> results;
+    for (auto& r : planned.results) results.push_back({std::move(r), false});
+    std::vector<audit::Event> events;
+    std::vector<size_t> audited;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!items[i]->event.has_value()) continue;
+      audit::Event e = *items[i]->event;
+      e.code = static_cast<int>(results[i].result.status().code());
+      if (results[i].result.ok()) dp::StrAppend(&e.resource, "/", results[i].result->id);
+      events.push_back(std::move(e));
+      audited.push_back(i);
+    }
+    std::string sql = std::move(planned.sql);
+    if (!events.empty()) {
+      DP_CHECK(planned.also_read.has_value());
+      std::optional<audit::LaneHead> lane;
+      if (!planned.also_read->empty()) lane = audit::ClaimedLane((*planned.also_read)[0]);
+      if (!lane.has_value()) lane = audit::WaitForLane(tx);  // every lane busy
+      sql += audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
+    }
+    tx.exec(sql + "COMMIT");
+    for (size_t i : audited) results[i].audited = true;
+    return results;
+  } catch (...) {
+    db::EndTransaction(conn);
+    throw;
   }
-  std::string sql = std::move(planned.sql);
-  if (!events.empty()) {
-    DP_CHECK(planned.also_read.has_value());
-    std::optional<audit::LaneHead> lane;
-    if (!planned.also_read->empty()) lane = audit::ClaimedLane((*planned.also_read)[0]);
-    if (!lane.has_value()) lane = audit::WaitForLane(tx);  // every lane busy
-    sql += audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
-  }
-  if (!sql.empty()) tx.exec(sql);
-  for (size_t i : audited) results[i].audited = true;
-  return results;
 }
 
 std::vector<BatchOutcome> WriteBatcher::RunBatch(std::vector<BatchItem>& items) {
   if (items.size() > 1) {
     try {
-      pqxx::work tx(db::WorkerConnection(database_url_));
       std::vector<const BatchItem*> refs;
       for (const BatchItem& item : items) refs.push_back(&item);
-      std::vector<BatchOutcome> results = Write(tx, refs);
-      tx.commit();
-      return results;
+      return Commit(db::WorkerConnection(database_url_), refs);
     } catch (const std::exception&) {
       // One op may have tripped a database rule, or the commit's outcome is
       // unknown: retrying each alone is safe, because a request_id finds
@@ -92,10 +98,7 @@ BatchOutcome WriteBatcher::RunAlone(const BatchItem& item) {
   absl::Status last = absl::UnavailableError("not attempted");
   for (int attempt = 0; attempt < kMaxAttemptsAlone; ++attempt) {
     try {
-      pqxx::work tx(db::WorkerConnection(database_url_));
-      std::vector<BatchOutcome> results = Write(tx, {&item});
-      tx.commit();
-      return std::move(results.front());
+      return std::move(Commit(db::WorkerConnection(database_url_), {&item}).front());
     } catch (const std::exception& e) {
       last = db::StatusFromException(e);
       if (!db::IsRetryable(e)) return {last, false};

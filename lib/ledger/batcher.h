@@ -56,10 +56,14 @@ class WriteBatcher {
  private:
   std::vector<BatchOutcome> RunBatch(std::vector<BatchItem>& items);
   BatchOutcome RunAlone(const BatchItem& item);
-  // Write applies the ops of `items` in `tx` with their audit events, in
-  // three round trips: the reads with a claim on an audit lane, then the
-  // writes and the events in one text, then the caller's commit.
-  std::vector<BatchOutcome> Write(pqxx::work& tx, const std::vector<const BatchItem*>& items);
+  // Commit applies the ops of `items` with their audit events in a
+  // transaction of its own on `conn`, in three round trips: BEGIN, the
+  // reads and a claim on an audit lane; the writes, the events and COMMIT;
+  // nothing else. On an exception the transaction is rolled back (or the
+  // connection is lost) and nothing of it was written, unless the failure
+  // came at COMMIT, whose outcome the request ids then find.
+  std::vector<BatchOutcome> Commit(pqxx::connection& conn,
+                                   const std::vector<const BatchItem*>& items);
 
   const std::string database_url_;
   const std::string audit_key_;

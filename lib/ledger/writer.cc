@@ -88,8 +88,8 @@ struct OriginalTxn {
 // everything it accepted in one round trip.
 class BatchPlan {
  public:
-  BatchPlan(pqxx::work& tx, const std::vector<WriteOp>& ops, const std::string& also_read)
-      : tx_(tx), ops_(ops), also_read_(also_read) {}
+  BatchPlan(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops, const WithReads& with)
+      : tx_(tx), ops_(ops), with_(with) {}
 
   PlannedWrites Run();
 
@@ -117,9 +117,9 @@ class BatchPlan {
   absl::StatusOr<PendingTransfer*> FindOpenPending(int64_t id);
   std::string WriteSql();
 
-  pqxx::work& tx_;
+  pqxx::transaction_base& tx_;
   const std::vector<WriteOp>& ops_;
-  const std::string& also_read_;
+  const WithReads& with_;
   std::optional<pqxx::result> also_read_result_;
   int64_t now_us_ = 0;
   std::vector<int64_t> free_txn_ids_;
@@ -238,6 +238,7 @@ void BatchPlan::LoadAndLock() {
   const PreparedReads prepared = PrepareReads(tx_);
   pqxx::pipeline pipe(tx_);
   db::SendTogether(pipe);
+  if (!with_.first.empty()) pipe.insert(with_.first);
   const auto clock_q = pipe.insert(dp::StrCat(
       "SELECT ", MicrosOf("now()"),
       ", (SELECT array_agg(nextval('ledger.transaction_id_seq')) FROM generate_series(1, ",
@@ -280,7 +281,7 @@ void BatchPlan::LoadAndLock() {
   const auto expired_q = pipe.insert(dp::StrCat(prepared.expire, arrays));
   pipe.insert("SET LOCAL plan_cache_mode = auto");
   std::optional<pqxx::pipeline::query_id> also_q;
-  if (!also_read_.empty()) also_q = pipe.insert(also_read_);
+  if (!with_.also_read.empty()) also_q = pipe.insert(with_.also_read);
   ReadClock(pipe.retrieve(clock_q));
   ReadRequests(pipe.retrieve(requests_q));
   if (originals_q) ReadOriginals(pipe.retrieve(*originals_q));
@@ -758,14 +759,15 @@ std::string_view OperationName(const WriteOp& op) {
   return std::visit(Visitor{}, op);
 }
 
-PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops,
-                         const std::string& also_read) {
+PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
+                         const WithReads& with) {
   if (ops.empty()) {
     PlannedWrites nothing;
-    if (!also_read.empty()) nothing.also_read = tx.exec(also_read);
+    if (!with.first.empty()) tx.exec(with.first);
+    if (!with.also_read.empty()) nothing.also_read = tx.exec(with.also_read);
     return nothing;
   }
-  BatchPlan plan(tx, ops, also_read);
+  BatchPlan plan(tx, ops, with);
   return plan.Run();
 }
 

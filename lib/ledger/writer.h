@@ -46,9 +46,11 @@ std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,
 // locks what `ops` need and decides each, and returns the results with the
 // SQL that writes what was accepted, for the caller to send in `tx` with
 // its own writes (in one text: the results hold only until then). A
-// result's id is the id that SQL writes. `also_read`, when not empty, is a
-// query of the caller's sent with the reads, in the same round trip; its
-// result comes back in `also_read`.
+// result's id is the id that SQL writes. `with` adds the caller's queries
+// to the reads' round trip: `first` before them (a BEGIN, for a caller that
+// runs its own transaction on a pqxx::nontransaction and so saves BEGIN's
+// round trip), and `also_read` after them, whose result comes back in
+// `also_read`.
 //
 //   PlannedWrites planned = PlanWrites(tx, holds);
 //   tx.exec(planned.sql + my_records_sql);
@@ -57,8 +59,12 @@ struct PlannedWrites {
   std::string sql;  // empty when nothing was accepted
   std::optional<pqxx::result> also_read;
 };
-PlannedWrites PlanWrites(pqxx::work& tx, const std::vector<WriteOp>& ops,
-                         const std::string& also_read = "");
+struct WithReads {
+  std::string first;
+  std::string also_read;
+};
+PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
+                         const WithReads& with = {});
 
 // ApplyOne applies a single op inside `tx` and returns the id it produced
 // (see ApplyWrites): for a service posting its own rows and one posting in

@@ -112,5 +112,39 @@ TEST_F(LedgerConcurrencyTest, ThirtyTwoWritersOnSharedAccountsKeepTheBooksExact)
   EXPECT_GE(BalanceOf(source).posted_balance_pence, 0);
 }
 
+// The batcher runs its own transaction (BEGIN and COMMIT travel with its
+// statements). One that fails inside it, here on a concurrent twin of a
+// request that commits first, is rolled back: the op is retried alone and
+// replays the twin, and the worker's connection serves the next batch.
+TEST_F(LedgerConcurrencyTest, ABatchThatFailsMidwayIsRolledBackAndItsConnectionServesOn) {
+  const int64_t equity = NewAccountId("equity", AccountType::kEquity);
+  const int64_t pool = NewAccountId("pool", AccountType::kAsset);
+  ledger::WriteBatcher batcher(DatabaseUrl(), std::string(32, 'k'), {.workers = 1, .max_batch = 16});
+  ASSERT_TRUE(batcher.Submit({Transfer(UniqueName("warm"), pool, equity, 1), std::nullopt})
+                  .result.ok());  // the worker's connection is open
+  const ledger::NewTransaction twin = Transfer(UniqueName("twin"), pool, equity, 250);
+  auto other = std::make_unique<pqxx::connection>(DatabaseUrl());
+  pqxx::work first(*other);
+  auto written = ledger::ApplyWrites(first, {twin}).front();
+  ASSERT_TRUE(written.ok());
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    first.commit();
+  });
+  // Waits on the twin's request row, then fails on it when the twin commits.
+  const auto replayed = batcher.Submit({twin, std::nullopt}).result;
+  late.join();
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_TRUE(replayed->replayed);
+  EXPECT_EQ(replayed->id, written->id);
+  const auto next = batcher.Submit({Transfer(UniqueName("next"), pool, equity, 7), std::nullopt});
+  ASSERT_TRUE(next.result.ok()) << next.result.status();
+  EXPECT_FALSE(next.result->replayed);
+  EXPECT_EQ(BalanceOf(pool).posted_balance_pence, 1 + 250 + 7);
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                  " AND state LIKE 'idle in transaction%'"),
+            0);
+}
+
 }  // namespace
 }  // namespace dp::testing
