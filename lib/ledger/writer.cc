@@ -542,7 +542,7 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewPending& op) {
   // Not added to pending_: its id reaches the client only after commit, so
   // no op of this batch can legitimately post or void it.
   new_pending_.push_back(p);
-  return WriteResult{p.id, false, std::nullopt};
+  return WriteResult{p.id, false, std::nullopt, p.expires_at_us};
 }
 
 absl::StatusOr<WriteResult> BatchPlan::Apply(const PostPending& op) {

@@ -21,6 +21,7 @@ struct WriteResult {
   int64_t id = 0;
   bool replayed = false;
   std::optional<Transaction> transaction;  // set when freshly written
+  int64_t expires_at_us = 0;               // a hold freshly placed: when it expires
 };
 
 // OperationName is the RPC-level name of an operation, stored beside its

@@ -695,6 +695,21 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   pqxx::read_transaction read(*check);
   EXPECT_EQ(Available(locked_account), 200'00);
   EXPECT_EQ(Available(spend_card_account), 200'00);
+  // The answers are the records as written: ids, times, holds and expiries.
+  for (size_t i : {0, 2, 8, 9}) {
+    const cards::AuthorisationRecord answered = record(i);
+    const pqxx::row row = read.exec_params1(
+        "SELECT a.id, (extract(epoch from a.decided_at) * 1000000)::bigint,"
+        " coalesce(a.hold_id, 0), coalesce((extract(epoch from p.expires_at) * 1000000)::bigint, 0),"
+        " a.approved_pence FROM cards.authorisations a"
+        " LEFT JOIN ledger.pending_transfers p ON p.id = a.hold_id WHERE a.processor_id = $1",
+        reqs[i].processor_id);
+    EXPECT_EQ(answered.id, row[0].as<int64_t>()) << "item " << i;
+    EXPECT_EQ(answered.decided_at_us, row[1].as<int64_t>()) << "item " << i;
+    EXPECT_EQ(answered.hold_id, row[2].as<int64_t>()) << "item " << i;
+    EXPECT_EQ(answered.hold_expires_at_us, row[3].as<int64_t>()) << "item " << i;
+    EXPECT_EQ(answered.verdict.approved_pence, row[4].as<int64_t>()) << "item " << i;
+  }
   for (size_t i : {1, 3, 4, 10, 11, 12}) {
     EXPECT_TRUE(read.exec_params("SELECT 1 FROM cards.authorisations WHERE processor_id = $1",
                                  reqs[i].processor_id).empty()) << "item " << i;

@@ -45,35 +45,45 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
     // whose length the planner sees, looked cheaper, so PostgreSQL planned
     // them afresh every batch, at more than they cost to run). Set once
     // for the connection's life, not in a round trip per batch.
-    pqxx::work tx(db::WorkerConnection(database_url_,
-                                       dp::StrCat("SET statement_timeout = ", deadline_.count(),
-                                                  "; SET plan_cache_mode = force_generic_plan")));
+    pqxx::connection& conn = db::WorkerConnection(
+        database_url_, dp::StrCat("SET statement_timeout = ", deadline_.count(),
+                                  "; SET plan_cache_mode = force_generic_plan"));
     std::vector<size_t> audited;
     // The audit events go with the batch's last writes, naming the records.
-    auto events_sql = [&](const std::vector<int64_t>& record_ids,
-                          std::optional<audit::LaneHead> lane) {
-      DP_CHECK(record_ids.size() == items.size());
-      std::vector<audit::Event> events;
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (record_ids[i] == 0 || !items[i].event.has_value()) continue;
-        audit::Event e = *items[i].event;
-        e.resource = iam::ResourceName(items[i].resource_pattern, std::to_string(record_ids[i]));
-        e.code = 0;
-        events.push_back(std::move(e));
-        audited.push_back(i);
-      }
-      if (events.empty()) return std::string();
-      if (!lane.has_value()) lane = audit::WaitForLane(tx);
-      return audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
-    };
-    auto decided = AuthoriseBatch(tx, batch, items.front().today, events_sql);
+    std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> decided;
+    try {
+      pqxx::nontransaction tx(conn);
+      auto events_sql = [&](const std::vector<int64_t>& record_ids,
+                            std::optional<audit::LaneHead> lane) {
+        DP_CHECK(record_ids.size() == items.size());
+        std::vector<audit::Event> events;
+        for (size_t i = 0; i < items.size(); ++i) {
+          if (record_ids[i] == 0 || !items[i].event.has_value()) continue;
+          audit::Event e = *items[i].event;
+          e.resource = iam::ResourceName(items[i].resource_pattern, std::to_string(record_ids[i]));
+          e.code = 0;
+          events.push_back(std::move(e));
+          audited.push_back(i);
+        }
+        if (events.empty()) return std::string();
+        if (!lane.has_value()) lane = audit::WaitForLane(tx);
+        return audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
+      };
+      // The whole is not committed once the processor stopped waiting.
+      decided = AuthoriseBatch(tx, batch, items.front().today, events_sql,
+                               OwnTransaction{oldest + deadline});
+    } catch (...) {
+      db::EndTransaction(conn);
+      throw;
+    }
     DP_CHECK(decided.size() == items.size());
+    // Nothing decided: rolled back as late, or all left to be decided alone.
+    if (std::none_of(decided.begin(), decided.end(), [](const auto& d) { return d.has_value(); })) {
+      return outcomes;
+    }
     for (size_t i : audited) {
       DP_CHECK(decided[i].has_value() && decided[i]->ok());
     }
-    // The whole is not committed once the processor stopped waiting.
-    if (absl::Now() > oldest + deadline) return outcomes;
-    tx.commit();
     for (size_t i = 0; i < items.size(); ++i) outcomes[i].result = std::move(decided[i]);
     for (size_t i : audited) outcomes[i].audited = true;
   } catch (const std::exception&) {

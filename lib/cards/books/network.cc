@@ -116,8 +116,8 @@ struct Decided {
 
 // RecordSql is the statement that records `decisions` under `ids` (0: the
 // next from the sequence), returning their rows (kAuthReturning) in no
-// promised order: one statement, however many, sent alone (RecordAll) or
-// after a batch's other writes.
+// promised order: one statement, however many, sent alone (Record) or
+// with a batch's other writes.
 std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& decisions,
                       const std::vector<int64_t>& ids) {
   DP_CHECK(ids.size() == decisions.size());
@@ -169,29 +169,10 @@ std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& de
   return sql + ")";
 }
 
-// RecordsInOrder puts the rows RecordSql returned back in the order of
-// `decisions`.
-std::vector<AuthorisationRecord> RecordsInOrder(const pqxx::result& rows,
-                                                const std::vector<Decided>& decisions) {
-  DP_CHECK(rows.size() == decisions.size());
-  std::unordered_map<std::string, AuthorisationRecord> by_id;
-  for (const auto& row : rows) {
-    AuthorisationRecord a = AuthFromRow(row);
-    by_id.emplace(a.processor_id, std::move(a));
-  }
-  std::vector<AuthorisationRecord> out;
-  for (const Decided& d : decisions) {
-    auto it = by_id.find(d.req->processor_id);
-    DP_CHECK(it != by_id.end());
-    out.push_back(std::move(it->second));
-  }
-  return out;
-}
-
 AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int64_t card_id,
                            const Verdict& v, int64_t hold_id, int64_t increments_id) {
   const std::vector<Decided> decided = {Decided{&req, card_id, v, hold_id, increments_id}};
-  return RecordsInOrder(tx.exec(RecordSql(tx, decided, {0})), decided).front();
+  return AuthFromRow(tx.exec(RecordSql(tx, decided, {0})).at(0));
 }
 
 // SituationDays are the UK days a decision's intervals start on, `today`
@@ -485,8 +466,8 @@ absl::StatusOr<AuthorisationRecord> RecordUnavailable(pqxx::work& tx,
 }
 
 std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
-    pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today,
-    const BatchWrites& with_writes) {
+    pqxx::transaction_base& tx, const std::vector<BatchedAuthorisation>& batch,
+    absl::CivilDay today, const BatchWrites& with_writes, std::optional<OwnTransaction> own) {
   const size_t n = batch.size();
   std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> out(n);
   // The same id twice in one batch, and increments, are decided alone.
@@ -509,6 +490,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   const std::string lock_cards = candidates.empty() ? "" : LockFreeCardsSql(tx, tokens, today);
   pqxx::pipeline pipe(tx);
   db::SendTogether(pipe);
+  if (own) pipe.insert("BEGIN");
   // Planned each time, on these ids: cheap, and never a plan made when the
   // table was small.
   const auto replays_q = pipe.insert(dp::StrCat(
@@ -517,8 +499,9 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   std::optional<pqxx::pipeline::query_id> cards_q, ids_q, lane_q;
   if (!candidates.empty()) {
     cards_q = pipe.insert(lock_cards);
-    ids_q = pipe.insert(dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq'))"
-                                   " FROM generate_series(1, ", candidates.size(), ")"));
+    ids_q = pipe.insert(dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq')), ",
+                                   db::MicrosOf("now()"), " FROM generate_series(1, ",
+                                   candidates.size(), ")"));
   }
   if (with_writes) lane_q = pipe.insert(audit::ClaimLaneSql(std::to_string(audit::PreferredLane())));
   std::unordered_map<std::string, pqxx::row> seen;
@@ -526,9 +509,12 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   for (const auto& row : replayed) seen.emplace(row["processor_id"].as<std::string>(), row);
   std::optional<pqxx::result> card_rows;
   std::vector<int64_t> free_ids;
+  int64_t decided_us = 0;  // the transaction's now(): what decided_at records
   if (cards_q) {
     card_rows = pipe.retrieve(*cards_q);
-    free_ids = db::ParseIntArray(pipe.retrieve(*ids_q)[0][0].c_str());
+    const pqxx::row ids = pipe.retrieve(*ids_q)[0];
+    free_ids = db::ParseIntArray(ids[0].c_str());
+    decided_us = ids[1].as<int64_t>();
     DP_CHECK(free_ids.size() == candidates.size());
   }
   std::optional<audit::LaneHead> lane;
@@ -549,6 +535,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   std::vector<Decided> decided;
   std::vector<size_t> decided_at;  // decided[k] answers batch[decided_at[k]]
   std::vector<int64_t> decided_ids;
+  std::vector<int64_t> decided_expiries_us;  // each hold's (0: none)
   std::optional<ledger::PlannedWrites> placed;
   absl::StatusOr<std::vector<std::pair<Card, Situation>>> cards =
       card_rows ? FreeCards(*card_rows) : std::vector<std::pair<Card, Situation>>{};
@@ -575,6 +562,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
              Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0, 0});
         decided_at.push_back(i);
         decided_ids.push_back(free_ids[c]);
+        decided_expiries_us.push_back(0);
         continue;
       }
       judged.push_back(c);
@@ -592,6 +580,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
         decided.push_back({&req, judged_cards[j]->id, v, 0, 0});
         decided_at.push_back(i);
         decided_ids.push_back(free_ids[judged[j]]);
+        decided_expiries_us.push_back(0);
         continue;
       }
       holds.push_back(HoldFor(req, *judged_cards[j], v, categories, 0));
@@ -607,26 +596,43 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
         if (!placed->results[k].ok()) continue;
         const size_t j = held[k].first;
         const size_t i = candidates[judged[j]];
+        DP_CHECK(!placed->results[k]->replayed);  // its request id is this batch's
         decided.push_back(
             {batch[i].request, judged_cards[j]->id, held[k].second, placed->results[k]->id, 0});
         decided_at.push_back(i);
         decided_ids.push_back(free_ids[judged[j]]);
+        decided_expiries_us.push_back(placed->results[k]->expires_at_us);
       }
     }
   }
   for (size_t k = 0; k < decided.size(); ++k) record_ids[decided_at[k]] = decided_ids[k];
   // Round trip 3: the holds, the caller's writes (the audit events) and the
-  // records, whose rows come back last.
+  // records; with its own transaction, the commit too, unless the callers
+  // have stopped waiting.
   std::string sql = placed ? placed->sql : "";
   if (with_writes) sql += with_writes(record_ids, lane);
-  if (!decided.empty()) sql += RecordSql(tx, decided, decided_ids);
-  if (sql.empty()) return out;
-  const pqxx::result rows = tx.exec(sql);
-  if (decided.empty()) return out;
-  std::vector<AuthorisationRecord> records = RecordsInOrder(rows, decided);
+  if (!decided.empty()) sql += RecordSql(tx, decided, decided_ids) + ";\n";
+  if (own) {
+    if (absl::Now() > own->commit_by) {
+      tx.exec("ROLLBACK");
+      return std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>>(n);
+    }
+    sql += "COMMIT";
+  }
+  if (!sql.empty()) tx.exec(sql);
+  // The records as written: what was decided, under the ids and at the
+  // time read in round trip 1, with each hold's expiry from the ledger.
   for (size_t k = 0; k < decided.size(); ++k) {
-    DP_CHECK_EQ(records[k].id, decided_ids[k]);
-    out[decided_at[k]] = std::move(records[k]);
+    const Decided& d = decided[k];
+    AuthorisationRecord a;
+    a.id = decided_ids[k];
+    a.processor_id = d.req->processor_id;
+    a.verdict = d.verdict;
+    a.card_id = d.card_id;
+    a.hold_id = d.hold_id;
+    a.decided_at_us = decided_us;
+    a.hold_expires_at_us = decided_expiries_us[k];
+    out[decided_at[k]] = std::move(a);
   }
   return out;
 }

@@ -98,11 +98,23 @@ struct BatchedAuthorisation {
 //   auto decided = AuthoriseBatch(tx, batch, today);
 //   tx.commit();
 //   for (size_t i ...) if (!decided[i]) ... Authorise(...) in a transaction of its own ...
+//
+// With `own`, AuthoriseBatch runs the transaction itself, on a
+// pqxx::nontransaction `tx`: BEGIN goes with its first round trip and
+// COMMIT with its last, two round trips fewer, but only while
+// `own->commit_by` has not passed; later it rolls back and leaves every
+// entry to be decided alone (its callers have stopped waiting). On an
+// exception the transaction is left for the caller to end
+// (db::EndTransaction).
 using BatchWrites = std::function<std::string(const std::vector<int64_t>& record_ids,
                                               std::optional<audit::LaneHead> lane)>;
+struct OwnTransaction {
+  absl::Time commit_by;
+};
 std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
-    pqxx::work& tx, const std::vector<BatchedAuthorisation>& batch, absl::CivilDay today,
-    const BatchWrites& with_writes = nullptr);
+    pqxx::transaction_base& tx, const std::vector<BatchedAuthorisation>& batch,
+    absl::CivilDay today, const BatchWrites& with_writes = nullptr,
+    std::optional<OwnTransaction> own = std::nullopt);
 
 // RecordUnavailable records a decline for want of an answer in time
 // (SYSTEM_UNAVAILABLE), in its own short transaction, so that a replay of
