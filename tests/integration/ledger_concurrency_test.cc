@@ -119,7 +119,12 @@ TEST_F(LedgerConcurrencyTest, ThirtyTwoWritersOnSharedAccountsKeepTheBooksExact)
 TEST_F(LedgerConcurrencyTest, ABatchThatFailsMidwayIsRolledBackAndItsConnectionServesOn) {
   const int64_t equity = NewAccountId("equity", AccountType::kEquity);
   const int64_t pool = NewAccountId("pool", AccountType::kAsset);
-  ledger::WriteBatcher batcher(DatabaseUrl(), std::string(32, 'k'), {.workers = 1, .max_batch = 16});
+  // Named, so that its connection can be told from the parallel tests'.
+  const std::string name = UniqueName("batcher");
+  const std::string url = DatabaseUrl() +
+                          (DatabaseUrl().find('?') == std::string::npos ? "?" : "&") +
+                          "application_name=" + name;
+  ledger::WriteBatcher batcher(url, std::string(32, 'k'), {.workers = 1, .max_batch = 16});
   ASSERT_TRUE(batcher.Submit({Transfer(UniqueName("warm"), pool, equity, 1), std::nullopt})
                   .result.ok());  // the worker's connection is open
   const ledger::NewTransaction twin = Transfer(UniqueName("twin"), pool, equity, 250);
@@ -141,8 +146,11 @@ TEST_F(LedgerConcurrencyTest, ABatchThatFailsMidwayIsRolledBackAndItsConnectionS
   ASSERT_TRUE(next.result.ok()) << next.result.status();
   EXPECT_FALSE(next.result->replayed);
   EXPECT_EQ(BalanceOf(pool).posted_balance_pence, 1 + 250 + 7);
-  EXPECT_EQ(Count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                  " AND state LIKE 'idle in transaction%'"),
+  // Its connection is open, and not left inside a transaction.
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + name + "'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + name +
+                  "' AND state LIKE 'idle in transaction%'"),
             0);
 }
 
