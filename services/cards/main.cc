@@ -19,7 +19,11 @@ int main(int argc, char** argv) {
                  "SYSTEM_UNAVAILABLE, with nothing held")
       ->check(CLI::Range(50, 10000))
       ->capture_default_str();
-  dp::cards::AuthorisationBatcher::Options batching{.workers = 2, .max_batch = 32};
+  // One worker: a batch is three round trips, and a second worker only
+  // split the batches and competed for the CPU (bench-cards: 1.01 and 1.03
+  // x pgbench with one, 0.75 to 0.83 with two). A batch never waits on a
+  // card or a balance (SKIP LOCKED), so one worker is not held up by them.
+  dp::cards::AuthorisationBatcher::Options batching{.workers = 1, .max_batch = 32};
   app.add_option("--batch-workers", batching.workers,
                  "threads deciding authorisations in batches (group commit)")
       ->check(CLI::Range(1, 16))

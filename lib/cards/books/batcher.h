@@ -48,7 +48,7 @@ struct AuthorisationOutcome {
 // they would have alone (SYSTEM_UNAVAILABLE once their time is up).
 //
 //   AuthorisationBatcher batcher(url, audit_key, std::chrono::milliseconds(1500),
-//                                {.workers = 2, .max_batch = 32});
+//                                {.workers = 1, .max_batch = 32});
 //   AuthorisationOutcome o = batcher.Submit(std::move(item));
 //   if (!o.result) ... decide alone (Authorise) ...
 class AuthorisationBatcher {
