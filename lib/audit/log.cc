@@ -43,8 +43,6 @@ int64_t NowMicros() {
       .count();
 }
 
-}  // namespace
-
 // PreferredLane spreads threads over the lanes, so that a thread usually
 // finds its own lane free.
 int PreferredLane() {
@@ -53,43 +51,46 @@ int PreferredLane() {
   return lane;
 }
 
-std::string ClaimLaneSql(std::string_view preferred) {
-  return dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
-                    " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes, " ORDER BY lane = ",
-                    preferred, " DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
-}
-
-std::optional<LaneHead> ClaimedLane(const pqxx::row& row) {
-  if (row["audit_lane"].is_null()) return std::nullopt;
-  return LaneHead{row["audit_lane"].as<int>(), row["audit_seq"].as<int64_t>(),
-                  row["audit_hash"].as<std::string>()};
-}
-
-void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events) {
-  if (events.empty()) return;
-  const pqxx::result head = tx.exec_params(ClaimLaneSql("$1"), PreferredLane());
-  AppendOnLane(tx, key, head.empty() ? std::nullopt : ClaimedLane(head[0]), events);
-}
-
+// WaitForLane locks this thread's lane, waiting for it: every lane was busy.
 LaneHead WaitForLane(pqxx::transaction_base& tx) {
   const pqxx::row head = tx.exec_params1(
       "SELECT lane, seq, hash FROM audit.lanes WHERE lane = $1 FOR UPDATE", PreferredLane());
   return LaneHead{head[0].as<int>(), head[1].as<int64_t>(), head[2].as<std::string>()};
 }
 
+}  // namespace
+
+std::string ClaimLaneSql() {
+  return dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
+                    " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes, " ORDER BY lane = ",
+                    PreferredLane(), " DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
+}
+
+std::optional<LaneHead> ClaimedLane(const pqxx::result& claimed) {
+  if (claimed.empty()) return std::nullopt;
+  const pqxx::row row = claimed[0];
+  return LaneHead{row["audit_lane"].as<int>(), row["audit_seq"].as<int64_t>(),
+                  row["audit_hash"].as<std::string>()};
+}
+
+void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events) {
+  if (events.empty()) return;
+  AppendOnLane(tx, key, ClaimedLane(tx.exec(ClaimLaneSql())), events);
+}
+
 void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> claimed,
                   std::vector<Event>& events) {
   if (events.empty()) return;
-  if (!claimed.has_value()) claimed = WaitForLane(tx);  // every lane busy: wait for ours
-  tx.exec(AppendOnLaneSql(tx, key, *claimed, events));
+  tx.exec(AppendOnLaneSql(tx, key, claimed, events));
 }
 
 std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
-                            const LaneHead& claimed, std::vector<Event>& events) {
+                            std::optional<LaneHead> claimed, std::vector<Event>& events) {
   if (events.empty()) return "";
-  const int lane = claimed.lane;
-  int64_t seq = claimed.seq;
-  std::string prev = claimed.hash;
+  if (!claimed.has_value()) claimed = WaitForLane(tx);
+  const int lane = claimed->lane;
+  int64_t seq = claimed->seq;
+  std::string prev = claimed->hash;
   const int64_t now_us = NowMicros();
   std::string sql =
       "INSERT INTO audit.events (lane, seq, at, principal, role, organisation_id, authority_id,"

@@ -30,26 +30,23 @@ namespace dp::audit {
 void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events);
 
 // ClaimLaneSql is AppendInTransaction's first step as a query, for a
-// statement (or a pipeline) that claims a lane along with its own work and
-// so saves a round trip: it takes the first free lane, this thread's first
-// (`preferred`, an SQL expression such as "$3" or PreferredLane() as text),
-// as columns audit_lane, audit_seq, audit_hash; no row when every lane is
-// busy. ClaimedLane reads such a row (nullopt for a NULL lane, from an
-// outer join), WaitForLane locks this thread's lane when none was free, and
-// AppendOnLane writes the events on the lane (waiting for one if it has
-// none). AppendOnLaneSql is AppendOnLane's statements as text, to send with
-// other writes in one round trip.
+// pipeline that claims a lane along with its own work and so saves a round
+// trip: it takes the first free lane, this thread's first, as columns
+// audit_lane, audit_seq, audit_hash; no row when every lane is busy.
+// ClaimedLane reads its result (nullopt for no row). AppendOnLane writes
+// the events on the claimed lane, or, when none was free, waits for this
+// thread's own; AppendOnLaneSql is the same as text, to send with other
+// writes in one round trip ("" for no events).
 //
-//   "WITH lane AS (" + ClaimLaneSql("$3") + ") SELECT ... FROM ... LEFT JOIN lane ON true"
-//   AppendOnLane(tx, key, ClaimedLane(rows[0]), events);
-std::string ClaimLaneSql(std::string_view preferred);
-int PreferredLane();
-std::optional<LaneHead> ClaimedLane(const pqxx::row& row);
-LaneHead WaitForLane(pqxx::transaction_base& tx);
+//   const auto lane_q = pipe.insert(ClaimLaneSql());
+//   ... std::optional<LaneHead> lane = ClaimedLane(pipe.retrieve(lane_q));
+//   tx.exec(my_writes + AppendOnLaneSql(tx, key, lane, events));
+std::string ClaimLaneSql();
+std::optional<LaneHead> ClaimedLane(const pqxx::result& claimed);
 void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> lane,
                   std::vector<Event>& events);
-std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key, const LaneHead& lane,
-                            std::vector<Event>& events);
+std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
+                            std::optional<LaneHead> lane, std::vector<Event>& events);
 
 // AuditLog appends events that have no write of their own to commit with
 // (refusals, door refusals) in their own transactions, grouping concurrent

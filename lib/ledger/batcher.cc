@@ -46,7 +46,7 @@ std::vector<BatchOutcome> WriteBatcher::Commit(pqxx::connection& conn,
   try {
     pqxx::nontransaction tx(conn);
     PlannedWrites planned = PlanWrites(
-        tx, ops, {"BEGIN", audit::ClaimLaneSql(std::to_string(audit::PreferredLane()))});
+        tx, ops, {"BEGIN", audit::ClaimLaneSql()});
     DP_CHECK(planned.results.size() == items.size());
     std::vector<BatchOutcome> results;
     for (auto& r : planned.results) results.push_back({std::move(r), false});
@@ -60,14 +60,10 @@ std::vector<BatchOutcome> WriteBatcher::Commit(pqxx::connection& conn,
       events.push_back(std::move(e));
       audited.push_back(i);
     }
-    std::string sql = std::move(planned.sql);
-    if (!events.empty()) {
-      DP_CHECK(planned.also_read.has_value());
-      std::optional<audit::LaneHead> lane;
-      if (!planned.also_read->empty()) lane = audit::ClaimedLane((*planned.also_read)[0]);
-      if (!lane.has_value()) lane = audit::WaitForLane(tx);  // every lane busy
-      sql += audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
-    }
+    DP_CHECK(planned.also_read.has_value());
+    const std::string sql =
+        planned.sql + audit::AppendOnLaneSql(tx, audit_key_,
+                                             audit::ClaimedLane(*planned.also_read), events);
     tx.exec(sql + "COMMIT");
     for (size_t i : audited) results[i].audited = true;
     return results;

@@ -65,9 +65,7 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
           events.push_back(std::move(e));
           audited.push_back(i);
         }
-        if (events.empty()) return std::string();
-        if (!lane.has_value()) lane = audit::WaitForLane(tx);
-        return audit::AppendOnLaneSql(tx, audit_key_, *lane, events);
+        return audit::AppendOnLaneSql(tx, audit_key_, lane, events);
       };
       // The whole is not committed once the processor stopped waiting.
       decided = AuthoriseBatch(tx, batch, items.front().today, events_sql,

@@ -92,7 +92,8 @@ struct BatchedAuthorisation {
 // `with_writes`, when given, is asked for SQL to send with the batch's
 // last writes (the audit events): it is given each entry's record id (0:
 // none here, for an entry left empty or refused) and the audit lane the
-// batch claimed (none when every lane was busy: audit::WaitForLane).
+// batch claimed (none when every lane was busy: audit::AppendOnLaneSql
+// then waits for one).
 //
 //   std::vector<BatchedAuthorisation> batch = {{&req, &reach, &categories}, ...};
 //   auto decided = AuthoriseBatch(tx, batch, today);
