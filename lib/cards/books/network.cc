@@ -503,7 +503,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
                                    db::MicrosOf("now()"), " FROM generate_series(1, ",
                                    candidates.size(), ")"));
   }
-  if (with_writes) lane_q = pipe.insert(audit::ClaimLaneSql(std::to_string(audit::PreferredLane())));
+  if (with_writes) lane_q = pipe.insert(audit::ClaimLaneSql());
   std::unordered_map<std::string, pqxx::row> seen;
   const pqxx::result replayed = pipe.retrieve(replays_q);
   for (const auto& row : replayed) seen.emplace(row["processor_id"].as<std::string>(), row);
@@ -518,10 +518,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     DP_CHECK(free_ids.size() == candidates.size());
   }
   std::optional<audit::LaneHead> lane;
-  if (lane_q) {
-    const pqxx::result r = pipe.retrieve(*lane_q);
-    if (!r.empty()) lane = audit::ClaimedLane(r[0]);
-  }
+  if (lane_q) lane = audit::ClaimedLane(pipe.retrieve(*lane_q));
   pipe.complete();
   // record_ids[i]: the record batch[i] answers with (0: none here).
   std::vector<int64_t> record_ids(n, 0);
@@ -536,6 +533,13 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   std::vector<size_t> decided_at;  // decided[k] answers batch[decided_at[k]]
   std::vector<int64_t> decided_ids;
   std::vector<int64_t> decided_expiries_us;  // each hold's (0: none)
+  // Keep records the decision on candidate c, under the id read for it.
+  auto keep = [&](size_t c, Decided d, int64_t expires_us) {
+    decided.push_back(d);
+    decided_at.push_back(candidates[c]);
+    decided_ids.push_back(free_ids[c]);
+    decided_expiries_us.push_back(expires_us);
+  };
   std::optional<ledger::PlannedWrites> placed;
   absl::StatusOr<std::vector<std::pair<Card, Situation>>> cards =
       card_rows ? FreeCards(*card_rows) : std::vector<std::pair<Card, Situation>>{};
@@ -557,12 +561,10 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       const Card& card = it->second->first;
       if (!accounts.insert(card.account_id).second) continue;
       if (req.currency != "GBP") {
-        decided.push_back(
-            {&req, card.id,
-             Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0, 0});
-        decided_at.push_back(i);
-        decided_ids.push_back(free_ids[c]);
-        decided_expiries_us.push_back(0);
+        keep(c,
+             {&req, card.id,
+              Verdict::Declined(Reason::kNotSupported, "This card can only pay in pounds."), 0, 0},
+             0);
         continue;
       }
       judged.push_back(c);
@@ -577,10 +579,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       const Categories& categories = *batch[i].categories;
       const Verdict v = Decide(req.purchase, *situations[j], categories);
       if (v.outcome == Outcome::kDeclined) {
-        decided.push_back({&req, judged_cards[j]->id, v, 0, 0});
-        decided_at.push_back(i);
-        decided_ids.push_back(free_ids[judged[j]]);
-        decided_expiries_us.push_back(0);
+        keep(judged[j], {&req, judged_cards[j]->id, v, 0, 0}, 0);
         continue;
       }
       holds.push_back(HoldFor(req, *judged_cards[j], v, categories, 0));
@@ -595,13 +594,11 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
         // with the ledger's reason.
         if (!placed->results[k].ok()) continue;
         const size_t j = held[k].first;
-        const size_t i = candidates[judged[j]];
-        DP_CHECK(!placed->results[k]->replayed);  // its request id is this batch's
-        decided.push_back(
-            {batch[i].request, judged_cards[j]->id, held[k].second, placed->results[k]->id, 0});
-        decided_at.push_back(i);
-        decided_ids.push_back(free_ids[judged[j]]);
-        decided_expiries_us.push_back(placed->results[k]->expires_at_us);
+        const ledger::WriteResult& hold = *placed->results[k];
+        DP_CHECK(!hold.replayed);  // its request id is this batch's
+        keep(judged[j],
+             {batch[candidates[judged[j]]].request, judged_cards[j]->id, held[k].second, hold.id, 0},
+             hold.expires_at_us);
       }
     }
   }
