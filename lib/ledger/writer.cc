@@ -186,9 +186,12 @@ PreparedReads PrepareReads(pqxx::transaction_base& tx) {
                  " ORDER BY b.account_id FOR UPDATE OF b"));
   reads.expire = db::SqlPrepared(
       tx, "dp_ledger_expire",
+      // = ANY(ARRAY(...)): the due holds are found once, whatever the
+      // statistics (a semi-join planned when the table was empty scanned
+      // it again for every row).
       dp::StrCat("UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
-                 " resolve_reason = 'expired' WHERE p.id IN (SELECT id ", DueHolds(),
-                 " FOR UPDATE SKIP LOCKED)"
+                 " resolve_reason = 'expired' WHERE p.id = ANY(ARRAY(SELECT id ", DueHolds(),
+                 " FOR UPDATE SKIP LOCKED))"
                  " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence"));
   return reads;
 }

@@ -7,6 +7,7 @@
 //     (p50, p99, p999), and the declines by reason.
 // tools/bench-cards runs it beside pgbench on the same PostgreSQL.
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -180,6 +181,7 @@ int main(int argc, char** argv) {
       processor_key, authority;
   int cards = 1000, per_agreement = 4, clients = 32, decisions = 20000, open_threads = 64;
   double rate = 500, open_seconds = 30;
+  std::string after_warmup;
   CLI::App app{"cards_bench"};
   app.add_option("--cards-addr", cards_addr)->required();
   app.add_option("--agreements-addr", agreements_addr)->required();
@@ -196,6 +198,8 @@ int main(int argc, char** argv) {
   app.add_option("--rate", rate, "open-loop arrivals per second")->check(CLI::Range(1.0, 100000.0));
   app.add_option("--open-seconds", open_seconds)->check(CLI::Range(1.0, 3600.0));
   app.add_option("--open-threads", open_threads)->check(CLI::Range(1, 4096));
+  app.add_option("--after-warmup", after_warmup,
+                 "a shell command to run after the warm-up (e.g. an ANALYZE)");
   CLI11_PARSE(app, argc, argv);
   bench::QuietMutexes();
 
@@ -208,6 +212,10 @@ int main(int argc, char** argv) {
   auto channel = grpc::CreateChannel(cards_addr, bench::Credentials(ca, processor_cert, processor_key));
   std::fprintf(stderr, "warming up ...\n");
   (void)Authorise(channel, tokens, run + "w", std::min(2000, decisions / 5), clients, 0, nullptr);
+  if (!after_warmup.empty() && std::system(after_warmup.c_str()) != 0) {
+    std::cerr << "--after-warmup failed: " << after_warmup << "\n";
+    return 1;
+  }
   std::fprintf(stderr, "closed loop: %d decisions, %d clients ...\n", decisions, clients);
   const bench::Result closed = Authorise(channel, tokens, run + "c", decisions, clients, 0, nullptr);
   std::fprintf(stderr, "open loop: %.0f/s for %.0f s ...\n", rate, open_seconds);
