@@ -60,10 +60,13 @@ LaneHead WaitForLane(pqxx::transaction_base& tx) {
 
 }  // namespace
 
-std::string ClaimLaneSql() {
-  return dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
-                    " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes, " ORDER BY lane = ",
-                    PreferredLane(), " DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
+std::string ClaimLaneSql(pqxx::transaction_base& tx) {
+  // Prepared: a batch claims a lane every time.
+  static const std::string kClaim =
+      dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
+                 " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes,
+                 " ORDER BY lane = $1::int DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
+  return dp::StrCat(db::SqlPrepared(tx, "dp_audit_claim_lane", kClaim), "(", PreferredLane(), ")");
 }
 
 std::optional<LaneHead> ClaimedLane(const pqxx::result& claimed) {
@@ -75,7 +78,7 @@ std::optional<LaneHead> ClaimedLane(const pqxx::result& claimed) {
 
 void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event>& events) {
   if (events.empty()) return;
-  AppendOnLane(tx, key, ClaimedLane(tx.exec(ClaimLaneSql())), events);
+  AppendOnLane(tx, key, ClaimedLane(tx.exec(ClaimLaneSql(tx))), events);
 }
 
 void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> claimed,
@@ -111,8 +114,9 @@ std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
     }
     dp::StrAppend(&sql, ",", e.code, ",", tx.quote(e.prev_hash), ",", tx.quote(e.hash), ")");
   }
-  dp::StrAppend(&sql, ";\nUPDATE audit.lanes SET seq = ", seq, ", hash = ", tx.quote(prev),
-                " WHERE lane = ", lane, ";\n");
+  static const std::string kMoveHead = "UPDATE audit.lanes SET seq = $1, hash = $2 WHERE lane = $3";
+  dp::StrAppend(&sql, ";\n", db::SqlPrepared(tx, "dp_audit_move_head", kMoveHead), "(", seq, ", ",
+                tx.quote(prev), ", ", lane, ");\n");
   return sql;
 }
 

@@ -38,10 +38,15 @@ void AppendInTransaction(pqxx::work& tx, std::string_view key, std::vector<Event
 // thread's own; AppendOnLaneSql is the same as text, to send with other
 // writes in one round trip ("" for no events).
 //
-//   const auto lane_q = pipe.insert(ClaimLaneSql());
+// Both prepare their statements on the connection the first time (so
+// ClaimLaneSql comes before the pipeline opens).
+//
+//   const std::string claim = ClaimLaneSql(tx);
+//   pqxx::pipeline pipe(tx);
+//   const auto lane_q = pipe.insert(claim);
 //   ... std::optional<LaneHead> lane = ClaimedLane(pipe.retrieve(lane_q));
 //   tx.exec(my_writes + AppendOnLaneSql(tx, key, lane, events));
-std::string ClaimLaneSql();
+std::string ClaimLaneSql(pqxx::transaction_base& tx);
 std::optional<LaneHead> ClaimedLane(const pqxx::result& claimed);
 void AppendOnLane(pqxx::work& tx, std::string_view key, std::optional<LaneHead> lane,
                   std::vector<Event>& events);

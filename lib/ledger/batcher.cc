@@ -45,8 +45,7 @@ std::vector<BatchOutcome> WriteBatcher::Commit(pqxx::connection& conn,
   // ends it.
   try {
     pqxx::nontransaction tx(conn);
-    PlannedWrites planned = PlanWrites(
-        tx, ops, {"BEGIN", audit::ClaimLaneSql()});
+    PlannedWrites planned = PlanWrites(tx, ops, {"BEGIN", audit::ClaimLaneSql(tx)});
     DP_CHECK(planned.results.size() == items.size());
     std::vector<BatchOutcome> results;
     for (auto& r : planned.results) results.push_back({std::move(r), false});

@@ -156,6 +156,8 @@ struct PreparedReads {
   std::string accounts;        // EXECUTE ...(named, reversed, resolved)
   std::string accounts_named;  // EXECUTE ...(named): a batch that reverses and resolves nothing
   std::string expire;          // EXECUTE ...(named, reversed, resolved)
+  std::string clock;           // EXECUTE ...(transaction ids, pending ids)
+  std::string requests;        // EXECUTE ...(request ids)
 };
 
 PreparedReads PrepareReads(pqxx::transaction_base& tx) {
@@ -193,6 +195,17 @@ PreparedReads PrepareReads(pqxx::transaction_base& tx) {
                  " resolve_reason = 'expired' WHERE p.id = ANY(ARRAY(SELECT id ", DueHolds(),
                  " FOR UPDATE SKIP LOCKED))"
                  " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence"));
+  reads.clock = db::SqlPrepared(
+      tx, "dp_ledger_clock",
+      dp::StrCat("SELECT ", MicrosOf("now()"),
+                 ", (SELECT array_agg(nextval('ledger.transaction_id_seq'))"
+                 " FROM generate_series(1, $1::int)),"
+                 " (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
+                 " FROM generate_series(1, $2::int))"));
+  reads.requests = db::SqlPrepared(
+      tx, "dp_ledger_requests",
+      "SELECT request_id, operation, request_digest, resource_id FROM ledger.requests"
+      " WHERE request_id = ANY($1::text[])");
   return reads;
 }
 
@@ -242,14 +255,9 @@ void BatchPlan::LoadAndLock() {
   pqxx::pipeline pipe(tx_);
   db::SendTogether(pipe);
   if (!with_.first.empty()) pipe.insert(with_.first);
-  const auto clock_q = pipe.insert(dp::StrCat(
-      "SELECT ", MicrosOf("now()"),
-      ", (SELECT array_agg(nextval('ledger.transaction_id_seq')) FROM generate_series(1, ",
-      txn_ids, ")), (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
-      " FROM generate_series(1, ", new_pending, "))"));
-  const auto requests_q = pipe.insert(dp::StrCat(
-      "SELECT request_id, operation, request_digest, resource_id FROM ledger.requests"
-      " WHERE request_id = ANY(", tx_.quote(db::TextArrayLiteral(request_ids)), "::text[])"));
+  const auto clock_q = pipe.insert(dp::StrCat(prepared.clock, "(", txn_ids, ", ", new_pending, ")"));
+  const auto requests_q = pipe.insert(
+      dp::StrCat(prepared.requests, "(", tx_.quote(db::TextArrayLiteral(request_ids)), ")"));
   std::optional<pqxx::pipeline::query_id> originals_q, pending_q;
   if (!reverse_ids.empty()) {
     originals_q = pipe.insert(dp::StrCat(
