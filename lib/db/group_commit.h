@@ -7,6 +7,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,6 +29,12 @@ namespace dp::db {
 //       [&](std::vector<Op>& batch) { return ApplyInOneTransaction(batch); });
 //   absl::StatusOr<int64_t> id = commits.Submit(op);
 //   commits.SubmitAsync(op, refused, [reactor](absl::StatusOr<int64_t> id) { ... });
+//
+// With `conflict_key`, items that would lock the same rows are kept apart:
+// a batch takes at most one item per key, and none whose key a running
+// batch holds; the others wait, in order, for a later batch. Workers then
+// never wait for each other's locks, and one's slow commit does not stop
+// the other.
 template <typename Item, typename Result>
 class GroupCommit {
  public:
@@ -36,6 +44,10 @@ class GroupCommit {
     // on_batch, when set, is told each batch's size before it runs (for
     // the batch-size metric); it must be quick and thread-safe.
     std::function<void(size_t)> on_batch;
+    // conflict_key, when set, names what an item locks (see above); it is
+    // called with the queue's lock held, so it must be quick and must not
+    // call back into this GroupCommit.
+    std::function<std::string(const Item&)> conflict_key;
   };
   using RunFn = std::function<std::vector<Result>(std::vector<Item>& batch)>;
 
@@ -93,14 +105,15 @@ class GroupCommit {
   void Loop() {
     while (true) {
       std::vector<Pending*> batch;
+      std::vector<std::string> keys;  // what this batch holds
       {
         std::unique_lock lock(mu_);
-        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, nothing left
-        while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
-          batch.push_back(queue_.front());
-          queue_.pop_front();
-        }
+        ready_.wait(lock, [&] {
+          if (queue_.empty()) return stopping_;
+          TakeBatch(&batch, &keys);
+          return !batch.empty();
+        });
+        if (batch.empty()) return;  // stopping, nothing left
       }
       std::vector<Item> items;
       items.reserve(batch.size());
@@ -108,10 +121,44 @@ class GroupCommit {
       if (options_.on_batch) options_.on_batch(items.size());
       std::vector<Result> results = run_(items);
       DP_CHECK(results.size() == batch.size());
+      if (!keys.empty()) {
+        {
+          std::lock_guard lock(mu_);
+          for (const std::string& key : keys) DP_CHECK(held_.erase(key) == 1);
+        }
+        // Items kept back for these keys may now go.
+        ready_.notify_all();
+      }
       for (size_t i = 0; i < batch.size(); ++i) {
         std::unique_ptr<Pending> p(batch[i]);
         p->done(std::move(results[i]));
       }
+    }
+  }
+
+  // TakeBatch moves up to max_batch items from the queue into `batch`, in
+  // order, passing over (at most kMaxLookahead) items whose conflict key a
+  // batch holds; the keys taken go into `keys` and held_. mu_ is held.
+  void TakeBatch(std::vector<Pending*>* batch, std::vector<std::string>* keys) {
+    constexpr size_t kMaxLookahead = 4096;
+    DP_CHECK(batch->empty() && keys->empty());
+    if (!options_.conflict_key) {
+      while (!queue_.empty() && static_cast<int>(batch->size()) < options_.max_batch) {
+        batch->push_back(queue_.front());
+        queue_.pop_front();
+      }
+      return;
+    }
+    for (size_t i = 0; i < queue_.size() && i < kMaxLookahead &&
+                       static_cast<int>(batch->size()) < options_.max_batch;) {
+      std::string key = options_.conflict_key(queue_[i]->item);
+      if (!held_.insert(key).second) {
+        ++i;
+        continue;
+      }
+      keys->push_back(std::move(key));
+      batch->push_back(queue_[i]);
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
 
@@ -120,6 +167,7 @@ class GroupCommit {
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<Pending*> queue_;
+  std::set<std::string> held_;  // conflict keys of the batches running
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -16,8 +16,22 @@ AuthorisationBatcher::AuthorisationBatcher(std::string database_url, std::string
     : database_url_(std::move(database_url)),
       audit_key_(std::move(audit_key)),
       deadline_(deadline),
-      commits_(options, [this](std::vector<AuthorisationItem>& items) { return RunBatch(items); }) {
+      commits_(
+          [&] {
+            options.conflict_key = [this](const AuthorisationItem& item) {
+              return ConflictKey(item);
+            };
+            return options;
+          }(),
+          [this](std::vector<AuthorisationItem>& items) { return RunBatch(items); }) {
   DP_CHECK(deadline_.count() > 0);
+}
+
+std::string AuthorisationBatcher::ConflictKey(const AuthorisationItem& item) {
+  std::lock_guard lock(accounts_mu_);
+  auto it = account_of_token_.find(item.request.card_token);
+  return it == account_of_token_.end() ? dp::StrCat("t", item.request.card_token)
+                                       : dp::StrCat("a", it->second);
 }
 
 AuthorisationOutcome AuthorisationBatcher::Submit(AuthorisationItem item) {
@@ -31,11 +45,26 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
   std::vector<AuthorisationOutcome> outcomes(items.size());
   absl::Time oldest = items.front().started;
   std::vector<BatchedAuthorisation> batch;
-  for (const AuthorisationItem& item : items) {
+  std::vector<int64_t> card_accounts(items.size(), 0);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const AuthorisationItem& item = items[i];
     DP_CHECK(item.categories != nullptr);
     oldest = std::min(oldest, item.started);
-    batch.push_back({&item.request, &item.reach, item.categories});
+    batch.push_back({&item.request, &item.reach, item.categories, &card_accounts[i]});
   }
+  // The accounts read are known from now on, whatever became of the batch.
+  struct Learn {
+    AuthorisationBatcher* self;
+    std::vector<AuthorisationItem>& items;
+    std::vector<int64_t>& accounts;
+    ~Learn() {
+      std::lock_guard lock(self->accounts_mu_);
+      if (self->account_of_token_.size() > kMaxAccountsKnown) self->account_of_token_.clear();
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (accounts[i] != 0) self->account_of_token_[items[i].request.card_token] = accounts[i];
+      }
+    }
+  } learn{this, items, card_accounts};
   const absl::Duration deadline = absl::FromChrono(deadline_);
   try {
     if (absl::Now() >= oldest + deadline) return outcomes;

@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,9 +48,13 @@ struct AuthorisationOutcome {
 // statement may run longer than the deadline, and a batch that would
 // answer its oldest caller late is rolled back: its callers then answer as
 // they would have alone (SYSTEM_UNAVAILABLE once their time is up).
+// Purchases on one card account are kept to one batch at a time (the
+// GroupCommit's conflict key: the account, once a batch has read the
+// card, the card before), so that batches running side by side never find
+// each other's cards locked.
 //
 //   AuthorisationBatcher batcher(url, audit_key, std::chrono::milliseconds(1500),
-//                                {.workers = 1, .max_batch = 32});
+//                                {.workers = 2, .max_batch = 32});
 //   AuthorisationOutcome o = batcher.Submit(std::move(item));
 //   if (!o.result) ... decide alone (Authorise) ...
 class AuthorisationBatcher {
@@ -63,10 +69,18 @@ class AuthorisationBatcher {
 
  private:
   std::vector<AuthorisationOutcome> RunBatch(std::vector<AuthorisationItem>& items);
+  // ConflictKey is "a<account id>" for a card whose account a batch has
+  // read, "t<token>" for one not yet read.
+  std::string ConflictKey(const AuthorisationItem& item);
 
   const std::string database_url_;
   const std::string audit_key_;
   const std::chrono::milliseconds deadline_;
+  std::mutex accounts_mu_;
+  // The account of each card token seen (a card's account never changes),
+  // forgotten all at once past kMaxAccountsKnown.
+  std::unordered_map<std::string, int64_t> account_of_token_;
+  static constexpr size_t kMaxAccountsKnown = 1'000'000;
   db::GroupCommit<AuthorisationItem, AuthorisationOutcome> commits_;
 };
 

@@ -115,13 +115,15 @@ struct Decided {
 };
 
 // RecordSql is the statement that records `decisions` under `ids` (0: the
-// next from the sequence), returning their rows (kAuthReturning) in no
-// promised order: one statement, however many, sent alone (Record) or
-// with a batch's other writes.
+// next from the sequence): one statement, however many, sent alone
+// (Record), returning their rows (kAuthReturning) in no promised order, or
+// with a batch's other writes, returning nothing (the batch knows what it
+// wrote).
+enum class Returning { kRows, kNothing };
 std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& decisions,
-                      const std::vector<int64_t>& ids) {
+                      const std::vector<int64_t>& ids, Returning returning) {
   DP_CHECK(ids.size() == decisions.size());
-  static const std::string kInsert = dp::StrCat(
+  static const std::string kInsert =
       "INSERT INTO cards.authorisations (id, processor_id, request_digest, card_id, amount_pence,"
       " merchant_category, merchant_name, merchant_country, channel, decision, approved_pence,"
       " reason, limit_name, message, hold_id, increments_id, remaining_pence)"
@@ -130,8 +132,8 @@ std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& de
       " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[],"
       " $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[],"
       " $13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[])"
-      " AS x(id, p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)",
-      kAuthReturning);
+      " AS x(id, p, d, c, a, mcc, mn, co, ch, de, ap, r, l, m, h, i, rem)";
+  static const std::string kInsertReturning = kInsert + kAuthReturning;
   std::vector<std::string> processor_ids, digests, mccs, names, countries, channels, outcomes,
       reasons, limits, messages;
   std::vector<int64_t> cards, amounts, approved, holds, increments, remaining;
@@ -156,7 +158,10 @@ std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& de
   }
   using db::IntArrayLiteral;
   using db::TextArrayLiteral;
-  std::string sql = dp::StrCat(db::SqlPrepared(tx, "dp_cards_record", kInsert), "(");
+  std::string sql = dp::StrCat(
+      returning == Returning::kRows ? db::SqlPrepared(tx, "dp_cards_record", kInsertReturning)
+                                    : db::SqlPrepared(tx, "dp_cards_record_batch", kInsert),
+      "(");
   for (const std::string& array :
        {IntArrayLiteral(ids), TextArrayLiteral(processor_ids), TextArrayLiteral(digests),
         IntArrayLiteral(cards), IntArrayLiteral(amounts), TextArrayLiteral(mccs),
@@ -172,7 +177,7 @@ std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& de
 AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int64_t card_id,
                            const Verdict& v, int64_t hold_id, int64_t increments_id) {
   const std::vector<Decided> decided = {Decided{&req, card_id, v, hold_id, increments_id}};
-  return AuthFromRow(tx.exec(RecordSql(tx, decided, {0})).at(0));
+  return AuthFromRow(tx.exec(RecordSql(tx, decided, {0}, Returning::kRows)).at(0));
 }
 
 // SituationDays are the UK days a decision's intervals start on, `today`
@@ -485,25 +490,32 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   // Round trip 1: the replays; the cards and their situations, locked (a
   // replay's card too: rare, and harmless); ids for the records; and a lane
   // of the audit trail.
-  // (The statements are made before the pipeline opens: preparing one
-  // takes a query of its own.)
+  // All prepared, for planning them cost more than running them (a plan
+  // made while a table was nearly empty is made again once autovacuum has
+  // analysed it), and before the pipeline opens: preparing one takes a
+  // query of its own.
+  static const std::string kReplays =
+      dp::StrCat(kAuthColumns, " WHERE processor_id = ANY($1::text[])");
+  static const std::string kIds =
+      dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq')), ",
+                 db::MicrosOf("now()"), " FROM generate_series(1, $1::int)");
+  const std::string replays =
+      dp::StrCat(db::SqlPrepared(tx, "dp_cards_replays", kReplays), "(",
+                 tx.quote(db::TextArrayLiteral(processor_ids)), ")");
   const std::string lock_cards = candidates.empty() ? "" : LockFreeCardsSql(tx, tokens, today);
+  const std::string ids =
+      dp::StrCat(db::SqlPrepared(tx, "dp_cards_ids", kIds), "(", candidates.size(), ")");
+  const std::string claim_lane = with_writes ? audit::ClaimLaneSql(tx) : "";
   pqxx::pipeline pipe(tx);
   db::SendTogether(pipe);
   if (own) pipe.insert("BEGIN");
-  // Planned each time, on these ids: cheap, and never a plan made when the
-  // table was small.
-  const auto replays_q = pipe.insert(dp::StrCat(
-      kAuthColumns, " WHERE processor_id = ANY(", tx.quote(db::TextArrayLiteral(processor_ids)),
-      "::text[])"));
+  const auto replays_q = pipe.insert(replays);
   std::optional<pqxx::pipeline::query_id> cards_q, ids_q, lane_q;
   if (!candidates.empty()) {
     cards_q = pipe.insert(lock_cards);
-    ids_q = pipe.insert(dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq')), ",
-                                   db::MicrosOf("now()"), " FROM generate_series(1, ",
-                                   candidates.size(), ")"));
+    ids_q = pipe.insert(ids);
   }
-  if (with_writes) lane_q = pipe.insert(audit::ClaimLaneSql());
+  if (with_writes) lane_q = pipe.insert(claim_lane);
   std::unordered_map<std::string, pqxx::row> seen;
   const pqxx::result replayed = pipe.retrieve(replays_q);
   for (const auto& row : replayed) seen.emplace(row["processor_id"].as<std::string>(), row);
@@ -559,6 +571,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       auto it = by_token.find(req.card_token);
       if (it == by_token.end() || !batch[i].reach->Covers(it->second->first.authority_id)) continue;
       const Card& card = it->second->first;
+      if (batch[i].card_account != nullptr) *batch[i].card_account = card.account_id;
       if (!accounts.insert(card.account_id).second) continue;
       if (req.currency != "GBP") {
         keep(c,
@@ -608,7 +621,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   // have stopped waiting.
   std::string sql = placed ? placed->sql : "";
   if (with_writes) sql += with_writes(record_ids, lane);
-  if (!decided.empty()) sql += RecordSql(tx, decided, decided_ids) + ";\n";
+  if (!decided.empty()) sql += RecordSql(tx, decided, decided_ids, Returning::kNothing) + ";\n";
   if (own) {
     if (absl::Now() > own->commit_by) {
       tx.exec("ROLLBACK");

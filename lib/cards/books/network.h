@@ -71,11 +71,13 @@ absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const Authorisatio
                                               absl::CivilDay today);
 
 // BatchedAuthorisation is one authorisation of a batch, with its caller's
-// reach and the categories in force.
+// reach and the categories in force; `card_account`, when given, is told
+// the card's account once the batch has read the card.
 struct BatchedAuthorisation {
   const AuthorisationRequest* request = nullptr;
   const Reach* reach = nullptr;
   const Categories* categories = nullptr;
+  int64_t* card_account = nullptr;
 };
 
 // AuthoriseBatch decides many authorisations in `tx` in three round trips
