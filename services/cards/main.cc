@@ -20,9 +20,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(50, 10000))
       ->capture_default_str();
   // One worker: a batch is three round trips, and a second worker only
-  // split the batches and competed for the CPU (bench-cards: 1.01 and 1.03
-  // x pgbench with one, 0.75 to 0.83 with two). A batch never waits on a
-  // card or a balance (SKIP LOCKED), so one worker is not held up by them.
+  // splits the batches and competes for the CPU (bench-cards, purchases on
+  // one card account kept to one batch at a time: 1.15 x pgbench with one,
+  // 1.00 with two). A batch never waits on a card or a balance (SKIP
+  // LOCKED), so one worker is not held up by them.
   dp::cards::AuthorisationBatcher::Options batching{.workers = 1, .max_batch = 32};
   app.add_option("--batch-workers", batching.workers,
                  "threads deciding authorisations in batches (group commit)")
