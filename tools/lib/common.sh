@@ -59,6 +59,21 @@ _as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# dp_bench_check_quiet warns when something else could skew a benchmark:
+# another PostgreSQL already running (one with hundreds of test databases
+# forks autovacuum workers several times a second: a quarter of the CPU in
+# one profile), or a machine already busy.
+dp_bench_check_quiet() {
+  local others load
+  others=$(pgrep -c -f "$PGBIN/postgres -D" || true)
+  [ "${others:-0}" -gt 0 ] &&
+    dp_log "warning: $others PostgreSQL cluster(s) already running here; stop them for figures that mean something"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  awk -v l="$load" 'BEGIN { exit !(l > 1.0) }' &&
+    dp_log "warning: load average $load before the benchmark; the figures will be noisy"
+  return 0
+}
+
 # dp_pg_start DIR PORT [durable|fast]: initialise (once) and start a cluster
 # in DIR listening on 127.0.0.1:PORT only. "fast" turns fsync off: for
 # throwaway test clusters only, never for benchmarks or real data.
