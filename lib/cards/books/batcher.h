@@ -54,7 +54,7 @@ struct AuthorisationOutcome {
 // each other's cards locked.
 //
 //   AuthorisationBatcher batcher(url, audit_key, std::chrono::milliseconds(1500),
-//                                {.workers = 2, .max_batch = 32});
+//                                {.workers = 1, .max_batch = 32});
 //   AuthorisationOutcome o = batcher.Submit(std::move(item));
 //   if (!o.result) ... decide alone (Authorise) ...
 class AuthorisationBatcher {
