@@ -161,51 +161,49 @@ struct PreparedReads {
 };
 
 PreparedReads PrepareReads(pqxx::transaction_base& tx) {
-  constexpr char kAccountColumns[] =
+  // The texts are made once: every batch comes here.
+  static const std::string kAccountColumns =
       "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
       " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
       " b.debits_pending, b.credits_pending"
       " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id";
-  PreparedReads reads;
-  reads.accounts = db::SqlPrepared(
-      tx, "dp_ledger_accounts",
-      dp::StrCat(kAccountColumns,
-                 // One array, computed first, keeps this an index scan on
-                 // balances. It also takes both sides of the due holds
-                 // released next.
-                 " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", kInvolved, ")"
-                 "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", DueHolds(),
-                 "))"
-                 " ORDER BY b.account_id FOR UPDATE OF b"));
+  static const std::string kAccounts = dp::StrCat(
+      kAccountColumns,
+      // One array, computed first, keeps this an index scan on balances. It
+      // also takes both sides of the due holds released next.
+      " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", kInvolved, ")"
+      "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", DueHolds(), "))"
+      " ORDER BY b.account_id FOR UPDATE OF b");
   // The same, simple enough that its generic plan is as good as a custom one.
-  reads.accounts_named = db::SqlPrepared(
-      tx, "dp_ledger_accounts_named",
-      dp::StrCat(kAccountColumns,
-                 " WHERE b.account_id = ANY(ARRAY(SELECT unnest($1::bigint[])"
-                 "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
-                 "   FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
-                 "   AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[]))))"
-                 " ORDER BY b.account_id FOR UPDATE OF b"));
-  reads.expire = db::SqlPrepared(
-      tx, "dp_ledger_expire",
-      // = ANY(ARRAY(...)): the due holds are found once, whatever the
-      // statistics (a semi-join planned when the table was empty scanned
-      // it again for every row).
-      dp::StrCat("UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
-                 " resolve_reason = 'expired' WHERE p.id = ANY(ARRAY(SELECT id ", DueHolds(),
-                 " FOR UPDATE SKIP LOCKED))"
-                 " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence"));
-  reads.clock = db::SqlPrepared(
-      tx, "dp_ledger_clock",
-      dp::StrCat("SELECT ", MicrosOf("now()"),
-                 ", (SELECT array_agg(nextval('ledger.transaction_id_seq'))"
-                 " FROM generate_series(1, $1::int)),"
-                 " (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
-                 " FROM generate_series(1, $2::int))"));
-  reads.requests = db::SqlPrepared(
-      tx, "dp_ledger_requests",
+  static const std::string kAccountsNamed = dp::StrCat(
+      kAccountColumns,
+      " WHERE b.account_id = ANY(ARRAY(SELECT unnest($1::bigint[])"
+      "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
+      "   FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+      "   AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[]))))"
+      " ORDER BY b.account_id FOR UPDATE OF b");
+  // = ANY(ARRAY(...)): the due holds are found once, whatever the
+  // statistics (a semi-join planned when the table was empty scanned it
+  // again for every row).
+  static const std::string kExpire = dp::StrCat(
+      "UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
+      " resolve_reason = 'expired' WHERE p.id = ANY(ARRAY(SELECT id ", DueHolds(),
+      " FOR UPDATE SKIP LOCKED))"
+      " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence");
+  static const std::string kClock = dp::StrCat(
+      "SELECT ", MicrosOf("now()"),
+      ", (SELECT array_agg(nextval('ledger.transaction_id_seq')) FROM generate_series(1, $1::int)),"
+      " (SELECT array_agg(nextval('ledger.pending_transfer_id_seq'))"
+      " FROM generate_series(1, $2::int))");
+  static const std::string kRequests =
       "SELECT request_id, operation, request_digest, resource_id FROM ledger.requests"
-      " WHERE request_id = ANY($1::text[])");
+      " WHERE request_id = ANY($1::text[])";
+  PreparedReads reads;
+  reads.accounts = db::SqlPrepared(tx, "dp_ledger_accounts", kAccounts);
+  reads.accounts_named = db::SqlPrepared(tx, "dp_ledger_accounts_named", kAccountsNamed);
+  reads.expire = db::SqlPrepared(tx, "dp_ledger_expire", kExpire);
+  reads.clock = db::SqlPrepared(tx, "dp_ledger_clock", kClock);
+  reads.requests = db::SqlPrepared(tx, "dp_ledger_requests", kRequests);
   return reads;
 }
 
