@@ -74,6 +74,30 @@ dp_bench_check_quiet() {
   return 0
 }
 
+# dp_bench_steady_wal PORT [SEGMENTS]: brings a fresh benchmark cluster's
+# write-ahead log to the state of one that has been running: SEGMENTS (48)
+# segment files made ahead and recycled by a checkpoint, as a running
+# server recycles the old ones at each checkpoint (min_wal_size keeps them).
+# A fresh cluster instead makes each new 16 MB segment on demand, writing it
+# full of zeros and syncing it while the commits behind it wait: a burst of
+# 16 MB every few seconds at 500 card decisions a second, behind which
+# bench-cards' slowest decisions queued (open-loop p999 20 to 25 ms with the
+# segments made ahead, 27 to 39 without, in runs side by side). Run it
+# after the warm-up: the checkpoint's full-page writes then come in the
+# measured part, as they do in service.
+dp_bench_steady_wal() {
+  local port="$1" segments="${2:-48}"
+  local psql=(_as_postgres "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atq
+    -v ON_ERROR_STOP=1)
+  "${psql[@]}" -c "ALTER SYSTEM SET min_wal_size = '1GB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+  # Each switch closes the segment in use; the row after it opens (makes) the next.
+  "${psql[@]}" -c "CREATE TABLE dp_bench_wal (n int)" \
+    -c "DO \$\$ BEGIN FOR i IN 1..$segments LOOP
+          INSERT INTO dp_bench_wal VALUES (i); PERFORM pg_switch_wal(); END LOOP; END \$\$" \
+    -c "DROP TABLE dp_bench_wal" -c "CHECKPOINT" >/dev/null
+}
+
 # dp_pg_start DIR PORT [durable|fast]: initialise (once) and start a cluster
 # in DIR listening on 127.0.0.1:PORT only. "fast" turns fsync off: for
 # throwaway test clusters only, never for benchmarks or real data.
