@@ -72,11 +72,16 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
     // would answer late is rolled back below); generic plans for the
     // batch's prepared reads (their custom plans, on an array of cards
     // whose length the planner sees, looked cheaper, so PostgreSQL planned
-    // them afresh every batch, at more than they cost to run). Set once
+    // them afresh every batch, at more than they cost to run); and no
+    // sequential scans: a generic plan counts ten keys in each array, and
+    // on an authority's thousand cards reading the whole table looked
+    // cheaper than ten index lookups, for what is mostly one key (each
+    // batch read every card, agreement, account and balance row). Set once
     // for the connection's life, not in a round trip per batch.
     pqxx::connection& conn = db::WorkerConnection(
         database_url_, dp::StrCat("SET statement_timeout = ", deadline_.count(),
-                                  "; SET plan_cache_mode = force_generic_plan"));
+                                  "; SET plan_cache_mode = force_generic_plan",
+                                  "; SET enable_seqscan = off"));
     std::vector<size_t> audited;
     // The audit events go with the batch's last writes, naming the records.
     std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> decided;
