@@ -137,8 +137,15 @@ dp_pg_roles() {
   fi
 }
 
-# dp_role_url PORT ROLE: how ROLE reaches the database dp.
-dp_role_url() { echo "postgresql://$2@127.0.0.1:$1/dp"; }
+# dp_role_url PORT ROLE [HOST]: how ROLE reaches the database dp, over
+# loopback TCP, or through the local socket in the folder HOST (as deployed
+# services do: deploy/postgresql/pg_hba.conf).
+dp_role_url() {
+  case "${3:-127.0.0.1}" in
+    /*) echo "postgresql:///dp?host=$3&port=$1&user=$2" ;;
+    *) echo "postgresql://$2@${3:-127.0.0.1}:$1/dp" ;;
+  esac
+}
 
 # dp_pg_stop DIR: fast shutdown, quiet if it is not running.
 dp_pg_stop() {
