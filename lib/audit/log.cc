@@ -66,7 +66,7 @@ std::string ClaimLaneSql(pqxx::transaction_base& tx) {
       dp::StrCat("SELECT lane AS audit_lane, seq AS audit_seq, hash AS audit_hash",
                  " FROM audit.lanes WHERE lane BETWEEN 1 AND ", kLanes,
                  " ORDER BY lane = $1::int DESC, lane LIMIT 1 FOR UPDATE SKIP LOCKED");
-  return dp::StrCat(db::SqlPrepared(tx, "dp_audit_claim_lane", kClaim), "(", PreferredLane(), ")");
+  return db::SqlCall(db::SqlPrepared(tx, "dp_audit_claim_lane", kClaim), PreferredLane());
 }
 
 std::optional<LaneHead> ClaimedLane(const pqxx::result& claimed) {
@@ -115,8 +115,10 @@ std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
     dp::StrAppend(&sql, ",", e.code, ",", tx.quote(e.prev_hash), ",", tx.quote(e.hash), ")");
   }
   static const std::string kMoveHead = "UPDATE audit.lanes SET seq = $1, hash = $2 WHERE lane = $3";
-  dp::StrAppend(&sql, ";\n", db::SqlPrepared(tx, "dp_audit_move_head", kMoveHead), "(", seq, ", ",
-                tx.quote(prev), ", ", lane, ");\n");
+  dp::StrAppend(&sql, ";\n",
+                db::SqlCall(db::SqlPrepared(tx, "dp_audit_move_head", kMoveHead), seq,
+                            tx.quote(prev), lane),
+                ";\n");
   return sql;
 }
 

@@ -74,6 +74,12 @@ TEST(ArrayLiterals, QuoteAndParse) {
   EXPECT_TRUE(ParseIntArray("{}").empty());
 }
 
+TEST(SqlCall, PutsEachArgumentInTheCallSeparated) {
+  EXPECT_EQ(SqlCall("EXECUTE dp_x", 7, "'a''b'", int64_t{-3}), "EXECUTE dp_x(7, 'a''b', -3)");
+  EXPECT_EQ(SqlCall("EXECUTE dp_x", "'{1,2}'"), "EXECUTE dp_x('{1,2}')");
+  EXPECT_EQ(SqlCall("EXECUTE dp_x"), "EXECUTE dp_x()");
+}
+
 }  // namespace
 }  // namespace dp::db
 

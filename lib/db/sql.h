@@ -9,6 +9,8 @@
 
 #include <pqxx/pqxx>
 
+#include "base/strings.h"
+
 // Small helpers for writing SQL with libpqxx 6.4, which has no array or
 // optional parameters.
 namespace dp::db {
@@ -48,13 +50,28 @@ pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& name, const
 // SqlPrepared prepares `sql` under `name` with SQL's own PREPARE, once for
 // each connection (a connection made again prepares again), and returns
 // "EXECUTE name": for a statement sent in a pipeline or with others in one
-// text, where libpqxx's prepared statements cannot go. The caller appends
-// the arguments as quoted literals. Parameter types come from the casts in
+// text, where libpqxx's prepared statements cannot go. SqlCall adds the
+// arguments, as quoted literals. Parameter types come from the casts in
 // `sql` ($1::text[]). Such a statement outlives a rolled-back transaction.
 //
-//   pipe.insert(StrCat(SqlPrepared(tx, "dp_cards_lock", "SELECT ... WHERE token = ANY($1::text[])"),
-//                      "(", tx.quote(TextArrayLiteral(tokens)), ")"));
+//   pipe.insert(SqlCall(SqlPrepared(tx, "dp_cards_lock", "SELECT ... WHERE token = ANY($1::text[])"),
+//                       tx.quote(TextArrayLiteral(tokens))));
 std::string SqlPrepared(pqxx::transaction_base& tx, const std::string& name, std::string_view sql);
+
+// SqlCall is `prepared` ("EXECUTE name", from SqlPrepared) called with
+// `args`, each already SQL text: a number as it is, anything else through
+// tx.quote first.
+//
+//   pipe.insert(SqlCall(SqlPrepared(tx, "dp_audit_move_head", kMoveHead), seq, tx.quote(hash), lane));
+//   // EXECUTE dp_audit_move_head(7, 'ab12...', 3)
+template <typename... Args>
+std::string SqlCall(std::string_view prepared, const Args&... args) {
+  std::string sql = dp::StrCat(prepared, "(");
+  std::string_view separator;
+  ((dp::StrAppend(&sql, separator, args), separator = ", "), ...);
+  sql += ")";
+  return sql;
+}
 
 // SendTogether makes `pipe` hold its queries until the first result is
 // retrieved and then send them all in one message: one round trip. Left

@@ -253,9 +253,9 @@ void BatchPlan::LoadAndLock() {
   pqxx::pipeline pipe(tx_);
   db::SendTogether(pipe);
   if (!with_.first.empty()) pipe.insert(with_.first);
-  const auto clock_q = pipe.insert(dp::StrCat(prepared.clock, "(", txn_ids, ", ", new_pending, ")"));
-  const auto requests_q = pipe.insert(
-      dp::StrCat(prepared.requests, "(", tx_.quote(db::TextArrayLiteral(request_ids)), ")"));
+  const auto clock_q = pipe.insert(db::SqlCall(prepared.clock, txn_ids, new_pending));
+  const auto requests_q =
+      pipe.insert(db::SqlCall(prepared.requests, tx_.quote(db::TextArrayLiteral(request_ids))));
   std::optional<pqxx::pipeline::query_id> originals_q, pending_q;
   if (!reverse_ids.empty()) {
     originals_q = pipe.insert(dp::StrCat(
@@ -273,13 +273,12 @@ void BatchPlan::LoadAndLock() {
   // The accounts and the expiry of due holds, prepared (PrepareReads) and
   // executed here with this batch's arrays: planning them cost more than
   // running them.
-  const std::string arrays = dp::StrCat("(", tx_.quote(IntArrayLiteral(account_ids)), ", ",
-                                        reverse_array, ", ", pending_array, ")");
+  const std::string named_array = tx_.quote(IntArrayLiteral(account_ids));
   const bool named_only = reverse_ids.empty() && pending_ids.empty();
   if (named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
   const auto accounts_q = pipe.insert(
-      named_only ? dp::StrCat(prepared.accounts_named, "(", tx_.quote(IntArrayLiteral(account_ids)), ")")
-                 : dp::StrCat(prepared.accounts, arrays));
+      named_only ? db::SqlCall(prepared.accounts_named, named_array)
+                 : db::SqlCall(prepared.accounts, named_array, reverse_array, pending_array));
   // An expired hold stops holding at its expiry, not when the sweeper next
   // runs: release the due holds of these accounts now, before any rule is
   // checked. SKIP LOCKED: a hold the sweeper is releasing is left to it, so
@@ -287,7 +286,8 @@ void BatchPlan::LoadAndLock() {
   // Its generic plan is as good as a custom one, which would be planned
   // again on every batch (the full accounts read's is not: it stays custom).
   if (!named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
-  const auto expired_q = pipe.insert(dp::StrCat(prepared.expire, arrays));
+  const auto expired_q =
+      pipe.insert(db::SqlCall(prepared.expire, named_array, reverse_array, pending_array));
   pipe.insert("SET LOCAL plan_cache_mode = auto");
   std::optional<pqxx::pipeline::query_id> also_q;
   if (!with_.also_read.empty()) also_q = pipe.insert(with_.also_read);

@@ -499,12 +499,10 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   static const std::string kIds =
       dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq')), ",
                  db::MicrosOf("now()"), " FROM generate_series(1, $1::int)");
-  const std::string replays =
-      dp::StrCat(db::SqlPrepared(tx, "dp_cards_replays", kReplays), "(",
-                 tx.quote(db::TextArrayLiteral(processor_ids)), ")");
+  const std::string replays = db::SqlCall(db::SqlPrepared(tx, "dp_cards_replays", kReplays),
+                                          tx.quote(db::TextArrayLiteral(processor_ids)));
   const std::string lock_cards = candidates.empty() ? "" : LockFreeCardsSql(tx, tokens, today);
-  const std::string ids =
-      dp::StrCat(db::SqlPrepared(tx, "dp_cards_ids", kIds), "(", candidates.size(), ")");
+  const std::string ids = db::SqlCall(db::SqlPrepared(tx, "dp_cards_ids", kIds), candidates.size());
   const std::string claim_lane = with_writes ? audit::ClaimLaneSql(tx) : "";
   pqxx::pipeline pipe(tx);
   db::SendTogether(pipe);
