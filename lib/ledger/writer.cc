@@ -91,9 +91,13 @@ class BatchPlan {
   BatchPlan(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops, const WithReads& with)
       : tx_(tx), ops_(ops), with_(with) {}
 
+  // Run reads and locks what the ops need, then plans them.
   PlannedWrites Run();
+  // RunOnHoldReads plans new holds on what HoldReads read.
+  PlannedWrites RunOnHoldReads(const HoldReads& asked, const std::vector<pqxx::result>& answers);
 
  private:
+  PlannedWrites Plan();
   void LoadAndLock();
   void ReadClock(const pqxx::result& r);
   void ReadRequests(const pqxx::result& r);
@@ -160,13 +164,15 @@ struct PreparedReads {
   std::string requests;        // EXECUTE ...(request ids)
 };
 
+// The columns ReadAccounts decodes.
+constexpr char kAccountColumns[] =
+    "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
+    " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
+    " b.debits_pending, b.credits_pending"
+    " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id";
+
 PreparedReads PrepareReads(pqxx::transaction_base& tx) {
   // The texts are made once: every batch comes here.
-  static const std::string kAccountColumns =
-      "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
-      " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
-      " b.debits_pending, b.credits_pending"
-      " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id";
   static const std::string kAccounts = dp::StrCat(
       kAccountColumns,
       // One array, computed first, keeps this an index scan on balances. It
@@ -209,6 +215,30 @@ PreparedReads PrepareReads(pqxx::transaction_base& tx) {
 
 PlannedWrites BatchPlan::Run() {
   LoadAndLock();
+  return Plan();
+}
+
+PlannedWrites BatchPlan::RunOnHoldReads(const HoldReads& asked,
+                                        const std::vector<pqxx::result>& answers) {
+  DP_CHECK(answers.size() == asked.queries.size() && answers.size() == 4);
+  int holds = 0;
+  for (const WriteOp& op : ops_) {
+    // Only new holds, whose request keys were read: a request not read
+    // could be a replay, whose insert would then break the whole commit.
+    DP_CHECK(std::holds_alternative<NewPending>(op));
+    DP_CHECK(std::find(asked.request_keys.begin(), asked.request_keys.end(), IdemOf(op).Key()) !=
+             asked.request_keys.end());
+    ++holds;
+  }
+  DP_CHECK(holds <= asked.max_holds);
+  ReadClock(answers[0]);
+  ReadRequests(answers[1]);
+  ReadAccounts(answers[2]);
+  ReadExpired(answers[3]);
+  return Plan();
+}
+
+PlannedWrites BatchPlan::Plan() {
   PlannedWrites planned;
   planned.results.reserve(ops_.size());
   for (const WriteOp& op : ops_) planned.results.push_back(ApplyOne(op));
@@ -778,6 +808,53 @@ PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>&
   }
   BatchPlan plan(tx, ops, with);
   return plan.Run();
+}
+
+HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& account_ids,
+                       std::vector<std::string> request_keys, int max_holds) {
+  DP_CHECK(max_holds >= 0);
+  // The named accounts and the other sides of their due holds, whichever
+  // no other transaction holds.
+  static const std::string kInvolvedFree =
+      "ARRAY(SELECT unnest($1::bigint[])"
+      " UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
+      " FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+      " AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[])))";
+  static const std::string kAccountsFree =
+      dp::StrCat(kAccountColumns, " WHERE b.account_id = ANY(", kInvolvedFree, ")",
+                 " ORDER BY b.account_id FOR UPDATE OF b SKIP LOCKED");
+  // A due hold is released only when this transaction holds both of its
+  // sides (the read above took them, or takes them now if they came
+  // free): its release then updates no balance row another holds.
+  static const std::string kExpireHeld = dp::StrCat(
+      "WITH held AS MATERIALIZED (SELECT coalesce(array_agg(account_id), '{}') AS ids FROM"
+      " (SELECT account_id FROM ledger.balances WHERE account_id = ANY(", kInvolvedFree, ")"
+      "  ORDER BY account_id FOR UPDATE SKIP LOCKED) x)"
+      " UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
+      " resolve_reason = 'expired' WHERE p.id = ANY(ARRAY(SELECT d.id FROM"
+      " ledger.pending_transfers d, held WHERE d.state = 'pending' AND d.expires_at <= now()"
+      " AND (d.debit_account_id = ANY($1::bigint[]) OR d.credit_account_id = ANY($1::bigint[]))"
+      " AND d.debit_account_id = ANY(held.ids) AND d.credit_account_id = ANY(held.ids)"
+      " FOR UPDATE OF d SKIP LOCKED))"
+      " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence");
+  const PreparedReads prepared = PrepareReads(tx);
+  const std::string accounts = tx.quote(IntArrayLiteral(account_ids));
+  HoldReads reads;
+  reads.queries = {
+      db::SqlCall(prepared.clock, 0, max_holds),
+      db::SqlCall(prepared.requests, tx.quote(db::TextArrayLiteral(request_keys))),
+      db::SqlCall(db::SqlPrepared(tx, "dp_ledger_accounts_free", kAccountsFree), accounts),
+      db::SqlCall(db::SqlPrepared(tx, "dp_ledger_expire_held", kExpireHeld), accounts)};
+  reads.request_keys = std::move(request_keys);
+  reads.max_holds = max_holds;
+  return reads;
+}
+
+PlannedWrites PlanHolds(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
+                        const HoldReads& asked, const std::vector<pqxx::result>& answers) {
+  static const WithReads kNone;
+  BatchPlan plan(tx, ops, kNone);
+  return plan.RunOnHoldReads(asked, answers);
 }
 
 std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,

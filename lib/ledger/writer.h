@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -66,6 +67,32 @@ struct WithReads {
 };
 PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
                          const WithReads& with = {});
+
+// ReadForHolds makes the reads PlanWrites would make for new holds between
+// `account_ids` whose request keys are among `request_keys`, at most
+// `max_holds` of them, for a caller to send in `tx` in a round trip of its
+// own before it knows the holds' amounts (the card batch sends them with
+// its reads of the cards); PlanHolds then plans the holds on their answers
+// without a round trip. Unlike PlanWrites's reads they never wait: an
+// account another transaction holds is left out (a hold naming it is
+// refused, as naming a missing account), and a due hold is released only
+// when this transaction holds both of its sides (else its release is left
+// to the sweeper or a later batch, as when the sweeper holds it).
+//
+//   HoldReads asked = ReadForHolds(tx, {card, spend}, {hold.idem.Key()}, 1);
+//   ... send asked.queries, in order, and collect their results ...
+//   PlannedWrites planned = PlanHolds(tx, {hold}, asked, answers);
+//   tx.exec(planned.sql + my_records_sql);
+struct HoldReads {
+  std::vector<std::string> queries;  // to send in this order
+  std::vector<std::string> request_keys;
+  int max_holds = 0;
+};
+HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& account_ids,
+                       std::vector<std::string> request_keys, int max_holds);
+// PlanHolds: every op is a NewPending whose request key was read.
+PlannedWrites PlanHolds(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
+                        const HoldReads& asked, const std::vector<pqxx::result>& answers);
 
 // ApplyOne applies a single op inside `tx` and returns the id it produced
 // (see ApplyWrites): for a service posting its own rows and one posting in

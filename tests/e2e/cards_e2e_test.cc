@@ -10,8 +10,10 @@
 
 #include "base/strings.h"
 #include "cards/books/network.h"
+#include "db/sql.h"
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
+#include "ledger/writer.h"
 #include "agreement_steps.h"
 #include "grpc_helpers.h"
 #include "ledger_checks.h"
@@ -199,6 +201,18 @@ class CardsTest : public ::testing::Test {
     auto st = As(processor_)->Capture(Ctx().get(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
+  }
+
+  // ExpireNow makes a hold due: its time is up, though nothing has
+  // released it yet.
+  static void ExpireNow(int64_t hold_id) {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    tx.exec("ALTER TABLE ledger.pending_transfers DISABLE TRIGGER USER");
+    tx.exec_params("UPDATE ledger.pending_transfers SET expires_at = now() - interval '1 second'"
+                   " WHERE id = $1", hold_id);
+    tx.exec("ALTER TABLE ledger.pending_transfers ENABLE TRIGGER USER");
+    tx.commit();
   }
 
   static grpc::Status Change(const std::string& who, const char* what, int64_t card_id,
@@ -493,14 +507,7 @@ TEST_F(CardsTest, TheWholeLifecycleKeepsTheBooksExact) {
   // A hold that expired stops holding, and can still be captured.
   const v1::AuthorizeRequest late = Purchase(token, 30'00);
   const v1::AuthorizationDecision late_hold = Authorize(late);
-  {
-    pqxx::work tx(*conn);  // seven days pass for this hold
-    tx.exec("ALTER TABLE ledger.pending_transfers DISABLE TRIGGER USER");
-    tx.exec_params("UPDATE ledger.pending_transfers SET expires_at = now() - interval '1 second'"
-                   " WHERE id = $1", late_hold.hold_id());
-    tx.exec("ALTER TABLE ledger.pending_transfers ENABLE TRIGGER USER");
-    tx.commit();
-  }
+  ExpireNow(late_hold.hold_id());  // seven days pass for this hold
   EXPECT_EQ(Available(account), 289'50) << "an expired hold holds nothing";
   const v1::CardTransaction after = Capture(late.processor_id(), 30'00);
   EXPECT_EQ(after.kind(), v1::CARD_TRANSACTION_KIND_CAPTURE);
@@ -718,6 +725,142 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   // account sees the £50 the first holds.
   const v1::AuthorizationDecision extra = Authorize(Purchase(tag_ + "tok-b-extra", 160'00));
   EXPECT_EQ(extra.reason(), v1::DECLINE_REASON_INSUFFICIENT_FUNDS);
+}
+
+// When the batch knows the cards' accounts (the service learns them from
+// its first batch on a card), the ledger's reads go with the cards' reads,
+// and like them they never wait: what another transaction holds is left to
+// be decided alone, and a due hold is released only when the batch holds
+// both of its sides.
+TEST_F(CardsTest, ABatchThatKnowsTheAccountsReadsTheLedgerWithTheCardsAndNeverWaits) {
+  auto categories = cards::Categories::Load(DP_CARD_CATEGORIES_FILE);
+  ASSERT_TRUE(categories.ok()) << categories.status();
+  const cards::Categories& in_force = categories->front();
+  const cards::Reach reach{false, {authority_}};
+  // The card of each token, each but the additional one on a £200 agreement of its own.
+  std::map<std::string, v1::Card> issued;
+  auto card = [&](const std::string& token, bool additional = false) {
+    const int64_t agreement =
+        additional ? issued.at("k-own").agreement_id() : FundedAgreement(100'00).first;
+    return issued[token] = Issue(agreement, tag_ + token, additional);
+  };
+  const v1::Card own = card("k-own");
+  card("k-extra", /*additional=*/true);
+  const v1::Card due = card("k-due");
+  const v1::Card busy = card("k-busy");
+  const v1::Card spend_busy = card("k-spend");
+  const v1::Card other = card("k-other");
+  const v1::Card elsewhere = card("k-elsewhere");
+  const v1::Card bet = card("k-bet");
+  auto accounts_of = [&](const v1::Card& c) {
+    auto conn = MigratedConnection();
+    pqxx::read_transaction tx(*conn);
+    const pqxx::row r = tx.exec_params1(
+        "SELECT account_id, spend_account_id FROM cards.cards WHERE id = $1", c.card_id());
+    return cards::CardAccounts{r[0].as<int64_t>(), r[1].as<int64_t>()};
+  };
+  // A due hold of £150 on k-due's £200: released by the batch, which can
+  // then approve £100.
+  const v1::AuthorizationDecision held = Authorize(Purchase(tag_ + "k-due", 150'00));
+  ASSERT_EQ(held.outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  ExpireNow(held.hold_id());
+  // A due hold of £150 between k-other's money and k-elsewhere's spend
+  // account, which another transaction holds: not released, so the ledger
+  // refuses £100 from k-other's £50 and leaves it to be decided alone.
+  int64_t other_hold = 0;
+  {
+    auto conn = MigratedConnection();
+    pqxx::work tx(*conn);
+    ledger::NewPending hold;
+    hold.idem = ledger::ServiceIdempotency(Id(), "test");
+    hold.debit_account_id = accounts_of(elsewhere).spend;
+    hold.credit_account_id = accounts_of(other).card;
+    hold.amount = {150'00, "GBP"};
+    hold.timeout_seconds = 60;
+    hold.description = "A hold from elsewhere";
+    auto placed = ledger::ApplyOne(tx, hold);
+    ASSERT_TRUE(placed.ok()) << placed.status();
+    other_hold = *placed;
+    tx.commit();
+  }
+  ExpireNow(other_hold);
+
+  auto asked = [&](const std::string& token, int64_t pence, const std::string& mcc = "5411") {
+    cards::AuthorisationRequest r;
+    r.processor_id = Id();
+    r.digest = "digest-" + r.processor_id;
+    r.card_token = tag_ + token;
+    r.purchase.amount_pence = pence;
+    r.purchase.mcc = mcc;
+    r.purchase.country = "GB";
+    r.currency = "GBP";
+    r.merchant_name = "Corner Shop";
+    return r;
+  };
+  std::vector<cards::AuthorisationRequest> reqs;
+  reqs.push_back(asked("k-own", 50'00));        // 0 approved, £50 held
+  reqs.push_back(asked("k-extra", 30'00));      // 1 the same account: alone
+  reqs.push_back(asked("k-due", 100'00));       // 2 approved once the due hold is released
+  reqs.push_back(asked("k-busy", 5'00));        // 3 its account's balance is busy: alone
+  reqs.push_back(asked("k-spend", 5'00));       // 4 its spend account's balance is busy: alone
+  reqs.push_back(asked("k-other", 100'00));     // 5 the due hold's other side is busy: alone
+  reqs.push_back(asked("k-bet", 9'00, "7995"));  // 6 declined: the authority blocks betting
+  std::vector<cards::CardAccounts> known;
+  for (const auto& r : reqs) known.push_back(accounts_of(issued.at(r.card_token.substr(tag_.size()))));
+  std::vector<cards::BatchedAuthorisation> batch;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    batch.push_back({&reqs[i], &reach, &in_force, &known[i]});
+  }
+  auto blocker_conn = MigratedConnection();
+  pqxx::work blocker(*blocker_conn);
+  blocker.exec_params("SELECT 1 FROM ledger.balances WHERE account_id = ANY($1::bigint[])"
+                      " ORDER BY account_id FOR UPDATE",
+                      db::IntArrayLiteral({accounts_of(busy).card, accounts_of(spend_busy).spend,
+                                           accounts_of(elsewhere).spend}));
+  auto conn = MigratedConnection();
+  pqxx::work tx(*conn);
+  // A wait would fail the test (three round trips would wait for the
+  // other side of k-other's due hold).
+  tx.exec("SET LOCAL statement_timeout = 5000");
+  auto decided = cards::AuthoriseBatch(tx, batch, service::TodayInLondon());
+  tx.commit();
+  blocker.abort();
+
+  ASSERT_EQ(decided.size(), reqs.size());
+  for (size_t i : {1, 3, 4, 5}) EXPECT_FALSE(decided[i].has_value()) << "item " << i;
+  auto record = [&](size_t i) {
+    EXPECT_TRUE(decided[i].has_value() && decided[i]->ok()) << "item " << i;
+    return decided[i].has_value() && decided[i]->ok() ? **decided[i] : cards::AuthorisationRecord{};
+  };
+  EXPECT_EQ(record(0).verdict.outcome, cards::Outcome::kApproved);
+  EXPECT_NE(record(0).hold_id, 0);
+  EXPECT_EQ(record(2).verdict.outcome, cards::Outcome::kApproved);
+  EXPECT_EQ(record(2).verdict.approved_pence, 100'00);
+  EXPECT_EQ(record(6).verdict.reason, cards::Reason::kBlockedCategory);
+  EXPECT_EQ(record(6).hold_id, 0);
+  EXPECT_EQ(Available(accounts_of(own).card), 150'00);
+  EXPECT_EQ(Available(accounts_of(due).card), 100'00);
+  EXPECT_EQ(Available(accounts_of(busy).card), 200'00);
+  EXPECT_EQ(Available(accounts_of(bet).card), 200'00);
+  {
+    auto check = MigratedConnection();
+    pqxx::read_transaction read(*check);
+    auto state = [&](int64_t hold) {
+      return read.exec_params1("SELECT state FROM ledger.pending_transfers WHERE id = $1", hold)[0]
+          .as<std::string>();
+    };
+    EXPECT_EQ(state(held.hold_id()), "expired") << "released by the batch";
+    EXPECT_EQ(state(other_hold), "pending") << "left: its other side was busy";
+    for (size_t i : {1, 3, 4, 5}) {
+      EXPECT_TRUE(read.exec_params("SELECT 1 FROM cards.authorisations WHERE processor_id = $1",
+                                   reqs[i].processor_id).empty()) << "item " << i;
+    }
+  }
+  // What was left is decided alone as usual, the due hold released first.
+  EXPECT_EQ(Authorize(Purchase(tag_ + "k-other", 100'00)).outcome(),
+            v1::AUTHORIZATION_OUTCOME_APPROVED);
+  EXPECT_EQ(Authorize(Purchase(tag_ + "k-extra", 160'00)).reason(),
+            v1::DECLINE_REASON_INSUFFICIENT_FUNDS) << "the first card holds £50 of the £200";
 }
 
 // Decisions made together (in one batch, most likely) are each audited

@@ -29,9 +29,9 @@ AuthorisationBatcher::AuthorisationBatcher(std::string database_url, std::string
 
 std::string AuthorisationBatcher::ConflictKey(const AuthorisationItem& item) {
   std::lock_guard lock(accounts_mu_);
-  auto it = account_of_token_.find(item.request.card_token);
-  return it == account_of_token_.end() ? dp::StrCat("t", item.request.card_token)
-                                       : dp::StrCat("a", it->second);
+  auto it = accounts_of_token_.find(item.request.card_token);
+  return it == accounts_of_token_.end() ? dp::StrCat("t", item.request.card_token)
+                                        : dp::StrCat("a", it->second.card);
 }
 
 AuthorisationOutcome AuthorisationBatcher::Submit(AuthorisationItem item) {
@@ -45,7 +45,14 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
   std::vector<AuthorisationOutcome> outcomes(items.size());
   absl::Time oldest = items.front().started;
   std::vector<BatchedAuthorisation> batch;
-  std::vector<int64_t> card_accounts(items.size(), 0);
+  std::vector<CardAccounts> card_accounts(items.size());
+  {
+    std::lock_guard lock(accounts_mu_);
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto it = accounts_of_token_.find(items[i].request.card_token);
+      if (it != accounts_of_token_.end()) card_accounts[i] = it->second;
+    }
+  }
   for (size_t i = 0; i < items.size(); ++i) {
     const AuthorisationItem& item = items[i];
     DP_CHECK(item.categories != nullptr);
@@ -56,12 +63,12 @@ std::vector<AuthorisationOutcome> AuthorisationBatcher::RunBatch(
   struct Learn {
     AuthorisationBatcher* self;
     std::vector<AuthorisationItem>& items;
-    std::vector<int64_t>& accounts;
+    std::vector<CardAccounts>& accounts;
     ~Learn() {
       std::lock_guard lock(self->accounts_mu_);
-      if (self->account_of_token_.size() > kMaxAccountsKnown) self->account_of_token_.clear();
+      if (self->accounts_of_token_.size() > kMaxAccountsKnown) self->accounts_of_token_.clear();
       for (size_t i = 0; i < items.size(); ++i) {
-        if (accounts[i] != 0) self->account_of_token_[items[i].request.card_token] = accounts[i];
+        if (accounts[i].card != 0) self->accounts_of_token_[items[i].request.card_token] = accounts[i];
       }
     }
   } learn{this, items, card_accounts};

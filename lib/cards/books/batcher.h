@@ -77,9 +77,10 @@ class AuthorisationBatcher {
   const std::string audit_key_;
   const std::chrono::milliseconds deadline_;
   std::mutex accounts_mu_;
-  // The account of each card token seen (a card's account never changes),
-  // forgotten all at once past kMaxAccountsKnown.
-  std::unordered_map<std::string, int64_t> account_of_token_;
+  // The accounts of each card token seen (a card's never change),
+  // forgotten all at once past kMaxAccountsKnown: the batch's conflict key,
+  // and what lets the ledger's reads go with the batch's first round trip.
+  std::unordered_map<std::string, CardAccounts> accounts_of_token_;
   static constexpr size_t kMaxAccountsKnown = 1'000'000;
   db::GroupCommit<AuthorisationItem, AuthorisationOutcome> commits_;
 };

@@ -344,11 +344,15 @@ Money Gbp(int64_t pence) { return Money{pence, "GBP"}; }
 
 // HoldFor is the ledger hold an approval places: what it approved, from the
 // card's money towards what it bought, for the category's hold days.
+ledger::Idempotency HoldIdempotency(const AuthorisationRequest& req, int attempt) {
+  return ledger::ServiceIdempotency(dp::StrCat("cards:hold:", req.processor_id, ":", attempt),
+                                    req.digest);
+}
+
 ledger::NewPending HoldFor(const AuthorisationRequest& req, const Card& card, const Verdict& v,
                            const Categories& categories, int attempt) {
   ledger::NewPending hold;
-  hold.idem = ledger::ServiceIdempotency(dp::StrCat("cards:hold:", req.processor_id, ":", attempt),
-                                         req.digest);
+  hold.idem = HoldIdempotency(req, attempt);
   hold.debit_account_id = card.spend_account_id;
   hold.credit_account_id = card.account_id;
   hold.amount = Gbp(v.approved_pence);
@@ -479,6 +483,11 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   std::vector<size_t> candidates;
   std::vector<std::string> processor_ids, tokens;
   std::unordered_set<std::string> ids_in_batch;
+  // The accounts and hold request keys of the candidates, for the ledger's
+  // reads in round trip 1 when every candidate's accounts are known.
+  std::vector<int64_t> known_accounts;
+  std::vector<std::string> hold_keys;
+  bool accounts_known = true;
   for (size_t i = 0; i < n; ++i) {
     const AuthorisationRequest& req = *batch[i].request;
     processor_ids.push_back(req.processor_id);
@@ -486,10 +495,25 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     if (!req.increments_processor_id.empty()) continue;
     candidates.push_back(i);
     tokens.push_back(req.card_token);
+    const CardAccounts* accounts = batch[i].accounts;
+    if (accounts == nullptr || accounts->card == 0 || accounts->spend == 0) {
+      accounts_known = false;
+    } else {
+      known_accounts.push_back(accounts->card);
+      known_accounts.push_back(accounts->spend);
+      hold_keys.push_back(HoldIdempotency(req, 0).Key());
+    }
+  }
+  std::optional<ledger::HoldReads> hold_reads;
+  if (!candidates.empty() && accounts_known) {
+    hold_reads = ledger::ReadForHolds(tx, known_accounts, std::move(hold_keys),
+                                      static_cast<int>(candidates.size()));
   }
   // Round trip 1: the replays; the cards and their situations, locked (a
-  // replay's card too: rare, and harmless); ids for the records; and a lane
-  // of the audit trail.
+  // replay's card too: rare, and harmless); ids for the records; a lane of
+  // the audit trail; and, when the cards' accounts are known, the ledger's
+  // reads for their holds (after the cards: they take what the cards' read
+  // locked, and nothing another transaction holds).
   // All prepared, for planning them cost more than running them (a plan
   // made while a table was nearly empty is made again once autovacuum has
   // analysed it), and before the pipeline opens: preparing one takes a
@@ -514,6 +538,10 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     ids_q = pipe.insert(ids);
   }
   if (with_writes) lane_q = pipe.insert(claim_lane);
+  std::vector<pqxx::pipeline::query_id> hold_reads_q;
+  if (hold_reads) {
+    for (const std::string& q : hold_reads->queries) hold_reads_q.push_back(pipe.insert(q));
+  }
   std::unordered_map<std::string, pqxx::row> seen;
   const pqxx::result replayed = pipe.retrieve(replays_q);
   for (const auto& row : replayed) seen.emplace(row["processor_id"].as<std::string>(), row);
@@ -529,6 +557,8 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
   }
   std::optional<audit::LaneHead> lane;
   if (lane_q) lane = audit::ClaimedLane(pipe.retrieve(*lane_q));
+  std::vector<pqxx::result> hold_answers;
+  for (const auto& q : hold_reads_q) hold_answers.push_back(pipe.retrieve(q));
   pipe.complete();
   // record_ids[i]: the record batch[i] answers with (0: none here).
   std::vector<int64_t> record_ids(n, 0);
@@ -569,7 +599,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       auto it = by_token.find(req.card_token);
       if (it == by_token.end() || !batch[i].reach->Covers(it->second->first.authority_id)) continue;
       const Card& card = it->second->first;
-      if (batch[i].card_account != nullptr) *batch[i].card_account = card.account_id;
+      if (batch[i].accounts != nullptr) *batch[i].accounts = {card.account_id, card.spend_account_id};
       if (!accounts.insert(card.account_id).second) continue;
       if (req.currency != "GBP") {
         keep(c,
@@ -596,9 +626,11 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       holds.push_back(HoldFor(req, *judged_cards[j], v, categories, 0));
       held.emplace_back(j, v);
     }
-    // Round trip 2: the ledger's reads, and its decision on each hold.
+    // Round trip 2 (unless made in round trip 1): the ledger's reads, and
+    // its decision on each hold.
     if (!holds.empty()) {
-      placed = ledger::PlanWrites(tx, holds);
+      placed = hold_reads ? ledger::PlanHolds(tx, holds, *hold_reads, hold_answers)
+                          : ledger::PlanWrites(tx, holds);
       DP_CHECK(placed->results.size() == held.size());
       for (size_t k = 0; k < held.size(); ++k) {
         // A hold the ledger refused is decided again alone, which answers

@@ -70,21 +70,31 @@ absl::StatusOr<AuthorisationRecord> Authorise(pqxx::work& tx, const Authorisatio
                                               const Reach& reach, const Categories& categories,
                                               absl::CivilDay today);
 
+// CardAccounts are the two ledger accounts a card's holds are between:
+// its money and what it bought. A card's never change.
+struct CardAccounts {
+  int64_t card = 0;
+  int64_t spend = 0;
+};
+
 // BatchedAuthorisation is one authorisation of a batch, with its caller's
-// reach and the categories in force; `card_account`, when given, is told
-// the card's account once the batch has read the card.
+// reach and the categories in force; `accounts`, when given, holds the
+// card's accounts if the caller knows them (zero if not) and is told them
+// once the batch has read the card.
 struct BatchedAuthorisation {
   const AuthorisationRequest* request = nullptr;
   const Reach* reach = nullptr;
   const Categories* categories = nullptr;
-  int64_t* card_account = nullptr;
+  CardAccounts* accounts = nullptr;
 };
 
 // AuthoriseBatch decides many authorisations in `tx` in three round trips
 // whatever their number, each judged as Authorise would judge it alone:
 // first the replays, the cards with their situations, ids for the records
 // and a lane of the audit trail; then the ledger's reads for the holds;
-// last the holds, the caller's own writes and the records. It takes only
+// last the holds, the caller's own writes and the records. When the
+// caller knows the accounts of every card, the ledger's reads go with the
+// first round trip (ledger::ReadForHolds), and two serve. It takes only
 // what it can decide without waiting and without two decisions touching
 // one card account; an entry left empty is to be decided alone with
 // Authorise, after `tx` ends: an increment, a processor id twice in the
