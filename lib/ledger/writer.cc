@@ -93,7 +93,7 @@ class BatchPlan {
 
   // Run reads and locks what the ops need, then plans them.
   PlannedWrites Run();
-  // RunOnHoldReads plans new holds on what HoldReads read.
+  // RunOnHoldReads plans new holds on the answers to ReadForHolds's queries.
   PlannedWrites RunOnHoldReads(const HoldReads& asked, const std::vector<pqxx::result>& answers);
 
  private:
