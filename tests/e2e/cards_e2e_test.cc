@@ -183,6 +183,22 @@ class CardsTest : public ::testing::Test {
     return req;
   }
 
+  // Asked is a purchase as the card library takes it, for batches the
+  // tests make themselves.
+  static cards::AuthorisationRequest Asked(const std::string& token, int64_t pence,
+                                           const std::string& mcc = "5411") {
+    cards::AuthorisationRequest r;
+    r.processor_id = Id();
+    r.digest = "digest-" + r.processor_id;
+    r.card_token = tag_ + token;
+    r.purchase.amount_pence = pence;
+    r.purchase.mcc = mcc;
+    r.purchase.country = "GB";
+    r.currency = "GBP";
+    r.merchant_name = "Corner Shop";
+    return r;
+  }
+
   static v1::AuthorizationDecision Authorize(const v1::AuthorizeRequest& req) {
     v1::AuthorizationDecision out;
     auto st = As(processor_)->Authorize(Ctx().get(), req, &out);
@@ -615,25 +631,13 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   const auto [spend_agreement, spend_card_account] = FundedAgreement(100'00);
   const v1::Card spend_busy = Issue(spend_agreement, tag_ + "tok-b-spend");
 
-  auto asked = [&](const std::string& token, int64_t pence, const std::string& mcc = "5411") {
-    cards::AuthorisationRequest r;
-    r.processor_id = Id();
-    r.digest = "digest-" + r.processor_id;
-    r.card_token = tag_ + token;
-    r.purchase.amount_pence = pence;
-    r.purchase.mcc = mcc;
-    r.purchase.country = "GB";
-    r.currency = "GBP";
-    r.merchant_name = "Corner Shop";
-    return r;
-  };
   std::vector<cards::AuthorisationRequest> reqs;
-  reqs.push_back(asked("tok-b-own", 50'00));          // 0 approved, £50 held
-  reqs.push_back(asked("tok-b-extra", 30'00));        // 1 the same account: alone
-  reqs.push_back(asked("tok-b-bet", 9'00, "7995"));   // 2 the authority blocks betting
-  reqs.push_back(asked("tok-b-busy", 5'00));          // 3 another transaction holds the card
-  reqs.push_back(asked("tok-b-nobody", 5'00));        // 4 no such card: alone
-  reqs.push_back(asked("tok-b-bet", 3'00));           // 5 a replay of `before`
+  reqs.push_back(Asked("tok-b-own", 50'00));          // 0 approved, £50 held
+  reqs.push_back(Asked("tok-b-extra", 30'00));        // 1 the same account: alone
+  reqs.push_back(Asked("tok-b-bet", 9'00, "7995"));   // 2 the authority blocks betting
+  reqs.push_back(Asked("tok-b-busy", 5'00));          // 3 another transaction holds the card
+  reqs.push_back(Asked("tok-b-nobody", 5'00));        // 4 no such card: alone
+  reqs.push_back(Asked("tok-b-bet", 3'00));           // 5 a replay of `before`
   reqs[5].processor_id = before.processor_id();
   {
     auto conn = MigratedConnection();
@@ -645,14 +649,14 @@ TEST_F(CardsTest, ABatchDecidesEachAsAloneWouldAndLeavesTheRestToBeDecidedAlone)
   reqs.push_back(reqs[5]);                            // 6 the same id, other content
   reqs[6].digest = "something else";
   reqs.push_back(reqs[0]);                            // 7 an id twice in the batch: alone
-  reqs.push_back(asked("tok-b-euro", 5'00));          // 8 not pounds
+  reqs.push_back(Asked("tok-b-euro", 5'00));          // 8 not pounds
   reqs[8].currency = "EUR";
-  reqs.push_back(asked("tok-b-part", 250'00));        // 9 partly approved: £200
+  reqs.push_back(Asked("tok-b-part", 250'00));        // 9 partly approved: £200
   reqs[9].purchase.partial_allowed = true;
-  reqs.push_back(asked("tok-b-own", 1'00));           // 10 an increment: alone
+  reqs.push_back(Asked("tok-b-own", 1'00));           // 10 an increment: alone
   reqs[10].increments_processor_id = reqs[0].processor_id;
-  reqs.push_back(asked("tok-b-lock", 5'00));          // 11 its account's balance is busy: alone
-  reqs.push_back(asked("tok-b-spend", 5'00));         // 12 its spend account's balance is busy
+  reqs.push_back(Asked("tok-b-lock", 5'00));          // 11 its account's balance is busy: alone
+  reqs.push_back(Asked("tok-b-spend", 5'00));         // 12 its spend account's balance is busy
   std::vector<cards::BatchedAuthorisation> batch;
   for (const auto& r : reqs) batch.push_back({&r, &reach, &in_force});
 
@@ -785,26 +789,14 @@ TEST_F(CardsTest, ABatchThatKnowsTheAccountsReadsTheLedgerWithTheCardsAndNeverWa
   }
   ExpireNow(other_hold);
 
-  auto asked = [&](const std::string& token, int64_t pence, const std::string& mcc = "5411") {
-    cards::AuthorisationRequest r;
-    r.processor_id = Id();
-    r.digest = "digest-" + r.processor_id;
-    r.card_token = tag_ + token;
-    r.purchase.amount_pence = pence;
-    r.purchase.mcc = mcc;
-    r.purchase.country = "GB";
-    r.currency = "GBP";
-    r.merchant_name = "Corner Shop";
-    return r;
-  };
   std::vector<cards::AuthorisationRequest> reqs;
-  reqs.push_back(asked("k-own", 50'00));        // 0 approved, £50 held
-  reqs.push_back(asked("k-extra", 30'00));      // 1 the same account: alone
-  reqs.push_back(asked("k-due", 100'00));       // 2 approved once the due hold is released
-  reqs.push_back(asked("k-busy", 5'00));        // 3 its account's balance is busy: alone
-  reqs.push_back(asked("k-spend", 5'00));       // 4 its spend account's balance is busy: alone
-  reqs.push_back(asked("k-other", 100'00));     // 5 the due hold's other side is busy: alone
-  reqs.push_back(asked("k-bet", 9'00, "7995"));  // 6 declined: the authority blocks betting
+  reqs.push_back(Asked("k-own", 50'00));        // 0 approved, £50 held
+  reqs.push_back(Asked("k-extra", 30'00));      // 1 the same account: alone
+  reqs.push_back(Asked("k-due", 100'00));       // 2 approved once the due hold is released
+  reqs.push_back(Asked("k-busy", 5'00));        // 3 its account's balance is busy: alone
+  reqs.push_back(Asked("k-spend", 5'00));       // 4 its spend account's balance is busy: alone
+  reqs.push_back(Asked("k-other", 100'00));     // 5 the due hold's other side is busy: alone
+  reqs.push_back(Asked("k-bet", 9'00, "7995"));  // 6 declined: the authority blocks betting
   std::vector<cards::CardAccounts> known;
   for (const auto& r : reqs) known.push_back(accounts_of(issued.at(r.card_token.substr(tag_.size()))));
   std::vector<cards::BatchedAuthorisation> batch;
