@@ -342,13 +342,15 @@ std::optional<int64_t> AvailableFrom(const absl::Status& s) {
 
 Money Gbp(int64_t pence) { return Money{pence, "GBP"}; }
 
-// HoldFor is the ledger hold an approval places: what it approved, from the
-// card's money towards what it bought, for the category's hold days.
+// HoldIdempotency is the ledger request of the hold an approval places,
+// known before the decision: the batch reads it with the cards.
 ledger::Idempotency HoldIdempotency(const AuthorisationRequest& req, int attempt) {
   return ledger::ServiceIdempotency(dp::StrCat("cards:hold:", req.processor_id, ":", attempt),
                                     req.digest);
 }
 
+// HoldFor is the ledger hold an approval places: what it approved, from the
+// card's money towards what it bought, for the category's hold days.
 ledger::NewPending HoldFor(const AuthorisationRequest& req, const Card& card, const Verdict& v,
                            const Categories& categories, int attempt) {
   ledger::NewPending hold;
