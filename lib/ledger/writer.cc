@@ -148,6 +148,14 @@ constexpr char kInvolved[] =
     " UNION SELECT debit_account_id FROM ledger.pending_transfers WHERE id = ANY($3::bigint[])"
     " UNION SELECT credit_account_id FROM ledger.pending_transfers WHERE id = ANY($3::bigint[]))";
 
+// The accounts of $1 and the other sides of their due holds: what a batch
+// that reverses and resolves nothing reads and locks.
+constexpr char kNamedAndDueSides[] =
+    "ARRAY(SELECT unnest($1::bigint[])"
+    " UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
+    " FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
+    " AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[])))";
+
 std::string DueHolds() {
   return dp::StrCat("FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
                     " AND (debit_account_id = ANY(", kInvolved, ") OR credit_account_id = ANY(",
@@ -181,13 +189,9 @@ PreparedReads PrepareReads(pqxx::transaction_base& tx) {
       "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id]) ", DueHolds(), "))"
       " ORDER BY b.account_id FOR UPDATE OF b");
   // The same, simple enough that its generic plan is as good as a custom one.
-  static const std::string kAccountsNamed = dp::StrCat(
-      kAccountColumns,
-      " WHERE b.account_id = ANY(ARRAY(SELECT unnest($1::bigint[])"
-      "   UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
-      "   FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
-      "   AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[]))))"
-      " ORDER BY b.account_id FOR UPDATE OF b");
+  static const std::string kAccountsNamed =
+      dp::StrCat(kAccountColumns, " WHERE b.account_id = ANY(", kNamedAndDueSides, ")",
+                 " ORDER BY b.account_id FOR UPDATE OF b");
   // = ANY(ARRAY(...)): the due holds are found once, whatever the
   // statistics (a semi-join planned when the table was empty scanned it
   // again for every row).
@@ -815,20 +819,15 @@ HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& a
   DP_CHECK(max_holds >= 0);
   // The named accounts and the other sides of their due holds, whichever
   // no other transaction holds.
-  static const std::string kInvolvedFree =
-      "ARRAY(SELECT unnest($1::bigint[])"
-      " UNION SELECT unnest(ARRAY[debit_account_id, credit_account_id])"
-      " FROM ledger.pending_transfers WHERE state = 'pending' AND expires_at <= now()"
-      " AND (debit_account_id = ANY($1::bigint[]) OR credit_account_id = ANY($1::bigint[])))";
   static const std::string kAccountsFree =
-      dp::StrCat(kAccountColumns, " WHERE b.account_id = ANY(", kInvolvedFree, ")",
+      dp::StrCat(kAccountColumns, " WHERE b.account_id = ANY(", kNamedAndDueSides, ")",
                  " ORDER BY b.account_id FOR UPDATE OF b SKIP LOCKED");
   // A due hold is released only when this transaction holds both of its
   // sides (the read above took them, or takes them now if they came
   // free): its release then updates no balance row another holds.
   static const std::string kExpireHeld = dp::StrCat(
       "WITH held AS MATERIALIZED (SELECT coalesce(array_agg(account_id), '{}') AS ids FROM"
-      " (SELECT account_id FROM ledger.balances WHERE account_id = ANY(", kInvolvedFree, ")"
+      " (SELECT account_id FROM ledger.balances WHERE account_id = ANY(", kNamedAndDueSides, ")"
       "  ORDER BY account_id FOR UPDATE SKIP LOCKED) x)"
       " UPDATE ledger.pending_transfers p SET state = 'expired', resolved_at = now(),"
       " resolve_reason = 'expired' WHERE p.id = ANY(ARRAY(SELECT d.id FROM"
