@@ -1,6 +1,7 @@
 #ifndef DP_LIB_DB_GROUP_COMMIT_H_
 #define DP_LIB_DB_GROUP_COMMIT_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,9 +42,11 @@ class GroupCommit {
   struct Options {
     int workers = 1;
     int max_batch = 64;
-    // on_batch, when set, is told each batch's size before it runs (for
-    // the batch-size metric); it must be quick and thread-safe.
-    std::function<void(size_t)> on_batch;
+    // on_batch, when set, is told each batch's size and how long its run
+    // took, in seconds, once it has run (for the batch metrics: the sum of
+    // the seconds over a period, divided by the workers, is how busy they
+    // were); it must be quick and thread-safe.
+    std::function<void(size_t items, double seconds)> on_batch;
     // conflict_key, when set, names what an item locks (see above); it is
     // called with the queue's lock held, so it must be quick and must not
     // call back into this GroupCommit.
@@ -118,9 +121,14 @@ class GroupCommit {
       std::vector<Item> items;
       items.reserve(batch.size());
       for (Pending* p : batch) items.push_back(std::move(p->item));
-      if (options_.on_batch) options_.on_batch(items.size());
+      const auto started = std::chrono::steady_clock::now();
       std::vector<Result> results = run_(items);
       DP_CHECK(results.size() == batch.size());
+      if (options_.on_batch) {
+        options_.on_batch(items.size(), std::chrono::duration<double>(
+                                            std::chrono::steady_clock::now() - started)
+                                            .count());
+      }
       if (!keys.empty()) {
         {
           std::lock_guard lock(mu_);

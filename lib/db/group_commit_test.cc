@@ -1,8 +1,12 @@
 #include "db/group_commit.h"
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -111,6 +115,43 @@ TEST(GroupCommit, WithoutAConflictKeyABatchTakesWhatIsQueued) {
   const std::vector<std::vector<std::string>> expected = {
       {"gate:0"}, {"a:1", "a:2", "a:3"}, {"a:4", "b:1"}, {"c:1"}};
   EXPECT_EQ(recorder.Batches(), expected);
+}
+
+TEST(GroupCommit, TellsEachBatchsSizeAndHowLongItRan) {
+  Recorder recorder;
+  std::mutex mu;
+  std::vector<std::pair<size_t, double>> told;
+  double held_s = 0;
+  {
+    Commits::Options options = Keyed(1);
+    options.on_batch = [&](size_t items, double seconds) {
+      std::lock_guard lock(mu);
+      told.emplace_back(items, seconds);
+    };
+    Commits commits(options, [&](std::vector<std::string>& b) { return recorder.Run(b); });
+    std::atomic<int> left{4};
+    std::promise<void> all_answered;
+    auto done = [&](std::string) {
+      if (--left == 0) all_answered.set_value();
+    };
+    commits.SubmitAsync("gate:0", "", done);
+    recorder.WaitGateTaken();
+    for (const char* item : {"a:1", "b:1", "a:2"}) commits.SubmitAsync(item, "", done);
+    const auto held_from = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    held_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - held_from).count();
+    recorder.Open();
+    all_answered.get_future().wait();  // each batch is told of before it answers
+  }
+  std::lock_guard lock(mu);
+  // The gate; a:1 with b:1 (one item per key); a:2.
+  ASSERT_EQ(told.size(), 3u);
+  EXPECT_EQ(told[0].first, 1u);
+  EXPECT_EQ(told[1].first, 2u);
+  EXPECT_EQ(told[2].first, 1u);
+  // The gate's batch ran at least as long as the test held it.
+  EXPECT_GE(told[0].second, held_s);
+  EXPECT_GE(told[1].second, 0.0);
 }
 
 }  // namespace

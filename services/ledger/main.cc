@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (config.migrate_only) return 0;  // migrations applied; no keyring was loaded
-  batching.on_batch = [&host](size_t n) {
+  batching.on_batch = [&host](size_t n, double) {
     host.metrics().Observe(dp::service::kLedgerBatchSize, {}, static_cast<double>(n));
   };
   dp::ledger::WriteBatcher batcher(config.database_url, host.keyring().audit_key(), batching);
