@@ -40,8 +40,10 @@ TEST(Metrics, ReportsDomainSeriesOnceUsed) {
   m.Observe(kJobDuration, {"pay_run"}, 0.3);  // le 0.5
   m.Observe(kJobDuration, {"pay_run"}, 700);  // beyond 600 s: +Inf only
   m.Observe(kLedgerBatchSize, {}, 3);         // le 4
+  m.Observe(kCardBatchSeconds, {}, 0.0019);   // le 0.002
+  m.Observe(kCardBatchSeconds, {}, 0.0031);   // le 0.005
   const std::string page = m.Exposition({});
-  for (const std::string& line :
+  for (std::string_view line :
        {"# TYPE dp_card_authorisations_total counter\n",
         "dp_card_authorisations_total{service=\"cards\",outcome=\"DECLINED\","
         "reason=\"BLOCKED_CATEGORY\"} 2\n",
@@ -54,7 +56,13 @@ TEST(Metrics, ReportsDomainSeriesOnceUsed) {
         "dp_job_duration_seconds_sum{service=\"cards\",job=\"pay_run\"} 700.3\n",
         "dp_ledger_batch_size_bucket{service=\"cards\",le=\"2\"} 0\n",
         "dp_ledger_batch_size_bucket{service=\"cards\",le=\"4\"} 1\n",
-        "dp_ledger_batch_size_count{service=\"cards\"} 1\n"}) {
+        "dp_ledger_batch_size_count{service=\"cards\"} 1\n",
+        "# TYPE dp_card_batch_seconds histogram\n",
+        "dp_card_batch_seconds_bucket{service=\"cards\",le=\"0.001\"} 0\n",
+        "dp_card_batch_seconds_bucket{service=\"cards\",le=\"0.002\"} 1\n",
+        "dp_card_batch_seconds_bucket{service=\"cards\",le=\"0.005\"} 2\n",
+        "dp_card_batch_seconds_sum{service=\"cards\"} 0.005\n",
+        "dp_card_batch_seconds_count{service=\"cards\"} 2\n"}) {
     EXPECT_NE(page.find(line), std::string::npos) << line << "\nin\n" << page;
   }
 }

@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
     dp::service::LogEvent("error", {{"service", "cards"}, {"msg", std::string(s.message())}});
     return 1;
   }
+  // How busy the batch worker is (dp_card_batch_seconds' sum): the first
+  // thing to look at when decisions slow down.
+  batching.on_batch = [&host](size_t, double seconds) {
+    host.metrics().Observe(dp::service::kCardBatchSeconds, {}, seconds);
+  };
   dp::cards::AuthorisationBatcher batcher(config.database_url, host.keyring().audit_key(),
                                           std::chrono::milliseconds(decision_deadline_ms),
                                           batching);
