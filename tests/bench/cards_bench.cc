@@ -4,14 +4,18 @@
 // payment schedule, each with its cards), then measures
 //   * closed loop: C clients at saturation, decisions per second;
 //   * open loop: a fixed arrival rate, latency from each call's due time
-//     (p50, p99, p999), and the declines by reason.
+//     (p50, p99, p999), and the declines by reason; with --metrics-addr,
+//     also how busy the service's batch worker was meanwhile.
 // tools/bench-cards runs it beside pgbench on the same PostgreSQL.
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <sstream>
+#include <string>
 
 #include <CLI/CLI.hpp>
+#include <httplib.h>
 
 #include "dp/v1/agreements.grpc.pb.h"
 #include "dp/v1/cards.grpc.pb.h"
@@ -29,6 +33,30 @@ void MustSucceed(const char* what, Rpc rpc) {
     std::cerr << what << ": " << s.error_message() << "\n";
     std::exit(1);
   }
+}
+
+// BatchTotals is the card service's dp_card_batch_seconds so far: its
+// batches and their seconds, from its /metrics on `addr` (host:port).
+struct BatchTotals {
+  double batches = 0;
+  double seconds = 0;
+};
+BatchTotals ScrapeBatches(const std::string& addr) {
+  const size_t colon = addr.rfind(':');
+  httplib::Client client(addr.substr(0, colon), std::stoi(addr.substr(colon + 1)));
+  const auto page = client.Get("/metrics");
+  if (!page || page->status != 200) {
+    std::cerr << "no /metrics from " << addr << "\n";
+    std::exit(1);
+  }
+  BatchTotals totals;
+  std::istringstream lines(page->body);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t space = line.rfind(' ');
+    if (line.rfind("dp_card_batch_seconds_count{", 0) == 0) totals.batches = std::stod(line.substr(space));
+    if (line.rfind("dp_card_batch_seconds_sum{", 0) == 0) totals.seconds = std::stod(line.substr(space));
+  }
+  return totals;
 }
 
 v1::Date Day(int y, int m, int d) {
@@ -181,7 +209,7 @@ int main(int argc, char** argv) {
       processor_key, authority;
   int cards = 1000, per_agreement = 4, clients = 32, decisions = 20000, open_threads = 64;
   double rate = 500, open_seconds = 30;
-  std::string after_warmup;
+  std::string after_warmup, metrics_addr;
   CLI::App app{"cards_bench"};
   app.add_option("--cards-addr", cards_addr)->required();
   app.add_option("--agreements-addr", agreements_addr)->required();
@@ -200,6 +228,8 @@ int main(int argc, char** argv) {
   app.add_option("--open-threads", open_threads)->check(CLI::Range(1, 4096));
   app.add_option("--after-warmup", after_warmup,
                  "a shell command to run after the warm-up (e.g. an ANALYZE)");
+  app.add_option("--metrics-addr", metrics_addr,
+                 "the card service's /metrics (host:port), for its batch worker's share busy");
   CLI11_PARSE(app, argc, argv);
   bench::QuietMutexes();
 
@@ -220,8 +250,10 @@ int main(int argc, char** argv) {
   const bench::Result closed = Authorise(channel, tokens, run + "c", decisions, clients, 0, nullptr);
   std::fprintf(stderr, "open loop: %.0f/s for %.0f s ...\n", rate, open_seconds);
   Tally tally;
+  const BatchTotals before = metrics_addr.empty() ? BatchTotals{} : ScrapeBatches(metrics_addr);
   const bench::Result open = Authorise(channel, tokens, run + "o", static_cast<int>(rate * open_seconds),
                                        open_threads, rate, &tally);
+  const BatchTotals after = metrics_addr.empty() ? BatchTotals{} : ScrapeBatches(metrics_addr);
   std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
               tokens.size(), clients);
   std::printf("decisions/s: %.0f\n", decisions / closed.seconds);
@@ -232,6 +264,13 @@ int main(int argc, char** argv) {
   std::printf("open loop decisions:%s\n", reasons.c_str());
   std::printf("open loop %.0f/s: p50 %.1f ms p99 %.1f ms p999 %.1f ms\n", rate, open.Pct(0.50),
               open.Pct(0.99), open.Pct(0.999));
+  if (after.batches > before.batches) {
+    const double batches = after.batches - before.batches;
+    std::printf("open loop batches: %.0f, %.2f decisions each, %.2f ms each, worker busy %.0f%%\n",
+                batches, rate * open_seconds / batches,
+                1000 * (after.seconds - before.seconds) / batches,
+                100 * (after.seconds - before.seconds) / open.seconds);
+  }
   const int failed = closed.failed + open.failed;
   if (failed > 0) std::printf("failed: %d\n", failed);
   return failed == 0 ? 0 : 1;
