@@ -46,10 +46,10 @@ inline const Series kLedgerBatchSize{
     {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000}};
 // kCardBatchSeconds is how long each batch of card authorisations took,
 // from its first read to its commit. Its sum's rate is the share of the
-// time the batch worker was busy: past about 0.8 decisions queue for it,
+// time the batch worker was busy; past about 0.8, decisions queue for it
 // and the tail of the decision time grows fast (tools/bench-cards: 85%
-// busy at 400 decisions a second, 93 to 97% at 500, where the slowest
-// 1% waited about 7 ms for the worker).
+// busy at 400 decisions a second, 93 to 98% at 500, where the slowest 1%
+// waited about 7 ms for the worker).
 //   metrics.Observe(kCardBatchSeconds, {}, 0.0019);
 inline const Series kCardBatchSeconds{
     "dp_card_batch_seconds",
