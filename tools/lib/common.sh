@@ -110,12 +110,15 @@ dp_pg_start() {
     _as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
   fi
   local opts="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir"
-  opts="$opts -c max_connections=200 -c shared_buffers=512MB ${DP_PG_EXTRA:-}"
+  opts="$opts -c max_connections=200 -c shared_buffers=512MB"
   if [ "$mode" = fast ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   else
     opts="$opts -c fsync=on -c synchronous_commit=on"
   fi
+  # Last, so that it can override the mode's settings (a diagnostic run
+  # with synchronous_commit off, say): the last -c of a name wins.
+  opts="$opts ${DP_PG_EXTRA:-}"
   _as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$opts" start >/dev/null
   dp_pg_roles "$port"
 }
