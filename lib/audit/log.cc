@@ -125,7 +125,7 @@ std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
 AuditLog::AuditLog(std::string database_url, std::string key)
     : database_url_(std::move(database_url)),
       key_(std::move(key)),
-      commits_({.workers = 1, .max_batch = 256},
+      commits_({.workers = 1, .max_batch = 256, .thread_name = "audit-batch"},
                [this](std::vector<Event>& events) { return AppendBatch(events); }) {}
 
 absl::Status AuditLog::Append(Event event) {

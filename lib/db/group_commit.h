@@ -1,6 +1,8 @@
 #ifndef DP_LIB_DB_GROUP_COMMIT_H_
 #define DP_LIB_DB_GROUP_COMMIT_H_
 
+#include <pthread.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -51,12 +53,23 @@ class GroupCommit {
     // called with the queue's lock held, so it must be quick and must not
     // call back into this GroupCommit.
     std::function<std::string(const Item&)> conflict_key;
+    // thread_name, when set, names the workers (at most 15 characters), as
+    // top, perf and /proc/PID/task show them.
+    std::string thread_name;
   };
   using RunFn = std::function<std::vector<Result>(std::vector<Item>& batch)>;
 
   GroupCommit(Options options, RunFn run) : options_(options), run_(std::move(run)) {
     DP_CHECK(options_.workers > 0 && options_.max_batch > 0);
-    for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Loop(); });
+    DP_CHECK(options_.thread_name.size() <= 15);
+    for (int i = 0; i < options_.workers; ++i) {
+      workers_.emplace_back([this] {
+        if (!options_.thread_name.empty()) {
+          pthread_setname_np(pthread_self(), options_.thread_name.c_str());
+        }
+        Loop();
+      });
+    }
   }
 
   // The destructor finishes queued work, then stops the workers.

@@ -1,5 +1,7 @@
 #include "db/group_commit.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -152,6 +154,20 @@ TEST(GroupCommit, TellsEachBatchsSizeAndHowLongItRan) {
   // The gate's batch ran at least as long as the test held it.
   EXPECT_GE(told[0].second, held_s);
   EXPECT_GE(told[1].second, 0.0);
+}
+
+TEST(GroupCommit, NamesItsWorkers) {
+  std::string name(16, '\0');
+  {
+    Commits::Options options = Keyed(1);
+    options.thread_name = "test-batch";
+    Commits commits(options, [&](std::vector<std::string>& b) {
+      pthread_getname_np(pthread_self(), name.data(), name.size());
+      return b;
+    });
+    EXPECT_EQ(commits.Submit("a:1", "refused"), "a:1");
+  }
+  EXPECT_EQ(std::string(name.c_str()), "test-batch");
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   // one card account kept to one batch at a time: 1.15 x pgbench with one,
   // 1.00 with two). A batch never waits on a card or a balance (SKIP
   // LOCKED), so one worker is not held up by them.
-  dp::cards::AuthorisationBatcher::Options batching{.workers = 1, .max_batch = 32};
+  dp::cards::AuthorisationBatcher::Options batching{
+      .workers = 1, .max_batch = 32, .thread_name = "card-batch"};
   app.add_option("--batch-workers", batching.workers,
                  "threads deciding authorisations in batches (group commit)")
       ->check(CLI::Range(1, 16))

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   dp::service::BlockShutdownSignals();
   dp::service::ServiceConfig config{.name = "ledger", .listen = "127.0.0.1:7051",
                                     .migrations_dir = DP_MIGRATIONS_DIR};
-  dp::ledger::WriteBatcher::Options batching;
+  dp::ledger::WriteBatcher::Options batching{.thread_name = "ledger-batch"};
   CLI::App app{"dp-ledger: the Direct Payments double-entry ledger service"};
   dp::service::AddServiceFlags(app, config);
   app.add_option("--batch-workers", batching.workers, "writer threads (group commit)")
