@@ -43,12 +43,18 @@ dp_build() {
   cmake --build "$DP_BUILD" -j2
 }
 
-# dp_free_port prints a loopback TCP port nobody listens on.
+# dp_free_port prints a loopback TCP port no socket uses.
 dp_free_port() {
-  local port
+  # Below the kernel's range for outgoing connections' ports (32768 up, by
+  # default): a port picked there could be taken by any connection before
+  # the service binds it (a bench's metrics port once was). Not in use by
+  # any socket, listening or not.
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "${low:-0}" -gt 21000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 40000 ))
-    if ! ss -ltn "sport = :$port" | grep -q LISTEN; then echo "$port"; return 0; fi
+    port=$(( 20000 + RANDOM % (low - 20000) ))
+    if [ -z "$(ss -tanH "sport = :$port")" ]; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2; return 1
 }
