@@ -2,9 +2,10 @@
 // and a TOTP code, server-side sessions, and pages drawn on the server
 // over the services' own RPCs, each call made as the signed-in user.
 //
-//   dp-console --listen 127.0.0.1:8443 --database-url postgresql://dp_console@... \
-//     --tls-cert services.crt --tls-key services.key --tls-ca ca.crt \
+//   dp-console --listen 127.0.0.1:8443 --database-url postgresql://dp_console@...
+//     --tls-cert services.crt --tls-key services.key --tls-ca ca.crt
 //     --client-cert console.crt --client-key console.key --keys-file keys
+//     (one command, wrapped here)
 //   dp-console --database-url ... --keys-file keys --invite officer@fife --issued-by admin
 #include <CLI/CLI.hpp>
 #include <csignal>
