@@ -251,8 +251,10 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "open loop: %.0f/s for %.0f s ...\n", rate, open_seconds);
   Tally tally;
   const BatchTotals before = metrics_addr.empty() ? BatchTotals{} : ScrapeBatches(metrics_addr);
+  const bench::CpuUse cpu_before = bench::CpuUse::Now();
   const bench::Result open = Authorise(channel, tokens, run + "o", static_cast<int>(rate * open_seconds),
                                        open_threads, rate, &tally);
+  const std::string open_cpu = bench::CpuUse::Now().Since(cpu_before);
   const BatchTotals after = metrics_addr.empty() ? BatchTotals{} : ScrapeBatches(metrics_addr);
   std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
               tokens.size(), clients);
@@ -271,6 +273,7 @@ int main(int argc, char** argv) {
                 1000 * (after.seconds - before.seconds) / batches,
                 100 * (after.seconds - before.seconds) / open.seconds);
   }
+  std::printf("open loop cpu: %s\n", open_cpu.c_str());
   const int failed = closed.failed + open.failed;
   if (failed > 0) std::printf("failed: %d\n", failed);
   return failed == 0 ? 0 : 1;

@@ -13,6 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
@@ -54,6 +57,48 @@ inline std::shared_ptr<grpc::ChannelCredentials> Credentials(const std::string& 
   options.pem_private_key = ReadFile(key);
   return grpc::SslCredentials(options);
 }
+
+// CpuUse is a snapshot of the CPU time spent so far: the machine's (all
+// its cores, from /proc/stat, in clock ticks) and this process's. Two of
+// them say how busy the machine was between, and how much of that was the
+// load generator itself, which shares the machine with what it measures:
+//
+//   const CpuUse before = CpuUse::Now();
+//   ... drive the load ...
+//   std::printf("%s\n", CpuUse::Now().Since(before).c_str());
+struct CpuUse {
+  double busy_s = 0, total_s = 0, self_s = 0;
+  static CpuUse Now() {
+    CpuUse u;
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    stat >> cpu;  // "cpu": the sum over every core
+    const double tick_s = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    // user nice system idle iowait irq softirq steal
+    for (int field = 0; field < 8; ++field) {
+      double ticks = 0;
+      stat >> ticks;
+      u.total_s += ticks * tick_s;
+      if (field != 3 && field != 4) u.busy_s += ticks * tick_s;
+    }
+    rusage self{};
+    getrusage(RUSAGE_SELF, &self);
+    u.self_s = static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+               static_cast<double>(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
+    return u;
+  }
+  // Since says, in cores' worth, how busy the machine and this process
+  // were since `before`: "machine 1.42 of 2 cores busy, this client 0.31".
+  std::string Since(const CpuUse& before) const {
+    const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+    const double wall_s = (total_s - before.total_s) / cores;
+    if (wall_s <= 0) return "cpu: no time passed";
+    char line[160];
+    std::snprintf(line, sizeof line, "machine %.2f of %.0f cores busy, this client %.2f",
+                  (busy_s - before.busy_s) / wall_s, cores, (self_s - before.self_s) / wall_s);
+    return line;
+  }
+};
 
 struct Result {
   double seconds = 0;
