@@ -95,25 +95,48 @@ std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
   int64_t seq = claimed->seq;
   std::string prev = claimed->hash;
   const int64_t now_us = NowMicros();
-  std::string sql =
+  // Prepared, a column per array: planning it afresh each time cost more
+  // than running it.
+  static const std::string kInsert =
       "INSERT INTO audit.events (lane, seq, at, principal, role, organisation_id, authority_id,"
-      " service, method, resource, request_digest, code, prev_hash, hash) VALUES ";
-  for (size_t i = 0; i < events.size(); ++i) {
-    Event& e = events[i];
+      " service, method, resource, request_digest, code, prev_hash, hash)"
+      " SELECT $1::int, s, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond', p, r,"
+      " o, a, sv, m, rs, d, c, ph, h FROM unnest($3::bigint[], $4::text[], $5::text[],"
+      " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[],"
+      " $13::text[], $14::text[]) AS x(s, p, r, o, a, sv, m, rs, d, c, ph, h)";
+  std::vector<int64_t> seqs, codes;
+  std::vector<std::string> principals, roles, organisations, authorities, services, methods,
+      resources, digests, prev_hashes, hashes;
+  for (Event& e : events) {
     e.lane = lane;
     e.seq = ++seq;
     e.at_us = now_us;
     e.prev_hash = prev;
     e.hash = EventHash(key, e);
     prev = e.hash;
-    dp::StrAppend(&sql, i ? "," : "", "(", e.lane, ",", e.seq, ", 'epoch'::timestamptz + ", e.at_us,
-                  " * interval '1 microsecond'");
-    for (const std::string* f : {&e.principal, &e.role, &e.organisation_id, &e.authority_id,
-                                 &e.service, &e.method, &e.resource, &e.request_digest}) {
-      dp::StrAppend(&sql, ",", tx.quote(*f));
-    }
-    dp::StrAppend(&sql, ",", e.code, ",", tx.quote(e.prev_hash), ",", tx.quote(e.hash), ")");
+    seqs.push_back(e.seq);
+    principals.push_back(e.principal);
+    roles.push_back(e.role);
+    organisations.push_back(e.organisation_id);
+    authorities.push_back(e.authority_id);
+    services.push_back(e.service);
+    methods.push_back(e.method);
+    resources.push_back(e.resource);
+    digests.push_back(e.request_digest);
+    codes.push_back(e.code);
+    prev_hashes.push_back(e.prev_hash);
+    hashes.push_back(e.hash);
   }
+  using db::IntArrayLiteral;
+  using db::TextArrayLiteral;
+  std::string sql = db::SqlCall(
+      db::SqlPrepared(tx, "dp_audit_insert_events", kInsert), lane, now_us,
+      tx.quote(IntArrayLiteral(seqs)), tx.quote(TextArrayLiteral(principals)),
+      tx.quote(TextArrayLiteral(roles)), tx.quote(TextArrayLiteral(organisations)),
+      tx.quote(TextArrayLiteral(authorities)), tx.quote(TextArrayLiteral(services)),
+      tx.quote(TextArrayLiteral(methods)), tx.quote(TextArrayLiteral(resources)),
+      tx.quote(TextArrayLiteral(digests)), tx.quote(IntArrayLiteral(codes)),
+      tx.quote(TextArrayLiteral(prev_hashes)), tx.quote(TextArrayLiteral(hashes)));
   static const std::string kMoveHead = "UPDATE audit.lanes SET seq = $1, hash = $2 WHERE lane = $3";
   dp::StrAppend(&sql, ";\n",
                 db::SqlCall(db::SqlPrepared(tx, "dp_audit_move_head", kMoveHead), seq,

@@ -724,66 +724,122 @@ std::string BatchPlan::WriteSql() {
     }
     dp::StrAppend(&sql, ") v(id, state, reason, posted, txn) WHERE p.id = v.id;\n");
   }
+  // The inserts are prepared, each taking a column per array: planning
+  // them afresh in every batch cost more than running them.
+  using db::TextArrayLiteral;
   if (!txns_.empty()) {
-    dp::StrAppend(&sql,
-                    "INSERT INTO ledger.transactions (id, request_id, kind, description,"
-                    " created_by, reverses_transaction_id, pending_transfer_id) VALUES ");
-    for (size_t i = 0; i < txns_.size(); ++i) {
-      const Transaction& t = txns_[i].txn;
-      dp::StrAppend(&sql, i ? "," : "", "(", t.id, ",", tx_.quote(t.request_id), ",",
-                      tx_.quote(t.kind), ",", tx_.quote(t.description), ",",
-                      tx_.quote(t.created_by), ",nullif(", t.reverses_transaction_id,
-                      "::bigint, 0),nullif(", t.pending_transfer_id, "::bigint, 0))");
-    }
-    dp::StrAppend(&sql, ";\nINSERT INTO ledger.postings (transaction_id, account_id,"
-                          " currency, amount_pence) VALUES ");
-    bool first = true;
+    static const std::string kTransactions =
+        "INSERT INTO ledger.transactions (id, request_id, kind, description, created_by,"
+        " reverses_transaction_id, pending_transfer_id)"
+        " SELECT id, r, k, d, c, nullif(rev, 0), nullif(p, 0) FROM unnest($1::bigint[],"
+        " $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])"
+        " AS x(id, r, k, d, c, rev, p)";
+    static const std::string kPostings =
+        "INSERT INTO ledger.postings (transaction_id, account_id, currency, amount_pence)"
+        " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[])";
+    std::vector<int64_t> ids, reverses, pending_ids, posting_txns, posting_accounts, posting_pence;
+    std::vector<std::string> request_ids, kinds, descriptions, creators, posting_currencies;
     for (const PlannedTxn& planned : txns_) {
-      for (const Posting& p : planned.txn.postings) {
-        dp::StrAppend(&sql, first ? "" : ",", "(", planned.txn.id, ",", p.account_id, ",",
-                        tx_.quote(p.amount.currency), ",",
-                        SignedPence(p.side, p.amount.amount_pence), ")");
-        first = false;
+      const Transaction& t = planned.txn;
+      ids.push_back(t.id);
+      request_ids.push_back(t.request_id);
+      kinds.push_back(t.kind);
+      descriptions.push_back(t.description);
+      creators.push_back(t.created_by);
+      reverses.push_back(t.reverses_transaction_id);
+      pending_ids.push_back(t.pending_transfer_id);
+      for (const Posting& p : t.postings) {
+        posting_txns.push_back(t.id);
+        posting_accounts.push_back(p.account_id);
+        posting_currencies.push_back(p.amount.currency);
+        posting_pence.push_back(SignedPence(p.side, p.amount.amount_pence));
       }
     }
-    dp::StrAppend(&sql, ";\n");
+    dp::StrAppend(
+        &sql,
+        db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_transactions", kTransactions),
+                    tx_.quote(IntArrayLiteral(ids)), tx_.quote(TextArrayLiteral(request_ids)),
+                    tx_.quote(TextArrayLiteral(kinds)), tx_.quote(TextArrayLiteral(descriptions)),
+                    tx_.quote(TextArrayLiteral(creators)), tx_.quote(IntArrayLiteral(reverses)),
+                    tx_.quote(IntArrayLiteral(pending_ids))),
+        ";\n",
+        db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_postings", kPostings),
+                    tx_.quote(IntArrayLiteral(posting_txns)),
+                    tx_.quote(IntArrayLiteral(posting_accounts)),
+                    tx_.quote(TextArrayLiteral(posting_currencies)),
+                    tx_.quote(IntArrayLiteral(posting_pence))),
+        ";\n");
   }
   if (!new_pending_.empty()) {
-    dp::StrAppend(&sql,
-                    "INSERT INTO ledger.pending_transfers (id, request_id, debit_account_id,"
-                    " credit_account_id, currency, amount_pence, description, expires_at,"
-                    " post_tolerance_pence) VALUES ");
-    for (size_t i = 0; i < new_pending_.size(); ++i) {
-      const PendingTransfer& p = new_pending_[i];
-      dp::StrAppend(&sql, i ? "," : "", "(", p.id, ",", tx_.quote(p.request_id), ",",
-                      p.debit_account_id, ",", p.credit_account_id, ",",
-                      tx_.quote(p.amount.currency), ",", p.amount.amount_pence, ",",
-                      tx_.quote(p.description), ", now() + interval '1 microsecond' * ",
-                      p.expires_at_us - now_us_, ",", p.post_tolerance_pence, ")");
+    static const std::string kPending =
+        "INSERT INTO ledger.pending_transfers (id, request_id, debit_account_id,"
+        " credit_account_id, currency, amount_pence, description, expires_at,"
+        " post_tolerance_pence)"
+        " SELECT id, r, d, c, cu, a, de, now() + interval '1 microsecond' * e, t"
+        " FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],"
+        " $6::bigint[], $7::text[], $8::bigint[], $9::bigint[]) AS x(id, r, d, c, cu, a, de, e, t)";
+    std::vector<int64_t> ids, debits, credits, amounts, expires_in_us, tolerances;
+    std::vector<std::string> request_ids, currencies, descriptions;
+    for (const PendingTransfer& p : new_pending_) {
+      ids.push_back(p.id);
+      request_ids.push_back(p.request_id);
+      debits.push_back(p.debit_account_id);
+      credits.push_back(p.credit_account_id);
+      currencies.push_back(p.amount.currency);
+      amounts.push_back(p.amount.amount_pence);
+      descriptions.push_back(p.description);
+      expires_in_us.push_back(p.expires_at_us - now_us_);
+      tolerances.push_back(p.post_tolerance_pence);
     }
-    dp::StrAppend(&sql, ";\n");
+    dp::StrAppend(
+        &sql,
+        db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_pending", kPending),
+                    tx_.quote(IntArrayLiteral(ids)), tx_.quote(TextArrayLiteral(request_ids)),
+                    tx_.quote(IntArrayLiteral(debits)), tx_.quote(IntArrayLiteral(credits)),
+                    tx_.quote(TextArrayLiteral(currencies)), tx_.quote(IntArrayLiteral(amounts)),
+                    tx_.quote(TextArrayLiteral(descriptions)),
+                    tx_.quote(IntArrayLiteral(expires_in_us)),
+                    tx_.quote(IntArrayLiteral(tolerances))),
+        ";\n");
   }
   if (!increases_.empty()) {
-    dp::StrAppend(&sql, "INSERT INTO ledger.pending_increases (pending_transfer_id, request_id,"
-                        " amount_pence) VALUES ");
-    for (size_t i = 0; i < increases_.size(); ++i) {
-      const PlannedIncrease& g = increases_[i];
-      dp::StrAppend(&sql, i ? "," : "", "(", g.pending_id, ",", tx_.quote(g.request_id), ",",
-                    g.amount_pence, ")");
+    static const std::string kIncreases =
+        "INSERT INTO ledger.pending_increases (pending_transfer_id, request_id, amount_pence)"
+        " SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])";
+    std::vector<int64_t> pending_ids, amounts;
+    std::vector<std::string> request_ids;
+    for (const PlannedIncrease& g : increases_) {
+      pending_ids.push_back(g.pending_id);
+      request_ids.push_back(g.request_id);
+      amounts.push_back(g.amount_pence);
     }
-    dp::StrAppend(&sql, ";\n");
+    dp::StrAppend(&sql,
+                  db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_increases", kIncreases),
+                              tx_.quote(IntArrayLiteral(pending_ids)),
+                              tx_.quote(TextArrayLiteral(request_ids)),
+                              tx_.quote(IntArrayLiteral(amounts))),
+                  ";\n");
   }
   if (!planned_request_ids_.empty()) {
-    dp::StrAppend(&sql, "INSERT INTO ledger.requests (request_id, operation, request_digest,"
-                          " resource_id) VALUES ");
-    bool first = true;
+    static const std::string kRequests =
+        "INSERT INTO ledger.requests (request_id, operation, request_digest, resource_id)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])";
+    std::vector<std::string> request_ids, operations, digests;
+    std::vector<int64_t> resources;
     for (const std::string& id : planned_request_ids_) {
       const PlannedRequest& r = known_requests_.at(id);
-      dp::StrAppend(&sql, first ? "" : ",", "(", tx_.quote(r.request_id), ",",
-                      tx_.quote(r.operation), ",", tx_.quote(r.digest), ",", r.resource_id, ")");
-      first = false;
+      request_ids.push_back(r.request_id);
+      operations.push_back(r.operation);
+      digests.push_back(r.digest);
+      resources.push_back(r.resource_id);
     }
-    dp::StrAppend(&sql, ";\n");
+    dp::StrAppend(&sql,
+                  db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_requests", kRequests),
+                              tx_.quote(TextArrayLiteral(request_ids)),
+                              tx_.quote(TextArrayLiteral(operations)),
+                              tx_.quote(TextArrayLiteral(digests)),
+                              tx_.quote(IntArrayLiteral(resources))),
+                  ";\n");
   }
   return sql;
 }
