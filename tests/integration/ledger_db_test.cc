@@ -323,6 +323,32 @@ TEST_F(LedgerDbTest, DatabaseRefusesToRewriteOrDeleteHistory) {
   EXPECT_EQ(BalanceOf(holding_).posted_balance_pence, 100);
 }
 
+// The guard on ledger.balances refuses, with SQLSTATE 23000, any change a
+// statement makes to a balance row itself, and a deletion at any depth;
+// its WHEN lets the ledger's own triggers through without calling it.
+TEST_F(LedgerDbTest, DatabaseRefusesBalanceChangesNotMadeByTheLedgersTriggers) {
+  const std::string account = std::to_string(holding_);
+  for (const std::string sql :
+       {"UPDATE ledger.balances SET debits_posted = debits_posted + 1 WHERE account_id = " + account,
+        "DELETE FROM ledger.balances WHERE account_id = " + account,
+        "INSERT INTO ledger.balances SELECT * FROM ledger.balances WHERE account_id = " + account}) {
+    pqxx::work tx(*conn_);
+    std::string sqlstate = "none";
+    try {
+      tx.exec(sql);
+    } catch (const pqxx::sql_error& e) {
+      sqlstate = e.sqlstate();
+    }
+    EXPECT_EQ(sqlstate, "23000") << sql;
+  }
+  // A hold moves both balances through the triggers, the guard passed by.
+  ledger::NewPending hold{{UniqueName("g"), "dg"}, holding_, funding_, {1234, "GBP"}, 3600,
+                          "card authorisation"};
+  ASSERT_TRUE(Apply(hold).ok());
+  EXPECT_EQ(BalanceOf(funding_).available_balance_pence, 100000 - 1234);
+  EXPECT_EQ(BalanceOf(holding_).totals.debits_pending, 1234);
+}
+
 TEST_F(LedgerDbTest, DatabaseRefusesAnOverdraftThatBypassesTheLibrary) {
   pqxx::work tx(*conn_);
   tx.exec("INSERT INTO ledger.transactions (id, request_id, kind, description)"
