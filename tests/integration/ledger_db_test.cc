@@ -349,6 +349,35 @@ TEST_F(LedgerDbTest, DatabaseRefusesBalanceChangesNotMadeByTheLedgersTriggers) {
   EXPECT_EQ(BalanceOf(holding_).totals.debits_pending, 1234);
 }
 
+// Holds inserted together move their accounts' pending totals by their
+// sum, once per statement, and the balance constraints judge the sum.
+TEST_F(LedgerDbTest, HoldsInsertedTogetherMoveThePendingTotalsByTheirSum) {
+  auto insert_two = [&](int64_t first_pence, int64_t second_pence) {
+    pqxx::work tx(*conn_);
+    std::string sqlstate = "ok";
+    try {
+      tx.exec_params(
+          "INSERT INTO ledger.pending_transfers (id, request_id, debit_account_id,"
+          " credit_account_id, currency, amount_pence, description, expires_at)"
+          " SELECT nextval('ledger.pending_transfer_id_seq'), $1 || n, $2, $3, 'GBP', a, 'raw',"
+          " now() + interval '1 hour' FROM unnest(ARRAY[$4, $5]::bigint[]) WITH ORDINALITY AS x(a, n)",
+          UniqueName("raw"), holding_, funding_, first_pence, second_pence);
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      sqlstate = e.sqlstate();
+      EXPECT_NE(std::string(e.what()).find("credits_within_debits"), std::string::npos) << e.what();
+    }
+    return sqlstate;
+  };
+  EXPECT_EQ(insert_two(1000, 2500), "ok");
+  EXPECT_EQ(BalanceOf(funding_).totals.credits_pending, 3500);
+  EXPECT_EQ(BalanceOf(holding_).totals.debits_pending, 3500);
+  // Each would fit alone (96,500 is left); together they do not.
+  EXPECT_EQ(insert_two(60000, 40000), "23514");
+  EXPECT_EQ(BalanceOf(funding_).available_balance_pence, 100000 - 3500);
+  EXPECT_EQ(BalanceOf(holding_).totals.debits_pending, 3500);
+}
+
 TEST_F(LedgerDbTest, DatabaseRefusesAnOverdraftThatBypassesTheLibrary) {
   pqxx::work tx(*conn_);
   tx.exec("INSERT INTO ledger.transactions (id, request_id, kind, description)"
