@@ -378,6 +378,35 @@ TEST_F(LedgerDbTest, HoldsInsertedTogetherMoveThePendingTotalsByTheirSum) {
   EXPECT_EQ(BalanceOf(holding_).totals.debits_pending, 3500);
 }
 
+// A hold naming an account that does not exist, or one in another
+// currency, is refused as a foreign key would refuse it (23503), whatever
+// the other holds of its statement.
+TEST_F(LedgerDbTest, HoldsNamingNoSuchAccountAreRefused) {
+  auto insert = [&](int64_t debit, int64_t credit, const std::string& currency) {
+    pqxx::work tx(*conn_);
+    try {
+      tx.exec_params(
+          "INSERT INTO ledger.pending_transfers (id, request_id, debit_account_id,"
+          " credit_account_id, currency, amount_pence, description, expires_at)"
+          " SELECT nextval('ledger.pending_transfer_id_seq'), $1 || n, d, c, $4, 100, 'raw',"
+          " now() + interval '1 hour'"
+          " FROM unnest(ARRAY[$2, $2]::bigint[], ARRAY[$3, $3]::bigint[]) WITH ORDINALITY AS x(d, c, n)",
+          UniqueName("raw"), debit, credit, currency);
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      return std::string(e.sqlstate());
+    }
+    return std::string("ok");
+  };
+  const int64_t missing = holding_ + 1000000;
+  EXPECT_EQ(insert(missing, funding_, "GBP"), "23503");
+  EXPECT_EQ(insert(holding_, missing, "GBP"), "23503");
+  EXPECT_EQ(insert(holding_, funding_, "EUR"), "23503");
+  EXPECT_EQ(BalanceOf(funding_).totals.credits_pending, 0) << "nothing held";
+  EXPECT_EQ(insert(holding_, funding_, "GBP"), "ok");
+  EXPECT_EQ(BalanceOf(funding_).totals.credits_pending, 200);
+}
+
 TEST_F(LedgerDbTest, DatabaseRefusesAnOverdraftThatBypassesTheLibrary) {
   pqxx::work tx(*conn_);
   tx.exec("INSERT INTO ledger.transactions (id, request_id, kind, description)"
