@@ -67,10 +67,11 @@ class LedgerTest : public ::testing::Test {
 
   // SettledBalanceOf is the balance as of `as_of_us`, once that instant is
   // settled: other tests' transactions opened before it may still be open
-  // (bounded wait, as the service itself waits).
+  // (bounded wait, as the service itself waits; up to 30 s, for tests run
+  // beside it hold transactions open on purpose for seconds).
   absl::StatusOr<ledger::Balance> SettledBalanceOf(int64_t account_id, int64_t as_of_us) {
     absl::StatusOr<ledger::Balance> balance;
-    for (int i = 0; i < 250; ++i) {
+    for (int i = 0; i < 1500; ++i) {
       pqxx::read_transaction tx(*conn_);
       balance = ledger::GetBalance(tx, account_id, as_of_us);
       if (ReasonOf(balance.status()) != "NOT_SETTLED") break;
