@@ -136,7 +136,7 @@ void InsertSettings(pqxx::work& tx, const Settings& s, const std::string& create
                  " blocked_card_categories, funding_account_id, created_by,"
                  " max_additional_cardholders) VALUES"
                  " ($1, $2::date, $3, $4, $5, $6, $7::date, $8, $9, ",
-                 tx.quote(db::TextArrayLiteral(s.blocked_card_categories)), "::text[], $10, $11, $12)"),
+                 db::QuotedArray(tx, s.blocked_card_categories), "::text[], $10, $11, $12)"),
       s.authority_id, DayText(s.effective_from), s.limits.worker_max_pence,
       s.limits.manager_max_pence, s.panel_max_wait_days, std::string(FrequencyName(s.frequency)),
       DayText(s.cycle_anchor), s.contingency_weeks, s.surplus_threshold_weeks,
@@ -212,8 +212,8 @@ std::vector<Header> ListHeaders(pqxx::transaction_base& tx, const HeaderQuery& q
   if (!q.authority_id.empty()) dp::StrAppend(&where, " AND authority_id = ", tx.quote(q.authority_id));
   if (q.status) dp::StrAppend(&where, " AND status = ", tx.quote(std::string(StatusName(*q.status))));
   if (q.scoped) {
-    dp::StrAppend(&where, " AND (authority_id = ANY(", tx.quote(db::TextArrayLiteral(q.authorities)),
-                  "::text[]) OR id = ANY(", tx.quote(db::IntArrayLiteral(q.agreement_ids)),
+    dp::StrAppend(&where, " AND (authority_id = ANY(", db::QuotedArray(tx, q.authorities),
+                  "::text[]) OR id = ANY(", db::QuotedArray(tx, q.agreement_ids),
                   "::bigint[]))");
   }
   std::vector<Header> out;
@@ -275,9 +275,9 @@ void InsertVersion(pqxx::work& tx, int64_t agreement_id, const VersionRecord& v)
           " contribution_pence, pay_gross, start_date, review_date, end_date, payment_frequency,"
           " contingency_weeks, surplus_threshold_weeks, payment_method, reason, created_by)"
           " VALUES ($1, $2, $3::date, $4, ",
-          tx.quote(db::TextArrayLiteral(v.personal_outcomes)), "::text[], ",
-          tx.quote(db::TextArrayLiteral(t.permitted_uses)), "::text[], ",
-          tx.quote(db::TextArrayLiteral(v.excluded_uses)), "::text[], $5, $6, $7, $8::date, ",
+          db::QuotedArray(tx, v.personal_outcomes), "::text[], ",
+          db::QuotedArray(tx, t.permitted_uses), "::text[], ",
+          db::QuotedArray(tx, v.excluded_uses), "::text[], $5, $6, $7, $8::date, ",
           OptionalDayLiteral(tx, v.review_date), ", ", OptionalDayLiteral(tx, t.end),
           ", $9, $10, $11, $12, $13, $14)"),
       agreement_id, v.version.version, DayText(v.version.effective_from), v.model_version,

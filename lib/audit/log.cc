@@ -127,16 +127,14 @@ std::string AppendOnLaneSql(pqxx::transaction_base& tx, std::string_view key,
     prev_hashes.push_back(e.prev_hash);
     hashes.push_back(e.hash);
   }
-  using db::IntArrayLiteral;
-  using db::TextArrayLiteral;
   std::string sql = db::SqlCall(
       db::SqlPrepared(tx, "dp_audit_insert_events", kInsert), lane, now_us,
-      tx.quote(IntArrayLiteral(seqs)), tx.quote(TextArrayLiteral(principals)),
-      tx.quote(TextArrayLiteral(roles)), tx.quote(TextArrayLiteral(organisations)),
-      tx.quote(TextArrayLiteral(authorities)), tx.quote(TextArrayLiteral(services)),
-      tx.quote(TextArrayLiteral(methods)), tx.quote(TextArrayLiteral(resources)),
-      tx.quote(TextArrayLiteral(digests)), tx.quote(IntArrayLiteral(codes)),
-      tx.quote(TextArrayLiteral(prev_hashes)), tx.quote(TextArrayLiteral(hashes)));
+      db::QuotedArray(tx, seqs), db::QuotedArray(tx, principals),
+      db::QuotedArray(tx, roles), db::QuotedArray(tx, organisations),
+      db::QuotedArray(tx, authorities), db::QuotedArray(tx, services),
+      db::QuotedArray(tx, methods), db::QuotedArray(tx, resources),
+      db::QuotedArray(tx, digests), db::QuotedArray(tx, codes),
+      db::QuotedArray(tx, prev_hashes), db::QuotedArray(tx, hashes));
   static const std::string kMoveHead = "UPDATE audit.lanes SET seq = $1, hash = $2 WHERE lane = $3";
   dp::StrAppend(&sql, ";\n",
                 db::SqlCall(db::SqlPrepared(tx, "dp_audit_move_head", kMoveHead), seq,

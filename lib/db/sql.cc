@@ -30,6 +30,14 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out;
 }
 
+std::string QuotedArray(pqxx::transaction_base& tx, const std::vector<int64_t>& values) {
+  return tx.quote(IntArrayLiteral(values));
+}
+
+std::string QuotedArray(pqxx::transaction_base& tx, const std::vector<std::string>& values) {
+  return tx.quote(TextArrayLiteral(values));
+}
+
 std::string SqlPrepared(pqxx::transaction_base& tx, const std::string& name, std::string_view sql) {
   static std::mutex mu;
   // Per connection object: its backend's pid and the names prepared there.

@@ -22,6 +22,14 @@ std::string IntArrayLiteral(const std::vector<int64_t>& values);
 // each element: {"a","b\"c"}.
 std::string TextArrayLiteral(const std::vector<std::string>& values);
 
+// QuotedArray is `values` as an array literal quoted for SQL text: an
+// argument for SqlCall, or a value to compare with = ANY(...::text[]).
+//
+//   SqlCall(prepared, QuotedArray(tx, ids), QuotedArray(tx, names))
+//   // EXECUTE name('{1,2}', '{"a","b"}')
+std::string QuotedArray(pqxx::transaction_base& tx, const std::vector<int64_t>& values);
+std::string QuotedArray(pqxx::transaction_base& tx, const std::vector<std::string>& values);
+
 // ParseIntArray parses a PostgreSQL int array in text form: "{1,2}" -> {1, 2}.
 std::vector<int64_t> ParseIntArray(std::string_view text);
 
@@ -55,7 +63,7 @@ pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& name, const
 // `sql` ($1::text[]). Such a statement outlives a rolled-back transaction.
 //
 //   pipe.insert(SqlCall(SqlPrepared(tx, "dp_cards_lock", "SELECT ... WHERE token = ANY($1::text[])"),
-//                       tx.quote(TextArrayLiteral(tokens))));
+//                       QuotedArray(tx, tokens)));
 std::string SqlPrepared(pqxx::transaction_base& tx, const std::string& name, std::string_view sql);
 
 // SqlCall is `prepared` ("EXECUTE name", from SqlPrepared) called with

@@ -281,15 +281,15 @@ void BatchPlan::LoadAndLock() {
       pending_ids.push_back(g->pending_id);
     }
   }
-  const std::string reverse_array = tx_.quote(IntArrayLiteral(reverse_ids));
-  const std::string pending_array = tx_.quote(IntArrayLiteral(pending_ids));
+  const std::string reverse_array = db::QuotedArray(tx_, reverse_ids);
+  const std::string pending_array = db::QuotedArray(tx_, pending_ids);
   const PreparedReads prepared = PrepareReads(tx_);
   pqxx::pipeline pipe(tx_);
   db::SendTogether(pipe);
   if (!with_.first.empty()) pipe.insert(with_.first);
   const auto clock_q = pipe.insert(db::SqlCall(prepared.clock, txn_ids, new_pending));
   const auto requests_q =
-      pipe.insert(db::SqlCall(prepared.requests, tx_.quote(db::TextArrayLiteral(request_ids))));
+      pipe.insert(db::SqlCall(prepared.requests, db::QuotedArray(tx_, request_ids)));
   std::optional<pqxx::pipeline::query_id> originals_q, pending_q;
   if (!reverse_ids.empty()) {
     originals_q = pipe.insert(dp::StrCat(
@@ -307,7 +307,7 @@ void BatchPlan::LoadAndLock() {
   // The accounts and the expiry of due holds, prepared (PrepareReads) and
   // executed here with this batch's arrays: planning them cost more than
   // running them.
-  const std::string named_array = tx_.quote(IntArrayLiteral(account_ids));
+  const std::string named_array = db::QuotedArray(tx_, account_ids);
   const bool named_only = reverse_ids.empty() && pending_ids.empty();
   if (named_only) pipe.insert("SET LOCAL plan_cache_mode = force_generic_plan");
   const auto accounts_q = pipe.insert(
@@ -726,7 +726,6 @@ std::string BatchPlan::WriteSql() {
   }
   // The inserts are prepared, each taking a column per array: planning
   // them afresh in every batch cost more than running them.
-  using db::TextArrayLiteral;
   if (!txns_.empty()) {
     static const std::string kTransactions =
         "INSERT INTO ledger.transactions (id, request_id, kind, description, created_by,"
@@ -758,16 +757,16 @@ std::string BatchPlan::WriteSql() {
     dp::StrAppend(
         &sql,
         db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_transactions", kTransactions),
-                    tx_.quote(IntArrayLiteral(ids)), tx_.quote(TextArrayLiteral(request_ids)),
-                    tx_.quote(TextArrayLiteral(kinds)), tx_.quote(TextArrayLiteral(descriptions)),
-                    tx_.quote(TextArrayLiteral(creators)), tx_.quote(IntArrayLiteral(reverses)),
-                    tx_.quote(IntArrayLiteral(pending_ids))),
+                    db::QuotedArray(tx_, ids), db::QuotedArray(tx_, request_ids),
+                    db::QuotedArray(tx_, kinds), db::QuotedArray(tx_, descriptions),
+                    db::QuotedArray(tx_, creators), db::QuotedArray(tx_, reverses),
+                    db::QuotedArray(tx_, pending_ids)),
         ";\n",
         db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_postings", kPostings),
-                    tx_.quote(IntArrayLiteral(posting_txns)),
-                    tx_.quote(IntArrayLiteral(posting_accounts)),
-                    tx_.quote(TextArrayLiteral(posting_currencies)),
-                    tx_.quote(IntArrayLiteral(posting_pence))),
+                    db::QuotedArray(tx_, posting_txns),
+                    db::QuotedArray(tx_, posting_accounts),
+                    db::QuotedArray(tx_, posting_currencies),
+                    db::QuotedArray(tx_, posting_pence)),
         ";\n");
   }
   if (!new_pending_.empty()) {
@@ -794,12 +793,12 @@ std::string BatchPlan::WriteSql() {
     dp::StrAppend(
         &sql,
         db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_pending", kPending),
-                    tx_.quote(IntArrayLiteral(ids)), tx_.quote(TextArrayLiteral(request_ids)),
-                    tx_.quote(IntArrayLiteral(debits)), tx_.quote(IntArrayLiteral(credits)),
-                    tx_.quote(TextArrayLiteral(currencies)), tx_.quote(IntArrayLiteral(amounts)),
-                    tx_.quote(TextArrayLiteral(descriptions)),
-                    tx_.quote(IntArrayLiteral(expires_in_us)),
-                    tx_.quote(IntArrayLiteral(tolerances))),
+                    db::QuotedArray(tx_, ids), db::QuotedArray(tx_, request_ids),
+                    db::QuotedArray(tx_, debits), db::QuotedArray(tx_, credits),
+                    db::QuotedArray(tx_, currencies), db::QuotedArray(tx_, amounts),
+                    db::QuotedArray(tx_, descriptions),
+                    db::QuotedArray(tx_, expires_in_us),
+                    db::QuotedArray(tx_, tolerances)),
         ";\n");
   }
   if (!increases_.empty()) {
@@ -815,9 +814,9 @@ std::string BatchPlan::WriteSql() {
     }
     dp::StrAppend(&sql,
                   db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_increases", kIncreases),
-                              tx_.quote(IntArrayLiteral(pending_ids)),
-                              tx_.quote(TextArrayLiteral(request_ids)),
-                              tx_.quote(IntArrayLiteral(amounts))),
+                              db::QuotedArray(tx_, pending_ids),
+                              db::QuotedArray(tx_, request_ids),
+                              db::QuotedArray(tx_, amounts)),
                   ";\n");
   }
   if (!planned_request_ids_.empty()) {
@@ -835,10 +834,10 @@ std::string BatchPlan::WriteSql() {
     }
     dp::StrAppend(&sql,
                   db::SqlCall(db::SqlPrepared(tx_, "dp_ledger_insert_requests", kRequests),
-                              tx_.quote(TextArrayLiteral(request_ids)),
-                              tx_.quote(TextArrayLiteral(operations)),
-                              tx_.quote(TextArrayLiteral(digests)),
-                              tx_.quote(IntArrayLiteral(resources))),
+                              db::QuotedArray(tx_, request_ids),
+                              db::QuotedArray(tx_, operations),
+                              db::QuotedArray(tx_, digests),
+                              db::QuotedArray(tx_, resources)),
                   ";\n");
   }
   return sql;
@@ -893,11 +892,11 @@ HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& a
       " FOR UPDATE OF d SKIP LOCKED))"
       " RETURNING p.id, p.debit_account_id, p.credit_account_id, p.amount_pence");
   const PreparedReads prepared = PrepareReads(tx);
-  const std::string accounts = tx.quote(IntArrayLiteral(account_ids));
+  const std::string accounts = db::QuotedArray(tx, account_ids);
   HoldReads reads;
   reads.queries = {
       db::SqlCall(prepared.clock, 0, max_holds),
-      db::SqlCall(prepared.requests, tx.quote(db::TextArrayLiteral(request_keys))),
+      db::SqlCall(prepared.requests, db::QuotedArray(tx, request_keys)),
       db::SqlCall(db::SqlPrepared(tx, "dp_ledger_accounts_free", kAccountsFree), accounts),
       db::SqlCall(db::SqlPrepared(tx, "dp_ledger_expire_held", kExpireHeld), accounts)};
   reads.request_keys = std::move(request_keys);

@@ -299,7 +299,7 @@ std::string LockFreeCardsSql(pqxx::transaction_base& tx, const std::vector<std::
   }();
   // Prepared: every batch starts here.
   std::string sql = dp::StrCat(db::SqlPrepared(tx, "dp_cards_lock_free", kSelect), "(",
-                               tx.quote(db::TextArrayLiteral(tokens)));
+                               db::QuotedArray(tx, tokens));
   for (const std::string& day : SituationDays(today)) dp::StrAppend(&sql, ", ", tx.quote(day));
   return sql + ")";
 }
@@ -526,7 +526,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       dp::StrCat("SELECT array_agg(nextval('cards.authorisations_id_seq')), ",
                  db::MicrosOf("now()"), " FROM generate_series(1, $1::int)");
   const std::string replays = db::SqlCall(db::SqlPrepared(tx, "dp_cards_replays", kReplays),
-                                          tx.quote(db::TextArrayLiteral(processor_ids)));
+                                          db::QuotedArray(tx, processor_ids));
   const std::string lock_cards = candidates.empty() ? "" : LockFreeCardsSql(tx, tokens, today);
   const std::string ids = db::SqlCall(db::SqlPrepared(tx, "dp_cards_ids", kIds), candidates.size());
   const std::string claim_lane = with_writes ? audit::ClaimLaneSql(tx) : "";
