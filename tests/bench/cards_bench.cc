@@ -4,7 +4,8 @@
 // payment schedule, each with its cards), then measures
 //   * closed loop: C clients at saturation, decisions per second;
 //   * open loop: a fixed arrival rate, latency from each call's due time
-//     (p50, p99, p999), and the declines by reason; with --metrics-addr,
+//     (p50, p99, p999), and the declines by reason; how busy the machine
+//     and this client were (CPU) in each loop; with --metrics-addr,
 //     also how busy the service's batch worker was meanwhile.
 // tools/bench-cards runs it beside pgbench on the same PostgreSQL.
 #include <cstdio>
@@ -60,7 +61,7 @@ BatchTotals ScrapeBatches(const std::string& addr) {
 }
 
 // Watch is what a phase of the run cost: the service's batches (when its
-// /metrics are known) and the machine's CPU, from its start to Print.
+// /metrics are known) and the machine's CPU, from its making to Report.
 class Watch {
  public:
   explicit Watch(std::string metrics_addr)
