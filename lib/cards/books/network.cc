@@ -156,22 +156,16 @@ std::string RecordSql(pqxx::transaction_base& tx, const std::vector<Decided>& de
     increments.push_back(d.increments_id);
     remaining.push_back(d.increments_id == 0 ? d.verdict.approved_pence : 0);
   }
-  using db::IntArrayLiteral;
-  using db::TextArrayLiteral;
-  std::string sql = dp::StrCat(
+  using db::QuotedArray;
+  return db::SqlCall(
       returning == Returning::kRows ? db::SqlPrepared(tx, "dp_cards_record", kInsertReturning)
                                     : db::SqlPrepared(tx, "dp_cards_record_batch", kInsert),
-      "(");
-  for (const std::string& array :
-       {IntArrayLiteral(ids), TextArrayLiteral(processor_ids), TextArrayLiteral(digests),
-        IntArrayLiteral(cards), IntArrayLiteral(amounts), TextArrayLiteral(mccs),
-        TextArrayLiteral(names), TextArrayLiteral(countries), TextArrayLiteral(channels),
-        TextArrayLiteral(outcomes), IntArrayLiteral(approved), TextArrayLiteral(reasons),
-        TextArrayLiteral(limits), TextArrayLiteral(messages), IntArrayLiteral(holds),
-        IntArrayLiteral(increments), IntArrayLiteral(remaining)}) {
-    dp::StrAppend(&sql, sql.back() == '(' ? "" : ", ", tx.quote(array));
-  }
-  return sql + ")";
+      QuotedArray(tx, ids), QuotedArray(tx, processor_ids), QuotedArray(tx, digests),
+      QuotedArray(tx, cards), QuotedArray(tx, amounts), QuotedArray(tx, mccs),
+      QuotedArray(tx, names), QuotedArray(tx, countries), QuotedArray(tx, channels),
+      QuotedArray(tx, outcomes), QuotedArray(tx, approved), QuotedArray(tx, reasons),
+      QuotedArray(tx, limits), QuotedArray(tx, messages), QuotedArray(tx, holds),
+      QuotedArray(tx, increments), QuotedArray(tx, remaining));
 }
 
 AuthorisationRecord Record(pqxx::work& tx, const AuthorisationRequest& req, int64_t card_id,
