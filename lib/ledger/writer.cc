@@ -46,10 +46,7 @@ absl::Status ReusedRequestId(std::string_view request_id, std::string_view first
                  {{"operation", std::string(first_operation)}});
 }
 
-struct AccountState {
-  Account account;
-  BalanceTotals totals;
-};
+using AccountState = LockedAccount;
 
 // A transaction row planned for insertion.
 struct PlannedTxn {
@@ -94,7 +91,8 @@ class BatchPlan {
   // Run reads and locks what the ops need, then plans them.
   PlannedWrites Run();
   // RunOnHoldReads plans new holds on the answers to ReadForHolds's queries.
-  PlannedWrites RunOnHoldReads(const HoldReads& asked, const std::vector<pqxx::result>& answers);
+  PlannedWrites RunOnHoldReads(const HoldReads& asked, const std::vector<pqxx::result>& answers,
+                               const std::vector<LockedAccount>& accounts);
 
  private:
   PlannedWrites Plan();
@@ -173,16 +171,17 @@ struct PreparedReads {
 };
 
 // The columns ReadAccounts decodes.
-constexpr char kAccountColumns[] =
-    "SELECT a.id, a.code, a.type, a.currency, a.debits_must_not_exceed_credits,"
-    " a.credits_must_not_exceed_debits, b.debits_posted, b.credits_posted,"
-    " b.debits_pending, b.credits_pending"
-    " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id";
+const std::string& AccountColumns() {
+  static const std::string kSelect =
+      dp::StrCat("SELECT ", LockedAccountColumns("a", "b", ""),
+                 " FROM ledger.balances b JOIN ledger.accounts a ON a.id = b.account_id");
+  return kSelect;
+}
 
 PreparedReads PrepareReads(pqxx::transaction_base& tx) {
   // The texts are made once: every batch comes here.
   static const std::string kAccounts = dp::StrCat(
-      kAccountColumns,
+      AccountColumns(),
       // One array, computed first, keeps this an index scan on balances. It
       // also takes both sides of the due holds released next.
       " WHERE b.account_id = ANY(ARRAY(SELECT unnest(", kInvolved, ")"
@@ -190,7 +189,7 @@ PreparedReads PrepareReads(pqxx::transaction_base& tx) {
       " ORDER BY b.account_id FOR UPDATE OF b");
   // The same, simple enough that its generic plan is as good as a custom one.
   static const std::string kAccountsNamed =
-      dp::StrCat(kAccountColumns, " WHERE b.account_id = ANY(", kNamedAndDueSides, ")",
+      dp::StrCat(AccountColumns(), " WHERE b.account_id = ANY(", kNamedAndDueSides, ")",
                  " ORDER BY b.account_id FOR UPDATE OF b");
   // = ANY(ARRAY(...)): the due holds are found once, whatever the
   // statistics (a semi-join planned when the table was empty scanned it
@@ -223,8 +222,9 @@ PlannedWrites BatchPlan::Run() {
 }
 
 PlannedWrites BatchPlan::RunOnHoldReads(const HoldReads& asked,
-                                        const std::vector<pqxx::result>& answers) {
-  DP_CHECK(answers.size() == asked.queries.size() && answers.size() == 4);
+                                        const std::vector<pqxx::result>& answers,
+                                        const std::vector<LockedAccount>& accounts) {
+  DP_CHECK(answers.size() == asked.queries.size() && answers.size() == 3);
   int holds = 0;
   for (const WriteOp& op : ops_) {
     // Only new holds, whose request keys were read: a request not read
@@ -237,8 +237,11 @@ PlannedWrites BatchPlan::RunOnHoldReads(const HoldReads& asked,
   DP_CHECK(holds <= asked.max_holds);
   ReadClock(answers[0]);
   ReadRequests(answers[1]);
-  ReadAccounts(answers[2]);
-  ReadExpired(answers[3]);
+  for (const LockedAccount& a : accounts) {
+    DP_CHECK(a.account.id > 0);
+    accounts_[a.account.id] = a;
+  }
+  ReadExpired(answers[2]);
   return Plan();
 }
 
@@ -373,16 +376,7 @@ void BatchPlan::ReadPending(const pqxx::result& r) {
 
 void BatchPlan::ReadAccounts(const pqxx::result& r) {
   for (const auto& row : r) {
-    AccountState state;
-    state.account.id = row[0].as<int64_t>();
-    state.account.code = row[1].as<std::string>();
-    const auto type = ParseAccountType(row[2].as<std::string>());
-    DP_CHECK(type.has_value());  // the column's CHECK allows no other value
-    state.account.type = *type;
-    state.account.currency = row[3].as<std::string>();
-    state.account.flags = {row[4].as<bool>(), row[5].as<bool>()};
-    state.totals = {row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
-                    row[9].as<int64_t>()};
+    AccountState state = LockedAccountFromRow(row, "");
     accounts_[state.account.id] = state;
   }
 }
@@ -872,14 +866,10 @@ PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>&
 HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& account_ids,
                        std::vector<std::string> request_keys, int max_holds) {
   DP_CHECK(max_holds >= 0);
-  // The named accounts and the other sides of their due holds, whichever
-  // no other transaction holds.
-  static const std::string kAccountsFree =
-      dp::StrCat(kAccountColumns, " WHERE b.account_id = ANY(", kNamedAndDueSides, ")",
-                 " ORDER BY b.account_id FOR UPDATE OF b SKIP LOCKED");
   // A due hold is released only when this transaction holds both of its
-  // sides (the read above took them, or takes them now if they came
-  // free): its release then updates no balance row another holds.
+  // sides (the caller's read took the named accounts; the other sides are
+  // taken here if free): its release then updates no balance row another
+  // holds.
   static const std::string kExpireHeld = dp::StrCat(
       "WITH held AS MATERIALIZED (SELECT coalesce(array_agg(account_id), '{}') AS ids FROM"
       " (SELECT account_id FROM ledger.balances WHERE account_id = ANY(", kNamedAndDueSides, ")"
@@ -897,7 +887,6 @@ HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& a
   reads.queries = {
       db::SqlCall(prepared.clock, 0, max_holds),
       db::SqlCall(prepared.requests, db::QuotedArray(tx, request_keys)),
-      db::SqlCall(db::SqlPrepared(tx, "dp_ledger_accounts_free", kAccountsFree), accounts),
       db::SqlCall(db::SqlPrepared(tx, "dp_ledger_expire_held", kExpireHeld), accounts)};
   reads.request_keys = std::move(request_keys);
   reads.max_holds = max_holds;
@@ -905,10 +894,42 @@ HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& a
 }
 
 PlannedWrites PlanHolds(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
-                        const HoldReads& asked, const std::vector<pqxx::result>& answers) {
+                        const HoldReads& asked, const std::vector<pqxx::result>& answers,
+                        const std::vector<LockedAccount>& accounts) {
   static const WithReads kNone;
   BatchPlan plan(tx, ops, kNone);
-  return plan.RunOnHoldReads(asked, answers);
+  return plan.RunOnHoldReads(asked, answers, accounts);
+}
+
+std::string LockedAccountColumns(std::string_view accounts, std::string_view balances,
+                                 std::string_view prefix) {
+  std::string sql;
+  for (std::string_view column : {"id", "code", "type", "currency",
+                                  "debits_must_not_exceed_credits",
+                                  "credits_must_not_exceed_debits"}) {
+    dp::StrAppend(&sql, sql.empty() ? "" : ", ", accounts, ".", column, " AS ", prefix, column);
+  }
+  for (std::string_view column :
+       {"debits_posted", "credits_posted", "debits_pending", "credits_pending"}) {
+    dp::StrAppend(&sql, ", ", balances, ".", column, " AS ", prefix, column);
+  }
+  return sql;
+}
+
+LockedAccount LockedAccountFromRow(const pqxx::row& row, std::string_view prefix) {
+  auto field = [&](std::string_view column) { return row[dp::StrCat(prefix, column)]; };
+  LockedAccount a;
+  a.account.id = field("id").as<int64_t>();
+  a.account.code = field("code").as<std::string>();
+  const auto type = ParseAccountType(field("type").as<std::string>());
+  DP_CHECK(type.has_value());  // the column's CHECK allows no other value
+  a.account.type = *type;
+  a.account.currency = field("currency").as<std::string>();
+  a.account.flags = {field("debits_must_not_exceed_credits").as<bool>(),
+                     field("credits_must_not_exceed_debits").as<bool>()};
+  a.totals = {field("debits_posted").as<int64_t>(), field("credits_posted").as<int64_t>(),
+              field("debits_pending").as<int64_t>(), field("credits_pending").as<int64_t>()};
+  return a;
 }
 
 std::vector<absl::StatusOr<WriteResult>> ApplyWrites(pqxx::work& tx,

@@ -68,20 +68,42 @@ struct WithReads {
 PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
                          const WithReads& with = {});
 
+// LockedAccount is an account with its balance row as a caller read it
+// after locking that row (FOR UPDATE) in the transaction it plans holds in.
+// LockedAccountColumns is the select list that reads one from the
+// ledger.accounts row and the ledger.balances row aliased `accounts` and
+// `balances`, each column named with `prefix`; LockedAccountFromRow
+// decodes it.
+//
+//   SELECT ..., LockedAccountColumns("a", "b", "card_") FROM ledger.balances b
+//     JOIN ledger.accounts a ON a.id = b.account_id WHERE ... FOR UPDATE OF b
+//   LockedAccount card = LockedAccountFromRow(row, "card_");
+struct LockedAccount {
+  Account account;
+  BalanceTotals totals;
+};
+std::string LockedAccountColumns(std::string_view accounts, std::string_view balances,
+                                 std::string_view prefix);
+LockedAccount LockedAccountFromRow(const pqxx::row& row, std::string_view prefix);
+
 // ReadForHolds makes the reads PlanWrites would make for new holds between
 // `account_ids` whose request keys are among `request_keys`, at most
 // `max_holds` of them, for a caller to send in `tx` in a round trip of its
 // own before it knows the holds' amounts (the card batch sends them with
-// its reads of the cards); PlanHolds then plans the holds on their answers
-// without a round trip. Unlike PlanWrites's reads they never wait: an
-// account another transaction holds is left out (a hold naming it is
-// refused, as naming a missing account), and a due hold is released only
-// when this transaction holds both of its sides (else its release is left
-// to the sweeper or a later batch, as when the sweeper holds it).
+// its reads of the cards), except the accounts: the caller has already
+// locked and read those (LockedAccountColumns; the card batch, with its
+// cards, so that the rows are read once). PlanHolds then plans the holds on
+// the answers and the accounts without a round trip. Unlike PlanWrites's
+// reads they never wait: an account the caller could not lock is left out
+// of `accounts` (a hold naming it is refused, as naming a missing account),
+// and a due hold is released only when this transaction holds both of its
+// sides (else its release is left to the sweeper or a later batch, as when
+// the sweeper holds it).
 //
+//   ... lock and read {card, spend} with LockedAccountColumns ...
 //   HoldReads asked = ReadForHolds(tx, {card, spend}, {hold.idem.Key()}, 1);
 //   ... send asked.queries, in order, and collect their results ...
-//   PlannedWrites planned = PlanHolds(tx, {hold}, asked, answers);
+//   PlannedWrites planned = PlanHolds(tx, {hold}, asked, answers, {card, spend});
 //   tx.exec(planned.sql + my_records_sql);
 struct HoldReads {
   std::vector<std::string> queries;  // to send in this order
@@ -90,9 +112,12 @@ struct HoldReads {
 };
 HoldReads ReadForHolds(pqxx::transaction_base& tx, const std::vector<int64_t>& account_ids,
                        std::vector<std::string> request_keys, int max_holds);
-// PlanHolds: every op is a NewPending whose request key was read.
+// PlanHolds: every op is a NewPending whose request key was read, between
+// accounts among `accounts`, read after `tx` locked them and before
+// `asked`'s queries ran.
 PlannedWrites PlanHolds(pqxx::transaction_base& tx, const std::vector<WriteOp>& ops,
-                        const HoldReads& asked, const std::vector<pqxx::result>& answers);
+                        const HoldReads& asked, const std::vector<pqxx::result>& answers,
+                        const std::vector<LockedAccount>& accounts);
 
 // ApplyOne applies a single op inside `tx` and returns the id it produced
 // (see ApplyWrites): for a service posting its own rows and one posting in

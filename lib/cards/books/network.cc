@@ -195,7 +195,9 @@ std::vector<std::string> SituationDays(absl::CivilDay today) {
 // trigger), the cash it took today, its authority's blocked categories in
 // force, and its account's totals (the ledger's own query) for what is
 // available. With `skip_busy_balance`, the account's balance row is locked
-// too, or, if another transaction holds it, the row is left out.
+// too, or, if another transaction holds it, the row is left out; and the
+// account is read for the ledger as well (ledger::LockedAccountColumns,
+// named "card_account_...").
 struct SituationSql {
   std::string columns;
   std::string joins;
@@ -224,7 +226,11 @@ SituationSql SituationOfRows(std::string_view card, std::string_view account,
       // OFFSET 0: an index lookup per card, never a hash join over every
       // balance.
       " CROSS JOIN LATERAL (", ledger::CurrentTotalsSelect(account),
-      " FROM ledger.balances b WHERE b.account_id = ", account, " OFFSET 0",
+      skip_busy_balance
+          ? dp::StrCat(", ", ledger::LockedAccountColumns("la", "b", "card_account_"),
+                       " FROM ledger.balances b JOIN ledger.accounts la ON la.id = b.account_id")
+          : " FROM ledger.balances b",
+      " WHERE b.account_id = ", account, " OFFSET 0",
       skip_busy_balance ? " FOR UPDATE OF b SKIP LOCKED" : "",
       ") AS totals(debits_posted, credits_posted, debits_pending, credits_pending)");
   return sql;
@@ -273,7 +279,8 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
 // LockFreeCardsSql reads and locks, in one statement, the cards of
 // `tokens` that no other transaction holds, and whose card and spend
 // accounts' balance rows no other transaction holds (FOR UPDATE SKIP
-// LOCKED, all three), each with its situation (FreeCards decodes the rows):
+// LOCKED, all three), each with its situation and its two accounts as the
+// ledger plans holds on them (FreeCards decodes the rows):
 // a batch of authorisations takes what it can without waiting, and the
 // ledger then finds both sides of each hold already locked. (Waiting there
 // for a spend account while holding a card account deadlocked with a
@@ -286,8 +293,10 @@ std::string LockFreeCardsSql(pqxx::transaction_base& tx, const std::vector<std::
     return dp::StrCat("WITH c AS (", CardSelect(2),
                       " WHERE c.processor_token = ANY($1::text[]) ORDER BY c.id"
                       " FOR UPDATE OF c SKIP LOCKED)",
-                      " SELECT c.*, ", sql.columns, " FROM c", sql.joins,
-                      " CROSS JOIN LATERAL (SELECT 1 FROM ledger.balances sb"
+                      " SELECT c.*, spend.*, ", sql.columns, " FROM c", sql.joins,
+                      " CROSS JOIN LATERAL (SELECT ",
+                      ledger::LockedAccountColumns("sa", "sb", "spend_account_"),
+                      "  FROM ledger.balances sb JOIN ledger.accounts sa ON sa.id = sb.account_id"
                       "  WHERE sb.account_id = c.spend_account_id OFFSET 0"
                       "  FOR UPDATE OF sb SKIP LOCKED) AS spend ORDER BY c.id");
   }();
@@ -298,14 +307,29 @@ std::string LockFreeCardsSql(pqxx::transaction_base& tx, const std::vector<std::
   return sql + ")";
 }
 
-absl::StatusOr<std::vector<std::pair<Card, Situation>>> FreeCards(const pqxx::result& rows) {
+// FreeCard is a card LockFreeCardsSql locked: the card, its situation, and
+// its two accounts as the ledger plans its holds on them.
+struct FreeCard {
+  Card card;
+  Situation situation;
+  ledger::LockedAccount account;
+  ledger::LockedAccount spend_account;
+};
+
+absl::StatusOr<std::vector<FreeCard>> FreeCards(const pqxx::result& rows) {
   auto cards = ReadCards(rows);
   if (!cards.ok()) return cards.status();
   DP_CHECK(cards->size() == rows.size());
-  std::vector<std::pair<Card, Situation>> out;
+  std::vector<FreeCard> out;
   for (size_t i = 0; i < rows.size(); ++i) {
-    Situation s = SituationFromRow(rows[i], (*cards)[i]);
-    out.emplace_back(std::move((*cards)[i]), std::move(s));
+    FreeCard free;
+    free.situation = SituationFromRow(rows[i], (*cards)[i]);
+    free.card = std::move((*cards)[i]);
+    free.account = ledger::LockedAccountFromRow(rows[i], "card_account_");
+    free.spend_account = ledger::LockedAccountFromRow(rows[i], "spend_account_");
+    DP_CHECK(free.account.account.id == free.card.account_id);
+    DP_CHECK(free.spend_account.account.id == free.card.spend_account_id);
+    out.push_back(std::move(free));
   }
   return out;
 }
@@ -577,11 +601,12 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     decided_expiries_us.push_back(expires_us);
   };
   std::optional<ledger::PlannedWrites> placed;
-  absl::StatusOr<std::vector<std::pair<Card, Situation>>> cards =
-      card_rows ? FreeCards(*card_rows) : std::vector<std::pair<Card, Situation>>{};
+  absl::StatusOr<std::vector<FreeCard>> cards =
+      card_rows ? FreeCards(*card_rows) : std::vector<FreeCard>{};
+  std::vector<ledger::LockedAccount> locked_accounts;  // of the cards judged
   if (cards.ok() && !cards->empty()) {
-    std::unordered_map<std::string, const std::pair<Card, Situation>*> by_token;
-    for (const auto& c : *cards) by_token.emplace(c.first.token, &c);
+    std::unordered_map<std::string, const FreeCard*> by_token;
+    for (const FreeCard& c : *cards) by_token.emplace(c.card.token, &c);
     std::vector<size_t> judged;  // (index in candidates)
     std::vector<const Card*> judged_cards;
     std::vector<const Situation*> situations;
@@ -593,8 +618,8 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       const AuthorisationRequest& req = *batch[i].request;
       if (seen.count(req.processor_id) > 0) continue;
       auto it = by_token.find(req.card_token);
-      if (it == by_token.end() || !batch[i].reach->Covers(it->second->first.authority_id)) continue;
-      const Card& card = it->second->first;
+      if (it == by_token.end() || !batch[i].reach->Covers(it->second->card.authority_id)) continue;
+      const Card& card = it->second->card;
       if (batch[i].accounts != nullptr) *batch[i].accounts = {card.account_id, card.spend_account_id};
       if (!accounts.insert(card.account_id).second) continue;
       if (req.currency != "GBP") {
@@ -606,7 +631,9 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
       }
       judged.push_back(c);
       judged_cards.push_back(&card);
-      situations.push_back(&it->second->second);
+      situations.push_back(&it->second->situation);
+      locked_accounts.push_back(it->second->account);
+      locked_accounts.push_back(it->second->spend_account);
     }
     std::vector<ledger::WriteOp> holds;
     std::vector<std::pair<size_t, Verdict>> held;  // (index in judged, verdict) per hold
@@ -625,7 +652,7 @@ std::vector<std::optional<absl::StatusOr<AuthorisationRecord>>> AuthoriseBatch(
     // Round trip 2 (unless made in round trip 1): the ledger's reads, and
     // its decision on each hold.
     if (!holds.empty()) {
-      placed = hold_reads ? ledger::PlanHolds(tx, holds, *hold_reads, hold_answers)
+      placed = hold_reads ? ledger::PlanHolds(tx, holds, *hold_reads, hold_answers, locked_accounts)
                           : ledger::PlanWrites(tx, holds);
       DP_CHECK(placed->results.size() == held.size());
       for (size_t k = 0; k < held.size(); ++k) {
