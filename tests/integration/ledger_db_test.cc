@@ -234,8 +234,15 @@ TEST_F(LedgerDbTest, BalanceAsOfAPastInstantAndPagedStatementWithRunningBalance)
   }
   const auto past = SettledBalanceOf(holding_, between_us);
   ASSERT_TRUE(past.ok()) << past.status();
-  pqxx::read_transaction tx(*conn_);
   EXPECT_EQ(past->posted_balance_pence, 1000);
+  // A statement ends where postings are settled: wait until the last
+  // transfer's is (other tests keep transactions open on purpose), or the
+  // pages below could stop short of it.
+  const int64_t after_us = ScalarInt(*conn_, "SELECT (extract(epoch from clock_timestamp()) * 1000000)::bigint");
+  const auto now = SettledBalanceOf(holding_, after_us);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->posted_balance_pence, 2000);
+  pqxx::read_transaction tx(*conn_);
   EXPECT_EQ(ledger::GetBalance(tx, holding_, std::nullopt)->posted_balance_pence, 2000);
 
   std::vector<int64_t> running;
