@@ -46,8 +46,6 @@ absl::Status ReusedRequestId(std::string_view request_id, std::string_view first
                  {{"operation", std::string(first_operation)}});
 }
 
-using AccountState = LockedAccount;
-
 // A transaction row planned for insertion.
 struct PlannedTxn {
   Transaction txn;
@@ -114,7 +112,7 @@ class BatchPlan {
                                               std::string description, std::string created_by,
                                               std::vector<Posting> postings, int64_t reverses_id,
                                               int64_t pending_id);
-  absl::StatusOr<AccountState*> FindAccount(std::string_view field, int64_t id,
+  absl::StatusOr<LockedAccount*> FindAccount(std::string_view field, int64_t id,
                                             std::string_view currency);
   absl::StatusOr<PendingTransfer*> FindOpenPending(int64_t id);
   std::string WriteSql();
@@ -130,7 +128,7 @@ class BatchPlan {
   std::set<std::string> planned_request_ids_;
   std::map<int64_t, OriginalTxn> originals_;
   std::map<int64_t, PendingTransfer> pending_;
-  std::map<int64_t, AccountState> accounts_;
+  std::map<int64_t, LockedAccount> accounts_;
   std::vector<PlannedTxn> txns_;
   std::vector<PendingTransfer> new_pending_;
   std::vector<PlannedPendingUpdate> pending_updates_;
@@ -376,8 +374,8 @@ void BatchPlan::ReadPending(const pqxx::result& r) {
 
 void BatchPlan::ReadAccounts(const pqxx::result& r) {
   for (const auto& row : r) {
-    AccountState state = LockedAccountFromRow(row, "");
-    accounts_[state.account.id] = state;
+    LockedAccount account = LockedAccountFromRow(row, "");
+    accounts_[account.account.id] = account;
   }
 }
 
@@ -419,7 +417,7 @@ absl::StatusOr<WriteResult> BatchPlan::ApplyOne(const WriteOp& op) {
   return result;
 }
 
-absl::StatusOr<AccountState*> BatchPlan::FindAccount(std::string_view field, int64_t id,
+absl::StatusOr<LockedAccount*> BatchPlan::FindAccount(std::string_view field, int64_t id,
                                                      std::string_view currency) {
   auto it = accounts_.find(id);
   if (it == accounts_.end()) {
@@ -473,7 +471,7 @@ absl::StatusOr<WriteResult> BatchPlan::PlanTransaction(
         p.amount.amount_pence;
   }
   for (const auto& [account_id, totals] : trial) {
-    const AccountState& state = accounts_.at(account_id);
+    const LockedAccount& state = accounts_.at(account_id);
     if (!SatisfiesFlags(totals, state.account.flags)) {
       const int64_t available = AvailableBalance(state.account.type, state.totals);
       return Refusal(absl::StatusCode::kFailedPrecondition, reason::kInsufficientFunds,
@@ -542,7 +540,7 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const NewPending& op) {
   if (!credit.ok()) return credit.status();
   // Hold on both sides, committing to neither until both fit.
   struct Leg {
-    AccountState* state;
+    LockedAccount* state;
     Side side;
     const char* name;
     BalanceTotals totals;
@@ -608,8 +606,8 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const PostPending& op) {
     }
     amount = op.amount->amount_pence;
   }
-  AccountState& debit = accounts_.at(p.debit_account_id);
-  AccountState& credit = accounts_.at(p.credit_account_id);
+  LockedAccount& debit = accounts_.at(p.debit_account_id);
+  LockedAccount& credit = accounts_.at(p.credit_account_id);
   const BalanceTotals debit_before = debit.totals;
   const BalanceTotals credit_before = credit.totals;
   // Release the hold first: posting within it then always fits the flags.
@@ -647,8 +645,8 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const IncreasePending& op) {
                       reason::kOverLimit, {{"limit_pence", std::to_string(kMaxAmountPence)}});
   }
   // Hold the increase on both sides, committing to neither until both fit.
-  AccountState& debit = accounts_.at(p.debit_account_id);
-  AccountState& credit = accounts_.at(p.credit_account_id);
+  LockedAccount& debit = accounts_.at(p.debit_account_id);
+  LockedAccount& credit = accounts_.at(p.credit_account_id);
   BalanceTotals debit_after = debit.totals, credit_after = credit.totals;
   for (auto [state, totals, side, name] :
        {std::tuple{&debit, &debit_after, Side::kDebit, "debit"},
@@ -677,8 +675,8 @@ absl::StatusOr<WriteResult> BatchPlan::Apply(const VoidPending& op) {
   auto found = FindOpenPending(op.pending_id);
   if (!found.ok()) return found.status();
   PendingTransfer& p = **found;
-  AccountState& debit = accounts_.at(p.debit_account_id);
-  AccountState& credit = accounts_.at(p.credit_account_id);
+  LockedAccount& debit = accounts_.at(p.debit_account_id);
+  LockedAccount& credit = accounts_.at(p.credit_account_id);
   (void)ApplyToTotals(debit.totals, debit.account.flags, BalanceChange::kRelease, Side::kDebit,
                       p.amount.amount_pence);
   (void)ApplyToTotals(credit.totals, credit.account.flags, BalanceChange::kRelease,
