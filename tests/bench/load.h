@@ -92,7 +92,7 @@ struct CpuUse {
   std::string Since(const CpuUse& before) const {
     const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
     const double wall_s = (total_s - before.total_s) / cores;
-    if (wall_s <= 0) return "cpu: no time passed";
+    if (wall_s <= 0) return "no time passed";
     char line[160];
     std::snprintf(line, sizeof line, "machine %.2f of %.0f cores busy, this client %.2f",
                   (busy_s - before.busy_s) / wall_s, cores, (self_s - before.self_s) / wall_s);
