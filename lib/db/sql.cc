@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/check.h"
 #include "base/strings.h"
 
 namespace dp::db {
@@ -88,6 +89,23 @@ std::vector<int64_t> ParseIntArray(std::string_view text) {
 
 std::string MicrosOf(std::string_view expression) {
   return dp::StrCat("(extract(epoch from ", expression, ") * 1000000)::bigint");
+}
+
+Columns::Columns(const pqxx::result& result) {
+  numbers_.reserve(result.columns());
+  for (pqxx::row::size_type i = 0; i < result.columns(); ++i) {
+    numbers_.emplace(result.column_name(i), i);  // a name twice: the first, as row["name"]
+  }
+}
+
+pqxx::row::size_type Columns::operator()(std::string_view prefix, std::string_view name) const {
+  char joined[128];
+  DP_CHECK(prefix.size() + name.size() <= sizeof joined);
+  prefix.copy(joined, prefix.size());
+  name.copy(joined + prefix.size(), name.size());
+  const auto it = numbers_.find(std::string_view(joined, prefix.size() + name.size()));
+  DP_CHECK(it != numbers_.end());
+  return it->second;
 }
 
 size_t RowBytes(const pqxx::row& row) {

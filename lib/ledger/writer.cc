@@ -373,8 +373,9 @@ void BatchPlan::ReadPending(const pqxx::result& r) {
 }
 
 void BatchPlan::ReadAccounts(const pqxx::result& r) {
+  const db::Columns cols(r);
   for (const auto& row : r) {
-    LockedAccount account = LockedAccountFromRow(row, "");
+    LockedAccount account = LockedAccountFromRow(row, cols, "");
     accounts_[account.account.id] = account;
   }
 }
@@ -914,8 +915,9 @@ std::string LockedAccountColumns(std::string_view accounts, std::string_view bal
   return sql;
 }
 
-LockedAccount LockedAccountFromRow(const pqxx::row& row, std::string_view prefix) {
-  auto field = [&](std::string_view column) { return row[dp::StrCat(prefix, column)]; };
+LockedAccount LockedAccountFromRow(const pqxx::row& row, const db::Columns& cols,
+                                   std::string_view prefix) {
+  auto field = [&](std::string_view column) { return row[cols(prefix, column)]; };
   LockedAccount a;
   a.account.id = field("id").as<int64_t>();
   a.account.code = field("code").as<std::string>();

@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
+#include "db/sql.h"
 #include "ledger/types.h"
 
 namespace dp::ledger {
@@ -77,14 +78,15 @@ PlannedWrites PlanWrites(pqxx::transaction_base& tx, const std::vector<WriteOp>&
 //
 //   SELECT ..., LockedAccountColumns("a", "b", "card_") FROM ledger.balances b
 //     JOIN ledger.accounts a ON a.id = b.account_id WHERE ... FOR UPDATE OF b
-//   LockedAccount card = LockedAccountFromRow(row, "card_");
+//   LockedAccount card = LockedAccountFromRow(row, db::Columns(rows), "card_");
 struct LockedAccount {
   Account account;
   BalanceTotals totals;
 };
 std::string LockedAccountColumns(std::string_view accounts, std::string_view balances,
                                  std::string_view prefix);
-LockedAccount LockedAccountFromRow(const pqxx::row& row, std::string_view prefix);
+LockedAccount LockedAccountFromRow(const pqxx::row& row, const db::Columns& cols,
+                                   std::string_view prefix);
 
 // ReadForHolds makes the reads PlanWrites would make for new holds between
 // `account_ids` whose request keys are among `request_keys`, at most

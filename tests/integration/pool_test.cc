@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "db/pool.h"
+#include "db/sql.h"
 #include "test_db.h"
 #include "gtest/gtest.h"
 
@@ -76,6 +77,20 @@ TEST(PgPoolTest, PlansMadeOnAnEmptyTableAreMadeAgainAfterTheyAreRefreshed) {
   pqxx::work tx(*conn);
   tx.exec("DROP TABLE " + table);
   tx.commit();
+}
+
+// db::Columns numbers a result's columns once; a row then reads by number.
+TEST(ColumnsTest, FindsEachColumnByNameOrPrefixAndNameTheFirstOfTwo) {
+  auto conn = MigratedConnection();
+  pqxx::nontransaction tx(*conn);
+  const pqxx::result r = tx.exec("SELECT 7 AS id, 'x' AS card_id, 9 AS id, 11 AS day_pence");
+  const db::Columns cols(r);
+  EXPECT_EQ(cols["id"], 0u) << "a name twice is the first, as row[\"id\"] takes";
+  EXPECT_EQ(cols("card_", "id"), 1u);
+  EXPECT_EQ(cols("day", "_pence"), 3u);
+  EXPECT_EQ(r[0][cols["day_pence"]].as<int>(), 11);
+  EXPECT_EQ(r[0][cols["id"]].as<int>(), r[0]["id"].as<int>());
+  EXPECT_DEATH((void)cols["missing"], "invariant failed at .*sql.cc") << "a decoder asking for a column the query lacks";
 }
 
 }  // namespace

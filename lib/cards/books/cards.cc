@@ -110,37 +110,38 @@ std::string CardSelect(int day) {
       "  LIMIT 1) u ON true");
 }
 
-// ReadCards decodes card rows of CardSelect by column name.
+// ReadCards decodes card rows of CardSelect by column name (found once).
 absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
+  const db::Columns cols(rows);
   std::vector<Card> cards;
   for (const auto& r : rows) {
     Card c;
-    c.id = r["id"].as<int64_t>();
-    c.token = r["processor_token"].as<std::string>();
-    c.agreement_id = r["agreement_id"].as<int64_t>();
-    c.authority_id = r["authority_id"].as<std::string>();
-    c.account_id = r["account_id"].as<int64_t>();
-    c.spend_account_id = r["spend_account_id"].as<int64_t>();
-    c.shortfall_account_id = r["shortfall_account_id"].as<int64_t>();
-    c.last4 = r["last4"].as<std::string>();
-    c.expiry_month = r["expiry_month"].as<int>();
-    c.expiry_year = r["expiry_year"].as<int>();
-    c.additional_holder = r["additional_holder"].as<bool>();
-    c.holder_name = r["holder_name"].as<std::string>();
-    c.status = ParseStatus(r["status"].as<std::string>());
-    c.status_reason = r["status_reason"].as<std::string>();
-    c.replaces_card_id = r["replaces"].as<int64_t>();
-    c.replaced_by_card_id = r["replaced_by"].as<int64_t>();
-    c.created_at_us = r["created_us"].as<int64_t>();
-    c.agreement_state = StateOf(r["agreement"].as<std::string>(""));
-    c.permitted_uses = SplitCommas(r["permitted_uses"].as<std::string>());
-    c.excluded_uses = SplitCommas(r["excluded_uses"].as<std::string>());
-    if (r["controls_row"].is_null()) {
+    c.id = r[cols["id"]].as<int64_t>();
+    c.token = r[cols["processor_token"]].as<std::string>();
+    c.agreement_id = r[cols["agreement_id"]].as<int64_t>();
+    c.authority_id = r[cols["authority_id"]].as<std::string>();
+    c.account_id = r[cols["account_id"]].as<int64_t>();
+    c.spend_account_id = r[cols["spend_account_id"]].as<int64_t>();
+    c.shortfall_account_id = r[cols["shortfall_account_id"]].as<int64_t>();
+    c.last4 = r[cols["last4"]].as<std::string>();
+    c.expiry_month = r[cols["expiry_month"]].as<int>();
+    c.expiry_year = r[cols["expiry_year"]].as<int>();
+    c.additional_holder = r[cols["additional_holder"]].as<bool>();
+    c.holder_name = r[cols["holder_name"]].as<std::string>();
+    c.status = ParseStatus(r[cols["status"]].as<std::string>());
+    c.status_reason = r[cols["status_reason"]].as<std::string>();
+    c.replaces_card_id = r[cols["replaces"]].as<int64_t>();
+    c.replaced_by_card_id = r[cols["replaced_by"]].as<int64_t>();
+    c.created_at_us = r[cols["created_us"]].as<int64_t>();
+    c.agreement_state = StateOf(r[cols["agreement"]].as<std::string>(""));
+    c.permitted_uses = SplitCommas(r[cols["permitted_uses"]].as<std::string>());
+    c.excluded_uses = SplitCommas(r[cols["excluded_uses"]].as<std::string>());
+    if (r[cols["controls_row"]].is_null()) {
       return absl::DataLossError(dp::StrCat("card ", c.id, " has no controls"));
     }
     try {
-      const nlohmann::json row = nlohmann::json::parse(r["controls_row"].as<std::string>());
-      auto parsed = FromJson(row.at("controls").dump());
+      const nlohmann::json row = nlohmann::json::parse(r[cols["controls_row"]].as<std::string>());
+      auto parsed = FromJsonValue(row.at("controls"));
       if (!parsed.ok()) return parsed.status();
       c.controls = *std::move(parsed);
       (void)absl::ParseCivilTime(row.at("from").get<std::string>(), &c.controls_from);

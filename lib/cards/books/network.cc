@@ -237,7 +237,7 @@ SituationSql SituationOfRows(std::string_view card, std::string_view account,
 }
 
 // SituationFromRow decodes the columns of SituationSql for `card`.
-Situation SituationFromRow(const pqxx::row& r, const Card& card) {
+Situation SituationFromRow(const pqxx::row& r, const db::Columns& cols, const Card& card) {
   Situation s;
   s.card = card.status;
   s.agreement = card.agreement_state;
@@ -247,16 +247,15 @@ Situation SituationFromRow(const pqxx::row& r, const Card& card) {
   for (auto [interval, name] :
        {std::pair{Interval::kDay, "day"}, std::pair{Interval::kWeek, "week"},
         std::pair{Interval::kFourWeeks, "four"}, std::pair{Interval::kMonth, "month"}}) {
-    s.usage.amount_pence[static_cast<size_t>(interval)] =
-        r[dp::StrCat(name, "_pence")].as<int64_t>();
-    s.usage.count[static_cast<size_t>(interval)] = r[dp::StrCat(name, "_count")].as<int>();
+    s.usage.amount_pence[static_cast<size_t>(interval)] = r[cols(name, "_pence")].as<int64_t>();
+    s.usage.count[static_cast<size_t>(interval)] = r[cols(name, "_count")].as<int>();
   }
-  s.usage.cash_today_pence = r["cash_pence"].as<int64_t>();
+  s.usage.cash_today_pence = r[cols["cash_pence"]].as<int64_t>();
   const ledger::BalanceTotals totals{
-      r["debits_posted"].as<int64_t>(), r["credits_posted"].as<int64_t>(),
-      r["debits_pending"].as<int64_t>(), r["credits_pending"].as<int64_t>()};
+      r[cols["debits_posted"]].as<int64_t>(), r[cols["credits_posted"]].as<int64_t>(),
+      r[cols["debits_pending"]].as<int64_t>(), r[cols["credits_pending"]].as<int64_t>()};
   s.available_pence = ledger::AvailableBalance(ledger::AccountType::kAsset, totals);
-  s.authority_blocked = SplitCommas(r["blocked"].as<std::string>(""));
+  s.authority_blocked = SplitCommas(r[cols["blocked"]].as<std::string>(""));
   return s;
 }
 
@@ -270,10 +269,11 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
                       " $7::bigint AS account_id, $8::text AS authority_id) k", sql.joins);
   }();
   const std::vector<std::string> days = SituationDays(today);
-  const pqxx::row r =
-      db::PreparedRow(tx, "cards.situation", kSelect, card.id, days[0], days[1], days[2], days[3],
-                      days[4], card.account_id, card.authority_id);
-  return SituationFromRow(r, card);
+  const pqxx::result r =
+      db::Prepared(tx, "cards.situation", kSelect, card.id, days[0], days[1], days[2], days[3],
+                   days[4], card.account_id, card.authority_id);
+  if (r.size() != 1) throw pqxx::unexpected_rows("cards.situation did not give one row");
+  return SituationFromRow(r[0], db::Columns(r), card);
 }
 
 // LockFreeCardsSql reads and locks, in one statement, the cards of
@@ -320,13 +320,14 @@ absl::StatusOr<std::vector<FreeCard>> FreeCards(const pqxx::result& rows) {
   auto cards = ReadCards(rows);
   if (!cards.ok()) return cards.status();
   DP_CHECK(cards->size() == rows.size());
+  const db::Columns cols(rows);
   std::vector<FreeCard> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     FreeCard free;
-    free.situation = SituationFromRow(rows[i], (*cards)[i]);
+    free.situation = SituationFromRow(rows[i], cols, (*cards)[i]);
     free.card = std::move((*cards)[i]);
-    free.account = ledger::LockedAccountFromRow(rows[i], "card_account_");
-    free.spend_account = ledger::LockedAccountFromRow(rows[i], "spend_account_");
+    free.account = ledger::LockedAccountFromRow(rows[i], cols, "card_account_");
+    free.spend_account = ledger::LockedAccountFromRow(rows[i], cols, "spend_account_");
     DP_CHECK(free.account.account.id == free.card.account_id);
     DP_CHECK(free.spend_account.account.id == free.card.spend_account_id);
     out.push_back(std::move(free));

@@ -262,9 +262,16 @@ std::string ToJson(const Controls& c) {
 }
 
 absl::StatusOr<Controls> FromJson(std::string_view text) {
+  try {
+    return FromJsonValue(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(dp::StrCat("stored card controls are malformed: ", e.what()));
+  }
+}
+
+absl::StatusOr<Controls> FromJsonValue(const nlohmann::json& j) {
   Controls c;
   try {
-    const nlohmann::json j = nlohmann::json::parse(text);
     c.cash_allowed = j.at("cash_allowed").get<bool>();
     c.cash_daily_limit_pence = j.at("cash_daily_limit_pence").get<int64_t>();
     for (const auto& l : j.at("limits")) {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "absl/status/statusor.h"
 #include "cards/rules/categories.h"
 
@@ -53,6 +55,7 @@ struct Controls {
 // ToJson and FromJson keep controls in the database (cards.controls).
 std::string ToJson(const Controls& controls);
 absl::StatusOr<Controls> FromJson(std::string_view json);
+absl::StatusOr<Controls> FromJsonValue(const nlohmann::json& json);  // already parsed
 
 // Purchase is what the processor asks to authorise.
 struct Purchase {
