@@ -2,8 +2,8 @@
 #define DP_LIB_DB_SQL_H_
 
 #include <cstdint>
-#include <string>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -42,9 +42,10 @@ std::string MicrosOf(std::string_view expression);
 // Columns numbers a result's columns by name once, for decoding its rows:
 // libpqxx's row["name"] asks libpq every time, which copies the name and
 // compares it with each column in turn (in the card batch's rows of about
-// 60 columns, a tenth of its thread's time). A name twice is the first, as
-// there; asking for one the result does not have stops the process (the
-// query and its decoder disagree).
+// 60 columns, a tenth of its thread's time). Names are as the result has
+// them (lower case unless the query quoted them); a name twice is the
+// first, as there; asking for one the result does not have stops the
+// process (the query and its decoder disagree).
 //
 //   const db::Columns cols(rows);
 //   for (const auto& r : rows) ids.push_back(r[cols["id"]].as<int64_t>());
