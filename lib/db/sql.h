@@ -119,16 +119,22 @@ std::string SqlCall(std::string_view prepared, const Args&... args) {
 //   use(pipe.retrieve(a)); use(pipe.retrieve(b));
 void SendTogether(pqxx::pipeline& pipe);
 
-// PreparedRow is Prepared for a statement that gives exactly one row;
-// pqxx::unexpected_rows (a database failure to the caller) otherwise.
-template <typename... Args>
-pqxx::row PreparedRow(pqxx::transaction_base& tx, const std::string& name, const std::string& sql,
-                      Args&&... args) {
-  const pqxx::result r = Prepared(tx, name, sql, std::forward<Args>(args)...);
+// OneRow is `r`, the answer to the statement `name`, when it has exactly
+// one row; pqxx::unexpected_rows (a database failure to the caller)
+// otherwise. PreparedRow is Prepared for such a statement, giving its row.
+//
+//   const pqxx::result r = OneRow(Prepared(tx, "cards.situation", sql, id), "cards.situation");
+//   Decode(r[0], Columns(r));
+inline pqxx::result OneRow(pqxx::result r, const std::string& name) {
   if (r.size() != 1) {
     throw pqxx::unexpected_rows(name + " gave " + std::to_string(r.size()) + " rows, not one");
   }
-  return r[0];
+  return r;
+}
+template <typename... Args>
+pqxx::row PreparedRow(pqxx::transaction_base& tx, const std::string& name, const std::string& sql,
+                      Args&&... args) {
+  return OneRow(Prepared(tx, name, sql, std::forward<Args>(args)...), name)[0];
 }
 
 }  // namespace dp::db

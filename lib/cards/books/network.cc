@@ -270,9 +270,9 @@ Situation SituationOf(pqxx::transaction_base& tx, const Card& card, absl::CivilD
   }();
   const std::vector<std::string> days = SituationDays(today);
   const pqxx::result r =
-      db::Prepared(tx, "cards.situation", kSelect, card.id, days[0], days[1], days[2], days[3],
-                   days[4], card.account_id, card.authority_id);
-  if (r.size() != 1) throw pqxx::unexpected_rows("cards.situation did not give one row");
+      db::OneRow(db::Prepared(tx, "cards.situation", kSelect, card.id, days[0], days[1], days[2],
+                              days[3], days[4], card.account_id, card.authority_id),
+                 "cards.situation");
   return SituationFromRow(r[0], db::Columns(r), card);
 }
 
@@ -317,10 +317,10 @@ struct FreeCard {
 };
 
 absl::StatusOr<std::vector<FreeCard>> FreeCards(const pqxx::result& rows) {
-  auto cards = ReadCards(rows);
+  const db::Columns cols(rows);
+  auto cards = ReadCards(rows, cols);
   if (!cards.ok()) return cards.status();
   DP_CHECK(cards->size() == rows.size());
-  const db::Columns cols(rows);
   std::vector<FreeCard> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     FreeCard free;
