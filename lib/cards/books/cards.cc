@@ -112,7 +112,10 @@ std::string CardSelect(int day) {
 
 // ReadCards decodes card rows of CardSelect by column name (found once).
 absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows) {
-  const db::Columns cols(rows);
+  return ReadCards(rows, db::Columns(rows));
+}
+
+absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows, const db::Columns& cols) {
   std::vector<Card> cards;
   for (const auto& r : rows) {
     Card c;

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "cards/rules/categories.h"
 #include "cards/rules/decide.h"
+#include "db/sql.h"
 
 // The cards over the database (schema `cards`): issuing, freezing,
 // cancelling and replacing a card, and its effective-dated controls. Each
@@ -111,6 +112,8 @@ absl::StatusOr<Card> CardByToken(pqxx::transaction_base& tx, const std::string& 
 //   ReadCards(tx.exec_params(CardSelect(2) + " WHERE c.id = $1", id, "2026-05-04"))
 std::string CardSelect(int day_param);
 absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows);
+// The same, with the rows' columns already numbered (db::Columns).
+absl::StatusOr<std::vector<Card>> ReadCards(const pqxx::result& rows, const db::Columns& cols);
 
 // ListCards lists an agreement's cards, oldest first.
 absl::StatusOr<std::vector<Card>> ListCards(pqxx::transaction_base& tx, int64_t agreement_id,
