@@ -2,7 +2,9 @@
 // history, and the database's own enforcement of the invariants.
 #include <thread>
 
+#include "base/strings.h"
 #include "db/migrate.h"
+#include "db/sql.h"
 #include "ledger_fixture.h"
 
 namespace dp::testing {
@@ -238,7 +240,8 @@ TEST_F(LedgerDbTest, BalanceAsOfAPastInstantAndPagedStatementWithRunningBalance)
   // A statement ends where postings are settled: wait until the last
   // transfer's is (other tests keep transactions open on purpose), or the
   // pages below could stop short of it.
-  const int64_t after_us = ScalarInt(*conn_, "SELECT (extract(epoch from clock_timestamp()) * 1000000)::bigint");
+  const int64_t after_us =
+      ScalarInt(*conn_, dp::StrCat("SELECT ", db::MicrosOf("clock_timestamp()")));
   const auto now = SettledBalanceOf(holding_, after_us);
   ASSERT_TRUE(now.ok()) << now.status();
   EXPECT_EQ(now->posted_balance_pence, 2000);
