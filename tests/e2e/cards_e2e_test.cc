@@ -934,6 +934,77 @@ TEST_F(CardsTest, AnAuthorisationsDecisionCannotBeChangedAfterItIsRecorded) {
                  req.processor_id());
 }
 
+// An authorisation's card and hold are checked a statement at a time
+// (migration 0034), with the foreign keys' SQLSTATE, whatever the other
+// records of the statement; a capture's move to another hold is checked
+// too, and a card, which records name, is never deleted.
+TEST_F(CardsTest, ARecordNamingNoSuchCardOrHoldIsRefused) {
+  const auto [agreement, account] = FundedAgreement(100'00);
+  const std::string token = tag_ + "tok-keys";
+  Issue(agreement, token);
+  const v1::AuthorizeRequest req = Purchase(token, 12'00);
+  ASSERT_EQ(Authorize(req).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
+  auto conn = MigratedConnection();
+  int64_t card_id = 0, hold_id = 0;
+  {
+    pqxx::work tx(*conn);
+    const pqxx::row r = tx.exec_params1(
+        "SELECT card_id, hold_id FROM cards.authorisations WHERE processor_id = $1",
+        req.processor_id());
+    card_id = r[0].as<int64_t>();
+    hold_id = r[1].as<int64_t>();
+  }
+  // Two declines (no hold) in one statement: the second names `card`;
+  // `hold` makes the second an approval naming that hold.
+  auto record = [&](int64_t card, int64_t hold) -> std::string {
+    pqxx::work tx(*conn);
+    try {
+      tx.exec_params(
+          "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
+          " merchant_category, merchant_name, merchant_country, channel, decision,"
+          " approved_pence, reason, message, hold_id, remaining_pence)"
+          " SELECT $1 || n, 'd', c, 500, '5411', 'Shop', 'GB', 'in_person',"
+          "  CASE WHEN h IS NULL THEN 'declined' ELSE 'approved' END,"
+          "  CASE WHEN h IS NULL THEN 0 ELSE 500 END, 'r', 'm', h, 0"
+          " FROM unnest(ARRAY[$2, $3]::bigint[], ARRAY[NULL, nullif($4, 0)]::bigint[])"
+          "  WITH ORDINALITY AS x(c, h, n)",
+          tag_ + "raw-" + std::to_string(card) + "-" + std::to_string(hold), card_id, card, hold);
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      return std::string(e.sqlstate());
+    }
+    return "ok";
+  };
+  EXPECT_EQ(record(card_id + 1'000'000, 0), "23503") << "no such card";
+  EXPECT_EQ(record(card_id, hold_id + 1'000'000), "23503") << "no such hold";
+  EXPECT_EQ(record(card_id, 0), "ok");
+  EXPECT_EQ(record(card_id, hold_id), "ok") << "a hold that exists";
+
+  // refused says what running `sql` with `param` ended in: its SQLSTATE or "ok".
+  auto refused = [&](const std::string& sql, int64_t param) -> std::string {
+    pqxx::work tx(*conn);
+    try {
+      tx.exec_params(sql, param);
+    } catch (const pqxx::sql_error& e) {
+      return std::string(e.sqlstate());
+    }
+    return "ok";
+  };
+  EXPECT_EQ(refused(dp::StrCat("UPDATE cards.authorisations SET hold_id = $1 WHERE processor_id = '",
+                               req.processor_id(), "'"),
+                    hold_id + 1'000'000),
+            "23503");
+  EXPECT_EQ(refused("DELETE FROM cards.cards WHERE id = $1", card_id), "23000");
+  pqxx::work tx(*conn);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM cards.authorisations WHERE card_id = $1",
+                            card_id)[0].as<int>(), 5)
+      << "the purchase and the two statements that were allowed";
+  const pqxx::row day = tx.exec_params1(
+      "SELECT approved_pence, approvals FROM cards.card_days WHERE card_id = $1", card_id);
+  EXPECT_EQ(day[0].as<int64_t>(), 12'00 + 5'00) << "the approval counted, the refused ones not";
+  EXPECT_EQ(day[1].as<int>(), 2);
+}
+
 TEST_F(CardsTest, WhenTheBooksCannotAnswerInTimeTheDeclineSaysSoAndNothingIsHeld) {
   const auto [agreement, account] = FundedAgreement(100'00);
   const std::string token = tag_ + "tok-slow";
