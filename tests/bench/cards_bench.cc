@@ -7,13 +7,17 @@
 //     (p50, p99, p999), and the declines by reason; how busy the machine
 //     and this client were (CPU) in each loop; with --metrics-addr,
 //     also how busy the service's batch worker was meanwhile.
+// With --compare-addr, a second card service on the same database is
+// measured with the first in alternating rounds (CompareSides).
 // tools/bench-cards runs it beside pgbench on the same PostgreSQL.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <httplib.h>
@@ -237,6 +241,95 @@ bench::Result Authorise(const std::shared_ptr<grpc::Channel>& channel,
   });
 }
 
+// Side is one of two card services measured side by side: its channel,
+// its /metrics, and what its rounds gave.
+struct Side {
+  std::string name;
+  std::shared_ptr<grpc::Channel> channel;
+  std::string metrics_addr;
+  std::vector<double> closed_per_s;  // a round's decisions a second
+  bench::Result open;                // every open-loop round's latencies
+  double closed_batches = 0, closed_batch_s = 0, open_batches = 0, open_batch_s = 0;
+};
+
+// Round runs one side's share of a loop: `count` decisions, and adds its
+// batches (from the side's /metrics) to `batches` and `batch_s`.
+bench::Result Round(Side& side, const std::vector<std::string>& tokens, const std::string& run,
+                    int count, int threads, double rate, double* batches, double* batch_s) {
+  const BatchTotals before = side.metrics_addr.empty() ? BatchTotals{} : ScrapeBatches(side.metrics_addr);
+  bench::Result r = Authorise(side.channel, tokens, run, count, threads, rate, nullptr);
+  if (!side.metrics_addr.empty()) {
+    const BatchTotals after = ScrapeBatches(side.metrics_addr);
+    *batches += after.batches - before.batches;
+    *batch_s += after.seconds - before.seconds;
+  }
+  return r;
+}
+
+// CompareSides measures two card services on one database (two builds, or
+// one build twice to see the machine's own spread) in alternating rounds,
+// A then B, then B then A, ..., so that both meet the same machine: here a
+// build measured minutes after another can differ by a third with no
+// change at all. Each round is `decisions / rounds` closed-loop decisions
+// a side, then `open_seconds / rounds` of the open loop a side, whose
+// latencies are pooled per side. Returns the calls that failed.
+int CompareSides(Side (&sides)[2], const std::vector<std::string>& tokens, const std::string& run,
+                 int decisions, int clients, double rate, double open_seconds, int open_threads,
+                 int rounds) {
+  const int closed_each = decisions / rounds;
+  const int open_each = static_cast<int>(rate * open_seconds / rounds);
+  int failed = 0;
+  for (int loop = 0; loop < 2; ++loop) {
+    std::fprintf(stderr, "%s loop: %d rounds of A and B ...\n", loop == 0 ? "closed" : "open", rounds);
+    for (int r = 0; r < rounds; ++r) {
+      for (int k = 0; k < 2; ++k) {
+        Side& side = sides[r % 2 == 0 ? k : 1 - k];
+        const std::string id = run + (loop == 0 ? "c" : "o") + side.name + std::to_string(r);
+        if (loop == 0) {
+          const bench::Result res = Round(side, tokens, id, closed_each, clients, 0,
+                                          &side.closed_batches, &side.closed_batch_s);
+          side.closed_per_s.push_back(closed_each / res.seconds);
+          failed += res.failed;
+        } else {
+          const bench::Result res = Round(side, tokens, id, open_each, open_threads, rate,
+                                          &side.open_batches, &side.open_batch_s);
+          side.open.latencies_ms.insert(side.open.latencies_ms.end(), res.latencies_ms.begin(),
+                                        res.latencies_ms.end());
+          failed += res.failed;
+        }
+      }
+    }
+  }
+  std::vector<double> pair_ratios;
+  for (int r = 0; r < rounds; ++r) pair_ratios.push_back(sides[1].closed_per_s[r] / sides[0].closed_per_s[r]);
+  std::sort(pair_ratios.begin(), pair_ratios.end());
+  for (Side& side : sides) {
+    std::sort(side.open.latencies_ms.begin(), side.open.latencies_ms.end());
+    std::string rates;
+    for (double x : side.closed_per_s) rates += " " + std::to_string(static_cast<int>(x));
+    std::vector<double> sorted = side.closed_per_s;
+    std::sort(sorted.begin(), sorted.end());
+    std::printf("side %s closed loop decisions/s: median %.0f, rounds%s\n", side.name.c_str(),
+                sorted[sorted.size() / 2], rates.c_str());
+    std::printf("side %s open loop %.0f/s: p50 %.1f ms p99 %.1f ms p999 %.1f ms\n", side.name.c_str(),
+                rate, side.open.Pct(0.50), side.open.Pct(0.99), side.open.Pct(0.999));
+    if (side.closed_batches > 0 && side.open_batches > 0) {
+      std::printf("side %s batches: closed loop %.2f decisions, %.2f ms each; open loop %.2f, %.2f ms\n",
+                  side.name.c_str(), closed_each * rounds / side.closed_batches,
+                  1000 * side.closed_batch_s / side.closed_batches,
+                  open_each * rounds / side.open_batches, 1000 * side.open_batch_s / side.open_batches);
+    }
+  }
+  std::printf("B/A closed loop: median %.2f, rounds %.2f to %.2f\n", pair_ratios[pair_ratios.size() / 2],
+              pair_ratios.front(), pair_ratios.back());
+  std::printf("B/A open p99: %.2f\n", sides[1].open.Pct(0.99) / sides[0].open.Pct(0.99));
+  // The standard line, for A: the baseline's ratio to pgbench.
+  std::vector<double> a = sides[0].closed_per_s;
+  std::sort(a.begin(), a.end());
+  std::printf("decisions/s: %.0f\n", a[a.size() / 2]);
+  return failed;
+}
+
 }  // namespace
 }  // namespace dp
 
@@ -246,7 +339,8 @@ int main(int argc, char** argv) {
       processor_key, authority;
   int cards = 1000, per_agreement = 4, clients = 32, decisions = 20000, open_threads = 64;
   double rate = 500, open_seconds = 30;
-  std::string after_warmup, metrics_addr;
+  std::string after_warmup, metrics_addr, compare_addr, compare_metrics_addr;
+  int rounds = 6;
   CLI::App app{"cards_bench"};
   app.add_option("--cards-addr", cards_addr)->required();
   app.add_option("--agreements-addr", agreements_addr)->required();
@@ -267,6 +361,11 @@ int main(int argc, char** argv) {
                  "a shell command to run after the warm-up (e.g. an ANALYZE)");
   app.add_option("--metrics-addr", metrics_addr,
                  "the card service's /metrics (host:port), for its batch worker's share busy");
+  app.add_option("--compare-addr", compare_addr,
+                 "a second card service on the same database (host:port): both measured in "
+                 "alternating rounds, the first as A, this one as B");
+  app.add_option("--compare-metrics-addr", compare_metrics_addr, "the second service's /metrics");
+  app.add_option("--rounds", rounds, "rounds of A and B, with --compare-addr")->check(CLI::Range(1, 100));
   CLI11_PARSE(app, argc, argv);
   bench::QuietMutexes();
 
@@ -276,12 +375,28 @@ int main(int argc, char** argv) {
   const auto tokens = MakeCards(grpc::CreateChannel(agreements_addr, officer),
                                 grpc::CreateChannel(cards_addr, officer), authority, run, cards,
                                 per_agreement);
-  auto channel = grpc::CreateChannel(cards_addr, bench::Credentials(ca, processor_cert, processor_key));
+  const auto processor = bench::Credentials(ca, processor_cert, processor_key);
+  auto channel = grpc::CreateChannel(cards_addr, processor);
   std::fprintf(stderr, "warming up ...\n");
   (void)Authorise(channel, tokens, run + "w", std::min(2000, decisions / 5), clients, 0, nullptr);
+  Side sides[2] = {{.name = "A", .channel = channel, .metrics_addr = metrics_addr},
+                   {.name = "B", .channel = nullptr, .metrics_addr = compare_metrics_addr}};
+  if (!compare_addr.empty()) {
+    sides[1].channel = grpc::CreateChannel(compare_addr, processor);
+    (void)Authorise(sides[1].channel, tokens, run + "wB", std::min(2000, decisions / 5), clients, 0,
+                    nullptr);
+  }
   if (!after_warmup.empty() && std::system(after_warmup.c_str()) != 0) {
     std::cerr << "--after-warmup failed: " << after_warmup << "\n";
     return 1;
+  }
+  if (!compare_addr.empty()) {
+    std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
+                tokens.size(), clients);
+    const int failed = CompareSides(sides, tokens, run, decisions, clients, rate, open_seconds,
+                                    open_threads, rounds);
+    if (failed > 0) std::printf("failed: %d\n", failed);
+    return failed == 0 ? 0 : 1;
   }
   std::fprintf(stderr, "closed loop: %d decisions, %d clients ...\n", decisions, clients);
   const Watch closed_watch(metrics_addr);
