@@ -241,6 +241,12 @@ bench::Result Authorise(const std::shared_ptr<grpc::Channel>& channel,
   });
 }
 
+// Median is the middle of `values` (the upper one of an even count).
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 // Side is one of two card services measured side by side: its channel,
 // its /metrics, and what its rounds gave.
 struct Side {
@@ -280,37 +286,34 @@ int CompareSides(Side (&sides)[2], const std::vector<std::string>& tokens, const
   const int open_each = static_cast<int>(rate * open_seconds / rounds);
   int failed = 0;
   for (int loop = 0; loop < 2; ++loop) {
-    std::fprintf(stderr, "%s loop: %d rounds of A and B ...\n", loop == 0 ? "closed" : "open", rounds);
+    const bool closed = loop == 0;
+    std::fprintf(stderr, "%s loop: %d rounds of A and B ...\n", closed ? "closed" : "open", rounds);
     for (int r = 0; r < rounds; ++r) {
       for (int k = 0; k < 2; ++k) {
         Side& side = sides[r % 2 == 0 ? k : 1 - k];
-        const std::string id = run + (loop == 0 ? "c" : "o") + side.name + std::to_string(r);
-        if (loop == 0) {
-          const bench::Result res = Round(side, tokens, id, closed_each, clients, 0,
-                                          &side.closed_batches, &side.closed_batch_s);
+        const bench::Result res =
+            Round(side, tokens, run + (closed ? "c" : "o") + side.name + std::to_string(r),
+                  closed ? closed_each : open_each, closed ? clients : open_threads,
+                  closed ? 0 : rate, closed ? &side.closed_batches : &side.open_batches,
+                  closed ? &side.closed_batch_s : &side.open_batch_s);
+        failed += res.failed;
+        if (closed) {
           side.closed_per_s.push_back(closed_each / res.seconds);
-          failed += res.failed;
         } else {
-          const bench::Result res = Round(side, tokens, id, open_each, open_threads, rate,
-                                          &side.open_batches, &side.open_batch_s);
           side.open.latencies_ms.insert(side.open.latencies_ms.end(), res.latencies_ms.begin(),
                                         res.latencies_ms.end());
-          failed += res.failed;
         }
       }
     }
   }
   std::vector<double> pair_ratios;
   for (int r = 0; r < rounds; ++r) pair_ratios.push_back(sides[1].closed_per_s[r] / sides[0].closed_per_s[r]);
-  std::sort(pair_ratios.begin(), pair_ratios.end());
   for (Side& side : sides) {
     std::sort(side.open.latencies_ms.begin(), side.open.latencies_ms.end());
     std::string rates;
     for (double x : side.closed_per_s) rates += " " + std::to_string(static_cast<int>(x));
-    std::vector<double> sorted = side.closed_per_s;
-    std::sort(sorted.begin(), sorted.end());
     std::printf("side %s closed loop decisions/s: median %.0f, rounds%s\n", side.name.c_str(),
-                sorted[sorted.size() / 2], rates.c_str());
+                Median(side.closed_per_s), rates.c_str());
     std::printf("side %s open loop %.0f/s: p50 %.1f ms p99 %.1f ms p999 %.1f ms\n", side.name.c_str(),
                 rate, side.open.Pct(0.50), side.open.Pct(0.99), side.open.Pct(0.999));
     if (side.closed_batches > 0 && side.open_batches > 0) {
@@ -320,13 +323,12 @@ int CompareSides(Side (&sides)[2], const std::vector<std::string>& tokens, const
                   open_each * rounds / side.open_batches, 1000 * side.open_batch_s / side.open_batches);
     }
   }
-  std::printf("B/A closed loop: median %.2f, rounds %.2f to %.2f\n", pair_ratios[pair_ratios.size() / 2],
-              pair_ratios.front(), pair_ratios.back());
+  std::printf("B/A closed loop: median %.2f, rounds %.2f to %.2f\n", Median(pair_ratios),
+              *std::min_element(pair_ratios.begin(), pair_ratios.end()),
+              *std::max_element(pair_ratios.begin(), pair_ratios.end()));
   std::printf("B/A open p99: %.2f\n", sides[1].open.Pct(0.99) / sides[0].open.Pct(0.99));
   // The standard line, for A: the baseline's ratio to pgbench.
-  std::vector<double> a = sides[0].closed_per_s;
-  std::sort(a.begin(), a.end());
-  std::printf("decisions/s: %.0f\n", a[a.size() / 2]);
+  std::printf("decisions/s: %.0f\n", Median(sides[0].closed_per_s));
   return failed;
 }
 
@@ -390,9 +392,9 @@ int main(int argc, char** argv) {
     std::cerr << "--after-warmup failed: " << after_warmup << "\n";
     return 1;
   }
+  std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
+              tokens.size(), clients);
   if (!compare_addr.empty()) {
-    std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
-                tokens.size(), clients);
     const int failed = CompareSides(sides, tokens, run, decisions, clients, rate, open_seconds,
                                     open_threads, rounds);
     if (failed > 0) std::printf("failed: %d\n", failed);
@@ -407,8 +409,6 @@ int main(int argc, char** argv) {
   const Watch open_watch(metrics_addr);
   const bench::Result open = Authorise(channel, tokens, run + "o", static_cast<int>(rate * open_seconds),
                                        open_threads, rate, &tally);
-  std::printf("cards: %zu cards, %d clients, mutual TLS, audit trail on, each decision durable\n",
-              tokens.size(), clients);
   std::printf("decisions/s: %.0f\n", decisions / closed.seconds);
   std::printf("closed-loop latency ms: p50 %.2f  p99 %.2f  p999 %.2f\n", closed.Pct(0.50),
               closed.Pct(0.99), closed.Pct(0.999));
