@@ -945,56 +945,41 @@ TEST_F(CardsTest, ARecordNamingNoSuchCardOrHoldIsRefused) {
   const v1::AuthorizeRequest req = Purchase(token, 12'00);
   ASSERT_EQ(Authorize(req).outcome(), v1::AUTHORIZATION_OUTCOME_APPROVED);
   auto conn = MigratedConnection();
-  int64_t card_id = 0, hold_id = 0;
+  int64_t id = 0, card_id = 0, hold_id = 0;
   {
     pqxx::work tx(*conn);
     const pqxx::row r = tx.exec_params1(
-        "SELECT card_id, hold_id FROM cards.authorisations WHERE processor_id = $1",
+        "SELECT id, card_id, hold_id FROM cards.authorisations WHERE processor_id = $1",
         req.processor_id());
-    card_id = r[0].as<int64_t>();
-    hold_id = r[1].as<int64_t>();
+    id = r[0].as<int64_t>();
+    card_id = r[1].as<int64_t>();
+    hold_id = r[2].as<int64_t>();
   }
   // Two declines (no hold) in one statement: the second names `card`;
   // `hold` makes the second an approval naming that hold.
-  auto record = [&](int64_t card, int64_t hold) -> std::string {
-    pqxx::work tx(*conn);
-    try {
-      tx.exec_params(
-          "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
-          " merchant_category, merchant_name, merchant_country, channel, decision,"
-          " approved_pence, reason, message, hold_id, remaining_pence)"
-          " SELECT $1 || n, 'd', c, 500, '5411', 'Shop', 'GB', 'in_person',"
-          "  CASE WHEN h IS NULL THEN 'declined' ELSE 'approved' END,"
-          "  CASE WHEN h IS NULL THEN 0 ELSE 500 END, 'r', 'm', h, 0"
-          " FROM unnest(ARRAY[$2, $3]::bigint[], ARRAY[NULL, nullif($4, 0)]::bigint[])"
-          "  WITH ORDINALITY AS x(c, h, n)",
-          tag_ + "raw-" + std::to_string(card) + "-" + std::to_string(hold), card_id, card, hold);
-      tx.commit();
-    } catch (const pqxx::sql_error& e) {
-      return std::string(e.sqlstate());
-    }
-    return "ok";
+  auto record = [&](int64_t card, int64_t hold) {
+    return SqlStateOf(
+        *conn,
+        dp::StrCat(
+            "INSERT INTO cards.authorisations (processor_id, request_digest, card_id, amount_pence,"
+            " merchant_category, merchant_name, merchant_country, channel, decision,"
+            " approved_pence, reason, message, hold_id, remaining_pence)"
+            " SELECT 'raw-' || gen_random_uuid() || '-' || n, 'd', c, 500, '5411', 'Shop', 'GB',"
+            "  'in_person',"
+            "  CASE WHEN h IS NULL THEN 'declined' ELSE 'approved' END,"
+            "  CASE WHEN h IS NULL THEN 0 ELSE 500 END, 'r', 'm', h, 0"
+            " FROM unnest(ARRAY[", card_id, ", ", card, "]::bigint[], ARRAY[NULL, nullif(", hold,
+            ", 0)]::bigint[]) WITH ORDINALITY AS x(c, h, n)"));
   };
   EXPECT_EQ(record(card_id + 1'000'000, 0), "23503") << "no such card";
   EXPECT_EQ(record(card_id, hold_id + 1'000'000), "23503") << "no such hold";
   EXPECT_EQ(record(card_id, 0), "ok");
   EXPECT_EQ(record(card_id, hold_id), "ok") << "a hold that exists";
 
-  // refused says what running `sql` with `param` ended in: its SQLSTATE or "ok".
-  auto refused = [&](const std::string& sql, int64_t param) -> std::string {
-    pqxx::work tx(*conn);
-    try {
-      tx.exec_params(sql, param);
-    } catch (const pqxx::sql_error& e) {
-      return std::string(e.sqlstate());
-    }
-    return "ok";
-  };
-  EXPECT_EQ(refused(dp::StrCat("UPDATE cards.authorisations SET hold_id = $1 WHERE processor_id = '",
-                               req.processor_id(), "'"),
-                    hold_id + 1'000'000),
+  EXPECT_EQ(SqlStateOf(*conn, dp::StrCat("UPDATE cards.authorisations SET hold_id = ",
+                                         hold_id + 1'000'000, " WHERE id = ", id)),
             "23503");
-  EXPECT_EQ(refused("DELETE FROM cards.cards WHERE id = $1", card_id), "23000");
+  EXPECT_EQ(SqlStateOf(*conn, dp::StrCat("DELETE FROM cards.cards WHERE id = ", card_id)), "23000");
   pqxx::work tx(*conn);
   EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM cards.authorisations WHERE card_id = $1",
                             card_id)[0].as<int>(), 5)
