@@ -11,6 +11,7 @@
 // measured with the first in alternating rounds (CompareSides).
 // tools/bench-cards runs it beside pgbench on the same PostgreSQL.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -79,19 +80,25 @@ class Watch {
   // this client 0.11".
   std::string Report(const std::string& phase, double decisions, double seconds) const {
     const std::string cpu = bench::CpuUse::Now().Since(cpu_);
-    const BatchTotals after = metrics_addr_.empty() ? BatchTotals{} : ScrapeBatches(metrics_addr_);
+    const BatchTotals since = Batches();
     std::string out;
-    if (after.batches > batches_.batches) {
-      const double batches = after.batches - batches_.batches;
+    if (since.batches > 0) {
       char line[200];
       std::snprintf(line, sizeof line,
                     " batches: %.0f, %.2f decisions each, %.2f ms each, worker busy %.0f%%\n",
-                    batches, decisions / batches,
-                    1000 * (after.seconds - batches_.seconds) / batches,
-                    100 * (after.seconds - batches_.seconds) / seconds);
+                    since.batches, decisions / since.batches, 1000 * since.seconds / since.batches,
+                    100 * since.seconds / seconds);
       out = phase + line;
     }
     return out + phase + " cpu: " + cpu + "\n";
+  }
+
+  // Batches is the service's batches and their seconds since the watch
+  // was made (none without its /metrics).
+  BatchTotals Batches() const {
+    if (metrics_addr_.empty()) return {};
+    const BatchTotals now = ScrapeBatches(metrics_addr_);
+    return {now.batches - batches_.batches, now.seconds - batches_.seconds};
   }
 
  private:
@@ -255,20 +262,19 @@ struct Side {
   std::string metrics_addr;
   std::vector<double> closed_per_s;  // a round's decisions a second
   bench::Result open;                // every open-loop round's latencies
-  double closed_batches = 0, closed_batch_s = 0, open_batches = 0, open_batch_s = 0;
+  BatchTotals closed_batches, open_batches;
 };
 
-// Round runs one side's share of a loop: `count` decisions, and adds its
-// batches (from the side's /metrics) to `batches` and `batch_s`.
-bench::Result Round(Side& side, const std::vector<std::string>& tokens, const std::string& run,
-                    int count, int threads, double rate, double* batches, double* batch_s) {
-  const BatchTotals before = side.metrics_addr.empty() ? BatchTotals{} : ScrapeBatches(side.metrics_addr);
+// Round runs one side's share of a loop, `count` decisions, and adds its
+// batches to `batches`.
+bench::Result Round(const Side& side, const std::vector<std::string>& tokens,
+                    const std::string& run, int count, int threads, double rate,
+                    BatchTotals* batches) {
+  const Watch watch(side.metrics_addr);
   bench::Result r = Authorise(side.channel, tokens, run, count, threads, rate, nullptr);
-  if (!side.metrics_addr.empty()) {
-    const BatchTotals after = ScrapeBatches(side.metrics_addr);
-    *batches += after.batches - before.batches;
-    *batch_s += after.seconds - before.seconds;
-  }
+  const BatchTotals since = watch.Batches();
+  batches->batches += since.batches;
+  batches->seconds += since.seconds;
   return r;
 }
 
@@ -294,8 +300,7 @@ int CompareSides(Side (&sides)[2], const std::vector<std::string>& tokens, const
         const bench::Result res =
             Round(side, tokens, run + (closed ? "c" : "o") + side.name + std::to_string(r),
                   closed ? closed_each : open_each, closed ? clients : open_threads,
-                  closed ? 0 : rate, closed ? &side.closed_batches : &side.open_batches,
-                  closed ? &side.closed_batch_s : &side.open_batch_s);
+                  closed ? 0 : rate, closed ? &side.closed_batches : &side.open_batches);
         failed += res.failed;
         if (closed) {
           side.closed_per_s.push_back(closed_each / res.seconds);
@@ -307,20 +312,25 @@ int CompareSides(Side (&sides)[2], const std::vector<std::string>& tokens, const
     }
   }
   std::vector<double> pair_ratios;
-  for (int r = 0; r < rounds; ++r) pair_ratios.push_back(sides[1].closed_per_s[r] / sides[0].closed_per_s[r]);
+  for (int r = 0; r < rounds; ++r) {
+    pair_ratios.push_back(sides[1].closed_per_s[r] / sides[0].closed_per_s[r]);
+  }
   for (Side& side : sides) {
     std::sort(side.open.latencies_ms.begin(), side.open.latencies_ms.end());
     std::string rates;
-    for (double x : side.closed_per_s) rates += " " + std::to_string(static_cast<int>(x));
+    for (double x : side.closed_per_s) rates += " " + std::to_string(std::lround(x));
     std::printf("side %s closed loop decisions/s: median %.0f, rounds%s\n", side.name.c_str(),
                 Median(side.closed_per_s), rates.c_str());
-    std::printf("side %s open loop %.0f/s: p50 %.1f ms p99 %.1f ms p999 %.1f ms\n", side.name.c_str(),
-                rate, side.open.Pct(0.50), side.open.Pct(0.99), side.open.Pct(0.999));
-    if (side.closed_batches > 0 && side.open_batches > 0) {
-      std::printf("side %s batches: closed loop %.2f decisions, %.2f ms each; open loop %.2f, %.2f ms\n",
-                  side.name.c_str(), closed_each * rounds / side.closed_batches,
-                  1000 * side.closed_batch_s / side.closed_batches,
-                  open_each * rounds / side.open_batches, 1000 * side.open_batch_s / side.open_batches);
+    std::printf("side %s open loop %.0f/s: p50 %.1f ms p99 %.1f ms p999 %.1f ms\n",
+                side.name.c_str(), rate, side.open.Pct(0.50), side.open.Pct(0.99),
+                side.open.Pct(0.999));
+    const BatchTotals& c = side.closed_batches;
+    const BatchTotals& o = side.open_batches;
+    if (c.batches > 0 && o.batches > 0) {
+      std::printf(
+          "side %s batches: closed loop %.2f decisions, %.2f ms each; open loop %.2f, %.2f ms\n",
+          side.name.c_str(), closed_each * rounds / c.batches, 1000 * c.seconds / c.batches,
+          open_each * rounds / o.batches, 1000 * o.seconds / o.batches);
     }
   }
   std::printf("B/A closed loop: median %.2f, rounds %.2f to %.2f\n", Median(pair_ratios),
@@ -367,7 +377,8 @@ int main(int argc, char** argv) {
                  "a second card service on the same database (host:port): both measured in "
                  "alternating rounds, the first as A, this one as B");
   app.add_option("--compare-metrics-addr", compare_metrics_addr, "the second service's /metrics");
-  app.add_option("--rounds", rounds, "rounds of A and B, with --compare-addr")->check(CLI::Range(1, 100));
+  app.add_option("--rounds", rounds, "rounds of A and B, with --compare-addr")
+      ->check(CLI::Range(1, 100));
   CLI11_PARSE(app, argc, argv);
   bench::QuietMutexes();
 

@@ -90,7 +90,8 @@ TEST(ColumnsTest, FindsEachColumnByNameOrPrefixAndNameTheFirstOfTwo) {
   EXPECT_EQ(cols("day", "_pence"), 3u);
   EXPECT_EQ(r[0][cols["day_pence"]].as<int>(), 11);
   EXPECT_EQ(r[0][cols["id"]].as<int>(), r[0]["id"].as<int>());
-  EXPECT_DEATH((void)cols["missing"], "invariant failed at .*sql.cc") << "a decoder asking for a column the query lacks";
+  EXPECT_DEATH((void)cols["missing"], "invariant failed at .*sql.cc")
+      << "a decoder asking for a column the query lacks";
 }
 
 }  // namespace
