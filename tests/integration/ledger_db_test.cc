@@ -342,14 +342,7 @@ TEST_F(LedgerDbTest, DatabaseRefusesBalanceChangesNotMadeByTheLedgersTriggers) {
        {"UPDATE ledger.balances SET debits_posted = debits_posted + 1 WHERE account_id = " + account,
         "DELETE FROM ledger.balances WHERE account_id = " + account,
         "INSERT INTO ledger.balances SELECT * FROM ledger.balances WHERE account_id = " + account}) {
-    pqxx::work tx(*conn_);
-    std::string sqlstate = "none";
-    try {
-      tx.exec(sql);
-    } catch (const pqxx::sql_error& e) {
-      sqlstate = e.sqlstate();
-    }
-    EXPECT_EQ(sqlstate, "23000") << sql;
+    EXPECT_EQ(SqlStateOf(*conn_, sql), "23000") << sql;
   }
   // A hold moves both balances through the triggers, the guard passed by.
   ledger::NewPending hold{{UniqueName("g"), "dg"}, holding_, funding_, {1234, "GBP"}, 3600,
