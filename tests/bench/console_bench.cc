@@ -201,11 +201,9 @@ int main(int argc, char** argv) {
   auto print_pages = [&](const char* loop) {
     for (auto& [kind, v] : by_kind) {
       std::sort(v.begin(), v.end());
-      auto pct = [&](double p) {
-        return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
-      };
       std::printf("%s page %-9s p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  (%zu)\n", loop,
-                  kind.c_str(), pct(0.5), pct(0.95), pct(0.99), v.size());
+                  kind.c_str(), dp::bench::Percentile(v, 0.5), dp::bench::Percentile(v, 0.95),
+                  dp::bench::Percentile(v, 0.99), v.size());
     }
   };
   print_pages("closed loop");

@@ -100,15 +100,17 @@ struct CpuUse {
   }
 };
 
+// Percentile is the value at fraction `p` of `sorted` (ascending), 0 when
+// it is empty: Percentile({1, 2, 3, 4}, 0.5) == 2.
+inline double Percentile(const std::vector<double>& sorted, double p) {
+  return sorted.empty() ? 0 : sorted[static_cast<size_t>(p * static_cast<double>(sorted.size() - 1))];
+}
+
 struct Result {
   double seconds = 0;
   int failed = 0;
   std::vector<double> latencies_ms;  // sorted
-  double Pct(double p) const {
-    return latencies_ms.empty()
-               ? 0
-               : latencies_ms[static_cast<size_t>(p * static_cast<double>(latencies_ms.size() - 1))];
-  }
+  double Pct(double p) const { return Percentile(latencies_ms, p); }
 };
 
 // Drive makes `count` calls from `threads` threads: `send(n, rng)` makes
